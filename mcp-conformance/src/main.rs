@@ -1,0 +1,2 @@
+//! `mcp-conformance`: placeholder binary, replaced by the conformance issue.
+fn main() {}

@@ -1,0 +1,403 @@
+//! Content blocks (`ContentBlock`): what tools return and prompts carry, and resource contents.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+
+use crate::shape::Shape;
+use crate::types::{Annotations, Extra, Icon, Meta};
+use crate::version::ProtocolVersion;
+
+/// One piece of content, tagged by `type`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum ContentBlock {
+    /// `"text"`.
+    #[serde(rename = "text")]
+    Text(TextContent),
+    /// `"image"`: base64 image data.
+    #[serde(rename = "image")]
+    Image(ImageContent),
+    /// `"audio"`: base64 audio data (2025-03-26 on).
+    #[serde(rename = "audio")]
+    Audio(AudioContent),
+    /// `"resource_link"`: a link to a resource the client may read (2025-06-18 on).
+    #[serde(rename = "resource_link")]
+    ResourceLink(ResourceLink),
+    /// `"resource"`: a resource's contents, embedded.
+    #[serde(rename = "resource")]
+    Resource(EmbeddedResource),
+}
+
+impl ContentBlock {
+    /// A text block.
+    pub fn text(text: impl Into<String>) -> Self {
+        Self::Text(TextContent::new(text))
+    }
+
+    /// An image block from base64 data.
+    pub fn image(data: impl Into<String>, mime_type: impl Into<String>) -> Self {
+        Self::Image(ImageContent {
+            data: data.into(),
+            mime_type: mime_type.into(),
+            annotations: None,
+            meta: None,
+            extra: Extra::new(),
+        })
+    }
+
+    /// An audio block from base64 data.
+    pub fn audio(data: impl Into<String>, mime_type: impl Into<String>) -> Self {
+        Self::Audio(AudioContent {
+            data: data.into(),
+            mime_type: mime_type.into(),
+            annotations: None,
+            meta: None,
+            extra: Extra::new(),
+        })
+    }
+
+    /// The text of a text block.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Self::Text(t) => Some(&t.text),
+            _ => None,
+        }
+    }
+
+    /// The wire name of the block's type.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Text(_) => "text",
+            Self::Image(_) => "image",
+            Self::Audio(_) => "audio",
+            Self::ResourceLink(_) => "resource_link",
+            Self::Resource(_) => "resource",
+        }
+    }
+}
+
+impl Shape for ContentBlock {
+    /// Shapes the block for `version`. A block kind the version does not know (audio before
+    /// 2025-03-26, resource links before 2025-06-18) cannot be sent as it is; it becomes a
+    /// text block that says what it was, so the peer sees that something was there instead of
+    /// silently losing it.
+    fn shape(&mut self, version: ProtocolVersion) {
+        let replacement = match self {
+            Self::Audio(a) if version < ProtocolVersion::V2025_03_26 => Some(format!(
+                "[audio content ({}) cannot be represented in protocol {version}]",
+                a.mime_type
+            )),
+            Self::ResourceLink(l) if version < ProtocolVersion::V2025_06_18 => {
+                Some(format!("[resource link: {}]", l.uri))
+            }
+            _ => None,
+        };
+        if let Some(text) = replacement {
+            *self = Self::text(text);
+        }
+        let (annotations, meta) = match self {
+            Self::Text(c) => (&mut c.annotations, &mut c.meta),
+            Self::Image(c) => (&mut c.annotations, &mut c.meta),
+            Self::Audio(c) => (&mut c.annotations, &mut c.meta),
+            Self::ResourceLink(c) => {
+                if version < ProtocolVersion::V2025_11_25 {
+                    c.icons = None;
+                }
+                (&mut c.annotations, &mut c.meta)
+            }
+            Self::Resource(c) => {
+                c.resource.shape(version);
+                (&mut c.annotations, &mut c.meta)
+            }
+        };
+        if let Some(a) = annotations {
+            a.shape(version);
+        }
+        if version < ProtocolVersion::V2025_06_18 {
+            *meta = None;
+        }
+    }
+}
+
+/// Text content.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TextContent {
+    /// The text.
+    pub text: String,
+    /// Hints for the client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Annotations>,
+    /// Metadata.
+    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(TextContent {
+    text: "text",
+    annotations: "annotations",
+    meta: "_meta",
+});
+
+impl TextContent {
+    /// Text content with no annotations.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            annotations: None,
+            meta: None,
+            extra: Extra::new(),
+        }
+    }
+}
+
+/// Image content.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageContent {
+    /// Base64-encoded image data.
+    pub data: String,
+    /// MIME type, e.g. `image/png`.
+    pub mime_type: String,
+    /// Hints for the client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Annotations>,
+    /// Metadata.
+    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(ImageContent {
+    data: "data",
+    mime_type: "mimeType",
+    annotations: "annotations",
+    meta: "_meta",
+});
+
+/// Audio content (2025-03-26 on).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AudioContent {
+    /// Base64-encoded audio data.
+    pub data: String,
+    /// MIME type, e.g. `audio/wav`.
+    pub mime_type: String,
+    /// Hints for the client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Annotations>,
+    /// Metadata.
+    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(AudioContent {
+    data: "data",
+    mime_type: "mimeType",
+    annotations: "annotations",
+    meta: "_meta",
+});
+
+/// A link to a resource (2025-06-18 on). Shares the fields of `Resource`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceLink {
+    /// The resource's URI.
+    pub uri: String,
+    /// Programmatic name.
+    pub name: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// What the resource is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// MIME type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    /// Size in bytes, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// Icons (2025-11-25 on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icons: Option<Vec<Icon>>,
+    /// Hints for the client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Annotations>,
+    /// Metadata.
+    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(ResourceLink {
+    uri: "uri",
+    name: "name",
+    title: "title",
+    description: "description",
+    mime_type: "mimeType",
+    size: "size",
+    icons: "icons",
+    annotations: "annotations",
+    meta: "_meta",
+});
+
+/// A resource's contents embedded in a message.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EmbeddedResource {
+    /// The contents.
+    pub resource: ResourceContents,
+    /// Hints for the client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Annotations>,
+    /// Metadata.
+    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(EmbeddedResource {
+    resource: "resource",
+    annotations: "annotations",
+    meta: "_meta",
+});
+
+/// The contents of a resource: text or binary, told apart by which of `text` and `blob` is
+/// present (`TextResourceContents`, `BlobResourceContents`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ResourceContents {
+    /// Text contents.
+    Text(TextResourceContents),
+    /// Binary contents, base64.
+    Blob(BlobResourceContents),
+}
+
+impl<'de> Deserialize<'de> for ResourceContents {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        // Decided by key, not by trial: `text` means text, `blob` means binary.
+        let map = Map::<String, Value>::deserialize(d)?;
+        let has_text = map.contains_key("text");
+        let has_blob = map.contains_key("blob");
+        let value = Value::Object(map);
+        match (has_text, has_blob) {
+            (true, false) => TextResourceContents::deserialize(value)
+                .map(Self::Text)
+                .map_err(D::Error::custom),
+            (false, true) => BlobResourceContents::deserialize(value)
+                .map(Self::Blob)
+                .map_err(D::Error::custom),
+            (true, true) => Err(D::Error::custom(
+                "resource contents must not have both `text` and `blob`",
+            )),
+            (false, false) => Err(D::Error::custom("resource contents need `text` or `blob`")),
+        }
+    }
+}
+
+impl ResourceContents {
+    /// Text contents for `uri`.
+    pub fn text(uri: impl Into<String>, text: impl Into<String>) -> Self {
+        Self::Text(TextResourceContents {
+            uri: uri.into(),
+            text: text.into(),
+            mime_type: None,
+            meta: None,
+            extra: Extra::new(),
+        })
+    }
+
+    /// Binary contents for `uri` from base64 data.
+    pub fn blob(uri: impl Into<String>, blob: impl Into<String>) -> Self {
+        Self::Blob(BlobResourceContents {
+            uri: uri.into(),
+            blob: blob.into(),
+            mime_type: None,
+            meta: None,
+            extra: Extra::new(),
+        })
+    }
+
+    /// The URI.
+    pub fn uri(&self) -> &str {
+        match self {
+            Self::Text(t) => &t.uri,
+            Self::Blob(b) => &b.uri,
+        }
+    }
+}
+
+impl Shape for ResourceContents {
+    fn shape(&mut self, version: ProtocolVersion) {
+        if version < ProtocolVersion::V2025_06_18 {
+            match self {
+                Self::Text(t) => t.meta = None,
+                Self::Blob(b) => b.meta = None,
+            }
+        }
+    }
+}
+
+/// Text contents of a resource.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TextResourceContents {
+    /// The resource's URI.
+    pub uri: String,
+    /// The text.
+    pub text: String,
+    /// MIME type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    /// Metadata.
+    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(TextResourceContents {
+    uri: "uri",
+    text: "text",
+    mime_type: "mimeType",
+    meta: "_meta",
+});
+
+/// Binary contents of a resource.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlobResourceContents {
+    /// The resource's URI.
+    pub uri: String,
+    /// Base64-encoded data.
+    pub blob: String,
+    /// MIME type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    /// Metadata.
+    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(BlobResourceContents {
+    uri: "uri",
+    blob: "blob",
+    mime_type: "mimeType",
+    meta: "_meta",
+});

@@ -1,0 +1,34 @@
+//! Params of notifications that carry nothing but `_meta` (`NotificationParams`), and of
+//! requests that carry nothing but `_meta` (`RequestParams`).
+
+use serde::Serialize;
+
+use crate::types::{Extra, Meta};
+
+/// Params of a notification with no fields of its own (`list_changed` and the like).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct NotificationParams {
+    /// Metadata.
+    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(NotificationParams { meta: "_meta" });
+
+/// Params of a request with no fields of its own (`ping`, `server/discover`, …).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RequestParams {
+    /// Request metadata.
+    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(RequestParams { meta: "_meta" });
+
+crate::shape_unchanged!(NotificationParams, RequestParams);
