@@ -16,6 +16,7 @@ use std::fmt::Debug;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::shape::Shape;
 use crate::version::ProtocolVersion;
 
 /// A request method: it has a result.
@@ -27,9 +28,25 @@ pub trait Request: 'static {
     /// The last revision that has this method as a JSON-RPC request, if it was removed.
     const UNTIL: Option<ProtocolVersion> = None;
     /// The `params` object.
-    type Params: Serialize + DeserializeOwned + Clone + Debug + PartialEq + Send + Sync + 'static;
+    type Params: Serialize
+        + DeserializeOwned
+        + Shape
+        + Clone
+        + Debug
+        + PartialEq
+        + Send
+        + Sync
+        + 'static;
     /// The `result` object.
-    type Result: Serialize + DeserializeOwned + Clone + Debug + PartialEq + Send + Sync + 'static;
+    type Result: Serialize
+        + DeserializeOwned
+        + Shape
+        + Clone
+        + Debug
+        + PartialEq
+        + Send
+        + Sync
+        + 'static;
 
     /// Whether the method exists as a JSON-RPC request in `version`.
     fn exists_in(version: ProtocolVersion) -> bool {
@@ -46,7 +63,15 @@ pub trait Notification: 'static {
     /// The last revision that has it, if it was removed.
     const UNTIL: Option<ProtocolVersion> = None;
     /// The `params` object.
-    type Params: Serialize + DeserializeOwned + Clone + Debug + PartialEq + Send + Sync + 'static;
+    type Params: Serialize
+        + DeserializeOwned
+        + Shape
+        + Clone
+        + Debug
+        + PartialEq
+        + Send
+        + Sync
+        + 'static;
 
     /// Whether the notification exists in `version`.
     fn exists_in(version: ProtocolVersion) -> bool {

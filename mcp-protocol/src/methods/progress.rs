@@ -1,0 +1,75 @@
+//! Progress (basic/utilities/progress): `notifications/progress` about a request whose
+//! `_meta.progressToken` asked for it.
+
+use serde::Serialize;
+
+use crate::jsonrpc::ProgressToken;
+use crate::method::{ClientNotification, Notification, ServerNotification};
+use crate::shape::Shape;
+use crate::types::{Extra, Meta};
+use crate::version::ProtocolVersion;
+
+/// `notifications/progress`: how far along a long request is. `progress` must increase with
+/// each notification for the same token.
+#[derive(Debug)]
+pub enum Progress {}
+
+impl Notification for Progress {
+    const METHOD: &'static str = "notifications/progress";
+    const SINCE: ProtocolVersion = ProtocolVersion::V2024_11_05;
+    type Params = ProgressParams;
+}
+impl ClientNotification for Progress {}
+impl ServerNotification for Progress {}
+
+/// Params of `notifications/progress` (`ProgressNotificationParams`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProgressParams {
+    /// The token from the request's `_meta.progressToken`.
+    pub progress_token: ProgressToken,
+    /// Progress so far; increases with every notification.
+    pub progress: f64,
+    /// The total, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<f64>,
+    /// A human-readable message (2025-03-26 on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Metadata.
+    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(ProgressParams {
+    progress_token: "progressToken",
+    progress: "progress",
+    total: "total",
+    message: "message",
+    meta: "_meta",
+});
+
+impl ProgressParams {
+    /// Progress for `token`.
+    pub fn new(progress_token: ProgressToken, progress: f64, total: Option<f64>) -> Self {
+        Self {
+            progress_token,
+            progress,
+            total,
+            message: None,
+            meta: None,
+            extra: Extra::new(),
+        }
+    }
+}
+
+impl Shape for ProgressParams {
+    fn shape(&mut self, version: ProtocolVersion) {
+        if version < ProtocolVersion::V2025_03_26 {
+            self.message = None;
+        }
+    }
+}
