@@ -1,6 +1,8 @@
 //! Wire types, version rules and the sans-IO peer engine of the Model Context Protocol.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "proptest")]
+pub mod arbitrary;
 pub mod error;
 pub mod jsonrpc;
 pub mod method;

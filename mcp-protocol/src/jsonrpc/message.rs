@@ -527,7 +527,14 @@ impl Serialize for ResponseMessage {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut st = s.serialize_struct("Response", 3)?;
         st.serialize_field("jsonrpc", "2.0")?;
-        st.serialize_field("id", &self.id)?;
+        // An error about a message whose id could not be read: JSON-RPC 2.0 says `"id": null`,
+        // but the 2025-11-25 and 2026-07-28 schemas make `id` optional and non-null, so we leave
+        // it out (the older schemas require a non-null id, which no answer can satisfy).
+        // Decoding accepts both forms.
+        match &self.id {
+            Some(id) => st.serialize_field("id", id)?,
+            None => st.skip_field("id")?,
+        }
         match &self.outcome {
             Outcome::Result(r) => st.serialize_field("result", r)?,
             Outcome::Error(e) => st.serialize_field("error", e)?,

@@ -1,0 +1,15 @@
+//! proptest strategies for every wire type (feature `proptest`).
+//!
+//! Each type implements [`proptest::arbitrary::Arbitrary`], so `any::<CallToolParams>()`
+//! generates values. Generated values are *schema-valid*: they satisfy the constraints the
+//! official JSON Schemas state (a tool's `inputSchema` has `type: "object"`, `priority` lies
+//! in `0..=1`, numbers are finite, unknown fields never collide with known ones), so the same
+//! strategies drive the round-trip laws, the per-version schema tests and the conformance
+//! suite's probing. Shape a value for a version before validating it against that version's
+//! schema.
+
+mod common;
+mod methods;
+
+pub use common::*;
+pub use methods::object_schema;

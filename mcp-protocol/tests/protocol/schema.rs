@@ -1,0 +1,247 @@
+//! Every message we construct for version V validates against V's official `schema.json`.
+//!
+//! Values come from the `proptest` strategies, are shaped for V (as the peer layer does before
+//! sending), wrapped in their JSON-RPC envelope and validated against the definition the
+//! schema gives for that message, and against `JSONRPCMessage`. In 2026-07-28 the test stamps
+//! the `_meta` keys every request must carry, as a client does.
+
+use std::fmt::Debug;
+
+use jsonschema::Validator;
+use mcp_protocol::jsonrpc::{NotificationMessage, RequestMessage, ResponseMessage};
+use mcp_protocol::methods::*;
+use mcp_protocol::types::*;
+use mcp_protocol::{
+    DecodeError, ErrorObject, Message, Notification, ProtocolVersion, Request, RequestId, Shape,
+    SupportedVersions,
+};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::spec::{self, spec_dir_or_skip};
+
+fn runner() -> TestRunner {
+    TestRunner::new(Config {
+        cases: 24,
+        failure_persistence: None,
+        ..Config::default()
+    })
+}
+
+fn check(
+    validator: &Validator,
+    def: &str,
+    version: ProtocolVersion,
+    instance: &Value,
+) -> Result<(), TestCaseError> {
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(TestCaseError::fail(format!(
+            "{version} {def}: {errors:#?}\n{}",
+            serde_json::to_string_pretty(instance).unwrap()
+        )))
+    }
+}
+
+/// What a client adds to every request's `_meta` in 2026-07-28.
+fn stamp_request(version: ProtocolVersion, message: &mut Value) {
+    if version.has_handshake() {
+        return;
+    }
+    let params = message
+        .as_object_mut()
+        .unwrap()
+        .entry("params")
+        .or_insert_with(|| json!({}));
+    let meta = params
+        .as_object_mut()
+        .unwrap()
+        .entry("_meta")
+        .or_insert_with(|| json!({}));
+    meta[Meta::PROTOCOL_VERSION] = json!(version.as_str());
+    meta[Meta::CLIENT_CAPABILITIES] = json!({});
+}
+
+fn shaped<T: Shape + Serialize>(mut value: T, version: ProtocolVersion) -> T {
+    value.shape(version);
+    value
+}
+
+/// A request of `R` and its result, for every version that has `R`.
+fn request<R: Request>(request_def: &str, result_def: &str)
+where
+    R::Params: Arbitrary + Debug,
+    R::Result: Arbitrary + Debug,
+{
+    for version in ProtocolVersion::ALL
+        .into_iter()
+        .filter(|v| R::exists_in(*v))
+    {
+        let req = spec::validator(version, request_def);
+        let res = spec::validator(version, result_def);
+        let any_msg = spec::validator(version, "JSONRPCMessage");
+        runner()
+            .run(
+                &(any::<R::Params>(), any::<R::Result>()),
+                |(params, result)| {
+                    let message =
+                        RequestMessage::new::<R>(RequestId::Number(1), &shaped(params, version))
+                            .unwrap();
+                    let mut message: Value =
+                        serde_json::from_slice(&Message::from(message).to_vec()).unwrap();
+                    stamp_request(version, &mut message);
+                    check(&req, request_def, version, &message)?;
+                    check(&any_msg, "JSONRPCMessage", version, &message)?;
+
+                    let result = serde_json::to_value(shaped(result, version)).unwrap();
+                    check(&res, result_def, version, &result)?;
+                    let response = ResponseMessage::result(RequestId::Number(1), &result).unwrap();
+                    let response: Value =
+                        serde_json::from_slice(&Message::from(response).to_vec()).unwrap();
+                    check(&any_msg, "JSONRPCMessage", version, &response)
+                },
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}", R::METHOD));
+    }
+}
+
+/// A notification of `N` for every version that has it.
+fn notification<N: Notification>(def: &str)
+where
+    N::Params: Arbitrary + Debug,
+{
+    for version in ProtocolVersion::ALL
+        .into_iter()
+        .filter(|v| N::exists_in(*v))
+    {
+        let validator = spec::validator(version, def);
+        runner()
+            .run(&any::<N::Params>(), |params| {
+                let message = NotificationMessage::new::<N>(&shaped(params, version)).unwrap();
+                let message: Value =
+                    serde_json::from_slice(&Message::from(message).to_vec()).unwrap();
+                check(&validator, def, version, &message)
+            })
+            .unwrap_or_else(|e| panic!("{}: {e}", N::METHOD));
+    }
+}
+
+/// A shared type on its own, for every version whose schema defines it.
+fn value<T: Arbitrary + Shape + Serialize + Debug>(def: &str) {
+    for version in ProtocolVersion::ALL
+        .into_iter()
+        .filter(|v| spec::defines(*v, def))
+    {
+        let validator = spec::validator(version, def);
+        runner()
+            .run(&any::<T>(), |v| {
+                check(
+                    &validator,
+                    def,
+                    version,
+                    &serde_json::to_value(shaped(v, version)).unwrap(),
+                )
+            })
+            .unwrap_or_else(|e| panic!("{def}: {e}"));
+    }
+}
+
+#[test]
+fn requests_and_results_validate_for_every_version() {
+    spec_dir_or_skip!();
+    request::<Ping>("PingRequest", "EmptyResult");
+    request::<ListTools>("ListToolsRequest", "ListToolsResult");
+    request::<CallTool>("CallToolRequest", "CallToolResult");
+}
+
+#[test]
+fn notifications_validate_for_every_version() {
+    spec_dir_or_skip!();
+    notification::<Cancelled>("CancelledNotification");
+    notification::<Progress>("ProgressNotification");
+    notification::<ToolListChanged>("ToolListChangedNotification");
+}
+
+#[test]
+fn shared_types_validate_for_every_version() {
+    spec_dir_or_skip!();
+    value::<Implementation>("Implementation");
+    value::<ContentBlock>("ContentBlock");
+    value::<Tool>("Tool");
+    value::<ClientCapabilities>("ClientCapabilities");
+    value::<ServerCapabilities>("ServerCapabilities");
+}
+
+#[test]
+fn error_responses_we_build_validate() {
+    spec_dir_or_skip!();
+    let bad_inputs: [&[u8]; 3] = [
+        b"{not json",
+        br#"{"jsonrpc":"1.0","id":3,"method":"x"}"#,
+        br#"[1]"#,
+    ];
+    for version in [ProtocolVersion::V2025_11_25, ProtocolVersion::V2026_07_28] {
+        let validator = spec::validator(version, "JSONRPCMessage");
+        for bytes in bad_inputs {
+            let err: DecodeError = Message::from_slice(bytes).unwrap_err();
+            let resp = ResponseMessage::error(err.request_id().cloned(), err.to_error_object());
+            let value: Value = serde_json::from_slice(&Message::from(resp).to_vec()).unwrap();
+            check(&validator, "JSONRPCMessage", version, &value).unwrap();
+        }
+    }
+    let err = SupportedVersions::default()
+        .check_request("1999-01-01")
+        .unwrap_err();
+    let resp = ResponseMessage::error(Some(RequestId::Number(1)), err);
+    let value: Value = serde_json::from_slice(&Message::from(resp).to_vec()).unwrap();
+    let validator = spec::validator(
+        ProtocolVersion::V2026_07_28,
+        "UnsupportedProtocolVersionError",
+    );
+    check(
+        &validator,
+        "UnsupportedProtocolVersionError",
+        ProtocolVersion::V2026_07_28,
+        &value,
+    )
+    .unwrap();
+    let not_found = ErrorObject::resource_not_found(ProtocolVersion::V2026_07_28, "file:///x");
+    assert_eq!(not_found.code, mcp_protocol::ErrorCode::INVALID_PARAMS);
+}
+
+#[test]
+fn the_schema_test_catches_a_tool_without_input_schema() {
+    spec_dir_or_skip!();
+    let tool = Tool::new("broken", serde_json::Map::new());
+    let mut value = serde_json::to_value(&tool).unwrap();
+    value.as_object_mut().unwrap().remove("inputSchema");
+    let result = json!({ "tools": [value] });
+    for version in ProtocolVersion::ALL {
+        let errors = spec::errors(version, "ListToolsResult", &result);
+        assert!(
+            !errors.is_empty(),
+            "{version}: a tool without inputSchema must be rejected"
+        );
+    }
+    // And the same tool with its schema present passes, so the failure above is about the
+    // missing field and nothing else.
+    let ok = json!({ "tools": [serde_json::to_value(Tool::new("fine", serde_json::from_value(json!({"type": "object"})).unwrap())).unwrap()] });
+    for version in ProtocolVersion::ALL {
+        let ok = serde_json::to_value(shaped(
+            serde_json::from_value::<ListToolsResult>(ok.clone()).unwrap(),
+            version,
+        ))
+        .unwrap();
+        assert!(
+            spec::errors(version, "ListToolsResult", &ok).is_empty(),
+            "{version}"
+        );
+    }
+}

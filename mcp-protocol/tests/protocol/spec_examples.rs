@@ -1,0 +1,173 @@
+//! Golden: every example message of the spec (`<spec>/2026-07-28/examples/<Type>/*.json`)
+//! decodes into the Rust type for `<Type>` and re-encodes to equal JSON (key order ignored).
+//! A folder with no mapping here fails the test, so new examples are never skipped silently.
+
+use std::fs;
+
+use mcp_protocol::methods::*;
+use mcp_protocol::types::*;
+use mcp_protocol::{Message, Notification, Request};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::spec::{json_eq, spec_dir_or_skip};
+
+type Check = fn(&Value) -> Result<Value, String>;
+
+/// A bare value of type `T`.
+fn value<T: Serialize + DeserializeOwned>(json: &Value) -> Result<Value, String> {
+    let typed: T = serde_json::from_value(json.clone()).map_err(|e| e.to_string())?;
+    serde_json::to_value(typed).map_err(|e| e.to_string())
+}
+
+/// A whole JSON-RPC message, decoded in two phases with the method's types.
+fn message(
+    json: &Value,
+    decode: impl Fn(&Message) -> Result<Message, String>,
+) -> Result<Value, String> {
+    let bytes = serde_json::to_vec(json).unwrap();
+    let msg = Message::from_slice(&bytes).map_err(|e| e.to_string())?;
+    let typed = decode(&msg)?;
+    serde_json::from_slice(&typed.to_vec()).map_err(|e| e.to_string())
+}
+
+fn request<R: Request>(json: &Value) -> Result<Value, String> {
+    message(json, |msg| {
+        let Message::Request(req) = msg else {
+            return Err(format!("not a request: {msg}"));
+        };
+        if req.method != R::METHOD {
+            return Err(format!("method {} is not {}", req.method, R::METHOD));
+        }
+        let params = req.decode_params::<R>().map_err(|e| e.to_string())?;
+        let out = mcp_protocol::jsonrpc::RequestMessage::new::<R>(req.id.clone(), &params)
+            .map_err(|e| e.to_string())?;
+        Ok(out.into())
+    })
+}
+
+fn response<R: Request>(json: &Value) -> Result<Value, String> {
+    message(json, |msg| {
+        let Message::Response(resp) = msg else {
+            return Err(format!("not a response: {msg}"));
+        };
+        let result = resp
+            .decode_result::<R>()
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
+        let id = resp.id.clone().ok_or("no id")?;
+        Ok(mcp_protocol::jsonrpc::ResponseMessage::result(id, &result)
+            .map_err(|e| e.to_string())?
+            .into())
+    })
+}
+
+fn notification<N: Notification>(json: &Value) -> Result<Value, String> {
+    message(json, |msg| {
+        let Message::Notification(n) = msg else {
+            return Err(format!("not a notification: {msg}"));
+        };
+        if n.method != N::METHOD {
+            return Err(format!("method {} is not {}", n.method, N::METHOD));
+        }
+        let params = n.decode_params::<N>().map_err(|e| e.to_string())?;
+        Ok(
+            mcp_protocol::jsonrpc::NotificationMessage::new::<N>(&params)
+                .map_err(|e| e.to_string())?
+                .into(),
+        )
+    })
+}
+
+/// An error response: the error object is decoded and re-encoded.
+fn error_response(json: &Value) -> Result<Value, String> {
+    message(json, |msg| match msg {
+        Message::Response(r) if matches!(r.outcome, mcp_protocol::jsonrpc::Outcome::Error(_)) => {
+            Ok(msg.clone())
+        }
+        other => Err(format!("not an error response: {other}")),
+    })
+}
+
+fn check_for(folder: &str) -> Option<Check> {
+    Some(match folder {
+        "AudioContent" => value::<AudioContent>,
+        "BlobResourceContents" => value::<BlobResourceContents>,
+        "CallToolRequest" => request::<CallTool>,
+        "CallToolRequestParams" => value::<CallToolParams>,
+        "CallToolResult" => value::<CallToolResult>,
+        "CallToolResultResponse" => response::<CallTool>,
+        "CancelledNotification" => notification::<Cancelled>,
+        "CancelledNotificationParams" => value::<CancelledParams>,
+        "ClientCapabilities" => value::<ClientCapabilities>,
+        "EmbeddedResource" => value::<EmbeddedResource>,
+        // Whole error responses.
+        "HeaderMismatchError"
+        | "MissingRequiredClientCapabilityError"
+        | "UnsupportedProtocolVersionError" => error_response,
+        // Bare error objects.
+        "InternalError" | "InvalidParamsError" | "MethodNotFoundError" | "ParseError" => {
+            value::<mcp_protocol::ErrorObject>
+        }
+        "ImageContent" => value::<ImageContent>,
+        "ListToolsRequest" => request::<ListTools>,
+        "ListToolsResult" => value::<ListToolsResult>,
+        "ListToolsResultResponse" => response::<ListTools>,
+        "PaginatedRequestParams" => value::<PaginatedParams>,
+        "ProgressNotification" => notification::<Progress>,
+        "ProgressNotificationParams" => value::<ProgressParams>,
+        "ResourceLink" => value::<ResourceLink>,
+        "ServerCapabilities" => value::<ServerCapabilities>,
+        "TextContent" => value::<TextContent>,
+        "TextResourceContents" => value::<TextResourceContents>,
+        "Tool" => value::<Tool>,
+        "ToolListChangedNotification" => notification::<ToolListChanged>,
+        _ => return None,
+    })
+}
+
+#[test]
+fn every_spec_example_decodes_and_re_encodes_losslessly() {
+    let dir = spec_dir_or_skip!().join("2026-07-28/examples");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    let mut folders: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    folders.sort();
+    for folder in folders {
+        let name = folder.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(check) = check_for(&name) else {
+            failures.push(format!(
+                "{name}: no Rust type mapped to this example folder"
+            ));
+            continue;
+        };
+        let mut files: Vec<_> = fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for file in files {
+            let original: Value =
+                serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+            checked += 1;
+            match check(&original) {
+                Ok(back) if json_eq(&back, &original) => {}
+                Ok(back) => failures.push(format!(
+                    "{}: re-encoded differently:\n  original: {original}\n  back:     {back}",
+                    file.display()
+                )),
+                Err(e) => failures.push(format!("{}: {e}", file.display())),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} problems ({checked} example files checked):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
