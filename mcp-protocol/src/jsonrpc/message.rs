@@ -442,12 +442,9 @@ impl ResponseMessage {
 
 /// Serializes a typed value into an owned raw JSON value.
 pub fn to_raw<T: Serialize + ?Sized>(value: &T) -> Result<Box<RawValue>, EncodeError> {
-    let mut buf = Vec::with_capacity(256);
-    serde_json::to_writer(&mut buf, value)?;
-    // serde_json writes UTF-8 JSON, so neither conversion can fail.
-    let text = String::from_utf8(buf)
-        .map_err(|e| EncodeError::from(<serde_json::Error as serde::ser::Error>::custom(e)))?;
-    RawValue::from_string(text).map_err(EncodeError::from)
+    // `to_raw_value` trusts serde_json's own output; `RawValue::from_string` would parse it
+    // again to validate it.
+    serde_json::value::to_raw_value(value).map_err(EncodeError::from)
 }
 
 #[derive(Clone, Copy)]
