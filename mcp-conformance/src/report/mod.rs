@@ -1,0 +1,9 @@
+//! Reports: a summary table for people, JSON and JUnit XML for machines.
+
+mod json;
+mod junit;
+mod table;
+
+pub(crate) use json::json;
+pub(crate) use junit::junit;
+pub(crate) use table::table;
