@@ -11,6 +11,14 @@ mod progress;
 mod tools;
 
 // -- lifecycle, discovery, resources, prompts, completion, logging, subscriptions --
+mod completion;
+mod discover;
+mod lifecycle;
+mod logging;
+mod prompts;
+mod resource_subscriptions;
+mod resources;
+mod subscriptions;
 
 // -- sampling, elicitation, roots, tasks --
 
@@ -20,6 +28,14 @@ pub use progress::*;
 pub use tools::*;
 
 // -- re-exports: lifecycle, discovery, resources, prompts, completion, logging, subscriptions --
+pub use completion::*;
+pub use discover::*;
+pub use lifecycle::*;
+pub use logging::*;
+pub use prompts::*;
+pub use resource_subscriptions::*;
+pub use resources::*;
+pub use subscriptions::*;
 
 // -- re-exports: sampling, elicitation, roots, tasks --
 
@@ -36,6 +52,23 @@ pub static ALL: &[MethodInfo] = &[
     request_info::<CallTool>(Direction::ClientToServer),
     notification_info::<ToolListChanged>(Direction::ServerToClient),
     // -- rows: lifecycle, discovery, resources, prompts, completion, logging, subscriptions --
-
+    request_info::<Initialize>(Direction::ClientToServer),
+    notification_info::<Initialized>(Direction::ClientToServer),
+    request_info::<Discover>(Direction::ClientToServer),
+    request_info::<ListResources>(Direction::ClientToServer),
+    request_info::<ListResourceTemplates>(Direction::ClientToServer),
+    request_info::<ReadResource>(Direction::ClientToServer),
+    request_info::<Subscribe>(Direction::ClientToServer),
+    request_info::<Unsubscribe>(Direction::ClientToServer),
+    notification_info::<ResourceUpdated>(Direction::ServerToClient),
+    notification_info::<ResourceListChanged>(Direction::ServerToClient),
+    request_info::<ListPrompts>(Direction::ClientToServer),
+    request_info::<GetPrompt>(Direction::ClientToServer),
+    notification_info::<PromptListChanged>(Direction::ServerToClient),
+    request_info::<Complete>(Direction::ClientToServer),
+    request_info::<SetLevel>(Direction::ClientToServer),
+    notification_info::<LoggingMessage>(Direction::ServerToClient),
+    request_info::<SubscriptionsListen>(Direction::ClientToServer),
+    notification_info::<SubscriptionsAcknowledged>(Direction::ServerToClient),
     // -- rows: sampling, elicitation, roots, tasks --
 ];

@@ -1,0 +1,385 @@
+//! Completion (server/utilities/completion): `completion/complete` suggests values for an
+//! argument of a prompt or of a resource template, as the user types.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::method::{ClientRequest, Request};
+use crate::shape::Shape;
+use crate::types::{Extra, Meta, ResultType, shape_result_type};
+use crate::version::ProtocolVersion;
+
+/// `completion/complete`: completion values for one argument.
+#[derive(Debug)]
+pub enum Complete {}
+
+impl Request for Complete {
+    const METHOD: &'static str = "completion/complete";
+    const SINCE: ProtocolVersion = ProtocolVersion::V2024_11_05;
+    type Params = CompleteParams;
+    type Result = CompleteResult;
+}
+impl ClientRequest for Complete {}
+
+/// What is being completed, tagged by `type`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum CompletionReference {
+    /// `"ref/prompt"`: an argument of a prompt.
+    #[serde(rename = "ref/prompt")]
+    Prompt(PromptReference),
+    /// `"ref/resource"`: a variable of a resource template.
+    #[serde(rename = "ref/resource")]
+    Resource(ResourceTemplateReference),
+}
+
+impl CompletionReference {
+    /// A reference to the prompt `name`.
+    pub fn prompt(name: impl Into<String>) -> Self {
+        Self::Prompt(PromptReference::new(name))
+    }
+
+    /// A reference to the resource template `uri_template`.
+    pub fn resource(uri_template: impl Into<String>) -> Self {
+        Self::Resource(ResourceTemplateReference::new(uri_template))
+    }
+}
+
+impl Shape for CompletionReference {
+    fn shape(&mut self, version: ProtocolVersion) {
+        if let Self::Prompt(p) = self {
+            p.shape(version);
+        }
+    }
+}
+
+/// A reference to a prompt (`PromptReference`, `type: "ref/prompt"`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PromptReference {
+    /// The prompt's name.
+    pub name: String,
+    /// Display name (2025-06-18 on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(PromptReference {
+    name: "name",
+    title: "title",
+});
+
+impl PromptReference {
+    /// A reference to the prompt `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            title: None,
+            extra: Extra::new(),
+        }
+    }
+}
+
+impl Shape for PromptReference {
+    fn shape(&mut self, version: ProtocolVersion) {
+        if version < ProtocolVersion::V2025_06_18 {
+            self.title = None;
+        }
+    }
+}
+
+/// A reference to a resource template (`ResourceTemplateReference`, `type: "ref/resource"`;
+/// called `ResourceReference` before 2025-06-18, with the same shape).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceTemplateReference {
+    /// The URI template, or a URI.
+    pub uri: String,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(ResourceTemplateReference { uri: "uri" });
+
+impl ResourceTemplateReference {
+    /// A reference to `uri_template`.
+    pub fn new(uri_template: impl Into<String>) -> Self {
+        Self {
+            uri: uri_template.into(),
+            extra: Extra::new(),
+        }
+    }
+}
+
+/// The argument being completed (`CompleteRequestParams.argument`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompletionArgument {
+    /// The argument's name.
+    pub name: String,
+    /// What the user typed so far.
+    pub value: String,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(CompletionArgument {
+    name: "name",
+    value: "value",
+});
+
+/// Context for a completion (`CompleteRequestParams.context`, 2025-06-18 on).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompletionContext {
+    /// Arguments already resolved, so that later ones can be completed in their light.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arguments: Option<BTreeMap<String, String>>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(CompletionContext {
+    arguments: "arguments",
+});
+
+/// Params of `completion/complete` (`CompleteRequestParams`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompleteParams {
+    /// What is being completed.
+    #[serde(rename = "ref")]
+    pub reference: CompletionReference,
+    /// The argument and its partial value.
+    pub argument: CompletionArgument,
+    /// Already-resolved arguments (2025-06-18 on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<CompletionContext>,
+    /// Request metadata.
+    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(CompleteParams {
+    reference: "ref",
+    argument: "argument",
+    context: "context",
+    meta: "_meta",
+});
+
+impl CompleteParams {
+    /// Completes argument `name`, typed so far as `value`, of `reference`.
+    pub fn new(
+        reference: CompletionReference,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            reference,
+            argument: CompletionArgument {
+                name: name.into(),
+                value: value.into(),
+                extra: Extra::new(),
+            },
+            context: None,
+            meta: None,
+            extra: Extra::new(),
+        }
+    }
+
+    /// Adds an already-resolved argument to the context.
+    pub fn with_context_argument(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.context
+            .get_or_insert_with(CompletionContext::default)
+            .arguments
+            .get_or_insert_with(BTreeMap::new)
+            .insert(name.into(), value.into());
+        self
+    }
+}
+
+impl Shape for CompleteParams {
+    fn shape(&mut self, version: ProtocolVersion) {
+        self.reference.shape(version);
+        if version < ProtocolVersion::V2025_06_18 {
+            self.context = None;
+        }
+    }
+}
+
+/// The completion values (`CompleteResult.completion`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Completion {
+    /// The suggestions, best first; at most [`Completion::MAX_VALUES`].
+    pub values: Vec<String>,
+    /// How many values exist in all, which may exceed those sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    /// More values exist than were sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(Completion {
+    values: "values",
+    total: "total",
+    has_more: "hasMore",
+});
+
+impl Completion {
+    /// The most values a result may carry, in every revision.
+    pub const MAX_VALUES: usize = 100;
+}
+
+/// Result of `completion/complete` (`CompleteResult`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompleteResult {
+    /// The values.
+    pub completion: Completion,
+    /// Result kind (2026-07-28).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_type: Option<ResultType>,
+    /// Result metadata.
+    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(CompleteResult {
+    completion: "completion",
+    result_type: "resultType",
+    meta: "_meta",
+});
+
+impl CompleteResult {
+    /// A result with these values (all of them: no `total`, no `hasMore`).
+    pub fn new(values: Vec<String>) -> Self {
+        Self {
+            completion: Completion {
+                values,
+                ..Completion::default()
+            },
+            ..Self::default()
+        }
+    }
+}
+
+impl Shape for CompleteResult {
+    /// Besides the result type, enforces the 100-value limit every revision states: a longer
+    /// list is cut, and `hasMore` says so, rather than sending something a peer may reject.
+    fn shape(&mut self, version: ProtocolVersion) {
+        let c = &mut self.completion;
+        if c.values.len() > Completion::MAX_VALUES {
+            let all = c.values.len() as u64;
+            c.values.truncate(Completion::MAX_VALUES);
+            c.has_more = Some(true);
+            c.total = Some(c.total.map_or(all, |t| t.max(all)));
+        }
+        shape_result_type(&mut self.result_type, version);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn params_round_trip_with_a_prompt_reference() {
+        let v = json!({
+            "_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28"},
+            "ref": {"type": "ref/prompt", "name": "code_review", "title": "Review"},
+            "argument": {"name": "framework", "value": "fla"},
+            "context": {"arguments": {"language": "python"}},
+            "extraField": 1
+        });
+        let p: CompleteParams = serde_json::from_value(v.clone()).unwrap();
+        assert!(matches!(&p.reference, CompletionReference::Prompt(r) if r.name == "code_review"));
+        assert_eq!(p.extra["extraField"], 1);
+        assert_eq!(serde_json::to_value(&p).unwrap(), v);
+    }
+
+    #[test]
+    fn params_with_a_resource_reference_and_old_shape() {
+        let p = CompleteParams::new(
+            CompletionReference::resource("file:///{path}"),
+            "path",
+            "sr",
+        )
+        .with_context_argument("root", "/");
+        let v = serde_json::to_value(p.shaped(ProtocolVersion::V2025_03_26)).unwrap();
+        assert_eq!(
+            v,
+            json!({
+                "ref": {"type": "ref/resource", "uri": "file:///{path}"},
+                "argument": {"name": "path", "value": "sr"}
+            })
+        );
+        let back: CompleteParams = serde_json::from_value(v).unwrap();
+        assert!(matches!(back.reference, CompletionReference::Resource(_)));
+    }
+
+    #[test]
+    fn prompt_reference_loses_title_before_2025_06_18() {
+        let mut r = CompletionReference::Prompt(PromptReference {
+            title: Some("T".into()),
+            ..PromptReference::new("p")
+        });
+        r.shape(ProtocolVersion::V2024_11_05);
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            json!({"type": "ref/prompt", "name": "p"})
+        );
+    }
+
+    #[test]
+    fn unknown_reference_type_is_an_error() {
+        let v = json!({"ref": {"type": "ref/tool", "name": "x"}, "argument": {"name": "a", "value": ""}});
+        assert!(serde_json::from_value::<CompleteParams>(v).is_err());
+    }
+
+    #[test]
+    fn result_round_trips() {
+        let v = json!({
+            "resultType": "complete",
+            "completion": {"values": ["python", "pytorch"], "total": 10, "hasMore": true, "x": 0}
+        });
+        let r: CompleteResult = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(r.completion.extra["x"], 0);
+        assert_eq!(serde_json::to_value(&r).unwrap(), v);
+        let old = serde_json::to_value(r.shaped(ProtocolVersion::V2025_11_25)).unwrap();
+        assert!(old.get("resultType").is_none());
+    }
+
+    #[test]
+    fn shaping_cuts_to_a_hundred_values() {
+        let values = (0..150).map(|i| i.to_string()).collect();
+        let r = CompleteResult::new(values).shaped(ProtocolVersion::V2026_07_28);
+        assert_eq!(r.completion.values.len(), 100);
+        assert_eq!(r.completion.has_more, Some(true));
+        assert_eq!(r.completion.total, Some(150));
+        assert!(r.result_type.unwrap().is_complete());
+    }
+}
