@@ -428,8 +428,9 @@ impl ResponseMessage {
         }
     }
 
-    /// Phase two: decodes the result as the result of `R`, or returns the error the peer sent
-    /// (as [`DecodeError::Remote`]'s sibling: the `Err(Ok(error))` case is the peer's answer).
+    /// Phase two: decodes the result as the result of `R`. The outer `Result` says whether the
+    /// response could be decoded; the inner one is the peer's answer: its result, or the error
+    /// object it sent.
     pub fn decode_result<R: Request>(&self) -> Result<Result<R::Result, ErrorObject>, DecodeError> {
         match &self.outcome {
             Outcome::Result(raw) => {
