@@ -1,4 +1,69 @@
-//! Wire types, version rules and the sans-IO peer engine of the Model Context Protocol.
+//! Wire types, version rules and the sans-IO peer engine of the Model Context Protocol (MCP),
+//! for every released revision: 2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25 (the *session
+//! era*, with the `initialize` handshake) and 2026-07-28 (the *stateless era*: every request
+//! carries its version and capabilities in `_meta`, `server/discover` replaces the handshake,
+//! and multi round-trip requests replace server-to-client requests).
+//!
+//! # Design
+//!
+//! One model serves every revision. A message is decoded in two phases and shaped for the
+//! peer's version before it is sent:
+//!
+//! ```text
+//!   bytes ──► Message::from_slice ──► Message::{Request, Notification, Response}
+//!             (phase one: jsonrpc,          │ params / result still raw JSON
+//!              id, method, result, error)   ▼
+//!                                 decode_params::<CallTool>() ──► CallToolParams
+//!                                 (phase two: the method is known, so are the types)
+//!
+//!   CallToolResult ──► Shape::shape(version) ──► ResponseMessage::result ──► bytes
+//!                      (leave out what the version does not know,
+//!                       fill what it requires)
+//! ```
+//!
+//! - Each method is an uninhabited marker type ([`methods::CallTool`]) implementing
+//!   [`Request`] or [`Notification`]: its name, its params and result types, and the
+//!   revisions it exists in. Direction traits ([`method::ClientRequest`], …) say who sends it.
+//! - Unknown fields are kept in every struct's `extra` map and survive a round trip.
+//! - Errors name the exact fault and map to one JSON-RPC code ([`DecodeError::code`]).
+//!
+//! # What this crate does not do
+//!
+//! It has no HTTP, no OAuth, and no server or client logic: those are `mcp-server`,
+//! `mcp-client` and `mcp-auth`. Its types, codec and engine do no I/O; the optional `rt`
+//! feature adds the tokio driver and the in-memory and stdio transports.
+//!
+//! # Example
+//!
+//! ```
+//! use mcp_protocol::jsonrpc::ResponseMessage;
+//! use mcp_protocol::methods::{CallTool, CallToolResult};
+//! use mcp_protocol::types::ContentBlock;
+//! use mcp_protocol::{Message, ProtocolVersion, Shape};
+//!
+//! let bytes = br#"{"jsonrpc":"2.0","id":1,"method":"tools/call",
+//!                  "params":{"name":"echo","arguments":{"text":"hi"}}}"#;
+//! let Message::Request(request) = Message::from_slice(bytes)? else { unreachable!() };
+//! assert_eq!(request.method, "tools/call");
+//! let params = request.decode_params::<CallTool>()?;
+//! let text = params.arguments.as_ref().and_then(|a| a["text"].as_str()).unwrap_or_default();
+//!
+//! // Answer a 2024-11-05 peer and a 2026-07-28 peer from the same value.
+//! let result = CallToolResult::success(vec![ContentBlock::text(text)]);
+//! let old = result.clone().shaped(ProtocolVersion::V2024_11_05);
+//! let new = result.shaped(ProtocolVersion::V2026_07_28);
+//! assert_eq!(old.result_type, None); // 2024-11-05 has no `resultType`
+//! assert_eq!(new.result_type.unwrap().0, "complete"); // 2026-07-28 requires it
+//! let reply = ResponseMessage::result(request.id, &new)?;
+//! assert!(Message::from(reply).to_json().contains(r#""resultType":"complete""#));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Features
+//!
+//! - `rt` (default): the tokio driver, the `Transport` trait, in-memory and stdio transports.
+//! - `proptest`: [`proptest`](https://docs.rs/proptest) strategies for every wire type, which
+//!   generate only schema-valid values (used by our tests and by `mcp-conformance`).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "proptest")]
