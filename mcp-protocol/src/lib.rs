@@ -53,7 +53,7 @@
 //! let old = result.clone().shaped(ProtocolVersion::V2024_11_05);
 //! let new = result.shaped(ProtocolVersion::V2026_07_28);
 //! assert_eq!(old.result_type, None); // 2024-11-05 has no `resultType`
-//! assert_eq!(new.result_type.unwrap().0, "complete"); // 2026-07-28 requires it
+//! assert!(new.result_type.as_ref().is_some_and(|t| t.is_complete())); // 2026-07-28 requires it
 //! let reply = ResponseMessage::result(request.id, &new)?;
 //! assert!(Message::from(reply).to_json().contains(r#""resultType":"complete""#));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
