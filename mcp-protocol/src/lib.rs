@@ -1,10 +1,15 @@
 //! Wire types, version rules and the sans-IO peer engine of the Model Context Protocol.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod codec;
+pub mod engine;
 pub mod error;
 pub mod jsonrpc;
 pub mod method;
 pub mod methods;
+#[cfg(feature = "rt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rt")))]
+pub mod rt;
 pub mod shape;
 pub mod types;
 pub mod version;
