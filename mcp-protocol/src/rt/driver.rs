@@ -75,7 +75,7 @@ impl Shared {
     }
 }
 
-/// Runs one connection: see the [module docs](self). Created by [`super::connect`] (which
+/// Runs one connection (see the [`rt` module docs](super) for the design). Created by [`super::connect`] (which
 /// spawns it) or [`super::connection`] (which hands it to you to run).
 #[derive(Debug)]
 #[must_use = "the connection makes no progress unless the driver runs"]
