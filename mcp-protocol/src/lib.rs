@@ -68,10 +68,15 @@
 
 #[cfg(feature = "proptest")]
 pub mod arbitrary;
+pub mod codec;
+pub mod engine;
 pub mod error;
 pub mod jsonrpc;
 pub mod method;
 pub mod methods;
+#[cfg(feature = "rt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rt")))]
+pub mod rt;
 pub mod shape;
 pub mod types;
 pub mod version;

@@ -1,0 +1,97 @@
+//! Settings: per engine ([`EngineConfig`]) and per request ([`RequestOptions`]).
+
+use std::time::Duration;
+
+/// Settings of an [`Engine`](super::Engine).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct EngineConfig {
+    /// The timeout of requests whose [`RequestOptions`] do not set one. `None`: no timeout.
+    pub default_timeout: Option<Duration>,
+}
+
+impl EngineConfig {
+    /// No default timeout.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the timeout of requests that do not choose their own.
+    pub fn default_timeout(mut self, timeout: Duration) -> Self {
+        self.default_timeout = Some(timeout);
+        self
+    }
+}
+
+/// How long a request may stay pending.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum TimeoutSetting {
+    /// The engine's [`EngineConfig::default_timeout`].
+    #[default]
+    Default,
+    /// None at all.
+    Never,
+    /// This long.
+    After(Duration),
+}
+
+/// Settings of one outgoing request.
+///
+/// ```
+/// use std::time::Duration;
+/// use mcp_protocol::engine::RequestOptions;
+/// // Ask for progress; give up after 10 s of silence, and after 60 s whatever happens.
+/// let opts = RequestOptions::new()
+///     .with_progress()
+///     .timeout(Duration::from_secs(10))
+///     .reset_timeout_on_progress(Duration::from_secs(60));
+/// # let _ = opts;
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestOptions {
+    pub(crate) timeout: TimeoutSetting,
+    pub(crate) max_total: Option<Duration>,
+    pub(crate) progress: bool,
+}
+
+impl RequestOptions {
+    /// The defaults: the engine's default timeout, no progress.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Times the request out `timeout` after it was sent (or after the last progress, see
+    /// [`RequestOptions::reset_timeout_on_progress`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = TimeoutSetting::After(timeout);
+        self
+    }
+
+    /// Never times the request out, whatever the engine's default.
+    pub fn without_timeout(mut self) -> Self {
+        self.timeout = TimeoutSetting::Never;
+        self
+    }
+
+    /// Restarts the timeout at each progress notification, but never lets the request run
+    /// longer than `max_total` in all (basic/lifecycle §Timeouts: implementations "MAY choose
+    /// to reset the timeout clock when receiving a progress notification" and "SHOULD always
+    /// enforce a maximum timeout").
+    pub fn reset_timeout_on_progress(mut self, max_total: Duration) -> Self {
+        self.max_total = Some(max_total);
+        self
+    }
+
+    /// Asks for progress: unless the params already carry `_meta.progressToken`, the engine
+    /// writes one (the request's id). Progress arrives as
+    /// [`Event::Progress`](super::Event::Progress).
+    pub fn with_progress(mut self) -> Self {
+        self.progress = true;
+        self
+    }
+
+    /// Whether progress was asked for.
+    pub fn wants_progress(&self) -> bool {
+        self.progress
+    }
+}

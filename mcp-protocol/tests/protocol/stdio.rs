@@ -1,0 +1,181 @@
+//! The stdio transport against a real child process: the `echo_peer` example.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use futures::future::join_all;
+use mcp_protocol::Side;
+use mcp_protocol::engine::{EngineConfig, RequestOptions};
+use mcp_protocol::methods::Ping;
+use mcp_protocol::rt::stdio::{ChildTransport, Stderr};
+use mcp_protocol::rt::{self, Incoming, RequestError};
+use mcp_protocol::types::{EmptyResult, RequestParams};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+use crate::support::{LIMIT, echo_peer, raw, within};
+
+fn spawn_echo_peer() -> ChildTransport {
+    let cmd = std::process::Command::new(echo_peer());
+    ChildTransport::spawn(cmd, Stderr::Inherit).unwrap()
+}
+
+#[tokio::test]
+async fn requests_over_a_child_process_answered_out_of_order() {
+    let (client, _incoming) = rt::connect(spawn_echo_peer(), Side::Client, EngineConfig::new());
+    let pong =
+        within(client.request::<Ping>(&RequestParams::default(), RequestOptions::new())).await;
+    assert_eq!(pong.unwrap(), EmptyResult::default());
+    let calls = (0..10u64).map(|i| {
+        client.request_raw(
+            "test/sleep",
+            raw(json!({"ms": (10 - i) * 10})),
+            RequestOptions::new(),
+        )
+    });
+    for (i, r) in within(join_all(calls)).await.into_iter().enumerate() {
+        let v: Value = serde_json::from_str(r.unwrap().get()).unwrap();
+        assert_eq!(v["slept"], (10 - i as u64) * 10);
+    }
+}
+
+#[tokio::test]
+async fn drop_and_timeout_cancel_in_the_child() {
+    let (client, mut incoming) = rt::connect(spawn_echo_peer(), Side::Client, EngineConfig::new());
+    let dropped = client.request_raw(
+        "test/sleep",
+        raw(json!({"ms": 60_000})),
+        RequestOptions::new(),
+    );
+    let dropped_id = dropped.id().unwrap();
+    let _ = tokio::time::timeout(Duration::from_millis(100), dropped).await;
+    let opts = RequestOptions::new().timeout(Duration::from_millis(100));
+    let timed = client.request_raw("test/sleep", raw(json!({"ms": 60_000})), opts);
+    let timed_id = timed.id().unwrap();
+    assert!(matches!(within(timed).await, Err(RequestError::TimedOut)));
+
+    let mut cancelled = HashSet::new();
+    while cancelled.len() < 2 {
+        if let Incoming::Notification(n) = within(incoming.next()).await.unwrap() {
+            let v: Value = serde_json::from_str(n.params.unwrap().get()).unwrap();
+            cancelled.insert(v["requestId"].clone());
+        }
+    }
+    assert_eq!(
+        cancelled,
+        HashSet::from([json!(dropped_id), json!(timed_id)])
+    );
+}
+
+/// Raw lines to the child: a garbage line and an oversized line each get the right JSON-RPC
+/// error, and the requests around them are answered.
+#[tokio::test]
+async fn garbage_and_oversized_lines_get_errors_and_the_rest_carries_on() {
+    let mut child = tokio::process::Command::new(echo_peer())
+        .env("ECHO_PEER_MAX_LEN", "1024")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let big = format!(
+        r#"{{"jsonrpc":"2.0","id":3,"method":"test/echo","params":{{"x":"{}"}}}}"#,
+        "a".repeat(4000)
+    );
+    let input = [
+        r#"{"jsonrpc":"2.0","id":1,"method":"test/sleep","params":{"ms":200}}"#,
+        "this is not json",
+        big.as_str(),
+        "",
+        r#"{"jsonrpc":"2.0","id":2,"method":"ping"}"#,
+    ]
+    .join("\n")
+        + "\n";
+    within(stdin.write_all(input.as_bytes())).await.unwrap();
+
+    let mut replies = Vec::new();
+    while replies.len() < 4 {
+        let line = within(lines.next_line())
+            .await
+            .unwrap()
+            .expect("the child is alive");
+        replies.push(serde_json::from_str::<Value>(&line).unwrap());
+    }
+    let find = |pred: &dyn Fn(&Value) -> bool| replies.iter().filter(|r| pred(r)).count();
+    assert_eq!(
+        find(&|r| r["id"].is_null() && r["error"]["code"] == -32700),
+        1,
+        "{replies:?}"
+    );
+    assert_eq!(
+        find(&|r| r["id"].is_null() && r["error"]["code"] == -32600),
+        1,
+        "{replies:?}"
+    );
+    assert_eq!(
+        find(&|r| r["id"] == 2 && r["result"] == json!({})),
+        1,
+        "{replies:?}"
+    );
+    assert_eq!(
+        find(&|r| r["id"] == 1 && r["result"]["slept"] == 200),
+        1,
+        "{replies:?}"
+    );
+    drop(stdin);
+    let status = within(child.wait()).await.unwrap();
+    assert!(
+        status.success(),
+        "the peer exits cleanly at end of input: {status}"
+    );
+}
+
+/// The pids whose process group is `pgid` and that are not zombies.
+fn live_members(pgid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid pgrp ...; comm may hold spaces, so split after the last ')'.
+        let Some((_, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        if fields.len() > 2 && fields[2] == pgid.to_string() && !matches!(fields[0], "Z" | "X") {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn dropping_the_child_transport_kills_its_process_group() {
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args(["-c", "sleep 30 & sleep 30"]);
+    let transport = ChildTransport::spawn(cmd, Stderr::Null).unwrap();
+    let pgid = transport.id().unwrap();
+    let deadline = tokio::time::Instant::now() + LIMIT;
+    // sh and both sleeps (sh may exec the last one itself: at least two processes).
+    while live_members(pgid).len() < 2 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the children never started"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    drop(transport);
+    while !live_members(pgid).is_empty() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "still alive: {:?}",
+            live_members(pgid)
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
