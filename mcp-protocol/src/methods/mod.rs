@@ -13,6 +13,8 @@ mod tools;
 // -- lifecycle, discovery, resources, prompts, completion, logging, subscriptions --
 
 // -- sampling, elicitation, roots, tasks --
+mod roots;
+mod sampling;
 
 pub use cancellation::*;
 pub use ping::*;
@@ -22,6 +24,8 @@ pub use tools::*;
 // -- re-exports: lifecycle, discovery, resources, prompts, completion, logging, subscriptions --
 
 // -- re-exports: sampling, elicitation, roots, tasks --
+pub use roots::*;
+pub use sampling::*;
 
 use crate::method::{Direction, MethodInfo, notification_info, request_info};
 
@@ -38,4 +42,7 @@ pub static ALL: &[MethodInfo] = &[
     // -- rows: lifecycle, discovery, resources, prompts, completion, logging, subscriptions --
 
     // -- rows: sampling, elicitation, roots, tasks --
+    request_info::<CreateMessage>(Direction::ServerToClient),
+    request_info::<ListRoots>(Direction::ServerToClient),
+    notification_info::<RootsListChanged>(Direction::ClientToServer),
 ];
