@@ -13,6 +13,8 @@ mod tools;
 // -- lifecycle, discovery, resources, prompts, completion, logging, subscriptions --
 
 // -- sampling, elicitation, roots, tasks --
+mod elicitation;
+mod elicitation_schema;
 mod roots;
 mod sampling;
 
@@ -24,6 +26,8 @@ pub use tools::*;
 // -- re-exports: lifecycle, discovery, resources, prompts, completion, logging, subscriptions --
 
 // -- re-exports: sampling, elicitation, roots, tasks --
+pub use elicitation::*;
+pub use elicitation_schema::*;
 pub use roots::*;
 pub use sampling::*;
 
@@ -43,6 +47,8 @@ pub static ALL: &[MethodInfo] = &[
 
     // -- rows: sampling, elicitation, roots, tasks --
     request_info::<CreateMessage>(Direction::ServerToClient),
+    request_info::<Elicit>(Direction::ServerToClient),
+    notification_info::<ElicitationComplete>(Direction::ServerToClient),
     request_info::<ListRoots>(Direction::ServerToClient),
     notification_info::<RootsListChanged>(Direction::ClientToServer),
 ];
