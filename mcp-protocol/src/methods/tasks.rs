@@ -449,8 +449,7 @@ mod tests {
 
     #[test]
     fn get_task_result_shapes_between_revisions() {
-        let r: GetTaskResult = serde_json::from_value(task_2025()).unwrap();
-        let mut detailed = r.clone();
+        let mut detailed: GetTaskResult = serde_json::from_value(task_2025()).unwrap();
         detailed.task.result = Some(JsonObject::new());
         let new =
             serde_json::to_value(detailed.clone().shaped(ProtocolVersion::V2026_07_28)).unwrap();

@@ -183,8 +183,8 @@ impl Shape for InputRequests {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum InputResponse {
-    /// Answer to `sampling/createMessage`.
-    CreateMessage(CreateMessageResult),
+    /// Answer to `sampling/createMessage` (boxed: much larger than the others).
+    CreateMessage(Box<CreateMessageResult>),
     /// Answer to `roots/list`.
     ListRoots(ListRootsResult),
     /// Answer to `elicitation/create`.
@@ -230,9 +230,8 @@ impl InputResponses {
     ) -> Option<Result<InputResponse, serde_json::Error>> {
         let raw = self.0.get(key)?;
         Some(match request.kind {
-            InputRequestKind::CreateMessage(_) => {
-                CreateMessageResult::deserialize(raw).map(InputResponse::CreateMessage)
-            }
+            InputRequestKind::CreateMessage(_) => CreateMessageResult::deserialize(raw)
+                .map(|r| InputResponse::CreateMessage(Box::new(r))),
             InputRequestKind::ListRoots(_) => {
                 ListRootsResult::deserialize(raw).map(InputResponse::ListRoots)
             }

@@ -238,11 +238,13 @@ impl Shape for Task {
         if version >= ProtocolVersion::V2026_07_28 {
             self.ttl_ms = self.ttl_ms.or(self.ttl).or(TaskTtl::Unlimited);
             self.ttl = TaskTtl::Unset;
-            self.poll_interval_ms = self.poll_interval_ms.or(self.poll_interval.take());
+            let old = self.poll_interval.take();
+            self.poll_interval_ms = self.poll_interval_ms.or(old);
         } else {
             self.ttl = self.ttl.or(self.ttl_ms).or(TaskTtl::Unlimited);
             self.ttl_ms = TaskTtl::Unset;
-            self.poll_interval = self.poll_interval.or(self.poll_interval_ms.take());
+            let new = self.poll_interval_ms.take();
+            self.poll_interval = self.poll_interval.or(new);
         }
     }
 }
