@@ -21,6 +21,12 @@ mod resources;
 mod subscriptions;
 
 // -- sampling, elicitation, roots, tasks --
+mod elicitation;
+mod elicitation_schema;
+mod roots;
+mod sampling;
+mod tasks;
+mod tasks_ext;
 
 pub use cancellation::*;
 pub use ping::*;
@@ -38,6 +44,12 @@ pub use resources::*;
 pub use subscriptions::*;
 
 // -- re-exports: sampling, elicitation, roots, tasks --
+pub use elicitation::*;
+pub use elicitation_schema::*;
+pub use roots::*;
+pub use sampling::*;
+pub use tasks::*;
+pub use tasks_ext::*;
 
 use crate::method::{Direction, MethodInfo, notification_info, request_info};
 
@@ -71,4 +83,17 @@ pub static ALL: &[MethodInfo] = &[
     request_info::<SubscriptionsListen>(Direction::ClientToServer),
     notification_info::<SubscriptionsAcknowledged>(Direction::ServerToClient),
     // -- rows: sampling, elicitation, roots, tasks --
+    request_info::<CreateMessage>(Direction::ServerToClient),
+    request_info::<Elicit>(Direction::ServerToClient),
+    notification_info::<ElicitationComplete>(Direction::ServerToClient),
+    request_info::<ListRoots>(Direction::ServerToClient),
+    notification_info::<RootsListChanged>(Direction::ClientToServer),
+    // tasks: both ways in 2025-11-25 (either side may run a task); client to server in the
+    // 2026-07-28 extension. One row per name; the types cover both designs.
+    request_info::<GetTask>(Direction::Both),
+    request_info::<GetTaskPayload>(Direction::Both),
+    request_info::<ListTasks>(Direction::Both),
+    request_info::<CancelTask>(Direction::Both),
+    request_info::<UpdateTask>(Direction::ClientToServer),
+    notification_info::<TaskStatus>(Direction::Both),
 ];

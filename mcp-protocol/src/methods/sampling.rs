@@ -1,0 +1,806 @@
+//! Sampling (client/sampling): the server asks the client's LLM for a completion with
+//! `sampling/createMessage`.
+//!
+//! A JSON-RPC request from server to client in 2024-11-05 … 2025-11-25; in 2026-07-28 the
+//! same params and result travel as an MRTR input request / input response
+//! ([`crate::types::InputRequest`]). 2025-11-25 added tool use (`tools`, `toolChoice`,
+//! `tool_use` / `tool_result` blocks, several blocks per message).
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+
+use crate::method::{Request, ServerRequest};
+use crate::methods::Tool;
+use crate::shape::Shape;
+use crate::types::{
+    AudioContent, ContentBlock, Extra, ImageContent, JsonObject, Meta, Role, TaskMetadata,
+    TextContent,
+};
+use crate::version::ProtocolVersion;
+
+/// `sampling/createMessage`: generate a message with the client's LLM. The client keeps
+/// control: it may show, edit or refuse the request and pick any model.
+#[derive(Debug)]
+pub enum CreateMessage {}
+
+impl Request for CreateMessage {
+    const METHOD: &'static str = "sampling/createMessage";
+    const SINCE: ProtocolVersion = ProtocolVersion::V2024_11_05;
+    // 2026-07-28: only an MRTR input request.
+    const UNTIL: Option<ProtocolVersion> = Some(ProtocolVersion::V2025_11_25);
+    type Params = CreateMessageParams;
+    type Result = CreateMessageResult;
+}
+impl ServerRequest for CreateMessage {}
+
+/// Which servers' context the client should add to the prompt (`includeContext`).
+/// `thisServer` and `allServers` are soft-deprecated since 2025-11-25.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum IncludeContext {
+    /// No context.
+    None,
+    /// Context from the requesting server.
+    ThisServer,
+    /// Context from every connected server.
+    AllServers,
+}
+
+/// Params of `sampling/createMessage` (`CreateMessageRequestParams`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateMessageParams {
+    /// The conversation so far.
+    pub messages: Vec<SamplingMessage>,
+    /// What the server prefers in a model; the client decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_preferences: Option<ModelPreferences>,
+    /// A system prompt the client may use or ignore.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_prompt: Option<String>,
+    /// Context to include.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_context: Option<IncludeContext>,
+    /// Sampling temperature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
+    /// Upper bound on the tokens to generate.
+    pub max_tokens: u64,
+    /// Sequences that stop generation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_sequences: Option<Vec<String>>,
+    /// Provider-specific metadata, passed through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<JsonObject>,
+    /// Tools the model may call (2025-11-25 on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tools: Option<Vec<Tool>>,
+    /// How the model may use the tools (2025-11-25 on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_choice: Option<ToolChoice>,
+    /// Run as a task (2025-11-25 only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<TaskMetadata>,
+    /// Request metadata (session era only: 2026-07-28 input requests have no `_meta`).
+    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(CreateMessageParams {
+    messages: "messages",
+    model_preferences: "modelPreferences",
+    system_prompt: "systemPrompt",
+    include_context: "includeContext",
+    temperature: "temperature",
+    max_tokens: "maxTokens",
+    stop_sequences: "stopSequences",
+    metadata: "metadata",
+    tools: "tools",
+    tool_choice: "toolChoice",
+    task: "task",
+    meta: "_meta",
+});
+
+impl CreateMessageParams {
+    /// A request to continue `messages` with at most `max_tokens` tokens.
+    pub fn new(messages: Vec<SamplingMessage>, max_tokens: u64) -> Self {
+        Self {
+            messages,
+            model_preferences: None,
+            system_prompt: None,
+            include_context: None,
+            temperature: None,
+            max_tokens,
+            stop_sequences: None,
+            metadata: None,
+            tools: None,
+            tool_choice: None,
+            task: None,
+            meta: None,
+            extra: Extra::new(),
+        }
+    }
+
+    /// Sets the system prompt.
+    pub fn with_system_prompt(mut self, prompt: impl Into<String>) -> Self {
+        self.system_prompt = Some(prompt.into());
+        self
+    }
+
+    /// Sets the model preferences.
+    pub fn with_model_preferences(mut self, preferences: ModelPreferences) -> Self {
+        self.model_preferences = Some(preferences);
+        self
+    }
+
+    /// Offers tools to the model (2025-11-25 on).
+    pub fn with_tools(mut self, tools: Vec<Tool>, choice: Option<ToolChoice>) -> Self {
+        self.tools = Some(tools);
+        self.tool_choice = choice;
+        self
+    }
+}
+
+impl Shape for CreateMessageParams {
+    fn shape(&mut self, version: ProtocolVersion) {
+        if version < ProtocolVersion::V2025_11_25 {
+            self.tools = None;
+            self.tool_choice = None;
+            // Older versions allow one block per message: a message of several blocks
+            // becomes several consecutive messages of the same role, which loses nothing.
+            let messages = std::mem::take(&mut self.messages);
+            for SamplingMessage {
+                role,
+                content,
+                meta,
+                extra,
+            } in messages
+            {
+                match content {
+                    SamplingContent::Multiple(blocks) if blocks.len() > 1 => {
+                        for block in blocks {
+                            self.messages.push(SamplingMessage {
+                                role,
+                                content: SamplingContent::Single(block),
+                                meta: meta.clone(),
+                                extra: extra.clone(),
+                            });
+                        }
+                    }
+                    other => self.messages.push(SamplingMessage {
+                        role,
+                        content: other.into_single(),
+                        meta,
+                        extra,
+                    }),
+                }
+            }
+        }
+        self.messages.shape(version);
+        self.tools.shape(version);
+        if version != ProtocolVersion::V2025_11_25 {
+            self.task = None;
+        }
+        if version >= ProtocolVersion::V2026_07_28 {
+            self.meta = None;
+        }
+    }
+}
+
+/// One message of a sampling conversation (`SamplingMessage`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SamplingMessage {
+    /// Who said it.
+    pub role: Role,
+    /// What was said.
+    pub content: SamplingContent,
+    /// Metadata (2025-11-25 on).
+    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(SamplingMessage {
+    role: "role",
+    content: "content",
+    meta: "_meta",
+});
+
+impl SamplingMessage {
+    /// A message with one block.
+    pub fn new(role: Role, block: SamplingMessageContentBlock) -> Self {
+        Self {
+            role,
+            content: SamplingContent::Single(block),
+            meta: None,
+            extra: Extra::new(),
+        }
+    }
+
+    /// A user message with one text block.
+    pub fn user_text(text: impl Into<String>) -> Self {
+        Self::new(Role::User, SamplingMessageContentBlock::text(text))
+    }
+
+    /// An assistant message with one text block.
+    pub fn assistant_text(text: impl Into<String>) -> Self {
+        Self::new(Role::Assistant, SamplingMessageContentBlock::text(text))
+    }
+}
+
+impl Shape for SamplingMessage {
+    fn shape(&mut self, version: ProtocolVersion) {
+        self.content.shape(version);
+        if version < ProtocolVersion::V2025_11_25 {
+            self.meta = None;
+        }
+    }
+}
+
+/// The content of a sampling message or result: one block, or (2025-11-25 on) an array of
+/// blocks. Decided by the JSON kind: an object is one block, an array is several.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum SamplingContent {
+    /// One block (every version).
+    Single(SamplingMessageContentBlock),
+    /// Several blocks (2025-11-25 on), e.g. parallel tool uses.
+    Multiple(Vec<SamplingMessageContentBlock>),
+}
+
+impl Default for SamplingContent {
+    fn default() -> Self {
+        Self::Multiple(Vec::new())
+    }
+}
+
+impl<'de> Deserialize<'de> for SamplingContent {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match Value::deserialize(d)? {
+            Value::Array(items) => Vec::deserialize(Value::Array(items))
+                .map(Self::Multiple)
+                .map_err(D::Error::custom),
+            v @ Value::Object(_) => SamplingMessageContentBlock::deserialize(v)
+                .map(Self::Single)
+                .map_err(D::Error::custom),
+            _ => Err(D::Error::custom(
+                "sampling content must be a content block or an array of them",
+            )),
+        }
+    }
+}
+
+impl SamplingContent {
+    /// The blocks, one or several.
+    pub fn blocks(&self) -> &[SamplingMessageContentBlock] {
+        match self {
+            Self::Single(b) => std::slice::from_ref(b),
+            Self::Multiple(bs) => bs,
+        }
+    }
+
+    /// One block, for versions before 2025-11-25: a one-element array is unwrapped; several
+    /// blocks are merged into one text block (each block rendered as text) so that nothing
+    /// disappears silently.
+    pub fn into_single(self) -> Self {
+        match self {
+            Self::Single(_) => self,
+            Self::Multiple(mut blocks) if blocks.len() == 1 => Self::Single(blocks.remove(0)),
+            Self::Multiple(blocks) => {
+                let text = blocks
+                    .iter()
+                    .map(SamplingMessageContentBlock::describe)
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+                Self::Single(SamplingMessageContentBlock::text(text))
+            }
+        }
+    }
+}
+
+impl Shape for SamplingContent {
+    fn shape(&mut self, version: ProtocolVersion) {
+        if version < ProtocolVersion::V2025_11_25 {
+            *self = std::mem::take(self).into_single();
+        }
+        match self {
+            Self::Single(b) => b.shape(version),
+            Self::Multiple(bs) => bs.shape(version),
+        }
+    }
+}
+
+/// One block of sampling content (`SamplingMessageContentBlock`), tagged by `type`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum SamplingMessageContentBlock {
+    /// `"text"`.
+    #[serde(rename = "text")]
+    Text(TextContent),
+    /// `"image"`.
+    #[serde(rename = "image")]
+    Image(ImageContent),
+    /// `"audio"` (2025-03-26 on).
+    #[serde(rename = "audio")]
+    Audio(AudioContent),
+    /// `"tool_use"`: the model calls a tool (2025-11-25 on).
+    #[serde(rename = "tool_use")]
+    ToolUse(ToolUseContent),
+    /// `"tool_result"`: the outcome of a tool use (2025-11-25 on).
+    #[serde(rename = "tool_result")]
+    ToolResult(ToolResultContent),
+}
+
+impl SamplingMessageContentBlock {
+    /// A text block.
+    pub fn text(text: impl Into<String>) -> Self {
+        Self::Text(TextContent::new(text))
+    }
+
+    /// The text of a text block.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Self::Text(t) => Some(&t.text),
+            _ => None,
+        }
+    }
+
+    /// A textual rendering, for versions that cannot carry the block itself.
+    fn describe(&self) -> String {
+        match self {
+            Self::Text(t) => t.text.clone(),
+            Self::Image(i) => format!("[image content ({})]", i.mime_type),
+            Self::Audio(a) => format!("[audio content ({})]", a.mime_type),
+            Self::ToolUse(u) => format!(
+                "[tool use {}: {}({})]",
+                u.id,
+                u.name,
+                Value::Object(u.input.clone())
+            ),
+            Self::ToolResult(r) => {
+                let texts: Vec<&str> = r.content.iter().filter_map(ContentBlock::as_text).collect();
+                format!("[tool result {}: {}]", r.tool_use_id, texts.join("\n"))
+            }
+        }
+    }
+}
+
+impl Shape for SamplingMessageContentBlock {
+    /// Blocks the version does not know (audio before 2025-03-26, tool blocks before
+    /// 2025-11-25) become text blocks that say what they were, as [`ContentBlock`] does.
+    fn shape(&mut self, version: ProtocolVersion) {
+        let unknown = match self {
+            Self::Audio(_) => version < ProtocolVersion::V2025_03_26,
+            Self::ToolUse(_) | Self::ToolResult(_) => version < ProtocolVersion::V2025_11_25,
+            _ => false,
+        };
+        if unknown {
+            *self = Self::text(format!(
+                "{} (cannot be represented in protocol {version})",
+                self.describe()
+            ));
+        }
+        match self {
+            Self::Text(c) => shape_simple(&mut c.annotations, &mut c.meta, version),
+            Self::Image(c) => shape_simple(&mut c.annotations, &mut c.meta, version),
+            Self::Audio(c) => shape_simple(&mut c.annotations, &mut c.meta, version),
+            Self::ToolUse(_) => {}
+            Self::ToolResult(r) => r.shape(version),
+        }
+    }
+}
+
+fn shape_simple(
+    annotations: &mut Option<crate::types::Annotations>,
+    meta: &mut Option<Meta>,
+    version: ProtocolVersion,
+) {
+    annotations.shape(version);
+    if version < ProtocolVersion::V2025_06_18 {
+        *meta = None;
+    }
+}
+
+/// The model asks to call a tool (`ToolUseContent`, 2025-11-25 on).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ToolUseContent {
+    /// Id of this tool use, echoed by the matching `tool_result`.
+    pub id: String,
+    /// The tool's name.
+    pub name: String,
+    /// The arguments, matching the tool's input schema.
+    pub input: Map<String, Value>,
+    /// Metadata.
+    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(ToolUseContent {
+    id: "id",
+    name: "name",
+    input: "input",
+    meta: "_meta",
+});
+
+impl ToolUseContent {
+    /// A call of `name` with `input`, identified by `id`.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, input: Map<String, Value>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            input,
+            meta: None,
+            extra: Extra::new(),
+        }
+    }
+}
+
+/// The outcome of a tool use, sent back to the model (`ToolResultContent`, 2025-11-25 on).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolResultContent {
+    /// The `id` of the tool use this answers.
+    pub tool_use_id: String,
+    /// Unstructured result, as in `CallToolResult`.
+    pub content: Vec<ContentBlock>,
+    /// Structured result (an object in 2025-11-25, any JSON value in 2026-07-28).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structured_content: Option<Value>,
+    /// The tool failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_error: Option<bool>,
+    /// Metadata.
+    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(ToolResultContent {
+    tool_use_id: "toolUseId",
+    content: "content",
+    structured_content: "structuredContent",
+    is_error: "isError",
+    meta: "_meta",
+});
+
+impl ToolResultContent {
+    /// The result of tool use `tool_use_id`.
+    pub fn new(tool_use_id: impl Into<String>, content: Vec<ContentBlock>) -> Self {
+        Self {
+            tool_use_id: tool_use_id.into(),
+            content,
+            structured_content: None,
+            is_error: None,
+            meta: None,
+            extra: Extra::new(),
+        }
+    }
+}
+
+impl Shape for ToolResultContent {
+    fn shape(&mut self, version: ProtocolVersion) {
+        self.content.shape(version);
+        // 2025-11-25 requires an object; wrap anything else so nothing is lost (as
+        // CallToolResult does).
+        if version < ProtocolVersion::V2026_07_28
+            && let Some(v) = self.structured_content.take()
+        {
+            self.structured_content = Some(match v {
+                Value::Object(_) => v,
+                other => serde_json::json!({ "result": other }),
+            });
+        }
+    }
+}
+
+/// How the model may use the offered tools (`ToolChoice`, 2025-11-25 on).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ToolChoice {
+    /// `auto` (the default), `required` or `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<ToolChoiceMode>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(ToolChoice { mode: "mode" });
+
+impl ToolChoice {
+    /// A choice with `mode`.
+    pub fn new(mode: ToolChoiceMode) -> Self {
+        Self {
+            mode: Some(mode),
+            extra: Extra::new(),
+        }
+    }
+}
+
+/// Whether the model must, may or must not call tools.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ToolChoiceMode {
+    /// The model decides.
+    Auto,
+    /// The model must call at least one tool.
+    Required,
+    /// The model must not call tools.
+    None,
+}
+
+/// What the server prefers in a model (`ModelPreferences`). Priorities go from 0 to 1.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelPreferences {
+    /// Model name hints, in order of preference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hints: Option<Vec<ModelHint>>,
+    /// How much cost matters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_priority: Option<f64>,
+    /// How much speed matters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed_priority: Option<f64>,
+    /// How much capability matters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intelligence_priority: Option<f64>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(ModelPreferences {
+    hints: "hints",
+    cost_priority: "costPriority",
+    speed_priority: "speedPriority",
+    intelligence_priority: "intelligencePriority",
+});
+
+/// A hint for model choice (`ModelHint`): a substring of a model name, e.g. `"claude"`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ModelHint {
+    /// Part of a model name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(ModelHint { name: "name" });
+
+impl ModelHint {
+    /// A hint naming `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: Some(name.into()),
+            extra: Extra::new(),
+        }
+    }
+}
+
+crate::shape_unchanged!(ModelPreferences, ModelHint, ToolChoice);
+
+/// Why generation stopped (`stopReason`). An open set: a newtype with constants.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct StopReason(pub String);
+
+impl StopReason {
+    /// The model finished its turn.
+    pub const END_TURN: &'static str = "endTurn";
+    /// A stop sequence was generated.
+    pub const STOP_SEQUENCE: &'static str = "stopSequence";
+    /// `maxTokens` was reached.
+    pub const MAX_TOKENS: &'static str = "maxTokens";
+    /// The model wants to use a tool (2025-11-25 on).
+    pub const TOOL_USE: &'static str = "toolUse";
+}
+
+/// Result of `sampling/createMessage` (`CreateMessageResult`). In 2026-07-28 it is an MRTR
+/// input response, not a JSON-RPC result, so it has no `resultType`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateMessageResult {
+    /// Who produced the message (normally the assistant).
+    pub role: Role,
+    /// The generated content.
+    pub content: SamplingContent,
+    /// The model that produced it.
+    pub model: String,
+    /// Why generation stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_reason: Option<StopReason>,
+    /// Result metadata.
+    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+    /// Unknown fields, kept.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+crate::deserialize_with_extra!(CreateMessageResult {
+    role: "role",
+    content: "content",
+    model: "model",
+    stop_reason: "stopReason",
+    meta: "_meta",
+});
+
+impl CreateMessageResult {
+    /// An assistant message of one block from `model`.
+    pub fn new(model: impl Into<String>, block: SamplingMessageContentBlock) -> Self {
+        Self {
+            role: Role::Assistant,
+            content: SamplingContent::Single(block),
+            model: model.into(),
+            stop_reason: None,
+            meta: None,
+            extra: Extra::new(),
+        }
+    }
+
+    /// Sets the stop reason.
+    pub fn with_stop_reason(mut self, reason: impl Into<String>) -> Self {
+        self.stop_reason = Some(StopReason(reason.into()));
+        self
+    }
+}
+
+impl Shape for CreateMessageResult {
+    fn shape(&mut self, version: ProtocolVersion) {
+        self.content.shape(version);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn round_trip<T: Serialize + for<'de> Deserialize<'de>>(v: Value) -> T {
+        let t: T = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&t).unwrap(), v);
+        t
+    }
+
+    fn tool_params() -> Value {
+        json!({
+            "messages": [
+                {"role": "user", "content": {"type": "text", "text": "Weather?"}},
+                {"role": "assistant", "content": [
+                    {"type": "tool_use", "id": "a", "name": "get_weather", "input": {"city": "Paris"}},
+                    {"type": "tool_use", "id": "b", "name": "get_weather", "input": {"city": "London"}}
+                ]},
+                {"role": "user", "content": [
+                    {"type": "tool_result", "toolUseId": "a", "content": [{"type": "text", "text": "18C"}]}
+                ], "_meta": {"m": 1}}
+            ],
+            "tools": [{"name": "get_weather", "inputSchema": {"type": "object"}}],
+            "toolChoice": {"mode": "auto"},
+            "task": {"ttl": 1000},
+            "maxTokens": 100,
+            "_meta": {"progressToken": 1},
+            "x-unknown": [1, 2]
+        })
+    }
+
+    #[test]
+    fn params_round_trip_and_keep_unknown_fields() {
+        let p: CreateMessageParams = round_trip(tool_params());
+        assert_eq!(p.extra["x-unknown"], json!([1, 2]));
+        assert!(matches!(p.messages[1].content, SamplingContent::Multiple(ref b) if b.len() == 2));
+        assert!(matches!(
+            p.messages[2].content.blocks()[0],
+            SamplingMessageContentBlock::ToolResult(_)
+        ));
+        assert_eq!(p.tool_choice.unwrap().mode, Some(ToolChoiceMode::Auto));
+    }
+
+    #[test]
+    fn shape_keeps_tools_only_from_2025_11_25() {
+        let p: CreateMessageParams = serde_json::from_value(tool_params()).unwrap();
+        let v = serde_json::to_value(p.clone().shaped(ProtocolVersion::V2025_11_25)).unwrap();
+        assert!(
+            v.get("tools").is_some() && v.get("toolChoice").is_some() && v.get("task").is_some()
+        );
+
+        let v = serde_json::to_value(p.clone().shaped(ProtocolVersion::V2026_07_28)).unwrap();
+        assert!(v.get("tools").is_some() && v.get("task").is_none() && v.get("_meta").is_none());
+
+        let old = p.shaped(ProtocolVersion::V2025_06_18);
+        let v = serde_json::to_value(&old).unwrap();
+        assert!(
+            v.get("tools").is_none() && v.get("toolChoice").is_none() && v.get("task").is_none()
+        );
+        // The two-block assistant message became two one-block messages; tool blocks are text.
+        assert_eq!(old.messages.len(), 4);
+        for m in &old.messages {
+            assert!(matches!(
+                m.content,
+                SamplingContent::Single(SamplingMessageContentBlock::Text(_))
+            ));
+            assert!(m.meta.is_none());
+        }
+        assert!(
+            old.messages[1].content.blocks()[0]
+                .as_text()
+                .unwrap()
+                .contains("Paris")
+        );
+    }
+
+    #[test]
+    fn audio_becomes_text_before_2025_03_26() {
+        let mut m: SamplingMessage = serde_json::from_value(
+            json!({"role": "user", "content": {"type": "audio", "data": "AAA=", "mimeType": "audio/wav"}}),
+        )
+        .unwrap();
+        assert!(matches!(
+            m.clone().shaped(ProtocolVersion::V2025_03_26).content,
+            SamplingContent::Single(SamplingMessageContentBlock::Audio(_))
+        ));
+        m.shape(ProtocolVersion::V2024_11_05);
+        assert!(
+            m.content.blocks()[0]
+                .as_text()
+                .unwrap()
+                .contains("audio/wav")
+        );
+    }
+
+    #[test]
+    fn result_round_trips_and_collapses_for_old_versions() {
+        let v = json!({"role": "assistant", "model": "m", "stopReason": "toolUse",
+            "content": [{"type": "tool_use", "id": "a", "name": "t", "input": {}},
+                        {"type": "text", "text": "hi"}], "_meta": {"k": true}});
+        let r: CreateMessageResult = round_trip(v);
+        assert_eq!(r.stop_reason.as_ref().unwrap().0, StopReason::TOOL_USE);
+        let old = r.shaped(ProtocolVersion::V2025_06_18);
+        let text = old.content.blocks()[0].as_text().unwrap().to_owned();
+        assert!(text.contains("tool use a") && text.contains("hi"), "{text}");
+        assert!(matches!(old.content, SamplingContent::Single(_)));
+    }
+
+    #[test]
+    fn bad_block_type_and_bad_content_are_clear_errors() {
+        let err = serde_json::from_value::<SamplingMessage>(
+            json!({"role": "user", "content": {"type": "video", "data": ""}}),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("video"), "{err}");
+        let err = serde_json::from_value::<SamplingMessage>(json!({"role": "user", "content": 3}))
+            .unwrap_err();
+        assert!(err.to_string().contains("content block"), "{err}");
+    }
+
+    #[test]
+    fn tool_result_structured_content_is_an_object_before_2026() {
+        let mut r = ToolResultContent::new("a", vec![]);
+        r.structured_content = Some(json!(42));
+        let old = r.clone().shaped(ProtocolVersion::V2025_11_25);
+        assert_eq!(old.structured_content, Some(json!({"result": 42})));
+        assert_eq!(
+            r.shaped(ProtocolVersion::V2026_07_28).structured_content,
+            Some(json!(42))
+        );
+    }
+
+    #[test]
+    fn model_preferences_round_trip() {
+        let p: ModelPreferences = round_trip(json!({"hints": [{"name": "claude"}, {"x": 1}],
+            "costPriority": 0.3, "speedPriority": 0.8, "intelligencePriority": 0.5}));
+        assert_eq!(p.hints.unwrap()[0], ModelHint::new("claude"));
+    }
+}
