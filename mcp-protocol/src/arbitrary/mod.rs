@@ -11,5 +11,16 @@
 mod common;
 mod methods;
 
+// -- lifecycle, discovery, resources, prompts, completion, logging, subscriptions --
+mod completion;
+mod lifecycle;
+mod logging;
+mod prompts;
+mod resources;
+mod subscriptions;
+
 pub use common::*;
+pub use lifecycle::{result_meta, version_string};
 pub use methods::object_schema;
+pub use resources::uri_template;
+pub use subscriptions::notification_meta;

@@ -97,6 +97,15 @@ fn every_shared_type_round_trips() {
     value_law::<ClientCapabilities>();
     value_law::<ServerCapabilities>();
     value_law::<Tool>();
+    // lifecycle, discovery, resources, prompts, completion, logging, subscriptions
+    value_law::<Resource>();
+    value_law::<ResourceTemplate>();
+    value_law::<Prompt>();
+    value_law::<PromptArgument>();
+    value_law::<PromptMessage>();
+    value_law::<CompletionReference>();
+    value_law::<Completion>();
+    value_law::<SubscriptionFilter>();
 }
 
 #[test]
@@ -104,6 +113,19 @@ fn every_request_round_trips() {
     request_law::<Ping>();
     request_law::<ListTools>();
     request_law::<CallTool>();
+    // lifecycle, discovery, resources, prompts, completion, logging, subscriptions
+    request_law::<Initialize>();
+    request_law::<Discover>();
+    request_law::<ListResources>();
+    request_law::<ListResourceTemplates>();
+    request_law::<ReadResource>();
+    request_law::<Subscribe>();
+    request_law::<Unsubscribe>();
+    request_law::<ListPrompts>();
+    request_law::<GetPrompt>();
+    request_law::<Complete>();
+    request_law::<SetLevel>();
+    request_law::<SubscriptionsListen>();
 }
 
 #[test]
@@ -111,6 +133,13 @@ fn every_notification_round_trips() {
     notification_law::<Cancelled>();
     notification_law::<Progress>();
     notification_law::<ToolListChanged>();
+    // lifecycle, discovery, resources, prompts, completion, logging, subscriptions
+    notification_law::<Initialized>();
+    notification_law::<ResourceUpdated>();
+    notification_law::<ResourceListChanged>();
+    notification_law::<PromptListChanged>();
+    notification_law::<LoggingMessage>();
+    notification_law::<SubscriptionsAcknowledged>();
 }
 
 /// A valid message to mutate.

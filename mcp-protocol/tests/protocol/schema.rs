@@ -159,6 +159,22 @@ fn requests_and_results_validate_for_every_version() {
     request::<Ping>("PingRequest", "EmptyResult");
     request::<ListTools>("ListToolsRequest", "ListToolsResult");
     request::<CallTool>("CallToolRequest", "CallToolResult");
+    // lifecycle, discovery, resources, prompts, completion, logging, subscriptions
+    request::<Initialize>("InitializeRequest", "InitializeResult");
+    request::<Discover>("DiscoverRequest", "DiscoverResult");
+    request::<ListResources>("ListResourcesRequest", "ListResourcesResult");
+    request::<ListResourceTemplates>(
+        "ListResourceTemplatesRequest",
+        "ListResourceTemplatesResult",
+    );
+    request::<ReadResource>("ReadResourceRequest", "ReadResourceResult");
+    request::<Subscribe>("SubscribeRequest", "EmptyResult");
+    request::<Unsubscribe>("UnsubscribeRequest", "EmptyResult");
+    request::<ListPrompts>("ListPromptsRequest", "ListPromptsResult");
+    request::<GetPrompt>("GetPromptRequest", "GetPromptResult");
+    request::<Complete>("CompleteRequest", "CompleteResult");
+    request::<SetLevel>("SetLevelRequest", "EmptyResult");
+    request::<SubscriptionsListen>("SubscriptionsListenRequest", "SubscriptionsListenResult");
 }
 
 #[test]
@@ -167,6 +183,13 @@ fn notifications_validate_for_every_version() {
     notification::<Cancelled>("CancelledNotification");
     notification::<Progress>("ProgressNotification");
     notification::<ToolListChanged>("ToolListChangedNotification");
+    // lifecycle, discovery, resources, prompts, completion, logging, subscriptions
+    notification::<Initialized>("InitializedNotification");
+    notification::<ResourceUpdated>("ResourceUpdatedNotification");
+    notification::<ResourceListChanged>("ResourceListChangedNotification");
+    notification::<PromptListChanged>("PromptListChangedNotification");
+    notification::<LoggingMessage>("LoggingMessageNotification");
+    notification::<SubscriptionsAcknowledged>("SubscriptionsAcknowledgedNotification");
 }
 
 #[test]
@@ -177,6 +200,16 @@ fn shared_types_validate_for_every_version() {
     value::<Tool>("Tool");
     value::<ClientCapabilities>("ClientCapabilities");
     value::<ServerCapabilities>("ServerCapabilities");
+    // lifecycle, discovery, resources, prompts, completion, logging, subscriptions
+    value::<Resource>("Resource");
+    value::<ResourceTemplate>("ResourceTemplate");
+    value::<Prompt>("Prompt");
+    value::<PromptArgument>("PromptArgument");
+    value::<PromptMessage>("PromptMessage");
+    value::<SubscriptionFilter>("SubscriptionFilter");
+    // `PromptReference` and `ResourceTemplateReference` carry their `type` tag only inside
+    // `CompletionReference`; `CompleteRequest` checks them in place. Params are checked
+    // inside their request or notification.
 }
 
 #[test]
