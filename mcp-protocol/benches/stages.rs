@@ -41,6 +41,45 @@ fn bench(c: &mut Criterion) {
     });
     let out = Message::Request(RequestMessage::new::<CallTool>(42.into(), &params).unwrap());
     c.bench_function("encode_msg", |b| b.iter(|| black_box(&out).to_vec()));
+    const RESULT: &str = r#"{"content":[{"type":"text","text":"hello world"}],"isError":false}"#;
+    let result: mcp_protocol::methods::CallToolResult = serde_json::from_str(RESULT).unwrap();
+    c.bench_function("result_decode", |b| {
+        b.iter(|| serde_json::from_str::<mcp_protocol::methods::CallToolResult>(black_box(RESULT)))
+    });
+    c.bench_function("result_encode", |b| {
+        b.iter(|| mcp_protocol::jsonrpc::to_raw(black_box(&result)))
+    });
+    c.bench_function("content_decode", |b| {
+        b.iter(|| {
+            serde_json::from_str::<mcp_protocol::types::ContentBlock>(black_box(
+                r#"{"type":"text","text":"hello world"}"#,
+            ))
+        })
+    });
+    c.bench_function("text_decode", |b| {
+        b.iter(|| {
+            serde_json::from_str::<mcp_protocol::types::TextContent>(black_box(
+                r#"{"text":"hello world"}"#,
+            ))
+        })
+    });
+    c.bench_function("text_with_type_as_extra", |b| {
+        b.iter(|| {
+            serde_json::from_str::<mcp_protocol::types::TextContent>(black_box(
+                r#"{"type":"text","text":"hello world"}"#,
+            ))
+        })
+    });
+    c.bench_function("content_value", |b| {
+        b.iter(|| {
+            serde_json::from_str::<serde_json::Value>(black_box(
+                r#"{"type":"text","text":"hello world"}"#,
+            ))
+        })
+    });
+    c.bench_function("result_value_decode", |b| {
+        b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(RESULT)))
+    });
     c.bench_function("drop_params", |b| {
         b.iter(|| drop(black_box(params.clone())))
     });

@@ -162,3 +162,76 @@ macro_rules! deserialize_with_extra {
         $crate::wire::missing($wire)?
     };
 }
+
+/// Decodes an internally tagged union (`{"type": "text", …}`) without buffering the whole
+/// object, unlike serde's `#[serde(tag = "…")]`.
+///
+/// Entries are read until `tag`; those before it (usually none: peers write the tag first) are
+/// kept aside as values. `pick` then gets the tag's value and a deserializer over the other
+/// entries (the kept ones first, then the rest, streamed from the input) to decode the variant.
+#[doc(hidden)]
+pub fn decode_tagged<'de, A, T>(
+    mut map: A,
+    tag: &'static str,
+    pick: impl FnOnce(&str, de::value::MapAccessDeserializer<Rest<'de, A>>) -> Result<T, A::Error>,
+) -> Result<T, A::Error>
+where
+    A: de::MapAccess<'de>,
+{
+    let mut before = Vec::new();
+    loop {
+        let Some(key) = map.next_key::<Key<'de>>()? else {
+            return Err(de::Error::missing_field(tag));
+        };
+        if key.as_str() == tag {
+            let value: Key<'de> = map.next_value()?;
+            let rest = Rest {
+                before: before.into_iter(),
+                pending: None,
+                map,
+                _de: PhantomData,
+            };
+            return pick(value.as_str(), de::value::MapAccessDeserializer::new(rest));
+        }
+        let value: serde_json::Value = map.next_value()?;
+        before.push((key.into_string(), value));
+    }
+}
+
+/// The entries of a tagged object other than its tag; see [`decode_tagged`].
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Rest<'de, A> {
+    before: std::vec::IntoIter<(String, serde_json::Value)>,
+    pending: Option<serde_json::Value>,
+    map: A,
+    _de: PhantomData<&'de ()>,
+}
+
+impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for Rest<'de, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        match self.before.next() {
+            Some((key, value)) => {
+                self.pending = Some(value);
+                seed.deserialize(de::value::StringDeserializer::<A::Error>::new(key))
+                    .map(Some)
+            }
+            None => self.map.next_key_seed(seed),
+        }
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
+        match self.pending.take() {
+            Some(value) => seed.deserialize(value).map_err(de::Error::custom),
+            None => self.map.next_value_seed(seed),
+        }
+    }
+}

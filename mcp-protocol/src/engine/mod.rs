@@ -187,7 +187,7 @@ impl Engine {
         }
         self.transmits.push_back(Message::Request(RequestMessage {
             id: RequestId::Number(id),
-            method: method.as_ref().to_owned(),
+            method: method.clone(),
             params,
         }));
         self.outgoing.insert(
@@ -204,13 +204,13 @@ impl Engine {
     /// Sends a typed notification.
     pub fn notify<N: Notification>(&mut self, params: &N::Params) -> Result<(), SendError> {
         let params = to_raw(params)?;
-        self.send_raw_notification(N::METHOD.to_owned(), Some(params))
+        self.send_raw_notification(Cow::Borrowed(N::METHOD), Some(params))
     }
 
     /// Sends a notification with raw params.
     pub fn send_raw_notification(
         &mut self,
-        method: String,
+        method: Cow<'static, str>,
         params: Option<Box<RawValue>>,
     ) -> Result<(), SendError> {
         if let Some(reason) = &self.closed {
@@ -337,7 +337,7 @@ impl Engine {
         }
         match msg {
             Message::Request(req) => self.handle_request(req),
-            Message::Notification(n) => match n.method.as_str() {
+            Message::Notification(n) => match n.method.as_ref() {
                 Cancelled::METHOD => self.handle_cancelled(&n),
                 Progress::METHOD => self.handle_progress(&n, now),
                 _ => self.events.push_back(Event::Notification(n)),
@@ -528,7 +528,7 @@ impl Engine {
         if let Ok(params) = to_raw(&params) {
             self.transmits
                 .push_back(Message::Notification(NotificationMessage {
-                    method: Cancelled::METHOD.to_owned(),
+                    method: Cow::Borrowed(Cancelled::METHOD),
                     params: Some(params),
                 }));
         }

@@ -6,7 +6,9 @@
 //! types ([`RequestMessage::decode_params`], [`ResponseMessage::decode_result`]). No untagged
 //! enum ever guesses what a message is.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::de::{self, Visitor};
 use serde::ser::SerializeStruct;
@@ -35,8 +37,9 @@ pub enum Message {
 pub struct RequestMessage {
     /// The id the response must carry.
     pub id: RequestId,
-    /// The method name.
-    pub method: String,
+    /// The method name: borrowed for every method this crate knows, so that decoding and
+    /// encoding them allocates nothing for the name.
+    pub method: Cow<'static, str>,
     /// The raw `params` object, if present.
     pub params: Option<Box<RawValue>>,
 }
@@ -44,8 +47,8 @@ pub struct RequestMessage {
 /// A notification whose `params` have not been decoded yet.
 #[derive(Clone, Debug)]
 pub struct NotificationMessage {
-    /// The method name.
-    pub method: String,
+    /// The method name (borrowed for every method this crate knows).
+    pub method: Cow<'static, str>,
     /// The raw `params` object, if present.
     pub params: Option<Box<RawValue>>,
 }
@@ -253,7 +256,7 @@ impl Message {
         match (env.method, env.result, env.error) {
             (Some(method), None, None) => {
                 let params = env.params.map(ToOwned::to_owned);
-                let method = method.into_string();
+                let method = intern(method);
                 match id {
                     Some(id) => Ok(Self::Request(RequestMessage { id, method, params })),
                     // MCP (basic §Requests): the id MUST NOT be null.
@@ -364,6 +367,22 @@ pub fn decode_batch(bytes: &[u8]) -> Result<Vec<Result<Message, DecodeError>>, D
         .collect())
 }
 
+/// The static name of a method this crate knows, or an owned copy of any other.
+fn intern(method: Key<'_>) -> Cow<'static, str> {
+    // Sorted once; a binary search costs less than the allocation it saves.
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let mut names: Vec<_> = crate::methods::ALL.iter().map(|m| m.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    });
+    match names.binary_search(&method.as_str()) {
+        Ok(i) => Cow::Borrowed(names[i]),
+        Err(_) => Cow::Owned(method.into_string()),
+    }
+}
+
 fn raw_params(params: Option<&RawValue>) -> &str {
     // An absent `params` decodes like an empty object: most MCP methods make it optional.
     params.map_or("{}", RawValue::get)
@@ -374,7 +393,7 @@ impl RequestMessage {
     pub fn new<R: Request>(id: RequestId, params: &R::Params) -> Result<Self, EncodeError> {
         Ok(Self {
             id,
-            method: R::METHOD.to_owned(),
+            method: Cow::Borrowed(R::METHOD),
             params: Some(to_raw(params)?),
         })
     }
@@ -395,7 +414,7 @@ impl NotificationMessage {
     /// A notification of kind `N` with typed params.
     pub fn new<N: Notification>(params: &N::Params) -> Result<Self, EncodeError> {
         Ok(Self {
-            method: N::METHOD.to_owned(),
+            method: Cow::Borrowed(N::METHOD),
             params: Some(to_raw(params)?),
         })
     }

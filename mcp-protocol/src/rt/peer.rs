@@ -168,7 +168,7 @@ impl Peer {
     /// Sends a notification with raw params.
     pub fn notify_raw(
         &self,
-        method: impl Into<String>,
+        method: impl Into<Cow<'static, str>>,
         params: Option<Box<RawValue>>,
     ) -> Result<(), SendError> {
         self.shared

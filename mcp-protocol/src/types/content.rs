@@ -8,7 +8,7 @@ use crate::types::{Annotations, Extra, Icon, Meta};
 use crate::version::ProtocolVersion;
 
 /// One piece of content, tagged by `type`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type")]
 pub enum ContentBlock {
     /// `"text"`.
@@ -26,6 +26,37 @@ pub enum ContentBlock {
     /// `"resource"`: a resource's contents, embedded.
     #[serde(rename = "resource")]
     Resource(EmbeddedResource),
+}
+
+impl<'de> Deserialize<'de> for ContentBlock {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ContentBlock;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a content block object with a `type`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<ContentBlock, A::Error> {
+                crate::wire::decode_tagged(map, "type", |kind, rest| match kind {
+                    "text" => TextContent::deserialize(rest).map(ContentBlock::Text),
+                    "image" => ImageContent::deserialize(rest).map(ContentBlock::Image),
+                    "audio" => AudioContent::deserialize(rest).map(ContentBlock::Audio),
+                    "resource_link" => {
+                        ResourceLink::deserialize(rest).map(ContentBlock::ResourceLink)
+                    }
+                    "resource" => EmbeddedResource::deserialize(rest).map(ContentBlock::Resource),
+                    other => Err(serde::de::Error::unknown_variant(
+                        other,
+                        &["text", "image", "audio", "resource_link", "resource"],
+                    )),
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 impl ContentBlock {
@@ -401,3 +432,39 @@ crate::deserialize_with_extra!(BlobResourceContents {
     mime_type: "mimeType",
     meta: "_meta",
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tag_may_come_anywhere_and_unknown_fields_survive() {
+        for text in [
+            r#"{"type":"text","text":"hi","x-a":1}"#,
+            r#"{"text":"hi","x-a":1,"type":"text"}"#,
+            r#"{"x-a":1,"type":"text","text":"hi"}"#,
+        ] {
+            let block: ContentBlock = serde_json::from_str(text).unwrap();
+            let ContentBlock::Text(t) = &block else {
+                panic!("{text}: {block:?}")
+            };
+            assert_eq!(t.text, "hi");
+            assert_eq!(t.extra["x-a"], 1);
+            let back = serde_json::to_value(&block).unwrap();
+            assert_eq!(back, serde_json::from_str::<Value>(text).unwrap());
+        }
+    }
+
+    #[test]
+    fn a_missing_or_unknown_tag_is_a_clear_error() {
+        let e = serde_json::from_str::<ContentBlock>(r#"{"text":"hi"}"#).unwrap_err();
+        assert!(e.to_string().contains("missing field `type`"), "{e}");
+        let e = serde_json::from_str::<ContentBlock>(r#"{"type":"video","data":""}"#).unwrap_err();
+        assert!(e.to_string().contains("unknown variant `video`"), "{e}");
+        let e = serde_json::from_str::<ContentBlock>(r#"{"type":7}"#).unwrap_err();
+        assert!(e.to_string().contains("invalid type"), "{e}");
+        let e =
+            serde_json::from_str::<ContentBlock>(r#"{"type":"image","data":"AA=="}"#).unwrap_err();
+        assert!(e.to_string().contains("missing field `mimeType`"), "{e}");
+    }
+}
