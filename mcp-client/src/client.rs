@@ -224,7 +224,7 @@ impl Client {
                         .versions
                         .choose_from(&era::supported_list(&error))
                         .map_err(Error::Negotiation)?;
-                    if chosen.has_handshake() || chosen == version {
+                    if chosen.has_handshake() {
                         return Err(Error::Remote {
                             method: R::METHOD.to_owned(),
                             error,

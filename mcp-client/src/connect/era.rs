@@ -113,7 +113,7 @@ impl AwaitingDiscoverResult {
                     if chosen.has_handshake() {
                         return legacy(conn);
                     }
-                    if retried || chosen == version {
+                    if retried {
                         return Err(error);
                     }
                     retried = true;

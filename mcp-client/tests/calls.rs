@@ -1,0 +1,1 @@
+//! Every typed call, pagination, errors, notifications and progress.
