@@ -10,6 +10,6 @@ mod support;
 mod calls;
 mod cancellation;
 mod child;
-mod handlers;
+pub mod handlers;
 mod mrtr;
 mod negotiation;
