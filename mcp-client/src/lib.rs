@@ -57,7 +57,8 @@
 //! let (client_end, server_end) = memory::pair(memory::Mode::Serialized);
 //! let (_server, mut incoming) = rt::connect(server_end, Side::Server, EngineConfig::new());
 //! tokio::spawn(async move {
-//!     while let Some(Incoming::Request(req)) = incoming.next().await {
+//!     while let Some(item) = incoming.next().await {
+//!         let Incoming::Request(req) = item else { continue }; // notifications/initialized
 //!         let answer = match req.method() {
 //!             // A 2025-11-25 server: it does not know `server/discover`.
 //!             "server/discover" => Err(ErrorObject::method_not_found("server/discover")),
