@@ -1,0 +1,284 @@
+//! [`Client`]: the handle the application calls the server through, and the one path every
+//! call takes (check, shape, stamp, send, retry on -32022, loop on `input_required`).
+
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use mcp_protocol::engine::CloseReason;
+use mcp_protocol::method::{ClientRequest, Request};
+use mcp_protocol::rt::Transport;
+use mcp_protocol::types::{
+    CreateTaskResult, Implementation, InputRequiredResult, Outcome, ResultType, ServerCapabilities,
+};
+use mcp_protocol::{ErrorCode, ProtocolVersion};
+
+use crate::builder::ClientBuilder;
+use crate::call::{AnswerAs, CallOptions, Conn, RawAnswer};
+use crate::connect::era::{self, Negotiated};
+use crate::error::{Error, Result};
+use crate::inbox::Inbox;
+use crate::mrtr;
+use crate::notification::Notifications;
+
+/// A connected MCP client. Cheap to clone (clones share the connection); the connection
+/// closes when the last clone is dropped or [`Client::close`] is called.
+///
+/// Every call is checked against the negotiated version and the server's capabilities
+/// before it is sent, times out (see [`ClientBuilder::request_timeout`]), and is cancelled
+/// on the server (`notifications/cancelled`) when its future is dropped.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) conn: Conn,
+    negotiated: Mutex<Negotiated>,
+    pub(crate) inbox: Arc<Inbox>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.conn.peer.close();
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("negotiated", &*self.negotiated_lock())
+            .field("closed", &self.close_reason())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    pub(crate) fn new(conn: Conn, negotiated: Negotiated, inbox: Arc<Inbox>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                conn,
+                negotiated: Mutex::new(negotiated),
+                inbox,
+            }),
+        }
+    }
+
+    /// A builder, to register handlers or change the defaults.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// Connects over `transport` with the defaults and no handlers.
+    pub async fn connect<T: Transport>(transport: T) -> Result<Self> {
+        ClientBuilder::new().connect(transport).await
+    }
+
+    /// Spawns `program` and connects to it over stdio with the defaults and no handlers.
+    pub async fn spawn<I, S>(program: impl AsRef<std::ffi::OsStr>, args: I) -> Result<Self>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        ClientBuilder::new().spawn(program, args).await
+    }
+
+    fn negotiated_lock(&self) -> MutexGuard<'_, Negotiated> {
+        self.inner
+            .negotiated
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// What the two sides agreed on.
+    pub fn negotiated(&self) -> Negotiated {
+        self.negotiated_lock().clone()
+    }
+
+    /// The protocol version in use.
+    pub fn protocol_version(&self) -> ProtocolVersion {
+        self.negotiated_lock().version
+    }
+
+    /// The server's capabilities.
+    pub fn server_capabilities(&self) -> ServerCapabilities {
+        self.negotiated_lock().capabilities.clone()
+    }
+
+    /// Who the server is.
+    pub fn server_info(&self) -> Implementation {
+        self.negotiated_lock().server_info.clone()
+    }
+
+    /// The server's instructions, if it gave any.
+    pub fn instructions(&self) -> Option<String> {
+        self.negotiated_lock().instructions.clone()
+    }
+
+    /// Closes the connection: pending calls fail with [`Error::Closed`].
+    pub fn close(&self) {
+        self.inner.conn.peer.close();
+    }
+
+    /// Why the connection is closed, if it is.
+    pub fn close_reason(&self) -> Option<CloseReason> {
+        self.inner.conn.peer.close_reason()
+    }
+
+    /// Whether the connection is closed.
+    pub fn is_closed(&self) -> bool {
+        self.close_reason().is_some()
+    }
+
+    /// A stream of the server's notifications (log messages, list changes, resource
+    /// updates, …) from now on.
+    pub fn notifications(&self) -> Notifications {
+        Notifications {
+            rx: self.inner.inbox.stream(),
+        }
+    }
+
+    /// Sends any client request and returns its typed result; MRTR rounds are answered
+    /// with the handlers along the way.
+    pub async fn request<R: ClientRequest>(&self, params: R::Params) -> Result<R::Result> {
+        self.request_with::<R>(params, CallOptions::new()).await
+    }
+
+    /// [`Client::request`] with a timeout or progress callback of its own.
+    pub async fn request_with<R: ClientRequest>(
+        &self,
+        params: R::Params,
+        options: CallOptions,
+    ) -> Result<R::Result> {
+        match self.request_outcome::<R>(params, options).await? {
+            Outcome::Complete(r) => Ok(r),
+            Outcome::Task(task) => Err(Error::UnexpectedTask {
+                method: R::METHOD.to_owned(),
+                task_id: task.task.task_id,
+            }),
+            Outcome::InputRequired(_) => Err(Error::InputRoundsExceeded {
+                method: R::METHOD.to_owned(),
+                rounds: self.inner.conn.config.max_input_rounds,
+            }),
+        }
+    }
+
+    /// Sends any client request and returns its final result, or the task the server
+    /// turned it into (never [`Outcome::InputRequired`]: input rounds are answered here).
+    pub async fn request_outcome<R: ClientRequest>(
+        &self,
+        params: R::Params,
+        options: CallOptions,
+    ) -> Result<Outcome<R::Result>> {
+        let (answer, version) = self.call::<R>(&params, &options).await?;
+        if !version.has_handshake() && answer.result_type().as_deref() == Some(ResultType::TASK) {
+            let task = answer.decode::<AnswerAs<R, CreateTaskResult>>()?;
+            return Ok(Outcome::Task(task));
+        }
+        answer.decode::<R>().map(Outcome::Complete)
+    }
+
+    /// Refuses locally what the negotiated version or the server's capabilities exclude.
+    pub(crate) fn check<R: Request>(&self) -> Result<ProtocolVersion> {
+        let n = self.negotiated_lock();
+        if !R::exists_in(n.version) {
+            return Err(Error::MethodNotInVersion {
+                method: R::METHOD,
+                version: n.version,
+            });
+        }
+        if let Some(capability) = crate::capability::missing(R::METHOD, n.version, &n.capabilities)
+        {
+            return Err(Error::CapabilityNotDeclared {
+                method: R::METHOD,
+                capability,
+            });
+        }
+        Ok(n.version)
+    }
+
+    /// The one path of every call: returns the final raw answer (complete, or a task) and
+    /// the version it was obtained with.
+    pub(crate) async fn call<R: Request>(
+        &self,
+        params: &R::Params,
+        options: &CallOptions,
+    ) -> Result<(RawAnswer, ProtocolVersion)> {
+        let conn = &self.inner.conn;
+        let mut version = self.check::<R>()?;
+        let mut encoded = conn.encode::<R>(params, version)?;
+        let mut retried_version = false;
+        let mut rounds = 0;
+        loop {
+            let answer = match conn.send::<R>(encoded.clone(), options).await {
+                Ok(answer) => answer,
+                Err(Error::Remote { error, .. })
+                    if error.code == ErrorCode::UNSUPPORTED_PROTOCOL_VERSION
+                        && !version.has_handshake()
+                        && !retried_version =>
+                {
+                    // 2026-07-28 basic/versioning: pick a mutually supported version from
+                    // `supported` and retry (once).
+                    retried_version = true;
+                    let chosen = conn
+                        .config
+                        .versions
+                        .choose_from(&era::supported_list(&error))
+                        .map_err(Error::Negotiation)?;
+                    if chosen.has_handshake() {
+                        return Err(Error::Remote {
+                            method: R::METHOD.to_owned(),
+                            error,
+                        });
+                    }
+                    self.negotiated_lock().version = chosen;
+                    self.inner.inbox.set_version(chosen);
+                    version = chosen;
+                    let state = mrtr_fields(&encoded);
+                    encoded = conn.encode::<R>(params, version)?;
+                    restore_mrtr_fields(&mut encoded, state);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let input_required = !version.has_handshake()
+                && mrtr::supports_input_required::<R>()
+                && answer.result_type().as_deref() == Some(ResultType::INPUT_REQUIRED);
+            if !input_required {
+                return Ok((answer, version));
+            }
+            if rounds == conn.config.max_input_rounds {
+                return Err(Error::InputRoundsExceeded {
+                    method: R::METHOD.to_owned(),
+                    rounds,
+                });
+            }
+            rounds += 1;
+            let required = answer.decode::<AnswerAs<R, InputRequiredResult>>()?;
+            let responses = match &required.input_requests {
+                Some(requests) => Some(mrtr::fulfil(&conn.handlers, requests, version).await?),
+                None => None,
+            };
+            mrtr::prepare_retry(&mut encoded, &required, responses);
+        }
+    }
+}
+
+type MrtrFields = (Option<serde_json::Value>, Option<serde_json::Value>);
+
+fn mrtr_fields(encoded: &serde_json::Value) -> MrtrFields {
+    (
+        encoded.get("inputResponses").cloned(),
+        encoded.get("requestState").cloned(),
+    )
+}
+
+fn restore_mrtr_fields(encoded: &mut serde_json::Value, (responses, state): MrtrFields) {
+    if let serde_json::Value::Object(o) = encoded {
+        if let Some(r) = responses {
+            o.insert("inputResponses".to_owned(), r);
+        }
+        if let Some(s) = state {
+            o.insert("requestState".to_owned(), s);
+        }
+    }
+}

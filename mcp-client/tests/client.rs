@@ -1,0 +1,15 @@
+//! Integration tests of `mcp-client`: against a scripted server in memory, and against the
+//! same scripts played by a child process over stdio.
+#![allow(
+    unreachable_pub,
+    reason = "test support items are `pub` inside a private module"
+)]
+
+mod support;
+
+mod calls;
+mod cancellation;
+mod child;
+pub mod handlers;
+mod mrtr;
+mod negotiation;
