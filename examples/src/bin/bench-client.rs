@@ -1,0 +1,203 @@
+//! `bench-client`: measures MCP tool-call throughput and latency, and the raw pipe it runs on.
+//!
+//! ```text
+//! bench-client calls --stdio "CMD ARGS" [-n N] [-c C] [--tool NAME] [--args JSON] [--warmup N]
+//! bench-client pipe [-n N]
+//! ```
+//!
+//! `calls` spawns the server command (split on whitespace), connects with `mcp-client`, makes
+//! `--warmup` unmeasured calls, then `-n` calls of `--tool` with `--args`, keeping `-c` calls in
+//! flight. `pipe` is the physical limit the first one runs on: the same JSON line written to
+//! `cat` and read back, sequentially, with blocking std I/O. Both print one JSON object:
+//! `{"mode", "n", "concurrency", "calls_per_s", "p50_us", "p99_us", "elapsed_s", …}`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use mcp_client::Client;
+use serde_json::{Value, json};
+
+#[derive(Debug, Parser)]
+#[command(name = "bench-client", about = "MCP call throughput and latency")]
+struct Cli {
+    #[command(subcommand)]
+    command: Mode,
+}
+
+#[derive(Debug, Subcommand)]
+enum Mode {
+    /// Tool calls against an MCP server.
+    Calls {
+        /// The server command, run as a child process over stdio.
+        #[arg(long)]
+        stdio: String,
+        /// Measured calls.
+        #[arg(short, default_value_t = 10_000)]
+        n: usize,
+        /// Calls in flight at once.
+        #[arg(short, default_value_t = 1)]
+        c: usize,
+        /// The tool to call.
+        #[arg(long, default_value = "echo")]
+        tool: String,
+        /// The tool's arguments, as JSON.
+        #[arg(long, default_value = r#"{"text":"hello world"}"#)]
+        args: String,
+        /// Unmeasured calls first.
+        #[arg(long, default_value_t = 1_000)]
+        warmup: usize,
+    },
+    /// Raw pipe ping-pong of one JSON line with `cat`: the physical limit.
+    Pipe {
+        /// Round trips.
+        #[arg(short, default_value_t = 10_000)]
+        n: usize,
+    },
+}
+
+/// A `tools/call` line of the size the calls mode sends (about 110 bytes).
+const LINE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hello world"}}}"#;
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1e6
+}
+
+fn report(
+    mode: &str,
+    n: usize,
+    c: usize,
+    elapsed: Duration,
+    mut latencies: Vec<Duration>,
+    extra: Value,
+) {
+    latencies.sort_unstable();
+    let mut out = json!({
+        "mode": mode,
+        "n": n,
+        "concurrency": c,
+        "calls_per_s": (n as f64 / elapsed.as_secs_f64()).round(),
+        "p50_us": (percentile(&latencies, 0.50) * 10.0).round() / 10.0,
+        "p99_us": (percentile(&latencies, 0.99) * 10.0).round() / 10.0,
+        "elapsed_s": (elapsed.as_secs_f64() * 1e3).round() / 1e3,
+    });
+    if let (Some(out), Value::Object(extra)) = (out.as_object_mut(), extra) {
+        out.extend(extra);
+    }
+    println!("{out}");
+}
+
+fn pipe(n: usize) -> std::io::Result<()> {
+    let mut child = Command::new("cat")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut stdin = child.stdin.take().expect("piped");
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
+    let mut line = String::with_capacity(256);
+    let mut latencies = Vec::with_capacity(n);
+    let start = Instant::now();
+    for _ in 0..n {
+        let t = Instant::now();
+        stdin.write_all(LINE.as_bytes())?;
+        stdin.write_all(b"\n")?;
+        stdin.flush()?;
+        line.clear();
+        stdout.read_line(&mut line)?;
+        latencies.push(t.elapsed());
+    }
+    let elapsed = start.elapsed();
+    drop(stdin);
+    child.wait()?;
+    report(
+        "pipe",
+        n,
+        1,
+        elapsed,
+        latencies,
+        json!({ "line_bytes": LINE.len() + 1 }),
+    );
+    Ok(())
+}
+
+async fn calls(
+    command: &str,
+    n: usize,
+    c: usize,
+    tool: &str,
+    args: Value,
+    warmup: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut words = command.split_whitespace();
+    let program = words.next().ok_or("--stdio needs a command")?;
+    let client = Client::spawn(program, words).await?;
+    for _ in 0..warmup {
+        client.call_tool(tool, &args).await?;
+    }
+    let c = c.max(1);
+    let start = Instant::now();
+    let mut tasks = Vec::with_capacity(c);
+    for worker in 0..c {
+        // Spread `n` over the workers; the first ones take the remainder.
+        let share = n / c + usize::from(worker < n % c);
+        let client = client.clone();
+        let tool = tool.to_owned();
+        let args = args.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::with_capacity(share);
+            for _ in 0..share {
+                let t = Instant::now();
+                let result = client.call_tool(&tool, &args).await?;
+                if result.is_error() {
+                    return Err(format!("the tool reported an error: {result:?}").into());
+                }
+                latencies.push(t.elapsed());
+            }
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(latencies)
+        }));
+    }
+    let mut latencies = Vec::with_capacity(n);
+    for task in tasks {
+        latencies.extend(task.await?.map_err(|e| e.to_string())?);
+    }
+    let elapsed = start.elapsed();
+    let version = client.protocol_version().as_str();
+    client.close();
+    report(
+        "calls",
+        n,
+        c,
+        elapsed,
+        latencies,
+        json!({ "transport": "stdio", "tool": tool, "protocol_version": version }),
+    );
+    Ok(())
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    match Cli::parse().command {
+        Mode::Pipe { n } => pipe(n)?,
+        Mode::Calls {
+            stdio,
+            n,
+            c,
+            tool,
+            args,
+            warmup,
+        } => {
+            let args: Value = serde_json::from_str(&args)?;
+            // One thread: the calls' futures and the connection's driver share it, so a call
+            // costs no cross-thread wake-up on this side.
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?
+                .block_on(calls(&stdio, n, c, &tool, args, warmup))?;
+        }
+    }
+    Ok(())
+}
