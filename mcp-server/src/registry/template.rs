@@ -137,7 +137,9 @@ fn match_parts(parts: &[Part], input: &str, out: &mut BTreeMap<String, String>) 
                 .char_indices()
                 .map(|(i, _)| i)
                 .skip(1)
-                .chain(std::iter::once(stop));
+                .chain(std::iter::once(stop))
+                // An empty value would match anything; a variable names something.
+                .filter(|&end| end > 0);
             for end in ends {
                 if match_parts(rest, &input[end..], out) {
                     out.insert(name.clone(), percent_decode(&input[..end]));
