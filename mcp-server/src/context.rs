@@ -1,23 +1,7 @@
 //! The request context a handler gets: who asks, in which version, with which client
 //! capabilities; progress, logging, cancellation; and asking the client for input.
 //!
-//! # Asking for input, in both eras
-//!
-//! [`RequestContext::elicit`], [`RequestContext::create_message`] and
-//! [`RequestContext::list_roots`] are one API over two mechanisms:
-//!
-//! - **Session era** (2025-06-18 … 2025-11-25 for elicitation, all for sampling and roots):
-//!   a server-to-client JSON-RPC request on the same connection; the handler awaits the
-//!   client's answer. Refused with [`InputError::Unsupported`] if the client did not declare
-//!   the capability in `initialize`.
-//! - **2026-07-28** (MRTR, basic/patterns/mrtr): the call *ends* with an `input_required`
-//!   result listing what the handler asked for; the client retries the same request with
-//!   `inputResponses` and the `requestState` we gave it, and the handler **runs again from
-//!   the start**. This time the same question finds its answer and the call goes on. See
-//!   [`crate::mrtr`] for the replay model and what it asks of handlers (be deterministic up
-//!   to your input requests).
-//! - **Inside a task** (tasks extension): the task moves to `input_required` and the handler
-//!   waits, live, for `tasks/update`.
+//! See [`RequestContext`] for how asking the client for input works in each era.
 
 use std::sync::Arc;
 
@@ -90,6 +74,24 @@ pub(crate) enum InputMode {
 }
 
 /// Everything a handler may need about the request it serves. Cheap to clone.
+///
+/// # Asking for input, in both eras
+///
+/// [`RequestContext::elicit`], [`RequestContext::create_message`] and
+/// [`RequestContext::list_roots`] are one API over two mechanisms:
+///
+/// - **Session era** (2025-06-18 … 2025-11-25 for elicitation, all for sampling and roots):
+///   a server-to-client JSON-RPC request on the same connection; the handler awaits the
+///   client's answer. Refused with [`InputError::Unsupported`] if the client did not declare
+///   the capability in `initialize`.
+/// - **2026-07-28** (MRTR, basic/patterns/mrtr): the call *ends* with an `input_required`
+///   result listing what the handler asked for; the client retries the same request with
+///   `inputResponses` and the `requestState` we gave it, and the handler **runs again from
+///   the start**. This time the same question finds its answer and the call goes on. See
+///   [`crate::mrtr`] for the replay model and what it asks of handlers (be deterministic up
+///   to your input requests).
+/// - **Inside a task** (tasks extension): the task moves to `input_required` and the handler
+///   waits, live, for `tasks/update`.
 #[derive(Clone, Debug)]
 pub struct RequestContext {
     inner: Arc<Inner>,
@@ -214,7 +216,7 @@ impl RequestContext {
     }
 
     /// Asks the user for input through the client (form or URL mode). See the
-    /// [module docs](self) for how this works in each era.
+    /// [`RequestContext`] docs for how this works in each era.
     pub async fn elicit(
         &self,
         params: impl Into<ElicitParams>,

@@ -17,7 +17,7 @@
 //!            result ──► Shape::shape(version) ──► answer ◄─────────────────────────┘
 //! ```
 //!
-//! - **One dispatch, two eras.** Each request gets a [`Scope`](dispatch): its version and
+//! - **One dispatch, two eras.** Each request gets a *scope*: its version and
 //!   the client's capabilities, from the session's `initialize` or, in 2026-07-28, from the
 //!   request's own `_meta`. Then the method must exist in that version (else -32601), its
 //!   capability must be declared (capability honesty, else -32601), and every result is

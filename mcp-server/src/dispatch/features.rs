@@ -12,7 +12,7 @@ use mcp_protocol::types::CacheScope;
 use mcp_protocol::{ErrorObject, ProtocolVersion, Request};
 use serde_json::{Value, json};
 
-use super::{Answer, Call, Scope, decode, reply};
+use super::{Answer, Call, Replay, Scope, decode, reply};
 use crate::pagination::page;
 use crate::registry::{CompletionQuery, ListKind, TaskSupport, ToolEntry};
 use crate::server::Server;
@@ -105,8 +105,12 @@ impl Server {
             session,
             call,
             scope,
-            (CallTool::METHOD, salient),
-            (params.input_responses, params.request_state),
+            Replay {
+                method: CallTool::METHOD,
+                salient,
+                responses: params.input_responses,
+                state: params.request_state,
+            },
             move |ctx| handler(args, ctx),
             move |result| reply(checked_output(&entry, result)?, version),
         )
@@ -194,8 +198,12 @@ impl Server {
             session,
             call,
             scope,
-            (ReadResource::METHOD, salient),
-            (params.input_responses, params.request_state),
+            Replay {
+                method: ReadResource::METHOD,
+                salient,
+                responses: params.input_responses,
+                state: params.request_state,
+            },
             run,
             |out| match out {
                 None => Err(not_found()),
@@ -257,8 +265,12 @@ impl Server {
             session,
             call,
             scope,
-            (GetPrompt::METHOD, salient),
-            (params.input_responses, params.request_state),
+            Replay {
+                method: GetPrompt::METHOD,
+                salient,
+                responses: params.input_responses,
+                state: params.request_state,
+            },
             move |ctx| handler(args, ctx),
             |out| reply(out.map_err(|e| e.0)?, version),
         )

@@ -250,15 +250,14 @@ impl Server {
 
     /// Runs a handler that may ask for input (`tools/call`, `prompts/get`,
     /// `resources/read`): directly in the session era, as an MRTR round in 2026-07-28.
-    /// `salient` is what the `requestState` is bound to. `finish` turns the handler's
+    /// `finish` turns the handler's
     /// output into the answer.
     pub(crate) async fn run_with_input<T, Fut>(
         &self,
         session: &Arc<Session>,
         call: &Call,
         scope: &Scope,
-        salient: (&'static str, Value),
-        mrtr_input: (Option<InputResponses>, Option<String>),
+        replay: Replay,
         handler: impl FnOnce(RequestContext) -> Fut,
         finish: impl FnOnce(T) -> Answer,
     ) -> Answer
@@ -270,11 +269,13 @@ impl Server {
             return finish(catch_panic(handler(ctx)).await?);
         }
         let binding = Binding::new(
-            salient.0,
-            &salient.1,
+            replay.method,
+            &replay.salient,
             call.principal.as_ref().map(|p| p.subject.clone()),
         );
-        let (responses, state) = mrtr_input;
+        let Replay {
+            responses, state, ..
+        } = replay;
         let sealed = match &state {
             Some(state) => self.inner.sealer.open(state, &binding)?,
             // Answers without our state are not bound to anything we asked.
@@ -296,6 +297,18 @@ impl Server {
             }
         }
     }
+}
+
+/// What an MRTR round of one request is bound to and carries.
+pub(crate) struct Replay {
+    /// The method.
+    pub(crate) method: &'static str,
+    /// The request's salient params, which the `requestState` is bound to.
+    pub(crate) salient: Value,
+    /// `inputResponses` of the retry.
+    pub(crate) responses: Option<InputResponses>,
+    /// `requestState` of the retry.
+    pub(crate) state: Option<String>,
 }
 
 /// A handler that panics fails its own call with -32603; the server carries on.
