@@ -351,3 +351,45 @@ async fn poll(h: &Harness, id: &str, caps: &Value, status: &str) -> Value {
     .await
     .unwrap_or_else(|_| panic!("task {id} never became {status}"))
 }
+
+#[tokio::test]
+async fn shutdown_ends_listen_streams_and_every_connection() {
+    let server = everything_server(Server::builder("t", "1"));
+    let mut a = Harness::connect(&server, Mode::Direct);
+    let b = Harness::connect(&server, Mode::Serialized);
+    b.initialize(
+        mcp_protocol::ProtocolVersion::V2025_11_25,
+        Default::default(),
+    )
+    .await;
+    let listen = a.client.request_raw(
+        "subscriptions/listen",
+        Some(
+            serde_json::value::to_raw_value(&params_2026(
+                json!({"notifications": {"toolsListChanged": true}}),
+                json!({}),
+            ))
+            .unwrap(),
+        ),
+        mcp_protocol::rt::RequestOptions::new(),
+    );
+    a.notification("notifications/subscriptions/acknowledged")
+        .await;
+    server.shutdown();
+    let closed = tokio::time::timeout(WAIT, listen)
+        .await
+        .expect("the listen request ends");
+    if let Ok(raw) = closed {
+        assert!(raw.get().contains("subscriptionId"));
+    }
+    tokio::time::timeout(WAIT, a.serving)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    tokio::time::timeout(WAIT, b.serving)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}

@@ -122,13 +122,16 @@ async fn garbage_and_oversized_lines_get_errors_and_the_server_carries_on() {
             .cloned()
             .unwrap_or_else(|| panic!("no answer for {id}: {answers:?}"))
     };
-    assert_eq!(by_id(Value::Null)["error"]["code"], -32700);
-    assert!(
-        answers.iter().any(|a| a["error"]["code"] == -32600
-            || a["error"]["code"] == -32700 && a["id"] != Value::Null
-            || a["id"] == 2),
-        "the oversized line is answered: {answers:?}"
-    );
+    // The garbage line and the oversized line each get an error with `id: null`; the
+    // oversized request itself is never run.
+    let nulls: Vec<_> = answers.iter().filter(|a| a["id"].is_null()).collect();
+    assert_eq!(nulls.len(), 2, "{answers:?}");
+    assert!(nulls.iter().all(|a| {
+        a["error"]["code"]
+            .as_i64()
+            .is_some_and(|c| c == -32700 || c == -32600)
+    }));
+    assert!(answers.iter().all(|a| a["id"] != json!(2)));
     assert_eq!(by_id(json!(3))["result"]["protocolVersion"], "2025-11-25");
     assert!(by_id(json!(4))["result"]["tools"].is_array());
     assert_eq!(by_id(json!(5))["error"]["code"], -32601);
