@@ -1,3 +1,138 @@
-//! The MCP server. **Not yet implemented**: this crate is a placeholder in the workspace
-//! until the server issue lands; today the typed peer of [`mcp_protocol`] is the way to
-//! serve requests.
+//! An MCP server that speaks every revision of the Model Context Protocol — 2024-11-05,
+//! 2025-03-26, 2025-06-18 and 2025-11-25 (the *session era*, with `initialize`) and
+//! 2026-07-28 (the *stateless era*) — on the same connection, from the same handlers, so
+//! that nobody writes JSON-RPC by hand.
+//!
+//! # Design
+//!
+//! ```text
+//!   Transport ─► mcp_protocol::rt driver ─► serve loop ──(one task per request)──► dispatch
+//!   (stdio,       (ids, cancellation,        (per-connection                      │ Scope: version +
+//!    memory, …)    progress, bad input)       Session state)                       │ client caps, from
+//!                                                                                  │ `initialize` or `_meta`
+//!                                                                                  ▼
+//!                       Registry (tools, resources, templates, prompts) ◄── method exists in version?
+//!                       handlers get a RequestContext                        capability declared?
+//!                                                                                  │
+//!            result ──► Shape::shape(version) ──► answer ◄─────────────────────────┘
+//! ```
+//!
+//! - **One dispatch, two eras.** Each request gets a *scope*: its version and
+//!   the client's capabilities, from the session's `initialize` or, in 2026-07-28, from the
+//!   request's own `_meta`. Then the method must exist in that version (else -32601), its
+//!   capability must be declared (capability honesty, else -32601), and every result is
+//!   shaped for the version before it leaves. The dispatch takes a request and a session and
+//!   returns an outcome, so a Streamable HTTP layer can feed it as the stdio loop does.
+//! - **A registry, not a trait.** Tools, resources, templates and prompts are values added,
+//!   replaced, removed, enabled and disabled at run time ([`Server::add_tool`],
+//!   [`Server::set_tool_enabled`], …); each change is announced with `list_changed` to every
+//!   connected client that can receive it (session-era clients whose negotiated capabilities
+//!   say `listChanged`, and 2026-07-28 `subscriptions/listen` streams that asked for it).
+//! - **Typed handlers.** A tool's input schema is generated from its argument type
+//!   (schemars, JSON Schema 2020-12); arguments are validated before the handler runs; a
+//!   [`Json`] output gets an `outputSchema` and is checked against it. A panicking handler
+//!   fails its own call with -32603 and nothing else.
+//! - **One way to ask for input.** [`RequestContext::elicit`],
+//!   [`RequestContext::create_message`] and [`RequestContext::list_roots`] send a
+//!   server-to-client request in the session era and end the call with `input_required`
+//!   (MRTR) in 2026-07-28; the client's retry replays the handler with the answers. See
+//!   [`mrtr`] for the replay model and the HMAC-sealed `requestState`.
+//!
+//! # What this crate does not do (yet)
+//!
+//! HTTP (Streamable HTTP, legacy SSE) and authentication come in a later layer; over stdio
+//! and in memory [`RequestContext::principal`] is `None`.
+//!
+//! # Example
+//!
+//! A server with one typed tool, served over an in-memory pair and called by a raw
+//! [`mcp_protocol::rt::Peer`]:
+//!
+//! ```
+//! use mcp_protocol::Side;
+//! use mcp_protocol::engine::{EngineConfig, RequestOptions};
+//! use mcp_protocol::methods::{CallTool, CallToolParams, Initialize, InitializeParams};
+//! use mcp_protocol::rt::{self, memory};
+//! use mcp_protocol::types::{ClientCapabilities, Implementation};
+//! use mcp_protocol::ProtocolVersion;
+//! use mcp_server::{RequestContext, Server, ToolDef};
+//!
+//! #[derive(serde::Deserialize, schemars::JsonSchema)]
+//! struct Add {
+//!     /// The first term.
+//!     a: i64,
+//!     /// The second term.
+//!     b: i64,
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let server = Server::builder("calculator", "1.0.0").build();
+//! server
+//!     .add_tool(
+//!         ToolDef::new("add", |args: Add, _ctx: RequestContext| async move {
+//!             format!("{}", args.a + args.b)
+//!         })
+//!         .description("Adds two integers"),
+//!     )
+//!     .unwrap();
+//!
+//! let (client_end, server_end) = memory::pair(memory::Mode::Serialized);
+//! let serving = tokio::spawn({
+//!     let server = server.clone();
+//!     async move { server.serve(server_end).await }
+//! });
+//!
+//! let (client, _incoming) = rt::connect(client_end, Side::Client, EngineConfig::new());
+//! let init = InitializeParams::new(
+//!     ProtocolVersion::V2025_11_25,
+//!     ClientCapabilities::default(),
+//!     Implementation::new("example-client", "0.1.0"),
+//! );
+//! client.request::<Initialize>(&init, RequestOptions::new()).await.unwrap();
+//!
+//! let mut args = serde_json::Map::new();
+//! args.insert("a".into(), 2.into());
+//! args.insert("b".into(), 40.into());
+//! let result = client
+//!     .request::<CallTool>(&CallToolParams::new("add").with_arguments(args), RequestOptions::new())
+//!     .await
+//!     .unwrap();
+//! assert_eq!(result.content[0].as_text(), Some("42"));
+//!
+//! client.close();
+//! serving.await.unwrap().unwrap();
+//! # }
+//! ```
+//!
+//! # Modules
+//!
+//! - [`Server`] / [`ServerBuilder`]: configuration, registration, broadcast, serving.
+//! - [`ToolDef`], [`ResourceDef`], [`TemplateDef`], [`PromptDef`]: what can be registered.
+//! - [`RequestContext`]: what a handler gets.
+//! - [`mrtr`]: how input works in 2026-07-28.
+
+mod context;
+mod dispatch;
+mod error;
+pub mod mrtr;
+mod pagination;
+mod registry;
+mod serve;
+mod server;
+mod session;
+mod tasks;
+
+pub use context::{Principal, RequestContext};
+pub use error::{Error, InputError, ServeError};
+pub use registry::{
+    CompletionQuery, IntoToolResult, Json, ListKind, NoArgs, PromptArguments, PromptDef,
+    ReadResult, ResourceDef, TaskSupport, TemplateDef, TemplateError, ToolDef, UriTemplate,
+    from_list,
+};
+pub use serve::GRACE;
+pub use server::{CacheHint, RegistryError, Server, ServerBuilder};
+
+/// The schema generator used for tool argument and output types, re-exported so that
+/// `#[derive(JsonSchema)]` matches the version this crate uses.
+pub use schemars;

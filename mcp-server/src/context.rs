@@ -1,0 +1,303 @@
+//! The request context a handler gets: who asks, in which version, with which client
+//! capabilities; progress, logging, cancellation; and asking the client for input.
+//!
+//! See [`RequestContext`] for how asking the client for input works in each era.
+
+use std::sync::Arc;
+
+use mcp_protocol::method::Request;
+use mcp_protocol::methods::{
+    CreateMessage, CreateMessageParams, CreateMessageResult, Elicit, ElicitParams, ElicitResult,
+    ListRoots, ListRootsResult, LoggingMessage, LoggingMessageParams, Progress, ProgressParams,
+};
+use mcp_protocol::types::{
+    ClientCapabilities, Implementation, InputRequest, InputRequestKind, LoggingLevel,
+};
+use mcp_protocol::{ProgressToken, ProtocolVersion, RequestId, Shape};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tokio_util::sync::{CancellationToken, WaitForCancellationFuture};
+
+use crate::error::InputError;
+use crate::mrtr::Round;
+use crate::session::{Outbound, Session};
+use crate::tasks::TaskInput;
+
+/// Who is calling, once authentication is in place (filled by the HTTP layer's auth; `None`
+/// over stdio and in memory).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Principal {
+    /// The subject (`sub`) the credentials name.
+    pub subject: String,
+    /// The scopes granted.
+    pub scopes: Vec<String>,
+}
+
+impl Principal {
+    /// A principal named `subject`, with no scopes.
+    pub fn new(subject: impl Into<String>) -> Self {
+        Self {
+            subject: subject.into(),
+            scopes: Vec::new(),
+        }
+    }
+
+    /// Adds scopes.
+    pub fn with_scopes(mut self, scopes: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.scopes.extend(scopes.into_iter().map(Into::into));
+        self
+    }
+}
+
+/// Where the log level of a request comes from.
+#[derive(Debug, Clone)]
+pub(crate) enum LogLevel {
+    /// Session era: what `logging/setLevel` set on the session (everything until then).
+    Session(Arc<Session>),
+    /// 2026-07-28: `_meta["io.modelcontextprotocol/logLevel"]` of the request; absent means
+    /// no logs at all.
+    Fixed(Option<LoggingLevel>),
+}
+
+/// How this request may ask the client for input.
+#[derive(Debug, Clone)]
+pub(crate) enum InputMode {
+    /// A server-to-client request on the connection.
+    Request,
+    /// An MRTR round: answers from the retry, questions end the call.
+    Mrtr(Arc<Round>),
+    /// A task of the 2026-07-28 extension: wait for `tasks/update`.
+    Task(Arc<TaskInput>),
+    /// Not at all.
+    None,
+}
+
+/// Everything a handler may need about the request it serves. Cheap to clone.
+///
+/// # Asking for input, in both eras
+///
+/// [`RequestContext::elicit`], [`RequestContext::create_message`] and
+/// [`RequestContext::list_roots`] are one API over two mechanisms:
+///
+/// - **Session era** (2025-06-18 … 2025-11-25 for elicitation, all for sampling and roots):
+///   a server-to-client JSON-RPC request on the same connection; the handler awaits the
+///   client's answer. Refused with [`InputError::Unsupported`] if the client did not declare
+///   the capability in `initialize`.
+/// - **2026-07-28** (MRTR, basic/patterns/mrtr): the call *ends* with an `input_required`
+///   result listing what the handler asked for; the client retries the same request with
+///   `inputResponses` and the `requestState` we gave it, and the handler **runs again from
+///   the start**. This time the same question finds its answer and the call goes on. See
+///   [`crate::mrtr`] for the replay model and what it asks of handlers (be deterministic up
+///   to your input requests).
+/// - **Inside a task** (tasks extension): the task moves to `input_required` and the handler
+///   waits, live, for `tasks/update`.
+#[derive(Clone, Debug)]
+pub struct RequestContext {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) request_id: Option<RequestId>,
+    pub(crate) version: ProtocolVersion,
+    pub(crate) client_capabilities: ClientCapabilities,
+    pub(crate) client_info: Option<Implementation>,
+    pub(crate) principal: Option<Principal>,
+    pub(crate) progress_token: Option<ProgressToken>,
+    pub(crate) log_level: LogLevel,
+    pub(crate) outbound: Option<Arc<dyn Outbound>>,
+    pub(crate) cancel: CancellationToken,
+    pub(crate) input: InputMode,
+}
+
+impl RequestContext {
+    pub(crate) fn new(inner: Inner) -> Self {
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The same context with another way to ask for input (a task keeps the caller's
+    /// identity but waits for `tasks/update`).
+    pub(crate) fn with_input(&self, input: InputMode, cancel: CancellationToken) -> Self {
+        let i = &self.inner;
+        Self::new(Inner {
+            request_id: i.request_id.clone(),
+            version: i.version,
+            client_capabilities: i.client_capabilities.clone(),
+            client_info: i.client_info.clone(),
+            principal: i.principal.clone(),
+            // The original request is answered; progress on it would name a finished request.
+            progress_token: None,
+            log_level: i.log_level.clone(),
+            outbound: i.outbound.clone(),
+            cancel,
+            input,
+        })
+    }
+
+    /// The id of the request being served.
+    pub fn request_id(&self) -> Option<&RequestId> {
+        self.inner.request_id.as_ref()
+    }
+
+    /// The protocol version of this request (negotiated in `initialize`, or named in the
+    /// request's `_meta` in 2026-07-28).
+    pub fn protocol_version(&self) -> ProtocolVersion {
+        self.inner.version
+    }
+
+    /// What the client said it can do.
+    pub fn client_capabilities(&self) -> &ClientCapabilities {
+        &self.inner.client_capabilities
+    }
+
+    /// Who the client says it is, if it said.
+    pub fn client_info(&self) -> Option<&Implementation> {
+        self.inner.client_info.as_ref()
+    }
+
+    /// The authenticated caller, if the transport authenticates.
+    pub fn principal(&self) -> Option<&Principal> {
+        self.inner.principal.as_ref()
+    }
+
+    /// Whether the caller asked for progress (sent a `progressToken`).
+    pub fn wants_progress(&self) -> bool {
+        self.inner.progress_token.is_some()
+    }
+
+    /// Reports progress, if the caller asked for it (otherwise does nothing). `progress`
+    /// must grow from one call to the next. Returns whether a notification was sent.
+    pub fn progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) -> bool {
+        let (Some(token), Some(out)) = (&self.inner.progress_token, &self.inner.outbound) else {
+            return false;
+        };
+        let mut params = ProgressParams::new(token.clone(), progress, total);
+        params.message = message.map(str::to_owned);
+        out.notify::<Progress>(params.shaped(self.inner.version))
+    }
+
+    /// Whether a log message at `level` would be sent.
+    pub fn log_enabled(&self, level: LoggingLevel) -> bool {
+        match &self.inner.log_level {
+            LogLevel::Session(session) => session.log_level().is_none_or(|min| level >= min),
+            LogLevel::Fixed(min) => min.is_some_and(|min| level >= min),
+        }
+    }
+
+    /// Sends `notifications/message` if the client's log level lets `level` through
+    /// (`logging/setLevel` in the session era; the request's `_meta` log level in
+    /// 2026-07-28, where no level means no logs). Returns whether it was sent.
+    pub fn log(&self, level: LoggingLevel, data: impl Into<Value>) -> bool {
+        self.log_message(LoggingMessageParams::new(level, data))
+    }
+
+    /// Like [`RequestContext::log`], with a full message (logger name, `_meta`).
+    pub fn log_message(&self, message: LoggingMessageParams) -> bool {
+        if !self.log_enabled(message.level) {
+            return false;
+        }
+        match &self.inner.outbound {
+            Some(out) => out.notify::<LoggingMessage>(message),
+            None => false,
+        }
+    }
+
+    /// Resolves when the client cancels the request (or the connection closes).
+    pub fn cancelled(&self) -> WaitForCancellationFuture<'_> {
+        self.inner.cancel.cancelled()
+    }
+
+    /// Whether the client cancelled the request.
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.cancel.is_cancelled()
+    }
+
+    /// Asks the user for input through the client (form or URL mode). See the
+    /// [`RequestContext`] docs for how this works in each era.
+    pub async fn elicit(
+        &self,
+        params: impl Into<ElicitParams>,
+    ) -> Result<ElicitResult, InputError> {
+        self.ask::<Elicit>(InputRequest::elicit(params)).await
+    }
+
+    /// Asks the client's model for a completion (`sampling/createMessage`).
+    pub async fn create_message(
+        &self,
+        params: CreateMessageParams,
+    ) -> Result<CreateMessageResult, InputError> {
+        self.ask::<CreateMessage>(InputRequest::create_message(params))
+            .await
+    }
+
+    /// Asks the client for its roots (`roots/list`).
+    pub async fn list_roots(&self) -> Result<ListRootsResult, InputError> {
+        self.ask::<ListRoots>(InputRequest::list_roots()).await
+    }
+
+    async fn ask<R: Request>(&self, request: InputRequest) -> Result<R::Result, InputError>
+    where
+        R::Result: DeserializeOwned,
+    {
+        let i = &self.inner;
+        check_capability(i.version, &i.client_capabilities, &request.kind)?;
+        let request = request.shaped(i.version);
+        let raw = match &i.input {
+            InputMode::None => return Err(InputError::NotAllowed),
+            InputMode::Request => {
+                let out = i.outbound.as_ref().ok_or(InputError::NotAllowed)?;
+                let params = input_params(&request)?;
+                out.request(R::METHOD, params).await?
+            }
+            InputMode::Mrtr(round) => match round.answer_or_ask(request) {
+                Some(answer) => answer,
+                // The call ends with `input_required`; the retry runs the handler again.
+                None => std::future::pending().await,
+            },
+            InputMode::Task(task) => task.ask(request, &i.cancel).await?,
+        };
+        serde_json::from_value(raw).map_err(|e| InputError::Malformed(e.to_string()))
+    }
+}
+
+/// The params of an input request as a JSON value (`roots/list` may have none).
+fn input_params(request: &InputRequest) -> Result<Value, InputError> {
+    let encoded = match &request.kind {
+        InputRequestKind::CreateMessage(p) => serde_json::to_value(p),
+        InputRequestKind::ListRoots(p) => serde_json::to_value(p.clone().unwrap_or_default()),
+        InputRequestKind::Elicit(p) => serde_json::to_value(p),
+    };
+    encoded.map_err(|e| InputError::Malformed(e.to_string()))
+}
+
+/// Whether the client declared what `kind` needs, in `version` (client/elicitation
+/// §Capabilities, client/sampling, client/roots; MRTR: "Servers MUST NOT send an
+/// inputRequests that the client has not declared support for").
+pub(crate) fn check_capability(
+    version: ProtocolVersion,
+    caps: &ClientCapabilities,
+    kind: &InputRequestKind,
+) -> Result<(), InputError> {
+    let missing = |what| Err(InputError::Unsupported { what });
+    match kind {
+        InputRequestKind::Elicit(p) => {
+            if !p.is_supported_in(version) {
+                return missing("this elicitation mode in the request's protocol version");
+            }
+            let Some(e) = &caps.elicitation else {
+                return missing("elicitation");
+            };
+            match p {
+                ElicitParams::Url(_) if !e.supports_url() => missing("elicitation (url mode)"),
+                ElicitParams::Form(_) if !e.supports_form() => missing("elicitation (form mode)"),
+                _ => Ok(()),
+            }
+        }
+        InputRequestKind::CreateMessage(_) if caps.sampling.is_none() => missing("sampling"),
+        InputRequestKind::ListRoots(_) if caps.roots.is_none() => missing("roots"),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,348 @@
+//! Server features: tools, resources, prompts, completion.
+
+use std::sync::Arc;
+
+use mcp_protocol::methods::{
+    CallTool, CallToolResult, Complete, CompleteResult, CompletionReference, GetPrompt,
+    ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
+    ReadResource, ReadResourceResult,
+};
+use mcp_protocol::methods::{ListPrompts, ListResourceTemplates, ListResources, ListTools};
+use mcp_protocol::types::CacheScope;
+use mcp_protocol::{ErrorObject, ProtocolVersion, Request};
+use serde_json::{Value, json};
+
+use super::{Answer, Call, Replay, Scope, decode, reply};
+use crate::pagination::page;
+use crate::registry::{CompletionQuery, ListKind, TaskSupport, ToolEntry};
+use crate::server::Server;
+use crate::session::Session;
+
+impl Server {
+    fn hint(&self, list: ListKind) -> (Option<u64>, Option<CacheScope>) {
+        self.cache_hint(list)
+            .map_or((None, None), |h| (Some(h.ttl_ms), Some(h.scope)))
+    }
+
+    pub(super) fn list_tools(&self, call: &Call, v: ProtocolVersion) -> Answer {
+        let params = decode::<ListTools>(call)?;
+        let all: Vec<_> = self
+            .registry()
+            .tools
+            .enabled()
+            .map(|t| t.tool.clone())
+            .collect();
+        let (tools, next_cursor) = page(all, params.cursor.as_deref(), self.page_size())?;
+        let (ttl_ms, cache_scope) = self.hint(ListKind::Tools);
+        reply(
+            ListToolsResult {
+                tools,
+                next_cursor,
+                ttl_ms,
+                cache_scope,
+                ..ListToolsResult::default()
+            },
+            v,
+        )
+    }
+
+    pub(super) async fn call_tool(
+        &self,
+        session: &Arc<Session>,
+        call: &Call,
+        scope: &Scope,
+    ) -> Answer {
+        let params = decode::<CallTool>(call)?;
+        let entry = self.registry().tools.get(&params.name).ok_or_else(|| {
+            ErrorObject::invalid_params(format!("unknown tool: {:?}", params.name))
+        })?;
+        // A tool without arguments may be called without `arguments` at all.
+        let args = params.arguments.clone().unwrap_or_default();
+        if let Some(validator) = &entry.input
+            && let Some(problem) = ToolEntry::check(validator, &Value::Object(args.clone()))
+        {
+            // server/tools §Error Handling: input validation errors are tool execution
+            // errors, so the model can correct itself.
+            return reply(
+                CallToolResult::error(format!(
+                    "invalid arguments for tool {:?}: {problem}",
+                    params.name
+                )),
+                scope.version,
+            );
+        }
+
+        let wants_task = if scope.stateless() {
+            self.tasks_enabled()
+                && scope
+                    .client_capabilities
+                    .extensions
+                    .as_ref()
+                    .is_some_and(|e| e.contains_key(mcp_protocol::methods::TASKS_EXTENSION))
+                && entry.task_support != TaskSupport::Forbidden
+        } else {
+            params.task.is_some()
+                && self.tasks_enabled()
+                && entry.task_support != TaskSupport::Forbidden
+        };
+        if !wants_task
+            && entry.task_support == TaskSupport::Required
+            && scope.version == ProtocolVersion::V2025_11_25
+        {
+            // basic/utilities/tasks §Tool-Level Negotiation: "required" means task or -32601.
+            return Err(ErrorObject::method_not_found(
+                "tools/call (this tool must run as a task)",
+            ));
+        }
+        if wants_task {
+            return self.start_tool_task(session, call, scope, entry, args);
+        }
+
+        let salient = json!({ "name": params.name, "arguments": params.arguments });
+        let handler = entry.handler.clone();
+        let version = scope.version;
+        self.run_with_input(
+            session,
+            call,
+            scope,
+            Replay {
+                method: CallTool::METHOD,
+                salient,
+                responses: params.input_responses,
+                state: params.request_state,
+            },
+            move |ctx| handler(args, ctx),
+            move |result| reply(checked_output(&entry, result)?, version),
+        )
+        .await
+    }
+
+    pub(super) fn list_resources(&self, call: &Call, v: ProtocolVersion) -> Answer {
+        let params = decode::<ListResources>(call)?;
+        let all: Vec<_> = self
+            .registry()
+            .resources
+            .enabled()
+            .map(|r| r.resource.clone())
+            .collect();
+        let (resources, next_cursor) = page(all, params.cursor.as_deref(), self.page_size())?;
+        let (ttl_ms, cache_scope) = self.hint(ListKind::Resources);
+        reply(
+            ListResourcesResult {
+                resources,
+                next_cursor,
+                ttl_ms,
+                cache_scope,
+                ..ListResourcesResult::default()
+            },
+            v,
+        )
+    }
+
+    pub(super) fn list_templates(&self, call: &Call, v: ProtocolVersion) -> Answer {
+        let params = decode::<ListResourceTemplates>(call)?;
+        let all: Vec<_> = self
+            .registry()
+            .templates
+            .enabled()
+            .map(|t| t.template.clone())
+            .collect();
+        let (resource_templates, next_cursor) =
+            page(all, params.cursor.as_deref(), self.page_size())?;
+        let (ttl_ms, cache_scope) = self.hint(ListKind::ResourceTemplates);
+        reply(
+            ListResourceTemplatesResult {
+                resource_templates,
+                next_cursor,
+                ttl_ms,
+                cache_scope,
+                ..ListResourceTemplatesResult::default()
+            },
+            v,
+        )
+    }
+
+    pub(super) async fn read_resource(
+        &self,
+        session: &Arc<Session>,
+        call: &Call,
+        scope: &Scope,
+    ) -> Answer {
+        let params = decode::<ReadResource>(call)?;
+        let uri = params.uri.clone();
+        let version = scope.version;
+        let (fixed, templates) = {
+            let reg = self.registry();
+            (
+                reg.resources.get(&uri),
+                reg.templates.enabled().cloned().collect::<Vec<_>>(),
+            )
+        };
+        let not_found = || ErrorObject::resource_not_found(version, &uri);
+        let salient = json!({ "uri": uri });
+        let run = |ctx: crate::RequestContext| {
+            let uri = uri.clone();
+            async move {
+                if let Some(def) = fixed {
+                    return Some((def.read)(uri, ctx).await);
+                }
+                for t in &templates {
+                    if let Some(fut) = t.read(&uri, ctx.clone()) {
+                        return Some(fut.await);
+                    }
+                }
+                None
+            }
+        };
+        self.run_with_input(
+            session,
+            call,
+            scope,
+            Replay {
+                method: ReadResource::METHOD,
+                salient,
+                responses: params.input_responses,
+                state: params.request_state,
+            },
+            run,
+            |out| match out {
+                None => Err(not_found()),
+                Some(Err(e))
+                    if e.code() == mcp_protocol::jsonrpc::ErrorCode::RESOURCE_NOT_FOUND =>
+                {
+                    Err(not_found())
+                }
+                Some(Err(e)) => Err(e.0),
+                Some(Ok(contents)) => reply(ReadResourceResult::new(contents), version),
+            },
+        )
+        .await
+    }
+
+    pub(super) fn list_prompts(&self, call: &Call, v: ProtocolVersion) -> Answer {
+        let params = decode::<ListPrompts>(call)?;
+        let all: Vec<_> = self
+            .registry()
+            .prompts
+            .enabled()
+            .map(|p| p.prompt.clone())
+            .collect();
+        let (prompts, next_cursor) = page(all, params.cursor.as_deref(), self.page_size())?;
+        let (ttl_ms, cache_scope) = self.hint(ListKind::Prompts);
+        reply(
+            ListPromptsResult {
+                prompts,
+                next_cursor,
+                ttl_ms,
+                cache_scope,
+                ..ListPromptsResult::default()
+            },
+            v,
+        )
+    }
+
+    pub(super) async fn get_prompt(
+        &self,
+        session: &Arc<Session>,
+        call: &Call,
+        scope: &Scope,
+    ) -> Answer {
+        let params = decode::<GetPrompt>(call)?;
+        let def = self.registry().prompts.get(&params.name).ok_or_else(|| {
+            ErrorObject::invalid_params(format!("unknown prompt: {:?}", params.name))
+        })?;
+        let args = params.arguments.clone().unwrap_or_default();
+        if let Some(missing) = def.missing_argument(&args) {
+            return Err(ErrorObject::invalid_params(format!(
+                "prompt {:?} needs the argument {missing:?}",
+                params.name
+            )));
+        }
+        let salient = json!({ "name": params.name, "arguments": params.arguments });
+        let version = scope.version;
+        let handler = def.handler.clone();
+        self.run_with_input(
+            session,
+            call,
+            scope,
+            Replay {
+                method: GetPrompt::METHOD,
+                salient,
+                responses: params.input_responses,
+                state: params.request_state,
+            },
+            move |ctx| handler(args, ctx),
+            |out| reply(out.map_err(|e| e.0)?, version),
+        )
+        .await
+    }
+
+    pub(super) async fn complete(&self, call: &Call, v: ProtocolVersion) -> Answer {
+        let params = decode::<Complete>(call)?;
+        let completer = {
+            let reg = self.registry();
+            match &params.reference {
+                CompletionReference::Prompt(p) => reg
+                    .prompts
+                    .get(&p.name)
+                    .ok_or_else(|| {
+                        ErrorObject::invalid_params(format!("unknown prompt: {:?}", p.name))
+                    })?
+                    .completions
+                    .get(&params.argument.name)
+                    .cloned(),
+                CompletionReference::Resource(r) => reg
+                    .templates
+                    .get(&r.uri)
+                    .ok_or_else(|| {
+                        ErrorObject::invalid_params(format!(
+                            "unknown resource template: {:?}",
+                            r.uri
+                        ))
+                    })?
+                    .completions
+                    .get(&params.argument.name)
+                    .cloned(),
+            }
+        };
+        let values = match completer {
+            Some(f) => {
+                let query = CompletionQuery {
+                    argument: params.argument.name.clone(),
+                    value: params.argument.value.clone(),
+                    context: params.context.and_then(|c| c.arguments).unwrap_or_default(),
+                };
+                super::catch_panic(f(query)).await?
+            }
+            None => Vec::new(),
+        };
+        reply(CompleteResult::new(values), v)
+    }
+}
+
+/// Checks a successful result against the tool's output schema (server/tools §Output
+/// Schema: "Servers MUST provide structured results that conform to this schema").
+pub(crate) fn checked_output(
+    entry: &ToolEntry,
+    result: CallToolResult,
+) -> Result<CallToolResult, ErrorObject> {
+    let Some(validator) = &entry.output else {
+        return Ok(result);
+    };
+    if result.is_error() {
+        return Ok(result);
+    }
+    let Some(structured) = &result.structured_content else {
+        return Err(ErrorObject::internal(format!(
+            "tool {:?} declares an output schema but returned no structured content",
+            entry.tool.name
+        )));
+    };
+    match ToolEntry::check(validator, structured) {
+        None => Ok(result),
+        Some(problem) => Err(ErrorObject::internal(format!(
+            "tool {:?} returned structured content that does not match its output schema: {problem}",
+            entry.tool.name
+        ))),
+    }
+}

@@ -1,0 +1,134 @@
+//! Lifecycle and session-wide methods: `initialize`, `server/discover`, `logging/setLevel`,
+//! `resources/subscribe|unsubscribe`, `subscriptions/listen`.
+
+use std::sync::Arc;
+
+use mcp_protocol::methods::{
+    DiscoverResult, Initialize, InitializeResult, SetLevel, Subscribe, SubscriptionFilter,
+    SubscriptionsAcknowledged, SubscriptionsAcknowledgedParams, SubscriptionsListen,
+    SubscriptionsListenResult,
+};
+use mcp_protocol::types::{EmptyResult, Meta};
+use mcp_protocol::{ErrorObject, ProtocolVersion};
+
+use super::{Answer, Call, Scope, decode, reply};
+use crate::server::Server;
+use crate::session::{Negotiated, Session};
+
+impl Server {
+    /// `initialize` (basic/lifecycle): negotiate the version, fix the capabilities.
+    pub(super) fn initialize(&self, session: &Session, call: &Call) -> Answer {
+        let params = decode::<Initialize>(call)?;
+        let version = self
+            .versions()
+            .answer_initialize(&params.protocol_version)
+            .map_err(|e| ErrorObject::invalid_params(e.to_string()))?;
+        let capabilities = self.capabilities();
+        let negotiated = Negotiated {
+            version,
+            client_capabilities: params.capabilities,
+            client_info: params.client_info,
+            server_capabilities: capabilities.clone(),
+        };
+        if !session.initialize(negotiated) {
+            return Err(ErrorObject::invalid_request(
+                "the session is already initialized",
+            ));
+        }
+        let mut result = InitializeResult::new(version, capabilities, self.info().clone());
+        result.instructions = self.instructions().map(str::to_owned);
+        reply(result, version)
+    }
+
+    /// `server/discover` (2026-07-28): versions, capabilities, instructions, cache hint.
+    pub(super) fn discover(&self, version: Option<ProtocolVersion>) -> Answer {
+        let version = version
+            .or_else(|| self.versions().stateless().last().copied())
+            .unwrap_or(ProtocolVersion::LATEST);
+        let mut result = DiscoverResult::new(
+            self.versions().as_slice().iter().copied(),
+            self.capabilities(),
+        );
+        result.instructions = self.instructions().map(str::to_owned);
+        if let Some(hint) = self.discover_cache() {
+            result = result.with_cache(hint.ttl_ms, hint.scope);
+        }
+        result.meta = Some(Meta::new().with(Meta::SERVER_INFO, self.info()));
+        if !version.has_handshake() {
+            return reply(result, version);
+        }
+        // `server/discover` is not a request of the session era; answer in 2026-07-28 terms.
+        reply(result, ProtocolVersion::V2026_07_28)
+    }
+
+    /// `logging/setLevel` (session era).
+    pub(super) fn set_level(&self, session: &Session, call: &Call, v: ProtocolVersion) -> Answer {
+        let params = decode::<SetLevel>(call)?;
+        session.set_log_level(params.level);
+        reply(EmptyResult::default(), v)
+    }
+
+    /// `resources/subscribe` / `resources/unsubscribe` (session era).
+    pub(super) fn subscribe(
+        &self,
+        session: &Session,
+        call: &Call,
+        v: ProtocolVersion,
+        on: bool,
+    ) -> Answer {
+        // Both methods have the same params.
+        let params = decode::<Subscribe>(call)?;
+        if on {
+            session.subscribe(params.uri);
+        } else {
+            session.unsubscribe(&params.uri);
+        }
+        reply(EmptyResult::default(), v)
+    }
+
+    /// `subscriptions/listen` (2026-07-28): acknowledge what we will deliver, then keep the
+    /// request open until the client cancels it or the connection ends; notifications on
+    /// it carry `_meta["io.modelcontextprotocol/subscriptionId"]`.
+    pub(super) async fn listen(
+        &self,
+        session: &Arc<Session>,
+        call: &Call,
+        scope: &Scope,
+    ) -> Answer {
+        let params = decode::<SubscriptionsListen>(call)?;
+        let caps = self.capabilities();
+        let asked = params.notifications;
+        let list_changed =
+            |declared: Option<bool>, asked: bool| (declared == Some(true) && asked).then_some(true);
+        let filter = SubscriptionFilter {
+            tools_list_changed: list_changed(
+                caps.tools.as_ref().and_then(|c| c.list_changed),
+                asked.tools(),
+            ),
+            prompts_list_changed: list_changed(
+                caps.prompts.as_ref().and_then(|c| c.list_changed),
+                asked.prompts(),
+            ),
+            resources_list_changed: list_changed(
+                caps.resources.as_ref().and_then(|c| c.list_changed),
+                asked.resources(),
+            ),
+            resource_subscriptions: asked
+                .resource_subscriptions
+                .filter(|_| caps.resources.as_ref().and_then(|r| r.subscribe) == Some(true)),
+            ..SubscriptionFilter::default()
+        };
+        let id = call.message.id.clone();
+        session.open_listen(id.clone(), filter.clone());
+        session
+            .outbound
+            .notify::<SubscriptionsAcknowledged>(SubscriptionsAcknowledgedParams::new(&id, filter));
+        tokio::select! {
+            () = call.cancel.cancelled() => {}
+            () = session.closed.cancelled() => {}
+            () = self.inner.shutdown.cancelled() => {}
+        }
+        session.close_listen(&id);
+        reply(SubscriptionsListenResult::new(&id), scope.version)
+    }
+}

@@ -1,0 +1,325 @@
+//! From a request to its answer, in either era: which version and capabilities apply
+//! ([`Scope`]), whether the method exists in that version and is backed by a declared
+//! capability, then the method itself; every result is shaped for the request's version.
+//!
+//! The entry point, [`Server::dispatch`], takes a request message and a [`Session`] and
+//! returns the outcome; the stdio/in-memory loop ([`crate::serve`]) and a later Streamable
+//! HTTP layer both feed it.
+
+mod features;
+mod lifecycle;
+mod tasks;
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use futures::FutureExt;
+use mcp_protocol::jsonrpc::{Outcome, RequestMessage, to_raw};
+use mcp_protocol::method::{MethodInfo, Request};
+use mcp_protocol::methods::TASKS_EXTENSION;
+use mcp_protocol::types::{ClientCapabilities, Implementation, InputResponses, LoggingLevel, Meta};
+use mcp_protocol::{ErrorObject, ProtocolVersion, Shape, Side};
+use serde::Deserialize;
+use serde_json::Value;
+use serde_json::value::RawValue;
+use tokio_util::sync::CancellationToken;
+
+use crate::context::{Inner as CtxInner, InputMode, LogLevel, Principal, RequestContext};
+use crate::mrtr::{self, Binding, Round, RoundEnd};
+use crate::server::Server;
+use crate::session::Session;
+
+/// One request to answer.
+#[derive(Debug)]
+pub(crate) struct Call {
+    pub(crate) message: RequestMessage,
+    /// Cancelled when the client cancels the request.
+    pub(crate) cancel: CancellationToken,
+    /// The authenticated caller, if any.
+    pub(crate) principal: Option<Principal>,
+}
+
+/// The version and client facts that apply to one request.
+#[derive(Debug, Clone)]
+pub(crate) struct Scope {
+    pub(crate) version: ProtocolVersion,
+    pub(crate) client_capabilities: ClientCapabilities,
+    pub(crate) client_info: Option<Implementation>,
+    /// `None` in the session era (the session's level applies).
+    pub(crate) log_level: Option<LoggingLevel>,
+    pub(crate) meta: Option<Meta>,
+}
+
+impl Scope {
+    pub(crate) fn stateless(&self) -> bool {
+        !self.version.has_handshake()
+    }
+}
+
+type Answer = Result<Box<RawValue>, ErrorObject>;
+
+/// Only `_meta` of the params, without decoding the rest.
+#[derive(Deserialize)]
+struct MetaOnly {
+    #[serde(rename = "_meta", default)]
+    meta: Option<Meta>,
+}
+
+/// Shapes `result` for `version` and encodes it.
+pub(crate) fn reply<T: Shape + serde::Serialize>(
+    mut result: T,
+    version: ProtocolVersion,
+) -> Answer {
+    result.shape(version);
+    to_raw(&result).map_err(|e| ErrorObject::internal(format!("could not encode the result: {e}")))
+}
+
+pub(crate) fn decode<R: Request>(call: &Call) -> Result<R::Params, ErrorObject> {
+    call.message
+        .decode_params::<R>()
+        .map_err(|e| e.to_error_object())
+}
+
+fn not_initialized() -> ErrorObject {
+    ErrorObject::invalid_request(
+        "the session is not initialized: send `initialize` first, or name a protocol version \
+         in `_meta[\"io.modelcontextprotocol/protocolVersion\"]`",
+    )
+}
+
+impl Server {
+    /// Answers one request.
+    pub(crate) async fn dispatch(&self, session: &Arc<Session>, call: Call) -> Outcome {
+        match self.answer(session, &call).await {
+            Ok(raw) => Outcome::Result(raw),
+            Err(e) => Outcome::Error(e),
+        }
+    }
+
+    async fn answer(&self, session: &Arc<Session>, call: &Call) -> Answer {
+        let method = &*call.message.method;
+        let meta = match call.message.params.as_deref() {
+            Some(raw) => {
+                serde_json::from_str::<MetaOnly>(raw.get())
+                    .map_err(|e| ErrorObject::invalid_params(format!("invalid params: {e}")))?
+                    .meta
+            }
+            None => None,
+        };
+        let scope = match meta.as_ref().and_then(Meta::protocol_version) {
+            // 2026-07-28: every request names its version (basic/versioning).
+            Some(v) => {
+                let version = self.versions().check_request(v)?;
+                let meta = meta.as_ref().expect("has a version");
+                let bad = |what: &str, e: serde_json::Error| {
+                    ErrorObject::invalid_params(format!("invalid `_meta[{what:?}]`: {e}"))
+                };
+                Scope {
+                    version,
+                    client_capabilities: meta
+                        .client_capabilities()
+                        .transpose()
+                        .map_err(|e| bad(Meta::CLIENT_CAPABILITIES, e))?
+                        .unwrap_or_default(),
+                    client_info: meta
+                        .client_info()
+                        .transpose()
+                        .map_err(|e| bad(Meta::CLIENT_INFO, e))?,
+                    log_level: meta
+                        .log_level()
+                        .transpose()
+                        .map_err(|e| bad(Meta::LOG_LEVEL, e))?,
+                    meta: Some(meta.clone()),
+                }
+            }
+            None if method == "initialize" => return self.initialize(session, call),
+            None if method == "server/discover" => return self.discover(None),
+            None => match session.negotiated() {
+                Some(n) => Scope {
+                    version: n.version,
+                    client_capabilities: n.client_capabilities.clone(),
+                    client_info: Some(n.client_info.clone()),
+                    log_level: None,
+                    meta,
+                },
+                // basic/lifecycle: pings are allowed before initialization.
+                None if method == "ping" => {
+                    return reply(
+                        mcp_protocol::types::EmptyResult::default(),
+                        ProtocolVersion::V2024_11_05,
+                    );
+                }
+                None => return Err(not_initialized()),
+            },
+        };
+
+        let known = MethodInfo::lookup(method)
+            .filter(|m| m.exists_in(scope.version) && m.may_be_sent_by(Side::Client));
+        if known.is_none() {
+            return Err(ErrorObject::method_not_found(method));
+        }
+        if !self.declares(session, &scope, method) {
+            return Err(ErrorObject::new(
+                mcp_protocol::jsonrpc::ErrorCode::METHOD_NOT_FOUND,
+                format!(
+                    "method {method:?} is not available: the server does not declare its capability"
+                ),
+            ));
+        }
+        self.route(session, call, scope).await
+    }
+
+    async fn route(&self, session: &Arc<Session>, call: &Call, scope: Scope) -> Answer {
+        use mcp_protocol::methods as m;
+        let v = scope.version;
+        match &*call.message.method {
+            m::Ping::METHOD => reply(mcp_protocol::types::EmptyResult::default(), v),
+            m::Discover::METHOD => self.discover(Some(v)),
+            m::SetLevel::METHOD => self.set_level(session, call, v),
+            m::SubscriptionsListen::METHOD => self.listen(session, call, &scope).await,
+            m::ListTools::METHOD => self.list_tools(call, v),
+            m::CallTool::METHOD => self.call_tool(session, call, &scope).await,
+            m::ListResources::METHOD => self.list_resources(call, v),
+            m::ListResourceTemplates::METHOD => self.list_templates(call, v),
+            m::ReadResource::METHOD => self.read_resource(session, call, &scope).await,
+            m::Subscribe::METHOD => self.subscribe(session, call, v, true),
+            m::Unsubscribe::METHOD => self.subscribe(session, call, v, false),
+            m::ListPrompts::METHOD => self.list_prompts(call, v),
+            m::GetPrompt::METHOD => self.get_prompt(session, call, &scope).await,
+            m::Complete::METHOD => self.complete(call, v).await,
+            m::GetTask::METHOD => self.get_task(session, call, &scope),
+            m::GetTaskPayload::METHOD => self.task_result(session, call, &scope).await,
+            m::ListTasks::METHOD => self.list_tasks(session, call, &scope),
+            m::CancelTask::METHOD => self.cancel_task(session, call, &scope),
+            m::UpdateTask::METHOD => self.update_task(session, call, &scope),
+            other => Err(ErrorObject::method_not_found(other)),
+        }
+    }
+
+    /// Capability honesty: a method whose capability the server did not declare (for this
+    /// session, or now for a stateless request) does not exist.
+    fn declares(&self, session: &Session, scope: &Scope, method: &str) -> bool {
+        let caps = match session.negotiated() {
+            Some(n) if !scope.stateless() => n.server_capabilities.clone(),
+            _ => self.capabilities(),
+        };
+        let area = method.split('/').next().unwrap_or_default();
+        match (area, method) {
+            ("tools", _) => caps.tools.is_some(),
+            (_, "resources/subscribe" | "resources/unsubscribe") => {
+                caps.resources.as_ref().and_then(|r| r.subscribe) == Some(true)
+            }
+            ("resources", _) => caps.resources.is_some(),
+            ("prompts", _) => caps.prompts.is_some(),
+            ("completion", _) => caps.completions.is_some(),
+            ("logging", _) => caps.logging.is_some(),
+            ("tasks", _) if scope.stateless() => caps
+                .extensions
+                .as_ref()
+                .is_some_and(|e| e.contains_key(TASKS_EXTENSION)),
+            ("tasks", _) => caps.tasks.is_some(),
+            _ => true,
+        }
+    }
+
+    /// The context of a handler serving `call` in `scope`, asking for input by `input`.
+    pub(crate) fn context(
+        &self,
+        session: &Arc<Session>,
+        call: &Call,
+        scope: &Scope,
+        input: InputMode,
+    ) -> RequestContext {
+        RequestContext::new(CtxInner {
+            request_id: Some(call.message.id.clone()),
+            version: scope.version,
+            client_capabilities: scope.client_capabilities.clone(),
+            client_info: scope.client_info.clone(),
+            principal: call.principal.clone(),
+            progress_token: scope.meta.as_ref().and_then(Meta::progress_token),
+            log_level: if scope.stateless() {
+                LogLevel::Fixed(scope.log_level)
+            } else {
+                LogLevel::Session(session.clone())
+            },
+            outbound: Some(session.outbound.clone()),
+            cancel: call.cancel.clone(),
+            input,
+        })
+    }
+
+    /// Runs a handler that may ask for input (`tools/call`, `prompts/get`,
+    /// `resources/read`): directly in the session era, as an MRTR round in 2026-07-28.
+    /// `finish` turns the handler's
+    /// output into the answer.
+    pub(crate) async fn run_with_input<T, Fut>(
+        &self,
+        session: &Arc<Session>,
+        call: &Call,
+        scope: &Scope,
+        replay: Replay,
+        handler: impl FnOnce(RequestContext) -> Fut,
+        finish: impl FnOnce(T) -> Answer,
+    ) -> Answer
+    where
+        Fut: Future<Output = T>,
+    {
+        if !scope.stateless() {
+            let ctx = self.context(session, call, scope, InputMode::Request);
+            return finish(catch_panic(handler(ctx)).await?);
+        }
+        let binding = Binding::new(
+            replay.method,
+            &replay.salient,
+            call.principal.as_ref().map(|p| p.subject.clone()),
+        );
+        let Replay {
+            responses, state, ..
+        } = replay;
+        let sealed = match &state {
+            Some(state) => self.inner.sealer.open(state, &binding)?,
+            // Answers without our state are not bound to anything we asked.
+            None => serde_json::Map::new(),
+        };
+        let responses = state.is_some().then_some(responses).flatten();
+        let round = Arc::new(Round::new(sealed, responses));
+        let ctx = self.context(session, call, scope, InputMode::Mrtr(round.clone()));
+        let end = mrtr::run(&round, catch_panic(handler(ctx))).await;
+        match end {
+            RoundEnd::Done(out) => finish(out?),
+            RoundEnd::InputRequired(requests) => {
+                let state = self.inner.sealer.seal(&binding, round.answers());
+                reply(
+                    mcp_protocol::types::InputRequiredResult::new(requests)
+                        .with_request_state(state),
+                    scope.version,
+                )
+            }
+        }
+    }
+}
+
+/// What an MRTR round of one request is bound to and carries.
+pub(crate) struct Replay {
+    /// The method.
+    pub(crate) method: &'static str,
+    /// The request's salient params, which the `requestState` is bound to.
+    pub(crate) salient: Value,
+    /// `inputResponses` of the retry.
+    pub(crate) responses: Option<InputResponses>,
+    /// `requestState` of the retry.
+    pub(crate) state: Option<String>,
+}
+
+/// A handler that panics fails its own call with -32603; the server carries on.
+pub(crate) async fn catch_panic<T>(fut: impl Future<Output = T>) -> Result<T, ErrorObject> {
+    AssertUnwindSafe(fut).catch_unwind().await.map_err(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        tracing::error!(panic = %what, "a handler panicked");
+        ErrorObject::internal(format!("the handler failed: {what}"))
+    })
+}

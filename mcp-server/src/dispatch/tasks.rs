@@ -1,0 +1,182 @@
+//! Task methods: starting a tool call as a task, `tasks/get|result|list|cancel|update`.
+
+use std::sync::Arc;
+
+use mcp_protocol::methods::{
+    CancelTask, CancelTaskResult, GetTask, GetTaskPayload, GetTaskPayloadResult, GetTaskResult,
+    ListTasks, ListTasksResult, TaskStatus as TaskStatusNotification, TaskStatusParams, UpdateTask,
+};
+use mcp_protocol::types::{CreateTaskResult, EmptyResult, Meta, RelatedTaskMetadata};
+use mcp_protocol::{ErrorObject, Shape};
+use serde_json::{Map, Value};
+
+use super::{Answer, Call, Scope, catch_panic, decode, reply};
+use crate::context::InputMode;
+use crate::pagination::page;
+use crate::registry::ToolEntry;
+use crate::server::Server;
+use crate::session::Session;
+use crate::tasks::{Owner, TaskRecord};
+
+impl Server {
+    fn owner(&self, session: &Session, call: &Call, scope: &Scope) -> Owner {
+        if scope.stateless() {
+            Owner::Principal(call.principal.as_ref().map(|p| p.subject.clone()))
+        } else {
+            Owner::Session(session.id)
+        }
+    }
+
+    fn task(
+        &self,
+        session: &Session,
+        call: &Call,
+        scope: &Scope,
+        id: &str,
+    ) -> Result<Arc<TaskRecord>, ErrorObject> {
+        self.inner
+            .tasks
+            .get(id, &self.owner(session, call, scope))
+            .ok_or_else(|| ErrorObject::invalid_params(format!("unknown task: {id:?}")))
+    }
+
+    /// Answers `tools/call` with a task at once and runs the call in the background.
+    pub(super) fn start_tool_task(
+        &self,
+        session: &Arc<Session>,
+        call: &Call,
+        scope: &Scope,
+        entry: Arc<ToolEntry>,
+        args: Map<String, Value>,
+    ) -> Answer {
+        let record = self.inner.tasks.create(
+            self.owner(session, call, scope),
+            self.config().task_poll_ms_value(),
+        );
+        let input = if scope.stateless() {
+            InputMode::Task(record.input.clone())
+        } else {
+            InputMode::Request
+        };
+        let ctx = self
+            .context(session, call, scope, InputMode::None)
+            .with_input(input, record.cancel.clone());
+        let version = scope.version;
+        let task = record.clone();
+        tokio::spawn(async move {
+            let outcome = catch_panic((entry.handler)(args, ctx))
+                .await
+                .and_then(|r| super::features::checked_output(&entry, r))
+                .and_then(|r| match serde_json::to_value(r.shaped(version)) {
+                    Ok(Value::Object(map)) => Ok(map),
+                    _ => Err(ErrorObject::internal("could not encode the result")),
+                });
+            task.finish(outcome);
+        });
+        if !scope.stateless() {
+            // basic/utilities/tasks §Task Status Notification: tell the requestor of changes.
+            let out = session.outbound.clone();
+            let mut changes = record.watch();
+            let watched = record.clone();
+            let closed = session.closed.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::select! {
+                        changed = changes.changed() => if changed.is_err() { break },
+                        () = closed.cancelled() => break,
+                    }
+                    let params = TaskStatusParams::new(watched.task()).shaped(version);
+                    out.notify::<TaskStatusNotification>(params);
+                    if watched.task().status.is_terminal() {
+                        break;
+                    }
+                }
+            });
+        }
+        reply(CreateTaskResult::new(record.task()), version)
+    }
+
+    pub(super) fn get_task(&self, session: &Session, call: &Call, scope: &Scope) -> Answer {
+        let params = decode::<GetTask>(call)?;
+        let record = self.task(session, call, scope, &params.task_id)?;
+        let result = if scope.stateless() {
+            GetTaskResult::new(record.detailed())
+        } else {
+            GetTaskResult::new(record.task())
+        };
+        reply(result, scope.version)
+    }
+
+    /// `tasks/result` (2025-11-25): waits for the end, then answers what the call would have.
+    pub(super) async fn task_result(
+        &self,
+        session: &Session,
+        call: &Call,
+        scope: &Scope,
+    ) -> Answer {
+        let params = decode::<GetTaskPayload>(call)?;
+        let record = self.task(session, call, scope, &params.task_id)?;
+        tokio::select! {
+            () = record.wait_terminal() => {}
+            () = call.cancel.cancelled() => return Err(ErrorObject::internal("cancelled")),
+        }
+        let related = RelatedTaskMetadata {
+            task_id: record.id.clone(),
+            extra: Map::new(),
+        };
+        match record.outcome() {
+            Some(Ok(result)) => {
+                let mut payload = GetTaskPayloadResult {
+                    meta: None,
+                    extra: result,
+                };
+                payload.meta = Some(Meta::new().with(Meta::RELATED_TASK, &related));
+                reply(payload, scope.version)
+            }
+            Some(Err(e)) => Err(e),
+            None => Err(ErrorObject::internal("the task has no outcome")),
+        }
+    }
+
+    pub(super) fn list_tasks(&self, session: &Session, call: &Call, scope: &Scope) -> Answer {
+        let params = decode::<ListTasks>(call)?;
+        let all: Vec<_> = self
+            .inner
+            .tasks
+            .list(&self.owner(session, call, scope))
+            .iter()
+            .map(|t| t.task())
+            .collect();
+        let (tasks, next_cursor) = page(all, params.cursor.as_deref(), self.page_size())?;
+        reply(
+            ListTasksResult {
+                tasks,
+                next_cursor,
+                ..ListTasksResult::default()
+            },
+            scope.version,
+        )
+    }
+
+    pub(super) fn cancel_task(&self, session: &Session, call: &Call, scope: &Scope) -> Answer {
+        let params = decode::<CancelTask>(call)?;
+        let record = self.task(session, call, scope, &params.task_id)?;
+        if !record.cancel() && !scope.stateless() {
+            // 2025-11-25: cancelling a terminal task is -32602.
+            return Err(ErrorObject::invalid_params(format!(
+                "task {:?} is already {:?}",
+                params.task_id,
+                record.task().status
+            )));
+        }
+        reply(CancelTaskResult::new(record.task()), scope.version)
+    }
+
+    /// `tasks/update` (2026-07-28 extension): answers to a task's input requests.
+    pub(super) fn update_task(&self, session: &Session, call: &Call, scope: &Scope) -> Answer {
+        let params = decode::<UpdateTask>(call)?;
+        let record = self.task(session, call, scope, &params.task_id)?;
+        record.input.answer(params.input_responses);
+        reply(EmptyResult::default(), scope.version)
+    }
+}

@@ -1,0 +1,295 @@
+//! Multi Round-Trip Requests (2026-07-28, basic/patterns/mrtr): how a handler that asks the
+//! client for input is run across several requests.
+//!
+//! # The replay model
+//!
+//! A 2026-07-28 server keeps no state between requests, so a handler that asks for input
+//! cannot be suspended and resumed later. Instead:
+//!
+//! 1. The handler runs. Each question it asks ([`RequestContext::elicit`] and friends) gets a
+//!    key from the order of asking (`elicit-0`, `sample-1`, …). A question without an answer
+//!    is recorded and its future never resolves.
+//! 2. As soon as the handler cannot go on (it returned `Pending` with questions unanswered),
+//!    it is dropped and the call answers `resultType: "input_required"` with every
+//!    unanswered question in `inputRequests`, and a `requestState` carrying every answer
+//!    received so far.
+//! 3. The client answers and retries with `inputResponses` and the `requestState`. The
+//!    handler runs **again from the start**; this time questions `0..n` find their answers
+//!    at once and it gets further, to the end or to the next questions.
+//!
+//! So a handler must be **deterministic up to its input requests**: the same arguments must
+//! lead to the same questions in the same order, and work done before a question may run
+//! more than once (do side effects after the last question, or make them idempotent).
+//!
+//! # Tamper evidence
+//!
+//! The `requestState` is `base64url(payload) "." base64url(HMAC-SHA256(key, payload))`
+//! under a random key made when the [`Server`](crate::Server) is built. The payload binds
+//! the answers to the method, a digest of the request's salient params (tool name and
+//! arguments, prompt name and arguments, resource URI), the caller's principal, and an
+//! expiry, as the spec's replay guidance asks. State that fails any check is refused with
+//! -32602. Answers sealed in an earlier round cannot be replaced by the client in a later
+//! one. The state is not encrypted: it holds the client's own answers.
+//!
+//! [`RequestContext::elicit`]: crate::RequestContext::elicit
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::task::Poll;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use hmac::{Hmac, Mac};
+use mcp_protocol::ErrorObject;
+use mcp_protocol::types::{InputRequest, InputRequests, InputResponses};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Seals and opens `requestState` under this server's key.
+pub(crate) struct Sealer {
+    key: [u8; 32],
+    ttl: Duration,
+}
+
+impl std::fmt::Debug for Sealer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sealer")
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a state is bound to: the request it may be presented on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Binding {
+    pub(crate) method: &'static str,
+    pub(crate) digest: String,
+    pub(crate) principal: Option<String>,
+}
+
+impl Binding {
+    /// Binds to `method` and the salient params `salient` (hashed).
+    pub(crate) fn new(method: &'static str, salient: &Value, principal: Option<String>) -> Self {
+        let digest = Sha256::digest(salient.to_string().as_bytes());
+        Self {
+            method,
+            digest: B64.encode(digest),
+            principal,
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    /// Method.
+    m: String,
+    /// Digest of the salient params.
+    d: String,
+    /// Principal subject.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    p: Option<String>,
+    /// Expiry, milliseconds since the Unix epoch.
+    e: u64,
+    /// Answers so far, by key.
+    r: Map<String, Value>,
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+impl Sealer {
+    /// A sealer with a fresh random key.
+    pub(crate) fn new(ttl: Duration) -> Self {
+        let mut key = [0u8; 32];
+        // Without an OS random source there is no safe key; refusing to start is right.
+        getrandom::fill(&mut key).expect("the OS random source failed");
+        Self { key, ttl }
+    }
+
+    fn mac(&self) -> HmacSha256 {
+        // HMAC takes keys of any length.
+        HmacSha256::new_from_slice(&self.key).expect("HMAC accepts any key length")
+    }
+
+    /// The state carrying `answers`, bound to `binding`.
+    pub(crate) fn seal(&self, binding: &Binding, answers: Map<String, Value>) -> String {
+        let payload = Payload {
+            m: binding.method.to_owned(),
+            d: binding.digest.clone(),
+            p: binding.principal.clone(),
+            e: now_ms().saturating_add(self.ttl.as_millis() as u64),
+            r: answers,
+        };
+        let body = B64.encode(serde_json::to_vec(&payload).unwrap_or_default());
+        let mut mac = self.mac();
+        mac.update(body.as_bytes());
+        let tag = B64.encode(mac.finalize().into_bytes());
+        format!("{body}.{tag}")
+    }
+
+    /// The answers in `state`, if it is ours, unexpired, and bound to `binding`.
+    pub(crate) fn open(
+        &self,
+        state: &str,
+        binding: &Binding,
+    ) -> Result<Map<String, Value>, ErrorObject> {
+        let bad = |why: &str| ErrorObject::invalid_params(format!("invalid requestState: {why}"));
+        let (body, tag) = state.split_once('.').ok_or_else(|| bad("malformed"))?;
+        let tag = B64.decode(tag).map_err(|_| bad("malformed"))?;
+        let mut mac = self.mac();
+        mac.update(body.as_bytes());
+        mac.verify_slice(&tag)
+            .map_err(|_| bad("integrity check failed"))?;
+        let payload: Payload = B64
+            .decode(body)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .ok_or_else(|| bad("malformed"))?;
+        if payload.e < now_ms() {
+            return Err(bad("expired"));
+        }
+        if payload.m != binding.method || payload.d != binding.digest {
+            return Err(bad("it belongs to another request"));
+        }
+        if payload.p != binding.principal {
+            return Err(bad("it belongs to another caller"));
+        }
+        Ok(payload.r)
+    }
+}
+
+/// One run of a handler under MRTR: the answers it may use, the questions it asked.
+#[derive(Debug, Default)]
+pub(crate) struct Round {
+    answers: Map<String, Value>,
+    asked: Mutex<BTreeMap<String, InputRequest>>,
+    next: AtomicUsize,
+}
+
+impl Round {
+    /// A round with `sealed` answers (from `requestState`) and the client's new `responses`;
+    /// a sealed answer is never replaced.
+    pub(crate) fn new(sealed: Map<String, Value>, responses: Option<InputResponses>) -> Self {
+        let mut answers = sealed;
+        for (k, v) in responses.map(|r| r.0).unwrap_or_default() {
+            answers.entry(k).or_insert(v);
+        }
+        Self {
+            answers,
+            ..Self::default()
+        }
+    }
+
+    /// The answer to `request` if the client gave it; otherwise records the question.
+    pub(crate) fn answer_or_ask(&self, request: InputRequest) -> Option<Value> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let kind = match request.method() {
+            "elicitation/create" => "elicit",
+            "sampling/createMessage" => "sample",
+            _ => "roots",
+        };
+        let key = format!("{kind}-{n}");
+        if let Some(answer) = self.answers.get(&key) {
+            return Some(answer.clone());
+        }
+        self.asked
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, request);
+        None
+    }
+
+    fn take_asked(&self) -> BTreeMap<String, InputRequest> {
+        std::mem::take(&mut *self.asked.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Every answer received so far (to seal into the next state).
+    pub(crate) fn answers(&self) -> Map<String, Value> {
+        self.answers.clone()
+    }
+}
+
+/// How a handler run under MRTR ended.
+pub(crate) enum RoundEnd<T> {
+    /// It finished.
+    Done(T),
+    /// It stopped at questions without answers.
+    InputRequired(InputRequests),
+}
+
+/// Polls `handler` until it finishes or waits with unanswered questions.
+pub(crate) async fn run<T>(round: &Round, handler: impl Future<Output = T>) -> RoundEnd<T> {
+    let mut handler = pin!(handler);
+    std::future::poll_fn(|cx| match handler.as_mut().poll(cx) {
+        Poll::Ready(v) => Poll::Ready(RoundEnd::Done(v)),
+        Poll::Pending => {
+            let asked = round.take_asked();
+            if asked.is_empty() {
+                Poll::Pending
+            } else {
+                Poll::Ready(RoundEnd::InputRequired(InputRequests(asked)))
+            }
+        }
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn state_round_trips_and_detects_tampering() {
+        let sealer = Sealer::new(Duration::from_secs(60));
+        let b = Binding::new("tools/call", &json!({"name": "x"}), None);
+        let mut answers = Map::new();
+        answers.insert("elicit-0".into(), json!({"action": "accept"}));
+        let state = sealer.seal(&b, answers.clone());
+        assert_eq!(sealer.open(&state, &b).unwrap(), answers);
+
+        let other = Binding::new("tools/call", &json!({"name": "y"}), None);
+        assert!(sealer.open(&state, &other).is_err());
+        let mut forged = state.clone().into_bytes();
+        forged[3] ^= 1;
+        assert!(
+            sealer
+                .open(&String::from_utf8(forged).unwrap(), &b)
+                .is_err()
+        );
+        assert!(
+            Sealer::new(Duration::from_secs(60))
+                .open(&state, &b)
+                .is_err()
+        );
+        let expired = Sealer {
+            key: sealer.key,
+            ttl: Duration::ZERO,
+        };
+        let old = expired.seal(&b, Map::new());
+        std::thread::sleep(Duration::from_millis(2));
+        assert!(expired.open(&old, &b).is_err());
+    }
+
+    #[test]
+    fn sealed_answers_win_over_new_ones() {
+        let mut sealed = Map::new();
+        sealed.insert("elicit-0".into(), json!(1));
+        let mut new = Map::new();
+        new.insert("elicit-0".into(), json!(2));
+        new.insert("sample-1".into(), json!(3));
+        let round = Round::new(sealed, Some(InputResponses(new)));
+        assert_eq!(round.answers["elicit-0"], 1);
+        assert_eq!(round.answers["sample-1"], 3);
+    }
+}

@@ -1,0 +1,79 @@
+//! Prompts: [`PromptDef`], a prompt's description, its handler and its argument completers.
+
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::sync::Arc;
+
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use mcp_protocol::methods::{GetPromptResult, Prompt};
+
+use super::completion::{CompleteFn, CompletionQuery, complete_fn};
+use crate::context::RequestContext;
+use crate::error::Error;
+
+/// The arguments of a `prompts/get`.
+pub type PromptArguments = BTreeMap<String, String>;
+
+pub(crate) type PromptFn = Arc<
+    dyn Fn(PromptArguments, RequestContext) -> BoxFuture<'static, Result<GetPromptResult, Error>>
+        + Send
+        + Sync,
+>;
+
+/// A prompt and the handler that renders it. Arguments the prompt marks `required` are
+/// checked before the handler runs (a missing one is -32602).
+pub struct PromptDef {
+    pub(crate) prompt: Prompt,
+    pub(crate) handler: PromptFn,
+    pub(crate) completions: HashMap<String, CompleteFn>,
+}
+
+impl std::fmt::Debug for PromptDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PromptDef")
+            .field("prompt", &self.prompt)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PromptDef {
+    /// `prompt`, rendered by `handler`.
+    pub fn new<F, Fut>(prompt: Prompt, handler: F) -> Self
+    where
+        F: Fn(PromptArguments, RequestContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<GetPromptResult, Error>> + Send + 'static,
+    {
+        Self {
+            prompt,
+            handler: Arc::new(move |args, ctx| handler(args, ctx).boxed()),
+            completions: HashMap::new(),
+        }
+    }
+
+    /// Suggests values for `argument` (`completion/complete` with a `ref/prompt` reference).
+    pub fn complete<F, Fut>(mut self, argument: impl Into<String>, completer: F) -> Self
+    where
+        F: Fn(CompletionQuery) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Vec<String>> + Send + 'static,
+    {
+        self.completions
+            .insert(argument.into(), complete_fn(completer));
+        self
+    }
+
+    /// The name.
+    pub fn name(&self) -> &str {
+        &self.prompt.name
+    }
+
+    /// The first required argument missing from `args`, if any.
+    pub(crate) fn missing_argument(&self, args: &PromptArguments) -> Option<&str> {
+        self.prompt
+            .arguments
+            .iter()
+            .flatten()
+            .find(|a| a.required == Some(true) && !args.contains_key(&a.name))
+            .map(|a| a.name.as_str())
+    }
+}

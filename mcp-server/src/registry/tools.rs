@@ -1,0 +1,316 @@
+//! Tools: [`ToolDef`] (a tool's description plus its handler), typed handlers with schemas
+//! generated from the argument type, and what a handler may return ([`IntoToolResult`]).
+
+use std::fmt::Display;
+use std::future::Future;
+use std::sync::Arc;
+
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use mcp_protocol::methods::{CallToolResult, Tool, ToolAnnotations, ToolExecution};
+use mcp_protocol::types::{ContentBlock, Icon};
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::context::RequestContext;
+
+/// The erased handler: arguments in, tool result out.
+pub(crate) type ToolFn = Arc<
+    dyn Fn(Map<String, Value>, RequestContext) -> BoxFuture<'static, CallToolResult> + Send + Sync,
+>;
+
+/// Whether a tool may run as a task (`execution.taskSupport`, 2025-11-25; and whether the
+/// server may answer with a task under the 2026-07-28 tasks extension).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TaskSupport {
+    /// Never as a task (the default).
+    #[default]
+    Forbidden,
+    /// As a task if the client asks (2025-11-25) or the client supports it (2026-07-28).
+    Optional,
+    /// Only as a task.
+    Required,
+}
+
+impl TaskSupport {
+    fn as_wire(self) -> Option<&'static str> {
+        match self {
+            Self::Forbidden => None,
+            Self::Optional => Some("optional"),
+            Self::Required => Some("required"),
+        }
+    }
+}
+
+/// Arguments of a tool that takes none: its input schema is an empty object, and a call
+/// may omit `arguments` entirely.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema)]
+pub struct NoArgs {}
+
+/// A tool: its description as `tools/list` shows it, and its handler.
+///
+/// ```
+/// use mcp_server::{NoArgs, RequestContext, ToolDef};
+/// let def = ToolDef::new("now", |_: NoArgs, _ctx: RequestContext| async { "12:00" })
+///     .description("The time");
+/// # let _ = def;
+/// ```
+pub struct ToolDef {
+    pub(crate) tool: Tool,
+    pub(crate) handler: ToolFn,
+    pub(crate) task_support: TaskSupport,
+}
+
+impl std::fmt::Debug for ToolDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ToolDef")
+            .field("tool", &self.tool)
+            .finish_non_exhaustive()
+    }
+}
+
+/// JSON Schema of `T` as an object (JSON Schema 2020-12, as schemars 1 generates).
+pub(crate) fn schema_of<T: JsonSchema>() -> Map<String, Value> {
+    match serde_json::to_value(schemars::schema_for!(T)) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+impl ToolDef {
+    /// A tool whose arguments are `A`: the input schema is generated from `A`, arguments
+    /// are validated against it before the handler runs (an invalid call gets a tool result
+    /// with `isError: true` naming the field), and then decoded into `A`. If the handler's
+    /// output is [`Json<T>`](Json), the output schema is generated from `T` and the result is
+    /// checked against it.
+    pub fn new<A, F, Fut, R>(name: impl Into<String>, handler: F) -> Self
+    where
+        A: DeserializeOwned + JsonSchema + Send + 'static,
+        F: Fn(A, RequestContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = R> + Send + 'static,
+        R: IntoToolResult,
+    {
+        let mut tool = Tool::new(name, schema_of::<A>());
+        tool.output_schema = R::output_schema();
+        let handler: ToolFn =
+            Arc::new(
+                move |args, ctx| match serde_json::from_value::<A>(Value::Object(args)) {
+                    Ok(args) => handler(args, ctx)
+                        .map(IntoToolResult::into_tool_result)
+                        .boxed(),
+                    Err(e) => futures::future::ready(CallToolResult::error(format!(
+                        "invalid arguments: {e}"
+                    )))
+                    .boxed(),
+                },
+            );
+        Self {
+            tool,
+            handler,
+            task_support: TaskSupport::Forbidden,
+        }
+    }
+
+    /// A tool with arguments as raw JSON and a schema given by hand (for tools built at run
+    /// time). Arguments are still validated against `input_schema`.
+    pub fn raw<F, Fut, R>(
+        name: impl Into<String>,
+        input_schema: Map<String, Value>,
+        handler: F,
+    ) -> Self
+    where
+        F: Fn(Map<String, Value>, RequestContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = R> + Send + 'static,
+        R: IntoToolResult,
+    {
+        Self {
+            tool: Tool::new(name, input_schema),
+            handler: Arc::new(move |args, ctx| {
+                handler(args, ctx)
+                    .map(IntoToolResult::into_tool_result)
+                    .boxed()
+            }),
+            task_support: TaskSupport::Forbidden,
+        }
+    }
+
+    /// The name.
+    pub fn name(&self) -> &str {
+        &self.tool.name
+    }
+
+    /// Sets the description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.tool.description = Some(description.into());
+        self
+    }
+
+    /// Sets the display title (2025-06-18 on).
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.tool.title = Some(title.into());
+        self
+    }
+
+    /// Sets the annotations (hints about behaviour, 2025-03-26 on).
+    pub fn annotations(mut self, annotations: ToolAnnotations) -> Self {
+        self.tool.annotations = Some(annotations);
+        self
+    }
+
+    /// Sets the icons (2025-11-25 on).
+    pub fn icons(mut self, icons: Vec<Icon>) -> Self {
+        self.tool.icons = Some(icons);
+        self
+    }
+
+    /// Sets the output schema by hand (for [`ToolDef::raw`]); structured results are
+    /// checked against it.
+    pub fn output_schema(mut self, schema: Map<String, Value>) -> Self {
+        self.tool.output_schema = Some(schema);
+        self
+    }
+
+    /// Replaces the input schema (e.g. to add `$defs` or `additionalProperties`).
+    pub fn input_schema(mut self, schema: Map<String, Value>) -> Self {
+        self.tool.input_schema = schema;
+        self
+    }
+
+    /// Whether the tool may run as a task.
+    pub fn task_support(mut self, support: TaskSupport) -> Self {
+        self.task_support = support;
+        self.tool.execution = support.as_wire().map(|s| ToolExecution {
+            task_support: Some(s.to_owned()),
+            ..ToolExecution::default()
+        });
+        self
+    }
+
+    /// The tool as `tools/list` shows it.
+    pub fn tool(&self) -> &Tool {
+        &self.tool
+    }
+}
+
+/// A registered tool: the definition and its compiled schemas.
+pub(crate) struct ToolEntry {
+    pub(crate) tool: Tool,
+    pub(crate) handler: ToolFn,
+    pub(crate) task_support: TaskSupport,
+    pub(crate) input: Option<jsonschema::Validator>,
+    pub(crate) output: Option<jsonschema::Validator>,
+}
+
+impl ToolEntry {
+    pub(crate) fn new(def: ToolDef) -> Result<Self, String> {
+        let compile = |schema: &Map<String, Value>| {
+            jsonschema::validator_for(&Value::Object(schema.clone())).map_err(|e| e.to_string())
+        };
+        Ok(Self {
+            input: Some(compile(&def.tool.input_schema)?),
+            output: def.tool.output_schema.as_ref().map(compile).transpose()?,
+            tool: def.tool,
+            handler: def.handler,
+            task_support: def.task_support,
+        })
+    }
+
+    /// `None` if `value` fits `validator`, else the first few problems, each with its path.
+    pub(crate) fn check(validator: &jsonschema::Validator, value: &Value) -> Option<String> {
+        let problems: Vec<String> = validator
+            .iter_errors(value)
+            .take(5)
+            .map(|e| {
+                let path = e.instance_path().to_string();
+                if path.is_empty() {
+                    e.to_string()
+                } else {
+                    format!("{path}: {e}")
+                }
+            })
+            .collect();
+        (!problems.is_empty()).then(|| problems.join("; "))
+    }
+}
+
+/// What a tool handler may return.
+pub trait IntoToolResult: Send + 'static {
+    /// The tool result.
+    fn into_tool_result(self) -> CallToolResult;
+
+    /// The output schema this output type promises, if any.
+    fn output_schema() -> Option<Map<String, Value>> {
+        None
+    }
+}
+
+impl IntoToolResult for CallToolResult {
+    fn into_tool_result(self) -> CallToolResult {
+        self
+    }
+}
+
+impl IntoToolResult for String {
+    fn into_tool_result(self) -> CallToolResult {
+        CallToolResult::success(vec![ContentBlock::text(self)])
+    }
+}
+
+impl IntoToolResult for &'static str {
+    fn into_tool_result(self) -> CallToolResult {
+        CallToolResult::success(vec![ContentBlock::text(self)])
+    }
+}
+
+impl IntoToolResult for ContentBlock {
+    fn into_tool_result(self) -> CallToolResult {
+        CallToolResult::success(vec![self])
+    }
+}
+
+impl IntoToolResult for Vec<ContentBlock> {
+    fn into_tool_result(self) -> CallToolResult {
+        CallToolResult::success(self)
+    }
+}
+
+/// `Err` becomes a tool result with `isError: true` and the error's text, so the model sees
+/// what went wrong (server/tools §Error Handling).
+impl<T: IntoToolResult, E: Display + Send + 'static> IntoToolResult for Result<T, E> {
+    fn into_tool_result(self) -> CallToolResult {
+        match self {
+            Ok(v) => v.into_tool_result(),
+            Err(e) => CallToolResult::error(e.to_string()),
+        }
+    }
+
+    fn output_schema() -> Option<Map<String, Value>> {
+        T::output_schema()
+    }
+}
+
+/// Structured output: `structuredContent` is `T` as JSON (and, for older clients, the same
+/// JSON as a text block); the tool's `outputSchema` is generated from `T`, which should be
+/// a struct (the schema's root must be an object before 2026-07-28).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Json<T>(pub T);
+
+impl<T: Serialize + JsonSchema + Send + 'static> IntoToolResult for Json<T> {
+    fn into_tool_result(self) -> CallToolResult {
+        match serde_json::to_value(&self.0) {
+            Ok(value) => CallToolResult {
+                content: vec![ContentBlock::text(value.to_string())],
+                structured_content: Some(value),
+                ..CallToolResult::default()
+            },
+            Err(e) => CallToolResult::error(format!("could not encode the result: {e}")),
+        }
+    }
+
+    fn output_schema() -> Option<Map<String, Value>> {
+        Some(schema_of::<T>())
+    }
+}

@@ -1,0 +1,113 @@
+//! Serving connections: [`Server::serve`] over any transport, [`Server::serve_stdio`].
+//!
+//! One task reads the connection's requests; each request runs on its own task, so a slow
+//! handler never holds up the others (only `initialize` is answered inline, so that nothing
+//! overtakes it). When the connection ends or the server shuts down, open listen streams
+//! end, in-flight requests get [`GRACE`] to finish, and the connection closes.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use mcp_protocol::Side;
+use mcp_protocol::engine::EngineConfig;
+use mcp_protocol::jsonrpc::NotificationMessage;
+use mcp_protocol::rt::{self, Incoming, IncomingRequest, Transport};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::dispatch::Call;
+use crate::error::ServeError;
+use crate::server::Server;
+use crate::session::Session;
+
+/// How long in-flight requests may run on after the connection starts closing.
+pub const GRACE: Duration = Duration::from_secs(5);
+
+/// How long a cancelled handler may run on to wind down before it is dropped.
+const CANCEL_GRACE: Duration = Duration::from_secs(1);
+
+impl Server {
+    /// Serves one connection over `transport` until the client hangs up or
+    /// [`Server::shutdown`] is called. Call it once per connection, concurrently as often
+    /// as you like: each connection has its own session state.
+    pub async fn serve<T: Transport>(&self, transport: T) -> Result<(), ServeError> {
+        let (peer, mut incoming, driver) =
+            rt::connection(transport, Side::Server, EngineConfig::new());
+        let driver = tokio::spawn(driver.run());
+        let id = self.inner.next_session.fetch_add(1, Ordering::Relaxed);
+        let session = Arc::new(Session::new(id, Arc::new(peer.clone())));
+        self.sessions().insert(id, session.clone());
+        let mut running = JoinSet::new();
+        loop {
+            tokio::select! {
+                () = self.inner.shutdown.cancelled() => break,
+                next = incoming.next() => match next {
+                    None => break,
+                    Some(Incoming::Request(req)) if req.method() == "initialize" => {
+                        self.clone().serve_request(session.clone(), req).await;
+                    }
+                    Some(Incoming::Request(req)) => {
+                        running.spawn(self.clone().serve_request(session.clone(), req));
+                    }
+                    Some(Incoming::Notification(n)) => on_notification(&session, &n),
+                    Some(_) => {}
+                },
+                Some(_) = running.join_next(), if !running.is_empty() => {}
+            }
+        }
+        session.closed.cancel();
+        let drained = tokio::time::timeout(GRACE, async {
+            while running.join_next().await.is_some() {}
+        })
+        .await;
+        if drained.is_err() {
+            running.abort_all();
+        }
+        self.sessions().remove(&id);
+        drop(session);
+        drop(incoming);
+        peer.close();
+        drop(peer);
+        match tokio::time::timeout(GRACE, driver).await {
+            Ok(Ok(Err(e))) => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Serves this process's stdin and stdout (basic/transports §stdio) until stdin ends.
+    pub async fn serve_stdio(&self) -> Result<(), ServeError> {
+        let transport = rt::stdio::stdio()?;
+        self.serve(transport).await
+    }
+
+    /// Answers one request, watching for the client's cancellation.
+    async fn serve_request(self, session: Arc<Session>, req: IncomingRequest) {
+        let cancel = CancellationToken::new();
+        let call = Call {
+            message: req.message().clone(),
+            cancel: cancel.clone(),
+            principal: None,
+        };
+        let dispatch = self.dispatch(&session, call);
+        tokio::pin!(dispatch);
+        tokio::select! {
+            outcome = &mut dispatch => {
+                req.respond_raw(outcome);
+            }
+            () = req.cancelled() => {
+                // basic/utilities/cancellation: stop work, send no answer (the engine
+                // swallows it). The handler sees its context cancelled and may wind down.
+                cancel.cancel();
+                let _ = tokio::time::timeout(CANCEL_GRACE, dispatch).await;
+            }
+        }
+    }
+}
+
+fn on_notification(session: &Session, n: &NotificationMessage) {
+    match &*n.method {
+        "notifications/initialized" => session.mark_ready(),
+        other => tracing::debug!(method = other, "notification ignored"),
+    }
+}

@@ -1,0 +1,294 @@
+//! Tasks: tool calls that outlive their request.
+//!
+//! - **2025-11-25** (basic/utilities/tasks): the client asks with `params.task`; the server
+//!   answers `{ task }` at once and runs the call; the client polls `tasks/get`, fetches the
+//!   answer with `tasks/result` (which waits), lists with `tasks/list`, stops with
+//!   `tasks/cancel`; the server sends `notifications/tasks/status` on each change.
+//! - **2026-07-28 extension** `io.modelcontextprotocol/tasks`: the server decides (for tools
+//!   that allow it, when the request's capabilities list the extension) and answers
+//!   `resultType: "task"`; `tasks/get` carries the result, error or `inputRequests`;
+//!   `tasks/update` answers input requests; `tasks/cancel` is cooperative.
+//!
+//! Tasks are owned by whoever created them (the session, or in 2026-07-28 the principal) and
+//! are invisible to anyone else.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use mcp_protocol::ErrorObject;
+use mcp_protocol::methods::DetailedTask;
+use mcp_protocol::types::{
+    InputRequest, InputRequests, InputResponses, JsonObject, Task, TaskStatus,
+};
+use serde_json::Value;
+use tokio::sync::{oneshot, watch};
+use tokio_util::sync::CancellationToken;
+
+use crate::error::InputError;
+
+/// Who may see a task.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Owner {
+    /// The session (connection) that created it.
+    Session(u64),
+    /// The principal (2026-07-28, stateless), or anyone when unauthenticated.
+    Principal(Option<String>),
+}
+
+/// All tasks of a server.
+#[derive(Debug, Default)]
+pub(crate) struct TaskStore {
+    tasks: Mutex<BTreeMap<u64, Arc<TaskRecord>>>,
+    next: AtomicU64,
+}
+
+/// One task.
+#[derive(Debug)]
+pub(crate) struct TaskRecord {
+    pub(crate) id: String,
+    owner: Owner,
+    state: Mutex<TaskState>,
+    changed: watch::Sender<TaskStatus>,
+    pub(crate) cancel: CancellationToken,
+    pub(crate) input: Arc<TaskInput>,
+}
+
+#[derive(Debug)]
+struct TaskState {
+    task: Task,
+    result: Option<JsonObject>,
+    error: Option<ErrorObject>,
+}
+
+impl TaskStore {
+    /// Creates a working task.
+    pub(crate) fn create(&self, owner: Owner, poll_interval_ms: u64) -> Arc<TaskRecord> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let id = format!("task-{n}-{:08x}", rand_u32());
+        let task = Task::new(id.clone(), TaskStatus::Working, iso_now())
+            .with_poll_interval(poll_interval_ms);
+        let (changed, _) = watch::channel(TaskStatus::Working);
+        let record = Arc::new_cyclic(|me: &Weak<TaskRecord>| TaskRecord {
+            id,
+            owner,
+            state: Mutex::new(TaskState {
+                task,
+                result: None,
+                error: None,
+            }),
+            changed,
+            cancel: CancellationToken::new(),
+            input: Arc::new(TaskInput {
+                record: me.clone(),
+                pending: Mutex::default(),
+                next: AtomicUsize::new(0),
+            }),
+        });
+        self.lock().insert(n, record.clone());
+        record
+    }
+
+    fn lock(&self) -> MutexGuard<'_, BTreeMap<u64, Arc<TaskRecord>>> {
+        self.tasks.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The task `id` if `owner` may see it.
+    pub(crate) fn get(&self, id: &str, owner: &Owner) -> Option<Arc<TaskRecord>> {
+        self.lock()
+            .values()
+            .find(|t| t.id == id && &t.owner == owner)
+            .cloned()
+    }
+
+    /// `owner`'s tasks, oldest first.
+    pub(crate) fn list(&self, owner: &Owner) -> Vec<Arc<TaskRecord>> {
+        self.lock()
+            .values()
+            .filter(|t| &t.owner == owner)
+            .cloned()
+            .collect()
+    }
+}
+
+impl TaskRecord {
+    fn lock(&self) -> MutexGuard<'_, TaskState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The task as it is now.
+    pub(crate) fn task(&self) -> Task {
+        self.lock().task.clone()
+    }
+
+    /// The task with its details (2026-07-28 `DetailedTask`).
+    pub(crate) fn detailed(&self) -> DetailedTask {
+        let st = self.lock();
+        let mut d = DetailedTask::from(st.task.clone());
+        d.result = st.result.clone();
+        d.error = st.error.clone();
+        if st.task.status == TaskStatus::InputRequired {
+            d.input_requests = Some(self.input.outstanding());
+        }
+        d
+    }
+
+    /// Moves the task to `status` unless it is already terminal; whether it moved.
+    fn set_status(&self, status: TaskStatus, message: Option<String>) -> bool {
+        let mut st = self.lock();
+        if st.task.status.is_terminal() || st.task.status == status && message.is_none() {
+            return false;
+        }
+        st.task.status = status;
+        st.task.status_message = message;
+        st.task.last_updated_at = iso_now();
+        drop(st);
+        self.changed.send_replace(status);
+        true
+    }
+
+    /// Records the final answer.
+    pub(crate) fn finish(&self, outcome: Result<JsonObject, ErrorObject>) -> bool {
+        {
+            let mut st = self.lock();
+            if st.task.status.is_terminal() {
+                return false;
+            }
+            match &outcome {
+                Ok(result) => st.result = Some(result.clone()),
+                Err(e) => st.error = Some(e.clone()),
+            }
+        }
+        let status = if outcome.is_ok() {
+            TaskStatus::Completed
+        } else {
+            TaskStatus::Failed
+        };
+        self.set_status(status, None)
+    }
+
+    /// Cancels the task (cooperatively: the handler sees its context cancelled).
+    pub(crate) fn cancel(&self) -> bool {
+        self.cancel.cancel();
+        self.set_status(
+            TaskStatus::Cancelled,
+            Some("cancelled by the client".to_owned()),
+        )
+    }
+
+    /// Waits until the task is terminal.
+    pub(crate) async fn wait_terminal(&self) {
+        let mut rx = self.changed.subscribe();
+        // `wait_for` checks the current value first.
+        let _ = rx.wait_for(|s| s.is_terminal()).await;
+    }
+
+    /// A receiver of status changes.
+    pub(crate) fn watch(&self) -> watch::Receiver<TaskStatus> {
+        self.changed.subscribe()
+    }
+
+    /// The final result or error, once terminal.
+    pub(crate) fn outcome(&self) -> Option<Result<JsonObject, ErrorObject>> {
+        let st = self.lock();
+        match st.task.status {
+            TaskStatus::Completed => st.result.clone().map(Ok),
+            TaskStatus::Failed => st.error.clone().map(Err),
+            TaskStatus::Cancelled => Some(Err(ErrorObject::new(
+                mcp_protocol::jsonrpc::ErrorCode::REQUEST_CANCELLED,
+                "the task was cancelled",
+            ))),
+            _ => None,
+        }
+    }
+}
+
+/// Input asked for by a task's handler (2026-07-28 extension): outstanding questions wait
+/// for `tasks/update`.
+#[derive(Debug)]
+pub(crate) struct TaskInput {
+    record: Weak<TaskRecord>,
+    pending: Mutex<HashMap<String, (InputRequest, oneshot::Sender<Value>)>>,
+    next: AtomicUsize,
+}
+
+impl TaskInput {
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, (InputRequest, oneshot::Sender<Value>)>> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The questions still open.
+    pub(crate) fn outstanding(&self) -> InputRequests {
+        InputRequests(
+            self.lock()
+                .iter()
+                .map(|(k, (r, _))| (k.clone(), r.clone()))
+                .collect(),
+        )
+    }
+
+    /// Asks `request` and waits for its answer from `tasks/update`.
+    pub(crate) async fn ask(
+        &self,
+        request: InputRequest,
+        cancel: &CancellationToken,
+    ) -> Result<Value, InputError> {
+        let key = format!("input-{}", self.next.fetch_add(1, Ordering::Relaxed));
+        let (tx, rx) = oneshot::channel();
+        self.lock().insert(key, (request, tx));
+        if let Some(record) = self.record.upgrade() {
+            record.set_status(TaskStatus::InputRequired, None);
+        }
+        let answer = tokio::select! {
+            answer = rx => answer.map_err(|_| InputError::NotAllowed),
+            () = cancel.cancelled() => Err(InputError::NotAllowed),
+        };
+        if self.lock().is_empty()
+            && let Some(record) = self.record.upgrade()
+        {
+            record.set_status(TaskStatus::Working, None);
+        }
+        answer
+    }
+
+    /// Delivers answers; unknown or already answered keys are ignored.
+    pub(crate) fn answer(&self, responses: InputResponses) {
+        let mut pending = self.lock();
+        for (key, value) in responses.0 {
+            if let Some((_, tx)) = pending.remove(&key) {
+                let _ = tx.send(value);
+            }
+        }
+    }
+}
+
+fn rand_u32() -> u32 {
+    let mut b = [0u8; 4];
+    let _ = getrandom::fill(&mut b);
+    u32::from_le_bytes(b)
+}
+
+/// The current UTC time in ISO 8601 (`2025-01-02T03:04:05Z`).
+pub(crate) fn iso_now() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
