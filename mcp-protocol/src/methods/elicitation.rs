@@ -106,10 +106,15 @@ impl ElicitParams {
 
     /// Whether `version` can carry these params. URL mode has no form before 2025-11-25, and
     /// shaping cannot turn it into a form without asking for the secrets it exists to keep
-    /// away from the client: such a request must be refused before sending.
+    /// away from the client; neither have multi-select fields, whose answer is an array that
+    /// 2025-06-18 cannot return. Such a request must be refused before sending.
     pub fn is_supported_in(&self, version: ProtocolVersion) -> bool {
         match self {
-            Self::Form(_) => version >= ProtocolVersion::V2025_06_18,
+            Self::Form(f) => {
+                version >= ProtocolVersion::V2025_11_25
+                    || (version >= ProtocolVersion::V2025_06_18
+                        && !f.requested_schema.has_multi_select())
+            }
             Self::Url(_) => version >= ProtocolVersion::V2025_11_25,
         }
     }
@@ -327,6 +332,19 @@ impl ElicitResult {
             action: ElicitAction::Cancel,
             ..Self::accept(None)
         }
+    }
+}
+
+impl ElicitResult {
+    /// Whether `version` can carry this result: a multi-select answer (an array of strings
+    /// in `content`) needs 2025-11-25. It only answers a form that
+    /// [`ElicitParams::is_supported_in`] refuses for older versions.
+    pub fn is_supported_in(&self, version: ProtocolVersion) -> bool {
+        version >= ProtocolVersion::V2025_11_25
+            || !self
+                .content
+                .as_ref()
+                .is_some_and(|c| c.values().any(Value::is_array))
     }
 }
 
