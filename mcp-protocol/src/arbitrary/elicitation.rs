@@ -402,25 +402,30 @@ impl Arbitrary for ElicitFormParams {
     }
 }
 
+fn elicitation_id() -> impl Strategy<Value = String> {
+    "[a-z0-9-]{1,12}"
+}
+
 impl Arbitrary for ElicitUrlParams {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
-    /// Always with an `elicitationId`: 2025-11-25 requires it (shaping drops it for
-    /// 2026-07-28, which has none).
+    /// Mostly with an `elicitationId`, which 2025-11-25 requires (shaping drops it for
+    /// 2026-07-28, which has none); without one the params only suit 2026-07-28, see
+    /// [`ElicitParams::is_supported_in`].
     fn arbitrary_with((): ()) -> Self::Strategy {
         (
             text(),
             uri(),
-            "[a-z0-9-]{1,12}",
+            prop_oneof![3 => elicitation_id().prop_map(Some), 1 => Just(None)],
             option::of(any::<TaskMetadata>()),
             option::of(meta()),
             extra(),
         )
-            .prop_map(|(message, url, id, task, meta, extra)| Self {
+            .prop_map(|(message, url, elicitation_id, task, meta, extra)| Self {
                 mode: ElicitMode::Url,
                 message,
                 url,
-                elicitation_id: Some(id),
+                elicitation_id,
                 task,
                 meta,
                 extra,
@@ -432,8 +437,9 @@ impl Arbitrary for ElicitUrlParams {
 impl Arbitrary for ElicitParams {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
-    /// URL mode (and multi-select forms) have no form before 2025-11-25: check
-    /// [`ElicitParams::is_supported_in`] before validating against an older schema.
+    /// Not every value suits every version (URL mode before 2025-11-25 or without its id in
+    /// 2025-11-25, multi-select forms before 2025-11-25): check
+    /// [`ElicitParams::is_supported_in`] before validating against a version's schema.
     fn arbitrary_with((): ()) -> Self::Strategy {
         prop_oneof![
             3 => any::<ElicitFormParams>().prop_map(Self::Form),
@@ -487,7 +493,7 @@ impl Arbitrary for ElicitationCompleteParams {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with((): ()) -> Self::Strategy {
-        ("[a-z0-9-]{1,12}", option::of(meta()), extra())
+        (elicitation_id(), option::of(meta()), extra())
             .prop_map(|(elicitation_id, meta, extra)| Self {
                 elicitation_id,
                 meta,
@@ -500,8 +506,13 @@ impl Arbitrary for ElicitationCompleteParams {
 impl Arbitrary for UrlElicitationRequiredData {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
+    /// Each elicitation with the id the error's 2025-11-25 schema requires.
     fn arbitrary_with((): ()) -> Self::Strategy {
-        (vec(any::<ElicitUrlParams>(), 1..3), extra())
+        let with_id = (any::<ElicitUrlParams>(), elicitation_id()).prop_map(|(mut p, id)| {
+            p.elicitation_id.get_or_insert(id);
+            p
+        });
+        (vec(with_id, 1..3), extra())
             .prop_map(|(elicitations, extra)| Self {
                 elicitations,
                 extra,

@@ -380,9 +380,15 @@ fn shared_types_validate_for_every_version() {
     // result asking for input.
     value::<CreateMessageParams>("CreateMessageRequestParams");
     value::<CreateMessageResult>("CreateMessageResult");
-    value::<ElicitParams>("ElicitRequestParams");
+    value_with("ElicitRequestParams", any::<ElicitParams>(), |v, p| {
+        p.is_supported_in(v)
+    });
     value::<ElicitFormParams>("ElicitRequestFormParams");
-    value::<ElicitUrlParams>("ElicitRequestURLParams");
+    value_with(
+        "ElicitRequestURLParams",
+        any::<ElicitUrlParams>(),
+        |v, p| ElicitParams::Url(p.clone()).is_supported_in(v),
+    );
     value::<ListRootsResult>("ListRootsResult");
     value::<Root>("Root");
     value::<InputRequest>("InputRequest");
