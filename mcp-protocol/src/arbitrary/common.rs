@@ -583,11 +583,3 @@ impl Arbitrary for TaskMetadata {
             .boxed()
     }
 }
-
-impl Arbitrary for InputResponses {
-    type Parameters = ();
-    type Strategy = BoxedStrategy<Self>;
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        Just(Self::default()).boxed()
-    }
-}

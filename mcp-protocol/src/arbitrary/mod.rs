@@ -19,6 +19,13 @@ mod prompts;
 mod resources;
 mod subscriptions;
 
+// -- sampling, elicitation, roots, tasks, MRTR --
+mod elicitation;
+mod mrtr;
+mod roots;
+mod sampling;
+mod tasks;
+
 pub use common::*;
 pub use lifecycle::{result_meta, version_string};
 pub use methods::object_schema;

@@ -106,11 +106,21 @@ impl ElicitParams {
 
     /// Whether `version` can carry these params. URL mode has no form before 2025-11-25, and
     /// shaping cannot turn it into a form without asking for the secrets it exists to keep
-    /// away from the client: such a request must be refused before sending.
+    /// away from the client; neither have multi-select fields, whose answer is an array that
+    /// 2025-06-18 cannot return. In 2025-11-25 URL mode needs its `elicitationId` (the
+    /// completion notification names it), which shaping cannot invent. Such a request must be
+    /// refused before sending.
     pub fn is_supported_in(&self, version: ProtocolVersion) -> bool {
         match self {
-            Self::Form(_) => version >= ProtocolVersion::V2025_06_18,
-            Self::Url(_) => version >= ProtocolVersion::V2025_11_25,
+            Self::Form(f) => {
+                version >= ProtocolVersion::V2025_11_25
+                    || (version >= ProtocolVersion::V2025_06_18
+                        && !f.requested_schema.has_multi_select())
+            }
+            Self::Url(u) => {
+                version >= ProtocolVersion::V2026_07_28
+                    || (version == ProtocolVersion::V2025_11_25 && u.elicitation_id.is_some())
+            }
         }
     }
 }
@@ -330,6 +340,19 @@ impl ElicitResult {
     }
 }
 
+impl ElicitResult {
+    /// Whether `version` can carry this result: a multi-select answer (an array of strings
+    /// in `content`) needs 2025-11-25. It only answers a form that
+    /// [`ElicitParams::is_supported_in`] refuses for older versions.
+    pub fn is_supported_in(&self, version: ProtocolVersion) -> bool {
+        version >= ProtocolVersion::V2025_11_25
+            || !self
+                .content
+                .as_ref()
+                .is_some_and(|c| c.values().any(Value::is_array))
+    }
+}
+
 impl Shape for ElicitResult {
     fn shape(&mut self, version: ProtocolVersion) {
         if version >= ProtocolVersion::V2026_07_28 {
@@ -454,6 +477,9 @@ mod tests {
         let p = ElicitParams::Url(url);
         assert!(!p.is_supported_in(ProtocolVersion::V2025_06_18));
         assert!(p.is_supported_in(ProtocolVersion::V2025_11_25));
+        let no_id = ElicitParams::Url(ElicitUrlParams::new("m", "https://x.example"));
+        assert!(!no_id.is_supported_in(ProtocolVersion::V2025_11_25));
+        assert!(no_id.is_supported_in(ProtocolVersion::V2026_07_28));
         assert_eq!(
             serde_json::to_value(p.shaped(ProtocolVersion::V2026_07_28)).unwrap(),
             json!({"mode": "url", "message": "m", "url": "https://x.example"})

@@ -108,6 +108,20 @@ impl RequestedSchema {
     }
 }
 
+impl RequestedSchema {
+    /// Whether a field is a multi-select (2025-11-25 on; no earlier version has a form for
+    /// it).
+    pub fn has_multi_select(&self) -> bool {
+        self.properties.values().any(|f| {
+            matches!(
+                f,
+                PrimitiveSchemaDefinition::UntitledMultiSelect(_)
+                    | PrimitiveSchemaDefinition::TitledMultiSelect(_)
+            )
+        })
+    }
+}
+
 impl Shape for RequestedSchema {
     fn shape(&mut self, version: ProtocolVersion) {
         if version < ProtocolVersion::V2025_11_25 {

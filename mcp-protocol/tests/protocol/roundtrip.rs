@@ -5,6 +5,8 @@ use std::fmt::Debug;
 
 use mcp_protocol::jsonrpc::{NotificationMessage, RequestMessage, ResponseMessage};
 use mcp_protocol::methods::*;
+// The notification marker, not the status enum of `types`.
+use mcp_protocol::methods::TaskStatus;
 use mcp_protocol::types::*;
 use mcp_protocol::{ErrorCode, Message, Notification, Request, RequestId};
 use proptest::prelude::*;
@@ -106,6 +108,63 @@ fn every_shared_type_round_trips() {
     value_law::<CompletionReference>();
     value_law::<Completion>();
     value_law::<SubscriptionFilter>();
+    // sampling
+    value_law::<SamplingMessage>();
+    value_law::<SamplingContent>();
+    value_law::<SamplingMessageContentBlock>();
+    value_law::<ToolUseContent>();
+    value_law::<ToolResultContent>();
+    value_law::<ToolChoice>();
+    value_law::<ModelPreferences>();
+    value_law::<ModelHint>();
+    value_law::<StopReason>();
+    value_law::<IncludeContext>();
+    value_law::<CreateMessageParams>();
+    value_law::<CreateMessageResult>();
+    // elicitation
+    value_law::<ElicitParams>();
+    value_law::<ElicitFormParams>();
+    value_law::<ElicitUrlParams>();
+    value_law::<ElicitResult>();
+    value_law::<ElicitationCompleteParams>();
+    value_law::<UrlElicitationRequiredData>();
+    value_law::<RequestedSchema>();
+    value_law::<PrimitiveSchemaDefinition>();
+    value_law::<StringSchema>();
+    value_law::<NumberSchema>();
+    value_law::<BooleanSchema>();
+    value_law::<UntitledSingleSelectEnumSchema>();
+    value_law::<TitledSingleSelectEnumSchema>();
+    value_law::<UntitledMultiSelectEnumSchema>();
+    value_law::<TitledMultiSelectEnumSchema>();
+    value_law::<LegacyTitledEnumSchema>();
+    value_law::<TitledEnumOption>();
+    value_law::<UntitledEnumItems>();
+    value_law::<TitledEnumItems>();
+    // roots
+    value_law::<Root>();
+    value_law::<ListRootsResult>();
+    // tasks
+    value_law::<Task>();
+    value_law::<TaskMetadata>();
+    value_law::<RelatedTaskMetadata>();
+    value_law::<CreateTaskResult>();
+    value_law::<TaskIdParams>();
+    value_law::<DetailedTask>();
+    value_law::<GetTaskResult>();
+    value_law::<TaskStatusParams>();
+    value_law::<CancelTaskResult>();
+    value_law::<GetTaskPayloadResult>();
+    value_law::<ListTasksResult>();
+    value_law::<UpdateTaskParams>();
+    // MRTR
+    value_law::<InputRequest>();
+    value_law::<InputRequests>();
+    value_law::<InputResponses>();
+    value_law::<InputRequiredResult>();
+    value_law::<InputResponseRequestParams>();
+    value_law::<Outcome<CallToolResult>>();
+    value_law::<Outcome<GetPromptResult>>();
 }
 
 #[test]
@@ -126,6 +185,15 @@ fn every_request_round_trips() {
     request_law::<Complete>();
     request_law::<SetLevel>();
     request_law::<SubscriptionsListen>();
+    // sampling, elicitation, roots, tasks
+    request_law::<CreateMessage>();
+    request_law::<Elicit>();
+    request_law::<ListRoots>();
+    request_law::<GetTask>();
+    request_law::<GetTaskPayload>();
+    request_law::<ListTasks>();
+    request_law::<CancelTask>();
+    request_law::<UpdateTask>();
 }
 
 #[test]
@@ -140,6 +208,10 @@ fn every_notification_round_trips() {
     notification_law::<PromptListChanged>();
     notification_law::<LoggingMessage>();
     notification_law::<SubscriptionsAcknowledged>();
+    // sampling, elicitation, roots, tasks
+    notification_law::<RootsListChanged>();
+    notification_law::<ElicitationComplete>();
+    notification_law::<TaskStatus>();
 }
 
 /// A valid message to mutate.

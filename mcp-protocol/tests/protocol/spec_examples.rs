@@ -80,6 +80,40 @@ fn notification<N: Notification>(json: &Value) -> Result<Value, String> {
     })
 }
 
+/// An input request of 2026-07-28 (`{ method, params }`, no JSON-RPC envelope: the schema's
+/// `CreateMessageRequest`, `ElicitRequest` and `ListRootsRequest` of that version), decoded as
+/// an [`InputRequest`] whose method must be `R`'s.
+fn input_request<R: Request>(json: &Value) -> Result<Value, String> {
+    let typed: InputRequest = serde_json::from_value(json.clone()).map_err(|e| e.to_string())?;
+    if typed.method() != R::METHOD {
+        return Err(format!("method {} is not {}", typed.method(), R::METHOD));
+    }
+    serde_json::to_value(typed).map_err(|e| e.to_string())
+}
+
+/// A sampling content block whose `type` must be `tag`.
+fn sampling_block(json: &Value, tag: &str) -> Result<Value, String> {
+    let back = value::<SamplingMessageContentBlock>(json)?;
+    match back.get("type").and_then(Value::as_str) {
+        Some(t) if t == tag => Ok(back),
+        other => Err(format!("decoded as a {other:?} block, not {tag:?}")),
+    }
+}
+
+/// A form field of type `T`, which the field decoder must also recognise as `T`.
+fn field<T>(json: &Value) -> Result<Value, String>
+where
+    T: Serialize + DeserializeOwned + Clone + Into<PrimitiveSchemaDefinition>,
+{
+    let typed: T = serde_json::from_value(json.clone()).map_err(|e| e.to_string())?;
+    let as_field: PrimitiveSchemaDefinition =
+        serde_json::from_value(json.clone()).map_err(|e| e.to_string())?;
+    if as_field != typed.clone().into() {
+        return Err(format!("decodes as another kind of field: {as_field:?}"));
+    }
+    serde_json::to_value(typed).map_err(|e| e.to_string())
+}
+
 /// An error response: the error object is decoded and re-encoded.
 fn error_response(json: &Value) -> Result<Value, String> {
     message(json, |msg| match msg {
@@ -158,6 +192,33 @@ fn check_for(folder: &str) -> Option<Check> {
         "SubscriptionsListenRequest" => request::<SubscriptionsListen>,
         "SubscriptionsListenResult" => value::<SubscriptionsListenResult>,
         "SubscriptionsListenResultResponse" => response::<SubscriptionsListen>,
+        // sampling, elicitation, roots, MRTR
+        "CreateMessageRequest" => input_request::<CreateMessage>,
+        "CreateMessageRequestParams" => value::<CreateMessageParams>,
+        "CreateMessageResult" => value::<CreateMessageResult>,
+        "ElicitRequest" => input_request::<Elicit>,
+        "ElicitRequestFormParams" => value::<ElicitFormParams>,
+        "ElicitRequestURLParams" => value::<ElicitUrlParams>,
+        "ElicitResult" => value::<ElicitResult>,
+        "InputRequests" => value::<InputRequests>,
+        "InputRequiredResult" => value::<InputRequiredResult>,
+        "InputResponses" => value::<InputResponses>,
+        "ListRootsRequest" => input_request::<ListRoots>,
+        "ListRootsResult" => value::<ListRootsResult>,
+        "ModelPreferences" => value::<ModelPreferences>,
+        "Root" => value::<Root>,
+        "SamplingMessage" => value::<SamplingMessage>,
+        // Content blocks with their `type` tag.
+        "ToolResultContent" => |json| sampling_block(json, "tool_result"),
+        "ToolUseContent" => |json| sampling_block(json, "tool_use"),
+        // Form fields (each carries its own `type`).
+        "BooleanSchema" => field::<BooleanSchema>,
+        "NumberSchema" => field::<NumberSchema>,
+        "StringSchema" => field::<StringSchema>,
+        "TitledMultiSelectEnumSchema" => field::<TitledMultiSelectEnumSchema>,
+        "TitledSingleSelectEnumSchema" => field::<TitledSingleSelectEnumSchema>,
+        "UntitledMultiSelectEnumSchema" => field::<UntitledMultiSelectEnumSchema>,
+        "UntitledSingleSelectEnumSchema" => field::<UntitledSingleSelectEnumSchema>,
         _ => return None,
     })
 }
