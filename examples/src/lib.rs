@@ -1,2 +1,7 @@
-//! Shared code of the example programs. The programs themselves arrive with the server and
-//! client issues.
+//! Shared code of the example programs (`src/bin/`).
+
+/// The code blocks of the repository's README, compiled as doctests so that they never drift
+/// from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
