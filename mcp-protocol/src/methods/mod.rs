@@ -25,6 +25,7 @@ mod elicitation;
 mod elicitation_schema;
 mod roots;
 mod sampling;
+mod sampling_content;
 mod tasks;
 mod tasks_ext;
 
@@ -48,6 +49,7 @@ pub use elicitation::*;
 pub use elicitation_schema::*;
 pub use roots::*;
 pub use sampling::*;
+pub use sampling_content::*;
 pub use tasks::*;
 pub use tasks_ext::*;
 
