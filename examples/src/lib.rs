@@ -1,2 +1,4 @@
-//! Shared code of the example programs. The programs themselves arrive with the server and
-//! client issues.
+//! Shared code of the example programs: the conformance "everything" server
+//! ([`everything`]), which `everything-server` serves and the tests drive.
+
+pub mod everything;
