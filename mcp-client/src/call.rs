@@ -303,12 +303,20 @@ impl Conn {
                     self.peer.request_with_progress::<Wire<R>>(&params, opts);
                 let id = future.id();
                 let mut future = std::pin::pin!(future);
-                loop {
+                let r = loop {
                     tokio::select! {
-                        r = &mut future => break r.map(|r| (id, r)),
+                        // Progress first: it came before the answer on the wire.
+                        biased;
                         Some(p) = progress.recv() => on_progress(p),
+                        r = &mut future => break r,
                     }
+                };
+                // Progress sent just before the answer may still be queued; hand it over
+                // rather than drop it.
+                while let Ok(p) = progress.try_recv() {
+                    on_progress(p);
                 }
+                r.map(|r| (id, r))
             }
         };
         match result {

@@ -267,6 +267,34 @@ async fn notifications_and_progress_reach_the_application() {
 }
 
 #[tokio::test]
+async fn progress_sent_right_before_the_answer_is_not_lost() {
+    let (client, mut server, _) = session(builder(), "2025-11-25", json!({"tools": {}})).await;
+    for _ in 0..20 {
+        let progress = Arc::new(Mutex::new(Vec::new()));
+        let options = CallOptions::new().on_progress({
+            let progress = progress.clone();
+            move |p| progress.lock().unwrap().push(p.progress)
+        });
+        let call = tokio::spawn({
+            let client = client.clone();
+            async move {
+                client
+                    .call_tool_with(CallToolParams::new("long"), options)
+                    .await
+            }
+        });
+        let req = server.expect_request("tools/call").await;
+        for step in [0.0, 50.0, 100.0] {
+            assert!(req.progress(step, Some(100.0), None));
+        }
+        // No pause: the answer follows the last progress at once.
+        reply(req, json!({"content": []}));
+        within(call).await.unwrap().unwrap();
+        assert_eq!(*progress.lock().unwrap(), [0.0, 50.0, 100.0]);
+    }
+}
+
+#[tokio::test]
 async fn listen_streams_only_its_own_notifications() {
     let (client, mut server) = stateless(builder(), json!({"tools": {"listChanged": true}})).await;
     let mut general = client.notifications();

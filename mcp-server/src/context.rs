@@ -221,7 +221,20 @@ impl RequestContext {
         &self,
         params: impl Into<ElicitParams>,
     ) -> Result<ElicitResult, InputError> {
-        self.ask::<Elicit>(InputRequest::elicit(params)).await
+        self.ask::<Elicit>(InputRequest::elicit(params), None).await
+    }
+
+    /// Like [`RequestContext::elicit`], with the key the question gets in a 2026-07-28
+    /// `inputRequests` (instead of the generated `elicit-N`), for servers whose
+    /// clients expect fixed keys. The key is ignored where there are no keys (the session
+    /// era) and must be unique among the questions of one request.
+    pub async fn elicit_as(
+        &self,
+        key: impl Into<String>,
+        params: impl Into<ElicitParams>,
+    ) -> Result<ElicitResult, InputError> {
+        self.ask::<Elicit>(InputRequest::elicit(params), Some(key.into()))
+            .await
     }
 
     /// Asks the client's model for a completion (`sampling/createMessage`).
@@ -229,16 +242,42 @@ impl RequestContext {
         &self,
         params: CreateMessageParams,
     ) -> Result<CreateMessageResult, InputError> {
-        self.ask::<CreateMessage>(InputRequest::create_message(params))
+        self.ask::<CreateMessage>(InputRequest::create_message(params), None)
+            .await
+    }
+
+    /// Like [`RequestContext::create_message`], with a fixed MRTR key (see
+    /// [`RequestContext::elicit_as`]).
+    pub async fn create_message_as(
+        &self,
+        key: impl Into<String>,
+        params: CreateMessageParams,
+    ) -> Result<CreateMessageResult, InputError> {
+        self.ask::<CreateMessage>(InputRequest::create_message(params), Some(key.into()))
             .await
     }
 
     /// Asks the client for its roots (`roots/list`).
     pub async fn list_roots(&self) -> Result<ListRootsResult, InputError> {
-        self.ask::<ListRoots>(InputRequest::list_roots()).await
+        self.ask::<ListRoots>(InputRequest::list_roots(), None)
+            .await
     }
 
-    async fn ask<R: Request>(&self, request: InputRequest) -> Result<R::Result, InputError>
+    /// Like [`RequestContext::list_roots`], with a fixed MRTR key (see
+    /// [`RequestContext::elicit_as`]).
+    pub async fn list_roots_as(
+        &self,
+        key: impl Into<String>,
+    ) -> Result<ListRootsResult, InputError> {
+        self.ask::<ListRoots>(InputRequest::list_roots(), Some(key.into()))
+            .await
+    }
+
+    async fn ask<R: Request>(
+        &self,
+        request: InputRequest,
+        key: Option<String>,
+    ) -> Result<R::Result, InputError>
     where
         R::Result: DeserializeOwned,
     {
@@ -252,7 +291,7 @@ impl RequestContext {
                 let params = input_params(&request)?;
                 out.request(R::METHOD, params).await?
             }
-            InputMode::Mrtr(round) => match round.answer_or_ask(request) {
+            InputMode::Mrtr(round) => match round.answer_or_ask(request, key) {
                 Some(answer) => answer,
                 // The call ends with `input_required`; the retry runs the handler again.
                 None => std::future::pending().await,

@@ -7,7 +7,8 @@
 //! cannot be suspended and resumed later. Instead:
 //!
 //! 1. The handler runs. Each question it asks ([`RequestContext::elicit`] and friends) gets a
-//!    key from the order of asking (`elicit-0`, `sample-1`, …). A question without an answer
+//!    key from the order of asking (`elicit-0`, `sample-1`, …), or the key the handler chose
+//!    ([`RequestContext::elicit_as`] and friends). A question without an answer
 //!    is recorded and its future never resolves.
 //! 2. As soon as the handler cannot go on (it returned `Pending` with questions unanswered),
 //!    it is dropped and the call answers `resultType: "input_required"` with every
@@ -32,6 +33,7 @@
 //! one. The state is not encrypted: it holds the client's own answers.
 //!
 //! [`RequestContext::elicit`]: crate::RequestContext::elicit
+//! [`RequestContext::elicit_as`]: crate::RequestContext::elicit_as
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -190,15 +192,20 @@ impl Round {
         }
     }
 
-    /// The answer to `request` if the client gave it; otherwise records the question.
-    pub(crate) fn answer_or_ask(&self, request: InputRequest) -> Option<Value> {
+    /// The answer to `request` if the client gave it; otherwise records the question. Its
+    /// key is `key` if given, else generated from the order of asking (`elicit-0`, …).
+    pub(crate) fn answer_or_ask(
+        &self,
+        request: InputRequest,
+        key: Option<String>,
+    ) -> Option<Value> {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
         let kind = match request.method() {
             "elicitation/create" => "elicit",
             "sampling/createMessage" => "sample",
             _ => "roots",
         };
-        let key = format!("{kind}-{n}");
+        let key = key.unwrap_or_else(|| format!("{kind}-{n}"));
         if let Some(answer) = self.answers.get(&key) {
             return Some(answer.clone());
         }

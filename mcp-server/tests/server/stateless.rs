@@ -189,6 +189,65 @@ async fn mrtr_round_trip_for_elicitation_then_sampling() {
 }
 
 #[tokio::test]
+async fn mrtr_questions_can_have_fixed_keys() {
+    use mcp_protocol::methods::{CreateMessageParams, ElicitFormParams, SamplingMessage};
+    let h = harness(Server::builder("t", "1"));
+    h.server
+        .add_tool(
+            ToolDef::new("keyed", |_: NoArgs, ctx: RequestContext| async move {
+                let elicit: ElicitFormParams = serde_json::from_value(json!({"message": "Name?",
+                    "requestedSchema": {"type": "object", "properties": {"name": {"type": "string"}}}}))
+                .unwrap();
+                let sample = CreateMessageParams::new(vec![SamplingMessage::user_text("Hi")], 10);
+                let (who, greeting, roots) = tokio::join!(
+                    ctx.elicit_as("user_name", elicit),
+                    ctx.create_message_as("greeting", sample),
+                    ctx.list_roots_as("client_roots"),
+                );
+                let who = who.unwrap().content.unwrap()["name"].clone();
+                let greeting = greeting.unwrap().content.blocks()[0]
+                    .as_text()
+                    .unwrap_or_default()
+                    .to_owned();
+                format!("{who} {greeting} {}", roots.unwrap().roots.len())
+            })
+            .description("asks three questions with fixed keys"),
+        )
+        .unwrap();
+    let first = h
+        .raw(
+            "tools/call",
+            params_2026(json!({"name": "keyed"}), ALL_CAPS()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(first["resultType"], "input_required");
+    let reqs = first["inputRequests"].as_object().unwrap();
+    let mut keys: Vec<_> = reqs.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["client_roots", "greeting", "user_name"]);
+    assert_eq!(reqs["user_name"]["method"], "elicitation/create");
+    assert_eq!(reqs["greeting"]["method"], "sampling/createMessage");
+    assert_eq!(reqs["client_roots"]["method"], "roots/list");
+    let done = h
+        .raw(
+            "tools/call",
+            params_2026(
+                json!({"name": "keyed", "requestState": first["requestState"],
+                       "inputResponses": {
+                           "user_name": {"action": "accept", "content": {"name": "Ada"}},
+                           "greeting": {"role": "assistant", "model": "m", "content": {"type": "text", "text": "Hello"}},
+                           "client_roots": {"roots": [{"uri": "file:///a"}]}}}),
+                ALL_CAPS(),
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(done["resultType"], "complete");
+    assert_eq!(done["content"][0]["text"], r#""Ada" Hello 1"#);
+}
+
+#[tokio::test]
 async fn logs_only_at_the_level_the_request_names() {
     let h = harness(Server::builder("t", "1"));
     let none = h
