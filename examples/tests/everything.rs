@@ -509,8 +509,14 @@ async fn progress_is_0_50_100_of_100_about_50_ms_apart() {
             within(client.call_tool_with(CallToolParams::new("test_tool_with_progress"), options))
                 .await
                 .unwrap();
-        assert_eq!(ok_text(&result), "Tool with progress executed successfully");
         let seen = seen.lock().unwrap().clone();
+        // The result echoes the request's progress token, as the reference does.
+        let token = &seen.first().expect("progress arrived").1.progress_token;
+        assert_eq!(
+            ok_text(&result),
+            tools::progress_text(Some(token)),
+            "{version}"
+        );
         let values: Vec<_> = seen
             .iter()
             .map(|(_, p)| (p.progress, p.total, p.message.clone()))
@@ -525,6 +531,9 @@ async fn progress_is_0_50_100_of_100_about_50_ms_apart() {
             "{version}"
         );
         assert!(seen[2].0 - seen[0].0 >= Duration::from_millis(80));
+        // Without a token: no progress, and the reference's `0`.
+        let quiet = call(&client, "test_tool_with_progress", json!({})).await;
+        assert_eq!(ok_text(&quiet), "0", "{version}");
         client.close();
     }
 }

@@ -168,6 +168,12 @@ impl RequestContext {
         self.inner.progress_token.is_some()
     }
 
+    /// The `progressToken` the caller sent in the request's `_meta`, if any (`None` inside
+    /// a task, whose original request is already answered).
+    pub fn progress_token(&self) -> Option<&ProgressToken> {
+        self.inner.progress_token.as_ref()
+    }
+
     /// Reports progress, if the caller asked for it (otherwise does nothing). `progress`
     /// must grow from one call to the next. Returns whether a notification was sent.
     pub fn progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) -> bool {

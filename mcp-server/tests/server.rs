@@ -3,6 +3,8 @@
 
 mod support;
 
+#[path = "server/gaps.rs"]
+mod gaps;
 #[path = "server/registry.rs"]
 mod registry;
 #[path = "server/session.rs"]

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use mcp_protocol::ProgressToken;
 use mcp_protocol::methods::{
     CallToolResult, CreateMessageParams, ElicitFormParams, ElicitResult, SamplingMessage,
 };
@@ -208,6 +209,16 @@ pub fn simple_text() -> ToolDef {
     )
 }
 
+/// The text of `test_tool_with_progress`: the request's progress token as the reference
+/// prints it (`String(progressToken ?? 0)`: a string bare, a number in decimal).
+pub fn progress_text(token: Option<&ProgressToken>) -> String {
+    match token {
+        Some(ProgressToken::String(s)) => s.clone(),
+        Some(ProgressToken::Number(n)) => n.to_string(),
+        None => "0".to_owned(),
+    }
+}
+
 /// Asks for a form and describes the answer with `prefix` (the three elicitation tools).
 async fn elicit_and_describe(
     ctx: &RequestContext,
@@ -281,7 +292,8 @@ pub fn all() -> Vec<ToolDef> {
                     let message = format!("Completed step {step} of 100");
                     ctx.progress(step, Some(100.0), Some(&message));
                 }
-                "Tool with progress executed successfully"
+                // The reference answers with the request's progress token (`0` without one).
+                progress_text(ctx.progress_token())
             },
         )
         .description("Tests tool that reports progress notifications"),
