@@ -218,7 +218,7 @@ const CONTRACT_TOOLS: [&str; 14] = [
     "json_schema_2020_12_tool",
 ];
 
-const ADDED_TOOLS: [&str; 13] = [
+const ADDED_TOOLS: [&str; 14] = [
     "test_input_required_result_elicitation",
     "test_input_required_result_sampling",
     "test_input_required_result_list_roots",
@@ -227,6 +227,7 @@ const ADDED_TOOLS: [&str; 13] = [
     "test_input_required_result_multi_round",
     "test_input_required_result_tampered_state",
     "test_input_required_result_capabilities",
+    "test_missing_capability",
     "test_streaming_elicitation",
     "test_logging_tool",
     "test_trigger_tool_change",
@@ -883,6 +884,72 @@ async fn capabilities_tool_asks_only_for_what_the_client_declared() {
     let line = raw.lines.recv_timeout(WAIT).unwrap();
     let v: Value = serde_json::from_str(&line).unwrap();
     assert_eq!(keys(&v["result"]), ["sample_input"]);
+}
+
+#[tokio::test]
+async fn missing_capability_needs_sampling_declared() {
+    // 2026-07-28 without sampling: -32021 with `requiredCapabilities` a ClientCapabilities
+    // object naming `sampling` (what the 0.2.x scenario checks), and nothing runs.
+    let mut raw = Raw::spawn();
+    let stdin = raw.child.stdin.as_mut().unwrap();
+    let msg = json!({"jsonrpc": "2.0", "id": 401, "method": "tools/call", "params": {
+        "name": "test_missing_capability", "arguments": {},
+        "_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                  "io.modelcontextprotocol/clientCapabilities": {"elicitation": {}},
+                  "io.modelcontextprotocol/clientInfo": {"name": "raw", "version": "0"}}}});
+    writeln!(stdin, "{msg}").unwrap();
+    stdin.flush().unwrap();
+    let line = raw.lines.recv_timeout(WAIT).unwrap();
+    let v: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(v["id"], 401, "{v}");
+    assert_eq!(v["error"]["code"], -32021, "{v}");
+    assert_eq!(
+        v["error"]["data"]["requiredCapabilities"],
+        json!({"sampling": {}})
+    );
+    assert!(v.get("result").is_none());
+    // Declared: it runs.
+    let ok = raw.request(
+        402,
+        "tools/call",
+        json!({"name": "test_missing_capability"}),
+    );
+    assert_eq!(ok["result"]["content"][0]["text"], "Success", "{ok}");
+
+    // Through the client, in both eras.
+    for version in [V_2025_11, V_2026] {
+        let (client, _) = connect(version).await;
+        assert_eq!(
+            ok_text(&call(&client, "test_missing_capability", json!({})).await),
+            "Success"
+        );
+        client.close();
+        let bare = within(
+            Client::builder()
+                .versions(SupportedVersions::new([version]))
+                .spawn(BIN, ["--stdio"]),
+        )
+        .await
+        .unwrap();
+        let r = within(bare.call_tool("test_missing_capability", json!({}))).await;
+        if version == V_2026 {
+            let err = r.expect_err("refused");
+            let remote = err.remote().expect("a JSON-RPC error");
+            assert_eq!(remote.code.0, -32021, "{err:?}");
+            assert_eq!(
+                remote.data,
+                Some(json!({"requiredCapabilities": {"sampling": {}}}))
+            );
+        } else {
+            let r = r.unwrap();
+            assert!(r.is_error(), "{r:?}");
+            assert!(
+                json_of(&r.content).to_string().contains("sampling"),
+                "{r:?}"
+            );
+        }
+        bare.close();
+    }
 }
 
 #[tokio::test]

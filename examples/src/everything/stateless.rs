@@ -4,7 +4,9 @@
 //!   scenarios name (`user_name`, `capital_question`, `client_roots`, `confirm`, `step1`,
 //!   `step2`, `greeting`, `elicit_input`, `sample_input`, `user_context`). They work in the
 //!   session era too, as server-to-client requests.
-//! - Diagnostics of the stateless scenarios (SEP-2575): `test_logging_tool` logs only when
+//! - Diagnostics of the stateless scenarios (SEP-2575): `test_missing_capability` requires
+//!   `sampling` (-32021 `MissingRequiredClientCapabilityError` in 2026-07-28 without it, a
+//!   tool error in the session era) and answers `Success`; `test_logging_tool` logs only when
 //!   the request named a log level; `test_streaming_elicitation` reports progress and
 //!   finishes; `test_trigger_tool_change` / `test_trigger_prompt_change` make the server
 //!   announce a list change.
@@ -14,7 +16,7 @@ use mcp_protocol::methods::{
     CallToolResult, CreateMessageParams, ElicitResult, GetPromptResult, Prompt, PromptMessage,
     SamplingMessage,
 };
-use mcp_protocol::types::{ContentBlock, LoggingLevel};
+use mcp_protocol::types::{ClientCapabilities, ContentBlock, LoggingLevel, SamplingCapability};
 use mcp_server::{InputError, NoArgs, PromptDef, RequestContext, Server, TaskSupport, ToolDef};
 use serde_json::{Value, json};
 
@@ -65,6 +67,14 @@ fn text(t: impl Into<String>) -> CallToolResult {
 
 fn failed(e: &InputError) -> CallToolResult {
     CallToolResult::error(format!("input request failed: {e}"))
+}
+
+/// Client capabilities with (any) sampling.
+fn sampling() -> ClientCapabilities {
+    ClientCapabilities {
+        sampling: Some(SamplingCapability::default()),
+        ..ClientCapabilities::default()
+    }
 }
 
 /// The 0.2.x tools. The list-change hooks re-register a tool or prompt of `server`.
@@ -242,6 +252,14 @@ pub fn tools(server: &Server) -> Vec<ToolDef> {
             },
         )
         .description("MRTR: respects client capabilities in inputRequests"),
+        tools::tidy(
+            ToolDef::new(
+                "test_missing_capability",
+                |_: NoArgs, _: RequestContext| async { "Success" },
+            )
+            .description("Test tool requiring sampling")
+            .requires(sampling()),
+        ),
         ToolDef::new(
             "test_streaming_elicitation",
             |_: NoArgs, ctx: RequestContext| async move {

@@ -2,19 +2,20 @@
 
 use std::sync::Arc;
 
+use mcp_protocol::jsonrpc::ErrorCode;
 use mcp_protocol::methods::{
     CallTool, CallToolResult, Complete, CompleteResult, CompletionReference, GetPrompt,
     ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
     ReadResource, ReadResourceResult,
 };
 use mcp_protocol::methods::{ListPrompts, ListResourceTemplates, ListResources, ListTools};
-use mcp_protocol::types::CacheScope;
+use mcp_protocol::types::{CacheScope, ClientCapabilities, Meta};
 use mcp_protocol::{ErrorObject, ProtocolVersion, Request};
 use serde_json::{Value, json};
 
 use super::{Answer, Call, Replay, Scope, decode, reply};
 use crate::pagination::page;
-use crate::registry::{CompletionQuery, ListKind, TaskSupport, ToolEntry};
+use crate::registry::{CompletionQuery, ListKind, TaskSupport, ToolEntry, capability_names};
 use crate::server::Server;
 use crate::session::Session;
 
@@ -56,6 +57,9 @@ impl Server {
         let entry = self.registry().tools.get(&params.name).ok_or_else(|| {
             ErrorObject::invalid_params(format!("unknown tool: {:?}", params.name))
         })?;
+        if let Some(missing) = entry.missing_capabilities(&scope.client_capabilities) {
+            return missing_capability(&params.name, &missing, scope);
+        }
         // A tool without arguments may be called without `arguments` at all.
         let args = params.arguments.clone().unwrap_or_default();
         if let Some(validator) = &entry.input
@@ -207,11 +211,7 @@ impl Server {
             run,
             |out| match out {
                 None => Err(not_found()),
-                Some(Err(e))
-                    if e.code() == mcp_protocol::jsonrpc::ErrorCode::RESOURCE_NOT_FOUND =>
-                {
-                    Err(not_found())
-                }
+                Some(Err(e)) if e.code() == ErrorCode::RESOURCE_NOT_FOUND => Err(not_found()),
                 Some(Err(e)) => Err(e.0),
                 Some(Ok(contents)) => reply(ReadResourceResult::new(contents), version),
             },
@@ -318,6 +318,33 @@ impl Server {
         };
         reply(CompleteResult::new(values), v)
     }
+}
+
+/// A call of `tool` from a client that did not declare `missing`: in 2026-07-28 the
+/// JSON-RPC error `MissingRequiredClientCapabilityError` (-32021, with
+/// `data.requiredCapabilities`; basic/versioning); in the session era, which has no such
+/// error, a tool result with `isError: true` naming what is missing.
+fn missing_capability(tool: &str, missing: &ClientCapabilities, scope: &Scope) -> Answer {
+    let names = capability_names(missing).join(", ");
+    if scope.stateless() {
+        return Err(ErrorObject::new(
+            ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY,
+            format!(
+                "missing required client capability: tool {tool:?} needs {names}, which the \
+                 request's `_meta[{:?}]` does not declare",
+                Meta::CLIENT_CAPABILITIES
+            ),
+        )
+        .with_data(json!({ "requiredCapabilities": missing })));
+    }
+    reply(
+        CallToolResult::error(format!(
+            "tool {tool:?} needs the client capability {names}, which the client did not \
+             declare in `initialize`: {}",
+            json!(missing)
+        )),
+        scope.version,
+    )
 }
 
 /// Checks a successful result against the tool's output schema (server/tools §Output

@@ -19,8 +19,8 @@ pub use completion::{CompletionQuery, from_list};
 pub use prompts::{PromptArguments, PromptDef};
 pub use resources::{ReadResult, ResourceDef, TemplateDef};
 pub use template::{TemplateError, UriTemplate};
-pub(crate) use tools::ToolEntry;
 pub use tools::{IntoToolResult, Json, NoArgs, TaskSupport, ToolDef};
+pub(crate) use tools::{ToolEntry, capability_names};
 
 /// Which list an item belongs to (and which `list_changed` a change announces).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use mcp_protocol::methods::{CallToolResult, Tool, ToolAnnotations, ToolExecution};
-use mcp_protocol::types::{ContentBlock, Icon};
+use mcp_protocol::types::{ClientCapabilities, ContentBlock, Icon};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -62,6 +62,7 @@ pub struct ToolDef {
     pub(crate) tool: Tool,
     pub(crate) handler: ToolFn,
     pub(crate) task_support: TaskSupport,
+    pub(crate) requires: Option<ClientCapabilities>,
 }
 
 impl std::fmt::Debug for ToolDef {
@@ -111,6 +112,7 @@ impl ToolDef {
             tool,
             handler,
             task_support: TaskSupport::Forbidden,
+            requires: None,
         }
     }
 
@@ -134,6 +136,7 @@ impl ToolDef {
                     .boxed()
             }),
             task_support: TaskSupport::Forbidden,
+            requires: None,
         }
     }
 
@@ -189,6 +192,40 @@ impl ToolDef {
         self
     }
 
+    /// Client capabilities the tool needs (say, `sampling` for a tool that asks the client's
+    /// model). A call from a client that did not declare them all (in `initialize` in the
+    /// session era, in the request's `_meta` in 2026-07-28) is refused before the handler
+    /// runs: in 2026-07-28 with the JSON-RPC error `MissingRequiredClientCapabilityError`
+    /// (-32021, `data.requiredCapabilities` listing what is missing); in the session era,
+    /// which has no such error, with a tool result `isError: true` naming it.
+    ///
+    /// What is required is compared by shape: every key given must be declared, and a
+    /// non-empty object asks for its own keys in turn (`{"elicitation": {"url": {}}}`
+    /// needs URL-mode elicitation; `{"sampling": {}}` any sampling). Repeated calls add up.
+    ///
+    /// ```
+    /// use mcp_protocol::types::{ClientCapabilities, SamplingCapability};
+    /// use mcp_server::{NoArgs, RequestContext, ToolDef};
+    /// let def = ToolDef::new("summarize", |_: NoArgs, _ctx: RequestContext| async { "…" })
+    ///     .requires(ClientCapabilities {
+    ///         sampling: Some(SamplingCapability::default()),
+    ///         ..ClientCapabilities::default()
+    ///     });
+    /// # let _ = def;
+    /// ```
+    pub fn requires(mut self, capabilities: ClientCapabilities) -> Self {
+        self.requires = Some(match self.requires.take() {
+            None => capabilities,
+            Some(before) => union(&before, &capabilities),
+        });
+        self
+    }
+
+    /// The client capabilities the tool needs (see [`ToolDef::requires`]).
+    pub fn required_capabilities(&self) -> Option<&ClientCapabilities> {
+        self.requires.as_ref()
+    }
+
     /// The tool as `tools/list` shows it.
     pub fn tool(&self) -> &Tool {
         &self.tool
@@ -200,6 +237,7 @@ pub(crate) struct ToolEntry {
     pub(crate) tool: Tool,
     pub(crate) handler: ToolFn,
     pub(crate) task_support: TaskSupport,
+    pub(crate) requires: Option<ClientCapabilities>,
     pub(crate) input: Option<jsonschema::Validator>,
     pub(crate) output: Option<jsonschema::Validator>,
 }
@@ -215,7 +253,16 @@ impl ToolEntry {
             tool: def.tool,
             handler: def.handler,
             task_support: def.task_support,
+            requires: def.requires,
         })
+    }
+
+    /// What of the tool's required client capabilities `declared` lacks, if anything.
+    pub(crate) fn missing_capabilities(
+        &self,
+        declared: &ClientCapabilities,
+    ) -> Option<ClientCapabilities> {
+        missing_capabilities(self.requires.as_ref()?, declared)
     }
 
     /// `None` if `value` fits `validator`, else the first few problems, each with its path.
@@ -234,6 +281,81 @@ impl ToolEntry {
             .collect();
         (!problems.is_empty()).then(|| problems.join("; "))
     }
+}
+
+/// Capabilities as a JSON object (they always encode as one).
+fn as_object(caps: &ClientCapabilities) -> Map<String, Value> {
+    match serde_json::to_value(caps) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+fn from_object(map: Map<String, Value>) -> ClientCapabilities {
+    serde_json::from_value(Value::Object(map)).unwrap_or_default()
+}
+
+/// Both sets of requirements.
+fn union(a: &ClientCapabilities, b: &ClientCapabilities) -> ClientCapabilities {
+    fn merge(into: &mut Map<String, Value>, from: Map<String, Value>) {
+        for (k, v) in from {
+            match (into.get_mut(&k), v) {
+                (Some(Value::Object(old)), Value::Object(new)) => merge(old, new),
+                (_, v) => {
+                    into.insert(k, v);
+                }
+            }
+        }
+    }
+    let mut out = as_object(a);
+    merge(&mut out, as_object(b));
+    from_object(out)
+}
+
+/// The part of `required` that `declared` does not cover, or `None` if it covers all:
+/// every key of `required` must be in `declared`; a non-empty object asks for its own keys
+/// in turn; any other value must be equal. An empty `elicitation` declares form mode
+/// (client/elicitation §Capabilities).
+pub(crate) fn missing_capabilities(
+    required: &ClientCapabilities,
+    declared: &ClientCapabilities,
+) -> Option<ClientCapabilities> {
+    fn missing(required: &Map<String, Value>, declared: &Map<String, Value>) -> Map<String, Value> {
+        let mut out = Map::new();
+        for (key, want) in required {
+            match (declared.get(key), want) {
+                (None, _) => {
+                    out.insert(key.clone(), want.clone());
+                }
+                (Some(Value::Object(have)), Value::Object(want)) if !want.is_empty() => {
+                    let lacking = missing(want, have);
+                    if !lacking.is_empty() {
+                        out.insert(key.clone(), Value::Object(lacking));
+                    }
+                }
+                (Some(_), Value::Object(want)) if want.is_empty() => {}
+                (Some(have), want) if have == want => {}
+                (Some(_), want) => {
+                    out.insert(key.clone(), want.clone());
+                }
+            }
+        }
+        out
+    }
+    let mut declared_map = as_object(declared);
+    if let Some(e) = &declared.elicitation
+        && e.supports_form()
+        && let Some(Value::Object(e)) = declared_map.get_mut("elicitation")
+    {
+        e.entry("form").or_insert_with(|| Value::Object(Map::new()));
+    }
+    let lacking = missing(&as_object(required), &declared_map);
+    (!lacking.is_empty()).then(|| from_object(lacking))
+}
+
+/// The top-level names of `caps` (`sampling`, `elicitation`, …), for messages.
+pub(crate) fn capability_names(caps: &ClientCapabilities) -> Vec<String> {
+    as_object(caps).into_iter().map(|(k, _)| k).collect()
 }
 
 /// What a tool handler may return.

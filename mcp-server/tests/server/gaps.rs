@@ -1,14 +1,99 @@
 //! Server gaps closed later: the progress token accessor, tools that require client
 //! capabilities, `_meta["io.modelcontextprotocol/serverInfo"]` on 2026-07-28 results.
 
-use mcp_protocol::ProgressToken;
-use mcp_protocol::ProtocolVersion as V;
-use mcp_protocol::rt::memory::Mode;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use mcp_protocol::jsonrpc::{ErrorCode, Message};
+use mcp_protocol::rt::memory::{self, Mode};
+use mcp_protocol::rt::{RequestError, Transport};
 use mcp_protocol::types::ClientCapabilities;
+use mcp_protocol::{ProgressToken, ProtocolVersion as V};
 use mcp_server::{NoArgs, RequestContext, Server, ToolDef};
 use serde_json::{Value, json};
 
 use crate::support::*;
+
+/// The official spec folder: `MCP_SPEC_DIR`, or the first `shared/spec` above this crate
+/// (worktrees sit deeper than the main checkout). `None`, loudly, when there is none.
+fn spec_dir() -> Option<PathBuf> {
+    let has_schema = |d: &PathBuf| d.join("2026-07-28/schema.json").is_file();
+    let found = match std::env::var_os("MCP_SPEC_DIR") {
+        Some(dir) => Some(PathBuf::from(dir)).filter(has_schema),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .ancestors()
+            .map(|a| a.join("shared/spec"))
+            .find(has_schema),
+    };
+    if found.is_none() {
+        eprintln!(
+            "\n*** SKIPPED: schema validation needs the official schemas (set MCP_SPEC_DIR) ***\n"
+        );
+    }
+    found
+}
+
+/// A validator for the definition `name` of the 2026-07-28 schema.
+fn validator_2026(dir: &std::path::Path, name: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(dir.join("2026-07-28/schema.json")).unwrap();
+    let mut schema: Value = serde_json::from_str(&text).unwrap();
+    assert!(schema["$defs"].get(name).is_some(), "no definition {name}");
+    schema["$ref"] = json!(format!("#/$defs/{name}"));
+    jsonschema::validator_for(&schema).expect("the official schema compiles")
+}
+
+/// What the server writes in answer to one raw JSON-RPC request (notifications before it
+/// skipped), as JSON exactly as it crossed the wire.
+async fn wire(server: &Server, request: Value) -> Value {
+    let (mut client, end) = memory::pair(Mode::Serialized);
+    let serving = tokio::spawn({
+        let server = server.clone();
+        async move { server.serve(end).await }
+    });
+    let request = Message::from_slice(&serde_json::to_vec(&request).unwrap()).unwrap();
+    client.send(request).await.unwrap();
+    let answer = tokio::time::timeout(WAIT, async {
+        loop {
+            let message = client.recv().await.expect("an answer").unwrap().unwrap();
+            let value: Value = serde_json::from_slice(&message.to_vec()).unwrap();
+            if value.get("id").is_some() {
+                return value;
+            }
+        }
+    })
+    .await
+    .expect("an answer in time");
+    drop(client);
+    let _ = tokio::time::timeout(WAIT, serving).await;
+    answer
+}
+
+/// How many times `needs_sampling` ran.
+static SAMPLING_RUNS: AtomicUsize = AtomicUsize::new(0);
+
+/// The everything test server plus `needs_sampling` (requires `sampling`) and `needs_url`
+/// (requires URL-mode elicitation and roots).
+fn requiring_server() -> Server {
+    let server = everything_server(Server::builder("t", "1"));
+    let caps = |v: Value| serde_json::from_value::<ClientCapabilities>(v).unwrap();
+    server
+        .add_tool(
+            ToolDef::new("needs_sampling", |_: NoArgs, _: RequestContext| async {
+                SAMPLING_RUNS.fetch_add(1, Ordering::SeqCst);
+                "ran"
+            })
+            .requires(caps(json!({"sampling": {}}))),
+        )
+        .unwrap();
+    server
+        .add_tool(
+            ToolDef::new("needs_url", |_: NoArgs, _: RequestContext| async { "ran" })
+                .requires(caps(json!({"elicitation": {"url": {}}})))
+                .requires(caps(json!({"roots": {}}))),
+        )
+        .unwrap();
+    server
+}
 
 /// The everything test server plus `token`, which answers with its request's progress
 /// token.
@@ -57,5 +142,121 @@ async fn the_progress_token_reaches_the_handler_in_both_eras() {
         params["_meta"] = with_version;
         let r = stateless.raw("tools/call", params).await.unwrap();
         assert_eq!(first_text(&r), expected, "2026-07-28, {meta}");
+    }
+}
+
+#[tokio::test]
+async fn a_tool_requiring_a_capability_is_refused_with_32021_in_2026() {
+    let server = requiring_server();
+    let before = SAMPLING_RUNS.load(Ordering::SeqCst);
+    let request = json!({
+        "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+        "params": params_2026(json!({"name": "needs_sampling", "arguments": {}}), json!({}))
+    });
+    let answer = wire(&server, request).await;
+    assert_eq!(answer["error"]["code"], -32021, "{answer}");
+    assert_eq!(
+        answer["error"]["data"],
+        json!({"requiredCapabilities": {"sampling": {}}})
+    );
+    assert_eq!(
+        SAMPLING_RUNS.load(Ordering::SeqCst),
+        before,
+        "the handler ran"
+    );
+    if let Some(dir) = spec_dir() {
+        let v = validator_2026(&dir, "MissingRequiredClientCapabilityError");
+        let problems: Vec<_> = v.iter_errors(&answer).map(|e| e.to_string()).collect();
+        assert!(problems.is_empty(), "{answer}: {problems:?}");
+    }
+
+    let h = Harness::connect(&server, Mode::Serialized);
+    let ok = h
+        .raw(
+            "tools/call",
+            params_2026(
+                json!({"name": "needs_sampling", "arguments": {}}),
+                json!({"sampling": {}}),
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(first_text(&ok), "ran");
+
+    // Only what is missing is named: roots declared, URL elicitation not.
+    for (declared, missing) in [
+        (
+            json!({"roots": {}, "elicitation": {}}),
+            json!({"elicitation": {"url": {}}}),
+        ),
+        (json!({"elicitation": {"url": {}}}), json!({"roots": {}})),
+        (json!({}), json!({"elicitation": {"url": {}}, "roots": {}})),
+    ] {
+        let err = h
+            .raw(
+                "tools/call",
+                params_2026(
+                    json!({"name": "needs_url", "arguments": {}}),
+                    declared.clone(),
+                ),
+            )
+            .await
+            .unwrap_err();
+        let RequestError::Remote(obj) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(obj.code, ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY);
+        assert_eq!(
+            obj.data,
+            Some(json!({ "requiredCapabilities": missing })),
+            "{declared}"
+        );
+    }
+    let ok = h
+        .raw(
+            "tools/call",
+            params_2026(
+                json!({"name": "needs_url", "arguments": {}}),
+                json!({"roots": {}, "elicitation": {"form": {}, "url": {}}}),
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(first_text(&ok), "ran");
+}
+
+#[tokio::test]
+async fn a_tool_requiring_a_capability_is_a_tool_error_in_the_session_era() {
+    let server = requiring_server();
+    for version in [V::V2024_11_05, V::V2025_06_18, V::V2025_11_25] {
+        let before = SAMPLING_RUNS.load(Ordering::SeqCst);
+        let h = Harness::connect(&server, Mode::Serialized);
+        h.initialize(version, ClientCapabilities::default()).await;
+        let r = h
+            .raw(
+                "tools/call",
+                json!({"name": "needs_sampling", "arguments": {}}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r["isError"], true, "{version}: {r}");
+        assert!(first_text(&r).contains("sampling"), "{r}");
+        assert_eq!(
+            SAMPLING_RUNS.load(Ordering::SeqCst),
+            before,
+            "the handler ran"
+        );
+
+        let h = Harness::connect(&server, Mode::Serialized);
+        h.initialize(version, full_caps()).await;
+        let r = h
+            .raw(
+                "tools/call",
+                json!({"name": "needs_sampling", "arguments": {}}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.get("isError"), None, "{version}: {r}");
+        assert_eq!(first_text(&r), "ran");
     }
 }
