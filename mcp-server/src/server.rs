@@ -71,6 +71,7 @@ pub struct ServerBuilder {
     declared: Vec<ListKind>,
     state_ttl: Duration,
     task_poll_ms: u64,
+    pub(crate) server_info_meta: bool,
 }
 
 impl ServerBuilder {
@@ -146,6 +147,15 @@ impl ServerBuilder {
         self
     }
 
+    /// Whether every 2026-07-28 result carries `_meta["io.modelcontextprotocol/serverInfo"]`
+    /// (default on: the 2026-07-28 `ResultMetaObject` says servers SHOULD include it on
+    /// every response unless configured not to). Session-era results never carry it (their
+    /// `serverInfo` is in `initialize`); `server/discover` always does.
+    pub fn server_info_meta(mut self, enabled: bool) -> Self {
+        self.server_info_meta = enabled;
+        self
+    }
+
     /// The polling interval suggested for tasks (default 500 ms).
     pub fn task_poll_interval(mut self, interval: Duration) -> Self {
         self.task_poll_ms = interval.as_millis() as u64;
@@ -202,6 +212,7 @@ impl Server {
             declared: Vec::new(),
             state_ttl: Duration::from_secs(600),
             task_poll_ms: 500,
+            server_info_meta: true,
         }
     }
 

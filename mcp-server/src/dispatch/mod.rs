@@ -166,7 +166,37 @@ impl Server {
                 ),
             ));
         }
-        self.route(session, call, scope).await
+        let stateless = scope.stateless();
+        let answer = self.route(session, call, scope).await?;
+        if stateless && self.config().server_info_meta {
+            return self.with_server_info(answer);
+        }
+        Ok(answer)
+    }
+
+    /// `answer` with `_meta["io.modelcontextprotocol/serverInfo"]` (2026-07-28
+    /// `ResultMetaObject`: servers SHOULD include it on every response), unless the handler
+    /// already put one there.
+    fn with_server_info(&self, answer: Box<RawValue>) -> Answer {
+        let mut value: Value = serde_json::from_str(answer.get())
+            .map_err(|e| ErrorObject::internal(format!("could not re-read the result: {e}")))?;
+        let Some(result) = value.as_object_mut() else {
+            return Ok(answer);
+        };
+        let meta = result
+            .entry("_meta")
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        let Some(meta) = meta.as_object_mut() else {
+            return Ok(answer);
+        };
+        if meta.contains_key(Meta::SERVER_INFO) {
+            return Ok(answer);
+        }
+        let info = serde_json::to_value(self.info())
+            .map_err(|e| ErrorObject::internal(format!("could not encode serverInfo: {e}")))?;
+        meta.insert(Meta::SERVER_INFO.to_owned(), info);
+        to_raw(&value)
+            .map_err(|e| ErrorObject::internal(format!("could not encode the result: {e}")))
     }
 
     async fn route(&self, session: &Arc<Session>, call: &Call, scope: Scope) -> Answer {

@@ -260,3 +260,121 @@ async fn a_tool_requiring_a_capability_is_a_tool_error_in_the_session_era() {
         assert_eq!(first_text(&r), "ran");
     }
 }
+
+/// Requests of 2026-07-28 whose results must carry serverInfo, with the schema definition
+/// of each result.
+fn results_2026() -> Vec<(&'static str, Value, &'static str)> {
+    vec![
+        ("tools/list", json!({}), "ListToolsResult"),
+        (
+            "tools/call",
+            json!({"name": "echo", "arguments": {"text": "hi"}}),
+            "CallToolResult",
+        ),
+        (
+            "tools/call",
+            json!({"name": "ask", "arguments": {}}),
+            "InputRequiredResult",
+        ),
+        ("resources/list", json!({}), "ListResourcesResult"),
+        (
+            "resources/read",
+            json!({"uri": "test://static-text"}),
+            "ReadResourceResult",
+        ),
+        ("prompts/list", json!({}), "ListPromptsResult"),
+        ("server/discover", json!({}), "DiscoverResult"),
+    ]
+}
+
+#[tokio::test]
+async fn every_2026_result_names_the_server_in_its_meta() {
+    let server = server(Server::builder("named", "9.9").title("Named"));
+    let h = Harness::connect(&server, Mode::Serialized);
+    let spec = spec_dir();
+    for (method, params, def) in results_2026() {
+        let r = h
+            .raw(
+                method,
+                params_2026(params, json!({"elicitation": {}, "sampling": {}})),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            r["_meta"]["io.modelcontextprotocol/serverInfo"],
+            json!({"name": "named", "version": "9.9", "title": "Named"}),
+            "{method}: {r}"
+        );
+        if let Some(dir) = &spec {
+            let v = validator_2026(dir, def);
+            let problems: Vec<_> = v.iter_errors(&r).map(|e| e.to_string()).collect();
+            assert!(problems.is_empty(), "{method} as {def}: {r}: {problems:?}");
+        }
+    }
+    // A handler's own `_meta` is kept beside it.
+    let r = h
+        .raw(
+            "tools/call",
+            params_2026(json!({"name": "token", "arguments": {}}), json!({})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        r["_meta"]["io.modelcontextprotocol/serverInfo"]["name"],
+        "named"
+    );
+}
+
+#[tokio::test]
+async fn server_info_meta_can_be_turned_off_and_never_reaches_the_session_era() {
+    let off = server(Server::builder("quiet", "1").server_info_meta(false));
+    let h = Harness::connect(&off, Mode::Serialized);
+    for (method, params, _) in results_2026() {
+        let r = h
+            .raw(
+                method,
+                params_2026(params, json!({"elicitation": {}, "sampling": {}})),
+            )
+            .await
+            .unwrap();
+        // Discovery names the server whatever the setting: it is where clients learn it.
+        let expected =
+            (method == "server/discover").then(|| json!({"name": "quiet", "version": "1"}));
+        assert_eq!(
+            r.get("_meta")
+                .and_then(|m| m.get("io.modelcontextprotocol/serverInfo"))
+                .cloned(),
+            expected,
+            "{method}: {r}"
+        );
+    }
+
+    let on = server(Server::builder("t", "1"));
+    for version in [
+        V::V2024_11_05,
+        V::V2025_03_26,
+        V::V2025_06_18,
+        V::V2025_11_25,
+    ] {
+        let h = Harness::connect(&on, Mode::Serialized);
+        h.initialize(version, full_caps()).await;
+        for (method, params) in [
+            ("ping", json!({})),
+            ("tools/list", json!({})),
+            (
+                "tools/call",
+                json!({"name": "echo", "arguments": {"text": "hi"}}),
+            ),
+            ("resources/read", json!({"uri": "test://static-text"})),
+            ("prompts/list", json!({})),
+        ] {
+            let r = h.raw(method, params).await.unwrap();
+            let meta = r.get("_meta");
+            assert!(
+                meta.and_then(|m| m.get("io.modelcontextprotocol/serverInfo"))
+                    .is_none(),
+                "{version} {method}: {r}"
+            );
+        }
+    }
+}
