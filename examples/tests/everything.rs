@@ -953,6 +953,61 @@ async fn missing_capability_needs_sampling_declared() {
 }
 
 #[tokio::test]
+async fn results_2026_carry_the_references_cache_hints_and_server_info() {
+    let mut raw = Raw::spawn();
+    let cases = [
+        ("tools/list", json!({}), json!(300_000), "public"),
+        ("prompts/list", json!({}), json!(300_000), "public"),
+        ("resources/list", json!({}), json!(300_000), "public"),
+        (
+            "resources/templates/list",
+            json!({}),
+            json!(300_000),
+            "public",
+        ),
+        (
+            "resources/read",
+            json!({"uri": "test://static-text"}),
+            json!(300_000),
+            "private",
+        ),
+        (
+            "resources/read",
+            json!({"uri": "test://template/123/data"}),
+            json!(300_000),
+            "private",
+        ),
+        ("server/discover", json!({}), json!(0), "private"),
+    ];
+    for (id, (method, params, ttl, scope)) in (500..).zip(cases) {
+        let r = raw.request(id, method, params)["result"].clone();
+        assert_eq!(r["ttlMs"], ttl, "{method}: {r}");
+        assert_eq!(r["cacheScope"], scope, "{method}: {r}");
+        assert_eq!(
+            r["_meta"]["io.modelcontextprotocol/serverInfo"]["name"],
+            mcp_examples::everything::SERVER_NAME,
+            "{method}: {r}"
+        );
+    }
+    let r = raw.request(600, "tools/call", json!({"name": "test_simple_text"}))["result"].clone();
+    assert_eq!(
+        r["_meta"]["io.modelcontextprotocol/serverInfo"]["name"],
+        mcp_examples::everything::SERVER_NAME
+    );
+    // The session era has neither.
+    for version in [V_2025_03, V_2025_11] {
+        let (client, _) = connect(version).await;
+        let listed = within(client.list_tools(None)).await.unwrap();
+        let listed = json_of(&listed);
+        assert!(
+            listed.get("ttlMs").is_none() && listed.get("_meta").is_none(),
+            "{listed}"
+        );
+        client.close();
+    }
+}
+
+#[tokio::test]
 async fn resources_and_the_template_read_exactly() {
     for version in [V_2025_03, V_2025_11, V_2026] {
         let (client, _) = connect(version).await;

@@ -26,7 +26,7 @@ use crate::registry::{
 use crate::session::Session;
 use crate::tasks::TaskStore;
 
-/// A cache hint for a list result (2026-07-28 `ttlMs` / `cacheScope`).
+/// A cache hint for a list, read or discovery result (2026-07-28 `ttlMs` / `cacheScope`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CacheHint {
     /// How long the client may reuse the answer, in milliseconds.
@@ -65,6 +65,7 @@ pub struct ServerBuilder {
     page_size: usize,
     cache: HashMap<ListKind, CacheHint>,
     discover_cache: Option<CacheHint>,
+    read_cache: Option<CacheHint>,
     tasks: bool,
     logging: bool,
     list_changed: bool,
@@ -112,6 +113,13 @@ impl ServerBuilder {
     /// The cache hint of `server/discover`.
     pub fn discover_cache_hint(mut self, hint: CacheHint) -> Self {
         self.discover_cache = Some(hint);
+        self
+    }
+
+    /// The cache hint of every `resources/read` result (2026-07-28; default: `ttlMs: 0`,
+    /// private).
+    pub fn read_cache_hint(mut self, hint: CacheHint) -> Self {
+        self.read_cache = Some(hint);
         self
     }
 
@@ -206,6 +214,7 @@ impl Server {
             page_size: 100,
             cache: HashMap::new(),
             discover_cache: None,
+            read_cache: None,
             tasks: false,
             logging: true,
             list_changed: true,
@@ -256,6 +265,10 @@ impl Server {
 
     pub(crate) fn discover_cache(&self) -> Option<CacheHint> {
         self.inner.config.discover_cache
+    }
+
+    pub(crate) fn read_cache(&self) -> Option<CacheHint> {
+        self.inner.config.read_cache
     }
 
     pub(crate) fn tasks_enabled(&self) -> bool {

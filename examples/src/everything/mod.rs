@@ -20,7 +20,8 @@ pub mod tools;
 
 use std::time::Duration;
 
-use mcp_server::Server;
+use mcp_protocol::types::CacheScope;
+use mcp_server::{CacheHint, ListKind, Server};
 
 /// The URI of the resource that changes periodically.
 pub const WATCHED_URI: &str = "test://watched-resource";
@@ -37,15 +38,27 @@ pub const PNG_BASE64: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADU
 /// `data` chunk that claims 2 bytes; this one is well formed.)
 pub const WAV_BASE64: &str = "UklGRsQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YaAAAAAAAKgJXhJIGbgdQB+4HUgZXhKoCQAAWPai7bjmSOLA4EjiuOai7Vj2AACoCV4SSBm4HUAfuB1IGV4SqAkAAFj2ou245kjiwOBI4rjmou1Y9gAAqAleEkgZuB1AH7gdSBleEqgJAABY9qLtuOZI4sDgSOK45qLtWPYAAKgJXhJIGbgdQB+4HUgZXhKoCQAAWPai7bjmSOLA4EjiuOai7Vj2";
 
+/// How long (ms) 2026-07-28 clients may cache lists and reads (the reference's `ttlMs`).
+pub const CACHE_TTL_MS: u64 = 300_000;
+
 /// The server's name in `serverInfo` (the reference server's).
 pub const SERVER_NAME: &str = "mcp-conformance-test-server";
 
 /// The everything server, with every tool, resource, template and prompt registered.
 /// Call [`watch`] to make `test://watched-resource` change periodically.
 pub fn server() -> Server {
+    let list_hint = CacheHint::new(CACHE_TTL_MS, CacheScope::Public);
     let server = Server::builder(SERVER_NAME, env!("CARGO_PKG_VERSION"))
         // `test_tool_with_task` runs as a task (2025-11-25 tasks, 2026-07-28 extension).
         .tasks(true)
+        // The reference's 2026-07-28 cache hints (SEP-2549): lists for five minutes to
+        // anyone, reads for five minutes to this caller; discovery keeps the default
+        // (`ttlMs: 0`, private), as the reference stamps it.
+        .cache_hint(ListKind::Tools, list_hint)
+        .cache_hint(ListKind::Prompts, list_hint)
+        .cache_hint(ListKind::Resources, list_hint)
+        .cache_hint(ListKind::ResourceTemplates, list_hint)
+        .read_cache_hint(CacheHint::new(CACHE_TTL_MS, CacheScope::Private))
         .build();
     for tool in tools::all() {
         server

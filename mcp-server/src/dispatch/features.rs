@@ -182,6 +182,7 @@ impl Server {
                 reg.templates.enabled().cloned().collect::<Vec<_>>(),
             )
         };
+        let read_cache = self.read_cache();
         let not_found = || ErrorObject::resource_not_found(version, &uri);
         let salient = json!({ "uri": uri });
         let run = |ctx: crate::RequestContext| {
@@ -213,7 +214,14 @@ impl Server {
                 None => Err(not_found()),
                 Some(Err(e)) if e.code() == ErrorCode::RESOURCE_NOT_FOUND => Err(not_found()),
                 Some(Err(e)) => Err(e.0),
-                Some(Ok(contents)) => reply(ReadResourceResult::new(contents), version),
+                Some(Ok(contents)) => {
+                    let mut result = ReadResourceResult::new(contents);
+                    if let Some(hint) = read_cache {
+                        result.ttl_ms = Some(hint.ttl_ms);
+                        result.cache_scope = Some(hint.scope);
+                    }
+                    reply(result, version)
+                }
             },
         )
         .await

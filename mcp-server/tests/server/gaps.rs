@@ -378,3 +378,51 @@ async fn server_info_meta_can_be_turned_off_and_never_reaches_the_session_era() 
         }
     }
 }
+
+#[tokio::test]
+async fn reads_carry_the_configured_cache_hint_in_2026_only() {
+    use mcp_protocol::types::CacheScope;
+    use mcp_server::CacheHint;
+    let server = server(
+        Server::builder("t", "1").read_cache_hint(CacheHint::new(300_000, CacheScope::Private)),
+    );
+    let h = Harness::connect(&server, Mode::Serialized);
+    for uri in ["test://static-text", "test://template/7/data"] {
+        let r = h
+            .raw(
+                "resources/read",
+                params_2026(json!({"uri": uri}), json!({})),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r["ttlMs"], 300_000, "{uri}: {r}");
+        assert_eq!(r["cacheScope"], "private", "{uri}: {r}");
+    }
+    // Without a hint: the 2026-07-28 default, immediately stale.
+    let plain = server_default_read().await;
+    assert_eq!(
+        (plain["ttlMs"].clone(), plain["cacheScope"].clone()),
+        (json!(0), json!("private"))
+    );
+
+    let session = Harness::connect(&server, Mode::Serialized);
+    session.initialize(V::V2025_11_25, full_caps()).await;
+    let r = session
+        .raw("resources/read", json!({"uri": "test://static-text"}))
+        .await
+        .unwrap();
+    assert!(
+        r.get("ttlMs").is_none() && r.get("cacheScope").is_none(),
+        "{r}"
+    );
+}
+
+async fn server_default_read() -> Value {
+    let h = Harness::connect(&server(Server::builder("t", "1")), Mode::Serialized);
+    h.raw(
+        "resources/read",
+        params_2026(json!({"uri": "test://static-text"}), json!({})),
+    )
+    .await
+    .unwrap()
+}
