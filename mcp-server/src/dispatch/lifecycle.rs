@@ -11,6 +11,7 @@ use mcp_protocol::methods::{
 use mcp_protocol::types::{EmptyResult, Meta};
 use mcp_protocol::{ErrorObject, ProtocolVersion};
 
+use super::tasks::{listened_task_ids, send_task_status};
 use super::{Answer, Call, Scope, decode, reply};
 use crate::server::Server;
 use crate::session::{Negotiated, Session};
@@ -88,7 +89,9 @@ impl Server {
 
     /// `subscriptions/listen` (2026-07-28): acknowledge what we will deliver, then keep the
     /// request open until the client cancels it or the connection ends; notifications on
-    /// it carry `_meta["io.modelcontextprotocol/subscriptionId"]`.
+    /// it carry `_meta["io.modelcontextprotocol/subscriptionId"]`. With the tasks extension,
+    /// `notifications.taskIds` follows the caller's tasks: their state at once, then each
+    /// change as `notifications/tasks` (asking without declaring the extension is -32021).
     pub(super) async fn listen(
         &self,
         session: &Arc<Session>,
@@ -115,14 +118,27 @@ impl Server {
             ),
             resource_subscriptions: asked
                 .resource_subscriptions
+                .clone()
                 .filter(|_| caps.resources.as_ref().and_then(|r| r.subscribe) == Some(true)),
-            ..SubscriptionFilter::default()
+            extra: self.listened_tasks(session, call, scope, &asked)?,
         };
         let id = call.message.id.clone();
         session.open_listen(id.clone(), filter.clone());
+        let tasks = listened_task_ids(&filter);
         session
             .outbound
             .notify::<SubscriptionsAcknowledged>(SubscriptionsAcknowledgedParams::new(&id, filter));
+        // The tasks' state now, so a change between their creation and this subscription is
+        // not lost; every later change follows as it happens.
+        for task in tasks {
+            if let Some(record) = self
+                .inner
+                .tasks
+                .get(&task, &self.owner(session, call, scope))
+            {
+                send_task_status(session, &id, &record);
+            }
+        }
         tokio::select! {
             () = call.cancel.cancelled() => {}
             () = session.closed.cancelled() => {}

@@ -2,13 +2,15 @@
 
 use std::sync::Arc;
 
+use mcp_protocol::jsonrpc::{ErrorCode, to_raw};
 use mcp_protocol::methods::{
     CancelTask, CancelTaskResult, GetTask, GetTaskPayload, GetTaskPayloadResult, GetTaskResult,
     ListTasks, ListTasksResult, TaskStatus as TaskStatusNotification, TaskStatusParams, UpdateTask,
 };
-use mcp_protocol::types::{CreateTaskResult, EmptyResult, Meta, RelatedTaskMetadata};
-use mcp_protocol::{ErrorObject, Shape};
-use serde_json::{Map, Value};
+use mcp_protocol::methods::{SubscriptionFilter, TASKS_EXTENSION};
+use mcp_protocol::types::{CreateTaskResult, EmptyResult, Extra, Meta, RelatedTaskMetadata};
+use mcp_protocol::{ErrorObject, ProtocolVersion, RequestId, Shape};
+use serde_json::{Map, Value, json};
 
 use super::{Answer, Call, Scope, catch_panic, decode, reply};
 use crate::context::InputMode;
@@ -18,8 +20,36 @@ use crate::server::Server;
 use crate::session::Session;
 use crate::tasks::{Owner, TaskRecord};
 
+/// The key of `subscriptions/listen`'s `notifications` (and of its acknowledgement) that
+/// lists the tasks to follow (tasks extension §Task Status Notifications).
+pub(crate) const TASK_IDS: &str = "taskIds";
+
+/// The notification of a task's state on a listen stream. The tasks extension's text and
+/// reference implementation name it `notifications/tasks` (the 2025-11-25 core
+/// notification on the session was `notifications/tasks/status`).
+pub(crate) const TASK_NOTIFICATION: &str = "notifications/tasks";
+
+/// The task IDs a listen filter follows.
+pub(crate) fn listened_task_ids(filter: &SubscriptionFilter) -> Vec<String> {
+    filter
+        .extra
+        .get(TASK_IDS)
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default()
+}
+
+/// Sends `record`'s full state (`DetailedTask`, as `tasks/get` would answer now) on the
+/// listen stream `subscription`.
+pub(crate) fn send_task_status(session: &Session, subscription: &RequestId, record: &TaskRecord) {
+    let mut params = TaskStatusParams::new(record.detailed()).shaped(ProtocolVersion::V2026_07_28);
+    params.meta = Some(Meta::new().with(Meta::SUBSCRIPTION_ID, subscription));
+    if let Ok(raw) = to_raw(&params) {
+        session.outbound.notify_raw(TASK_NOTIFICATION, raw);
+    }
+}
+
 impl Server {
-    fn owner(&self, session: &Session, call: &Call, scope: &Scope) -> Owner {
+    pub(super) fn owner(&self, session: &Session, call: &Call, scope: &Scope) -> Owner {
         if scope.stateless() {
             Owner::Principal(call.principal.as_ref().map(|p| p.subject.clone()))
         } else {
@@ -38,6 +68,61 @@ impl Server {
             .tasks
             .get(id, &self.owner(session, call, scope))
             .ok_or_else(|| ErrorObject::invalid_params(format!("unknown task: {id:?}")))
+    }
+
+    /// The `taskIds` a `subscriptions/listen` request asks to follow (tasks extension
+    /// §Task Status Notifications), as the filter's extra fields to acknowledge: the ones
+    /// that name a task of the caller. Asking without declaring the extension is -32021.
+    pub(super) fn listened_tasks(
+        &self,
+        session: &Session,
+        call: &Call,
+        scope: &Scope,
+        asked: &SubscriptionFilter,
+    ) -> Result<Extra, ErrorObject> {
+        let mut extra = Extra::new();
+        let Some(wanted) = asked.extra.get(TASK_IDS) else {
+            return Ok(extra);
+        };
+        let wanted: Vec<String> = serde_json::from_value(wanted.clone()).map_err(|e| {
+            ErrorObject::invalid_params(format!("invalid `notifications.{TASK_IDS}`: {e}"))
+        })?;
+        let declared = scope
+            .client_capabilities
+            .extensions
+            .as_ref()
+            .is_some_and(|e| e.contains_key(TASKS_EXTENSION));
+        if !declared {
+            return Err(ErrorObject::new(
+                ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY,
+                format!(
+                    "missing required client capability: task status notifications need the \
+                     {TASKS_EXTENSION} extension in `_meta[{:?}]`",
+                    Meta::CLIENT_CAPABILITIES
+                ),
+            )
+            .with_data(json!({
+                "requiredCapabilities": { "extensions": { TASKS_EXTENSION: {} } }
+            })));
+        }
+        let owner = self.owner(session, call, scope);
+        let accepted: Vec<String> = wanted
+            .into_iter()
+            .filter(|id| self.tasks_enabled() && self.inner.tasks.get(id, &owner).is_some())
+            .collect();
+        if !accepted.is_empty() {
+            extra.insert(TASK_IDS.to_owned(), json!(accepted));
+        }
+        Ok(extra)
+    }
+
+    /// Sends `record`'s state to every listen stream that follows it.
+    fn broadcast_task_status(&self, record: &TaskRecord) {
+        for session in self.sessions().values() {
+            for id in session.listens_where(|f| listened_task_ids(f).contains(&record.id)) {
+                send_task_status(session, &id, record);
+            }
+        }
     }
 
     /// Answers `tools/call` with a task at once and runs the call in the background.
@@ -73,7 +158,24 @@ impl Server {
                 });
             task.finish(outcome);
         });
-        if !scope.stateless() {
+        if scope.stateless() {
+            // The tasks extension: tell the listen streams that asked for this task.
+            let server = self.clone();
+            let mut changes = record.watch();
+            let watched = record.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::select! {
+                        changed = changes.changed() => if changed.is_err() { break },
+                        () = server.inner.shutdown.cancelled() => break,
+                    }
+                    server.broadcast_task_status(&watched);
+                    if watched.task().status.is_terminal() {
+                        break;
+                    }
+                }
+            });
+        } else {
             // basic/utilities/tasks §Task Status Notification: tell the requestor of changes.
             let out = session.outbound.clone();
             let mut changes = record.watch();

@@ -426,3 +426,87 @@ async fn server_default_read() -> Value {
     .await
     .unwrap()
 }
+
+/// Opens a 2026-07-28 `subscriptions/listen` with `notifications` and `caps`, without
+/// waiting for it to end.
+fn listen(h: &Harness, notifications: Value, caps: Value) -> mcp_protocol::RequestId {
+    let pending = h.client.request_raw(
+        "subscriptions/listen",
+        Some(
+            serde_json::value::to_raw_value(&params_2026(
+                json!({ "notifications": notifications }),
+                caps,
+            ))
+            .unwrap(),
+        ),
+        mcp_protocol::rt::RequestOptions::new(),
+    );
+    let id = pending.id().unwrap();
+    tokio::spawn(pending);
+    id
+}
+
+#[tokio::test]
+async fn listen_streams_follow_the_tasks_they_name() {
+    let mut h = Harness::connect(
+        &server(Server::builder("t", "1").tasks(true)),
+        Mode::Serialized,
+    );
+    let caps = json!({"extensions": {"io.modelcontextprotocol/tasks": {}}});
+    let created = h
+        .raw(
+            "tools/call",
+            params_2026(json!({"name": "slow_task"}), caps.clone()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created["resultType"], "task", "{created}");
+    let task = created["taskId"].as_str().unwrap().to_owned();
+
+    let sub = listen(&h, json!({"taskIds": [task, "task-unknown"]}), caps.clone());
+    let ack = h
+        .notification("notifications/subscriptions/acknowledged")
+        .await;
+    let ack: Value = serde_json::from_str(ack.params.unwrap().get()).unwrap();
+    // Only tasks of the caller are followed.
+    assert_eq!(ack["notifications"]["taskIds"], json!([task]), "{ack}");
+
+    // The state now, then each change, until the end: full `DetailedTask`s.
+    let mut seen = Vec::new();
+    loop {
+        let n = h.notification("notifications/tasks").await;
+        let n: Value = serde_json::from_str(n.params.unwrap().get()).unwrap();
+        assert_eq!(n["taskId"], json!(task), "{n}");
+        assert_eq!(
+            n["_meta"]["io.modelcontextprotocol/subscriptionId"],
+            serde_json::to_value(&sub).unwrap()
+        );
+        seen.push(n["status"].as_str().unwrap().to_owned());
+        if n["status"] == "completed" {
+            assert_eq!(n["result"]["content"][0]["text"], "slow done", "{n}");
+            break;
+        }
+    }
+    // Usually `working` first; a loaded machine may end the task before the listen, and
+    // then the state sent on subscribing is already `completed`.
+    assert_eq!(seen.last().map(String::as_str), Some("completed"));
+
+    // Asking for task notifications without the extension: -32021 naming it.
+    let err = h
+        .raw(
+            "subscriptions/listen",
+            params_2026(json!({"notifications": {"taskIds": [task]}}), json!({})),
+        )
+        .await
+        .unwrap_err();
+    let RequestError::Remote(obj) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(obj.code, ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY);
+    assert_eq!(
+        obj.data,
+        Some(
+            json!({"requiredCapabilities": {"extensions": {"io.modelcontextprotocol/tasks": {}}}})
+        )
+    );
+}
