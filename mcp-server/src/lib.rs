@@ -27,7 +27,13 @@
 //!   replaced, removed, enabled and disabled at run time ([`Server::add_tool`],
 //!   [`Server::set_tool_enabled`], …); each change is announced with `list_changed` to every
 //!   connected client that can receive it (session-era clients whose negotiated capabilities
-//!   say `listChanged`, and 2026-07-28 `subscriptions/listen` streams that asked for it).
+//!   say `listChanged`, and 2026-07-28 `subscriptions/listen` streams that asked for it;
+//!   with the tasks extension, listen streams also follow the tasks they name).
+//! - **Capabilities a tool needs.** [`ToolDef::requires`] refuses a call from a client that
+//!   did not declare them before the handler runs: -32021
+//!   `MissingRequiredClientCapabilityError` in 2026-07-28, a tool error in the session era.
+//! - **Who answers.** Every 2026-07-28 result carries
+//!   `_meta["io.modelcontextprotocol/serverInfo"]` ([`ServerBuilder::server_info_meta`]).
 //! - **Typed handlers.** A tool's input schema is generated from its argument type
 //!   (schemars, JSON Schema 2020-12); arguments are validated before the handler runs; a
 //!   [`Json`] output gets an `outputSchema` and is checked against it. A panicking handler
