@@ -303,10 +303,19 @@ impl Conn {
                     self.peer.request_with_progress::<Wire<R>>(&params, opts);
                 let id = future.id();
                 let mut future = std::pin::pin!(future);
+                // The server sends its progress before its answer, and the connection keeps
+                // that order: hand over every queued notification before the answer, also
+                // those that arrived together with it (basic/utilities/progress).
                 loop {
                     tokio::select! {
-                        r = &mut future => break r.map(|r| (id, r)),
+                        biased;
                         Some(p) = progress.recv() => on_progress(p),
+                        r = &mut future => {
+                            while let Ok(p) = progress.try_recv() {
+                                on_progress(p);
+                            }
+                            break r.map(|r| (id, r));
+                        }
                     }
                 }
             }

@@ -267,6 +267,39 @@ async fn notifications_and_progress_reach_the_application() {
 }
 
 #[tokio::test]
+async fn progress_sent_just_before_the_result_is_never_lost() {
+    // Progress and the answer arrive back to back: every notification must reach the
+    // callback before the call returns (the answer used to win a race against the queue).
+    let (client, mut server, _) = session(builder(), "2025-11-25", json!({"tools": {}})).await;
+    for round in 0..20 {
+        let progress = Arc::new(Mutex::new(Vec::new()));
+        let options = CallOptions::new().on_progress({
+            let progress = progress.clone();
+            move |p| progress.lock().unwrap().push(p.progress)
+        });
+        let call = tokio::spawn({
+            let client = client.clone();
+            async move {
+                client
+                    .call_tool_with(CallToolParams::new("long"), options)
+                    .await
+            }
+        });
+        let req = server.expect_request("tools/call").await;
+        for step in [0.0, 50.0, 100.0] {
+            assert!(req.progress(step, Some(100.0), None));
+        }
+        reply(req, json!({"content": []}));
+        within(call).await.unwrap().unwrap();
+        assert_eq!(
+            *progress.lock().unwrap(),
+            [0.0, 50.0, 100.0],
+            "round {round}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn listen_streams_only_its_own_notifications() {
     let (client, mut server) = stateless(builder(), json!({"tools": {"listChanged": true}})).await;
     let mut general = client.notifications();
