@@ -316,9 +316,30 @@ macro_rules! same {
     ($got:expr, $want:expr, $what:expr) => {{
         let (got, want) = (&$got, &$want);
         if got != want {
-            return Err(format!("{}: got {got:?}, expected {want:?}", $what));
+            let json = |v: &dyn $crate::scenario::reference::erased::Show| v.show();
+            return Err(format!(
+                "{}: got {}, expected {}",
+                $what,
+                json(got),
+                json(want)
+            ));
         }
     }};
 }
 
 pub(super) use {ensure, same};
+
+/// Values shown as JSON in failure reasons (as on the wire), not as Rust debug output.
+pub(super) mod erased {
+    /// Shows a compared value.
+    pub(crate) trait Show {
+        /// The value as compact JSON.
+        fn show(&self) -> String;
+    }
+
+    impl<T: serde::Serialize + ?Sized> Show for T {
+        fn show(&self) -> String {
+            serde_json::to_string(self).unwrap_or_else(|e| format!("<{e}>"))
+        }
+    }
+}
