@@ -267,9 +267,11 @@ async fn notifications_and_progress_reach_the_application() {
 }
 
 #[tokio::test]
-async fn progress_sent_right_before_the_answer_is_not_lost() {
+async fn progress_sent_just_before_the_result_is_never_lost() {
+    // Progress and the answer arrive back to back: every notification must reach the
+    // callback before the call returns (the answer used to win a race against the queue).
     let (client, mut server, _) = session(builder(), "2025-11-25", json!({"tools": {}})).await;
-    for _ in 0..20 {
+    for round in 0..20 {
         let progress = Arc::new(Mutex::new(Vec::new()));
         let options = CallOptions::new().on_progress({
             let progress = progress.clone();
@@ -287,10 +289,13 @@ async fn progress_sent_right_before_the_answer_is_not_lost() {
         for step in [0.0, 50.0, 100.0] {
             assert!(req.progress(step, Some(100.0), None));
         }
-        // No pause: the answer follows the last progress at once.
         reply(req, json!({"content": []}));
         within(call).await.unwrap().unwrap();
-        assert_eq!(*progress.lock().unwrap(), [0.0, 50.0, 100.0]);
+        assert_eq!(
+            *progress.lock().unwrap(),
+            [0.0, 50.0, 100.0],
+            "round {round}"
+        );
     }
 }
 

@@ -146,6 +146,49 @@ async fn unsupported_protocol_version_on_the_probe_picks_from_supported() {
 }
 
 #[tokio::test]
+async fn no_stateless_version_in_common_falls_back_to_initialize() {
+    // A dual-era server that serves only session versions may answer the probe with -32022
+    // listing no version at all, or with a discover result of versions we do not share.
+    let answers = [
+        Err(json!({"supported": [], "requested": "2026-07-28"})),
+        Ok(json!({"supportedVersions": ["2099-01-01", "2025-06-18"], "capabilities": {}})),
+    ];
+    for answer in answers {
+        let (transport, mut server) = Scripted::pair();
+        let connecting = tokio::spawn(builder().connect(transport));
+        let probe = server.expect_request("server/discover").await;
+        match answer.clone() {
+            Err(data) => reply_error(probe, -32022, "Unsupported protocol version", Some(data)),
+            Ok(result) => reply(probe, result),
+        }
+        let init = server.expect_request("initialize").await;
+        reply(
+            init,
+            json!({"protocolVersion": "2025-06-18", "capabilities": {},
+                   "serverInfo": {"name": "s", "version": "1"}}),
+        );
+        server
+            .expect_notification("notifications/initialized")
+            .await;
+        let client = within(connecting).await.unwrap().unwrap();
+        assert_eq!(
+            client.protocol_version(),
+            ProtocolVersion::V2025_06_18,
+            "{answer:?}"
+        );
+    }
+    // A stateless-only client has nothing to fall back to: a negotiation error.
+    let modern = builder().versions(SupportedVersions::new([ProtocolVersion::V2026_07_28]));
+    let (transport, mut server) = Scripted::pair();
+    let connecting = tokio::spawn(modern.connect(transport));
+    let probe = server.expect_request("server/discover").await;
+    let data = json!({"supported": ["2025-11-25"], "requested": "2026-07-28"});
+    reply_error(probe, -32022, "Unsupported protocol version", Some(data));
+    let err = within(connecting).await.unwrap().unwrap_err();
+    assert!(matches!(err, Error::Negotiation(_)), "{err:?}");
+}
+
+#[tokio::test]
 async fn unsupported_protocol_version_on_a_call_is_retried_once() {
     let (client, mut server) = crate::support::stateless(builder(), json!({"tools": {}})).await;
     let call = tokio::spawn({

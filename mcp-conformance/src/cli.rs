@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use mcp_protocol::ProtocolVersion;
 
 use crate::report;
-use crate::scenario::{self, Outcome};
+use crate::scenario::{self, Outcome, Transport};
 
 /// Conformance testing for Model Context Protocol servers and clients.
 #[derive(Debug, Parser)]
@@ -28,6 +28,35 @@ pub(crate) enum Command {
     Server(TargetArgs),
     /// Test a third-party client (not implemented yet).
     Client(TargetArgs),
+    /// The reference server, for the stdio scenarios of `run` (which start this binary).
+    #[command(hide = true)]
+    ReferenceServer(ReferenceServerArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReferenceServerArgs {
+    /// Serve over stdin and stdout (the only transport so far).
+    #[arg(long, required = true)]
+    stdio: bool,
+    /// Only these protocol versions (repeatable); default: every version.
+    #[arg(long = "version", value_name = "VERSION", value_parser = parse_version)]
+    versions: Vec<ProtocolVersion>,
+}
+
+fn parse_version(s: &str) -> Result<ProtocolVersion, String> {
+    ProtocolVersion::parse(s).ok_or_else(|| format!("unknown protocol version {s:?}"))
+}
+
+/// Runs the reference server until stdin closes.
+pub(crate) fn reference_server(args: &ReferenceServerArgs) -> ExitCode {
+    debug_assert!(args.stdio);
+    match scenario::reference::server::serve_stdio(&args.versions) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mcp-conformance reference-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -38,6 +67,10 @@ pub(crate) struct RunArgs {
     /// Only scenarios whose name contains this text.
     #[arg(long)]
     scenario: Option<String>,
+    /// Only scenarios over this transport (repeatable); default: every transport. Scenarios
+    /// that use no transport (the protocol layer's) always run.
+    #[arg(long = "transport", value_name = "TRANSPORT", value_enum)]
+    transports: Vec<Transport>,
     /// Write the results as JSON to this file.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
@@ -62,6 +95,7 @@ pub(crate) struct Record {
     pub(crate) scenario: &'static str,
     pub(crate) spec: &'static str,
     pub(crate) severity: &'static str,
+    pub(crate) transport: &'static str,
     pub(crate) version: &'static str,
     pub(crate) outcome: Outcome,
     pub(crate) millis: f64,
@@ -93,13 +127,20 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
         {
             continue;
         }
+        if let Some(t) = s.transport
+            && !args.transports.is_empty()
+            && !args.transports.contains(&t)
+        {
+            continue;
+        }
         for &version in &versions {
             let t = Instant::now();
-            let outcome = (s.run)(version);
+            let outcome = s.run(version);
             records.push(Record {
                 scenario: s.name,
                 spec: s.spec,
                 severity: s.severity.as_str(),
+                transport: s.transport_name(),
                 version: version.as_str(),
                 outcome,
                 millis: t.elapsed().as_secs_f64() * 1e3,

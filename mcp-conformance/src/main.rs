@@ -19,10 +19,17 @@ fn main() -> ExitCode {
         Command::Run(args) => cli::run(&args),
         Command::List => {
             for s in scenario::all() {
-                println!("{:<44} {:<6} {}", s.name, s.severity.as_str(), s.spec);
+                println!(
+                    "{:<36} {:<7} {:<6} {}",
+                    s.name,
+                    s.transport_name(),
+                    s.severity.as_str(),
+                    s.spec
+                );
             }
             ExitCode::SUCCESS
         }
+        Command::ReferenceServer(args) => cli::reference_server(&args),
         Command::Server(_) | Command::Client(_) => {
             eprintln!(
                 "mcp-conformance: testing third-party servers and clients is not implemented yet \

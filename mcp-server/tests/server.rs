@@ -1,8 +1,11 @@
-//! Integration tests of `mcp-server`, driven by a raw `mcp_protocol::rt::Peer` over an
+//! Integration tests of `mcp-server`, driven by a raw `mcp_protocol::rt::Peer` (and, in
+//! `client_matrix`, by our `mcp-client`) over an
 //! in-memory pair (both modes) and over stdio with a real child process.
 
 mod support;
 
+#[path = "server/client_matrix.rs"]
+mod client_matrix;
 #[path = "server/gaps.rs"]
 mod gaps;
 #[path = "server/registry.rs"]

@@ -77,11 +77,11 @@ impl AwaitingDiscoverResult {
             let answer = conn.send::<Discover>(params, &options).await;
             let error = match answer.and_then(|a| a.decode::<Discover>()) {
                 Ok(result) => {
-                    let chosen = conn
-                        .config
-                        .versions
-                        .choose_from(&result.supported_versions)
-                        .map_err(Error::Negotiation)?;
+                    let chosen = match conn.config.versions.choose_from(&result.supported_versions)
+                    {
+                        Ok(v) => v,
+                        Err(e) => return legacy_or(conn, e),
+                    };
                     if chosen.has_handshake() {
                         return legacy(conn);
                     }
@@ -105,11 +105,10 @@ impl AwaitingDiscoverResult {
                 Error::Remote { error: obj, .. }
                     if obj.code == ErrorCode::UNSUPPORTED_PROTOCOL_VERSION =>
                 {
-                    let chosen = conn
-                        .config
-                        .versions
-                        .choose_from(&supported_list(obj))
-                        .map_err(Error::Negotiation)?;
+                    let chosen = match conn.config.versions.choose_from(&supported_list(obj)) {
+                        Ok(v) => v,
+                        Err(e) => return legacy_or(conn, e),
+                    };
                     if chosen.has_handshake() {
                         return legacy(conn);
                     }
@@ -144,6 +143,13 @@ impl AwaitingDiscoverResult {
 
 fn legacy(conn: &Conn) -> Result<AfterDiscover> {
     AwaitingInitializeResult::new(conn).map(AfterDiscover::Legacy)
+}
+
+/// No stateless version in common: a dual-era server may still share a session-era one
+/// (its `supported` list may name only its stateless versions, or none), so `initialize`
+/// settles it; a client without session versions fails with `failed`.
+fn legacy_or(conn: &Conn, failed: NegotiationError) -> Result<AfterDiscover> {
+    legacy(conn).map_err(|_| Error::Negotiation(failed))
 }
 
 /// The `supported` list of an `UnsupportedProtocolVersionError`.

@@ -41,8 +41,9 @@ pub(crate) fn junit(records: &[Record]) -> String {
     for r in records {
         let _ = write!(
             out,
-            "  <testcase classname=\"{}\" name=\"{}\" time=\"{:.6}\"",
+            "  <testcase classname=\"{}.{}\" name=\"{}\" time=\"{:.6}\"",
             escape(r.version),
+            escape(r.transport),
             escape(r.scenario),
             r.millis / 1e3
         );

@@ -11,8 +11,8 @@ pub(crate) fn table(records: &[Record], elapsed: Duration) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<40} {:<11} {:<6} result",
-        "scenario", "version", "level"
+        "{:<36} {:<11} {:<7} {:<6} result",
+        "scenario", "version", "via", "level"
     );
     for r in records {
         let status = match &r.outcome {
@@ -22,8 +22,8 @@ pub(crate) fn table(records: &[Record], elapsed: Duration) -> String {
         };
         let _ = writeln!(
             out,
-            "{:<40} {:<11} {:<6} {status}",
-            r.scenario, r.version, r.severity
+            "{:<36} {:<11} {:<7} {:<6} {status}",
+            r.scenario, r.version, r.transport, r.severity
         );
         if let Outcome::Fail { reason, evidence } = &r.outcome {
             let _ = writeln!(out, "    spec: {}", r.spec);

@@ -2,11 +2,19 @@
 //! severity, and evidence (the messages involved) in its result. A scenario runs once per
 //! protocol version and may skip a version it does not apply to, saying why.
 //!
-//! Today the scenarios check the protocol layer of this workspace (codec, errors, version
-//! negotiation, per-version shaping). Server and client scenarios over in-memory, stdio and
-//! HTTP arrive with `mcp-server` and `mcp-client`.
+//! Two families:
+//! - [`protocol`]: the protocol layer of this workspace (codec, errors, version negotiation,
+//!   per-version shaping), independent of any transport;
+//! - [`reference`]: the bundled reference server (built with `mcp-server`) driven by the
+//!   bundled client (`mcp-client`), once per transport: in memory, and over stdio with this
+//!   binary re-executed as the server (`mcp-conformance reference-server --stdio`).
+//!
+//! HTTP scenarios arrive with the Streamable HTTP layer.
 
 mod protocol;
+pub(crate) mod reference;
+
+pub(crate) use reference::Transport;
 
 use mcp_protocol::ProtocolVersion;
 use serde::Serialize;
@@ -17,10 +25,6 @@ pub(crate) enum Severity {
     /// A MUST of the spec.
     Must,
     /// A SHOULD of the spec.
-    #[allow(
-        dead_code,
-        reason = "SHOULD-level scenarios arrive with the server scenarios"
-    )]
     Should,
 }
 
@@ -71,13 +75,43 @@ pub(crate) struct Scenario {
     pub(crate) spec: &'static str,
     /// MUST or SHOULD.
     pub(crate) severity: Severity,
+    /// The transport it runs over; `None` for checks that use none.
+    pub(crate) transport: Option<Transport>,
     /// Runs the check for one protocol version.
-    pub(crate) run: fn(ProtocolVersion) -> Outcome,
+    pub(crate) run: Run,
+}
+
+/// How a scenario runs.
+#[derive(Clone, Copy)]
+pub(crate) enum Run {
+    /// A check of the protocol layer.
+    Protocol(fn(ProtocolVersion) -> Outcome),
+    /// A check of the reference server and client, over [`Scenario::transport`].
+    Reference(reference::Check),
+}
+
+impl Scenario {
+    /// Runs the check for `version`.
+    pub(crate) fn run(&self, version: ProtocolVersion) -> Outcome {
+        match self.run {
+            Run::Protocol(f) => f(version),
+            Run::Reference(check) => {
+                reference::run(check, version, self.transport.unwrap_or(Transport::Memory))
+            }
+        }
+    }
+
+    /// The transport's name, `-` when it uses none.
+    pub(crate) fn transport_name(&self) -> &'static str {
+        self.transport.map_or("-", Transport::as_str)
+    }
 }
 
 /// Every scenario, in the order they run.
 pub(crate) fn all() -> Vec<Scenario> {
-    protocol::scenarios()
+    let mut all = protocol::scenarios();
+    all.extend(reference::scenarios());
+    all
 }
 
 #[cfg(test)]
@@ -87,13 +121,15 @@ mod tests {
     #[test]
     fn scenario_names_are_unique_and_every_scenario_passes_on_our_implementation() {
         let all = all();
-        let mut names: Vec<_> = all.iter().map(|s| s.name).collect();
+        let mut names: Vec<_> = all.iter().map(|s| (s.name, s.transport_name())).collect();
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), all.len());
-        for s in &all {
+        // Over stdio the scenarios re-execute the `mcp-conformance` binary, which a unit test
+        // is not: `tests/run.rs` runs those through the binary itself.
+        for s in all.iter().filter(|s| s.transport != Some(Transport::Stdio)) {
             for v in ProtocolVersion::ALL {
-                let outcome = (s.run)(v);
+                let outcome = s.run(v);
                 assert!(
                     !matches!(outcome, Outcome::Fail { .. }),
                     "{} {v}: {outcome:?}",

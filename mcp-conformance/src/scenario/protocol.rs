@@ -7,7 +7,7 @@ use mcp_protocol::types::Icon;
 use mcp_protocol::{ErrorCode, ErrorObject, Message, ProtocolVersion, Shape, SupportedVersions};
 use serde_json::{Value, json};
 
-use super::{Outcome, Scenario, Severity};
+use super::{Outcome, Run, Scenario, Severity};
 
 pub(super) fn scenarios() -> Vec<Scenario> {
     vec![
@@ -15,43 +15,50 @@ pub(super) fn scenarios() -> Vec<Scenario> {
             name: "jsonrpc/parse-error",
             spec: "JSON-RPC 2.0 §5.1; 2025-11-25 basic/index §Responses",
             severity: Severity::Must,
-            run: parse_error,
+            transport: None,
+            run: Run::Protocol(parse_error),
         },
         Scenario {
             name: "jsonrpc/invalid-request",
             spec: "JSON-RPC 2.0 §5.1; 2025-11-25 basic/index §Requests (id not null)",
             severity: Severity::Must,
-            run: invalid_request,
+            transport: None,
+            run: Run::Protocol(invalid_request),
         },
         Scenario {
             name: "jsonrpc/unknown-fields-survive",
             spec: "2025-11-25 basic/index §General fields (_meta); schema additionalProperties",
             severity: Severity::Must,
-            run: unknown_fields_survive,
+            transport: None,
+            run: Run::Protocol(unknown_fields_survive),
         },
         Scenario {
             name: "lifecycle/version-negotiation",
             spec: "2025-11-25 basic/lifecycle §Version Negotiation",
             severity: Severity::Must,
-            run: version_negotiation,
+            transport: None,
+            run: Run::Protocol(version_negotiation),
         },
         Scenario {
             name: "versioning/unsupported-version-error",
             spec: "2026-07-28 schema UnsupportedProtocolVersionError",
             severity: Severity::Must,
-            run: unsupported_version,
+            transport: None,
+            run: Run::Protocol(unsupported_version),
         },
         Scenario {
             name: "shape/tool-fields-per-version",
             spec: "schema.json of each version: Tool",
             severity: Severity::Must,
-            run: tool_fields,
+            transport: None,
+            run: Run::Protocol(tool_fields),
         },
         Scenario {
             name: "errors/resource-not-found-code",
             spec: "server/resources §Error Handling (-32002; -32602 from 2026-07-28)",
             severity: Severity::Must,
-            run: resource_not_found,
+            transport: None,
+            run: Run::Protocol(resource_not_found),
         },
     ]
 }

@@ -1,0 +1,60 @@
+//! The main job through the binary itself: `mcp-conformance run` passes on this workspace's
+//! own implementation over every transport (stdio re-executes the binary as the reference
+//! server, which a unit test cannot do), and the `--transport` filter selects scenarios.
+
+use std::process::Command;
+
+fn run(args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mcp-conformance"))
+        .arg("run")
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    (out.status.success(), stdout)
+}
+
+#[test]
+fn every_scenario_passes_over_every_transport() {
+    let (ok, table) = run(&[]);
+    assert!(ok, "{table}");
+    let summary = table.lines().last().unwrap_or_default();
+    assert!(summary.contains(" 0 failed"), "{summary}");
+    for via in [" memory ", " stdio "] {
+        assert!(table.contains(via), "no {via} scenarios in\n{table}");
+    }
+}
+
+#[test]
+fn the_transport_filter_selects_scenarios() {
+    let (ok, table) = run(&[
+        "--transport",
+        "stdio",
+        "--scenario",
+        "reference/",
+        "--version",
+        "2026-07-28",
+    ]);
+    assert!(ok, "{table}");
+    let rows: Vec<_> = table
+        .lines()
+        .filter(|l| l.starts_with("reference/"))
+        .collect();
+    assert!(!rows.is_empty(), "{table}");
+    assert!(
+        rows.iter()
+            .all(|l| l.contains(" stdio ") && l.contains("2026-07-28")),
+        "{table}"
+    );
+    // Scenarios that use no transport run whatever the filter.
+    let (ok, table) = run(&["--transport", "memory", "--scenario", "jsonrpc/parse-error"]);
+    assert!(ok, "{table}");
+    assert_eq!(
+        table
+            .lines()
+            .filter(|l| l.starts_with("jsonrpc/parse-error"))
+            .count(),
+        5,
+        "{table}"
+    );
+}
