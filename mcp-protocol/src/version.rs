@@ -211,13 +211,16 @@ impl SupportedVersions {
     }
 
     /// Server side of the stateless era: checks the version a request names in its `_meta`.
-    /// The error is the `UnsupportedProtocolVersionError` to send back.
+    /// The error is the `UnsupportedProtocolVersionError` to send back. Its `supported` list
+    /// names every version this side speaks, session-era ones included (the 2026-07-28
+    /// schema: "Protocol versions the server supports"), so a client learns that it can fall
+    /// back to `initialize`.
     pub fn check_request(&self, requested: &str) -> Result<ProtocolVersion, ErrorObject> {
         match ProtocolVersion::parse(requested) {
             Some(v) if !v.has_handshake() && self.contains(v) => Ok(v),
             _ => Err(ErrorObject::unsupported_protocol_version(
                 requested,
-                &self.stateless(),
+                &self.versions,
             )),
         }
     }
@@ -300,7 +303,26 @@ mod tests {
         assert_eq!(err.code, ErrorCode::UNSUPPORTED_PROTOCOL_VERSION);
         let data = err.data.unwrap();
         assert_eq!(data["requested"], "2030-01-01");
-        assert_eq!(data["supported"], serde_json::json!(["2026-07-28"]));
+        assert_eq!(
+            data["supported"],
+            serde_json::json!([
+                "2024-11-05",
+                "2025-03-26",
+                "2025-06-18",
+                "2025-11-25",
+                "2026-07-28"
+            ])
+        );
+        let session_only = SupportedVersions::new([V::V2025_06_18, V::V2025_11_25]);
+        let data = session_only
+            .check_request("2026-07-28")
+            .unwrap_err()
+            .data
+            .unwrap();
+        assert_eq!(
+            data["supported"],
+            serde_json::json!(["2025-06-18", "2025-11-25"])
+        );
         assert!(
             all.check_request("2025-11-25").is_err(),
             "a session-era version has no per-request form"

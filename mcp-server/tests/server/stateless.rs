@@ -79,7 +79,17 @@ async fn every_request_is_checked_against_its_version() {
         panic!()
     };
     assert_eq!(obj.code, ErrorCode::UNSUPPORTED_PROTOCOL_VERSION);
-    assert_eq!(obj.data.unwrap()["supported"], json!(["2026-07-28"]));
+    // Every version the server speaks, so a client knows it may fall back to `initialize`.
+    assert_eq!(
+        obj.data.unwrap()["supported"],
+        json!([
+            "2024-11-05",
+            "2025-03-26",
+            "2025-06-18",
+            "2025-11-25",
+            "2026-07-28"
+        ])
+    );
 
     for gone in [
         "initialize",
