@@ -9,7 +9,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use mcp_protocol::Side;
@@ -183,6 +183,17 @@ impl RawAnswer {
         }
     }
 
+    /// Whether the answer's `resultType` is `kind`. A substring search rules out nearly every
+    /// answer before any parsing (`kind` cannot be the value unless its quoted text occurs),
+    /// so a complete result is parsed once, not twice.
+    pub(crate) fn has_result_type(&self, kind: &str) -> bool {
+        let raw = self.raw.get();
+        let quoted = raw
+            .match_indices(kind)
+            .any(|(i, _)| raw[..i].ends_with('"') && raw[i + kind.len()..].starts_with('"'));
+        quoted && self.result_type().as_deref() == Some(kind)
+    }
+
     /// The `resultType`; absent means complete.
     pub(crate) fn result_type(&self) -> Option<String> {
         #[derive(Deserialize)]
@@ -202,6 +213,10 @@ pub(crate) struct Conn {
     pub(crate) peer: Peer,
     pub(crate) config: Config,
     pub(crate) handlers: Arc<Handlers>,
+    /// The encoded `clientCapabilities` and `clientInfo` of each version, computed on first
+    /// use: both are fixed once the client is built, and encoding them on every request was a
+    /// measurable share of a call's cost.
+    pub(crate) stamps: [OnceLock<(Value, Value)>; ProtocolVersion::ALL.len()],
 }
 
 impl Conn {
@@ -250,16 +265,20 @@ impl Conn {
         let mut put = |key: &str, v: Value| {
             meta.insert(key.to_owned(), v);
         };
+        let slot = ProtocolVersion::ALL
+            .iter()
+            .position(|v| *v == version)
+            .unwrap_or(0);
+        let (capabilities, client_info) = self.stamps[slot].get_or_init(|| {
+            (
+                serde_json::to_value(self.capabilities(version)).unwrap_or_default(),
+                serde_json::to_value(self.config.client_info.clone().shaped(version))
+                    .unwrap_or_default(),
+            )
+        });
         put(Meta::PROTOCOL_VERSION, Value::from(version.as_str()));
-        put(
-            Meta::CLIENT_CAPABILITIES,
-            serde_json::to_value(self.capabilities(version)).unwrap_or_default(),
-        );
-        put(
-            Meta::CLIENT_INFO,
-            serde_json::to_value(self.config.client_info.clone().shaped(version))
-                .unwrap_or_default(),
-        );
+        put(Meta::CLIENT_CAPABILITIES, capabilities.clone());
+        put(Meta::CLIENT_INFO, client_info.clone());
         if let Some(level) = self.config.log_level {
             put(
                 Meta::LOG_LEVEL,

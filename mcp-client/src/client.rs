@@ -170,7 +170,7 @@ impl Client {
         options: CallOptions,
     ) -> Result<Outcome<R::Result>> {
         let (answer, version) = self.call::<R>(&params, &options).await?;
-        if !version.has_handshake() && answer.result_type().as_deref() == Some(ResultType::TASK) {
+        if !version.has_handshake() && answer.has_result_type(ResultType::TASK) {
             let task = answer.decode::<AnswerAs<R, CreateTaskResult>>()?;
             return Ok(Outcome::Task(task));
         }
@@ -242,7 +242,7 @@ impl Client {
             };
             let input_required = !version.has_handshake()
                 && mrtr::supports_input_required::<R>()
-                && answer.result_type().as_deref() == Some(ResultType::INPUT_REQUIRED);
+                && answer.has_result_type(ResultType::INPUT_REQUIRED);
             if !input_required {
                 return Ok((answer, version));
             }

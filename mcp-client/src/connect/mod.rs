@@ -34,6 +34,7 @@ pub(crate) async fn connect<T: Transport>(
         peer,
         config,
         handlers,
+        stamps: Default::default(),
     };
     let negotiated = era::negotiate(&conn).await?;
     tracing::debug!(version = %negotiated.version, server = %negotiated.server_info.name, "connected");
