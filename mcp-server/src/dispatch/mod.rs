@@ -178,6 +178,22 @@ impl Server {
     /// `ResultMetaObject`: servers SHOULD include it on every response), unless the handler
     /// already put one there.
     fn with_server_info(&self, answer: Box<RawValue>) -> Answer {
+        // Fast path: a result with no `_meta` key anywhere gets one spliced in after its `{`,
+        // without decoding and re-encoding the whole result.
+        if let Some(rest) = answer.get().strip_prefix('{')
+            && !rest.contains("\"_meta\"")
+        {
+            let info = serde_json::to_string(&self.info())
+                .map_err(|e| ErrorObject::internal(format!("could not encode serverInfo: {e}")))?;
+            let rest = rest.trim_start();
+            let comma = if rest.starts_with('}') { "" } else { "," };
+            let spliced = format!(
+                "{{\"_meta\":{{\"{}\":{info}}}{comma}{rest}",
+                Meta::SERVER_INFO
+            );
+            return RawValue::from_string(spliced)
+                .map_err(|e| ErrorObject::internal(format!("could not encode the result: {e}")));
+        }
         let mut value: Value = serde_json::from_str(answer.get())
             .map_err(|e| ErrorObject::internal(format!("could not re-read the result: {e}")))?;
         let Some(result) = value.as_object_mut() else {
@@ -298,16 +314,23 @@ impl Server {
             let ctx = self.context(session, call, scope, InputMode::Request);
             return finish(catch_panic(handler(ctx)).await?);
         }
-        let binding = Binding::new(
-            replay.method,
-            &replay.salient,
-            call.principal.as_ref().map(|p| p.subject.clone()),
-        );
         let Replay {
-            responses, state, ..
+            method,
+            salient,
+            responses,
+            state,
         } = replay;
+        // Hashing the salient params costs more than many handlers: bind only when a state
+        // must be opened or sealed, not on every call.
+        let binding = || {
+            Binding::new(
+                method,
+                &salient,
+                call.principal.as_ref().map(|p| p.subject.clone()),
+            )
+        };
         let sealed = match &state {
-            Some(state) => self.inner.sealer.open(state, &binding)?,
+            Some(state) => self.inner.sealer.open(state, &binding())?,
             // Answers without our state are not bound to anything we asked.
             None => serde_json::Map::new(),
         };
@@ -318,7 +341,7 @@ impl Server {
         match end {
             RoundEnd::Done(out) => finish(out?),
             RoundEnd::InputRequired(requests) => {
-                let state = self.inner.sealer.seal(&binding, round.answers());
+                let state = self.inner.sealer.seal(&binding(), round.answers());
                 reply(
                     mcp_protocol::types::InputRequiredResult::new(requests)
                         .with_request_state(state),
