@@ -5,7 +5,7 @@
 //! Two families:
 //! - [`protocol`]: the protocol layer of this workspace (codec, errors, version negotiation,
 //!   per-version shaping), independent of any transport;
-//! - [`reference`]: the bundled reference server (built with `mcp-server`) driven by the
+//! - [`reference`](mod@reference): the bundled reference server (built with `mcp-server`) driven by the
 //!   bundled client (`mcp-client`), once per transport: in memory, and over stdio with this
 //!   binary re-executed as the server (`mcp-conformance reference-server --stdio`).
 //!
