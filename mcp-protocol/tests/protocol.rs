@@ -8,6 +8,8 @@ mod support;
 
 #[path = "protocol/engine_rt.rs"]
 mod engine_rt;
+#[path = "protocol/method_table.rs"]
+mod method_table;
 #[path = "protocol/roundtrip.rs"]
 mod roundtrip;
 #[path = "protocol/schema.rs"]
