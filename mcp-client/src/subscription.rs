@@ -30,6 +30,12 @@ impl Client {
     /// `subscriptions/listen` (2026-07-28): opens a stream of the notifications `filter`
     /// asks for. The request has no timeout; it lasts until the server ends it or the
     /// [`Subscription`] is dropped.
+    ///
+    /// This returns once the request is sent, before the server has registered the
+    /// subscription: a change that happens before the first item of the stream,
+    /// [`ServerNotification::SubscriptionsAcknowledged`], may not be announced on it. Wait for
+    /// the acknowledgement before relying on the stream (it also says what the server agreed
+    /// to send).
     pub async fn listen(&self, filter: SubscriptionFilter) -> Result<Subscription> {
         let version = self.check::<SubscriptionsListen>()?;
         let params = self
