@@ -31,6 +31,12 @@ use std::collections::VecDeque;
 use crate::error::DecodeError;
 use crate::jsonrpc::{Message, decode_batch};
 
+/// Whether a frame is a JSON-RPC batch (an array): the rare case, kept off the path of
+/// single messages so they cost no queue and no extra allocation.
+fn is_batch(frame: &[u8]) -> bool {
+    frame.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+}
+
 /// A frame could not be cut from the stream.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -203,11 +209,14 @@ impl LineDecoder {
         if let Some(msg) = self.batch.pop_front() {
             return Some(msg);
         }
-        let decoded = match self.next_frame()? {
-            Ok(frame) => decode_batch(frame),
-            Err(e) => return Some(Err(e.into())),
-        };
-        self.take_batch(decoded)
+        match self.next_frame()? {
+            Ok(frame) if is_batch(frame) => {
+                let decoded = decode_batch(frame);
+                self.take_batch(decoded)
+            }
+            Ok(frame) => Some(Message::from_slice(frame)),
+            Err(e) => Some(Err(e.into())),
+        }
     }
 
     /// [`LineDecoder::finish`], decoded like [`LineDecoder::next_message`].
@@ -215,11 +224,14 @@ impl LineDecoder {
         if let Some(msg) = self.batch.pop_front() {
             return Some(msg);
         }
-        let decoded = match self.finish()? {
-            Ok(frame) => decode_batch(frame),
-            Err(e) => return Some(Err(e.into())),
-        };
-        self.take_batch(decoded)
+        match self.finish()? {
+            Ok(frame) if is_batch(frame) => {
+                let decoded = decode_batch(frame);
+                self.take_batch(decoded)
+            }
+            Ok(frame) => Some(Message::from_slice(frame)),
+            Err(e) => Some(Err(e.into())),
+        }
     }
 
     fn take_batch(

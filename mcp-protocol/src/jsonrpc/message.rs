@@ -238,18 +238,19 @@ impl Message {
                 ));
             }
         };
-        let err_id = id.clone();
-        let invalid = |reason: &str| DecodeError::invalid_request(err_id.clone(), reason);
+        // The id is cloned only when an error must carry it, never on the success path.
+        let invalid =
+            |id: &Option<RequestId>, reason: &str| DecodeError::invalid_request(id.clone(), reason);
 
         match env.jsonrpc.as_ref().map(Key::as_str) {
             Some("2.0") => {}
-            Some(_) => return Err(invalid("`jsonrpc` must be \"2.0\"")),
-            None => return Err(invalid("missing `jsonrpc: \"2.0\"`")),
+            Some(_) => return Err(invalid(&id, "`jsonrpc` must be \"2.0\"")),
+            None => return Err(invalid(&id, "missing `jsonrpc: \"2.0\"`")),
         }
         if let Some(params) = env.params {
             // JSON-RPC 2.0 §4.2: params is a structured value; MCP always uses an object.
             if !params.get().starts_with(['{', '[']) {
-                return Err(invalid("`params` must be an object"));
+                return Err(invalid(&id, "`params` must be an object"));
             }
         }
 
@@ -260,16 +261,19 @@ impl Message {
                 match id {
                     Some(id) => Ok(Self::Request(RequestMessage { id, method, params })),
                     // MCP (basic §Requests): the id MUST NOT be null.
-                    None if id_was_null => Err(invalid("a request id must not be null")),
+                    None if id_was_null => Err(invalid(&None, "a request id must not be null")),
                     None => Ok(Self::Notification(NotificationMessage { method, params })),
                 }
             }
             (None, Some(result), None) => {
                 let Some(id) = id else {
-                    return Err(invalid("a result response must carry the request's id"));
+                    return Err(invalid(
+                        &None,
+                        "a result response must carry the request's id",
+                    ));
                 };
                 if env.params.is_some() {
-                    return Err(invalid("a response must not carry `params`"));
+                    return Err(invalid(&Some(id), "a response must not carry `params`"));
                 }
                 Ok(Self::Response(ResponseMessage {
                     id: Some(id),
@@ -278,19 +282,22 @@ impl Message {
             }
             (None, None, Some(error)) => {
                 let error: ErrorObject = serde_json::from_str(error.get())
-                    .map_err(|e| invalid(&format!("malformed `error` object: {e}")))?;
+                    .map_err(|e| invalid(&id, &format!("malformed `error` object: {e}")))?;
                 Ok(Self::Response(ResponseMessage {
                     id,
                     outcome: Outcome::Error(error),
                 }))
             }
             (None, Some(_), Some(_)) => Err(invalid(
+                &id,
                 "a response must not carry both `result` and `error`",
             )),
             (Some(_), _, _) => Err(invalid(
+                &id,
                 "a message must not carry both `method` and `result`/`error`",
             )),
             (None, None, None) => Err(invalid(
+                &id,
                 "not a request, notification or response: no `method`, `result` or `error`",
             )),
         }
