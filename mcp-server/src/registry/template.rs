@@ -105,20 +105,46 @@ impl UriTemplate {
     }
 
     /// The variables of `uri` if it is an expansion of this template.
+    ///
+    /// The URI comes from the client, and matching several variables backtracks: without a
+    /// bound, a crafted URI (`x://` and thousands of `-` against `x://{a}-{b}-{c}.json`)
+    /// costs polynomial time on a runtime thread. So a URI longer than [`MAX_MATCH_URI_LEN`]
+    /// is not matched, and matching gives up (no match) after [`MAX_MATCH_STEPS`] attempts;
+    /// either way the caller answers "resource not found".
     pub fn matches(&self, uri: &str) -> Option<BTreeMap<String, String>> {
+        if uri.len() > MAX_MATCH_URI_LEN {
+            return None;
+        }
         let mut out = BTreeMap::new();
-        match_parts(&self.parts, uri, &mut out).then_some(out)
+        let mut budget = MAX_MATCH_STEPS;
+        match_parts(&self.parts, uri, &mut out, &mut budget).then_some(out)
     }
 }
 
-fn match_parts(parts: &[Part], input: &str, out: &mut BTreeMap<String, String>) -> bool {
+/// The longest URI a template is matched against (browsers and proxies commonly stop at
+/// 8 KiB for a whole URL).
+pub const MAX_MATCH_URI_LEN: usize = 8 * 1024;
+
+/// How many partial matches one [`UriTemplate::matches`] may try before it gives up.
+pub const MAX_MATCH_STEPS: u32 = 10_000;
+
+fn match_parts(
+    parts: &[Part],
+    input: &str,
+    out: &mut BTreeMap<String, String>,
+    budget: &mut u32,
+) -> bool {
+    if *budget == 0 {
+        return false;
+    }
+    *budget -= 1;
     let Some((first, rest)) = parts.split_first() else {
         return input.is_empty();
     };
     match first {
         Part::Literal(lit) => input
             .strip_prefix(lit.as_str())
-            .is_some_and(|tail| match_parts(rest, tail, out)),
+            .is_some_and(|tail| match_parts(rest, tail, out, budget)),
         Part::Var { name, op } => {
             let input = match op {
                 Op::Fragment => match input.strip_prefix('#') {
@@ -141,7 +167,7 @@ fn match_parts(parts: &[Part], input: &str, out: &mut BTreeMap<String, String>) 
                 // An empty value would match anything; a variable names something.
                 .filter(|&end| end > 0);
             for end in ends {
-                if match_parts(rest, &input[end..], out) {
+                if match_parts(rest, &input[end..], out, budget) {
                     out.insert(name.clone(), percent_decode(&input[..end]));
                     return true;
                 }
@@ -206,5 +232,19 @@ mod tests {
         assert!(UriTemplate::parse("x://{a").is_err());
         assert!(UriTemplate::parse("x://{a}{b}").is_err());
         assert!(UriTemplate::parse("x://{?q}").is_err());
+    }
+
+    #[test]
+    fn a_crafted_uri_cannot_make_matching_run_away() {
+        // Without the step budget this is about n^3 partial matches for n = 8000.
+        let t = UriTemplate::parse("x://{a}-{b}-{c}.json").unwrap();
+        let crafted = format!("x://{}", "-".repeat(8000));
+        assert_eq!(t.matches(&crafted), None);
+        let too_long = format!("x://a-b-{}.json", "c".repeat(MAX_MATCH_URI_LEN));
+        assert_eq!(t.matches(&too_long), None);
+        // Ordinary URIs still match.
+        let ok = t.matches("x://one-two-three.json").unwrap();
+        assert_eq!(ok["a"], "one");
+        assert_eq!(ok["c"], "three");
     }
 }
