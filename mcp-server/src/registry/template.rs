@@ -108,9 +108,9 @@ impl UriTemplate {
     ///
     /// The URI comes from the client, and matching several variables backtracks: without a
     /// bound, a crafted URI (`x://` and thousands of `-` against `x://{a}-{b}-{c}.json`)
-    /// costs polynomial time on a runtime thread. So a URI longer than [`MAX_MATCH_URI_LEN`]
-    /// is not matched, and matching gives up (no match) after [`MAX_MATCH_STEPS`] attempts;
-    /// either way the caller answers "resource not found".
+    /// costs polynomial time on a runtime thread. So a URI longer than 8 KiB is not matched,
+    /// and matching gives up (no match) after 10,000 attempts; either way the caller answers
+    /// "resource not found".
     pub fn matches(&self, uri: &str) -> Option<BTreeMap<String, String>> {
         if uri.len() > MAX_MATCH_URI_LEN {
             return None;
@@ -123,10 +123,10 @@ impl UriTemplate {
 
 /// The longest URI a template is matched against (browsers and proxies commonly stop at
 /// 8 KiB for a whole URL).
-pub const MAX_MATCH_URI_LEN: usize = 8 * 1024;
+pub(crate) const MAX_MATCH_URI_LEN: usize = 8 * 1024;
 
 /// How many partial matches one [`UriTemplate::matches`] may try before it gives up.
-pub const MAX_MATCH_STEPS: u32 = 10_000;
+pub(crate) const MAX_MATCH_STEPS: u32 = 10_000;
 
 fn match_parts(
     parts: &[Part],
