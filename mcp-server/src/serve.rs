@@ -50,7 +50,7 @@ impl Server {
                     Some(Incoming::Request(req)) => {
                         running.spawn(self.clone().serve_request(session.clone(), req));
                     }
-                    Some(Incoming::Notification(n)) => on_notification(&session, &n),
+                    Some(Incoming::Notification(n)) => on_notification(&n),
                     Some(_) => {}
                 },
                 Some(_) = running.join_next(), if !running.is_empty() => {}
@@ -105,9 +105,12 @@ impl Server {
     }
 }
 
-fn on_notification(session: &Session, n: &NotificationMessage) {
+fn on_notification(n: &NotificationMessage) {
     match &*n.method {
-        "notifications/initialized" => session.mark_ready(),
+        // Nothing waits on it: requests are served from `initialize` on (the spec only says
+        // the client SHOULD NOT send others first), and the server sends no requests of its
+        // own except from a handler, which a client request started.
+        "notifications/initialized" => {}
         other => tracing::debug!(method = other, "notification ignored"),
     }
 }

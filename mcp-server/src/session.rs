@@ -89,8 +89,6 @@ pub(crate) struct Session {
 #[derive(Debug, Default)]
 struct State {
     negotiated: Option<Arc<Negotiated>>,
-    /// `notifications/initialized` arrived.
-    ready: bool,
     log_level: Option<LoggingLevel>,
     /// URIs of `resources/subscribe`.
     subscriptions: BTreeSet<String>,
@@ -125,10 +123,6 @@ impl Session {
         }
         st.negotiated = Some(Arc::new(negotiated));
         true
-    }
-
-    pub(crate) fn mark_ready(&self) {
-        self.lock().ready = true;
     }
 
     pub(crate) fn log_level(&self) -> Option<LoggingLevel> {

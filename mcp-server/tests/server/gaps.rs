@@ -96,7 +96,7 @@ fn requiring_server() -> Server {
 }
 
 /// The everything test server plus `token`, which answers with its request's progress
-/// token.
+/// token, and `own_meta`, whose result carries a `_meta` of its own.
 fn server(builder: mcp_server::ServerBuilder) -> Server {
     let server = everything_server(builder);
     server
@@ -108,6 +108,19 @@ fn server(builder: mcp_server::ServerBuilder) -> Server {
                     Some(ProgressToken::Number(n)) => format!("number {n}"),
                     None => "none".to_owned(),
                 }
+            },
+        ))
+        .unwrap();
+    server
+        .add_tool(ToolDef::new(
+            "own_meta",
+            |_: NoArgs, _ctx: RequestContext| async move {
+                let mut result = mcp_protocol::methods::CallToolResult::success(vec![
+                    mcp_protocol::types::ContentBlock::text("traced"),
+                ]);
+                result.meta =
+                    Some(mcp_protocol::types::Meta::new().with("com.example/trace", &"abc"));
+                result
             },
         ))
         .unwrap();
@@ -311,17 +324,18 @@ async fn every_2026_result_names_the_server_in_its_meta() {
             assert!(problems.is_empty(), "{method} as {def}: {r}: {problems:?}");
         }
     }
-    // A handler's own `_meta` is kept beside it.
+    // A handler's own `_meta` is kept beside it (the merge path, not the splice).
     let r = h
         .raw(
             "tools/call",
-            params_2026(json!({"name": "token", "arguments": {}}), json!({})),
+            params_2026(json!({"name": "own_meta", "arguments": {}}), json!({})),
         )
         .await
         .unwrap();
+    assert_eq!(r["_meta"]["com.example/trace"], "abc", "{r}");
     assert_eq!(
-        r["_meta"]["io.modelcontextprotocol/serverInfo"]["name"],
-        "named"
+        r["_meta"]["io.modelcontextprotocol/serverInfo"]["name"], "named",
+        "{r}"
     );
 }
 

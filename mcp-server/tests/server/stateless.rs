@@ -448,9 +448,10 @@ async fn shutdown_ends_listen_streams_and_every_connection() {
     let closed = tokio::time::timeout(WAIT, listen)
         .await
         .expect("the listen request ends");
-    if let Ok(raw) = closed {
-        assert!(raw.get().contains("subscriptionId"));
-    }
+    // 2026-07-28 SubscriptionsListenResult: a graceful teardown answers the listen request
+    // (only an abrupt transport close carries no response), naming the subscription.
+    let raw = closed.expect("a graceful shutdown answers the listen request");
+    assert!(raw.get().contains("subscriptionId"), "{}", raw.get());
     tokio::time::timeout(WAIT, a.serving)
         .await
         .unwrap()
