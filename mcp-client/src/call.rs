@@ -287,13 +287,38 @@ impl Conn {
         }
     }
 
-    /// The engine's options for a call.
-    pub(crate) fn request_options(&self, options: &CallOptions) -> (RequestOptions, Duration) {
-        let timeout = options.timeout.unwrap_or(self.config.request_timeout);
-        let cap = options
+    /// The hard cap on one call: all its wire requests (MRTR rounds, a version retry) and
+    /// the handlers answering its input requests together.
+    /// A cap shorter than the timeout wins: it is the documented hard limit.
+    pub(crate) fn call_cap(&self, options: &CallOptions) -> Duration {
+        options
             .max_total
             .unwrap_or(self.config.max_request_duration)
-            .max(timeout);
+    }
+
+    /// `options` for the part of a call left before `deadline`: neither the timeout nor the
+    /// cap of the next wire request may reach past it. `None` once it has passed.
+    pub(crate) fn remaining(
+        &self,
+        options: &CallOptions,
+        deadline: tokio::time::Instant,
+    ) -> Option<CallOptions> {
+        let left = deadline.checked_duration_since(tokio::time::Instant::now())?;
+        if left.is_zero() {
+            return None;
+        }
+        let timeout = options.timeout.unwrap_or(self.config.request_timeout);
+        Some(CallOptions {
+            timeout: Some(timeout.min(left)),
+            max_total: Some(left),
+            on_progress: options.on_progress.clone(),
+        })
+    }
+
+    /// The engine's options for a call.
+    pub(crate) fn request_options(&self, options: &CallOptions) -> (RequestOptions, Duration) {
+        let cap = self.call_cap(options);
+        let timeout = options.timeout.unwrap_or(self.config.request_timeout).min(cap);
         let mut opts = RequestOptions::new()
             .timeout(timeout)
             .reset_timeout_on_progress(cap);

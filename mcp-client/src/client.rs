@@ -208,8 +208,17 @@ impl Client {
         let mut encoded = conn.encode::<R>(params, version)?;
         let mut retried_version = false;
         let mut rounds = 0;
+        // One deadline for the whole call, so MRTR rounds and retries cannot stretch it past
+        // the hard cap (each wire request would otherwise get a fresh one).
+        let cap = conn.call_cap(options);
+        let deadline = tokio::time::Instant::now() + cap;
+        let overdue = || Error::Timeout {
+            method: R::METHOD.to_owned(),
+            after: cap,
+        };
         loop {
-            let answer = match conn.send::<R>(encoded.clone(), options).await {
+            let round = conn.remaining(options, deadline).ok_or_else(overdue)?;
+            let answer = match conn.send::<R>(encoded.clone(), &round).await {
                 Ok(answer) => answer,
                 Err(Error::Remote { error, .. })
                     if error.code == ErrorCode::UNSUPPORTED_PROTOCOL_VERSION
@@ -255,7 +264,14 @@ impl Client {
             rounds += 1;
             let required = answer.decode::<AnswerAs<R, InputRequiredResult>>()?;
             let responses = match &required.input_requests {
-                Some(requests) => Some(mrtr::fulfil(&conn.handlers, requests, version).await?),
+                Some(requests) => Some(
+                    tokio::time::timeout_at(
+                        deadline,
+                        mrtr::fulfil(&conn.handlers, requests, version),
+                    )
+                    .await
+                    .map_err(|_| overdue())??,
+                ),
                 None => None,
             };
             mrtr::prepare_retry(&mut encoded, &required, responses);

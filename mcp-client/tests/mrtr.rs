@@ -154,3 +154,33 @@ async fn an_input_request_without_a_handler_fails_the_call() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn the_hard_cap_covers_every_round_of_a_call() {
+    // A server that keeps asking for input, ~50 ms a round: with a 300 ms cap on the call,
+    // the call must end as timed out, not run on for 20 rounds (each round used to get a
+    // fresh cap of its own, and the call then ended with InputRoundsExceeded instead).
+    let (client, mut server) =
+        stateless(mrtr_builder().max_input_rounds(20), json!({"tools": {}})).await;
+    let script = tokio::spawn(async move {
+        loop {
+            let Some(mcp_protocol::rt::Incoming::Request(req)) = server.next().await else {
+                continue;
+            };
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            reply(
+                req,
+                input_required(json!({"r": {"method": "roots/list"}}), Some("again")),
+            );
+        }
+    });
+    let options = mcp_client::CallOptions::new().max_total(std::time::Duration::from_millis(300));
+    let call = tokio::spawn(async move {
+        client
+            .call_tool_with(mcp_protocol::methods::CallToolParams::new("loop"), options)
+            .await
+    });
+    let err = within(call).await.unwrap().unwrap_err();
+    script.abort();
+    assert!(err.is_timeout(), "{err}");
+}
