@@ -318,7 +318,10 @@ impl Conn {
     /// The engine's options for a call.
     pub(crate) fn request_options(&self, options: &CallOptions) -> (RequestOptions, Duration) {
         let cap = self.call_cap(options);
-        let timeout = options.timeout.unwrap_or(self.config.request_timeout).min(cap);
+        let timeout = options
+            .timeout
+            .unwrap_or(self.config.request_timeout)
+            .min(cap);
         let mut opts = RequestOptions::new()
             .timeout(timeout)
             .reset_timeout_on_progress(cap);

@@ -236,29 +236,46 @@ impl TaskInput {
     ) -> Result<Value, InputError> {
         let key = format!("input-{}", self.next.fetch_add(1, Ordering::Relaxed));
         let (tx, rx) = oneshot::channel();
-        self.lock().insert(key, (request, tx));
+        self.lock().insert(key.clone(), (request, tx));
         if let Some(record) = self.record.upgrade() {
             record.set_status(TaskStatus::InputRequired, None);
         }
-        let answer = tokio::select! {
+        // Withdraws the question however this ends: answered, cancelled, or the handler
+        // dropping this future (a `select!` against its own timeout). Otherwise the task
+        // would go on listing a question nobody waits for.
+        let _asked = Asked { input: self, key };
+        tokio::select! {
             answer = rx => answer.map_err(|_| InputError::NotAllowed),
             () = cancel.cancelled() => Err(InputError::NotAllowed),
-        };
-        if self.lock().is_empty()
-            && let Some(record) = self.record.upgrade()
-        {
-            record.set_status(TaskStatus::Working, None);
         }
-        answer
     }
 
-    /// Delivers answers; unknown or already answered keys are ignored.
+    /// Delivers answers; unknown, withdrawn or already answered keys are ignored.
     pub(crate) fn answer(&self, responses: InputResponses) {
         let mut pending = self.lock();
         for (key, value) in responses.0 {
             if let Some((_, tx)) = pending.remove(&key) {
                 let _ = tx.send(value);
             }
+        }
+    }
+}
+
+/// An open question of [`TaskInput::ask`]; dropping it withdraws the question and, when no
+/// other is open, puts the task back to `working` (a terminal status is never changed).
+struct Asked<'a> {
+    input: &'a TaskInput,
+    key: String,
+}
+
+impl Drop for Asked<'_> {
+    fn drop(&mut self) {
+        let mut pending = self.input.lock();
+        pending.remove(&self.key);
+        let none_open = pending.is_empty();
+        drop(pending);
+        if none_open && let Some(record) = self.input.record.upgrade() {
+            record.set_status(TaskStatus::Working, None);
         }
     }
 }
@@ -291,4 +308,48 @@ pub(crate) fn iso_now() -> String {
         rem % 3600 / 60,
         rem % 60
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn input() -> TaskInput {
+        TaskInput {
+            record: Weak::new(),
+            pending: Mutex::new(HashMap::new()),
+            next: AtomicUsize::new(0),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_question_is_withdrawn_when_its_asker_stops_waiting() {
+        let input = input();
+        let cancel = CancellationToken::new();
+        // The handler gives up on its own (a timeout around `ask`): the future is dropped.
+        let gave_up = tokio::time::timeout(
+            Duration::from_millis(20),
+            input.ask(InputRequest::list_roots(), &cancel),
+        )
+        .await;
+        assert!(gave_up.is_err());
+        assert!(
+            input.outstanding().0.is_empty(),
+            "a dropped ask leaves no question"
+        );
+
+        // Cancelled while waiting.
+        let asking = input.ask(InputRequest::list_roots(), &cancel);
+        let (answer, ()) = tokio::join!(asking, async {
+            assert_eq!(input.outstanding().0.len(), 1);
+            cancel.cancel();
+        });
+        assert!(answer.is_err());
+        assert!(
+            input.outstanding().0.is_empty(),
+            "a cancelled ask leaves no question"
+        );
+    }
 }
