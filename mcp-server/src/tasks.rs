@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use mcp_protocol::ErrorObject;
 use mcp_protocol::methods::DetailedTask;
@@ -60,7 +60,13 @@ struct TaskState {
     task: Task,
     result: Option<JsonObject>,
     error: Option<ErrorObject>,
+    /// When the task reached a terminal status; it is dropped [`TASK_RETENTION`] later.
+    ended_at: Option<Instant>,
 }
+
+/// How long a finished task (and its result) stays readable. Tasks are created by clients,
+/// so without an end they would pile up for the life of the process.
+pub(crate) const TASK_RETENTION: Duration = Duration::from_secs(60 * 60);
 
 impl TaskStore {
     /// Creates a working task.
@@ -77,6 +83,7 @@ impl TaskStore {
                 task,
                 result: None,
                 error: None,
+                ended_at: None,
             }),
             changed,
             cancel: CancellationToken::new(),
@@ -86,8 +93,19 @@ impl TaskStore {
                 next: AtomicUsize::new(0),
             }),
         });
-        self.lock().insert(n, record.clone());
+        let mut tasks = self.lock();
+        // Amortized: sweeping on every creation would make creation O(tasks).
+        if n.is_multiple_of(64) {
+            purge(&mut tasks, Instant::now());
+        }
+        tasks.insert(n, record.clone());
         record
+    }
+
+    /// Drops the tasks that ended more than [`TASK_RETENTION`] before `now`.
+    #[cfg(test)]
+    fn purge(&self, now: Instant) {
+        purge(&mut self.lock(), now);
     }
 
     fn lock(&self) -> MutexGuard<'_, BTreeMap<u64, Arc<TaskRecord>>> {
@@ -96,9 +114,11 @@ impl TaskStore {
 
     /// The task `id` if `owner` may see it.
     pub(crate) fn get(&self, id: &str, owner: &Owner) -> Option<Arc<TaskRecord>> {
+        // Ids are `task-{n}-{random}`: the number is the key, the whole id must still match.
+        let n: u64 = id.strip_prefix("task-")?.split('-').next()?.parse().ok()?;
         self.lock()
-            .values()
-            .find(|t| t.id == id && &t.owner == owner)
+            .get(&n)
+            .filter(|t| t.id == id && &t.owner == owner)
             .cloned()
     }
 
@@ -110,6 +130,14 @@ impl TaskStore {
             .cloned()
             .collect()
     }
+}
+
+fn purge(tasks: &mut BTreeMap<u64, Arc<TaskRecord>>, now: Instant) {
+    tasks.retain(|_, t| {
+        t.lock()
+            .ended_at
+            .is_none_or(|ended| now.saturating_duration_since(ended) < TASK_RETENTION)
+    });
 }
 
 impl TaskRecord {
@@ -142,6 +170,9 @@ impl TaskRecord {
         }
         st.task.status = status;
         st.task.status_message = message;
+        if status.is_terminal() {
+            st.ended_at = Some(Instant::now());
+        }
         st.task.last_updated_at = iso_now();
         drop(st);
         self.changed.send_replace(status);
@@ -312,8 +343,6 @@ pub(crate) fn iso_now() -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     fn input() -> TaskInput {
@@ -350,6 +379,38 @@ mod tests {
         assert!(
             input.outstanding().0.is_empty(),
             "a cancelled ask leaves no question"
+        );
+    }
+
+    #[test]
+    fn tasks_are_found_by_id_and_dropped_after_their_retention() {
+        let store = TaskStore::default();
+        let me = Owner::Session(1);
+        let done = store.create(me.clone(), 500);
+        let running = store.create(me.clone(), 500);
+        assert!(done.finish(Ok(JsonObject::new())));
+        assert_eq!(
+            store.get(&done.id, &me).map(|t| t.id.clone()),
+            Some(done.id.clone())
+        );
+        assert!(
+            store.get(&done.id, &Owner::Session(2)).is_none(),
+            "another owner"
+        );
+        assert!(
+            store.get("task-0-wrong", &me).is_none(),
+            "the whole id must match"
+        );
+        assert!(store.get("garbage", &me).is_none());
+
+        store.purge(Instant::now());
+        assert_eq!(store.list(&me).len(), 2, "kept within the retention");
+        store.purge(Instant::now() + TASK_RETENTION + Duration::from_secs(1));
+        let left: Vec<_> = store.list(&me).iter().map(|t| t.id.clone()).collect();
+        assert_eq!(
+            left,
+            [running.id.clone()],
+            "a finished task goes, a running one stays"
         );
     }
 }
