@@ -408,8 +408,8 @@ mod tests {
         store.purge(Instant::now() + TASK_RETENTION + Duration::from_secs(1));
         let left: Vec<_> = store.list(&me).iter().map(|t| t.id.clone()).collect();
         assert_eq!(
-            left,
-            [running.id.clone()],
+            left.as_slice(),
+            std::slice::from_ref(&running.id),
             "a finished task goes, a running one stays"
         );
     }
