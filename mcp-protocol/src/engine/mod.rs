@@ -82,6 +82,8 @@ pub struct Engine {
     transmits: VecDeque<Message>,
     events: VecDeque<Event>,
     closed: Option<CloseReason>,
+    /// The peer sent its last message ([`Engine::input_ended`]); we may still answer.
+    input_ended: bool,
 }
 
 #[derive(Debug)]
@@ -118,6 +120,7 @@ impl Engine {
             by_token: HashMap::new(),
             deadlines: BTreeSet::new(),
             incoming: HashMap::new(),
+            input_ended: false,
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             closed: None,
@@ -153,6 +156,10 @@ impl Engine {
     ) -> Result<RequestId, SendError> {
         if let Some(reason) = &self.closed {
             return Err(SendError::Closed(reason.clone()));
+        }
+        if self.input_ended {
+            // No answer could ever arrive.
+            return Err(SendError::Closed(CloseReason::PeerClosed));
         }
         let id = self.next_id;
         let progress_token = match params.as_deref().and_then(find_progress_token) {
@@ -231,14 +238,45 @@ impl Engine {
         let Some(entry) = self.incoming.remove(id) else {
             return false;
         };
-        if entry.cancelled || self.closed.is_some() {
-            return false;
+        let sent = !entry.cancelled && self.closed.is_none();
+        if sent {
+            self.transmits.push_back(Message::Response(ResponseMessage {
+                id: Some(id.clone()),
+                outcome,
+            }));
         }
-        self.transmits.push_back(Message::Response(ResponseMessage {
-            id: Some(id.clone()),
-            outcome,
-        }));
-        true
+        self.close_if_drained();
+        sent
+    }
+
+    /// The peer's stream ended (for stdio: our stdin reached end of file) but it may still
+    /// read: a client closes the server's stdin to ask it to stop, and expects the answers
+    /// to what it already sent. Our pending requests can never be answered, so they end
+    /// with [`Completion::Closed`]; the peer's requests in flight may still be answered, and
+    /// the engine closes with [`CloseReason::PeerClosed`] once the last one is (at once if
+    /// none is), or when [`Engine::close`] is called.
+    pub fn input_ended(&mut self) {
+        if self.closed.is_some() || self.input_ended {
+            return;
+        }
+        self.input_ended = true;
+        let mut pending: Vec<_> = self.outgoing.drain().collect();
+        pending.sort_unstable_by_key(|(id, _)| *id);
+        for (id, entry) in pending {
+            self.complete(id, entry, Completion::Closed(CloseReason::PeerClosed));
+        }
+        self.close_if_drained();
+    }
+
+    /// Whether the peer's stream ended ([`Engine::input_ended`]).
+    pub fn is_input_ended(&self) -> bool {
+        self.input_ended
+    }
+
+    fn close_if_drained(&mut self) {
+        if self.input_ended && self.incoming.is_empty() {
+            self.close(CloseReason::PeerClosed);
+        }
     }
 
     /// The progress token the peer's request `id` carries, if it asked for progress.
