@@ -175,6 +175,7 @@ impl ServerBuilder {
         Server {
             inner: Arc::new(Inner {
                 sealer: Sealer::new(self.state_ttl),
+                server_info_meta: server_info_meta(&self.info),
                 config: self,
                 registry: RwLock::default(),
                 sessions: Mutex::default(),
@@ -200,8 +201,17 @@ pub(crate) struct Inner {
     pub(crate) sessions: Mutex<HashMap<u64, Arc<Session>>>,
     pub(crate) next_session: AtomicU64,
     pub(crate) sealer: Sealer,
+    /// `"_meta":{"io.modelcontextprotocol/serverInfo":…}` encoded once, for splicing into
+    /// every 2026-07-28 result.
+    pub(crate) server_info_meta: String,
     pub(crate) tasks: TaskStore,
     pub(crate) shutdown: CancellationToken,
+}
+
+/// The `_meta` member naming the server, as JSON text: `"_meta":{"…/serverInfo":{…}}`.
+fn server_info_meta(info: &Implementation) -> String {
+    let info = serde_json::to_string(info).unwrap_or_else(|_| "{}".to_owned());
+    format!("\"_meta\":{{\"{}\":{info}}}", Meta::SERVER_INFO)
 }
 
 impl Server {
