@@ -432,3 +432,44 @@ async fn tools_run_as_tasks_in_both_designs() {
     );
     drop::<Client>(client);
 }
+
+#[tokio::test]
+async fn stateless_requests_carry_one_meta_with_the_callers_keys_and_ours() {
+    let (client, mut server) = stateless(builder(), json!({"tools": {}})).await;
+    let call = tokio::spawn({
+        let client = client.clone();
+        async move {
+            let mut plain = CallToolParams::new("t");
+            plain.arguments = Some(serde_json::Map::from_iter([("a".to_owned(), json!(1))]));
+            client.call_tool_with(plain, CallOptions::new()).await?;
+            let mut own = CallToolParams::new("t");
+            own.meta = Some(mcp_protocol::types::Meta::new().with("com.example/trace", &"t-1"));
+            client.call_tool_with(own, CallOptions::new()).await
+        }
+    });
+    for want_own in [false, true] {
+        let req = server.expect_request("tools/call").await;
+        let raw = req.params().expect("params").get().to_owned();
+        assert_eq!(raw.matches("\"_meta\"").count(), 1, "{raw}");
+        let p = params(&req);
+        let meta = &p["_meta"];
+        assert_eq!(
+            meta["io.modelcontextprotocol/protocolVersion"], "2026-07-28",
+            "{raw}"
+        );
+        assert!(
+            meta["io.modelcontextprotocol/clientCapabilities"].is_object(),
+            "{raw}"
+        );
+        assert_eq!(
+            meta["io.modelcontextprotocol/clientInfo"]["name"], "test-client",
+            "{raw}"
+        );
+        assert_eq!(meta.get("com.example/trace").is_some(), want_own, "{raw}");
+        if !want_own {
+            assert_eq!(p["arguments"]["a"], 1, "{raw}");
+        }
+        reply(req, json!({"content": [], "resultType": "complete"}));
+    }
+    within(call).await.unwrap().unwrap();
+}
