@@ -32,8 +32,11 @@ impl Server {
     /// [`Server::shutdown`] is called. Call it once per connection, concurrently as often
     /// as you like: each connection has its own session state.
     pub async fn serve<T: Transport>(&self, transport: T) -> Result<(), ServeError> {
-        let (peer, mut incoming, driver) =
-            rt::connection(transport, Side::Server, EngineConfig::new());
+        let (peer, mut incoming, driver) = rt::connection(
+            transport,
+            Side::Server,
+            EngineConfig::new().max_requests_in_flight(self.config().max_requests_in_flight),
+        );
         let driver = tokio::spawn(driver.run());
         let id = self.inner.next_session.fetch_add(1, Ordering::Relaxed);
         let session = Arc::new(Session::new(id, Arc::new(peer.clone())));

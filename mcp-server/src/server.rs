@@ -73,6 +73,7 @@ pub struct ServerBuilder {
     state_ttl: Duration,
     task_poll_ms: u64,
     pub(crate) server_info_meta: bool,
+    pub(crate) max_requests_in_flight: Option<usize>,
 }
 
 impl ServerBuilder {
@@ -164,6 +165,15 @@ impl ServerBuilder {
         self
     }
 
+    /// How many of one client's requests may be unanswered at once (default
+    /// [`DEFAULT_MAX_REQUESTS_IN_FLIGHT`](mcp_protocol::engine::DEFAULT_MAX_REQUESTS_IN_FLIGHT));
+    /// one more is refused with -32000 before any handler runs, so a flood of calls on one
+    /// connection cannot grow memory without bound. `None`: no limit.
+    pub fn max_requests_in_flight(mut self, limit: Option<usize>) -> Self {
+        self.max_requests_in_flight = limit;
+        self
+    }
+
     /// The polling interval suggested for tasks (default 500 ms).
     pub fn task_poll_interval(mut self, interval: Duration) -> Self {
         self.task_poll_ms = interval.as_millis() as u64;
@@ -232,6 +242,7 @@ impl Server {
             state_ttl: Duration::from_secs(600),
             task_poll_ms: 500,
             server_info_meta: true,
+            max_requests_in_flight: Some(mcp_protocol::engine::DEFAULT_MAX_REQUESTS_IN_FLIGHT),
         }
     }
 

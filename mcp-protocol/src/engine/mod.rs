@@ -53,7 +53,7 @@ use serde_json::{Map, Value};
 
 pub use event::{CloseReason, Completed, Completion, Event, SendError, Violation};
 use options::TimeoutSetting;
-pub use options::{EngineConfig, RequestOptions};
+pub use options::{DEFAULT_MAX_REQUESTS_IN_FLIGHT, EngineConfig, RequestOptions};
 
 use crate::Side;
 use crate::error::{DecodeError, EncodeError};
@@ -459,6 +459,23 @@ impl Engine {
     // ---- internals ----
 
     fn handle_request(&mut self, req: RequestMessage) {
+        if let Some(limit) = self.config.max_requests_in_flight
+            && self.incoming.len() >= limit
+            && !self.incoming.contains_key(&req.id)
+        {
+            let err = ErrorObject::new(
+                crate::ErrorCode::TOO_MANY_REQUESTS,
+                format!("too many requests in flight: {limit} are unanswered; retry once some are"),
+            );
+            self.transmits
+                .push_back(Message::Response(ResponseMessage::error(
+                    Some(req.id.clone()),
+                    err,
+                )));
+            self.events
+                .push_back(Event::Violation(Violation::TooManyRequests(req.id)));
+            return;
+        }
         match self.incoming.entry(req.id.clone()) {
             Entry::Occupied(_) => {
                 // JSON-RPC 2.0 §4: ids identify requests in flight; a second one with the same

@@ -548,6 +548,44 @@ fn a_stream_ending_with_nothing_owed_closes_at_once() {
     assert_eq!(p.b.close_reason(), Some(&CloseReason::PeerClosed));
 }
 
+#[test]
+fn requests_beyond_the_in_flight_limit_are_refused_and_the_rest_carry_on() {
+    let mut p = Pair::with_config(EngineConfig::new().max_requests_in_flight(Some(2)));
+    let ids: Vec<_> = (0..3).map(|_| p.ping(RequestOptions::new())).collect();
+    p.collect();
+    for m in std::mem::take(&mut p.a_to_b) {
+        p.b.handle_message(m, p.now);
+    }
+    p.collect();
+    // Two reach the application; the third is answered -32000 at once and never does.
+    assert_eq!(p.b_requests(), ids[..2].to_vec());
+    assert!(p.b_events.iter().any(|e| matches!(
+        e,
+        Event::Violation(Violation::TooManyRequests(id)) if *id == ids[2]
+    )));
+    let refused: Vec<_> = p
+        .b_to_a
+        .iter()
+        .filter_map(|m| match m {
+            Message::Response(ResponseMessage {
+                id,
+                outcome: Outcome::Error(e),
+            }) => Some((id.clone(), e.code)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        refused,
+        vec![(Some(ids[2].clone()), ErrorCode::TOO_MANY_REQUESTS)]
+    );
+    // Once one is answered there is room again.
+    assert!(p.b.respond(&ids[0], ok("{}")));
+    let again = p.ping(RequestOptions::new());
+    p.drive();
+    assert!(p.b_requests().contains(&again));
+    assert_eq!(p.b.requests_in_flight(), 2);
+}
+
 impl Pair {
     fn ping_result(&mut self) -> Result<RequestId, SendError> {
         self.a

@@ -335,6 +335,9 @@ fn log_violation(v: &Violation) {
         Violation::DuplicateRequestId(id) => {
             tracing::warn!(%id, "request id already in flight; refused");
         }
+        Violation::TooManyRequests(id) => {
+            tracing::warn!(%id, "too many requests in flight; refused");
+        }
         Violation::Decode(e) => tracing::warn!(error = %e, "bad input from the peer"),
     }
 }

@@ -524,3 +524,57 @@ async fn listen_streams_follow_the_tasks_they_name() {
         )
     );
 }
+
+#[tokio::test]
+async fn a_flood_beyond_the_in_flight_limit_is_refused_and_the_rest_are_answered() {
+    // A tool that waits until released, so requests pile up in flight.
+    let release = std::sync::Arc::new(tokio::sync::Notify::new());
+    let server = Server::builder("flood", "0")
+        .max_requests_in_flight(Some(4))
+        .build();
+    server
+        .add_tool(ToolDef::new("hold", {
+            let release = release.clone();
+            move |_: NoArgs, _ctx: RequestContext| {
+                let release = release.clone();
+                async move {
+                    release.notified().await;
+                    "released"
+                }
+            }
+        }))
+        .unwrap();
+    let h = Harness::connect(&server, Mode::Direct);
+    let call = || {
+        h.raw(
+            "tools/call",
+            params_2026(json!({"name": "hold"}), json!({})),
+        )
+    };
+    let held: Vec<_> = (0..4).map(|_| Box::pin(call())).collect();
+    // Let the four reach their handlers before the fifth arrives.
+    let mut held = futures::future::join_all(held);
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(200), &mut held)
+            .await
+            .is_err()
+    );
+    match call().await {
+        Err(RequestError::Remote(e)) => assert_eq!(e.code, ErrorCode::TOO_MANY_REQUESTS, "{e:?}"),
+        other => panic!("the fifth should be refused: {other:?}"),
+    }
+    // Releasing the four answers all of them, and the connection carries on.
+    for _ in 0..4 {
+        release.notify_one();
+    }
+    let answers = tokio::time::timeout(WAIT, held).await.expect("answered");
+    assert!(answers.iter().all(|a| {
+        a.as_ref()
+            .is_ok_and(|v| v["content"][0]["text"] == "released")
+    }));
+    assert!(
+        h.raw("tools/list", params_2026(json!({}), json!({})))
+            .await
+            .is_ok()
+    );
+}
