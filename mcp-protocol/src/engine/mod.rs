@@ -43,7 +43,6 @@ mod options;
 mod tests;
 
 use std::borrow::Cow;
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
@@ -459,47 +458,40 @@ impl Engine {
     // ---- internals ----
 
     fn handle_request(&mut self, req: RequestMessage) {
+        let duplicate = self.incoming.contains_key(&req.id);
+        if duplicate {
+            // JSON-RPC 2.0 §4: ids identify requests in flight; a second one with the same
+            // id cannot be told apart from the first, so it is refused and the first goes on.
+            let err = ErrorObject::invalid_request(format!(
+                "duplicate request id {}: a request with this id is still in flight",
+                req.id
+            ));
+            return self.refuse(req.id.clone(), err, Violation::DuplicateRequestId(req.id));
+        }
         if let Some(limit) = self.config.max_requests_in_flight
             && self.incoming.len() >= limit
-            && !self.incoming.contains_key(&req.id)
         {
             let err = ErrorObject::new(
                 crate::ErrorCode::TOO_MANY_REQUESTS,
                 format!("too many requests in flight: {limit} are unanswered; retry once some are"),
             );
-            self.transmits
-                .push_back(Message::Response(ResponseMessage::error(
-                    Some(req.id.clone()),
-                    err,
-                )));
-            self.events
-                .push_back(Event::Violation(Violation::TooManyRequests(req.id)));
-            return;
+            return self.refuse(req.id.clone(), err, Violation::TooManyRequests(req.id));
         }
-        match self.incoming.entry(req.id.clone()) {
-            Entry::Occupied(_) => {
-                // JSON-RPC 2.0 §4: ids identify requests in flight; a second one with the same
-                // id cannot be told apart from the first, so it is refused and the first goes on.
-                let err = ErrorObject::invalid_request(format!(
-                    "duplicate request id {}: a request with this id is still in flight",
-                    req.id
-                ));
-                self.transmits
-                    .push_back(Message::Response(ResponseMessage::error(
-                        Some(req.id.clone()),
-                        err,
-                    )));
-                self.events
-                    .push_back(Event::Violation(Violation::DuplicateRequestId(req.id)));
-            }
-            Entry::Vacant(slot) => {
-                slot.insert(Incoming {
-                    progress_token: req.params.as_deref().and_then(find_progress_token),
-                    cancelled: false,
-                });
-                self.events.push_back(Event::Request(req));
-            }
-        }
+        self.incoming.insert(
+            req.id.clone(),
+            Incoming {
+                progress_token: req.params.as_deref().and_then(find_progress_token),
+                cancelled: false,
+            },
+        );
+        self.events.push_back(Event::Request(req));
+    }
+
+    /// Answers a request of the peer's with `err` without handing it out, and reports why.
+    fn refuse(&mut self, id: RequestId, err: ErrorObject, why: Violation) {
+        self.transmits
+            .push_back(Message::Response(ResponseMessage::error(Some(id), err)));
+        self.events.push_back(Event::Violation(why));
     }
 
     fn handle_response(&mut self, resp: ResponseMessage) {
