@@ -20,6 +20,7 @@ use tokio_util::sync::{CancellationToken, WaitForCancellationFuture};
 
 use crate::error::InputError;
 use crate::mrtr::Round;
+use crate::notifier::Notifier;
 use crate::session::{Outbound, Session};
 use crate::tasks::TaskInput;
 
@@ -135,6 +136,14 @@ impl RequestContext {
             cancel,
             input,
         })
+    }
+
+    /// A handle for notifications sent after this request is answered (see [`Notifier`]).
+    pub fn notifier(&self) -> Notifier {
+        Notifier {
+            outbound: self.inner.outbound.clone(),
+            version: self.inner.version,
+        }
     }
 
     /// The id of the request being served.

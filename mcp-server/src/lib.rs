@@ -122,6 +122,7 @@ mod context;
 mod dispatch;
 mod error;
 pub mod mrtr;
+mod notifier;
 mod pagination;
 mod registry;
 mod serve;
@@ -131,6 +132,7 @@ mod tasks;
 
 pub use context::{Principal, RequestContext};
 pub use error::{Error, InputError, ServeError};
+pub use notifier::Notifier;
 pub use registry::{
     CompletionQuery, IntoToolResult, Json, ListKind, NoArgs, PromptArguments, PromptDef,
     ReadResult, ResourceDef, TaskSupport, TemplateDef, TemplateError, ToolDef, UriTemplate,

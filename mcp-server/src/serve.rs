@@ -53,7 +53,7 @@ impl Server {
                     Some(Incoming::Request(req)) => {
                         running.spawn(self.clone().serve_request(session.clone(), req));
                     }
-                    Some(Incoming::Notification(n)) => on_notification(&n),
+                    Some(Incoming::Notification(n)) => self.on_notification(&n),
                     Some(_) => {}
                 },
                 Some(_) = running.join_next(), if !running.is_empty() => {}
@@ -108,12 +108,19 @@ impl Server {
     }
 }
 
-fn on_notification(n: &NotificationMessage) {
-    match &*n.method {
-        // Nothing waits on it: requests are served from `initialize` on (the spec only says
-        // the client SHOULD NOT send others first), and the server sends no requests of its
-        // own except from a handler, which a client request started.
-        "notifications/initialized" => {}
-        other => tracing::debug!(method = other, "notification ignored"),
+impl Server {
+    fn on_notification(&self, n: &NotificationMessage) {
+        match &*n.method {
+            // Nothing waits on it: requests are served from `initialize` on (the spec only
+            // says the client SHOULD NOT send others first), and the server sends no requests
+            // of its own except from a handler, which a client request started.
+            "notifications/initialized" => {}
+            "notifications/roots/list_changed" => {
+                if let Some(callback) = &self.config().on_roots_list_changed {
+                    (callback.0)();
+                }
+            }
+            other => tracing::debug!(method = other, "notification ignored"),
+        }
     }
 }

@@ -74,6 +74,17 @@ pub struct ServerBuilder {
     task_poll_ms: u64,
     pub(crate) server_info_meta: bool,
     pub(crate) max_requests_in_flight: Option<usize>,
+    pub(crate) on_roots_list_changed: Option<RootsListChanged>,
+}
+
+/// What runs when a client says its roots changed.
+#[derive(Clone)]
+pub(crate) struct RootsListChanged(pub(crate) Arc<dyn Fn() + Send + Sync>);
+
+impl std::fmt::Debug for RootsListChanged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RootsListChanged(..)")
+    }
 }
 
 impl ServerBuilder {
@@ -174,6 +185,15 @@ impl ServerBuilder {
         self
     }
 
+    /// Runs `callback` each time a client sends `notifications/roots/list_changed` (session
+    /// era; a 2026-07-28 client sends its roots with each request that needs them instead).
+    /// The roots themselves are asked for with [`RequestContext::list_roots`](crate::RequestContext::list_roots)
+    /// from the next request that needs them.
+    pub fn on_roots_list_changed(mut self, callback: impl Fn() + Send + Sync + 'static) -> Self {
+        self.on_roots_list_changed = Some(RootsListChanged(Arc::new(callback)));
+        self
+    }
+
     /// The polling interval suggested for tasks (default 500 ms).
     pub fn task_poll_interval(mut self, interval: Duration) -> Self {
         self.task_poll_ms = interval.as_millis() as u64;
@@ -243,6 +263,7 @@ impl Server {
             task_poll_ms: 500,
             server_info_meta: true,
             max_requests_in_flight: Some(mcp_protocol::engine::DEFAULT_MAX_REQUESTS_IN_FLIGHT),
+            on_roots_list_changed: None,
         }
     }
 
