@@ -109,6 +109,8 @@ pub(crate) struct Config {
     pub(crate) max_input_rounds: usize,
     pub(crate) log_level: Option<LoggingLevel>,
     pub(crate) tasks_extension: bool,
+    /// The largest message accepted from a child process's stdout.
+    pub(crate) max_message_size: usize,
 }
 
 impl Default for Config {
@@ -122,6 +124,7 @@ impl Default for Config {
             max_input_rounds: 8,
             log_level: None,
             tasks_extension: false,
+            max_message_size: mcp_protocol::codec::ndjson::LineDecoder::DEFAULT_MAX_LEN,
         }
     }
 }

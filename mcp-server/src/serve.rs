@@ -80,7 +80,7 @@ impl Server {
 
     /// Serves this process's stdin and stdout (basic/transports §stdio) until stdin ends.
     pub async fn serve_stdio(&self) -> Result<(), ServeError> {
-        let transport = rt::stdio::stdio()?;
+        let transport = rt::stdio::stdio()?.with_max_message_len(self.config().max_message_size);
         self.serve(transport).await
     }
 

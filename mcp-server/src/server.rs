@@ -75,6 +75,7 @@ pub struct ServerBuilder {
     pub(crate) server_info_meta: bool,
     pub(crate) max_requests_in_flight: Option<usize>,
     pub(crate) on_roots_list_changed: Option<RootsListChanged>,
+    pub(crate) max_message_size: usize,
 }
 
 /// What runs when a client says its roots changed.
@@ -185,6 +186,13 @@ impl ServerBuilder {
         self
     }
 
+    /// The largest message [`Server::serve_stdio`] accepts (default 4 MiB): a longer line is
+    /// discarded and answered with -32600, and the connection carries on.
+    pub fn max_message_size(mut self, bytes: usize) -> Self {
+        self.max_message_size = bytes;
+        self
+    }
+
     /// Runs `callback` each time a client sends `notifications/roots/list_changed` (session
     /// era; a 2026-07-28 client sends its roots with each request that needs them instead).
     /// The roots themselves are asked for with [`RequestContext::list_roots`](crate::RequestContext::list_roots)
@@ -264,6 +272,7 @@ impl Server {
             server_info_meta: true,
             max_requests_in_flight: Some(mcp_protocol::engine::DEFAULT_MAX_REQUESTS_IN_FLIGHT),
             on_roots_list_changed: None,
+            max_message_size: mcp_protocol::codec::ndjson::LineDecoder::DEFAULT_MAX_LEN,
         }
     }
 
