@@ -122,6 +122,14 @@ pub enum Error {
         #[source]
         source: EncodeError,
     },
+    /// The server's URL (or a header to send to it) is not usable.
+    #[error("cannot connect to `{url}`: {reason}")]
+    InvalidUrl {
+        /// The URL given.
+        url: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// The server process could not be started.
     #[error("could not start the server process")]
     Spawn(#[source] io::Error),

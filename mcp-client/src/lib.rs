@@ -105,6 +105,8 @@ mod client;
 mod connect;
 mod error;
 pub mod handler;
+#[cfg(feature = "http")]
+pub mod http;
 mod inbox;
 mod mrtr;
 mod notification;

@@ -1,0 +1,113 @@
+//! The HTTP client the transport sends with: a small trait, so an application can inject its
+//! own (a proxy-aware one, one with its own TLS roots, a test double), and its default
+//! implementation on reqwest.
+
+use std::fmt;
+use std::pin::Pin;
+
+use bytes::Bytes;
+use futures::future::BoxFuture;
+use futures::{Stream, StreamExt, TryStreamExt};
+use http::{HeaderMap, Request, StatusCode};
+
+/// A response body, chunk by chunk as it arrives (SSE streams never end on their own).
+pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, HttpError>> + Send>>;
+
+/// An HTTP response whose body is still arriving.
+pub struct HttpResponse {
+    /// The status code.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: BodyStream,
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Sending a request or reading its body failed below HTTP (connection refused, reset, TLS).
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum HttpError {
+    /// The request could not be sent or its response head not read.
+    #[error("HTTP request failed: {0}")]
+    Request(String),
+    /// The response body broke off.
+    #[error("reading the HTTP response body failed: {0}")]
+    Body(String),
+}
+
+/// Sends one HTTP request and returns the response as soon as its head arrives.
+///
+/// The transport calls it for every POST, the GET streams and the final DELETE; the
+/// implementation must not follow redirects of POSTs silently into GETs, and should keep
+/// connections alive (the transport sends one request per JSON-RPC message).
+pub trait HttpClient: Send + Sync + 'static {
+    /// Sends `request`.
+    fn execute(
+        &self,
+        request: Request<Bytes>,
+    ) -> BoxFuture<'static, Result<HttpResponse, HttpError>>;
+}
+
+/// The default [`HttpClient`]: reqwest over rustls, with HTTP/1.1 keep-alive and HTTP/2.
+#[derive(Clone, Debug, Default)]
+pub struct ReqwestClient {
+    client: reqwest::Client,
+}
+
+impl ReqwestClient {
+    /// A client with reqwest's defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Wraps a configured reqwest client (proxies, timeouts, roots).
+    pub fn from_client(client: reqwest::Client) -> Self {
+        Self { client }
+    }
+}
+
+impl HttpClient for ReqwestClient {
+    fn execute(
+        &self,
+        request: Request<Bytes>,
+    ) -> BoxFuture<'static, Result<HttpResponse, HttpError>> {
+        let client = self.client.clone();
+        Box::pin(async move {
+            let request = reqwest::Request::try_from(request)
+                .map_err(|e| HttpError::Request(e.to_string()))?;
+            let response = client
+                .execute(request)
+                .await
+                .map_err(|e| HttpError::Request(error_chain(&e)))?;
+            Ok(HttpResponse {
+                status: response.status(),
+                headers: response.headers().clone(),
+                body: response
+                    .bytes_stream()
+                    .map_err(|e| HttpError::Body(error_chain(&e)))
+                    .boxed(),
+            })
+        })
+    }
+}
+
+/// The error and its sources in one line ("error sending request: connection refused").
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,392 @@
+//! One outgoing message as one POST (basic/transports §Sending Messages to the Server), and
+//! what its answer means: a JSON body, an SSE stream (resumed or re-sent when it breaks),
+//! `202 Accepted`, or an HTTP error turned into a JSON-RPC error for the waiting call.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::StreamExt;
+use http::header::{ACCEPT, CONTENT_TYPE};
+use http::{HeaderValue, Method, Request, StatusCode};
+use mcp_protocol::jsonrpc::Message;
+use mcp_protocol::{ErrorCode, ErrorObject, RequestId};
+use serde_json::{Value, json};
+
+use super::HTTP_ERROR;
+use super::backend::{BodyStream, HttpError, HttpResponse};
+use super::headers::{MCP_METHOD, MCP_NAME, encode_value, name_of, param_headers};
+use super::transport::{PROTOCOL_VERSION, SESSION_ID, Shared};
+use super::{legacy, stream};
+
+/// Why a message did not get through; a waiting request is failed with
+/// [`Failure::to_error_object`].
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Failure {
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    #[error("the server answered HTTP {status}{}", body_suffix(.body))]
+    Status {
+        status: StatusCode,
+        body: String,
+        /// A JSON-RPC error without an id in the body (a modern error, or a server's
+        /// explanation).
+        error: Option<ErrorObject>,
+    },
+    #[error(
+        "the server no longer knows session {session} (HTTP 404): the session expired; \
+         connect again to start a new one"
+    )]
+    SessionExpired { session: String },
+    #[error("the server accepted the request (HTTP {0}) but sent no response")]
+    NoResponse(StatusCode),
+    #[error("the response stream ended before the response, and could not be resumed")]
+    StreamEnded,
+    #[error("the response body is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("the server answered with content type `{0}`, not JSON or SSE")]
+    ContentType(String),
+}
+
+fn body_suffix(body: &str) -> String {
+    if body.is_empty() {
+        String::new()
+    } else {
+        format!(": {body}")
+    }
+}
+
+impl Failure {
+    /// The JSON-RPC error a waiting call sees: the server's own error object when it sent
+    /// one, else [`HTTP_ERROR`] with the status and body in `data`.
+    pub(crate) fn to_error_object(&self) -> ErrorObject {
+        match self {
+            Self::Status {
+                error: Some(error), ..
+            } => error.clone(),
+            Self::Status { status, body, .. } => ErrorObject::new(HTTP_ERROR, self.to_string())
+                .with_data(json!({"httpStatus": status.as_u16(), "body": body})),
+            Self::SessionExpired { .. } => ErrorObject::new(HTTP_ERROR, self.to_string())
+                .with_data(json!({"httpStatus": 404, "sessionExpired": true})),
+            _ => ErrorObject::new(HTTP_ERROR, self.to_string()),
+        }
+    }
+}
+
+/// What the transport needs to know of an outgoing message.
+struct Outgoing {
+    id: Option<RequestId>,
+    method: Option<String>,
+    params: Option<Value>,
+    /// `_meta["io.modelcontextprotocol/protocolVersion"]` (2026-07-28 on).
+    version: Option<String>,
+    body: Bytes,
+}
+
+impl Outgoing {
+    fn of(msg: &Message) -> Self {
+        let raw = match msg {
+            Message::Request(r) => r.params.as_deref(),
+            Message::Notification(n) => n.params.as_deref(),
+            Message::Response(_) => None,
+        };
+        let params: Option<Value> = raw.and_then(|p| serde_json::from_str(p.get()).ok());
+        let version = params
+            .as_ref()
+            .and_then(|p| {
+                p.get("_meta")?
+                    .get("io.modelcontextprotocol/protocolVersion")
+            })
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        Self {
+            id: match msg {
+                Message::Request(r) => Some(r.id.clone()),
+                _ => None,
+            },
+            method: msg.method().map(str::to_owned),
+            params,
+            version,
+            body: Bytes::from(msg.to_vec()),
+        }
+    }
+
+    /// Whether the message is sent in the stateless era (2026-07-28 and later: no
+    /// handshake, per-request version).
+    fn stateless(&self) -> bool {
+        self.version.as_deref().is_some_and(is_stateless)
+    }
+}
+
+/// Whether `version` belongs to the stateless era; dates compare as strings, and `draft`
+/// sorts after every date.
+pub(crate) fn is_stateless(version: &str) -> bool {
+    version > "2025-11-25"
+}
+
+/// Sends `msg`; when it was a request and it failed, fails the waiting call.
+pub(crate) async fn send(shared: Arc<Shared>, msg: Message) {
+    let out = Outgoing::of(&msg);
+    if let Err(failure) = send_message(&shared, &msg, &out).await {
+        match &out.id {
+            Some(id) => {
+                tracing::debug!(%failure, method = ?out.method, "request failed");
+                shared.finished(id);
+                shared.fail(id.clone(), failure.to_error_object());
+            }
+            None => tracing::warn!(%failure, method = ?out.method, "message not accepted"),
+        }
+    }
+}
+
+async fn send_message(shared: &Arc<Shared>, msg: &Message, out: &Outgoing) -> Result<(), Failure> {
+    let endpoint = shared.state().legacy_endpoint.clone();
+    if let Some(endpoint) = endpoint {
+        return legacy::post(shared, &endpoint, out.body.clone()).await;
+    }
+    let stateless = out.stateless();
+    let method = out.method.as_deref().unwrap_or_default();
+    let cancel = match &out.id {
+        Some(id) => shared.observe_request(id, method, stateless),
+        None => None,
+    };
+    let cancel = cancel.unwrap_or_else(|| shared.shutdown.child_token());
+    let mut reissued = 0;
+    loop {
+        let (request, session) = build_post(shared, out, stateless)?;
+        let response = tokio::select! {
+            () = cancel.cancelled() => return Ok(()),
+            r = shared.client.execute(request) => r?,
+        };
+        if !response.status.is_success() {
+            return refused(shared, msg, out, response, session).await;
+        }
+        shared.state().confirmed = true;
+        if method == "initialize"
+            && let Some(id) = response.headers.get(SESSION_ID)
+        {
+            shared.state().session_id = Some(id.clone());
+        }
+        // 2025-11-25 §Listening for Messages from the Server: after initialization the
+        // client may open a GET stream for requests and notifications of the session.
+        if method == "notifications/initialized" {
+            stream::start_get(shared);
+        }
+        let Some(id) = &out.id else {
+            return Ok(()); // a notification or a response: 202, nothing to read
+        };
+        match content_type(&response) {
+            Some(ContentKind::Json) => {
+                let body = read_body(response.body, shared.settings.max_body).await?;
+                shared.deliver_bytes(&body);
+                return Ok(());
+            }
+            Some(ContentKind::Sse) => {
+                let mut parser = super::sse::SseParser::new();
+                let end = stream::read_events(shared, response.body, &mut parser, Some(id)).await;
+                if end == stream::StreamEnd::Answered {
+                    return Ok(());
+                }
+                let delay = parser.retry.unwrap_or(shared.settings.default_retry);
+                if stateless {
+                    // 2026-07-28: streams cannot be resumed; a broken one is re-sent whole.
+                    if reissued >= shared.settings.max_reconnects {
+                        return Err(Failure::StreamEnded);
+                    }
+                    reissued += 1;
+                    tracing::debug!(
+                        ?id,
+                        reissued,
+                        "response stream broke; sending the request again"
+                    );
+                    tokio::select! {
+                        () = cancel.cancelled() => return Ok(()),
+                        () = tokio::time::sleep(delay) => {}
+                    }
+                    continue;
+                }
+                // 2025-11-25 §Resumability and Redelivery: reconnect with GET and
+                // Last-Event-ID after the `retry` delay.
+                if parser.last_event_id.is_none() {
+                    return Err(Failure::StreamEnded);
+                }
+                return stream::resume(shared, id, parser, &cancel).await;
+            }
+            None if response.status == StatusCode::ACCEPTED => {
+                return Err(Failure::NoResponse(response.status));
+            }
+            None => {
+                let kind = response
+                    .headers
+                    .get(CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_owned();
+                if kind.is_empty() {
+                    return Err(Failure::NoResponse(response.status));
+                }
+                return Err(Failure::ContentType(kind));
+            }
+        }
+    }
+}
+
+/// The POST for `out`, and the session id it carries.
+fn build_post(
+    shared: &Shared,
+    out: &Outgoing,
+    stateless: bool,
+) -> Result<(Request<Bytes>, Option<HeaderValue>), Failure> {
+    let state = shared.state();
+    if state.session_expired
+        && let Some(session) = &state.session_id
+    {
+        return Err(Failure::SessionExpired {
+            session: session.to_str().unwrap_or("?").to_owned(),
+        });
+    }
+    let mut request = Request::new(out.body.clone());
+    *request.method_mut() = Method::POST;
+    *request.uri_mut() = shared
+        .url
+        .as_str()
+        .parse()
+        .map_err(|e: http::uri::InvalidUri| HttpError::Request(e.to_string()))?;
+    let headers = request.headers_mut();
+    headers.extend(shared.settings.headers.clone());
+    headers.insert(
+        ACCEPT,
+        HeaderValue::from_static("application/json, text/event-stream"),
+    );
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    let method = out.method.as_deref().unwrap_or_default();
+    // The version header: the request's own in 2026-07-28; the negotiated one after
+    // `initialize` in the session era (2025-06-18 §Protocol Version Header).
+    let version = match (&out.version, method) {
+        (Some(v), _) => Some(v.clone()),
+        (None, "initialize") => None,
+        (None, _) => state.session_version.clone(),
+    };
+    if let Some(v) = version.and_then(|v| HeaderValue::try_from(v).ok()) {
+        headers.insert(PROTOCOL_VERSION, v);
+    }
+    let session = if stateless {
+        None
+    } else {
+        state.session_id.clone()
+    };
+    if let Some(s) = &session {
+        headers.insert(SESSION_ID, s.clone());
+    }
+    if stateless && out.id.is_some() {
+        // 2026-07-28 §Standard Request Headers.
+        if let Ok(m) = HeaderValue::try_from(method) {
+            headers.insert(MCP_METHOD, m);
+        }
+        if let Some(name) = name_of(method, out.params.as_ref()) {
+            headers.insert(MCP_NAME, encode_value(name));
+            if method == "tools/call"
+                && let Some(annotations) = state.tool_headers.get(name)
+            {
+                let arguments = out.params.as_ref().and_then(|p| p.get("arguments"));
+                for (k, v) in param_headers(annotations, arguments) {
+                    headers.insert(k, v);
+                }
+            }
+        }
+    }
+    Ok((request, session))
+}
+
+/// A POST answered with an error status.
+async fn refused(
+    shared: &Arc<Shared>,
+    msg: &Message,
+    out: &Outgoing,
+    response: HttpResponse,
+    session: Option<HeaderValue>,
+) -> Result<(), Failure> {
+    let status = response.status;
+    let body = read_body(response.body, 64 << 10).await.unwrap_or_default();
+    // 2025-11-25 §Session Management: a 404 to a request with a session id means the
+    // session is gone. Later requests fail at once with the same clear error.
+    if status == StatusCode::NOT_FOUND
+        && let Some(session) = session
+    {
+        shared.state().session_expired = true;
+        return Err(Failure::SessionExpired {
+            session: session.to_str().unwrap_or("?").to_owned(),
+        });
+    }
+    // A JSON-RPC response naming the request is the server's answer (a 400 with
+    // UnsupportedProtocolVersion, a 404 with -32601, …): the call gets it as sent.
+    let mut error = None;
+    if let Ok(Message::Response(r)) = Message::from_slice(&body) {
+        match (&r.id, &r.outcome) {
+            (Some(_), _) if out.id.is_some() => {
+                shared.deliver(Message::Response(r));
+                return Ok(());
+            }
+            (None, mcp_protocol::jsonrpc::Outcome::Error(e)) => error = Some(e.clone()),
+            _ => {}
+        }
+    }
+    // 2026-07-28 §Backward Compatibility / 2025-03-26 §Backwards Compatibility: a server
+    // that refuses the first POST with 400, 404 or 405 and no modern error may be a
+    // 2024-11-05 HTTP+SSE server. Tried on `initialize`, after era detection gave up on
+    // `server/discover`.
+    let modern = error.as_ref().is_some_and(|e| is_modern(e.code));
+    let first = !shared.state().confirmed;
+    if first
+        && !modern
+        && shared.settings.legacy_fallback
+        && msg.method() == Some("initialize")
+        && matches!(status.as_u16(), 400 | 404 | 405)
+        && let Some(endpoint) = legacy::connect(shared).await
+    {
+        return legacy::post(shared, &endpoint, out.body.clone()).await;
+    }
+    Err(Failure::Status {
+        status,
+        body: String::from_utf8_lossy(&body).into_owned(),
+        error,
+    })
+}
+
+/// The errors only a modern (2026-07-28) server sends.
+fn is_modern(code: ErrorCode) -> bool {
+    code == ErrorCode::UNSUPPORTED_PROTOCOL_VERSION
+        || code == ErrorCode::HEADER_MISMATCH
+        || code == ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY
+        || code == ErrorCode::METHOD_NOT_FOUND
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ContentKind {
+    Json,
+    Sse,
+}
+
+pub(crate) fn content_type(response: &HttpResponse) -> Option<ContentKind> {
+    let value = response.headers.get(CONTENT_TYPE)?.to_str().ok()?;
+    let essence = value.split(';').next()?.trim();
+    if essence.eq_ignore_ascii_case("application/json") {
+        Some(ContentKind::Json)
+    } else if essence.eq_ignore_ascii_case("text/event-stream") {
+        Some(ContentKind::Sse)
+    } else {
+        None
+    }
+}
+
+/// Reads a whole body, refusing one larger than `max`.
+pub(crate) async fn read_body(mut body: BodyStream, max: usize) -> Result<Vec<u8>, Failure> {
+    let mut out = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk?;
+        if out.len() + chunk.len() > max {
+            return Err(Failure::TooLarge(max));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}

@@ -1,0 +1,237 @@
+//! SSE streams from the server: reading one, resuming a broken response stream with GET and
+//! `Last-Event-ID` (2025-11-25 basic/transports §Resumability and Redelivery), the standalone
+//! GET stream of a session (§Listening for Messages from the Server), and ending the session
+//! with DELETE (§Session Management).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures::StreamExt;
+use http::header::ACCEPT;
+use http::{HeaderName, HeaderValue, Method, Request, StatusCode};
+use mcp_protocol::RequestId;
+use mcp_protocol::jsonrpc::Message;
+use tokio_util::sync::CancellationToken;
+
+use super::backend::BodyStream;
+use super::post::{ContentKind, Failure, content_type};
+use super::sse::{SseEvent, SseParser};
+use super::transport::{PROTOCOL_VERSION, SESSION_ID, Shared};
+
+/// `Last-Event-ID`.
+const LAST_EVENT_ID: HeaderName = HeaderName::from_static("last-event-id");
+
+/// The shortest wait between two connections of the standalone stream, whatever `retry:`
+/// says (a server answering `retry: 0` and closing must not make the client spin).
+const MIN_GET_DELAY: Duration = Duration::from_millis(50);
+
+/// How a stream ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StreamEnd {
+    /// The response the reader waited for arrived.
+    Answered,
+    /// The stream ended or broke first.
+    Broken,
+}
+
+/// Delivers the messages of an SSE stream until it ends, or until the response to `want`
+/// arrived (the server should close the stream then; the client stops reading either way).
+pub(crate) async fn read_events(
+    shared: &Shared,
+    mut body: BodyStream,
+    parser: &mut SseParser,
+    want: Option<&RequestId>,
+) -> StreamEnd {
+    let mut events = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let Ok(chunk) = chunk else { break };
+        parser.push(&chunk, &mut events);
+        for event in events.drain(..) {
+            if deliver_event(shared, event, want) {
+                return StreamEnd::Answered;
+            }
+        }
+    }
+    parser.reset_partial();
+    StreamEnd::Broken
+}
+
+/// Delivers one `message` event; `true` when it was the response to `want`.
+pub(crate) fn deliver_event(shared: &Shared, event: SseEvent, want: Option<&RequestId>) -> bool {
+    if event.event != "message" {
+        return false;
+    }
+    match Message::from_slice(event.data.as_bytes()) {
+        Ok(message) => {
+            let answers =
+                matches!(&message, Message::Response(r) if r.id.is_some() && r.id.as_ref() == want);
+            shared.deliver(message);
+            answers
+        }
+        Err(_) => {
+            shared.deliver_bytes(event.data.as_bytes());
+            false
+        }
+    }
+}
+
+/// A GET of the MCP endpoint for an SSE stream, with the session's headers.
+fn get_request(shared: &Shared, last_event_id: Option<&str>) -> Option<Request<Bytes>> {
+    let mut request = Request::new(Bytes::new());
+    *request.method_mut() = Method::GET;
+    *request.uri_mut() = shared.url.as_str().parse().ok()?;
+    let headers = request.headers_mut();
+    headers.extend(shared.settings.headers.clone());
+    headers.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
+    session_headers(shared, headers);
+    if let Some(id) = last_event_id.and_then(|id| HeaderValue::try_from(id).ok()) {
+        headers.insert(LAST_EVENT_ID, id);
+    }
+    Some(request)
+}
+
+fn session_headers(shared: &Shared, headers: &mut http::HeaderMap) {
+    let state = shared.state();
+    if let Some(s) = &state.session_id {
+        headers.insert(SESSION_ID, s.clone());
+    }
+    if let Some(v) = state
+        .session_version
+        .as_deref()
+        .and_then(|v| HeaderValue::try_from(v).ok())
+    {
+        headers.insert(PROTOCOL_VERSION, v);
+    }
+}
+
+/// Waits `delay` unless `cancel` fires first; `false` when cancelled.
+async fn wait(delay: Duration, cancel: &CancellationToken) -> bool {
+    tokio::select! {
+        () = cancel.cancelled() => false,
+        () = tokio::time::sleep(delay) => true,
+    }
+}
+
+/// Resumes the broken response stream of request `id`: after the `retry:` delay, GET with
+/// `Last-Event-ID`, until the response arrives or `max_reconnects` attempts fail.
+pub(crate) async fn resume(
+    shared: &Arc<Shared>,
+    id: &RequestId,
+    mut parser: SseParser,
+    cancel: &CancellationToken,
+) -> Result<(), Failure> {
+    for _ in 0..shared.settings.max_reconnects {
+        let delay = parser.retry.unwrap_or(shared.settings.default_retry);
+        if !wait(delay, cancel).await {
+            return Ok(());
+        }
+        let Some(request) = get_request(shared, parser.last_event_id.as_deref()) else {
+            return Err(Failure::StreamEnded);
+        };
+        tracing::debug!(?id, last_event_id = ?parser.last_event_id, "resuming the response stream");
+        let response = tokio::select! {
+            () = cancel.cancelled() => return Ok(()),
+            r = shared.client.execute(request) => r,
+        };
+        let response = match response {
+            Ok(r) if r.status.is_success() && content_type(&r) == Some(ContentKind::Sse) => r,
+            Ok(r) if r.status == StatusCode::NOT_FOUND && shared.state().session_id.is_some() => {
+                shared.state().session_expired = true;
+                return Err(Failure::SessionExpired {
+                    session: session_text(shared),
+                });
+            }
+            Ok(r) if !r.status.is_success() => return Err(Failure::StreamEnded),
+            _ => continue,
+        };
+        let end = tokio::select! {
+            () = cancel.cancelled() => return Ok(()),
+            end = read_events(shared, response.body, &mut parser, Some(id)) => end,
+        };
+        if end == StreamEnd::Answered {
+            return Ok(());
+        }
+    }
+    Err(Failure::StreamEnded)
+}
+
+fn session_text(shared: &Shared) -> String {
+    let state = shared.state();
+    state
+        .session_id
+        .as_ref()
+        .and_then(|s| s.to_str().ok())
+        .unwrap_or("?")
+        .to_owned()
+}
+
+/// Opens the standalone GET stream once per session, and keeps it open: when it ends, it is
+/// reopened after the `retry:` delay with `Last-Event-ID`. A server that does not offer one
+/// (405) or refuses it is left alone; `max_reconnects` failed connections in a row end it.
+pub(crate) fn start_get(shared: &Arc<Shared>) {
+    {
+        let mut state = shared.state();
+        if state.get_stream_started || state.legacy_endpoint.is_some() {
+            return;
+        }
+        state.get_stream_started = true;
+    }
+    let task_shared = shared.clone();
+    shared.spawn(async move {
+        let shared = task_shared;
+        let mut parser = SseParser::new();
+        let mut failures = 0;
+        while failures < shared.settings.max_reconnects {
+            if shared.state().session_expired {
+                return;
+            }
+            let Some(request) = get_request(&shared, parser.last_event_id.as_deref()) else {
+                return;
+            };
+            match shared.client.execute(request).await {
+                Ok(r) if r.status.is_success() && content_type(&r) == Some(ContentKind::Sse) => {
+                    failures = 0;
+                    read_events(&shared, r.body, &mut parser, None).await;
+                }
+                Ok(r) => {
+                    tracing::debug!(status = %r.status, "no standalone GET stream");
+                    return;
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, "the standalone GET stream failed");
+                    failures += 1;
+                }
+            }
+            let delay = parser.retry.unwrap_or(shared.settings.default_retry);
+            tokio::time::sleep(delay.max(MIN_GET_DELAY)).await;
+        }
+    });
+}
+
+/// Ends the session with DELETE (2025-11-25 §Session Management: a client that no longer
+/// needs it SHOULD), best effort and bounded in time.
+pub(crate) fn end_session(shared: &Arc<Shared>) {
+    let (session, legacy) = {
+        let state = shared.state();
+        (state.session_id.clone(), state.legacy_endpoint.is_some())
+    };
+    let Some(session) = session else { return };
+    if legacy || tokio::runtime::Handle::try_current().is_err() {
+        return;
+    }
+    let mut request = Request::new(Bytes::new());
+    *request.method_mut() = Method::DELETE;
+    let Ok(uri) = shared.url.as_str().parse() else {
+        return;
+    };
+    *request.uri_mut() = uri;
+    let headers = request.headers_mut();
+    headers.extend(shared.settings.headers.clone());
+    session_headers(shared, headers);
+    headers.insert(SESSION_ID, session);
+    let response = shared.client.execute(request);
+    tokio::spawn(async move {
+        let _ = tokio::time::timeout(Duration::from_secs(2), response).await;
+    });
+}
