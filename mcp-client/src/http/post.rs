@@ -277,20 +277,19 @@ fn build_post(
     if let Some(s) = &session {
         headers.insert(SESSION_ID, s.clone());
     }
-    if stateless && out.id.is_some() {
-        // 2026-07-28 §Standard Request Headers.
-        if let Ok(m) = HeaderValue::try_from(method) {
-            headers.insert(MCP_METHOD, m);
-        }
-        if let Some(name) = name_of(method, out.params.as_ref()) {
-            headers.insert(MCP_NAME, encode_value(name));
-            if method == "tools/call"
-                && let Some(annotations) = state.tool_headers.get(name)
-            {
-                let arguments = out.params.as_ref().and_then(|p| p.get("arguments"));
-                for (k, v) in param_headers(annotations, arguments) {
-                    headers.insert(k, v);
-                }
+    // 2026-07-28 §Standard Request Headers. Sent in every era: older servers ignore them,
+    // and the official suite checks them on `initialize` too.
+    if let Ok(m) = HeaderValue::try_from(method) {
+        headers.insert(MCP_METHOD, m);
+    }
+    if let Some(name) = name_of(method, out.params.as_ref()) {
+        headers.insert(MCP_NAME, encode_value(name));
+        if method == "tools/call"
+            && let Some(annotations) = state.tool_headers.get(name)
+        {
+            let arguments = out.params.as_ref().and_then(|p| p.get("arguments"));
+            for (k, v) in param_headers(annotations, arguments) {
+                headers.insert(k, v);
             }
         }
     }

@@ -91,7 +91,7 @@ pub(crate) struct State {
     /// The standalone GET stream was started.
     pub(crate) get_stream_started: bool,
     pending_initialize: Option<RequestId>,
-    /// `tools/list` requests sent in 2026-07-28, whose results are checked for `x-mcp-header`.
+    /// `tools/list` requests whose results are checked for `x-mcp-header`.
     pending_tools_list: HashSet<RequestId>,
     pub(crate) tool_headers: ToolHeaders,
     /// In-flight requests of the stateless era: closing the stream cancels them
@@ -187,7 +187,7 @@ impl Shared {
         let mut state = self.state();
         match method {
             "initialize" => state.pending_initialize = Some(id.clone()),
-            "tools/list" if stateless => {
+            "tools/list" => {
                 state.pending_tools_list.insert(id.clone());
             }
             _ => {}
