@@ -11,5 +11,7 @@ mod calls;
 mod cancellation;
 mod child;
 pub mod handlers;
+#[cfg(feature = "http")]
+mod http;
 mod mrtr;
 mod negotiation;

@@ -131,7 +131,7 @@ async fn run(scenario: &str, url: &str, context: &Value) -> Result<(), Failure> 
                 .ok_or("MCP_CONFORMANCE_CONTEXT has no toolCalls")?;
             for call in calls {
                 let name = call.get("name").and_then(Value::as_str).unwrap_or_default();
-                let args = call.get("arguments").cloned().unwrap_or(json!({}));
+                let args = call.get("arguments").cloned().unwrap_or_else(|| json!({}));
                 client.call_tool(name, args).await?;
             }
         }

@@ -1,5 +1,7 @@
 //! Test support: the scripted server and the path of its stdio binary.
 
+#[cfg(feature = "http")]
+pub mod http_server;
 pub mod scripted;
 
 pub use scripted::*;

@@ -1,0 +1,394 @@
+//! The Streamable HTTP transport (feature `http`) against scripted HTTP servers on
+//! 127.0.0.1: each test scripts the exact HTTP behaviour it names.
+
+use std::time::{Duration, Instant};
+
+use mcp_client::Client;
+use mcp_client::http::{HTTP_ERROR, HttpTransport};
+use mcp_protocol::methods::{ElicitParams, ElicitResult};
+use serde_json::{Value, json};
+
+use crate::support::http_server::{HttpServer, event};
+use crate::support::{builder, within};
+
+/// Connects a client to `server` in the background while the test plays the server.
+fn connect(
+    url: &str,
+    b: mcp_client::ClientBuilder,
+) -> tokio::task::JoinHandle<mcp_client::Result<Client>> {
+    let transport = HttpTransport::builder(url)
+        .header("x-tenant", "acme")
+        .default_retry(Duration::from_millis(50))
+        .build()
+        .unwrap();
+    tokio::spawn(b.connect(transport))
+}
+
+/// Calls tool `name` in the background while the test plays the server.
+fn spawn_call(
+    client: &Client,
+    name: &str,
+    args: Value,
+) -> tokio::task::JoinHandle<mcp_client::Result<mcp_protocol::methods::CallToolResult>> {
+    let client = client.clone();
+    let name = name.to_owned();
+    tokio::spawn(async move { client.call_tool(&name, args).await })
+}
+
+fn text_result(text: &str) -> Value {
+    json!({"content": [{"type": "text", "text": text}]})
+}
+
+#[tokio::test]
+async fn session_era_json_and_sse_answers_carry_the_session_and_version() {
+    let mut server = HttpServer::start().await;
+    let connecting = connect(&server.url, builder());
+    let init = server.handshake("2025-11-25", "sess-1").await;
+    assert_eq!(init["params"]["protocolVersion"], "2025-11-25");
+    let client = within(connecting).await.unwrap().unwrap();
+    assert_eq!(client.protocol_version().as_str(), "2025-11-25");
+
+    // A JSON answer.
+    let call = tokio::spawn({
+        let c = client.clone();
+        async move { c.list_tools(None).await }
+    });
+    let list = server.expect("tools/list").await;
+    assert_eq!(list.header("mcp-session-id"), Some("sess-1"));
+    assert_eq!(list.header("mcp-protocol-version"), Some("2025-11-25"));
+    assert_eq!(list.header("mcp-method"), Some("tools/list"));
+    assert_eq!(list.header("x-tenant"), Some("acme"));
+    let accept = list.header("accept").unwrap();
+    assert!(accept.contains("application/json") && accept.contains("text/event-stream"));
+    list.result(
+        json!({"tools": [{"name": "t", "inputSchema": {"type": "object"}}]}),
+        &[],
+    );
+    assert_eq!(within(call).await.unwrap().unwrap().tools[0].name, "t");
+
+    // An SSE answer: a progress notification, a malformed event, then the response.
+    let progress = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let call = tokio::spawn({
+        let c = client.clone();
+        let seen = progress.clone();
+        async move {
+            let options = mcp_client::CallOptions::new()
+                .on_progress(move |p| seen.lock().unwrap().push(p.progress));
+            c.call_tool_with(mcp_protocol::methods::CallToolParams::new("t"), options)
+                .await
+        }
+    });
+    let post = server.expect("tools/call").await;
+    assert_eq!(post.header("mcp-name"), Some("t"));
+    let id = post.body["id"].clone();
+    let token = post.body["params"]["_meta"]["progressToken"].clone();
+    let sse = post.sse(&[]);
+    sse.send(event(
+        Some("1"),
+        &json!({"jsonrpc": "2.0", "method": "notifications/progress",
+        "params": {"progressToken": token, "progress": 1}}),
+    ))
+    .unwrap();
+    sse.send("data: {not json\n\n".into()).unwrap();
+    sse.send(event(
+        Some("2"),
+        &json!({"jsonrpc": "2.0", "id": id, "result": text_result("ok")}),
+    ))
+    .unwrap();
+    let result = within(call).await.unwrap().unwrap();
+    assert!(!result.is_error());
+    assert_eq!(*progress.lock().unwrap(), [1.0]);
+}
+
+#[tokio::test]
+async fn an_expired_session_is_a_clear_error_and_later_calls_fail_at_once() {
+    let mut server = HttpServer::start().await;
+    let connecting = connect(&server.url, builder());
+    server.handshake("2025-06-18", "old-session").await;
+    let client = within(connecting).await.unwrap().unwrap();
+
+    let call = spawn_call(&client, "t", json!({}));
+    server
+        .expect("tools/call")
+        .await
+        .status(404, "session not found");
+    let err = within(call).await.unwrap().unwrap_err();
+    assert_eq!(err.code(), Some(HTTP_ERROR));
+    assert!(err.to_string().contains("tools/call"), "{err}");
+    let remote = err.remote().unwrap();
+    assert!(
+        remote.message.contains("session expired"),
+        "{}",
+        remote.message
+    );
+    assert_eq!(remote.data.as_ref().unwrap()["sessionExpired"], true);
+
+    // The next call fails the same way without reaching the server.
+    let again = within(client.call_tool("t", json!({}))).await.unwrap_err();
+    assert_eq!(again.code(), Some(HTTP_ERROR));
+    assert!(server.idle_for(Duration::from_millis(200)).await);
+}
+
+#[tokio::test]
+async fn a_broken_stream_is_resumed_with_last_event_id_after_the_retry_delay() {
+    let mut server = HttpServer::start().await;
+    server.show_gets();
+    let connecting = connect(&server.url, builder());
+    server.expect("server/discover").await.status(404, "");
+    let init = server.expect("initialize").await;
+    init.result(
+        json!({"protocolVersion": "2025-11-25", "capabilities": {"tools": {}},
+        "serverInfo": {"name": "s", "version": "1"}}),
+        &[("mcp-session-id", "s-9")],
+    );
+    server
+        .expect("notifications/initialized")
+        .await
+        .status(202, "");
+    let client = within(connecting).await.unwrap().unwrap();
+    // The standalone GET stream: kept open, silent.
+    let standalone = server.next().await;
+    assert_eq!(standalone.method, hyper::Method::GET);
+    assert_eq!(standalone.header("last-event-id"), None);
+    let _standalone = standalone.sse(&[]);
+
+    let call = spawn_call(&client, "slow", json!({}));
+    let post = server.expect("tools/call").await;
+    let id = post.body["id"].clone();
+    let sse = post.sse(&[]);
+    sse.send("id: ev-1\nretry: 300\ndata: \n\n".into()).unwrap();
+    let closed = Instant::now();
+    drop(sse); // the stream ends before the response
+
+    let resume = server.next().await;
+    // A lower bound only: the client waited at least the server's `retry` (the official
+    // suite's sse-retry scenario checks the upper bound).
+    assert!(closed.elapsed() >= Duration::from_millis(300));
+    assert_eq!(resume.method, hyper::Method::GET);
+    assert_eq!(resume.header("last-event-id"), Some("ev-1"));
+    assert_eq!(resume.header("mcp-session-id"), Some("s-9"));
+    assert_eq!(resume.header("x-tenant"), Some("acme"));
+    let sse = resume.sse(&[]);
+    sse.send(event(
+        Some("ev-2"),
+        &json!({"jsonrpc": "2.0", "id": id, "result": text_result("late")}),
+    ))
+    .unwrap();
+    assert!(!within(call).await.unwrap().unwrap().is_error());
+}
+
+#[tokio::test]
+async fn the_stateless_era_sends_metadata_headers_and_reissues_a_broken_stream() {
+    let mut server = HttpServer::start().await;
+    let connecting = connect(&server.url, builder());
+    let discover = server.expect("server/discover").await;
+    assert_eq!(discover.header("mcp-protocol-version"), Some("2026-07-28"));
+    assert_eq!(discover.header("mcp-method"), Some("server/discover"));
+    discover.result(
+        json!({"supportedVersions": ["2026-07-28"], "capabilities": {"tools": {}}}),
+        &[],
+    );
+    let client = within(connecting).await.unwrap().unwrap();
+    assert_eq!(client.protocol_version().as_str(), "2026-07-28");
+
+    // tools/list: one tool with a valid x-mcp-header, one with an invalid one.
+    let list = tokio::spawn({
+        let c = client.clone();
+        async move { c.list_all_tools().await }
+    });
+    let post = server.expect("tools/list").await;
+    assert_eq!(post.header("mcp-session-id"), None);
+    post.result(
+        json!({"tools": [
+        {"name": "héllo tool", "inputSchema": {"type": "object", "properties": {
+            "region": {"type": "string", "x-mcp-header": "Region"}}}},
+        {"name": "bad", "inputSchema": {"type": "object", "properties": {
+            "n": {"type": "number", "x-mcp-header": "N"}}}}]}),
+        &[],
+    );
+    let tools = within(list).await.unwrap().unwrap();
+    assert_eq!(
+        tools.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["héllo tool"]
+    );
+
+    let call = spawn_call(&client, "héllo tool", json!({"region": "eu-1"}));
+    let first = server.expect("tools/call").await;
+    assert_eq!(first.header("mcp-method"), Some("tools/call"));
+    assert_eq!(
+        first.header("mcp-name"),
+        Some("=?base64?aMOpbGxvIHRvb2w=?=")
+    );
+    assert_eq!(first.header("mcp-param-region"), Some("eu-1"));
+    let sent = first.body.clone();
+    drop(first.sse(&[])); // broken before the response: 2026-07-28 has no resumption
+    let second = server.expect("tools/call").await;
+    assert_eq!(second.body, sent, "the same request is sent again");
+    second.result(text_result("done"), &[]);
+    assert!(!within(call).await.unwrap().unwrap().is_error());
+}
+
+#[tokio::test]
+async fn a_2024_11_05_server_is_reached_through_the_legacy_sse_transport() {
+    let mut server = HttpServer::start().await;
+    server.show_gets();
+    let connecting = connect(&server.url, builder());
+    server
+        .expect("server/discover")
+        .await
+        .status(405, "Method Not Allowed");
+    server
+        .expect("initialize")
+        .await
+        .status(405, "Method Not Allowed");
+    let get = server.next().await;
+    assert_eq!(get.method, hyper::Method::GET);
+    assert_eq!(get.header("accept"), Some("text/event-stream"));
+    let stream = get.sse(&[]);
+    stream
+        .send("event: endpoint\ndata: /messages?sessionId=abc\n\n".into())
+        .unwrap();
+
+    // Every message now goes to the endpoint; answers come on the stream.
+    let init = server.next().await;
+    assert_eq!(init.path, "/messages?sessionId=abc");
+    assert_eq!(init.rpc_method(), Some("initialize"));
+    assert_eq!(init.header("x-tenant"), Some("acme"));
+    let id = init.body["id"].clone();
+    init.status(202, "Accepted");
+    stream
+        .send(event(
+            None,
+            &json!({"jsonrpc": "2.0", "id": id, "result": {
+        "protocolVersion": "2024-11-05", "capabilities": {"tools": {}},
+        "serverInfo": {"name": "legacy", "version": "0"}}}),
+        ))
+        .unwrap();
+    let initialized = server.next().await;
+    assert_eq!(initialized.rpc_method(), Some("notifications/initialized"));
+    assert_eq!(initialized.path, "/messages?sessionId=abc");
+    initialized.status(202, "");
+    let client = within(connecting).await.unwrap().unwrap();
+    assert_eq!(client.protocol_version().as_str(), "2024-11-05");
+
+    let call = spawn_call(&client, "t", json!({}));
+    let post = server.next().await;
+    assert_eq!(post.rpc_method(), Some("tools/call"));
+    let id = post.body["id"].clone();
+    post.status(202, "");
+    stream
+        .send(event(
+            None,
+            &json!({"jsonrpc": "2.0", "id": id, "result": text_result("old")}),
+        ))
+        .unwrap();
+    assert!(!within(call).await.unwrap().unwrap().is_error());
+
+    // The stream's end is the connection's end: pending and later calls fail, not hang.
+    drop(stream);
+    let err = within(client.call_tool("t", json!({}))).await.unwrap_err();
+    assert!(err.is_closed(), "{err}");
+}
+
+#[tokio::test]
+async fn a_server_request_on_the_stream_is_answered_by_post() {
+    let mut server = HttpServer::start().await;
+    let b = builder().on_elicitation(|_params: ElicitParams| async move {
+        let mut content = mcp_protocol::types::JsonObject::new();
+        content.insert("name".into(), json!("Ada"));
+        Ok(ElicitResult::accept(Some(content)))
+    });
+    let connecting = connect(&server.url, b);
+    server.handshake("2025-11-25", "sess-e").await;
+    let client = within(connecting).await.unwrap().unwrap();
+
+    let call = spawn_call(&client, "ask", json!({}));
+    let post = server.expect("tools/call").await;
+    let id = post.body["id"].clone();
+    let sse = post.sse(&[]);
+    sse.send(event(
+        Some("1"),
+        &json!({"jsonrpc": "2.0", "id": "srv-1", "method": "elicitation/create",
+        "params": {"message": "Who?", "requestedSchema": {"type": "object",
+            "properties": {"name": {"type": "string"}}}}}),
+    ))
+    .unwrap();
+    let answer = server.next().await;
+    assert_eq!(answer.body["id"], "srv-1");
+    assert_eq!(answer.body["result"]["action"], "accept");
+    assert_eq!(answer.body["result"]["content"]["name"], "Ada");
+    assert_eq!(answer.header("mcp-session-id"), Some("sess-e"));
+    answer.status(202, "");
+    sse.send(event(
+        Some("2"),
+        &json!({"jsonrpc": "2.0", "id": id, "result": text_result("thanks")}),
+    ))
+    .unwrap();
+    assert!(!within(call).await.unwrap().unwrap().is_error());
+}
+
+#[tokio::test]
+async fn http_errors_and_oversized_bodies_fail_the_call_and_the_client_carries_on() {
+    let mut server = HttpServer::start().await;
+    let transport = HttpTransport::builder(&server.url)
+        .max_body(1024)
+        .build()
+        .unwrap();
+    let connecting = tokio::spawn(builder().connect(transport));
+    server.handshake("2025-11-25", "s").await;
+    let client = within(connecting).await.unwrap().unwrap();
+
+    let call = spawn_call(&client, "big", json!({}));
+    server.expect("tools/call").await.result(
+        json!({"content": [{"type": "text", "text": "x".repeat(4096)}]}),
+        &[],
+    );
+    let err = within(call).await.unwrap().unwrap_err();
+    assert_eq!(err.code(), Some(HTTP_ERROR));
+    assert!(err.to_string().contains("larger than 1024"), "{err}");
+
+    let call = spawn_call(&client, "t", json!({}));
+    server.expect("tools/call").await.status(500, "boom");
+    let err = within(call).await.unwrap().unwrap_err();
+    assert_eq!(
+        err.remote().unwrap().data.as_ref().unwrap()["httpStatus"],
+        500
+    );
+
+    // A JSON-RPC error the server sent with the request's id reaches the call as sent.
+    let call = spawn_call(&client, "t", json!({}));
+    let post = server.expect("tools/call").await;
+    let id = post.body["id"].clone();
+    post.json(
+        400,
+        json!({"jsonrpc": "2.0", "id": id, "error": {"code": -32602, "message": "bad args"}}),
+        &[],
+    );
+    let err = within(call).await.unwrap().unwrap_err();
+    assert_eq!(err.code(), Some(mcp_protocol::ErrorCode::INVALID_PARAMS));
+
+    // And the connection still works.
+    let call = spawn_call(&client, "t", json!({}));
+    server
+        .expect("tools/call")
+        .await
+        .result(text_result("fine"), &[]);
+    assert!(!within(call).await.unwrap().unwrap().is_error());
+}
+
+#[tokio::test]
+async fn an_unreachable_server_fails_connect_with_a_clear_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/mcp", listener.local_addr().unwrap());
+    drop(listener);
+    let err = within(builder().connect_http(&url)).await.unwrap_err();
+    assert!(
+        err.to_string().contains("HTTP request failed") || err.remote().is_some(),
+        "{err}"
+    );
+    let bad = builder()
+        .connect_http("ftp://example/mcp")
+        .await
+        .unwrap_err();
+    assert!(matches!(bad, mcp_client::Error::InvalidUrl { .. }), "{bad}");
+}
