@@ -1,15 +1,20 @@
 //! `bench-client`: measures MCP tool-call throughput and latency, and the raw pipe it runs on.
 //!
 //! ```text
-//! bench-client calls --stdio "CMD ARGS" [-n N] [-c C] [--tool NAME] [--args JSON] [--warmup N]
+//! bench-client calls (--stdio "CMD ARGS" | --url URL) [-n N] [-c C] [--tool NAME] [--args JSON] [--warmup N]
 //! bench-client pipe [-n N]
+//! bench-client hyper-pingpong [-n N]
 //! ```
 //!
-//! `calls` spawns the server command (split on whitespace), connects with `mcp-client`, makes
-//! `--warmup` unmeasured calls, then `-n` calls of `--tool` with `--args`, keeping `-c` calls in
-//! flight. `pipe` is the physical limit the first one runs on: the same JSON line written to
-//! `cat` and read back, sequentially, with blocking std I/O. Both print one JSON object:
-//! `{"mode", "n", "concurrency", "calls_per_s", "p50_us", "p99_us", "elapsed_s", …}`.
+//! `calls` spawns the server command (split on whitespace) or connects to the Streamable
+//! HTTP endpoint at `--url`, with `mcp-client`, makes `--warmup` unmeasured calls, then `-n`
+//! calls of `--tool` with `--args`, keeping `-c` calls in flight. `pipe` is the physical limit
+//! the stdio runs stand on: the same JSON line written to `cat` and read back, sequentially,
+//! with blocking std I/O. `hyper-pingpong` is the same for HTTP: a bare hyper HTTP/1.1 client
+//! POSTing that line over one keep-alive connection to a hyper echo server it starts on
+//! 127.0.0.1, sequentially. All print one JSON object:
+//! `{"mode", "n", "concurrency", "calls_per_s", "p50_us", "p99_us", "elapsed_s", …}`;
+//! `calls` adds `"transport": "stdio" | "http"`.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -31,8 +36,11 @@ enum Mode {
     /// Tool calls against an MCP server.
     Calls {
         /// The server command, run as a child process over stdio.
+        #[arg(long, required_unless_present = "url", conflicts_with = "url")]
+        stdio: Option<String>,
+        /// The server's Streamable HTTP endpoint (`http://127.0.0.1:PORT/mcp`).
         #[arg(long)]
-        stdio: String,
+        url: Option<String>,
         /// Measured calls.
         #[arg(short, default_value_t = 10_000)]
         n: usize,
@@ -55,6 +63,19 @@ enum Mode {
         #[arg(short, default_value_t = 10_000)]
         n: usize,
     },
+    /// Bare hyper keep-alive POST ping-pong with its own 127.0.0.1 echo server: the HTTP
+    /// baseline.
+    HyperPingpong {
+        /// Round trips.
+        #[arg(short, default_value_t = 10_000)]
+        n: usize,
+    },
+}
+
+/// Where `calls` finds its server.
+enum Target<'a> {
+    Stdio(&'a str),
+    Http(&'a str),
 }
 
 /// A `tools/call` line of the size the calls mode sends (about 110 bytes).
@@ -126,16 +147,21 @@ fn pipe(n: usize) -> std::io::Result<()> {
 }
 
 async fn calls(
-    command: &str,
+    target: Target<'_>,
     n: usize,
     c: usize,
     tool: &str,
     args: Value,
     warmup: usize,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let mut words = command.split_whitespace();
-    let program = words.next().ok_or("--stdio needs a command")?;
-    let client = Client::spawn(program, words).await?;
+    let (client, transport) = match target {
+        Target::Stdio(command) => {
+            let mut words = command.split_whitespace();
+            let program = words.next().ok_or("--stdio needs a command")?;
+            (Client::spawn(program, words).await?, "stdio")
+        }
+        Target::Http(url) => (Client::connect_http(url).await?, "http"),
+    };
     for _ in 0..warmup {
         client.call_tool(tool, &args).await?;
     }
@@ -174,7 +200,67 @@ async fn calls(
         c,
         elapsed,
         latencies,
-        json!({ "transport": "stdio", "tool": tool, "protocol_version": version }),
+        json!({ "transport": transport, "tool": tool, "protocol_version": version }),
+    );
+    Ok(())
+}
+
+/// A hyper echo server on 127.0.0.1 (answers every POST with its body), and a hyper
+/// HTTP/1.1 client sending `n` POSTs of [`LINE`] one after another on one keep-alive
+/// connection: what an MCP call over HTTP cannot beat on this machine.
+async fn hyper_pingpong(n: usize) -> Result<(), Box<dyn std::error::Error>> {
+    use http_body_util::{BodyExt, Full};
+    use hyper::body::{Bytes, Incoming};
+    use hyper_util::rt::TokioIo;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let echo = hyper::service::service_fn(|req: hyper::Request<Incoming>| async move {
+                    let body = req.into_body().collect().await?.to_bytes();
+                    let response = hyper::Response::builder()
+                        .header("content-type", "application/json")
+                        .body(Full::new(body))
+                        .expect("static response");
+                    Ok::<_, hyper::Error>(response)
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(socket), echo)
+                    .await;
+            });
+        }
+    });
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    stream.set_nodelay(true)?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake::<_, Full<Bytes>>(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    let uri = format!("http://{addr}/mcp");
+    let mut latencies = Vec::with_capacity(n);
+    let start = Instant::now();
+    for _ in 0..n {
+        let t = Instant::now();
+        let request = hyper::Request::post(&uri)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .body(Full::new(Bytes::from_static(LINE.as_bytes())))?;
+        let response = sender.send_request(request).await?;
+        let body = response.into_body().collect().await?.to_bytes();
+        if body.len() != LINE.len() {
+            return Err("the echo server answered something else".into());
+        }
+        latencies.push(t.elapsed());
+    }
+    let elapsed = start.elapsed();
+    report(
+        "hyper-pingpong",
+        n,
+        1,
+        elapsed,
+        latencies,
+        json!({ "body_bytes": LINE.len() }),
     );
     Ok(())
 }
@@ -182,8 +268,13 @@ async fn calls(
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     match Cli::parse().command {
         Mode::Pipe { n } => pipe(n)?,
+        Mode::HyperPingpong { n } => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+            .block_on(hyper_pingpong(n))?,
         Mode::Calls {
             stdio,
+            url,
             n,
             c,
             tool,
@@ -191,12 +282,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             warmup,
         } => {
             let args: Value = serde_json::from_str(&args)?;
+            let target = match (&stdio, &url) {
+                (Some(command), _) => Target::Stdio(command),
+                (None, Some(url)) => Target::Http(url),
+                (None, None) => return Err("give --stdio or --url".into()),
+            };
             // One thread: the calls' futures and the connection's driver share it, so a call
             // costs no cross-thread wake-up on this side.
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?
-                .block_on(calls(&stdio, n, c, &tool, args, warmup))?;
+                .block_on(calls(target, n, c, &tool, args, warmup))?;
         }
     }
     Ok(())
