@@ -33,10 +33,15 @@
 //!   data, a timeout and its length, a local refusal, a decode error naming the field.
 //! - **Transport-neutral.** [`ClientBuilder::connect`] takes any
 //!   [`Transport`](mcp_protocol::rt::Transport): an in-memory pair, a child process
-//!   ([`ClientBuilder::spawn`]), and later Streamable HTTP.
+//!   ([`ClientBuilder::spawn`]), or Streamable HTTP with the legacy HTTP+SSE fallback
+//!   (`http` module, feature `http`: `ClientBuilder::connect_http`).
 //!
-//! What the crate does not do (yet): HTTP transports and OAuth (a later issue), caching of
-//! list results.
+//! What the crate does not do (yet): OAuth (a later issue), caching of list results.
+//!
+//! # Features
+//!
+//! - `http` (off by default): the Streamable HTTP transport, on reqwest (rustls) or an
+//!   injected HTTP client. Without it the crate compiles no HTTP crate.
 //!
 //! # Example
 //!

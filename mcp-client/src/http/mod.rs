@@ -22,7 +22,7 @@
 //!   `tools/list`, as the spec requires). Custom headers go on every request.
 //! - **Failures are answers**: an HTTP error, a refused connection or an expired session
 //!   (404) fails the waiting call with a JSON-RPC error of code [`HTTP_ERROR`] that says
-//!   what happened ([`Error::Remote`](crate::Error::Remote)); after a 404 every later call
+//!   what happened ([`Error::Remote`]); after a 404 every later call
 //!   fails the same way at once. Nothing hangs; the session is not re-initialised behind the
 //!   caller's back (state such as subscriptions would be lost silently): connect again.
 //! - **Streams**: `retry:` sets the reconnection delay; a response stream that breaks is
