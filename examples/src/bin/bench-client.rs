@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! bench-client calls (--stdio "CMD ARGS" | --url URL) [-n N] [-c C] [--tool NAME] [--args JSON] [--warmup N]
+//!                    [--protocol-version V]
 //! bench-client pipe [-n N]
 //! bench-client hyper-pingpong [-n N]
 //! ```
@@ -56,6 +57,9 @@ enum Mode {
         /// Unmeasured calls first.
         #[arg(long, default_value_t = 1_000)]
         warmup: usize,
+        /// Speak only this protocol version (default: negotiate the newest both speak).
+        #[arg(long)]
+        protocol_version: Option<String>,
     },
     /// Raw pipe ping-pong of one JSON line with `cat`: the physical limit.
     Pipe {
@@ -148,6 +152,7 @@ fn pipe(n: usize) -> std::io::Result<()> {
 
 async fn calls(
     target: Target<'_>,
+    builder: mcp_client::ClientBuilder,
     n: usize,
     c: usize,
     tool: &str,
@@ -158,9 +163,9 @@ async fn calls(
         Target::Stdio(command) => {
             let mut words = command.split_whitespace();
             let program = words.next().ok_or("--stdio needs a command")?;
-            (Client::spawn(program, words).await?, "stdio")
+            (builder.spawn(program, words).await?, "stdio")
         }
-        Target::Http(url) => (Client::connect_http(url).await?, "http"),
+        Target::Http(url) => (builder.connect_http(url).await?, "http"),
     };
     for _ in 0..warmup {
         client.call_tool(tool, &args).await?;
@@ -280,7 +285,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             tool,
             args,
             warmup,
+            protocol_version,
         } => {
+            let mut builder = Client::builder();
+            if let Some(v) = protocol_version {
+                let v = mcp_protocol::ProtocolVersion::parse(&v)
+                    .ok_or_else(|| format!("unknown protocol version {v}"))?;
+                builder = builder.versions(mcp_protocol::SupportedVersions::new([v]));
+            }
             let args: Value = serde_json::from_str(&args)?;
             let target = match (&stdio, &url) {
                 (Some(command), _) => Target::Stdio(command),
@@ -292,7 +304,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?
-                .block_on(calls(target, n, c, &tool, args, warmup))?;
+                .block_on(calls(target, builder, n, c, &tool, args, warmup))?;
         }
     }
     Ok(())
