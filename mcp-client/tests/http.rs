@@ -392,3 +392,26 @@ async fn an_unreachable_server_fails_connect_with_a_clear_error() {
         .unwrap_err();
     assert!(matches!(bad, mcp_client::Error::InvalidUrl { .. }), "{bad}");
 }
+
+#[tokio::test]
+async fn requests_wait_until_the_initialized_notification_was_accepted() {
+    let mut server = HttpServer::start().await;
+    let connecting = connect(&server.url, builder());
+    server.expect("server/discover").await.status(400, "");
+    server.expect("initialize").await.result(
+        json!({"protocolVersion": "2025-11-25", "capabilities": {"tools": {}},
+            "serverInfo": {"name": "s", "version": "1"}}),
+        &[("mcp-session-id", "gate")],
+    );
+    let initialized = server.expect("notifications/initialized").await;
+    let client = within(connecting).await.unwrap().unwrap();
+    let call = spawn_call(&client, "t", json!({}));
+    // Held: nothing else may reach the server before the notification is accepted.
+    assert!(server.idle_for(Duration::from_millis(200)).await);
+    initialized.status(202, "");
+    server
+        .expect("tools/call")
+        .await
+        .result(text_result("after"), &[]);
+    assert!(!within(call).await.unwrap().unwrap().is_error());
+}

@@ -16,7 +16,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use mcp_protocol::jsonrpc::{Message, Outcome, ResponseMessage};
 use mcp_protocol::rt::{Received, Transport, TransportError};
 use mcp_protocol::{ErrorObject, RequestId};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
@@ -94,6 +94,10 @@ pub(crate) struct State {
     /// `tools/list` requests whose results are checked for `x-mcp-header`.
     pending_tools_list: HashSet<RequestId>,
     pub(crate) tool_headers: ToolHeaders,
+    /// Set while `notifications/initialized` is being POSTed: later messages wait for it
+    /// (2025-11-25 basic/lifecycle §Initialization: requests follow the notification; over
+    /// HTTP each message is its own POST and would otherwise race it).
+    initialized_gate: Option<watch::Receiver<bool>>,
     /// In-flight requests of the stateless era: closing the stream cancels them
     /// (2026-07-28 §Cancellation), so `notifications/cancelled` becomes a cancel here.
     inflight: HashMap<RequestId, CancellationToken>,
@@ -306,7 +310,26 @@ impl Transport for HttpTransport {
             return Ok(());
         }
         let shared = self.shared.clone();
-        self.shared.spawn(post::send(shared, msg));
+        let (gate, opened) = {
+            let mut state = self.shared.state();
+            if msg.method() == Some("notifications/initialized") {
+                let (tx, rx) = watch::channel(false);
+                state.initialized_gate = Some(rx);
+                (None, Some(tx))
+            } else {
+                (state.initialized_gate.clone(), None)
+            }
+        };
+        self.shared.spawn(async move {
+            if let Some(mut gate) = gate {
+                // Err: the notification's task ended without opening it; go on anyway.
+                let _ = gate.wait_for(|open| *open).await;
+            }
+            post::send(shared, msg).await;
+            if let Some(opened) = opened {
+                let _ = opened.send(true);
+            }
+        });
         Ok(())
     }
 
