@@ -415,3 +415,22 @@ async fn requests_wait_until_the_initialized_notification_was_accepted() {
         .result(text_result("after"), &[]);
     assert!(!within(call).await.unwrap().unwrap().is_error());
 }
+
+#[tokio::test]
+async fn cancelling_a_stateless_call_closes_its_stream_instead_of_posting_cancelled() {
+    let mut server = HttpServer::start().await;
+    let connecting = connect(&server.url, builder());
+    server.expect("server/discover").await.result(
+        json!({"supportedVersions": ["2026-07-28"], "capabilities": {"tools": {}}}),
+        &[],
+    );
+    let client = within(connecting).await.unwrap().unwrap();
+    let call = spawn_call(&client, "slow", json!({}));
+    let sse = server.expect("tools/call").await.sse(&[]);
+    sse.send(": working\n\n".into()).unwrap();
+    call.abort(); // dropping the call's future cancels it
+    // 2026-07-28 §Cancellation: the client closes the response stream...
+    within(sse.closed()).await;
+    // ...and sends no notifications/cancelled.
+    assert!(server.idle_for(Duration::from_millis(300)).await);
+}

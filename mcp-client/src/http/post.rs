@@ -11,6 +11,7 @@ use http::{HeaderValue, Method, Request, StatusCode};
 use mcp_protocol::jsonrpc::Message;
 use mcp_protocol::{ErrorCode, ErrorObject, RequestId};
 use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
 
 use super::HTTP_ERROR;
 use super::backend::{BodyStream, HttpError, HttpResponse};
@@ -126,7 +127,19 @@ pub(crate) fn is_stateless(version: &str) -> bool {
 /// Sends `msg`; when it was a request and it failed, fails the waiting call.
 pub(crate) async fn send(shared: Arc<Shared>, msg: Message) {
     let out = Outgoing::of(&msg);
-    if let Err(failure) = send_message(&shared, &msg, &out).await {
+    let method = out.method.as_deref().unwrap_or_default();
+    let cancel = match &out.id {
+        Some(id) => shared.observe_request(id, method, out.stateless()),
+        None => None,
+    };
+    let cancel = cancel.unwrap_or_else(|| shared.shutdown.child_token());
+    // Cancelling drops the response (and its stream): in 2026-07-28 that is the request's
+    // cancellation (§Cancellation).
+    let result = tokio::select! {
+        () = cancel.cancelled() => Ok(()),
+        r = send_message(&shared, &msg, &out, &cancel) => r,
+    };
+    if let Err(failure) = result {
         match &out.id {
             Some(id) => {
                 tracing::debug!(%failure, method = ?out.method, "request failed");
@@ -138,18 +151,18 @@ pub(crate) async fn send(shared: Arc<Shared>, msg: Message) {
     }
 }
 
-async fn send_message(shared: &Arc<Shared>, msg: &Message, out: &Outgoing) -> Result<(), Failure> {
+async fn send_message(
+    shared: &Arc<Shared>,
+    msg: &Message,
+    out: &Outgoing,
+    cancel: &CancellationToken,
+) -> Result<(), Failure> {
     let endpoint = shared.state().legacy_endpoint.clone();
     if let Some(endpoint) = endpoint {
         return legacy::post(shared, &endpoint, out.body.clone()).await;
     }
     let stateless = out.stateless();
     let method = out.method.as_deref().unwrap_or_default();
-    let cancel = match &out.id {
-        Some(id) => shared.observe_request(id, method, stateless),
-        None => None,
-    };
-    let cancel = cancel.unwrap_or_else(|| shared.shutdown.child_token());
     let mut reissued = 0;
     loop {
         let (request, session) = build_post(shared, out, stateless)?;
@@ -209,7 +222,7 @@ async fn send_message(shared: &Arc<Shared>, msg: &Message, out: &Outgoing) -> Re
                 if parser.last_event_id.is_none() {
                     return Err(Failure::StreamEnded);
                 }
-                return stream::resume(shared, id, parser, &cancel).await;
+                return stream::resume(shared, id, parser, cancel).await;
             }
             None if response.status == StatusCode::ACCEPTED => {
                 return Err(Failure::NoResponse(response.status));

@@ -98,7 +98,8 @@ impl SseParser {
             None => (&*line, ""),
         };
         match field {
-            "data" => {
+            // The event is capped like a line: a hostile server cannot grow it without end.
+            "data" if self.data.len() + value.len() < self.max_line => {
                 if self.has_data {
                     self.data.push('\n');
                 }
