@@ -434,3 +434,43 @@ async fn cancelling_a_stateless_call_closes_its_stream_instead_of_posting_cancel
     // ...and sends no notifications/cancelled.
     assert!(server.idle_for(Duration::from_millis(300)).await);
 }
+
+/// An injected HTTP client: stamps every request, then sends it with the default client.
+struct Stamping(mcp_client::http::ReqwestClient);
+
+impl mcp_client::http::HttpClient for Stamping {
+    fn execute(
+        &self,
+        mut request: http::Request<bytes::Bytes>,
+    ) -> futures::future::BoxFuture<
+        'static,
+        Result<mcp_client::http::HttpResponse, mcp_client::http::HttpError>,
+    > {
+        request
+            .headers_mut()
+            .insert("x-injected", http::HeaderValue::from_static("yes"));
+        self.0.execute(request)
+    }
+}
+
+#[tokio::test]
+async fn an_injected_http_client_carries_every_request() {
+    let mut server = HttpServer::start().await;
+    let transport = HttpTransport::builder(&server.url)
+        .http_client(Stamping(mcp_client::http::ReqwestClient::new()))
+        .build()
+        .unwrap();
+    let connecting = tokio::spawn(builder().connect(transport));
+    let discover = server.expect("server/discover").await;
+    assert_eq!(discover.header("x-injected"), Some("yes"));
+    discover.result(
+        json!({"supportedVersions": ["2026-07-28"], "capabilities": {"tools": {}}}),
+        &[],
+    );
+    let client = within(connecting).await.unwrap().unwrap();
+    let call = spawn_call(&client, "t", json!({}));
+    let post = server.expect("tools/call").await;
+    assert_eq!(post.header("x-injected"), Some("yes"));
+    post.result(text_result("ok"), &[]);
+    assert!(!within(call).await.unwrap().unwrap().is_error());
+}

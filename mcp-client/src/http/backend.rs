@@ -58,13 +58,33 @@ pub trait HttpClient: Send + Sync + 'static {
 }
 
 /// The default [`HttpClient`]: reqwest over rustls, with HTTP/1.1 keep-alive and HTTP/2.
-#[derive(Clone, Debug, Default)]
+/// It follows only redirects that keep the method and body (307, 308; at most 5), so a
+/// POST is never turned into a GET.
+#[derive(Clone, Debug)]
 pub struct ReqwestClient {
     client: reqwest::Client,
 }
 
+impl Default for ReqwestClient {
+    fn default() -> Self {
+        let policy = reqwest::redirect::Policy::custom(|attempt| {
+            let keeps_method = matches!(attempt.status().as_u16(), 307 | 308);
+            if keeps_method && attempt.previous().len() < 5 {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        });
+        let client = reqwest::Client::builder()
+            .redirect(policy)
+            .build()
+            .unwrap_or_default();
+        Self { client }
+    }
+}
+
 impl ReqwestClient {
-    /// A client with reqwest's defaults.
+    /// A client with reqwest's defaults, and the redirect policy above.
     pub fn new() -> Self {
         Self::default()
     }
