@@ -11,7 +11,6 @@ use http::{HeaderValue, Method, Request, StatusCode};
 use mcp_protocol::jsonrpc::Message;
 use mcp_protocol::{ErrorCode, ErrorObject, RequestId};
 use serde_json::{Value, json};
-use tokio_util::sync::CancellationToken;
 
 use super::HTTP_ERROR;
 use super::backend::{BodyStream, HttpError, HttpResponse};
@@ -137,7 +136,7 @@ pub(crate) async fn send(shared: Arc<Shared>, msg: Message) {
     // cancellation (§Cancellation).
     let result = tokio::select! {
         () = cancel.cancelled() => Ok(()),
-        r = send_message(&shared, &msg, &out, &cancel) => r,
+        r = send_message(&shared, &msg, &out) => r,
     };
     if let Err(failure) = result {
         match &out.id {
@@ -151,12 +150,8 @@ pub(crate) async fn send(shared: Arc<Shared>, msg: Message) {
     }
 }
 
-async fn send_message(
-    shared: &Arc<Shared>,
-    msg: &Message,
-    out: &Outgoing,
-    cancel: &CancellationToken,
-) -> Result<(), Failure> {
+/// Everything after the cancellation token: `send` drops this future to cancel it.
+async fn send_message(shared: &Arc<Shared>, msg: &Message, out: &Outgoing) -> Result<(), Failure> {
     let endpoint = shared.state().legacy_endpoint.clone();
     if let Some(endpoint) = endpoint {
         return legacy::post(shared, &endpoint, out.body.clone()).await;
@@ -166,10 +161,7 @@ async fn send_message(
     let mut reissued = 0;
     loop {
         let (request, session) = build_post(shared, out, stateless)?;
-        let response = tokio::select! {
-            () = cancel.cancelled() => return Ok(()),
-            r = shared.client.execute(request) => r?,
-        };
+        let response = shared.client.execute(request).await?;
         if !response.status.is_success() {
             return refused(shared, msg, out, response, session).await;
         }
@@ -211,10 +203,7 @@ async fn send_message(
                         reissued,
                         "response stream broke; sending the request again"
                     );
-                    tokio::select! {
-                        () = cancel.cancelled() => return Ok(()),
-                        () = tokio::time::sleep(delay) => {}
-                    }
+                    tokio::time::sleep(delay).await;
                     continue;
                 }
                 // 2025-11-25 §Resumability and Redelivery: reconnect with GET and
@@ -222,7 +211,7 @@ async fn send_message(
                 if parser.last_event_id.is_none() {
                     return Err(Failure::StreamEnded);
                 }
-                return stream::resume(shared, id, parser, cancel).await;
+                return stream::resume(shared, id, parser).await;
             }
             None if response.status == StatusCode::ACCEPTED => {
                 return Err(Failure::NoResponse(response.status));

@@ -12,7 +12,6 @@ use http::header::ACCEPT;
 use http::{HeaderName, HeaderValue, Method, Request, StatusCode};
 use mcp_protocol::RequestId;
 use mcp_protocol::jsonrpc::Message;
-use tokio_util::sync::CancellationToken;
 
 use super::backend::BodyStream;
 use super::post::{ContentKind, Failure, content_type};
@@ -105,36 +104,21 @@ fn session_headers(shared: &Shared, headers: &mut http::HeaderMap) {
     }
 }
 
-/// Waits `delay` unless `cancel` fires first; `false` when cancelled.
-async fn wait(delay: Duration, cancel: &CancellationToken) -> bool {
-    tokio::select! {
-        () = cancel.cancelled() => false,
-        () = tokio::time::sleep(delay) => true,
-    }
-}
-
 /// Resumes the broken response stream of request `id`: after the `retry:` delay, GET with
 /// `Last-Event-ID`, until the response arrives or `max_reconnects` attempts fail.
 pub(crate) async fn resume(
     shared: &Arc<Shared>,
     id: &RequestId,
     mut parser: SseParser,
-    cancel: &CancellationToken,
 ) -> Result<(), Failure> {
     for _ in 0..shared.settings.max_reconnects {
         let delay = parser.retry.unwrap_or(shared.settings.default_retry);
-        if !wait(delay, cancel).await {
-            return Ok(());
-        }
+        tokio::time::sleep(delay).await;
         let Some(request) = get_request(shared, parser.last_event_id.as_deref()) else {
             return Err(Failure::StreamEnded);
         };
         tracing::debug!(?id, last_event_id = ?parser.last_event_id, "resuming the response stream");
-        let response = tokio::select! {
-            () = cancel.cancelled() => return Ok(()),
-            r = shared.client.execute(request) => r,
-        };
-        let response = match response {
+        let response = match shared.client.execute(request).await {
             Ok(r) if r.status.is_success() && content_type(&r) == Some(ContentKind::Sse) => r,
             Ok(r) if r.status == StatusCode::NOT_FOUND && shared.state().session_id.is_some() => {
                 shared.state().session_expired = true;
@@ -145,11 +129,7 @@ pub(crate) async fn resume(
             Ok(r) if !r.status.is_success() => return Err(Failure::StreamEnded),
             _ => continue,
         };
-        let end = tokio::select! {
-            () = cancel.cancelled() => return Ok(()),
-            end = read_events(shared, response.body, &mut parser, Some(id)) => end,
-        };
-        if end == StreamEnd::Answered {
+        if read_events(shared, response.body, &mut parser, Some(id)).await == StreamEnd::Answered {
             return Ok(());
         }
     }
