@@ -474,3 +474,23 @@ async fn an_injected_http_client_carries_every_request() {
     post.result(text_result("ok"), &[]);
     assert!(!within(call).await.unwrap().unwrap().is_error());
 }
+
+#[tokio::test]
+async fn a_legacy_endpoint_on_another_origin_is_refused() {
+    let mut server = HttpServer::start().await;
+    server.show_gets();
+    let connecting = connect(&server.url, builder());
+    server.expect("server/discover").await.status(404, "");
+    server.expect("initialize").await.status(404, "");
+    let stream = server.next().await.sse(&[]);
+    stream
+        .send("event: endpoint\ndata: http://evil.example/messages\n\n".into())
+        .unwrap();
+    // The client does not follow it: connecting fails with the refusal it had.
+    let err = within(connecting).await.unwrap().unwrap_err();
+    assert_eq!(err.code(), Some(HTTP_ERROR), "{err}");
+    assert_eq!(
+        err.remote().unwrap().data.as_ref().unwrap()["httpStatus"],
+        404
+    );
+}
