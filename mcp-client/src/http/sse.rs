@@ -185,6 +185,31 @@ mod tests {
         assert_eq!(parser.retry, None);
     }
 
+    proptest::proptest! {
+        /// Any bytes, cut anywhere, give the same events and the same last id as in one
+        /// piece, and never a panic.
+        #[test]
+        fn chunking_never_changes_what_is_parsed(
+            tokens in proptest::collection::vec(proptest::sample::select(vec![
+                "data: x", "data:", "id: 7", "id", "event: e", "retry: 5", ": c", "\n", "\r",
+                "\r\n", "\n\n", "é", "\u{0}", "junk",
+            ]), 0..60),
+            cut in 1usize..17,
+        ) {
+            let bytes = tokens.concat().into_bytes();
+            let mut whole = SseParser::new();
+            let mut expected = Vec::new();
+            whole.push(&bytes, &mut expected);
+            let mut pieces = SseParser::new();
+            let mut got = Vec::new();
+            for chunk in bytes.chunks(cut) {
+                pieces.push(chunk, &mut got);
+            }
+            proptest::prop_assert_eq!(got, expected);
+            proptest::prop_assert_eq!(pieces.last_event_id, whole.last_event_id);
+        }
+    }
+
     #[test]
     fn an_overlong_line_is_cut_not_grown() {
         let mut parser = SseParser::new();
