@@ -210,7 +210,7 @@ async fn calls(
     Ok(())
 }
 
-/// A hyper echo server on 127.0.0.1 (answers every POST with its body), and a hyper
+/// A hyper echo server on 127.0.0.1 (answers every POST with its body; its own thread), and a hyper
 /// HTTP/1.1 client sending `n` POSTs of [`LINE`] one after another on one keep-alive
 /// connection: what an MCP call over HTTP cannot beat on this machine.
 async fn hyper_pingpong(n: usize) -> Result<(), Box<dyn std::error::Error>> {
@@ -218,24 +218,35 @@ async fn hyper_pingpong(n: usize) -> Result<(), Box<dyn std::error::Error>> {
     use hyper::body::{Bytes, Incoming};
     use hyper_util::rt::TokioIo;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    // The echo server runs on a thread and runtime of its own, as a server process would:
+    // every round trip crosses threads, like the MCP calls it is compared with.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    tokio::spawn(async move {
-        while let Ok((socket, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let echo = hyper::service::service_fn(|req: hyper::Request<Incoming>| async move {
-                    let body = req.into_body().collect().await?.to_bytes();
-                    let response = hyper::Response::builder()
-                        .header("content-type", "application/json")
-                        .body(Full::new(body))
-                        .expect("static response");
-                    Ok::<_, hyper::Error>(response)
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the echo server");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
+            while let Ok((socket, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let echo =
+                        hyper::service::service_fn(|req: hyper::Request<Incoming>| async move {
+                            let body = req.into_body().collect().await?.to_bytes();
+                            let response = hyper::Response::builder()
+                                .header("content-type", "application/json")
+                                .body(Full::new(body))
+                                .expect("static response");
+                            Ok::<_, hyper::Error>(response)
+                        });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(socket), echo)
+                        .await;
                 });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(socket), echo)
-                    .await;
-            });
-        }
+            }
+        });
     });
     let stream = tokio::net::TcpStream::connect(addr).await?;
     stream.set_nodelay(true)?;
