@@ -22,14 +22,18 @@
 //! | `http-custom-headers` | the `toolCalls` of `MCP_CONFORMANCE_CONTEXT` |
 //! | `http-invalid-tool-headers` | every tool listed (invalid ones never are) |
 //!
-//! Authorization scenarios (`auth/*`) are not supported yet: the program says so and exits
+//! The client declares elicitation (it accepts every form), sampling (a fixed answer) and
+//! roots (one root). Authorization scenarios (`auth/*`) are not supported yet: the program says so and exits
 //! with status 2. Exit status 1 means the scenario's calls failed.
 
 use std::process::ExitCode;
 
 use mcp_client::Client;
-use mcp_protocol::methods::{ElicitParams, ElicitResult};
-use mcp_protocol::types::JsonObject;
+use mcp_protocol::methods::{
+    CreateMessageParams, CreateMessageResult, ElicitParams, ElicitResult, Root,
+    SamplingMessageContentBlock,
+};
+use mcp_protocol::types::{JsonObject, TextContent};
 use serde_json::{Map, Value, json};
 
 fn main() -> ExitCode {
@@ -71,6 +75,8 @@ async fn run(scenario: &str, url: &str, context: &Value) -> Result<(), Failure> 
     let client = Client::builder()
         .client_info("mcp-rs-everything-client", env!("CARGO_PKG_VERSION"))
         .on_elicitation(answer_form)
+        .on_sampling(answer_sampling)
+        .roots(vec![Root::new("file:///tmp/everything-client")])
         .connect_http(url)
         .await?;
     eprintln!(
@@ -202,6 +208,17 @@ fn sample_arguments(schema: &Map<String, Value>) -> Value {
         }
     }
     Value::Object(args)
+}
+
+/// A stand-in for a language model: a fixed answer (the suite's scenarios only check that
+/// sampling is declared and answered).
+async fn answer_sampling(
+    _params: CreateMessageParams,
+) -> Result<CreateMessageResult, mcp_protocol::ErrorObject> {
+    Ok(CreateMessageResult::new(
+        "everything-client",
+        SamplingMessageContentBlock::Text(TextContent::new("This is a sampled answer.")),
+    ))
 }
 
 /// The "user" accepts every form and fills the fields that have no default (the client
