@@ -4,7 +4,7 @@
 //! bench-client calls (--stdio "CMD ARGS" | --url URL) [-n N] [-c C] [--tool NAME] [--args JSON] [--warmup N]
 //!                    [--protocol-version V]
 //! bench-client pipe [-n N]
-//! bench-client hyper-pingpong [-n N]
+//! bench-client hyper-pingpong [-n N] [--mcp-client]
 //! ```
 //!
 //! `calls` spawns the server command (split on whitespace) or connects to the Streamable
@@ -13,7 +13,9 @@
 //! the stdio runs stand on: the same JSON line written to `cat` and read back, sequentially,
 //! with blocking std I/O. `hyper-pingpong` is the same for HTTP: a bare hyper HTTP/1.1 client
 //! POSTing that line over one keep-alive connection to a hyper echo server it starts on
-//! 127.0.0.1, sequentially. All print one JSON object:
+//! 127.0.0.1, sequentially; with `--mcp-client` the same server answers as a minimal MCP
+//! server and the round trips are `mcp-client` tool calls, so the two runs show what the
+//! client adds to bare HTTP. All print one JSON object:
 //! `{"mode", "n", "concurrency", "calls_per_s", "p50_us", "p99_us", "elapsed_s", …}`;
 //! `calls` adds `"transport": "stdio" | "http"`.
 
@@ -73,6 +75,10 @@ enum Mode {
         /// Round trips.
         #[arg(short, default_value_t = 10_000)]
         n: usize,
+        /// Make the round trips `tools/call`s with `mcp-client` against a minimal MCP
+        /// server on the same hyper stack, instead of bare POSTs: what the client adds.
+        #[arg(long)]
+        mcp_client: bool,
     },
 }
 
@@ -210,19 +216,42 @@ async fn calls(
     Ok(())
 }
 
-/// A hyper echo server on 127.0.0.1 (answers every POST with its body; its own thread), and a hyper
-/// HTTP/1.1 client sending `n` POSTs of [`LINE`] one after another on one keep-alive
-/// connection: what an MCP call over HTTP cannot beat on this machine.
-async fn hyper_pingpong(n: usize) -> Result<(), Box<dyn std::error::Error>> {
+/// The server of `hyper-pingpong`, on 127.0.0.1, on a thread and runtime of its own as a
+/// server process would be (every round trip crosses threads, like the MCP calls it is
+/// compared with). It echoes every POST's body; with `mcp`, it answers like a minimal
+/// stateless MCP server instead: `server/discover` with 2026-07-28, any other request with
+/// a fixed text result, notifications with 202.
+fn start_echo_server(mcp: bool) -> std::io::Result<std::net::SocketAddr> {
     use http_body_util::{BodyExt, Full};
     use hyper::body::{Bytes, Incoming};
     use hyper_util::rt::TokioIo;
 
-    // The echo server runs on a thread and runtime of its own, as a server process would:
-    // every round trip crosses threads, like the MCP calls it is compared with.
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
+    let answer = move |body: Bytes| -> hyper::Response<Full<Bytes>> {
+        let response = hyper::Response::builder().header("content-type", "application/json");
+        if !mcp {
+            return response.body(Full::new(body)).expect("static response");
+        }
+        let request: Value = serde_json::from_slice(&body).unwrap_or_default();
+        let Some(id) = request.get("id") else {
+            return hyper::Response::builder()
+                .status(202)
+                .body(Full::new(Bytes::new()))
+                .expect("static response");
+        };
+        let result = match request["method"].as_str() {
+            Some("server/discover") => {
+                json!({"supportedVersions": ["2026-07-28"], "capabilities": {"tools": {}}})
+            }
+            _ => json!({"content": [{"type": "text", "text": "hello world"}]}),
+        };
+        let text = json!({"jsonrpc": "2.0", "id": id, "result": result}).to_string();
+        response
+            .body(Full::new(Bytes::from(text)))
+            .expect("static response")
+    };
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -232,15 +261,12 @@ async fn hyper_pingpong(n: usize) -> Result<(), Box<dyn std::error::Error>> {
             let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
             while let Ok((socket, _)) = listener.accept().await {
                 tokio::spawn(async move {
-                    let echo =
-                        hyper::service::service_fn(|req: hyper::Request<Incoming>| async move {
+                    let echo = hyper::service::service_fn(
+                        move |req: hyper::Request<Incoming>| async move {
                             let body = req.into_body().collect().await?.to_bytes();
-                            let response = hyper::Response::builder()
-                                .header("content-type", "application/json")
-                                .body(Full::new(body))
-                                .expect("static response");
-                            Ok::<_, hyper::Error>(response)
-                        });
+                            Ok::<_, hyper::Error>(answer(body))
+                        },
+                    );
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(TokioIo::new(socket), echo)
                         .await;
@@ -248,13 +274,44 @@ async fn hyper_pingpong(n: usize) -> Result<(), Box<dyn std::error::Error>> {
             }
         });
     });
+    Ok(addr)
+}
+
+/// `n` POSTs of [`LINE`] one after another on one keep-alive connection with a bare hyper
+/// HTTP/1.1 client (or, with `mcp_client`, `n` `tools/call`s with `mcp-client` against the
+/// minimal MCP server): what an MCP call over HTTP cannot beat on this machine, and what
+/// our client adds to it.
+async fn hyper_pingpong(n: usize, mcp_client: bool) -> Result<(), Box<dyn std::error::Error>> {
+    use http_body_util::{BodyExt, Full};
+    use hyper::body::Bytes;
+    use hyper_util::rt::TokioIo;
+
+    let addr = start_echo_server(mcp_client)?;
+    let uri = format!("http://{addr}/mcp");
+    let mut latencies = Vec::with_capacity(n);
+    if mcp_client {
+        let client = Client::connect_http(&uri).await?;
+        let args = json!({"text": "hello world"});
+        for _ in 0..n.min(1_000) {
+            client.call_tool("echo", &args).await?;
+        }
+        let start = Instant::now();
+        for _ in 0..n {
+            let t = Instant::now();
+            client.call_tool("echo", &args).await?;
+            latencies.push(t.elapsed());
+        }
+        let elapsed = start.elapsed();
+        client.close();
+        let extra = json!({ "client": "mcp-client", "transport": "http" });
+        report("hyper-pingpong", n, 1, elapsed, latencies, extra);
+        return Ok(());
+    }
     let stream = tokio::net::TcpStream::connect(addr).await?;
     stream.set_nodelay(true)?;
     let (mut sender, connection) =
         hyper::client::conn::http1::handshake::<_, Full<Bytes>>(TokioIo::new(stream)).await?;
     tokio::spawn(connection);
-    let uri = format!("http://{addr}/mcp");
-    let mut latencies = Vec::with_capacity(n);
     let start = Instant::now();
     for _ in 0..n {
         let t = Instant::now();
@@ -270,24 +327,18 @@ async fn hyper_pingpong(n: usize) -> Result<(), Box<dyn std::error::Error>> {
         latencies.push(t.elapsed());
     }
     let elapsed = start.elapsed();
-    report(
-        "hyper-pingpong",
-        n,
-        1,
-        elapsed,
-        latencies,
-        json!({ "body_bytes": LINE.len() }),
-    );
+    let extra = json!({ "client": "hyper", "body_bytes": LINE.len() });
+    report("hyper-pingpong", n, 1, elapsed, latencies, extra);
     Ok(())
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     match Cli::parse().command {
         Mode::Pipe { n } => pipe(n)?,
-        Mode::HyperPingpong { n } => tokio::runtime::Builder::new_current_thread()
+        Mode::HyperPingpong { n, mcp_client } => tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?
-            .block_on(hyper_pingpong(n))?,
+            .block_on(hyper_pingpong(n, mcp_client))?,
         Mode::Calls {
             stdio,
             url,
