@@ -31,17 +31,6 @@ pub(crate) fn encode_value(value: &str) -> HeaderValue {
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// The `Mcp-Name` source of a request: `params.name` of `tools/call` and `prompts/get`,
-/// `params.uri` of `resources/read`.
-pub(crate) fn name_of<'a>(method: &str, params: Option<&'a Value>) -> Option<&'a str> {
-    let field = match method {
-        "tools/call" | "prompts/get" => "name",
-        "resources/read" => "uri",
-        _ => return None,
-    };
-    params?.get(field)?.as_str()
-}
-
 /// One `x-mcp-header` annotation: where the value sits in the arguments, and the header's
 /// name suffix.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -27,7 +27,7 @@ pub(crate) async fn connect(shared: &Arc<Shared>) -> Option<Url> {
     }
     let mut request = Request::new(Bytes::new());
     *request.method_mut() = Method::GET;
-    *request.uri_mut() = shared.url.as_str().parse().ok()?;
+    *request.uri_mut() = shared.uri.clone();
     request
         .headers_mut()
         .extend(shared.settings.headers.clone());

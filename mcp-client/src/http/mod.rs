@@ -161,10 +161,14 @@ impl HttpTransportBuilder {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(invalid("not an http or https URL".into()));
         }
+        let uri = url
+            .as_str()
+            .parse::<http::Uri>()
+            .map_err(|e| invalid(e.to_string()))?;
         let client = self
             .client
             .unwrap_or_else(|| Arc::new(ReqwestClient::new()));
-        Ok(HttpTransport::from_parts(client, url, self.settings))
+        Ok(HttpTransport::from_parts(client, url, uri, self.settings))
     }
 }
 

@@ -2,6 +2,7 @@
 //! what its answer means: a JSON body, an SSE stream (resumed or re-sent when it breaks),
 //! `202 Accepted`, or an HTTP error turned into a JSON-RPC error for the waiting call.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -10,11 +11,13 @@ use http::header::{ACCEPT, CONTENT_TYPE};
 use http::{HeaderValue, Method, Request, StatusCode};
 use mcp_protocol::jsonrpc::Message;
 use mcp_protocol::{ErrorCode, ErrorObject, RequestId};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use super::HTTP_ERROR;
 use super::backend::{BodyStream, HttpError, HttpResponse};
-use super::headers::{MCP_METHOD, MCP_NAME, encode_value, name_of, param_headers};
+use super::headers::{MCP_METHOD, MCP_NAME, encode_value, param_headers};
 use super::transport::{PROTOCOL_VERSION, SESSION_ID, Shared};
 use super::{legacy, stream};
 
@@ -76,10 +79,32 @@ impl Failure {
 struct Outgoing {
     id: Option<RequestId>,
     method: Option<String>,
-    params: Option<Value>,
     /// `_meta["io.modelcontextprotocol/protocolVersion"]` (2026-07-28 on).
     version: Option<String>,
+    /// The `Mcp-Name` source (`params.name` or `params.uri`), for the methods that have one.
+    name: Option<String>,
+    /// `params.arguments` of a `tools/call`, for the `Mcp-Param-*` headers.
+    arguments: Option<Box<RawValue>>,
     body: Bytes,
+}
+
+/// The few `params` fields the headers need, read without building the whole value.
+#[derive(Deserialize, Default)]
+struct Peek<'a> {
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    uri: Option<Cow<'a, str>>,
+    #[serde(rename = "_meta", borrow, default)]
+    meta: Option<MetaPeek<'a>>,
+    #[serde(borrow, default)]
+    arguments: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize, Default)]
+struct MetaPeek<'a> {
+    #[serde(rename = "io.modelcontextprotocol/protocolVersion", borrow, default)]
+    version: Option<Cow<'a, str>>,
 }
 
 impl Outgoing {
@@ -89,23 +114,28 @@ impl Outgoing {
             Message::Notification(n) => n.params.as_deref(),
             Message::Response(_) => None,
         };
-        let params: Option<Value> = raw.and_then(|p| serde_json::from_str(p.get()).ok());
-        let version = params
-            .as_ref()
-            .and_then(|p| {
-                p.get("_meta")?
-                    .get("io.modelcontextprotocol/protocolVersion")
-            })
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        let peek: Peek<'_> = raw
+            .and_then(|p| serde_json::from_str(p.get()).ok())
+            .unwrap_or_default();
+        let method = msg.method();
+        let name = match method {
+            Some("tools/call" | "prompts/get") => peek.name,
+            Some("resources/read") => peek.uri,
+            _ => None,
+        };
+        let arguments = match method {
+            Some("tools/call") => peek.arguments.map(ToOwned::to_owned),
+            _ => None,
+        };
         Self {
             id: match msg {
                 Message::Request(r) => Some(r.id.clone()),
                 _ => None,
             },
-            method: msg.method().map(str::to_owned),
-            params,
-            version,
+            method: method.map(str::to_owned),
+            version: peek.meta.and_then(|m| m.version).map(Cow::into_owned),
+            name: name.map(Cow::into_owned),
+            arguments,
             body: Bytes::from(msg.to_vec()),
         }
     }
@@ -248,11 +278,7 @@ fn build_post(
     }
     let mut request = Request::new(out.body.clone());
     *request.method_mut() = Method::POST;
-    *request.uri_mut() = shared
-        .url
-        .as_str()
-        .parse()
-        .map_err(|e: http::uri::InvalidUri| HttpError::Request(e.to_string()))?;
+    *request.uri_mut() = shared.uri.clone();
     let headers = request.headers_mut();
     headers.extend(shared.settings.headers.clone());
     headers.insert(
@@ -284,13 +310,16 @@ fn build_post(
     if let Ok(m) = HeaderValue::try_from(method) {
         headers.insert(MCP_METHOD, m);
     }
-    if let Some(name) = name_of(method, out.params.as_ref()) {
+    if let Some(name) = &out.name {
         headers.insert(MCP_NAME, encode_value(name));
         if method == "tools/call"
             && let Some(annotations) = state.tool_headers.get(name)
         {
-            let arguments = out.params.as_ref().and_then(|p| p.get("arguments"));
-            for (k, v) in param_headers(annotations, arguments) {
+            let arguments: Option<Value> = out
+                .arguments
+                .as_ref()
+                .and_then(|a| serde_json::from_str(a.get()).ok());
+            for (k, v) in param_headers(annotations, arguments.as_ref()) {
                 headers.insert(k, v);
             }
         }

@@ -79,7 +79,7 @@ pub(crate) fn deliver_event(shared: &Shared, event: SseEvent, want: Option<&Requ
 fn get_request(shared: &Shared, last_event_id: Option<&str>) -> Option<Request<Bytes>> {
     let mut request = Request::new(Bytes::new());
     *request.method_mut() = Method::GET;
-    *request.uri_mut() = shared.url.as_str().parse().ok()?;
+    *request.uri_mut() = shared.uri.clone();
     let headers = request.headers_mut();
     headers.extend(shared.settings.headers.clone());
     headers.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
@@ -202,10 +202,7 @@ pub(crate) fn end_session(shared: &Arc<Shared>) {
     }
     let mut request = Request::new(Bytes::new());
     *request.method_mut() = Method::DELETE;
-    let Ok(uri) = shared.url.as_str().parse() else {
-        return;
-    };
-    *request.uri_mut() = uri;
+    *request.uri_mut() = shared.uri.clone();
     let headers = request.headers_mut();
     headers.extend(shared.settings.headers.clone());
     session_headers(shared, headers);

@@ -64,6 +64,8 @@ impl Default for Settings {
 pub(crate) struct Shared {
     pub(crate) client: Arc<dyn HttpClient>,
     pub(crate) url: Url,
+    /// `url`, parsed once for every request.
+    pub(crate) uri: http::Uri,
     pub(crate) settings: Settings,
     incoming: mpsc::UnboundedSender<Result<Received, TransportError>>,
     state: Mutex<State>,
@@ -250,12 +252,18 @@ impl std::fmt::Debug for HttpTransport {
 }
 
 impl HttpTransport {
-    pub(crate) fn from_parts(client: Arc<dyn HttpClient>, url: Url, settings: Settings) -> Self {
+    pub(crate) fn from_parts(
+        client: Arc<dyn HttpClient>,
+        url: Url,
+        uri: http::Uri,
+        settings: Settings,
+    ) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
         Self {
             shared: Arc::new(Shared {
                 client,
                 url,
+                uri,
                 settings,
                 incoming: tx,
                 state: Mutex::new(State::default()),
