@@ -5,6 +5,7 @@
 //!                    [--protocol-version V]
 //! bench-client pipe [-n N]
 //! bench-client hyper-pingpong [-n N] [--mcp-client]
+//! bench-client sessions --url URL [-n N] [-c C] [--server-pid PID]
 //! ```
 //!
 //! `calls` spawns the server command (split on whitespace) or connects to the Streamable
@@ -15,7 +16,11 @@
 //! POSTing that line over one keep-alive connection to a hyper echo server it starts on
 //! 127.0.0.1, sequentially; with `--mcp-client` the same server answers as a minimal MCP
 //! server and the round trips are `mcp-client` tool calls, so the two runs show what the
-//! client adds to bare HTTP. All print one JSON object:
+//! client adds to bare HTTP. `sessions` opens `-n` idle session-era sessions over raw
+//! keep-alive POSTs (`initialize`, then `notifications/initialized`), `-c` at once, and with
+//! `--server-pid` reads the server's resident memory before and after (after 50 unmeasured
+//! sessions), reporting `bytes_per_idle_session`; `calls_per_s` is then sessions/s. All print
+//! one JSON object:
 //! `{"mode", "n", "concurrency", "calls_per_s", "p50_us", "p99_us", "elapsed_s", …}`;
 //! `calls` adds `"transport": "stdio" | "http"`.
 
@@ -62,6 +67,24 @@ enum Mode {
         /// Speak only this protocol version (default: negotiate the newest both speak).
         #[arg(long)]
         protocol_version: Option<String>,
+    },
+    /// New Streamable HTTP sessions (2025-11-25 `initialize` + `notifications/initialized`
+    /// over raw keep-alive POSTs), left open and idle: sessions/s, and with `--server-pid`
+    /// the server's resident memory per idle session.
+    Sessions {
+        /// The server's Streamable HTTP endpoint (`http://127.0.0.1:PORT/mcp`).
+        #[arg(long)]
+        url: String,
+        /// Sessions to open (measured).
+        #[arg(short, default_value_t = 1_000)]
+        n: usize,
+        /// Sessions opened at once (one keep-alive connection each).
+        #[arg(short, default_value_t = 1)]
+        c: usize,
+        /// The server's process id, to read its resident memory (Linux `/proc`) before and
+        /// after.
+        #[arg(long)]
+        server_pid: Option<u32>,
     },
     /// Raw pipe ping-pong of one JSON line with `cat`: the physical limit.
     Pipe {
@@ -332,8 +355,126 @@ async fn hyper_pingpong(n: usize, mcp_client: bool) -> Result<(), Box<dyn std::e
     Ok(())
 }
 
+/// The server's resident memory in bytes (`VmRSS` in `/proc/PID/status`).
+fn resident_bytes(pid: u32) -> Result<u64, Box<dyn std::error::Error>> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .ok_or("no VmRSS line")?;
+    Ok(kb * 1024)
+}
+
+/// Opens `count` idle sessions on one keep-alive connection; returns the time each took.
+async fn open_sessions(
+    uri: &str,
+    count: usize,
+) -> Result<Vec<Duration>, Box<dyn std::error::Error + Send + Sync>> {
+    use http_body_util::{BodyExt, Full};
+    use hyper::body::Bytes;
+    use hyper_util::rt::TokioIo;
+
+    let authority = uri
+        .strip_prefix("http://")
+        .and_then(|rest| rest.split('/').next())
+        .ok_or("--url must be http://HOST:PORT/PATH")?;
+    let stream = tokio::net::TcpStream::connect(authority).await?;
+    stream.set_nodelay(true)?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake::<_, Full<Bytes>>(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {},
+        "clientInfo": {"name": "bench-client", "version": env!("CARGO_PKG_VERSION")}}})
+    .to_string();
+    let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"}).to_string();
+    let post = |body: &str, session: Option<&str>| {
+        let mut request = hyper::Request::post(uri)
+            .header("host", authority)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream");
+        if let Some(id) = session {
+            request = request
+                .header("mcp-session-id", id)
+                .header("mcp-protocol-version", "2025-11-25");
+        }
+        request.body(Full::new(Bytes::from(body.to_owned())))
+    };
+    let mut took = Vec::with_capacity(count);
+    for _ in 0..count {
+        let t = Instant::now();
+        let response = sender.send_request(post(&init, None)?).await?;
+        let status = response.status();
+        let session = response
+            .headers()
+            .get("mcp-session-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .ok_or_else(|| format!("initialize answered {status} without Mcp-Session-Id"))?;
+        response.into_body().collect().await?;
+        let response = sender
+            .send_request(post(&initialized, Some(&session))?)
+            .await?;
+        if response.status() != hyper::StatusCode::ACCEPTED {
+            return Err(format!("notifications/initialized got {}", response.status()).into());
+        }
+        response.into_body().collect().await?;
+        took.push(t.elapsed());
+    }
+    Ok(took)
+}
+
+async fn sessions(
+    url: &str,
+    n: usize,
+    c: usize,
+    server_pid: Option<u32>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    // Warm the server up (allocator pools, first-use tables) before the baseline.
+    open_sessions(url, 50).await.map_err(|e| e.to_string())?;
+    let before = server_pid.map(resident_bytes).transpose()?;
+    let c = c.max(1);
+    let start = Instant::now();
+    let workers: Vec<_> = (0..c)
+        .map(|worker| {
+            let url = url.to_owned();
+            let share = n / c + usize::from(worker < n % c);
+            tokio::spawn(async move { open_sessions(&url, share).await })
+        })
+        .collect();
+    let mut latencies = Vec::with_capacity(n);
+    for worker in workers {
+        latencies.extend(worker.await?.map_err(|e| e.to_string())?);
+    }
+    let elapsed = start.elapsed();
+    // Let the server settle (a session's last bytes are written after its 202).
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let after = server_pid.map(resident_bytes).transpose()?;
+    let per_session = before
+        .zip(after)
+        .map(|(b, a)| (a.saturating_sub(b) as f64 / n as f64).round());
+    let extra = json!({
+        "transport": "http",
+        "rss_before_bytes": before,
+        "rss_after_bytes": after,
+        "bytes_per_idle_session": per_session,
+    });
+    report("sessions", n, c, elapsed, latencies, extra);
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     match Cli::parse().command {
+        Mode::Sessions {
+            url,
+            n,
+            c,
+            server_pid,
+        } => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+            .block_on(sessions(&url, n, c, server_pid))?,
         Mode::Pipe { n } => pipe(n)?,
         Mode::HyperPingpong { n, mcp_client } => tokio::runtime::Builder::new_current_thread()
             .enable_all()
