@@ -121,6 +121,8 @@
 mod context;
 mod dispatch;
 mod error;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod mrtr;
 mod pagination;
 mod registry;

@@ -1,0 +1,120 @@
+//! Streamable HTTP (feature `http`): one endpoint serving every revision.
+//!
+//! ```text
+//!   POST /mcp ─┬─ Mcp-Session-Id / initialize ──► session era (2025-03-26 … 2025-11-25):
+//!              │                                   SessionTable entry, GET stream, resumable
+//!              │                                   POST streams, DELETE
+//!              └─ _meta protocolVersion ─────────► 2026-07-28: header checks, throwaway
+//!                                                  session, JSON or SSE per request
+//!   GET  /sse, POST /messages ───────────────────► 2024-11-05 HTTP+SSE
+//!                      │
+//!                      ▼
+//!        Server::dispatch (the same one stdio uses)
+//! ```
+//!
+//! - [`McpService`] is a `tower::Service` over `http::Request`: mount it in axum with
+//!   `Router::route_service("/mcp", server.http_service(HttpConfig::new()))`, or run it on
+//!   hyper; [`Server::serve_http`] binds and serves in one call, with graceful shutdown.
+//! - Safe defaults ([`HttpConfig`]): Host and Origin must be loopback names (403 otherwise:
+//!   DNS rebinding), bodies are capped (413), sessions are capped (503) and expire when
+//!   idle (404 afterwards), `Accept` and `Content-Type` are checked (406, 415).
+//! - A request's answer is JSON unless the handler sends something first (progress, logs,
+//!   a server-to-client request): then it is an SSE stream scoped to the request. In the
+//!   session era its events have ids and are kept in an [`EventStore`], so a client whose
+//!   connection drops resumes with `GET` + `Last-Event-ID`; 2025-11-25 streams start
+//!   with a priming event carrying `retry:`.
+//! - Authentication is a seam: [`HttpConfig::authenticate`] maps headers to a
+//!   [`crate::Principal`] (or a 401/403); OAuth itself lives elsewhere.
+//!
+//! # What is not here (yet)
+//!
+//! - JSON-RPC batches (2025-03-26 only) are refused with 400.
+//! - Messages for a session with no GET stream open are dropped, not stored.
+//! - A session is not bound to the principal that created it.
+//! - The server never closes a POST stream early to make the client poll
+//!   (2025-11-25 §Sending Messages 6 allows it; nothing asks for it yet).
+
+mod config;
+mod event_store;
+mod guard;
+mod headers;
+mod legacy;
+mod outbound;
+mod service;
+mod session;
+mod sse;
+
+use std::net::SocketAddr;
+
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::{TcpListener, ToSocketAddrs};
+
+pub use config::{Authenticate, HttpConfig, Rejection};
+pub use event_store::{EventStore, MemoryEventStore};
+pub use service::{HttpBody, McpService};
+
+use crate::error::ServeError;
+use crate::serve::GRACE;
+use crate::server::Server;
+
+impl Server {
+    /// Serves Streamable HTTP at `http://{addr}/mcp` with the default [`HttpConfig`]
+    /// until [`Server::shutdown`]. Bind a loopback address unless a proxy in front checks
+    /// Host and Origin (basic/transports §Security Warning).
+    pub async fn serve_http(&self, addr: impl ToSocketAddrs) -> Result<(), ServeError> {
+        let listener = TcpListener::bind(addr).await?;
+        self.serve_http_on(listener, HttpConfig::default()).await
+    }
+
+    /// Serves Streamable HTTP on `listener` until [`Server::shutdown`]: then no new
+    /// connection is accepted, GET and listen streams end, requests in flight get
+    /// [`GRACE`] to finish, and the sessions end.
+    pub async fn serve_http_on(
+        &self,
+        listener: TcpListener,
+        config: HttpConfig,
+    ) -> Result<(), ServeError> {
+        let service = self.http_service(config);
+        let graceful = GracefulShutdown::new();
+        let builder = auto::Builder::new(TokioExecutor::new());
+        let shutdown = self.inner.shutdown.clone();
+        loop {
+            let (stream, peer) = tokio::select! {
+                () = shutdown.cancelled() => break,
+                accepted = listener.accept() => match accepted {
+                    Ok(accepted) => accepted,
+                    Err(e) => {
+                        // Out of descriptors and the like: wait a moment rather than spin.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+            };
+            let _ = stream.set_nodelay(true);
+            let conn = builder
+                .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service.clone()))
+                .into_owned();
+            let conn = graceful.watch(conn);
+            tokio::spawn(async move {
+                if let Err(e) = conn.await {
+                    tracing::debug!(%peer, error = %e, "connection ended with an error");
+                }
+            });
+        }
+        drop(listener);
+        if tokio::time::timeout(GRACE, graceful.shutdown()).await.is_err() {
+            tracing::warn!("connections still open after the grace period");
+        }
+        service.close_sessions();
+        Ok(())
+    }
+}
+
+/// The address of `listener`, for logs and tests.
+pub fn local_addr(listener: &TcpListener) -> std::io::Result<SocketAddr> {
+    listener.local_addr()
+}
