@@ -20,7 +20,8 @@
 //!   apart), `test_error_handling` (`isError: true`), `test_sampling {prompt}`,
 //!   `test_elicitation {message}`, `test_elicitation_sep1034_defaults`,
 //!   `test_elicitation_sep1330_enums`, `json_schema_2020_12_tool` (a raw 2020-12 input
-//!   schema), `test_reconnection` (over stdio just a text result).
+//!   schema), `test_reconnection` (a text result, on both transports), `test_custom_header`
+//!   (`region` is mirrored into `Mcp-Param-Region`, SEP-2243).
 //! - **Resources** `test://static-text`, `test://static-binary` (the PNG),
 //!   `test://watched-resource` (changes every 3 s or `--watch-interval-ms`, with
 //!   `notifications/resources/updated` to subscribers); **template**

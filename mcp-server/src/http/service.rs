@@ -430,7 +430,10 @@ impl Shared {
                      `_meta[\"io.modelcontextprotocol/protocolVersion\"]`)",
                 );
             }
-        } else if let Err(e) = headers::check(headers, &request, &salient) {
+        } else if let Err(e) = headers::check_meta(&salient)
+            .and_then(|()| headers::check(headers, &request, &salient))
+            .and_then(|()| headers::check_params(headers, &self.server, &request, &salient))
+        {
             let Item::Final(body, _) = response(request.id, mcp_protocol::jsonrpc::Outcome::Error(e))
             else {
                 unreachable!("a response is final")
