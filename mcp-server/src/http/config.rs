@@ -15,8 +15,9 @@ use crate::context::Principal;
 /// `Ok(None)` for an anonymous caller the server accepts, `Err` to refuse the request (for
 /// example 401 with a `WWW-Authenticate` challenge). The principal reaches handlers as
 /// [`crate::RequestContext::principal`].
-pub type Authenticate =
-    Arc<dyn Fn(&HeaderMap) -> BoxFuture<'static, Result<Option<Principal>, Rejection>> + Send + Sync>;
+pub type Authenticate = Arc<
+    dyn Fn(&HeaderMap) -> BoxFuture<'static, Result<Option<Principal>, Rejection>> + Send + Sync,
+>;
 
 /// A refused request: the status and headers to answer with.
 #[derive(Clone, Debug)]
@@ -131,7 +132,8 @@ impl HttpConfig {
 
     /// Accepts this exact origin (`scheme://host[:port]`) in `Origin`, whatever its host.
     pub fn allow_origin(mut self, origin: impl Into<String>) -> Self {
-        self.allowed_origins.push(origin.into().to_ascii_lowercase());
+        self.allowed_origins
+            .push(origin.into().to_ascii_lowercase());
         self
     }
 

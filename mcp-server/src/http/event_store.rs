@@ -75,7 +75,8 @@ impl EventStore for MemoryEventStore {
                 if log.streams.len() >= Self::PER_SESSION {
                     log.streams.pop_front();
                 }
-                log.streams.push_back((stream.to_owned(), StreamLog::default()));
+                log.streams
+                    .push_back((stream.to_owned(), StreamLog::default()));
                 log.streams.len() - 1
             }
         };

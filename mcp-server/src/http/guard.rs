@@ -27,7 +27,7 @@ pub(crate) fn host_and_origin_allowed(config: &HttpConfig, headers: &HeaderMap) 
         Some(Err(_)) => false,
         Some(Ok(origin)) => {
             let origin = origin.to_ascii_lowercase();
-            if config.allowed_origins.iter().any(|o| *o == origin) {
+            if config.allowed_origins.contains(&origin) {
                 return true;
             }
             match origin.split_once("://") {
@@ -106,9 +106,15 @@ mod tests {
         let ok = |pairs| host_and_origin_allowed(&config, &headers(pairs));
         assert!(ok(&[("host", "127.0.0.1:8080")]));
         assert!(ok(&[("host", "localhost")]));
-        assert!(ok(&[("host", "[::1]:3000"), ("origin", "http://localhost:5173")]));
+        assert!(ok(&[
+            ("host", "[::1]:3000"),
+            ("origin", "http://localhost:5173")
+        ]));
         assert!(!ok(&[("host", "evil.example.com")]));
-        assert!(!ok(&[("host", "localhost:1"), ("origin", "http://evil.example.com")]));
+        assert!(!ok(&[
+            ("host", "localhost:1"),
+            ("origin", "http://evil.example.com")
+        ]));
         assert!(!ok(&[("host", "localhost.evil.com:80")]));
         assert!(!ok(&[("host", "127.0.0.1"), ("origin", "null")]));
     }
@@ -118,8 +124,14 @@ mod tests {
         let h = headers(&[("accept", "application/json, text/event-stream;q=0.9")]);
         assert!(accepts(&h, "application/json"));
         assert!(accepts(&h, "text/event-stream"));
-        assert!(!accepts(&headers(&[("accept", "text/html")]), "application/json"));
+        assert!(!accepts(
+            &headers(&[("accept", "text/html")]),
+            "application/json"
+        ));
         assert!(accepts(&headers(&[("accept", "*/*")]), "text/event-stream"));
-        assert!(accepts(&headers(&[("accept", "text/*")]), "text/event-stream"));
+        assert!(accepts(
+            &headers(&[("accept", "text/*")]),
+            "text/event-stream"
+        ));
     }
 }

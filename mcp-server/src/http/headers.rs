@@ -80,7 +80,10 @@ pub(crate) fn check_meta(salient: &Salient) -> Result<(), ErrorObject> {
 }
 
 fn mismatch(message: String) -> ErrorObject {
-    ErrorObject::new(ErrorCode::HEADER_MISMATCH, format!("Header mismatch: {message}"))
+    ErrorObject::new(
+        ErrorCode::HEADER_MISMATCH,
+        format!("Header mismatch: {message}"),
+    )
 }
 
 /// A header's value as text, if present; `Err` if it has characters a header may not.
@@ -123,7 +126,11 @@ pub(crate) fn check(
                 "MCP-Protocol-Version header value '{h}' does not match body value '{b}'"
             )));
         }
-        (None, _) => return Err(mismatch("the MCP-Protocol-Version header is missing".into())),
+        (None, _) => {
+            return Err(mismatch(
+                "the MCP-Protocol-Version header is missing".into(),
+            ));
+        }
         (Some(h), None) => {
             return Err(mismatch(format!(
                 "MCP-Protocol-Version header value '{h}' but the body names no protocol version"
@@ -165,7 +172,11 @@ pub(crate) fn check(
 /// §Custom Headers from Tool Parameters: the `x-mcp-header` properties of a tool's input
 /// schema, as (property path, header name suffix).
 fn annotated(schema: &Map<String, Value>) -> Vec<(Vec<String>, String)> {
-    fn walk(schema: &Map<String, Value>, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, String)>) {
+    fn walk(
+        schema: &Map<String, Value>,
+        path: &mut Vec<String>,
+        out: &mut Vec<(Vec<String>, String)>,
+    ) {
         let Some(Value::Object(props)) = schema.get("properties") else {
             return;
         };
@@ -260,7 +271,10 @@ mod tests {
 
     #[test]
     fn base64_sentinel_is_decoded() {
-        assert_eq!(decode_value("=?base64?SGVsbG8sIOS4lueVjA==?=").unwrap(), "Hello, 世界");
+        assert_eq!(
+            decode_value("=?base64?SGVsbG8sIOS4lueVjA==?=").unwrap(),
+            "Hello, 世界"
+        );
         assert_eq!(decode_value("plain").unwrap(), "plain");
         assert!(decode_value("=?base64?!!?=").is_err());
     }

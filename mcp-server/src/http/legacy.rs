@@ -14,9 +14,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::outbound::Item;
-use super::service::{
-    HttpBody, Shared, decode, empty, on_notification, read_body, refuse, sse,
-};
+use super::service::{HttpBody, Shared, decode, empty, on_notification, read_body, refuse, sse};
 use super::sse::{Framing, OnDrop, SseStream, event};
 use crate::context::Principal;
 use crate::dispatch::Call;
@@ -59,11 +57,15 @@ where
         .split('&')
         .find_map(|pair| pair.strip_prefix("sessionId="));
     let Some(session) = id.and_then(|id| shared.sessions.get(id)) else {
-        return refuse(StatusCode::NOT_FOUND, ErrorCode::INVALID_REQUEST, "session not found");
+        return refuse(
+            StatusCode::NOT_FOUND,
+            ErrorCode::INVALID_REQUEST,
+            "session not found",
+        );
     };
     let bytes = match read_body(body, shared.config.max_body).await {
         Ok(bytes) => bytes,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let request = match decode(&bytes) {
         Ok(Message::Request(r)) => r,
@@ -75,7 +77,7 @@ where
             session.link.answer(r);
             return empty(StatusCode::ACCEPTED);
         }
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let cancel = CancellationToken::new();
     let id = request.id.clone();

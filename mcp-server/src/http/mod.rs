@@ -96,7 +96,10 @@ impl Server {
             };
             let _ = stream.set_nodelay(true);
             let conn = builder
-                .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service.clone()))
+                .serve_connection(
+                    TokioIo::new(stream),
+                    TowerToHyperService::new(service.clone()),
+                )
                 .into_owned();
             let conn = graceful.watch(conn);
             tokio::spawn(async move {
@@ -106,7 +109,10 @@ impl Server {
             });
         }
         drop(listener);
-        if tokio::time::timeout(GRACE, graceful.shutdown()).await.is_err() {
+        if tokio::time::timeout(GRACE, graceful.shutdown())
+            .await
+            .is_err()
+        {
             tracing::warn!("connections still open after the grace period");
         }
         service.close_sessions();

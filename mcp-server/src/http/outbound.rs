@@ -79,7 +79,9 @@ impl Link {
     }
 
     fn get_stream(&self) -> MutexGuard<'_, Option<mpsc::UnboundedSender<Item>>> {
-        self.get_stream.lock().unwrap_or_else(PoisonError::into_inner)
+        self.get_stream
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Opens the GET stream; false if one is open already.
@@ -105,7 +107,9 @@ impl Link {
 
     /// Sends on the GET stream; false if none is open.
     pub(crate) fn send_on_get_stream(&self, item: Item) -> bool {
-        self.get_stream().as_ref().is_some_and(|tx| tx.send(item).is_ok())
+        self.get_stream()
+            .as_ref()
+            .is_some_and(|tx| tx.send(item).is_ok())
     }
 
     /// Delivers the client's answer to a server-to-client request; false if nothing waits

@@ -123,7 +123,10 @@ pub(crate) fn empty(status: StatusCode) -> Response<HttpBody> {
 pub(crate) fn sse(stream: SseStream) -> Response<HttpBody> {
     let mut r = Response::new(stream.boxed_unsync());
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     // 2026-07-28 §Receiving Messages: keeps reverse proxies from buffering the stream.
     h.insert("x-accel-buffering", HeaderValue::from_static("no"));
@@ -131,38 +134,42 @@ pub(crate) fn sse(stream: SseStream) -> Response<HttpBody> {
 }
 
 /// Reads a body of at most `max` bytes: 413 beyond, 400 if it cannot be read.
-pub(crate) async fn read_body<B>(body: B, max: usize) -> Result<Bytes, Response<HttpBody>>
+pub(crate) async fn read_body<B>(body: B, max: usize) -> Result<Bytes, Box<Response<HttpBody>>>
 where
     B: Body,
     B::Error: Into<Box<dyn StdError + Send + Sync>>,
 {
     match Limited::new(body, max).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(refuse(
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(Box::new(refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::INVALID_REQUEST,
             "the request body is too large",
-        )),
-        Err(_) => Err(refuse(
+        ))),
+        Err(_) => Err(Box::new(refuse(
             StatusCode::BAD_REQUEST,
             ErrorCode::PARSE_ERROR,
             "the request body could not be read",
-        )),
+        ))),
     }
 }
 
 /// Decodes one JSON-RPC message, or says why not (400).
-pub(crate) fn decode(bytes: &[u8]) -> Result<Message, Response<HttpBody>> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<Message, Box<Response<HttpBody>>> {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         // 2025-06-18 removed batches; a 2025-03-26 client may still send one.
-        return Err(refuse(
+        return Err(Box::new(refuse(
             StatusCode::BAD_REQUEST,
             ErrorCode::INVALID_REQUEST,
             "JSON-RPC batches are not supported: send one message per POST",
-        ));
+        )));
     }
-    Message::from_slice(bytes)
-        .map_err(|e| json(StatusCode::BAD_REQUEST, error_body(e.to_error_object())))
+    Message::from_slice(bytes).map_err(|e| {
+        Box::new(json(
+            StatusCode::BAD_REQUEST,
+            error_body(e.to_error_object()),
+        ))
+    })
 }
 
 /// The HTTP status of a JSON answer carrying error `code`.
@@ -272,7 +279,8 @@ impl Shared {
             );
         }
         // basic/transports §Sending Messages 2: the client MUST accept both.
-        if !guard::accepts(headers, "application/json") || !guard::accepts(headers, "text/event-stream")
+        if !guard::accepts(headers, "application/json")
+            || !guard::accepts(headers, "text/event-stream")
         {
             return refuse(
                 StatusCode::NOT_ACCEPTABLE,
@@ -282,11 +290,11 @@ impl Shared {
         }
         let bytes = match read_body(body, self.config.max_body).await {
             Ok(bytes) => bytes,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         let message = match decode(&bytes) {
             Ok(m) => m,
-            Err(r) => return r,
+            Err(r) => return *r,
         };
         let header_version = headers
             .get(PROTOCOL_VERSION)
@@ -337,7 +345,9 @@ impl Shared {
         request: RequestMessage,
         principal: Option<Principal>,
     ) -> Response<HttpBody> {
-        let Ok(session) = self.sessions.create(&self.server, self.config.event_store.clone())
+        let Ok(session) = self
+            .sessions
+            .create(&self.server, self.config.event_store.clone())
         else {
             return refuse(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -434,7 +444,8 @@ impl Shared {
             .and_then(|()| headers::check(headers, &request, &salient))
             .and_then(|()| headers::check_params(headers, &self.server, &request, &salient))
         {
-            let Item::Final(body, _) = response(request.id, mcp_protocol::jsonrpc::Outcome::Error(e))
+            let Item::Final(body, _) =
+                response(request.id, mcp_protocol::jsonrpc::Outcome::Error(e))
             else {
                 unreachable!("a response is final")
             };
@@ -546,7 +557,11 @@ impl Shared {
             );
         };
         let Some(session) = self.sessions.get(id) else {
-            return refuse(StatusCode::NOT_FOUND, ErrorCode::INVALID_REQUEST, "session not found");
+            return refuse(
+                StatusCode::NOT_FOUND,
+                ErrorCode::INVALID_REQUEST,
+                "session not found",
+            );
         };
         let version = session.session.negotiated().map(|n| n.version);
         let shutdown = self.server.inner.shutdown.clone();
@@ -554,12 +569,20 @@ impl Shared {
         let store = session.store().cloned();
         if let (Some(last), Some(store)) = (last, &store) {
             let Some((stream, events)) = store.after(last) else {
-                return refuse(StatusCode::NOT_FOUND, ErrorCode::INVALID_REQUEST, "unknown Last-Event-ID");
+                return refuse(
+                    StatusCode::NOT_FOUND,
+                    ErrorCode::INVALID_REQUEST,
+                    "unknown Last-Event-ID",
+                );
             };
             // §Resumability 2: never replay another stream's, let alone another session's,
             // events.
             if session_of(&stream) != session.id {
-                return refuse(StatusCode::NOT_FOUND, ErrorCode::INVALID_REQUEST, "unknown Last-Event-ID");
+                return refuse(
+                    StatusCode::NOT_FOUND,
+                    ErrorCode::INVALID_REQUEST,
+                    "unknown Last-Event-ID",
+                );
             }
             let get_stream = stream == session.get_stream_id();
             let rx = if get_stream {
@@ -575,8 +598,19 @@ impl Shared {
                     .reattach(&stream)
                     .unwrap_or_else(|| mpsc::unbounded_channel().1)
             };
-            let on_drop = if get_stream { OnDrop::Nothing } else { OnDrop::Detach(session.clone()) };
-            let mut s = SseStream::new(rx, Framing::Resumable { stream, store: store.clone() }, on_drop);
+            let on_drop = if get_stream {
+                OnDrop::Nothing
+            } else {
+                OnDrop::Detach(session.clone())
+            };
+            let mut s = SseStream::new(
+                rx,
+                Framing::Resumable {
+                    stream,
+                    store: store.clone(),
+                },
+                on_drop,
+            );
             for (id, data) in events.iter().filter(|(_, d)| !d.is_empty()) {
                 s.push_raw(event(Some(id), None, None, data));
             }
@@ -617,7 +651,11 @@ impl Shared {
         if self.sessions.remove(id) {
             empty(StatusCode::OK)
         } else {
-            refuse(StatusCode::NOT_FOUND, ErrorCode::INVALID_REQUEST, "session not found")
+            refuse(
+                StatusCode::NOT_FOUND,
+                ErrorCode::INVALID_REQUEST,
+                "session not found",
+            )
         }
     }
 }
@@ -634,5 +672,8 @@ fn conflict() -> Response<HttpBody> {
 /// Which era a response is for.
 enum Era {
     Session(Arc<HttpSession>),
-    Stateless { cancel: CancellationToken, listen: bool },
+    Stateless {
+        cancel: CancellationToken,
+        listen: bool,
+    },
 }

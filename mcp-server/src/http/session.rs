@@ -172,7 +172,10 @@ impl SessionTable {
         self.sweep();
         let link = Arc::new(Link::default());
         let number = server.inner.next_session.fetch_add(1, Ordering::Relaxed);
-        let session = Arc::new(Session::new(number, Arc::new(SessionOutbound(link.clone()))));
+        let session = Arc::new(Session::new(
+            number,
+            Arc::new(SessionOutbound(link.clone())),
+        ));
         let http = Arc::new(HttpSession {
             id: new_session_id(),
             session: session.clone(),
@@ -229,7 +232,9 @@ impl SessionTable {
     /// Expires idle sessions at most every quarter of the idle timeout.
     fn sweep_now_and_then(&self) {
         let now = self.now();
-        let every = u64::try_from(self.idle.as_millis() / 4).unwrap_or(u64::MAX).max(1);
+        let every = u64::try_from(self.idle.as_millis() / 4)
+            .unwrap_or(u64::MAX)
+            .max(1);
         let last = self.last_sweep.load(Ordering::Relaxed);
         if now.saturating_sub(last) >= every
             && self

@@ -21,7 +21,12 @@ use super::session::HttpSession;
 
 /// One SSE event: optional `id:`, `event:` and `retry:` fields, then `data:`.
 /// JSON-RPC messages are encoded compactly (no newlines), so `data` is one line.
-pub(crate) fn event(id: Option<&str>, name: Option<&str>, retry: Option<Duration>, data: &[u8]) -> Bytes {
+pub(crate) fn event(
+    id: Option<&str>,
+    name: Option<&str>,
+    retry: Option<Duration>,
+    data: &[u8],
+) -> Bytes {
     let mut out = BytesMut::with_capacity(data.len() + 64);
     if let Some(id) = id {
         out.put_slice(b"id: ");
@@ -216,7 +221,8 @@ impl Drop for SseStream {
                 }
             }
             OnDrop::Detach(session) => {
-                if let (Some(rx), Framing::Resumable { stream, .. }) = (self.rx.take(), &self.framing)
+                if let (Some(rx), Framing::Resumable { stream, .. }) =
+                    (self.rx.take(), &self.framing)
                     && !self.done
                 {
                     session.detach(stream.clone(), rx);
