@@ -169,7 +169,12 @@ impl SessionTable {
         server: &Server,
         store: Option<Arc<dyn EventStore>>,
     ) -> Result<Arc<HttpSession>, Full> {
-        self.sweep();
+        self.sweep_now_and_then();
+        if self.map().len() >= self.max {
+            // Full: expire what is idle now before refusing (a full sweep is O(sessions),
+            // so it is not done on every creation).
+            self.sweep();
+        }
         let link = Arc::new(Link::default());
         let number = server.inner.next_session.fetch_add(1, Ordering::Relaxed);
         let session = Arc::new(Session::new(
