@@ -14,15 +14,21 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::outbound::Item;
-use super::service::{HttpBody, Shared, decode, empty, on_notification, read_body, refuse, sse};
+use super::service::{
+    HttpBody, Shared, decode, empty, on_notification, read_body, refuse, sse, subject,
+};
 use super::sse::{Framing, OnDrop, SseStream, event};
 use crate::context::Principal;
 use crate::dispatch::Call;
 
 /// `GET /sse`.
-pub(crate) fn open(shared: &Arc<Shared>) -> http::Response<HttpBody> {
+pub(crate) fn open(
+    shared: &Arc<Shared>,
+    principal: Option<&Principal>,
+) -> http::Response<HttpBody> {
     // No event store: the 2024-11-05 transport has no resumption.
-    let Ok(session) = shared.sessions.create(&shared.server, None) else {
+    let owner = subject(principal).map(str::to_owned);
+    let Ok(session) = shared.sessions.create(&shared.server, None, owner) else {
         return refuse(
             StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::INTERNAL_ERROR,
@@ -56,7 +62,8 @@ where
         .unwrap_or_default()
         .split('&')
         .find_map(|pair| pair.strip_prefix("sessionId="));
-    let Some(session) = id.and_then(|id| shared.sessions.get(id)) else {
+    let Some(session) = id.and_then(|id| shared.sessions.get(id, subject(principal.as_ref())))
+    else {
         return refuse(
             StatusCode::NOT_FOUND,
             ErrorCode::INVALID_REQUEST,

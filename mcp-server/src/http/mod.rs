@@ -24,13 +24,13 @@
 //!   connection drops resumes with `GET` + `Last-Event-ID`; 2025-11-25 streams start
 //!   with a priming event carrying `retry:`.
 //! - Authentication is a seam: [`HttpConfig::authenticate`] maps headers to a
-//!   [`crate::Principal`] (or a 401/403); OAuth itself lives elsewhere.
+//!   [`crate::Principal`] (or a 401/403); OAuth itself lives elsewhere. A session belongs
+//!   to the principal that opened it: anyone else gets 404 for it.
 //!
 //! # What is not here (yet)
 //!
 //! - JSON-RPC batches (2025-03-26 only) are refused with 400.
 //! - Messages for a session with no GET stream open are dropped, not stored.
-//! - A session is not bound to the principal that created it.
 //! - The server never closes a POST stream early to make the client poll
 //!   (2025-11-25 §Sending Messages 6 allows it; nothing asks for it yet).
 

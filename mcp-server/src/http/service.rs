@@ -238,8 +238,8 @@ impl Shared {
         if path == self.config.path {
             return match parts.method {
                 Method::POST => self.post(&parts, body, principal).await,
-                Method::GET => self.get(&parts),
-                Method::DELETE => self.delete(&parts),
+                Method::GET => self.get(&parts, subject(principal.as_ref())),
+                Method::DELETE => self.delete(&parts, subject(principal.as_ref())),
                 _ => {
                     let mut r = empty(StatusCode::METHOD_NOT_ALLOWED);
                     r.headers_mut()
@@ -250,7 +250,7 @@ impl Shared {
         }
         if self.config.legacy_sse {
             match (&parts.method, path) {
-                (&Method::GET, "/sse") => return legacy::open(&self),
+                (&Method::GET, "/sse") => return legacy::open(&self, principal.as_ref()),
                 (&Method::POST, "/messages") => {
                     return legacy::post(&self, &parts, body, principal).await;
                 }
@@ -305,7 +305,7 @@ impl Shared {
 
         // 2026-07-28 §Backward Compatibility: a modern request's `Mcp-Session-Id` is ignored.
         if let Some(id) = session_id.filter(|_| !stateless_header) {
-            let Some(session) = self.sessions.get(id) else {
+            let Some(session) = self.sessions.get(id, subject(principal.as_ref())) else {
                 // 2025-11-25 §Session Management 3: a terminated session is 404.
                 return refuse(
                     StatusCode::NOT_FOUND,
@@ -345,9 +345,10 @@ impl Shared {
         request: RequestMessage,
         principal: Option<Principal>,
     ) -> Response<HttpBody> {
-        let Ok(session) = self
-            .sessions
-            .create(&self.server, self.config.event_store.clone())
+        let owner = subject(principal.as_ref()).map(str::to_owned);
+        let Ok(session) =
+            self.sessions
+                .create(&self.server, self.config.event_store.clone(), owner)
         else {
             return refuse(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -539,7 +540,11 @@ impl Shared {
     }
 
     /// GET: the session's stream for unrelated messages, or the resumption of a stream.
-    fn get(self: &Arc<Self>, parts: &http::request::Parts) -> Response<HttpBody> {
+    fn get(
+        self: &Arc<Self>,
+        parts: &http::request::Parts,
+        caller: Option<&str>,
+    ) -> Response<HttpBody> {
         let headers = &parts.headers;
         if !guard::accepts(headers, "text/event-stream") {
             return refuse(
@@ -556,7 +561,7 @@ impl Shared {
                 "GET needs an Mcp-Session-Id (session-era streams only)",
             );
         };
-        let Some(session) = self.sessions.get(id) else {
+        let Some(session) = self.sessions.get(id, caller) else {
             return refuse(
                 StatusCode::NOT_FOUND,
                 ErrorCode::INVALID_REQUEST,
@@ -640,7 +645,11 @@ impl Shared {
     }
 
     /// DELETE ends the session (2025-11-25 §Session Management 5).
-    fn delete(self: &Arc<Self>, parts: &http::request::Parts) -> Response<HttpBody> {
+    fn delete(
+        self: &Arc<Self>,
+        parts: &http::request::Parts,
+        caller: Option<&str>,
+    ) -> Response<HttpBody> {
         let Some(id) = parts.headers.get(SESSION_ID).and_then(|v| v.to_str().ok()) else {
             return refuse(
                 StatusCode::BAD_REQUEST,
@@ -648,7 +657,7 @@ impl Shared {
                 "the Mcp-Session-Id header is required",
             );
         };
-        if self.sessions.remove(id) {
+        if self.sessions.get(id, caller).is_some() && self.sessions.remove(id) {
             empty(StatusCode::OK)
         } else {
             refuse(
@@ -658,6 +667,11 @@ impl Shared {
             )
         }
     }
+}
+
+/// The subject of `principal`, which sessions are bound to.
+pub(crate) fn subject(principal: Option<&Principal>) -> Option<&str> {
+    principal.map(|p| p.subject.as_str())
 }
 
 /// 2025-11-25 §Listening: one GET stream per session at a time.

@@ -26,6 +26,9 @@ pub(crate) struct HttpSession {
     pub(crate) id: String,
     pub(crate) session: Arc<Session>,
     pub(crate) link: Arc<Link>,
+    /// The subject of the principal that opened the session: only it may use the session
+    /// (2025-11-25 basic/security_best_practices §Session Hijacking).
+    owner: Option<String>,
     server: Server,
     store: Option<Arc<dyn EventStore>>,
     /// Milliseconds since the table's epoch of the last request.
@@ -168,6 +171,7 @@ impl SessionTable {
         &self,
         server: &Server,
         store: Option<Arc<dyn EventStore>>,
+        owner: Option<String>,
     ) -> Result<Arc<HttpSession>, Full> {
         self.sweep_now_and_then();
         if self.map().len() >= self.max {
@@ -185,6 +189,7 @@ impl SessionTable {
             id: new_session_id(),
             session: session.clone(),
             link,
+            owner,
             server: server.clone(),
             store,
             last_active: AtomicU64::new(self.now()),
@@ -202,10 +207,14 @@ impl SessionTable {
         Ok(http)
     }
 
-    /// The live session named `id`, marked active.
-    pub(crate) fn get(&self, id: &str) -> Option<Arc<HttpSession>> {
+    /// The live session named `id`, if `caller` owns it, marked active. Another caller's
+    /// session is not found, as if it did not exist.
+    pub(crate) fn get(&self, id: &str, caller: Option<&str>) -> Option<Arc<HttpSession>> {
         self.sweep_now_and_then();
         let session = self.map().get(id).cloned()?;
+        if session.owner.as_deref() != caller {
+            return None;
+        }
         if session.is_ended() {
             self.remove(id);
             return None;

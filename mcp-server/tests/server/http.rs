@@ -592,3 +592,94 @@ async fn mounts_in_an_axum_router() {
     assert_eq!(body["result"]["content"][0]["text"], "axum");
     serving.abort();
 }
+
+#[tokio::test]
+async fn the_authenticate_hook_names_the_caller_and_sessions_belong_to_it() {
+    use futures::FutureExt;
+    use mcp_server::Principal;
+    use mcp_server::http::Rejection;
+
+    let authenticate: mcp_server::http::Authenticate = std::sync::Arc::new(|headers| {
+        let token = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_owned);
+        async move {
+            match token {
+                Some(who) => Ok(Some(Principal::new(who))),
+                None => Err(Rejection::new(http::StatusCode::UNAUTHORIZED).with_header(
+                    http::header::WWW_AUTHENTICATE,
+                    http::HeaderValue::from_static("Bearer"),
+                )),
+            }
+        }
+        .boxed()
+    });
+    let server = crate::support::everything_server(Server::builder("t", "1"));
+    server
+        .add_tool(
+            ToolDef::new("whoami", |_: NoArgs, ctx: RequestContext| async move {
+                ctx.principal()
+                    .map(|p| p.subject.clone())
+                    .unwrap_or_default()
+            })
+            .description("The caller"),
+        )
+        .unwrap();
+    let h = HttpHarness::start_with(server, HttpConfig::new().authenticate(authenticate)).await;
+
+    let r = h
+        .post()
+        .body(call(1, "whoami", json!({})).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(r.headers()["www-authenticate"], "Bearer");
+
+    let init = json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {},
+        "clientInfo": {"name": "raw", "version": "0"}}});
+    let r = h
+        .post()
+        .bearer_auth("alice")
+        .body(init.to_string())
+        .send()
+        .await
+        .unwrap();
+    let id = r.headers()["mcp-session-id"].to_str().unwrap().to_owned();
+    let as_alice = h
+        .post_in(&id, &call(2, "whoami", json!({})))
+        .bearer_auth("alice");
+    let body: Value = as_alice.send().await.unwrap().json().await.unwrap();
+    assert_eq!(body["result"]["content"][0]["text"], "alice");
+    // Bob cannot use (or end) Alice's session.
+    let as_bob = h
+        .post_in(&id, &call(3, "whoami", json!({})))
+        .bearer_auth("bob");
+    assert_eq!(as_bob.send().await.unwrap().status(), 404);
+    let r = h
+        .client
+        .delete(&h.url)
+        .header("mcp-session-id", &id)
+        .bearer_auth("bob")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    // A stateless request carries its caller too.
+    let r = h
+        .post_2026(
+            4,
+            "tools/call",
+            Some("whoami"),
+            json!({"name": "whoami", "_meta": meta_2026(json!({}))}),
+        )
+        .bearer_auth("carol")
+        .send()
+        .await
+        .unwrap();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["result"]["content"][0]["text"], "carol");
+}
