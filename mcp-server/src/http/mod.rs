@@ -29,7 +29,8 @@
 //!
 //! # What is not here (yet)
 //!
-//! - JSON-RPC batches (2025-03-26 only) are refused with 400.
+//! - JSON-RPC batches are served only in sessions that negotiated 2025-03-26 (the one
+//!   version that has them); elsewhere they get 400.
 //! - Messages for a session with no GET stream open are dropped, not stored.
 //! - The server never closes a POST stream early to make the client poll
 //!   (2025-11-25 §Sending Messages 6 allows it; nothing asks for it yet).

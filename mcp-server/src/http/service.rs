@@ -154,9 +154,13 @@ where
     }
 }
 
+fn is_batch(bytes: &[u8]) -> bool {
+    bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+}
+
 /// Decodes one JSON-RPC message, or says why not (400).
 pub(crate) fn decode(bytes: &[u8]) -> Result<Message, Box<Response<HttpBody>>> {
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+    if is_batch(bytes) {
         // 2025-06-18 removed batches; a 2025-03-26 client may still send one.
         return Err(Box::new(refuse(
             StatusCode::BAD_REQUEST,
@@ -292,10 +296,6 @@ impl Shared {
             Ok(bytes) => bytes,
             Err(r) => return *r,
         };
-        let message = match decode(&bytes) {
-            Ok(m) => m,
-            Err(r) => return *r,
-        };
         let header_version = headers
             .get(PROTOCOL_VERSION)
             .and_then(|v| v.to_str().ok())
@@ -323,8 +323,21 @@ impl Shared {
                     &format!("unsupported MCP-Protocol-Version: {text}"),
                 );
             }
-            return self.in_session(session, message, principal).await;
+            if is_batch(&bytes)
+                && session.session.negotiated().map(|n| n.version)
+                    == Some(ProtocolVersion::V2025_03_26)
+            {
+                return self.batch(session, &bytes, principal).await;
+            }
+            return match decode(&bytes) {
+                Ok(message) => self.in_session(session, message, principal).await,
+                Err(r) => *r,
+            };
         }
+        let message = match decode(&bytes) {
+            Ok(m) => m,
+            Err(r) => return *r,
+        };
         match message {
             Message::Request(r) if r.method == "initialize" && !stateless_header => {
                 self.initialize(r, principal).await
@@ -394,6 +407,18 @@ impl Shared {
             }
         };
         let (tx, rx) = mpsc::unbounded_channel();
+        self.spawn_in_session(&session, request, principal, tx);
+        self.respond(rx, Era::Session(session), 1).await
+    }
+
+    /// Runs `request` of `session` on its own task; its messages and response go to `tx`.
+    fn spawn_in_session(
+        &self,
+        session: &Arc<HttpSession>,
+        request: RequestMessage,
+        principal: Option<Principal>,
+        tx: mpsc::UnboundedSender<Item>,
+    ) {
         let cancel = CancellationToken::new();
         let id = request.id.clone();
         session.start(id.clone(), cancel.clone());
@@ -418,7 +443,49 @@ impl Shared {
                 let _ = tx.send(response(id, outcome));
             }
         });
-        self.respond(rx, Era::Session(session)).await
+    }
+
+    /// 2025-03-26 basic/transports §Sending Messages: a batch of requests, notifications
+    /// and responses; the requests' responses come back together (a JSON array, or one SSE
+    /// stream carrying them all).
+    async fn batch(
+        self: &Arc<Self>,
+        session: Arc<HttpSession>,
+        bytes: &[u8],
+        principal: Option<Principal>,
+    ) -> Response<HttpBody> {
+        let messages = match mcp_protocol::jsonrpc::decode_batch(bytes) {
+            Ok(messages) => messages,
+            Err(e) => return json(StatusCode::BAD_REQUEST, error_body(e.to_error_object())),
+        };
+        let (tx, rx) = mpsc::unbounded_channel();
+        let mut responses = 0;
+        for message in messages {
+            match message {
+                Ok(Message::Request(r)) => {
+                    responses += 1;
+                    self.spawn_in_session(&session, r, principal.clone(), tx.clone());
+                }
+                Ok(Message::Notification(n)) => on_notification(&session, &n),
+                Ok(Message::Response(r)) => {
+                    session.link.answer(r);
+                }
+                Err(e) => {
+                    responses += 1;
+                    let error = mcp_protocol::jsonrpc::Outcome::Error(e.to_error_object());
+                    let item = match e.request_id() {
+                        Some(id) => response(id.clone(), error),
+                        None => Item::Final(error_body(e.to_error_object()), None),
+                    };
+                    let _ = tx.send(item);
+                }
+            }
+        }
+        drop(tx);
+        if responses == 0 {
+            return empty(StatusCode::ACCEPTED);
+        }
+        self.respond(rx, Era::Session(session), responses).await
     }
 
     /// 2026-07-28: one request, its own throwaway session.
@@ -496,21 +563,37 @@ impl Shared {
         });
         // Until the response stream exists, a client that goes away cancels the request too.
         let guard = cancel.clone().drop_guard();
-        let r = self.respond(rx, Era::Stateless { cancel, listen }).await;
+        let r = self.respond(rx, Era::Stateless { cancel, listen }, 1).await;
         guard.disarm();
         r
     }
 
-    /// JSON if the answer comes first, else an SSE stream starting with what came.
-    async fn respond(&self, mut rx: mpsc::UnboundedReceiver<Item>, era: Era) -> Response<HttpBody> {
-        let first = match rx.recv().await {
-            None => return empty(StatusCode::ACCEPTED),
-            Some(Item::Final(body, code)) => {
-                return json(status_for(code, matches!(era, Era::Stateless { .. })), body);
+    /// JSON if the answers come first, else an SSE stream starting with what came.
+    async fn respond(
+        &self,
+        mut rx: mpsc::UnboundedReceiver<Item>,
+        era: Era,
+        responses: usize,
+    ) -> Response<HttpBody> {
+        let stateless = matches!(era, Era::Stateless { .. });
+        let mut finals = Vec::new();
+        let first = loop {
+            match rx.recv().await {
+                None if finals.is_empty() => return empty(StatusCode::ACCEPTED),
+                None => return json(StatusCode::OK, json_array(&finals)),
+                Some(Item::Final(body, code)) if responses == 1 => {
+                    return json(status_for(code, stateless), body);
+                }
+                Some(Item::Final(body, _)) => {
+                    finals.push(body);
+                    if finals.len() == responses {
+                        return json(StatusCode::OK, json_array(&finals));
+                    }
+                }
+                Some(first) => break first,
             }
-            Some(first) => first,
         };
-        let mut stream = match era {
+        let stream = match era {
             Era::Stateless { cancel, listen } => {
                 let s = SseStream::new(rx, Framing::Plain, OnDrop::Cancel(cancel));
                 if listen {
@@ -535,6 +618,10 @@ impl Shared {
                 None => SseStream::new(rx, Framing::Plain, OnDrop::Nothing),
             },
         };
+        let mut stream = stream.responses(responses);
+        for body in finals {
+            stream.push(Item::Final(body, None));
+        }
         stream.push(first);
         sse(stream)
     }
@@ -667,6 +754,20 @@ impl Shared {
             )
         }
     }
+}
+
+/// `[a,b,…]` of encoded responses.
+fn json_array(items: &[Bytes]) -> Bytes {
+    let mut out = Vec::with_capacity(items.iter().map(|b| b.len() + 1).sum::<usize>() + 1);
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(item);
+    }
+    out.push(b']');
+    Bytes::from(out)
 }
 
 /// The subject of `principal`, which sessions are bound to.

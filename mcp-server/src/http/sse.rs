@@ -81,6 +81,9 @@ pub(crate) struct SseStream {
     ready: VecDeque<Bytes>,
     rx: Option<mpsc::UnboundedReceiver<Item>>,
     framing: Framing,
+    /// Responses still to come before the stream ends (more than one for a 2025-03-26
+    /// batch).
+    finals: usize,
     done: bool,
     shutdown: Option<Pin<Box<WaitForCancellationFutureOwned>>>,
     keep_alive: Option<Interval>,
@@ -97,11 +100,18 @@ impl SseStream {
             ready: VecDeque::new(),
             rx: Some(rx),
             framing,
+            finals: 1,
             done: false,
             shutdown: None,
             keep_alive: None,
             on_drop,
         }
+    }
+
+    /// The stream ends after `n` responses instead of one.
+    pub(crate) fn responses(mut self, n: usize) -> Self {
+        self.finals = n.max(1);
+        self
     }
 
     /// Ends the stream when `shutdown` is cancelled (long-lived streams: GET, `/sse`;
@@ -150,6 +160,9 @@ impl SseStream {
         };
         self.ready.push_back(frame);
         if last {
+            self.finals = self.finals.saturating_sub(1);
+        }
+        if last && self.finals == 0 {
             self.done = true;
             self.rx = None;
         }

@@ -683,3 +683,28 @@ async fn the_authenticate_hook_names_the_caller_and_sessions_belong_to_it() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["result"]["content"][0]["text"], "carol");
 }
+
+#[tokio::test]
+async fn batches_are_served_in_2025_03_26_sessions_only() {
+    let h = harness().await;
+    let id = h.initialize("2025-03-26", json!({})).await;
+    let batch = json!([
+        {"jsonrpc": "2.0", "id": 1, "method": "ping"},
+        {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 99}},
+        call(2, "echo", json!({"text": "batched"})),
+    ]);
+    let r = h.post_in(&id, &batch).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let mut answers: Vec<Value> = r.json().await.unwrap();
+    answers.sort_by_key(|a| a["id"].as_u64());
+    assert_eq!(answers.len(), 2);
+    assert_eq!(answers[0]["result"], json!({}));
+    assert_eq!(answers[1]["result"]["content"][0]["text"], "batched");
+    // Only notifications: 202.
+    let only = json!([{"jsonrpc": "2.0", "method": "notifications/initialized"}]);
+    assert_eq!(h.post_in(&id, &only).send().await.unwrap().status(), 202);
+
+    let newer = h.initialize("2025-11-25", json!({})).await;
+    let r = h.post_in(&newer, &batch).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+}
