@@ -387,26 +387,5 @@ pub fn all() -> Vec<ToolDef> {
             },
         )
         .description("Tool with JSON Schema 2020-12 features for conformance testing (SEP-1613)"),
-        // 2026-07-28 streamable-http §Custom Headers from Tool Parameters (SEP-2243): the
-        // client mirrors `region` into `Mcp-Param-Region`, and the HTTP layer checks it.
-        ToolDef::raw(
-            "test_custom_header",
-            object(json!({
-                "type": "object",
-                "properties": {
-                    "region": {
-                        "type": "string",
-                        "description": "Mirrored into the Mcp-Param-Region header",
-                        "x-mcp-header": "Region"
-                    },
-                    "query": {"type": "string"}
-                },
-                "required": ["region"]
-            })),
-            |args: Map<String, Value>, _: RequestContext| async move {
-                format!("custom header tool called with: {}", Value::Object(args))
-            },
-        )
-        .description("Tool whose `region` argument is mirrored into an HTTP header (SEP-2243)"),
     ]
 }
