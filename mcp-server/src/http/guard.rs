@@ -8,16 +8,20 @@ use super::config::HttpConfig;
 /// Host and Origin must name an allowed host (basic/transports §Security Warning: servers
 /// MUST validate `Origin`; a foreign `Host` is how DNS rebinding shows up on a loopback
 /// server). An absent `Origin` (not a browser) passes.
-pub(crate) fn host_and_origin_allowed(config: &HttpConfig, headers: &HeaderMap) -> bool {
+pub(crate) fn host_and_origin_allowed(
+    config: &HttpConfig,
+    headers: &HeaderMap,
+    authority: Option<&str>,
+) -> bool {
     let Some(hosts) = &config.allowed_hosts else {
         return true;
     };
     let host_ok = match headers.get(header::HOST).map(|h| h.to_str()) {
         Some(Ok(host)) => host_allowed(hosts, host),
         Some(Err(_)) => false,
-        // HTTP/2 carries the authority in the URI, which hyper checks against nothing;
-        // requests without any Host are not from a browser.
-        None => true,
+        // HTTP/2 carries the host in the `:authority` pseudo-header (the URI); a request
+        // with neither names no host to rebind.
+        None => authority.is_none_or(|a| host_allowed(hosts, a)),
     };
     if !host_ok {
         return false;
@@ -103,7 +107,7 @@ mod tests {
     #[test]
     fn loopback_hosts_pass_and_foreign_ones_do_not() {
         let config = HttpConfig::default();
-        let ok = |pairs| host_and_origin_allowed(&config, &headers(pairs));
+        let ok = |pairs| host_and_origin_allowed(&config, &headers(pairs), None);
         assert!(ok(&[("host", "127.0.0.1:8080")]));
         assert!(ok(&[("host", "localhost")]));
         assert!(ok(&[
@@ -117,6 +121,16 @@ mod tests {
         ]));
         assert!(!ok(&[("host", "localhost.evil.com:80")]));
         assert!(!ok(&[("host", "127.0.0.1"), ("origin", "null")]));
+        assert!(!host_and_origin_allowed(
+            &config,
+            &HeaderMap::new(),
+            Some("evil.example.com:80")
+        ));
+        assert!(host_and_origin_allowed(
+            &config,
+            &HeaderMap::new(),
+            Some("localhost:80")
+        ));
     }
 
     #[test]

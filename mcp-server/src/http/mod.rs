@@ -45,8 +45,6 @@ mod service;
 mod session;
 mod sse;
 
-use std::net::SocketAddr;
-
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -119,9 +117,4 @@ impl Server {
         service.close_sessions();
         Ok(())
     }
-}
-
-/// The address of `listener`, for logs and tests.
-pub fn local_addr(listener: &TcpListener) -> std::io::Result<SocketAddr> {
-    listener.local_addr()
 }

@@ -220,7 +220,8 @@ impl Shared {
         B::Error: Into<Box<dyn StdError + Send + Sync>>,
     {
         let (parts, body) = request.into_parts();
-        if !guard::host_and_origin_allowed(&self.config, &parts.headers) {
+        let authority = parts.uri.authority().map(http::uri::Authority::as_str);
+        if !guard::host_and_origin_allowed(&self.config, &parts.headers, authority) {
             return refuse(
                 StatusCode::FORBIDDEN,
                 ErrorCode::INVALID_REQUEST,

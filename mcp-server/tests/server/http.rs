@@ -708,3 +708,22 @@ async fn batches_are_served_in_2025_03_26_sessions_only() {
     let r = h.post_in(&newer, &batch).send().await.unwrap();
     assert_eq!(r.status(), 400);
 }
+
+#[tokio::test]
+async fn http2_without_upgrade_is_served_too() {
+    let mut h = harness().await;
+    h.client = reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .timeout(WAIT)
+        .build()
+        .unwrap();
+    let id = h.initialize("2025-11-25", json!({})).await;
+    let r = h
+        .post_in(&id, &call(1, "echo", json!({"text": "h2"})))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.version(), reqwest::Version::HTTP_2);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["result"]["content"][0]["text"], "h2");
+}
