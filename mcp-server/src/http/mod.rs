@@ -32,8 +32,8 @@
 //! - JSON-RPC batches are served only in sessions that negotiated 2025-03-26 (the one
 //!   version that has them); elsewhere they get 400.
 //! - Messages for a session with no GET stream open are dropped, not stored.
-//! - The server never closes a POST stream early to make the client poll
-//!   (2025-11-25 §Sending Messages 6 allows it; nothing asks for it yet).
+//! - The server closes a POST stream early (polling, 2025-11-25 §Sending Messages 6) only
+//!   when a handler asks, with [`crate::RequestContext::close_stream`].
 
 mod config;
 mod event_store;

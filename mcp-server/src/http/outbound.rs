@@ -31,6 +31,8 @@ pub(crate) enum Item {
     /// The response to the POSTed request, encoded; the stream ends after it. The code is
     /// the error's, if it is one (it picks the HTTP status of a JSON answer).
     Final(Bytes, Option<ErrorCode>),
+    /// Close the connection, not the stream (the client polls: reconnects and resumes).
+    Close,
 }
 
 /// The encoded response to request `id`.
@@ -204,6 +206,8 @@ pub(crate) struct RequestOutbound {
     /// The session's link, for server-to-client requests (none in 2026-07-28, where input
     /// is asked with MRTR).
     pub(crate) link: Option<std::sync::Arc<Link>>,
+    /// Whether the stream is resumable (session era with an event store).
+    pub(crate) resumable: bool,
 }
 
 impl Outbound for RequestOutbound {
@@ -222,5 +226,10 @@ impl Outbound for RequestOutbound {
             Some(link) => link.request(method, params, |item| self.tx.send(item).is_ok()),
             None => async { Err(RequestError::Closed(CloseReason::Local)) }.boxed(),
         }
+    }
+
+    fn close_stream(&self) -> bool {
+        // Only session-era streams resume; in 2026-07-28 closing the stream cancels.
+        self.resumable && self.tx.send(Item::Close).is_ok()
     }
 }

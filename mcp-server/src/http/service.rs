@@ -430,6 +430,7 @@ impl Shared {
             outbound: Some(Arc::new(RequestOutbound {
                 tx: tx.clone(),
                 link: Some(session.link.clone()),
+                resumable: session.store().is_some(),
             })),
         };
         // The request runs on its own task: 2025-11-25 §Sending Messages 6, disconnection
@@ -536,6 +537,7 @@ impl Shared {
             Arc::new(RequestOutbound {
                 tx: tx.clone(),
                 link: None,
+                resumable: false,
             }),
         ));
         if listen {

@@ -85,6 +85,8 @@ pub(crate) struct SseStream {
     /// batch).
     finals: usize,
     done: bool,
+    /// The server closes the connection (polling) once `ready` is sent.
+    closing: bool,
     shutdown: Option<Pin<Box<WaitForCancellationFutureOwned>>>,
     keep_alive: Option<Interval>,
     on_drop: OnDrop,
@@ -102,6 +104,7 @@ impl SseStream {
             framing,
             finals: 1,
             done: false,
+            closing: false,
             shutdown: None,
             keep_alive: None,
             on_drop,
@@ -149,6 +152,14 @@ impl SseStream {
         let (data, last) = match item {
             Item::Message(data) => (data, false),
             Item::Final(data, _) => (data, true),
+            Item::Close => {
+                // The connection ends once what is queued is out; the stream does not
+                // (`OnDrop::Detach` keeps the rest for the client's GET).
+                if matches!(self.framing, Framing::Resumable { .. }) {
+                    self.closing = true;
+                }
+                return;
+            }
         };
         let frame = match &self.framing {
             Framing::Plain => event(None, None, None, &data),
@@ -181,6 +192,9 @@ impl Body for SseStream {
         loop {
             if let Some(frame) = this.ready.pop_front() {
                 return Poll::Ready(Some(Ok(Frame::data(frame))));
+            }
+            if this.closing {
+                return Poll::Ready(None);
             }
             let Some(rx) = &mut this.rx else {
                 return Poll::Ready(None);
@@ -216,7 +230,7 @@ impl Body for SseStream {
     }
 
     fn is_end_stream(&self) -> bool {
-        self.rx.is_none() && self.ready.is_empty()
+        (self.rx.is_none() || self.closing) && self.ready.is_empty()
     }
 
     fn size_hint(&self) -> SizeHint {

@@ -727,3 +727,48 @@ async fn http2_without_upgrade_is_served_too() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["result"]["content"][0]["text"], "h2");
 }
+
+#[tokio::test]
+async fn a_closed_stream_is_resumed_by_the_clients_get() {
+    let server = crate::support::everything_server(Server::builder("t", "1"));
+    server
+        .add_tool(
+            ToolDef::new("poll", |_: NoArgs, ctx: RequestContext| async move {
+                format!("closed={}", ctx.close_stream())
+            })
+            .description("Closes its stream, then answers"),
+        )
+        .unwrap();
+    let h = HttpHarness::start_with(server, HttpConfig::new()).await;
+    let id = h.initialize("2025-11-25", json!({})).await;
+    let r = h
+        .post_in(&id, &call(5, "poll", json!({})))
+        .send()
+        .await
+        .unwrap();
+    let mut events = Events::new(r);
+    let priming = events.next().await.unwrap();
+    assert!(priming.data.is_empty() && priming.retry.is_some());
+    assert!(
+        events.next().await.is_none(),
+        "the connection closes before the result"
+    );
+    let r = h.get(Some(&id), priming.id.as_deref()).await;
+    let mut resumed = Events::new(r);
+    let (_, result) = resumed.message().await.unwrap();
+    assert_eq!(result["id"], 5);
+    assert_eq!(result["result"]["content"][0]["text"], "closed=true");
+    // Stateless requests have no stream to close.
+    let r = h
+        .post_2026(
+            6,
+            "tools/call",
+            Some("poll"),
+            json!({"name": "poll", "_meta": meta_2026(json!({}))}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["result"]["content"][0]["text"], "closed=false");
+}
