@@ -27,6 +27,30 @@
 //!   [`crate::Principal`] (or a 401/403); OAuth itself lives elsewhere. A session belongs
 //!   to the principal that opened it: anyone else gets 404 for it.
 //!
+//! # Example
+//!
+//! ```no_run
+//! use mcp_server::http::HttpConfig;
+//! use mcp_server::{NoArgs, RequestContext, Server, ToolDef};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let server = Server::builder("hello", "1.0.0").build();
+//! server.add_tool(
+//!     ToolDef::new("hello", |_: NoArgs, _: RequestContext| async { "Hello!" })
+//!         .description("Says hello"),
+//! )?;
+//!
+//! // One call: http://127.0.0.1:8080/mcp, until `server.shutdown()`.
+//! server.serve_http("127.0.0.1:8080").await?;
+//!
+//! // Or mount it in an axum router.
+//! let app: axum::Router =
+//!     axum::Router::new().route_service("/mcp", server.http_service(HttpConfig::new()));
+//! # let _ = app;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # What is not here (yet)
 //!
 //! - JSON-RPC batches are served only in sessions that negotiated 2025-03-26 (the one
@@ -44,6 +68,8 @@ mod outbound;
 mod service;
 mod session;
 mod sse;
+
+use std::time::Duration;
 
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
@@ -80,6 +106,18 @@ impl Server {
         let graceful = GracefulShutdown::new();
         let builder = auto::Builder::new(TokioExecutor::new());
         let shutdown = self.inner.shutdown.clone();
+        // Idle sessions are also expired as requests come; this catches a quiet server.
+        let sweeper = tokio::spawn({
+            let service = service.clone();
+            let every = (service.shared.config.idle_timeout / 4).max(Duration::from_millis(10));
+            async move {
+                let mut tick = tokio::time::interval(every);
+                loop {
+                    tick.tick().await;
+                    service.shared.sessions.sweep();
+                }
+            }
+        });
         loop {
             let (stream, peer) = tokio::select! {
                 () = shutdown.cancelled() => break,
@@ -88,7 +126,7 @@ impl Server {
                     Err(e) => {
                         // Out of descriptors and the like: wait a moment rather than spin.
                         tracing::warn!(error = %e, "accept failed");
-                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        tokio::time::sleep(Duration::from_millis(50)).await;
                         continue;
                     }
                 },
@@ -114,6 +152,7 @@ impl Server {
         {
             tracing::warn!("connections still open after the grace period");
         }
+        sweeper.abort();
         service.close_sessions();
         Ok(())
     }
