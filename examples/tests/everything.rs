@@ -218,7 +218,7 @@ const CONTRACT_TOOLS: [&str; 14] = [
     "json_schema_2020_12_tool",
 ];
 
-const ADDED_TOOLS: [&str; 14] = [
+const ADDED_TOOLS: [&str; 15] = [
     "test_input_required_result_elicitation",
     "test_input_required_result_sampling",
     "test_input_required_result_list_roots",
@@ -233,6 +233,7 @@ const ADDED_TOOLS: [&str; 14] = [
     "test_trigger_tool_change",
     "test_trigger_prompt_change",
     "test_tool_with_task",
+    "test_custom_header",
 ];
 
 #[tokio::test]
@@ -1281,14 +1282,45 @@ async fn the_task_tool_requires_a_task() {
 }
 
 #[test]
-fn http_is_refused_with_a_clear_message() {
-    let out = Command::new(BIN)
+fn http_serves_mcp_and_bad_arguments_are_refused() {
+    use std::io::Read as _;
+    let mut child = Command::new(BIN)
         .args(["--http", "127.0.0.1:0"])
-        .output()
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("not implemented yet"), "{stderr}");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("everything-server: http://")
+        .and_then(|rest| rest.strip_suffix("/mcp"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": "server/discover", "params": {"_meta": {
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {}}}})
+    .to_string();
+    let mut conn = std::net::TcpStream::connect(&addr).unwrap();
+    conn.set_read_timeout(Some(WAIT)).unwrap();
+    write!(
+        conn,
+        "POST /mcp HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2026-07-28\r\n\
+         Mcp-Method: server/discover\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    let read = conn.read_to_string(&mut answer);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    read.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("supportedVersions"), "{answer}");
+
     let out = Command::new(BIN).arg("--bogus").output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("usage"));

@@ -223,6 +223,19 @@ impl RequestContext {
         }
     }
 
+    /// Closes the connection carrying this request's SSE stream, without ending the
+    /// request: the client reconnects after the `retry` delay and resumes with
+    /// `Last-Event-ID`, and what the handler sends meanwhile (its result included) waits
+    /// for it (2025-11-25 basic/transports §Sending Messages 6, polling). Only a
+    /// session-era Streamable HTTP request with resumable streams has one to close;
+    /// elsewhere this does nothing and returns false.
+    pub fn close_stream(&self) -> bool {
+        self.inner
+            .outbound
+            .as_ref()
+            .is_some_and(|out| out.close_stream())
+    }
+
     /// Resolves when the client cancels the request (or the connection closes).
     pub fn cancelled(&self) -> WaitForCancellationFuture<'_> {
         self.inner.cancel.cancelled()

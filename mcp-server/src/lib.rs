@@ -46,8 +46,9 @@
 //!
 //! # What this crate does not do (yet)
 //!
-//! HTTP (Streamable HTTP, legacy SSE) and authentication come in a later layer; over stdio
-//! and in memory [`RequestContext::principal`] is `None`.
+//! Authentication (OAuth) comes in a later layer: the `http` module (feature `http`:
+//! Streamable HTTP for both eras and the 2024-11-05 HTTP+SSE endpoints) has the seam for
+//! it; over stdio and in memory [`RequestContext::principal`] is `None`.
 //!
 //! # Example
 //!
@@ -117,10 +118,14 @@
 //! - [`ToolDef`], [`ResourceDef`], [`TemplateDef`], [`PromptDef`]: what can be registered.
 //! - [`RequestContext`]: what a handler gets.
 //! - [`mrtr`]: how input works in 2026-07-28.
+//! - `http` (feature `http`): Streamable HTTP as a `tower::Service`, and
+//!   `Server::serve_http`.
 
 mod context;
 mod dispatch;
 mod error;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod mrtr;
 mod notifier;
 mod pagination;

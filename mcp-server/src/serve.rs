@@ -91,6 +91,7 @@ impl Server {
             message: req.message().clone(),
             cancel: cancel.clone(),
             principal: None,
+            outbound: None,
         };
         let dispatch = self.dispatch(&session, call);
         tokio::pin!(dispatch);

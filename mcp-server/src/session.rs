@@ -31,6 +31,11 @@ pub(crate) trait Outbound: Send + Sync + Debug + 'static {
         method: &'static str,
         params: Value,
     ) -> BoxFuture<'static, Result<Value, RequestError>>;
+    /// Closes the connection carrying this request's stream without ending the stream, so
+    /// the client reconnects and resumes; false where there is no such stream (the default).
+    fn close_stream(&self) -> bool {
+        false
+    }
 }
 
 impl dyn Outbound {

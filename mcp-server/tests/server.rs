@@ -8,6 +8,9 @@ mod support;
 mod client_matrix;
 #[path = "server/gaps.rs"]
 mod gaps;
+#[cfg(feature = "http")]
+#[path = "server/http.rs"]
+mod http;
 #[path = "server/registry.rs"]
 mod registry;
 #[path = "server/session.rs"]

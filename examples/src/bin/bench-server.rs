@@ -1,11 +1,11 @@
 //! `bench-server`: an MCP server with two tools, for benchmarks.
 //!
 //! ```text
-//! bench-server [--stdio]
+//! bench-server [--stdio | --http ADDR]
 //! ```
 //!
 //! Tools: `echo {text}` returns the text; `add {a, b}` returns the sum. Over stdio (the
-//! default, and today the only transport; HTTP arrives with the HTTP layer).
+//! default) or Streamable HTTP at `http://ADDR/mcp` with `--http ADDR`.
 
 use mcp_server::{RequestContext, Server, ToolDef};
 use serde::Deserialize;
@@ -46,16 +46,42 @@ fn server() -> Server {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    for arg in std::env::args().skip(1) {
+    let mut http: Option<String> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--stdio" => {}
-            "--http" => return Err("HTTP is not implemented yet; use --stdio".into()),
+            "--http" => http = Some(args.next().ok_or("--http needs an address")?),
             other => {
-                return Err(
-                    format!("unknown argument {other:?}; usage: bench-server [--stdio]").into(),
-                );
+                return Err(format!(
+                    "unknown argument {other:?}; usage: bench-server [--stdio | --http ADDR]"
+                )
+                .into());
             }
         }
+    }
+    if let Some(addr) = http {
+        // Over HTTP, requests arrive on many connections at once: use every core.
+        return tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(async {
+                let listener = tokio::net::TcpListener::bind(&addr).await?;
+                eprintln!("bench-server: http://{}/mcp", listener.local_addr()?);
+                let server = server();
+                tokio::spawn({
+                    let server = server.clone();
+                    async move {
+                        if tokio::signal::ctrl_c().await.is_ok() {
+                            server.shutdown();
+                        }
+                    }
+                });
+                server
+                    .serve_http_on(listener, mcp_server::http::HttpConfig::new())
+                    .await?;
+                Ok(())
+            });
     }
     // One thread: stdin, stdout and the handlers share it, which is the fastest arrangement
     // for a server whose tools do no blocking work.

@@ -5,9 +5,9 @@
 //! everything-server [--stdio | --http 127.0.0.1:PORT] [--watch-interval-ms N]
 //! ```
 //!
-//! Over stdio (the default). `--http` is not implemented yet (the Streamable HTTP layer is a
-//! later issue) and exits with an error saying so. Every protocol version is served, both
-//! eras: 2024-11-05 … 2025-11-25 with `initialize`, and 2026-07-28 with `server/discover`
+//! Over stdio (the default), or Streamable HTTP at `http://ADDR/mcp` with `--http ADDR`
+//! (plus the 2024-11-05 endpoints `/sse` and `/messages`; Ctrl-C shuts down gracefully).
+//! Every protocol version is served, both eras: 2024-11-05 … 2025-11-25 with `initialize`, and 2026-07-28 with `server/discover`
 //! and MRTR.
 //!
 //! What it exposes is the suite's contract (its reference `everything-server.ts`), with
@@ -20,7 +20,8 @@
 //!   apart), `test_error_handling` (`isError: true`), `test_sampling {prompt}`,
 //!   `test_elicitation {message}`, `test_elicitation_sep1034_defaults`,
 //!   `test_elicitation_sep1330_enums`, `json_schema_2020_12_tool` (a raw 2020-12 input
-//!   schema), `test_reconnection` (over stdio just a text result).
+//!   schema), `test_reconnection` (a text result, on both transports), `test_custom_header`
+//!   (`region` is mirrored into `Mcp-Param-Region`, SEP-2243).
 //! - **Resources** `test://static-text`, `test://static-binary` (the PNG),
 //!   `test://watched-resource` (changes every 3 s or `--watch-interval-ms`, with
 //!   `notifications/resources/updated` to subscribers); **template**
@@ -48,16 +49,16 @@ const USAGE: &str =
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut interval = everything::DEFAULT_WATCH_INTERVAL;
+    let mut http: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--stdio" => {}
             "--http" => {
-                let addr = args.next().unwrap_or_default();
-                return Err(format!(
-                    "--http {addr}: Streamable HTTP is not implemented yet; use --stdio"
-                )
-                .into());
+                let addr = args
+                    .next()
+                    .ok_or_else(|| format!("--http needs an address; {USAGE}"))?;
+                http = Some(addr);
             }
             "--watch-interval-ms" => {
                 let ms: u64 = args
@@ -76,15 +77,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             other => return Err(format!("unknown argument {other:?}; {USAGE}").into()),
         }
     }
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?
-        .block_on(async {
-            let server = everything::server();
-            let watcher = tokio::spawn(everything::watch(server.clone(), interval));
-            let served = server.serve_stdio().await;
-            watcher.abort();
-            served
-        })?;
+    let runtime = match http {
+        Some(_) => tokio::runtime::Builder::new_multi_thread(),
+        None => tokio::runtime::Builder::new_current_thread(),
+    }
+    .enable_all()
+    .build()?;
+    runtime.block_on(async {
+        let server = everything::server();
+        let watcher = tokio::spawn(everything::watch(server.clone(), interval));
+        let served = match http {
+            Some(addr) => {
+                let listener = tokio::net::TcpListener::bind(&addr).await?;
+                eprintln!("everything-server: http://{}/mcp", listener.local_addr()?);
+                tokio::spawn({
+                    let server = server.clone();
+                    async move {
+                        if tokio::signal::ctrl_c().await.is_ok() {
+                            server.shutdown();
+                        }
+                    }
+                });
+                server
+                    .serve_http_on(listener, mcp_server::http::HttpConfig::new())
+                    .await
+            }
+            None => server.serve_stdio().await,
+        };
+        watcher.abort();
+        served
+    })?;
     Ok(())
 }

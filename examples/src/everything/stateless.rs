@@ -11,6 +11,8 @@
 //!   finishes; `test_trigger_tool_change` / `test_trigger_prompt_change` make the server
 //!   announce a list change.
 //! - `test_tool_with_task` (SEP-2663): `taskSupport: required`, asks for `user_name`.
+//! - `test_custom_header` (SEP-2243): `region` carries `x-mcp-header: Region`, so HTTP
+//!   clients mirror it into `Mcp-Param-Region` and the server checks it.
 
 use mcp_protocol::methods::{
     CallToolResult, CreateMessageParams, ElicitResult, GetPromptResult, Prompt, PromptMessage,
@@ -321,6 +323,27 @@ pub fn tools(server: &Server) -> Vec<ToolDef> {
         )
         .description("Runs only as a task; asks for user_name first")
         .task_support(TaskSupport::Required),
+        // 2026-07-28 streamable-http §Custom Headers from Tool Parameters (SEP-2243): the
+        // client mirrors `region` into `Mcp-Param-Region`, and the HTTP layer checks it.
+        ToolDef::raw(
+            "test_custom_header",
+            tools::object(json!({
+                "type": "object",
+                "properties": {
+                    "region": {
+                        "type": "string",
+                        "description": "Mirrored into the Mcp-Param-Region header",
+                        "x-mcp-header": "Region"
+                    },
+                    "query": {"type": "string"}
+                },
+                "required": ["region"]
+            })),
+            |args: serde_json::Map<String, Value>, _: RequestContext| async move {
+                format!("custom header tool called with: {}", Value::Object(args))
+            },
+        )
+        .description("Tool whose `region` argument is mirrored into an HTTP header (SEP-2243)"),
     ]
 }
 

@@ -302,12 +302,19 @@ pub fn all() -> Vec<ToolDef> {
             |_: NoArgs, _: RequestContext| async { CallToolResult::error(ERROR_TEXT) },
         )
         .description("Tests error response handling"),
-        ToolDef::new("test_reconnection", |_: NoArgs, _: RequestContext| async {
-            // Over HTTP the stream is closed mid-call and the result replayed on the client's
-            // GET (SEP-1699); over stdio there is no stream to close.
-            "Reconnection test completed successfully. If you received this, the client \
+        ToolDef::new(
+            "test_reconnection",
+            |_: NoArgs, ctx: RequestContext| async move {
+                // Over Streamable HTTP (session era) the stream's connection is closed mid-call
+                // and the result waits for the client's GET with Last-Event-ID (SEP-1699); over
+                // stdio there is no stream to close.
+                if ctx.close_stream() {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                "Reconnection test completed successfully. If you received this, the client \
              properly reconnected after stream closure."
-        })
+            },
+        )
         .description(
             "Tests SSE stream disconnection and client reconnection (SEP-1699). Server will \
              close the stream mid-call and send the result after client reconnects.",

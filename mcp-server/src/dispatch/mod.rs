@@ -27,7 +27,7 @@ use tokio_util::sync::CancellationToken;
 use crate::context::{Inner as CtxInner, InputMode, LogLevel, Principal, RequestContext};
 use crate::mrtr::{self, Binding, Round, RoundEnd};
 use crate::server::Server;
-use crate::session::Session;
+use crate::session::{Outbound, Session};
 
 /// One request to answer.
 #[derive(Debug)]
@@ -37,6 +37,11 @@ pub(crate) struct Call {
     pub(crate) cancel: CancellationToken,
     /// The authenticated caller, if any.
     pub(crate) principal: Option<Principal>,
+    /// Where the messages a handler sends while answering this request go (progress, logs,
+    /// session-era input requests); `None`: the session's [`Outbound`]. Streamable HTTP puts
+    /// them on the POST's own SSE stream (2025-11-25 basic/transports: they SHOULD relate
+    /// to the originating request).
+    pub(crate) outbound: Option<Arc<dyn Outbound>>,
 }
 
 /// The version and client facts that apply to one request.
@@ -334,7 +339,11 @@ impl Server {
             } else {
                 LogLevel::Session(session.clone())
             },
-            outbound: Some(session.outbound.clone()),
+            outbound: Some(
+                call.outbound
+                    .clone()
+                    .unwrap_or_else(|| session.outbound.clone()),
+            ),
             cancel: call.cancel.clone(),
             input,
         })

@@ -2,6 +2,9 @@
 //! request metadata, and bounded waits.
 #![allow(dead_code, unreachable_pub)]
 
+#[cfg(feature = "http")]
+pub mod http;
+
 use std::time::Duration;
 
 use mcp_protocol::engine::{EngineConfig, RequestOptions};
