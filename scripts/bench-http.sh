@@ -2,7 +2,9 @@
 # HTTP benchmark: bench-client against bench-server --http on 127.0.0.1, and the bare hyper
 # keep-alive POST ping-pong it runs on, measured in the same repetitions. Each repetition
 # runs every row once, in the same order, against a fresh server; ratios are computed inside
-# a repetition, then the median over repetitions is printed (the machine is noisy).
+# a repetition, then the median over repetitions is printed (the machine is noisy). The
+# server runs on one thread (`--threads 1`): on this 2-core machine that beats a multi-thread
+# runtime both sequentially and with 16 calls in flight (the client has the other core).
 #
 #   scripts/bench-http.sh [REPS] [N]        defaults: 5 repetitions, 10000 calls
 set -euo pipefail
@@ -24,7 +26,7 @@ stop() {
 }
 trap 'stop; rm -f "$out"' EXIT
 start() {
-    $b/bench-server --http "127.0.0.1:$port" 2>/dev/null &
+    $b/bench-server --http "127.0.0.1:$port" --threads 1 2>/dev/null &
     server=$!
     for _ in $(seq 50); do
         (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return
