@@ -13,6 +13,7 @@ use mcp_protocol::Side;
 use mcp_protocol::engine::EngineConfig;
 use mcp_protocol::jsonrpc::NotificationMessage;
 use mcp_protocol::rt::{self, Incoming, IncomingRequest, Transport};
+use futures::FutureExt;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
@@ -42,6 +43,10 @@ impl Server {
         let session = Arc::new(Session::new(id, Arc::new(peer.clone())));
         self.sessions().insert(id, session.clone());
         let mut running = JoinSet::new();
+        // On a multi-thread runtime each request gets a task from the start, so handlers
+        // that compute without yielding still run in parallel on every core.
+        let inline_first = tokio::runtime::Handle::current().runtime_flavor()
+            == tokio::runtime::RuntimeFlavor::CurrentThread;
         loop {
             tokio::select! {
                 () = self.inner.shutdown.cancelled() => break,
@@ -51,7 +56,18 @@ impl Server {
                         self.clone().serve_request(session.clone(), req).await;
                     }
                     Some(Incoming::Request(req)) => {
-                        running.spawn(self.clone().serve_request(session.clone(), req));
+                        let serve = Box::pin(self.clone().serve_request(session.clone(), req));
+                        if inline_first {
+                            // One thread runs everything anyway: try the request here first,
+                            // and pay for a task only if it has to wait (most tool calls
+                            // that do no I/O finish in this one poll).
+                            let mut serve = serve;
+                            if (&mut serve).now_or_never().is_none() {
+                                running.spawn(serve);
+                            }
+                        } else {
+                            running.spawn(serve);
+                        }
                     }
                     Some(Incoming::Notification(n)) => self.on_notification(&n),
                     Some(_) => {}
