@@ -20,7 +20,7 @@ use crate::handler::{ElicitationHandler, Handlers, SamplingHandler};
 /// [`ClientBuilder::roots`].
 #[derive(Debug)]
 pub struct ClientBuilder {
-    config: Config,
+    pub(crate) config: Config,
     handlers: Handlers,
 }
 
@@ -83,6 +83,13 @@ impl ClientBuilder {
     /// one that ignores unknown methods.
     pub fn discover_timeout(mut self, timeout: Duration) -> Self {
         self.config.discover_timeout = timeout;
+        self
+    }
+
+    /// The largest message accepted from a server run as a child process (default 4 MiB):
+    /// a longer line is discarded and reported, and the connection carries on.
+    pub fn max_message_size(mut self, bytes: usize) -> Self {
+        self.config.max_message_size = bytes;
         self
     }
 

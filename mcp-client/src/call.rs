@@ -9,7 +9,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 use std::time::Duration;
 
 use mcp_protocol::Side;
@@ -26,6 +26,23 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::handler::Handlers;
+
+/// Searches encoded params for a `_meta` key (built once).
+static META_KEY: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(b"\"_meta\""));
+
+/// Searches answers for a `resultType` key (built once).
+static RESULT_TYPE_KEY: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(b"\"resultType\""));
+
+/// Params with our `_meta` in front of their own fields.
+#[derive(Serialize)]
+struct Stamped<'a, T> {
+    #[serde(rename = "_meta")]
+    meta: &'a RawValue,
+    #[serde(flatten)]
+    params: &'a T,
+}
 
 /// Settings of one call: its timeout and what to do with progress.
 ///
@@ -92,6 +109,8 @@ pub(crate) struct Config {
     pub(crate) max_input_rounds: usize,
     pub(crate) log_level: Option<LoggingLevel>,
     pub(crate) tasks_extension: bool,
+    /// The largest message accepted from a child process's stdout.
+    pub(crate) max_message_size: usize,
 }
 
 impl Default for Config {
@@ -105,6 +124,7 @@ impl Default for Config {
             max_input_rounds: 8,
             log_level: None,
             tasks_extension: false,
+            max_message_size: mcp_protocol::codec::ndjson::LineDecoder::DEFAULT_MAX_LEN,
         }
     }
 }
@@ -116,9 +136,15 @@ pub(crate) enum Wire<R> {
 }
 
 /// Params already encoded (and stamped) for the wire.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(transparent)]
-pub(crate) struct WireParams(pub(crate) Value);
+pub(crate) struct WireParams(pub(crate) Box<RawValue>);
+
+impl PartialEq for WireParams {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
 
 /// A result not decoded yet.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -183,14 +209,21 @@ impl RawAnswer {
         }
     }
 
-    /// Whether the answer's `resultType` is `kind`. A substring search rules out nearly every
-    /// answer before any parsing (`kind` cannot be the value unless its quoted text occurs),
+    /// Whether the answer's `resultType` is `kind`. A byte scan for a `"resultType"` key
+    /// whose value is the quoted `kind` rules out nearly every answer before any parsing,
     /// so a complete result is parsed once, not twice.
     pub(crate) fn has_result_type(&self, kind: &str) -> bool {
-        let raw = self.raw.get();
-        let quoted = raw
-            .match_indices(kind)
-            .any(|(i, _)| raw[..i].ends_with('"') && raw[i + kind.len()..].starts_with('"'));
+        let raw = self.raw.get().as_bytes();
+        let want = kind.as_bytes();
+        // `"resultType"`, optional blanks, `:`, optional blanks, then `"kind"`.
+        let quoted = RESULT_TYPE_KEY.find_iter(raw).any(|at| {
+            let rest = raw[at + b"\"resultType\"".len()..].trim_ascii_start();
+            rest.strip_prefix(b":")
+                .map(<[u8]>::trim_ascii_start)
+                .and_then(|v| v.strip_prefix(b"\""))
+                .and_then(|v| v.strip_prefix(want))
+                .is_some_and(|v| v.starts_with(b"\""))
+        });
         quoted && self.result_type().as_deref() == Some(kind)
     }
 
@@ -216,7 +249,7 @@ pub(crate) struct Conn {
     /// The encoded `clientCapabilities` and `clientInfo` of each version, computed on first
     /// use: both are fixed once the client is built, and encoding them on every request was a
     /// measurable share of a call's cost.
-    pub(crate) stamps: [OnceLock<(Value, Value)>; ProtocolVersion::ALL.len()],
+    pub(crate) stamps: [OnceLock<Box<RawValue>>; ProtocolVersion::ALL.len()],
 }
 
 impl Conn {
@@ -238,53 +271,79 @@ impl Conn {
         &self,
         params: &R::Params,
         version: ProtocolVersion,
-    ) -> Result<Value> {
-        let shaped = params.clone().shaped(version);
-        let mut value = serde_json::to_value(&shaped).map_err(|e| Error::Encode {
+    ) -> Result<Box<RawValue>> {
+        let failed = |e: serde_json::Error| Error::Encode {
             method: R::METHOD,
             source: e.into(),
-        })?;
-        if !version.has_handshake() {
-            self.stamp(&mut value, version);
+        };
+        let shaped = params.clone().shaped(version);
+        if version.has_handshake() {
+            return serde_json::value::to_raw_value(&shaped).map_err(failed);
         }
-        Ok(value)
+        let stamp = self.stamp(version);
+        // Fast path: our `_meta` goes in front of the params' fields in one pass, with no
+        // JSON tree and no re-validation. Params with a `_meta` of their own (a progress
+        // token, the caller's keys) would then carry two: those are merged instead.
+        let stamped = serde_json::value::to_raw_value(&Stamped {
+            meta: stamp,
+            params: &shaped,
+        });
+        if let Ok(raw) = stamped
+            && META_KEY.find_iter(raw.get().as_bytes()).nth(1).is_none()
+        {
+            return Ok(raw);
+        }
+        let mut value = serde_json::to_value(&shaped).map_err(failed)?;
+        if !value.is_object() {
+            value = Value::Object(Map::new());
+        }
+        if let Value::Object(object) = &mut value {
+            let meta = object
+                .entry("_meta")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !meta.is_object() {
+                *meta = Value::Object(Map::new());
+            }
+            let ours: Map<String, Value> = serde_json::from_str(stamp.get()).map_err(failed)?;
+            if let Value::Object(meta) = meta {
+                meta.extend(ours);
+            }
+        }
+        serde_json::value::to_raw_value(&value).map_err(failed)
     }
 
-    fn stamp(&self, value: &mut Value, version: ProtocolVersion) {
-        if !value.is_object() {
-            *value = Value::Object(Map::new());
-        }
-        let Value::Object(object) = value else { return };
-        let meta = object
-            .entry("_meta")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if !meta.is_object() {
-            *meta = Value::Object(Map::new());
-        }
-        let Value::Object(meta) = meta else { return };
-        let mut put = |key: &str, v: Value| {
-            meta.insert(key.to_owned(), v);
-        };
+    /// The `_meta` object every stateless request of `version` carries, encoded once: the
+    /// client's capabilities, info and log level are fixed once it is built, and encoding
+    /// them per request was a measurable share of a call's cost.
+    fn stamp(&self, version: ProtocolVersion) -> &RawValue {
         let slot = ProtocolVersion::ALL
             .iter()
             .position(|v| *v == version)
             .unwrap_or(0);
-        let (capabilities, client_info) = self.stamps[slot].get_or_init(|| {
-            (
+        self.stamps[slot].get_or_init(|| {
+            let mut meta = Map::new();
+            let mut put = |key: &str, v: Value| {
+                meta.insert(key.to_owned(), v);
+            };
+            put(Meta::PROTOCOL_VERSION, Value::from(version.as_str()));
+            put(
+                Meta::CLIENT_CAPABILITIES,
                 serde_json::to_value(self.capabilities(version)).unwrap_or_default(),
+            );
+            put(
+                Meta::CLIENT_INFO,
                 serde_json::to_value(self.config.client_info.clone().shaped(version))
                     .unwrap_or_default(),
-            )
-        });
-        put(Meta::PROTOCOL_VERSION, Value::from(version.as_str()));
-        put(Meta::CLIENT_CAPABILITIES, capabilities.clone());
-        put(Meta::CLIENT_INFO, client_info.clone());
-        if let Some(level) = self.config.log_level {
-            put(
-                Meta::LOG_LEVEL,
-                serde_json::to_value(level).unwrap_or_default(),
             );
-        }
+            if let Some(level) = self.config.log_level {
+                put(
+                    Meta::LOG_LEVEL,
+                    serde_json::to_value(level).unwrap_or_default(),
+                );
+            }
+            // A map of JSON values always encodes.
+            serde_json::value::to_raw_value(&meta).unwrap_or_default()
+        })
     }
 
     /// The hard cap on one call: all its wire requests (MRTR rounds, a version retry) and
@@ -334,7 +393,7 @@ impl Conn {
     /// Sends `params` (already encoded) as a request of `R` and waits for the raw answer.
     pub(crate) async fn send<R: Request>(
         &self,
-        params: Value,
+        params: Box<RawValue>,
         options: &CallOptions,
     ) -> Result<RawAnswer> {
         let (opts, timeout) = self.request_options(options);
@@ -376,7 +435,7 @@ impl Conn {
     /// `subscriptions/listen`).
     pub(crate) fn start<R: Request>(
         &self,
-        params: Value,
+        params: Box<RawValue>,
         opts: RequestOptions,
     ) -> ResponseFuture<Wire<R>> {
         self.peer.request::<Wire<R>>(&WireParams(params), opts)
@@ -402,3 +461,36 @@ pub(crate) fn request_error(e: RequestError, method: &str, timeout: Duration) ->
 
 /// The side a client's engine plays.
 pub(crate) const SIDE: Side = Side::Client;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(text: &str) -> RawAnswer {
+        RawAnswer {
+            id: None,
+            raw: RawValue::from_string(text.to_owned()).unwrap(),
+        }
+    }
+
+    #[test]
+    fn result_type_is_found_only_as_the_value_of_the_key() {
+        const IR: &str = "input_required";
+        assert!(
+            answer(r#"{"resultType":"input_required","inputRequests":{}}"#).has_result_type(IR)
+        );
+        assert!(answer("{ \"resultType\" :\n \"input_required\" }").has_result_type(IR));
+        assert!(!answer(r#"{"resultType":"complete"}"#).has_result_type(IR));
+        assert!(
+            !answer(r#"{"content":[{"type":"text","text":"input_required"}]}"#).has_result_type(IR)
+        );
+        assert!(!answer(r#"{"resultType":"input_required_not"}"#).has_result_type(IR));
+        // A nested key with that value is not the result's own.
+        assert!(
+            !answer(
+                r#"{"structuredContent":{"resultType":"input_required"},"resultType":"complete"}"#
+            )
+            .has_result_type(IR)
+        );
+    }
+}

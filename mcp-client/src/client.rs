@@ -11,6 +11,7 @@ use mcp_protocol::types::{
     CreateTaskResult, Implementation, InputRequiredResult, Outcome, ResultType, ServerCapabilities,
 };
 use mcp_protocol::{ErrorCode, ProtocolVersion};
+use serde_json::value::RawValue;
 
 use crate::builder::ClientBuilder;
 use crate::call::{AnswerAs, CallOptions, Conn, RawAnswer};
@@ -281,20 +282,23 @@ impl Client {
 
 type MrtrFields = (Option<serde_json::Value>, Option<serde_json::Value>);
 
-fn mrtr_fields(encoded: &serde_json::Value) -> MrtrFields {
-    (
-        encoded.get("inputResponses").cloned(),
-        encoded.get("requestState").cloned(),
-    )
+fn mrtr_fields(encoded: &RawValue) -> MrtrFields {
+    match serde_json::from_str::<serde_json::Value>(encoded.get()) {
+        Ok(mut v) => (
+            v.get_mut("inputResponses").map(serde_json::Value::take),
+            v.get_mut("requestState").map(serde_json::Value::take),
+        ),
+        Err(_) => (None, None),
+    }
 }
 
-fn restore_mrtr_fields(encoded: &mut serde_json::Value, (responses, state): MrtrFields) {
-    if let serde_json::Value::Object(o) = encoded {
+fn restore_mrtr_fields(encoded: &mut Box<RawValue>, (responses, state): MrtrFields) {
+    mrtr::edit_params(encoded, |o| {
         if let Some(r) = responses {
             o.insert("inputResponses".to_owned(), r);
         }
         if let Some(s) = state {
             o.insert("requestState".to_owned(), s);
         }
-    }
+    });
 }

@@ -13,7 +13,7 @@ use mcp_protocol::rt::{Incoming, IncomingRequest, IncomingStream};
 use mcp_protocol::types::{EmptyResult, Meta};
 use mcp_protocol::{ErrorObject, ProtocolVersion, RequestId, Shape};
 use serde::Deserialize;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::handler::Handlers;
 use crate::notification::ServerNotification;
@@ -21,9 +21,11 @@ use crate::notification::ServerNotification;
 type Sender = mpsc::UnboundedSender<ServerNotification>;
 
 /// Where notifications go, and the version answers are shaped for.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Inbox {
     state: Mutex<InboxState>,
+    /// Asks the inbox task to route everything received so far ([`Inbox::fence`]).
+    fences: mpsc::UnboundedSender<oneshot::Sender<()>>,
 }
 
 #[derive(Debug, Default)]
@@ -38,6 +40,28 @@ struct InboxState {
 }
 
 impl Inbox {
+    /// An inbox, and the receiver of its fences for [`run`].
+    pub(crate) fn new() -> (Self, mpsc::UnboundedReceiver<oneshot::Sender<()>>) {
+        let (fences, rx) = mpsc::unbounded_channel();
+        let inbox = Self {
+            state: Mutex::default(),
+            fences,
+        };
+        (inbox, rx)
+    }
+
+    /// Waits until every notification received before now has been routed. The answer to a
+    /// request overtakes the notifications sent before it (answers wake their caller
+    /// directly; notifications pass through the inbox task), so a caller that must see all
+    /// of them (the end of a `subscriptions/listen` stream) fences first.
+    pub(crate) async fn fence(&self) {
+        let (done, wait) = oneshot::channel();
+        if self.fences.send(done).is_ok() {
+            // An error means the inbox task ended: everything was routed.
+            let _ = wait.await;
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, InboxState> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -117,15 +141,34 @@ fn subscription_id(message: &NotificationMessage) -> Option<RequestId> {
 }
 
 /// Reads the server's requests and notifications until the connection closes.
-pub(crate) async fn run(mut incoming: IncomingStream, handlers: Arc<Handlers>, inbox: Arc<Inbox>) {
-    while let Some(item) = incoming.next().await {
-        match item {
-            Incoming::Request(request) => {
-                let version = inbox.lock().version;
-                tokio::spawn(answer(request, handlers.clone(), version));
+pub(crate) async fn run(
+    mut incoming: IncomingStream,
+    handlers: Arc<Handlers>,
+    inbox: Arc<Inbox>,
+    mut fences: mpsc::UnboundedReceiver<oneshot::Sender<()>>,
+) {
+    let take = |item: Incoming| match item {
+        Incoming::Request(request) => {
+            let version = inbox.lock().version;
+            tokio::spawn(answer(request, handlers.clone(), version));
+        }
+        Incoming::Notification(n) => inbox.deliver(&n),
+        _ => {}
+    };
+    loop {
+        tokio::select! {
+            item = incoming.next() => match item {
+                Some(item) => take(item),
+                None => break,
+            },
+            Some(done) = fences.recv() => {
+                // Whatever arrived before the answer that prompted the fence is waiting
+                // already: route all of it before saying so.
+                while let Some(item) = incoming.try_next() {
+                    take(item);
+                }
+                let _ = done.send(());
             }
-            Incoming::Notification(n) => inbox.deliver(&n),
-            _ => {}
         }
     }
     inbox.close();

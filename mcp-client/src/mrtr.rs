@@ -11,6 +11,7 @@ use mcp_protocol::types::{
 };
 use mcp_protocol::{ProtocolVersion, Shape};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::error::{Error, Result};
 use crate::handler::Handlers;
@@ -63,24 +64,39 @@ pub(crate) async fn fulfil(
 /// Writes the retry's MRTR fields into the encoded params: the answers, and the state
 /// exactly as received (or none, when the server sent none: the client must not invent one).
 pub(crate) fn prepare_retry(
-    params: &mut Value,
+    params: &mut Box<RawValue>,
     required: &InputRequiredResult,
     responses: Option<InputResponses>,
 ) {
-    let Value::Object(object) = params else {
+    edit_params(params, |object| {
+        match responses {
+            Some(r) => object.insert(
+                "inputResponses".to_owned(),
+                serde_json::to_value(r).unwrap_or_default(),
+            ),
+            None => object.remove("inputResponses"),
+        };
+        match &required.request_state {
+            Some(state) => object.insert("requestState".to_owned(), Value::from(state.clone())),
+            None => object.remove("requestState"),
+        };
+    });
+}
+
+/// Changes encoded params as a JSON object (only on the rare paths of a retry; params
+/// that are not an object are left alone).
+pub(crate) fn edit_params(
+    params: &mut Box<RawValue>,
+    edit: impl FnOnce(&mut serde_json::Map<String, Value>),
+) {
+    let Ok(Value::Object(mut object)) = serde_json::from_str::<Value>(params.get()) else {
         return;
     };
-    match responses {
-        Some(r) => object.insert(
-            "inputResponses".to_owned(),
-            serde_json::to_value(r).unwrap_or_default(),
-        ),
-        None => object.remove("inputResponses"),
-    };
-    match &required.request_state {
-        Some(state) => object.insert("requestState".to_owned(), Value::from(state.clone())),
-        None => object.remove("requestState"),
-    };
+    edit(&mut object);
+    // An object of JSON values always encodes.
+    if let Ok(raw) = serde_json::value::to_raw_value(&object) {
+        *params = raw;
+    }
 }
 
 /// Whether `R` may answer `input_required` (2026-07-28 basic/patterns/mrtr §Supported

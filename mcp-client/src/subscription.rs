@@ -73,7 +73,9 @@ impl Subscription {
                     Ok(_) => Ok(()),
                     Err(e) => Err(request_error(e, "subscriptions/listen", Duration::ZERO)),
                 });
-                // Deliver what arrived before the end.
+                // Deliver what arrived before the end: the answer overtakes the
+                // notifications sent before it, so wait until they are routed.
+                self.client.inner.inbox.fence().await;
                 self.rx.try_recv().ok()
             }
         }

@@ -303,18 +303,10 @@ async fn progress_sent_just_before_the_result_is_never_lost() {
 async fn listen_streams_only_its_own_notifications() {
     let (client, mut server) = stateless(builder(), json!({"tools": {"listChanged": true}})).await;
     let mut general = client.notifications();
-    let listening = tokio::spawn({
-        let client = client.clone();
-        async move {
-            client
-                .listen(SubscriptionFilter::new().with_tools_list_changed())
-                .await
-        }
-    });
-    let req = server.expect_request("subscriptions/listen").await;
+    let (listening, req) = listen_to_tools(&client, &mut server).await;
     assert_eq!(params(&req)["notifications"]["toolsListChanged"], true);
     let id = serde_json::to_value(req.id()).unwrap();
-    let mut subscription = within(listening).await.unwrap().unwrap();
+    let mut subscription = listening;
     let meta = json!({"io.modelcontextprotocol/subscriptionId": id});
     let ack = json!({"notifications": {"toolsListChanged": true}, "_meta": meta});
     let raw = |v: &Value| Some(serde_json::value::to_raw_value(v).unwrap());
@@ -431,4 +423,90 @@ async fn tools_run_as_tasks_in_both_designs() {
             .is_refused_locally()
     );
     drop::<Client>(client);
+}
+
+#[tokio::test]
+async fn stateless_requests_carry_one_meta_with_the_callers_keys_and_ours() {
+    let (client, mut server) = stateless(builder(), json!({"tools": {}})).await;
+    let call = tokio::spawn({
+        let client = client.clone();
+        async move {
+            let mut plain = CallToolParams::new("t");
+            plain.arguments = Some(serde_json::Map::from_iter([("a".to_owned(), json!(1))]));
+            client.call_tool_with(plain, CallOptions::new()).await?;
+            let mut own = CallToolParams::new("t");
+            own.meta = Some(mcp_protocol::types::Meta::new().with("com.example/trace", &"t-1"));
+            client.call_tool_with(own, CallOptions::new()).await
+        }
+    });
+    for want_own in [false, true] {
+        let req = server.expect_request("tools/call").await;
+        let raw = req.params().expect("params").get().to_owned();
+        assert_eq!(raw.matches("\"_meta\"").count(), 1, "{raw}");
+        let p = params(&req);
+        let meta = &p["_meta"];
+        assert_eq!(
+            meta["io.modelcontextprotocol/protocolVersion"], "2026-07-28",
+            "{raw}"
+        );
+        assert!(
+            meta["io.modelcontextprotocol/clientCapabilities"].is_object(),
+            "{raw}"
+        );
+        assert_eq!(
+            meta["io.modelcontextprotocol/clientInfo"]["name"], "test-client",
+            "{raw}"
+        );
+        assert_eq!(meta.get("com.example/trace").is_some(), want_own, "{raw}");
+        if !want_own {
+            assert_eq!(p["arguments"]["a"], 1, "{raw}");
+        }
+        reply(req, json!({"content": [], "resultType": "complete"}));
+    }
+    within(call).await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscription_ends_only_after_every_notification_sent_before_its_end() {
+    // The server sends a burst of notifications on the stream and ends it at once: the
+    // answer reaches the client before the notifications are routed, and none may be lost.
+    const N: usize = 200;
+    let (client, mut server) = stateless(builder(), json!({"tools": {"listChanged": true}})).await;
+    let (listening, req) = listen_to_tools(&client, &mut server).await;
+    let id = serde_json::to_value(req.id()).unwrap();
+    let mut subscription = listening;
+    let meta = json!({"io.modelcontextprotocol/subscriptionId": id});
+    let params = Some(serde_json::value::to_raw_value(&json!({"_meta": meta})).unwrap());
+    for _ in 0..N {
+        server
+            .peer
+            .notify_raw("notifications/tools/list_changed", params.clone())
+            .unwrap();
+    }
+    reply(req, json!({"resultType": "complete", "_meta": meta}));
+    let mut seen = 0;
+    while let Some(n) = within(subscription.next()).await {
+        assert_eq!(n, ServerNotification::ToolListChanged);
+        seen += 1;
+    }
+    assert_eq!(seen, N);
+    assert!(matches!(subscription.end_reason(), Some(Ok(()))));
+}
+
+/// Opens a subscription to tool list changes; returns it and the server's view of the
+/// `subscriptions/listen` request.
+async fn listen_to_tools(
+    client: &Client,
+    server: &mut Scripted,
+) -> (mcp_client::Subscription, mcp_protocol::rt::IncomingRequest) {
+    let listening = tokio::spawn({
+        let client = client.clone();
+        async move {
+            client
+                .listen(SubscriptionFilter::new().with_tools_list_changed())
+                .await
+        }
+    });
+    let req = server.expect_request("subscriptions/listen").await;
+    (within(listening).await.unwrap().unwrap(), req)
 }

@@ -51,3 +51,29 @@ async fn a_missing_program_is_a_spawn_error() {
         .unwrap_err();
     assert!(matches!(err, mcp_client::Error::Spawn(_)), "{err}");
 }
+
+#[tokio::test]
+async fn an_answer_over_the_message_size_limit_is_dropped_and_the_connection_carries_on() {
+    let client = within(
+        builder()
+            .max_message_size(4096)
+            .request_timeout(std::time::Duration::from_millis(500))
+            .spawn(SERVER_BIN, ["legacy"]),
+    )
+    .await
+    .unwrap();
+    // Its answer is a line of more than 4 KiB: discarded unread, so the call can only time
+    // out (the id is in the line nobody parsed).
+    let big = "x".repeat(8 * 1024);
+    let err = within(client.call_tool("echo", json!({ "text": big })))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, mcp_client::Error::Timeout { .. }), "{err}");
+    let r = within(client.call_tool("echo", json!({"text": "small"})))
+        .await
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&r.content).unwrap()[0]["text"],
+        "small"
+    );
+}

@@ -20,6 +20,7 @@ use tokio_util::sync::{CancellationToken, WaitForCancellationFuture};
 
 use crate::error::InputError;
 use crate::mrtr::Round;
+use crate::notifier::Notifier;
 use crate::session::{Outbound, Session};
 use crate::tasks::TaskInput;
 
@@ -69,6 +70,9 @@ pub(crate) enum InputMode {
     Mrtr(Arc<Round>),
     /// A task of the 2026-07-28 extension: wait for `tasks/update`.
     Task(Arc<TaskInput>),
+    /// A 2025-11-25 task: a server-to-client request naming the task, with the task in
+    /// `input_required` until it is answered.
+    SessionTask(Arc<TaskInput>),
     /// Not at all.
     None,
 }
@@ -135,6 +139,14 @@ impl RequestContext {
             cancel,
             input,
         })
+    }
+
+    /// A handle for notifications sent after this request is answered (see [`Notifier`]).
+    pub fn notifier(&self) -> Notifier {
+        Notifier {
+            outbound: self.inner.outbound.clone(),
+            version: self.inner.version,
+        }
     }
 
     /// The id of the request being served.
@@ -303,6 +315,12 @@ impl RequestContext {
                 None => std::future::pending().await,
             },
             InputMode::Task(task) => task.ask(request, &i.cancel).await?,
+            InputMode::SessionTask(task) => {
+                let out = i.outbound.as_ref().ok_or(InputError::NotAllowed)?;
+                let params = input_params(&request)?;
+                task.ask_client(out, R::METHOD, request, params, &i.cancel)
+                    .await?
+            }
         };
         serde_json::from_value(raw).map_err(|e| InputError::Malformed(e.to_string()))
     }

@@ -127,6 +127,7 @@ mod error;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod mrtr;
+mod notifier;
 mod pagination;
 mod registry;
 mod serve;
@@ -136,6 +137,7 @@ mod tasks;
 
 pub use context::{Principal, RequestContext};
 pub use error::{Error, InputError, ServeError};
+pub use notifier::Notifier;
 pub use registry::{
     CompletionQuery, IntoToolResult, Json, ListKind, NoArgs, PromptArguments, PromptDef,
     ReadResult, ResourceDef, TaskSupport, TemplateDef, TemplateError, ToolDef, UriTemplate,

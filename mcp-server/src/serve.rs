@@ -32,8 +32,11 @@ impl Server {
     /// [`Server::shutdown`] is called. Call it once per connection, concurrently as often
     /// as you like: each connection has its own session state.
     pub async fn serve<T: Transport>(&self, transport: T) -> Result<(), ServeError> {
-        let (peer, mut incoming, driver) =
-            rt::connection(transport, Side::Server, EngineConfig::new());
+        let (peer, mut incoming, driver) = rt::connection(
+            transport,
+            Side::Server,
+            EngineConfig::new().max_requests_in_flight(self.config().max_requests_in_flight),
+        );
         let driver = tokio::spawn(driver.run());
         let id = self.inner.next_session.fetch_add(1, Ordering::Relaxed);
         let session = Arc::new(Session::new(id, Arc::new(peer.clone())));
@@ -50,7 +53,7 @@ impl Server {
                     Some(Incoming::Request(req)) => {
                         running.spawn(self.clone().serve_request(session.clone(), req));
                     }
-                    Some(Incoming::Notification(n)) => on_notification(&n),
+                    Some(Incoming::Notification(n)) => self.on_notification(&n),
                     Some(_) => {}
                 },
                 Some(_) = running.join_next(), if !running.is_empty() => {}
@@ -77,7 +80,7 @@ impl Server {
 
     /// Serves this process's stdin and stdout (basic/transports §stdio) until stdin ends.
     pub async fn serve_stdio(&self) -> Result<(), ServeError> {
-        let transport = rt::stdio::stdio()?;
+        let transport = rt::stdio::stdio()?.with_max_message_len(self.config().max_message_size);
         self.serve(transport).await
     }
 
@@ -106,12 +109,19 @@ impl Server {
     }
 }
 
-fn on_notification(n: &NotificationMessage) {
-    match &*n.method {
-        // Nothing waits on it: requests are served from `initialize` on (the spec only says
-        // the client SHOULD NOT send others first), and the server sends no requests of its
-        // own except from a handler, which a client request started.
-        "notifications/initialized" => {}
-        other => tracing::debug!(method = other, "notification ignored"),
+impl Server {
+    fn on_notification(&self, n: &NotificationMessage) {
+        match &*n.method {
+            // Nothing waits on it: requests are served from `initialize` on (the spec only
+            // says the client SHOULD NOT send others first), and the server sends no requests
+            // of its own except from a handler, which a client request started.
+            "notifications/initialized" => {}
+            "notifications/roots/list_changed" => {
+                if let Some(callback) = &self.config().on_roots_list_changed {
+                    (callback.0)();
+                }
+            }
+            other => tracing::debug!(method = other, "notification ignored"),
+        }
     }
 }

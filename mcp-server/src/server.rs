@@ -73,6 +73,19 @@ pub struct ServerBuilder {
     state_ttl: Duration,
     task_poll_ms: u64,
     pub(crate) server_info_meta: bool,
+    pub(crate) max_requests_in_flight: Option<usize>,
+    pub(crate) on_roots_list_changed: Option<RootsListChanged>,
+    pub(crate) max_message_size: usize,
+}
+
+/// What runs when a client says its roots changed.
+#[derive(Clone)]
+pub(crate) struct RootsListChanged(pub(crate) Arc<dyn Fn() + Send + Sync>);
+
+impl std::fmt::Debug for RootsListChanged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RootsListChanged(..)")
+    }
 }
 
 impl ServerBuilder {
@@ -164,6 +177,31 @@ impl ServerBuilder {
         self
     }
 
+    /// How many of one client's requests may be unanswered at once (default
+    /// [`DEFAULT_MAX_REQUESTS_IN_FLIGHT`](mcp_protocol::engine::DEFAULT_MAX_REQUESTS_IN_FLIGHT));
+    /// one more is refused with -32000 before any handler runs, so a flood of calls on one
+    /// connection cannot grow memory without bound. `None`: no limit.
+    pub fn max_requests_in_flight(mut self, limit: Option<usize>) -> Self {
+        self.max_requests_in_flight = limit;
+        self
+    }
+
+    /// The largest message [`Server::serve_stdio`] accepts (default 4 MiB): a longer line is
+    /// discarded and answered with -32600, and the connection carries on.
+    pub fn max_message_size(mut self, bytes: usize) -> Self {
+        self.max_message_size = bytes;
+        self
+    }
+
+    /// Runs `callback` each time a client sends `notifications/roots/list_changed` (session
+    /// era; a 2026-07-28 client sends its roots with each request that needs them instead).
+    /// The roots themselves are asked for with [`RequestContext::list_roots`](crate::RequestContext::list_roots)
+    /// from the next request that needs them.
+    pub fn on_roots_list_changed(mut self, callback: impl Fn() + Send + Sync + 'static) -> Self {
+        self.on_roots_list_changed = Some(RootsListChanged(Arc::new(callback)));
+        self
+    }
+
     /// The polling interval suggested for tasks (default 500 ms).
     pub fn task_poll_interval(mut self, interval: Duration) -> Self {
         self.task_poll_ms = interval.as_millis() as u64;
@@ -175,6 +213,7 @@ impl ServerBuilder {
         Server {
             inner: Arc::new(Inner {
                 sealer: Sealer::new(self.state_ttl),
+                server_info_meta: server_info_meta(&self.info),
                 config: self,
                 registry: RwLock::default(),
                 sessions: Mutex::default(),
@@ -200,8 +239,17 @@ pub(crate) struct Inner {
     pub(crate) sessions: Mutex<HashMap<u64, Arc<Session>>>,
     pub(crate) next_session: AtomicU64,
     pub(crate) sealer: Sealer,
+    /// `"_meta":{"io.modelcontextprotocol/serverInfo":…}` encoded once, for splicing into
+    /// every 2026-07-28 result.
+    pub(crate) server_info_meta: String,
     pub(crate) tasks: TaskStore,
     pub(crate) shutdown: CancellationToken,
+}
+
+/// The `_meta` member naming the server, as JSON text: `"_meta":{"…/serverInfo":{…}}`.
+fn server_info_meta(info: &Implementation) -> String {
+    let info = serde_json::to_string(info).unwrap_or_else(|_| "{}".to_owned());
+    format!("\"_meta\":{{\"{}\":{info}}}", Meta::SERVER_INFO)
 }
 
 impl Server {
@@ -222,6 +270,9 @@ impl Server {
             state_ttl: Duration::from_secs(600),
             task_poll_ms: 500,
             server_info_meta: true,
+            max_requests_in_flight: Some(mcp_protocol::engine::DEFAULT_MAX_REQUESTS_IN_FLIGHT),
+            on_roots_list_changed: None,
+            max_message_size: mcp_protocol::codec::ndjson::LineDecoder::DEFAULT_MAX_LEN,
         }
     }
 

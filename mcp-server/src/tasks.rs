@@ -20,13 +20,14 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use mcp_protocol::ErrorObject;
 use mcp_protocol::methods::DetailedTask;
 use mcp_protocol::types::{
-    InputRequest, InputRequests, InputResponses, JsonObject, Task, TaskStatus,
+    InputRequest, InputRequests, InputResponses, JsonObject, Meta, Task, TaskStatus,
 };
 use serde_json::Value;
 use tokio::sync::{oneshot, watch};
 use tokio_util::sync::CancellationToken;
 
 use crate::error::InputError;
+use crate::session::Outbound;
 
 /// Who may see a task.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -259,24 +260,63 @@ impl TaskInput {
         )
     }
 
-    /// Asks `request` and waits for its answer from `tasks/update`.
-    pub(crate) async fn ask(
-        &self,
-        request: InputRequest,
-        cancel: &CancellationToken,
-    ) -> Result<Value, InputError> {
+    /// Lists `request` as an open question and puts the task in `input_required`. The guard
+    /// withdraws the question however the wait ends: answered, cancelled, or the handler
+    /// dropping the future (a `select!` against its own timeout); otherwise the task would
+    /// go on listing a question nobody waits for.
+    fn open(&self, request: InputRequest) -> (Asked<'_>, oneshot::Receiver<Value>) {
         let key = format!("input-{}", self.next.fetch_add(1, Ordering::Relaxed));
         let (tx, rx) = oneshot::channel();
         self.lock().insert(key.clone(), (request, tx));
         if let Some(record) = self.record.upgrade() {
             record.set_status(TaskStatus::InputRequired, None);
         }
-        // Withdraws the question however this ends: answered, cancelled, or the handler
-        // dropping this future (a `select!` against its own timeout). Otherwise the task
-        // would go on listing a question nobody waits for.
-        let _asked = Asked { input: self, key };
+        (Asked { input: self, key }, rx)
+    }
+
+    /// Asks `request` and waits for its answer from `tasks/update`.
+    pub(crate) async fn ask(
+        &self,
+        request: InputRequest,
+        cancel: &CancellationToken,
+    ) -> Result<Value, InputError> {
+        let (_asked, rx) = self.open(request);
         tokio::select! {
             answer = rx => answer.map_err(|_| InputError::NotAllowed),
+            () = cancel.cancelled() => Err(InputError::NotAllowed),
+        }
+    }
+
+    /// Session era (2025-11-25 tasks): asks the client `method` directly, as a request that
+    /// names the task in `_meta["io.modelcontextprotocol/related-task"]`, with the task in
+    /// `input_required` while the answer is awaited (basic/utilities/tasks §Input Required
+    /// Status), and `working` again after.
+    pub(crate) async fn ask_client(
+        &self,
+        outbound: &Arc<dyn Outbound>,
+        method: &'static str,
+        request: InputRequest,
+        mut params: Value,
+        cancel: &CancellationToken,
+    ) -> Result<Value, InputError> {
+        let Some(record) = self.record.upgrade() else {
+            return Err(InputError::NotAllowed);
+        };
+        if let Value::Object(object) = &mut params {
+            let related = serde_json::json!({ "taskId": record.id });
+            let meta = object
+                .entry("_meta")
+                .or_insert_with(|| Value::Object(serde_json::Map::new()));
+            if let Value::Object(meta) = meta {
+                meta.insert(Meta::RELATED_TASK.to_owned(), related);
+            }
+        }
+        drop(record);
+        // An open question for as long as the client has not answered (its answer comes
+        // back on the request, not through the channel).
+        let (_asked, _unused) = self.open(request);
+        tokio::select! {
+            answer = outbound.request(method, params) => answer.map_err(InputError::from),
             () = cancel.cancelled() => Err(InputError::NotAllowed),
         }
     }

@@ -26,7 +26,9 @@ impl ClientBuilder {
     /// Like [`ClientBuilder::spawn`], for a prepared command (environment, working
     /// directory); its stdin, stdout and stderr settings are replaced.
     pub async fn spawn_command(self, command: std::process::Command) -> Result<Client> {
-        let transport = ChildTransport::spawn(command, Stderr::Tracing).map_err(Error::Spawn)?;
+        let transport = ChildTransport::spawn(command, Stderr::Tracing)
+            .map_err(Error::Spawn)?
+            .with_max_message_len(self.config.max_message_size);
         self.connect(transport).await
     }
 }

@@ -28,8 +28,14 @@ pub(crate) async fn connect<T: Transport>(
     // Closes the connection if negotiation fails, or if this future is dropped half way.
     let guard = CloseOnDrop(Some(peer.clone()));
     let handlers = Arc::new(handlers);
-    let inbox = Arc::new(Inbox::default());
-    tokio::spawn(inbox::run(incoming, handlers.clone(), inbox.clone()));
+    let (inbox, fences) = Inbox::new();
+    let inbox = Arc::new(inbox);
+    tokio::spawn(inbox::run(
+        incoming,
+        handlers.clone(),
+        inbox.clone(),
+        fences,
+    ));
     let conn = Conn {
         peer,
         config,

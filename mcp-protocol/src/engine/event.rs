@@ -88,6 +88,10 @@ pub enum Violation {
     /// A request reused the id of one still in flight; it was answered with -32600 and the
     /// first request carries on.
     DuplicateRequestId(RequestId),
+    /// A request arrived while the peer already had
+    /// [`EngineConfig::max_requests_in_flight`](super::EngineConfig) requests unanswered; it
+    /// was refused with [`ErrorCode::TOO_MANY_REQUESTS`](crate::ErrorCode::TOO_MANY_REQUESTS).
+    TooManyRequests(RequestId),
     /// Input that did not decode: a bad frame, not JSON, not JSON-RPC, or a
     /// `notifications/cancelled` / `notifications/progress` with malformed params. Answered
     /// with an error when it could have been a request.

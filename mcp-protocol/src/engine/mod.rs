@@ -43,7 +43,6 @@ mod options;
 mod tests;
 
 use std::borrow::Cow;
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
@@ -53,7 +52,7 @@ use serde_json::{Map, Value};
 
 pub use event::{CloseReason, Completed, Completion, Event, SendError, Violation};
 use options::TimeoutSetting;
-pub use options::{EngineConfig, RequestOptions};
+pub use options::{DEFAULT_MAX_REQUESTS_IN_FLIGHT, EngineConfig, RequestOptions};
 
 use crate::Side;
 use crate::error::{DecodeError, EncodeError};
@@ -82,6 +81,8 @@ pub struct Engine {
     transmits: VecDeque<Message>,
     events: VecDeque<Event>,
     closed: Option<CloseReason>,
+    /// The peer sent its last message ([`Engine::input_ended`]); we may still answer.
+    input_ended: bool,
 }
 
 #[derive(Debug)]
@@ -118,6 +119,7 @@ impl Engine {
             by_token: HashMap::new(),
             deadlines: BTreeSet::new(),
             incoming: HashMap::new(),
+            input_ended: false,
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             closed: None,
@@ -153,6 +155,10 @@ impl Engine {
     ) -> Result<RequestId, SendError> {
         if let Some(reason) = &self.closed {
             return Err(SendError::Closed(reason.clone()));
+        }
+        if self.input_ended {
+            // No answer could ever arrive.
+            return Err(SendError::Closed(CloseReason::PeerClosed));
         }
         let id = self.next_id;
         let progress_token = match params.as_deref().and_then(find_progress_token) {
@@ -231,14 +237,45 @@ impl Engine {
         let Some(entry) = self.incoming.remove(id) else {
             return false;
         };
-        if entry.cancelled || self.closed.is_some() {
-            return false;
+        let sent = !entry.cancelled && self.closed.is_none();
+        if sent {
+            self.transmits.push_back(Message::Response(ResponseMessage {
+                id: Some(id.clone()),
+                outcome,
+            }));
         }
-        self.transmits.push_back(Message::Response(ResponseMessage {
-            id: Some(id.clone()),
-            outcome,
-        }));
-        true
+        self.close_if_drained();
+        sent
+    }
+
+    /// The peer's stream ended (for stdio: our stdin reached end of file) but it may still
+    /// read: a client closes the server's stdin to ask it to stop, and expects the answers
+    /// to what it already sent. Our pending requests can never be answered, so they end
+    /// with [`Completion::Closed`]; the peer's requests in flight may still be answered, and
+    /// the engine closes with [`CloseReason::PeerClosed`] once the last one is (at once if
+    /// none is), or when [`Engine::close`] is called.
+    pub fn input_ended(&mut self) {
+        if self.closed.is_some() || self.input_ended {
+            return;
+        }
+        self.input_ended = true;
+        let mut pending: Vec<_> = self.outgoing.drain().collect();
+        pending.sort_unstable_by_key(|(id, _)| *id);
+        for (id, entry) in pending {
+            self.complete(id, entry, Completion::Closed(CloseReason::PeerClosed));
+        }
+        self.close_if_drained();
+    }
+
+    /// Whether the peer's stream ended ([`Engine::input_ended`]).
+    pub fn is_input_ended(&self) -> bool {
+        self.input_ended
+    }
+
+    fn close_if_drained(&mut self) {
+        if self.input_ended && self.incoming.is_empty() {
+            self.close(CloseReason::PeerClosed);
+        }
     }
 
     /// The progress token the peer's request `id` carries, if it asked for progress.
@@ -421,30 +458,40 @@ impl Engine {
     // ---- internals ----
 
     fn handle_request(&mut self, req: RequestMessage) {
-        match self.incoming.entry(req.id.clone()) {
-            Entry::Occupied(_) => {
-                // JSON-RPC 2.0 §4: ids identify requests in flight; a second one with the same
-                // id cannot be told apart from the first, so it is refused and the first goes on.
-                let err = ErrorObject::invalid_request(format!(
-                    "duplicate request id {}: a request with this id is still in flight",
-                    req.id
-                ));
-                self.transmits
-                    .push_back(Message::Response(ResponseMessage::error(
-                        Some(req.id.clone()),
-                        err,
-                    )));
-                self.events
-                    .push_back(Event::Violation(Violation::DuplicateRequestId(req.id)));
-            }
-            Entry::Vacant(slot) => {
-                slot.insert(Incoming {
-                    progress_token: req.params.as_deref().and_then(find_progress_token),
-                    cancelled: false,
-                });
-                self.events.push_back(Event::Request(req));
-            }
+        let duplicate = self.incoming.contains_key(&req.id);
+        if duplicate {
+            // JSON-RPC 2.0 §4: ids identify requests in flight; a second one with the same
+            // id cannot be told apart from the first, so it is refused and the first goes on.
+            let err = ErrorObject::invalid_request(format!(
+                "duplicate request id {}: a request with this id is still in flight",
+                req.id
+            ));
+            return self.refuse(req.id.clone(), err, Violation::DuplicateRequestId(req.id));
         }
+        if let Some(limit) = self.config.max_requests_in_flight
+            && self.incoming.len() >= limit
+        {
+            let err = ErrorObject::new(
+                crate::ErrorCode::TOO_MANY_REQUESTS,
+                format!("too many requests in flight: {limit} are unanswered; retry once some are"),
+            );
+            return self.refuse(req.id.clone(), err, Violation::TooManyRequests(req.id));
+        }
+        self.incoming.insert(
+            req.id.clone(),
+            Incoming {
+                progress_token: req.params.as_deref().and_then(find_progress_token),
+                cancelled: false,
+            },
+        );
+        self.events.push_back(Event::Request(req));
+    }
+
+    /// Answers a request of the peer's with `err` without handing it out, and reports why.
+    fn refuse(&mut self, id: RequestId, err: ErrorObject, why: Violation) {
+        self.transmits
+            .push_back(Message::Response(ResponseMessage::error(Some(id), err)));
+        self.events.push_back(Event::Violation(why));
     }
 
     fn handle_response(&mut self, resp: ResponseMessage) {

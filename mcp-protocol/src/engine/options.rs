@@ -2,18 +2,43 @@
 
 use std::time::Duration;
 
+/// How many of the peer's requests may be in flight at once by default
+/// ([`EngineConfig::max_requests_in_flight`]).
+pub const DEFAULT_MAX_REQUESTS_IN_FLIGHT: usize = 1024;
+
 /// Settings of an [`Engine`](super::Engine).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct EngineConfig {
     /// The timeout of requests whose [`RequestOptions`] do not set one. `None`: no timeout.
     pub default_timeout: Option<Duration>,
+    /// How many of the peer's requests may be unanswered at once; one more is refused with
+    /// [`ErrorCode::TOO_MANY_REQUESTS`](crate::ErrorCode::TOO_MANY_REQUESTS) and never
+    /// reaches the application, so a flood of requests cannot grow memory without bound.
+    /// `None`: no limit.
+    pub max_requests_in_flight: Option<usize>,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            default_timeout: None,
+            max_requests_in_flight: Some(DEFAULT_MAX_REQUESTS_IN_FLIGHT),
+        }
+    }
 }
 
 impl EngineConfig {
-    /// No default timeout.
+    /// No default timeout; at most [`DEFAULT_MAX_REQUESTS_IN_FLIGHT`] of the peer's requests
+    /// in flight.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Sets how many of the peer's requests may be in flight at once (`None`: no limit).
+    pub fn max_requests_in_flight(mut self, limit: Option<usize>) -> Self {
+        self.max_requests_in_flight = limit;
+        self
     }
 
     /// Sets the timeout of requests that do not choose their own.

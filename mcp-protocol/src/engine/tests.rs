@@ -496,6 +496,96 @@ fn close_fails_every_pending_request_once() {
     assert_eq!(p.a_completions().len(), 3);
 }
 
+#[test]
+fn after_the_peer_stops_sending_its_requests_are_still_answered_then_the_engine_closes() {
+    let mut p = Pair::new();
+    // `a` pings `b` twice, and `b` pings `a` once; then `a`'s stream ends (as when a client
+    // closes a server's stdin).
+    let pings = [p.ping(RequestOptions::new()), p.ping(RequestOptions::new())];
+    let ours =
+        p.b.send_request::<Ping>(&RequestParams::default(), RequestOptions::new(), p.now)
+            .unwrap();
+    p.collect();
+    for m in std::mem::take(&mut p.a_to_b) {
+        p.b.handle_message(m, p.now);
+    }
+    p.b.input_ended();
+    p.collect();
+    assert!(p.b.is_input_ended());
+    // Our own request can never be answered now, and no new one can be sent.
+    let b_done = completions(&p.b_events);
+    assert_eq!(
+        b_done,
+        vec![(ours, Completion::Closed(CloseReason::PeerClosed))]
+    );
+    assert!(matches!(
+        p.b.send_request::<Ping>(&RequestParams::default(), RequestOptions::new(), p.now),
+        Err(SendError::Closed(CloseReason::PeerClosed))
+    ));
+    // The peer's requests are still ours to answer, and the answers leave.
+    assert_eq!(p.b_requests(), pings.to_vec());
+    assert_eq!(p.b.close_reason(), None);
+    assert!(p.b.respond(&pings[0], ok("{}")));
+    assert_eq!(p.b.close_reason(), None, "one answer is still owed");
+    assert!(p.b.respond(&pings[1], ok("{}")));
+    assert_eq!(p.b.close_reason(), Some(&CloseReason::PeerClosed));
+    p.collect();
+    let answered: Vec<_> = p
+        .b_to_a
+        .iter()
+        .filter_map(|m| match m {
+            Message::Response(r) => r.id.clone(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(answered, pings.to_vec());
+}
+
+#[test]
+fn a_stream_ending_with_nothing_owed_closes_at_once() {
+    let mut p = Pair::new();
+    p.b.input_ended();
+    assert_eq!(p.b.close_reason(), Some(&CloseReason::PeerClosed));
+}
+
+#[test]
+fn requests_beyond_the_in_flight_limit_are_refused_and_the_rest_carry_on() {
+    let mut p = Pair::with_config(EngineConfig::new().max_requests_in_flight(Some(2)));
+    let ids: Vec<_> = (0..3).map(|_| p.ping(RequestOptions::new())).collect();
+    p.collect();
+    for m in std::mem::take(&mut p.a_to_b) {
+        p.b.handle_message(m, p.now);
+    }
+    p.collect();
+    // Two reach the application; the third is answered -32000 at once and never does.
+    assert_eq!(p.b_requests(), ids[..2].to_vec());
+    assert!(p.b_events.iter().any(|e| matches!(
+        e,
+        Event::Violation(Violation::TooManyRequests(id)) if *id == ids[2]
+    )));
+    let refused: Vec<_> = p
+        .b_to_a
+        .iter()
+        .filter_map(|m| match m {
+            Message::Response(ResponseMessage {
+                id,
+                outcome: Outcome::Error(e),
+            }) => Some((id.clone(), e.code)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        refused,
+        vec![(Some(ids[2].clone()), ErrorCode::TOO_MANY_REQUESTS)]
+    );
+    // Once one is answered there is room again.
+    assert!(p.b.respond(&ids[0], ok("{}")));
+    let again = p.ping(RequestOptions::new());
+    p.drive();
+    assert!(p.b_requests().contains(&again));
+    assert_eq!(p.b.requests_in_flight(), 2);
+}
+
 impl Pair {
     fn ping_result(&mut self) -> Result<RequestId, SendError> {
         self.a

@@ -42,6 +42,11 @@ impl ErrorCode {
     pub const REQUEST_CANCELLED: Self = Self(-32800);
     /// -32001: request timed out; used by the TypeScript SDK on its own side. Never sent by us.
     pub const REQUEST_TIMEOUT: Self = Self(-32001);
+    /// -32000: too many of the sender's requests are in flight; retry once some are
+    /// answered. Not an MCP code: an implementation-defined server error (JSON-RPC 2.0 §5.1
+    /// reserves -32000 to -32099 for those), sent by our engine when
+    /// [`EngineConfig::max_requests_in_flight`](crate::engine::EngineConfig) is reached.
+    pub const TOO_MANY_REQUESTS: Self = Self(-32000);
 
     /// The code for "resource not found" when speaking `version`.
     pub fn resource_not_found(version: ProtocolVersion) -> Self {

@@ -415,6 +415,19 @@ impl RequestMessage {
             Part::Params,
         )
     }
+
+    /// Phase two for a receiver that needs only some of the params: decodes `params` as
+    /// `T` (for example a struct of the fields a server acts on, which skips `_meta` and
+    /// unknown fields without building them). Errors are those of
+    /// [`RequestMessage::decode_params`].
+    pub fn decode_params_as<T: de::DeserializeOwned>(&self) -> Result<T, DecodeError> {
+        decode_part(
+            raw_params(self.params.as_deref()),
+            Some(&self.id),
+            &self.method,
+            Part::Params,
+        )
+    }
 }
 
 impl NotificationMessage {

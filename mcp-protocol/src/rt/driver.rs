@@ -120,7 +120,9 @@ pub(crate) fn new<T: Transport>(
 }
 
 impl<T: Transport> Driver<T> {
-    /// Runs the connection until it closes: the peer hangs up, the transport fails,
+    /// Runs the connection until it closes: the peer hangs up (its stream ends; its requests
+    /// still in flight are answered first, see
+    /// [`Engine::input_ended`](crate::engine::Engine::input_ended)), the transport fails,
     /// [`Peer::close`] is called, or every [`Peer`] and the [`IncomingStream`] are dropped.
     /// Returns the transport's error, if that is what ended it.
     pub async fn run(self) -> Result<(), TransportError> {
@@ -131,6 +133,8 @@ impl<T: Transport> Driver<T> {
             mut outbox,
         } = self;
         let mut flush_pending = false;
+        // The peer's stream ended; we keep writing until the engine closes.
+        let mut input_done = false;
         let mut sleep = pin!(tokio::time::sleep(Duration::ZERO));
         let mut result = Ok(());
         loop {
@@ -144,6 +148,11 @@ impl<T: Transport> Driver<T> {
                 drop(st);
                 // Dropped outside the lock: queued `IncomingRequest`s lock it when dropped.
                 drop(closed_channel);
+                if input_done {
+                    // Everything the peer sent was handed out above; the application's
+                    // stream ends here, while its answers can still leave.
+                    drop(incoming.take());
+                }
                 out
             };
             if closed {
@@ -154,12 +163,15 @@ impl<T: Transport> Driver<T> {
             }
             tokio::select! {
                 () = shared.wake_driver.notified() => {}
-                io = poll_fn(|cx| poll_io(&mut transport, &mut outbox, &mut flush_pending, cx)) => {
+                io = poll_fn(|cx| poll_io(&mut transport, &mut outbox, &mut flush_pending, input_done, cx)) => {
                     let now = Instant::now().into_std();
                     let mut st = shared.lock();
                     match io {
                         Io::Received(input) => st.engine.handle_input(input, now),
-                        Io::Eof => st.engine.close(CloseReason::PeerClosed),
+                        Io::Eof => {
+                            input_done = true;
+                            st.engine.input_ended();
+                        }
                         Io::Failed(e) => {
                             st.engine.close(CloseReason::Transport(e.to_string()));
                             result = Err(e);
@@ -205,6 +217,7 @@ fn poll_io<T: Transport>(
     transport: &mut T,
     outbox: &mut VecDeque<Message>,
     flush_pending: &mut bool,
+    input_done: bool,
     cx: &mut Context<'_>,
 ) -> Poll<Io> {
     while !outbox.is_empty() {
@@ -226,6 +239,9 @@ fn poll_io<T: Transport>(
             Poll::Ready(Err(e)) => return Poll::Ready(Io::Failed(e)),
             Poll::Pending => {}
         }
+    }
+    if input_done {
+        return Poll::Pending;
     }
     match transport.poll_recv(cx) {
         Poll::Ready(Some(Ok(input))) => Poll::Ready(Io::Received(input)),
@@ -318,6 +334,9 @@ fn log_violation(v: &Violation) {
         }
         Violation::DuplicateRequestId(id) => {
             tracing::warn!(%id, "request id already in flight; refused");
+        }
+        Violation::TooManyRequests(id) => {
+            tracing::warn!(%id, "too many requests in flight; refused");
         }
         Violation::Decode(e) => tracing::warn!(error = %e, "bad input from the peer"),
     }

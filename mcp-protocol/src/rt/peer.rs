@@ -372,6 +372,14 @@ impl IncomingStream {
     pub async fn next(&mut self) -> Option<Incoming> {
         self.rx.recv().await
     }
+
+    /// The next request or notification if one is already waiting, without waiting.
+    /// Everything the peer sent before the answer to one of our requests is waiting here
+    /// by the time that answer is delivered, so draining with this after an answer sees all
+    /// of it.
+    pub fn try_next(&mut self) -> Option<Incoming> {
+        self.rx.try_recv().ok()
+    }
 }
 
 impl futures::Stream for IncomingStream {

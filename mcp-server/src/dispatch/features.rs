@@ -19,6 +19,23 @@ use crate::registry::{CompletionQuery, ListKind, TaskSupport, ToolEntry, capabil
 use crate::server::Server;
 use crate::session::Session;
 
+/// The fields of `tools/call` the server acts on. `_meta` was read once for the request's
+/// scope, so it is skipped here without being built (as are unknown fields); the public
+/// [`CallToolParams`](mcp_protocol::methods::CallToolParams) keeps everything.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ToolCall {
+    name: String,
+    #[serde(default)]
+    arguments: Option<serde_json::Map<String, Value>>,
+    #[serde(default)]
+    task: Option<mcp_protocol::types::TaskMetadata>,
+    #[serde(default)]
+    input_responses: Option<mcp_protocol::types::InputResponses>,
+    #[serde(default)]
+    request_state: Option<String>,
+}
+
 impl Server {
     fn hint(&self, list: ListKind) -> (Option<u64>, Option<CacheScope>) {
         self.cache_hint(list)
@@ -53,7 +70,10 @@ impl Server {
         call: &Call,
         scope: &Scope,
     ) -> Answer {
-        let params = decode::<CallTool>(call)?;
+        let params = call
+            .message
+            .decode_params_as::<ToolCall>()
+            .map_err(|e| e.to_error_object())?;
         let entry = self.registry().tools.get(&params.name).ok_or_else(|| {
             ErrorObject::invalid_params(format!("unknown tool: {:?}", params.name))
         })?;
@@ -61,9 +81,9 @@ impl Server {
             return missing_capability(&params.name, &missing, scope);
         }
         // A tool without arguments may be called without `arguments` at all.
-        let args = params.arguments.clone().unwrap_or_default();
+        let args = Value::Object(params.arguments.unwrap_or_default());
         if let Some(validator) = &entry.input
-            && let Some(problem) = ToolEntry::check(validator, &Value::Object(args.clone()))
+            && let Some(problem) = ToolEntry::check(validator, &args)
         {
             // server/tools §Error Handling: input validation errors are tool execution
             // errors, so the model can correct itself.
@@ -75,6 +95,9 @@ impl Server {
                 scope.version,
             );
         }
+        let Value::Object(args) = args else {
+            unreachable!("built as an object above")
+        };
 
         let wants_task = if scope.stateless() {
             self.tasks_enabled()
@@ -102,7 +125,6 @@ impl Server {
             return self.start_tool_task(session, call, scope, entry, args);
         }
 
-        let salient = json!({ "name": params.name, "arguments": params.arguments });
         let handler = entry.handler.clone();
         let version = scope.version;
         self.run_with_input(
@@ -111,7 +133,7 @@ impl Server {
             scope,
             Replay {
                 method: CallTool::METHOD,
-                salient,
+                salient: &["name", "arguments"],
                 responses: params.input_responses,
                 state: params.request_state,
             },
@@ -184,7 +206,6 @@ impl Server {
         };
         let read_cache = self.read_cache();
         let not_found = || ErrorObject::resource_not_found(version, &uri);
-        let salient = json!({ "uri": uri });
         let run = |ctx: crate::RequestContext| {
             let uri = uri.clone();
             async move {
@@ -205,7 +226,7 @@ impl Server {
             scope,
             Replay {
                 method: ReadResource::METHOD,
-                salient,
+                salient: &["uri"],
                 responses: params.input_responses,
                 state: params.request_state,
             },
@@ -266,7 +287,6 @@ impl Server {
                 params.name
             )));
         }
-        let salient = json!({ "name": params.name, "arguments": params.arguments });
         let version = scope.version;
         let handler = def.handler.clone();
         self.run_with_input(
@@ -275,7 +295,7 @@ impl Server {
             scope,
             Replay {
                 method: GetPrompt::METHOD,
-                salient,
+                salient: &["name", "arguments"],
                 responses: params.input_responses,
                 state: params.request_state,
             },

@@ -18,7 +18,7 @@ use mcp_protocol::jsonrpc::{Outcome, RequestMessage, to_raw};
 use mcp_protocol::method::{MethodInfo, Request};
 use mcp_protocol::methods::TASKS_EXTENSION;
 use mcp_protocol::types::{ClientCapabilities, Implementation, InputResponses, LoggingLevel, Meta};
-use mcp_protocol::{ErrorObject, ProtocolVersion, Shape, Side};
+use mcp_protocol::{ErrorObject, ProgressToken, ProtocolVersion, Shape, Side};
 use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -52,7 +52,8 @@ pub(crate) struct Scope {
     pub(crate) client_info: Option<Implementation>,
     /// `None` in the session era (the session's level applies).
     pub(crate) log_level: Option<LoggingLevel>,
-    pub(crate) meta: Option<Meta>,
+    /// `_meta.progressToken` of the request.
+    pub(crate) progress_token: Option<ProgressToken>,
 }
 
 impl Scope {
@@ -63,11 +64,59 @@ impl Scope {
 
 type Answer = Result<Box<RawValue>, ErrorObject>;
 
+/// Searches encoded results for a `_meta` key (built once: building a searcher per result
+/// showed in profiles).
+static META_KEY: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"_meta\""));
+
 /// Only `_meta` of the params, without decoding the rest.
 #[derive(Deserialize)]
-struct MetaOnly {
-    #[serde(rename = "_meta", default)]
-    meta: Option<Meta>,
+struct MetaOnly<'a> {
+    #[serde(rename = "_meta", borrow, default)]
+    meta: Option<RequestMeta<'a>>,
+}
+
+/// The `_meta` keys the dispatcher reads, borrowed from the request as raw JSON: nothing
+/// else in `_meta` is built, and each value is decoded only when it is needed (this runs
+/// on every request, so it is kept cheap).
+#[derive(Deserialize)]
+struct RequestMeta<'a> {
+    #[serde(rename = "io.modelcontextprotocol/protocolVersion", borrow, default)]
+    protocol_version: Option<&'a RawValue>,
+    #[serde(rename = "io.modelcontextprotocol/clientCapabilities", borrow, default)]
+    client_capabilities: Option<&'a RawValue>,
+    #[serde(rename = "io.modelcontextprotocol/clientInfo", borrow, default)]
+    client_info: Option<&'a RawValue>,
+    #[serde(rename = "io.modelcontextprotocol/logLevel", borrow, default)]
+    log_level: Option<&'a RawValue>,
+    #[serde(rename = "progressToken", borrow, default)]
+    progress_token: Option<&'a RawValue>,
+}
+
+impl RequestMeta<'_> {
+    /// The version the request names; a value that is not a string names none.
+    fn protocol_version(&self) -> Option<std::borrow::Cow<'_, str>> {
+        self.protocol_version
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+    }
+
+    /// The progress token; one of the wrong type is ignored, as if absent.
+    fn progress_token(&self) -> Option<ProgressToken> {
+        self.progress_token
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+    }
+
+    /// Decodes the value of the reserved key `key`, if present; a bad one is -32602.
+    fn decode<T: serde::de::DeserializeOwned>(
+        raw: Option<&RawValue>,
+        key: &str,
+    ) -> Result<Option<T>, ErrorObject> {
+        raw.map(|raw| {
+            serde_json::from_str(raw.get())
+                .map_err(|e| ErrorObject::invalid_params(format!("invalid `_meta[{key:?}]`: {e}")))
+        })
+        .transpose()
+    }
 }
 
 /// Shapes `result` for `version` and encodes it.
@@ -105,36 +154,28 @@ impl Server {
         let method = &*call.message.method;
         let meta = match call.message.params.as_deref() {
             Some(raw) => {
-                serde_json::from_str::<MetaOnly>(raw.get())
+                serde_json::from_str::<MetaOnly<'_>>(raw.get())
                     .map_err(|e| ErrorObject::invalid_params(format!("invalid params: {e}")))?
                     .meta
             }
             None => None,
         };
-        let scope = match meta.as_ref().and_then(Meta::protocol_version) {
+        let progress_token = meta.as_ref().and_then(RequestMeta::progress_token);
+        let scope = match meta.as_ref().and_then(RequestMeta::protocol_version) {
             // 2026-07-28: every request names its version (basic/versioning).
             Some(v) => {
-                let version = self.versions().check_request(v)?;
+                let version = self.versions().check_request(&v)?;
                 let meta = meta.as_ref().expect("has a version");
-                let bad = |what: &str, e: serde_json::Error| {
-                    ErrorObject::invalid_params(format!("invalid `_meta[{what:?}]`: {e}"))
-                };
                 Scope {
                     version,
-                    client_capabilities: meta
-                        .client_capabilities()
-                        .transpose()
-                        .map_err(|e| bad(Meta::CLIENT_CAPABILITIES, e))?
-                        .unwrap_or_default(),
-                    client_info: meta
-                        .client_info()
-                        .transpose()
-                        .map_err(|e| bad(Meta::CLIENT_INFO, e))?,
-                    log_level: meta
-                        .log_level()
-                        .transpose()
-                        .map_err(|e| bad(Meta::LOG_LEVEL, e))?,
-                    meta: Some(meta.clone()),
+                    client_capabilities: RequestMeta::decode(
+                        meta.client_capabilities,
+                        Meta::CLIENT_CAPABILITIES,
+                    )?
+                    .unwrap_or_default(),
+                    client_info: RequestMeta::decode(meta.client_info, Meta::CLIENT_INFO)?,
+                    log_level: RequestMeta::decode(meta.log_level, Meta::LOG_LEVEL)?,
+                    progress_token,
                 }
             }
             None if method == "initialize" => return self.initialize(session, call),
@@ -145,7 +186,7 @@ impl Server {
                     client_capabilities: n.client_capabilities.clone(),
                     client_info: Some(n.client_info.clone()),
                     log_level: None,
-                    meta,
+                    progress_token,
                 },
                 // basic/lifecycle: pings are allowed before initialization.
                 None if method == "ping" => {
@@ -186,16 +227,16 @@ impl Server {
         // Fast path: a result with no `_meta` key anywhere gets one spliced in after its `{`,
         // without decoding and re-encoding the whole result.
         if let Some(rest) = answer.get().strip_prefix('{')
-            && !rest.contains("\"_meta\"")
+            && META_KEY.find(rest.as_bytes()).is_none()
         {
-            let info = serde_json::to_string(&self.info())
-                .map_err(|e| ErrorObject::internal(format!("could not encode serverInfo: {e}")))?;
             let rest = rest.trim_start();
             let comma = if rest.starts_with('}') { "" } else { "," };
-            let spliced = format!(
-                "{{\"_meta\":{{\"{}\":{info}}}{comma}{rest}",
-                Meta::SERVER_INFO
-            );
+            let meta = &self.inner.server_info_meta;
+            let mut spliced = String::with_capacity(2 + meta.len() + rest.len());
+            spliced.push('{');
+            spliced.push_str(meta);
+            spliced.push_str(comma);
+            spliced.push_str(rest);
             return RawValue::from_string(spliced)
                 .map_err(|e| ErrorObject::internal(format!("could not encode the result: {e}")));
         }
@@ -250,9 +291,14 @@ impl Server {
     /// Capability honesty: a method whose capability the server did not declare (for this
     /// session, or now for a stateless request) does not exist.
     fn declares(&self, session: &Session, scope: &Scope, method: &str) -> bool {
-        let caps = match session.negotiated() {
-            Some(n) if !scope.stateless() => n.server_capabilities.clone(),
-            _ => self.capabilities(),
+        let negotiated = session.negotiated().filter(|_| !scope.stateless());
+        let current;
+        let caps = match &negotiated {
+            Some(n) => &n.server_capabilities,
+            None => {
+                current = self.capabilities();
+                &current
+            }
         };
         let area = method.split('/').next().unwrap_or_default();
         match (area, method) {
@@ -287,7 +333,7 @@ impl Server {
             client_capabilities: scope.client_capabilities.clone(),
             client_info: scope.client_info.clone(),
             principal: call.principal.clone(),
-            progress_token: scope.meta.as_ref().and_then(Meta::progress_token),
+            progress_token: scope.progress_token.clone(),
             log_level: if scope.stateless() {
                 LogLevel::Fixed(scope.log_level)
             } else {
@@ -331,10 +377,11 @@ impl Server {
         } = replay;
         // Hashing the salient params costs more than many handlers: bind only when a state
         // must be opened or sealed, not on every call.
+        let salient_params = std::sync::OnceLock::new();
         let binding = || {
             Binding::new(
                 method,
-                &salient,
+                salient_params.get_or_init(|| salient_of(call, salient)),
                 call.principal.as_ref().map(|p| p.subject.clone()),
             )
         };
@@ -365,12 +412,31 @@ impl Server {
 pub(crate) struct Replay {
     /// The method.
     pub(crate) method: &'static str,
-    /// The request's salient params, which the `requestState` is bound to.
-    pub(crate) salient: Value,
+    /// The names of the request's salient params, which the `requestState` is bound to;
+    /// read from the request only when a state is opened or sealed.
+    pub(crate) salient: &'static [&'static str],
     /// `inputResponses` of the retry.
     pub(crate) responses: Option<InputResponses>,
     /// `requestState` of the retry.
     pub(crate) state: Option<String>,
+}
+
+/// The params named in `names`, read from the request (a missing one is `null`).
+fn salient_of(call: &Call, names: &[&str]) -> Value {
+    let mut params: serde_json::Map<String, Value> = call
+        .message
+        .params
+        .as_deref()
+        .and_then(|raw| serde_json::from_str(raw.get()).ok())
+        .unwrap_or_default();
+    let picked = names
+        .iter()
+        .map(|name| {
+            let value = params.remove(*name).unwrap_or(Value::Null);
+            ((*name).to_owned(), value)
+        })
+        .collect();
+    Value::Object(picked)
 }
 
 /// A handler that panics fails its own call with -32603; the server carries on.

@@ -141,7 +141,7 @@ impl Server {
         let input = if scope.stateless() {
             InputMode::Task(record.input.clone())
         } else {
-            InputMode::Request
+            InputMode::SessionTask(record.input.clone())
         };
         let ctx = self
             .context(session, call, scope, InputMode::None)

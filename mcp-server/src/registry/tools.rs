@@ -267,6 +267,10 @@ impl ToolEntry {
 
     /// `None` if `value` fits `validator`, else the first few problems, each with its path.
     pub(crate) fn check(validator: &jsonschema::Validator, value: &Value) -> Option<String> {
+        // Valid is the common case, and far cheaper to establish than collecting errors.
+        if validator.is_valid(value) {
+            return None;
+        }
         let problems: Vec<String> = validator
             .iter_errors(value)
             .take(5)

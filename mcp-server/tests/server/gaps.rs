@@ -524,3 +524,111 @@ async fn listen_streams_follow_the_tasks_they_name() {
         )
     );
 }
+
+#[tokio::test]
+async fn a_flood_beyond_the_in_flight_limit_is_refused_and_the_rest_are_answered() {
+    // A tool that waits until released, so requests pile up in flight.
+    let release = std::sync::Arc::new(tokio::sync::Notify::new());
+    let server = Server::builder("flood", "0")
+        .max_requests_in_flight(Some(4))
+        .build();
+    server
+        .add_tool(ToolDef::new("hold", {
+            let release = release.clone();
+            move |_: NoArgs, _ctx: RequestContext| {
+                let release = release.clone();
+                async move {
+                    release.notified().await;
+                    "released"
+                }
+            }
+        }))
+        .unwrap();
+    let h = Harness::connect(&server, Mode::Direct);
+    let call = || {
+        h.raw(
+            "tools/call",
+            params_2026(json!({"name": "hold"}), json!({})),
+        )
+    };
+    let held: Vec<_> = (0..4).map(|_| Box::pin(call())).collect();
+    // Let the four reach their handlers before the fifth arrives.
+    let mut held = futures::future::join_all(held);
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(200), &mut held)
+            .await
+            .is_err()
+    );
+    match call().await {
+        Err(RequestError::Remote(e)) => assert_eq!(e.code, ErrorCode::TOO_MANY_REQUESTS, "{e:?}"),
+        other => panic!("the fifth should be refused: {other:?}"),
+    }
+    // Releasing the four answers all of them, and the connection carries on.
+    for _ in 0..4 {
+        release.notify_one();
+    }
+    let answers = tokio::time::timeout(WAIT, held).await.expect("answered");
+    assert!(answers.iter().all(|a| {
+        a.as_ref()
+            .is_ok_and(|v| v["content"][0]["text"] == "released")
+    }));
+    assert!(
+        h.raw("tools/list", params_2026(json!({}), json!({})))
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn a_notifier_kept_past_the_request_tells_of_a_finished_url_elicitation() {
+    let kept: std::sync::Arc<std::sync::Mutex<Option<mcp_server::Notifier>>> =
+        std::sync::Arc::default();
+    let server = Server::builder("notifier", "0").build();
+    server
+        .add_tool(ToolDef::new("start", {
+            let kept = kept.clone();
+            move |_: NoArgs, ctx: RequestContext| {
+                *kept.lock().unwrap() = Some(ctx.notifier());
+                async { "started" }
+            }
+        }))
+        .unwrap();
+    for (version, sent) in [(V::V2025_11_25, true), (V::V2025_06_18, false)] {
+        let mut h = Harness::connect(&server, Mode::Direct);
+        h.initialize(version, full_caps()).await;
+        h.call::<mcp_protocol::methods::CallTool>(&mcp_protocol::methods::CallToolParams::new(
+            "start",
+        ))
+        .await
+        .unwrap();
+        // The request is answered; the handle still reaches the client.
+        let notifier = kept.lock().unwrap().take().expect("kept");
+        assert_eq!(notifier.elicitation_complete("el-7"), sent, "{version}");
+        if sent {
+            let n = h.notification("notifications/elicitation/complete").await;
+            let params: Value = serde_json::from_str(n.params.unwrap().get()).unwrap();
+            assert_eq!(params["elicitationId"], "el-7");
+        }
+    }
+}
+
+#[tokio::test]
+async fn roots_list_changed_reaches_the_application() {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let server = Server::builder("roots", "0")
+        .on_roots_list_changed(move || {
+            let _ = tx.send(());
+        })
+        .build();
+    let h = Harness::connect(&server, Mode::Direct);
+    h.initialize(V::V2025_11_25, full_caps()).await;
+    h.client
+        .notify::<mcp_protocol::methods::RootsListChanged>(
+            &mcp_protocol::types::NotificationParams::default(),
+        )
+        .unwrap();
+    tokio::time::timeout(WAIT, rx.recv())
+        .await
+        .expect("the callback ran in time")
+        .expect("one call");
+}

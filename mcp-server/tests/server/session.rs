@@ -493,3 +493,36 @@ async fn tasks_of_2025_11_25() {
     let cancelled = h.raw("tasks/cancel", json!({"taskId": id})).await.unwrap();
     assert_eq!(cancelled["status"], "cancelled");
 }
+
+#[tokio::test]
+async fn a_2025_11_25_task_asking_for_input_is_input_required_until_answered() {
+    let server = everything_server(mcp_server::Server::builder("t", "1").tasks(true));
+    let mut h = Harness::connect(&server, Mode::Serialized);
+    h.initialize(V::V2025_11_25, full_caps()).await;
+    let created = h
+        .raw("tools/call", json!({"name": "confirm_task", "task": {}}))
+        .await
+        .unwrap();
+    let id = created["task"]["taskId"].as_str().unwrap().to_owned();
+    // basic/utilities/tasks §Input Required Status: the question names its task, and the
+    // task reads `input_required` until the answer is in.
+    let question = h.server_request().await;
+    assert_eq!(question.method(), "elicitation/create");
+    let params: serde_json::Value = serde_json::from_str(question.params().unwrap().get()).unwrap();
+    assert_eq!(
+        params["_meta"]["io.modelcontextprotocol/related-task"]["taskId"], id,
+        "{params}"
+    );
+    let status = h.raw("tasks/get", json!({"taskId": id})).await.unwrap();
+    assert_eq!(status["status"], "input_required", "{status}");
+    question.respond::<Elicit>(
+        &serde_json::from_value(json!({"action": "accept", "content": {}})).unwrap(),
+    );
+    let payload = h.raw("tasks/result", json!({"taskId": id})).await.unwrap();
+    assert_eq!(
+        payload["content"][0]["text"], "confirmed: Accept",
+        "{payload}"
+    );
+    let status = h.raw("tasks/get", json!({"taskId": id})).await.unwrap();
+    assert_eq!(status["status"], "completed", "{status}");
+}

@@ -138,3 +138,54 @@ async fn garbage_and_oversized_lines_get_errors_and_the_server_carries_on() {
     drop(stdin);
     let _ = tokio::time::timeout(Duration::from_secs(5), child.wait()).await;
 }
+
+#[tokio::test]
+async fn every_request_read_before_stdin_ends_is_answered() {
+    // basic/transports §stdio: a client shuts a server down by closing its stdin. What it
+    // sent before that still gets answers: the server stops reading, not writing.
+    let mut child = Command::new(example())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    const N: usize = 500;
+    let mut input = String::new();
+    for id in 1..=N {
+        let call = json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {
+            "name": "echo", "arguments": {"text": format!("n{id}")},
+            "_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                      "io.modelcontextprotocol/clientCapabilities": {}}}});
+        input.push_str(&call.to_string());
+        input.push('\n');
+    }
+    let writer = tokio::spawn(async move {
+        stdin.write_all(input.as_bytes()).await.unwrap();
+        // Dropping stdin closes it: end of file for the server.
+    });
+    let mut lines = BufReader::new(stdout).lines();
+    let mut ids = std::collections::BTreeSet::new();
+    tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            let answer: Value = serde_json::from_str(&line).unwrap();
+            assert_eq!(
+                answer["result"]["content"][0]["text"],
+                format!("n{}", answer["id"]),
+                "{answer}"
+            );
+            ids.insert(answer["id"].as_u64().unwrap());
+        }
+    })
+    .await
+    .expect("the server answers and exits in time");
+    writer.await.unwrap();
+    assert_eq!(ids.len(), N, "every request got its answer");
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("the server exits once it has answered")
+        .unwrap();
+    assert!(status.success(), "{status}");
+}
