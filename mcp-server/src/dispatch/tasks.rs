@@ -24,9 +24,12 @@ use crate::tasks::{Owner, TaskRecord};
 /// lists the tasks to follow (tasks extension §Task Status Notifications).
 pub(crate) const TASK_IDS: &str = "taskIds";
 
-/// The notification of a task's state on a listen stream. The tasks extension's text and
-/// reference implementation name it `notifications/tasks` (the 2025-11-25 core
-/// notification on the session was `notifications/tasks/status`).
+/// The notification of a task's state on a listen stream: `notifications/tasks`, as the
+/// tasks extension's text names it and as the 0.2.x conformance suite (0.2.0-alpha.12,
+/// `tasks-status-notifications`) and other implementations of the extension expect; the
+/// filter key is `taskIds`. `notifications/tasks/status` is the 2025-11-25 core
+/// notification on the session (still sent there) and only an older draft schema of the
+/// extension used it, so it is not sent on listen streams.
 pub(crate) const TASK_NOTIFICATION: &str = "notifications/tasks";
 
 /// The task IDs a listen filter follows.
