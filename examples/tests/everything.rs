@@ -218,6 +218,16 @@ const CONTRACT_TOOLS: [&str; 14] = [
     "json_schema_2020_12_tool",
 ];
 
+/// The fixtures of the 0.2.x tasks scenarios (`examples/src/everything/tasks.rs`).
+const TASKS_TOOLS: [&str; 6] = [
+    "greet",
+    "slow_compute",
+    "failing_job",
+    "protocol_error_job",
+    "confirm_delete",
+    "multi_input",
+];
+
 const ADDED_TOOLS: [&str; 15] = [
     "test_input_required_result_elicitation",
     "test_input_required_result_sampling",
@@ -250,7 +260,12 @@ async fn lists_exactly_the_contract_with_its_capabilities() {
 
         let listed = within(client.list_all_tools()).await.unwrap();
         let names: Vec<_> = listed.iter().map(|t| t.name.as_str()).collect();
-        let expected: Vec<_> = CONTRACT_TOOLS.iter().chain(&ADDED_TOOLS).copied().collect();
+        let expected: Vec<_> = CONTRACT_TOOLS
+            .iter()
+            .chain(&TASKS_TOOLS)
+            .chain(&ADDED_TOOLS)
+            .copied()
+            .collect();
         assert_eq!(names, expected, "{version}");
         for tool in &listed {
             assert!(
@@ -1235,7 +1250,7 @@ async fn trigger_hooks_announce_list_changes() {
     // The lists are unchanged in content.
     assert_eq!(
         within(client.list_all_tools()).await.unwrap().len(),
-        CONTRACT_TOOLS.len() + ADDED_TOOLS.len()
+        CONTRACT_TOOLS.len() + TASKS_TOOLS.len() + ADDED_TOOLS.len()
     );
     client.close();
 

@@ -327,7 +327,7 @@ impl RequestContext {
                 // The call ends with `input_required`; the retry runs the handler again.
                 None => std::future::pending().await,
             },
-            InputMode::Task(task) => task.ask(request, &i.cancel).await?,
+            InputMode::Task(task) => task.ask(request, key.as_deref(), &i.cancel).await?,
             InputMode::SessionTask(task) => {
                 let out = i.outbound.as_ref().ok_or(InputError::NotAllowed)?;
                 let params = input_params(&request)?;

@@ -91,6 +91,7 @@ impl TaskStore {
             input: Arc::new(TaskInput {
                 record: me.clone(),
                 pending: Mutex::default(),
+                preset: Mutex::default(),
                 next: AtomicUsize::new(0),
             }),
         });
@@ -242,6 +243,9 @@ impl TaskRecord {
 pub(crate) struct TaskInput {
     record: Weak<TaskRecord>,
     pending: Mutex<HashMap<String, (InputRequest, oneshot::Sender<Value>)>>,
+    /// Answers gathered by MRTR before the task began (`ToolDef::input_before_task`), by
+    /// the keys the handler asks with; each is used once.
+    preset: Mutex<JsonObject>,
     next: AtomicUsize,
 }
 
@@ -274,12 +278,29 @@ impl TaskInput {
         (Asked { input: self, key }, rx)
     }
 
-    /// Asks `request` and waits for its answer from `tasks/update`.
+    /// Answers gathered before the task began, for the handler's questions of those keys.
+    pub(crate) fn preset(&self, answers: JsonObject) {
+        *self.preset.lock().unwrap_or_else(PoisonError::into_inner) = answers;
+    }
+
+    /// Asks `request` and waits for its answer from `tasks/update`, unless an answer to
+    /// `key` was gathered before the task began.
     pub(crate) async fn ask(
         &self,
         request: InputRequest,
+        key: Option<&str>,
         cancel: &CancellationToken,
     ) -> Result<Value, InputError> {
+        if let Some(key) = key {
+            let preset = self
+                .preset
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .remove(key);
+            if let Some(answer) = preset {
+                return Ok(answer);
+            }
+        }
         let (_asked, rx) = self.open(request);
         tokio::select! {
             answer = rx => answer.map_err(|_| InputError::NotAllowed),
@@ -389,6 +410,7 @@ mod tests {
         TaskInput {
             record: Weak::new(),
             pending: Mutex::new(HashMap::new()),
+            preset: Mutex::default(),
             next: AtomicUsize::new(0),
         }
     }
@@ -400,7 +422,7 @@ mod tests {
         // The handler gives up on its own (a timeout around `ask`): the future is dropped.
         let gave_up = tokio::time::timeout(
             Duration::from_millis(20),
-            input.ask(InputRequest::list_roots(), &cancel),
+            input.ask(InputRequest::list_roots(), None, &cancel),
         )
         .await;
         assert!(gave_up.is_err());
@@ -410,7 +432,7 @@ mod tests {
         );
 
         // Cancelled while waiting.
-        let asking = input.ask(InputRequest::list_roots(), &cancel);
+        let asking = input.ask(InputRequest::list_roots(), None, &cancel);
         let (answer, ()) = tokio::join!(asking, async {
             assert_eq!(input.outstanding().0.len(), 1);
             cancel.cancel();

@@ -19,3 +19,5 @@ mod session;
 mod stateless;
 #[path = "server/stdio.rs"]
 mod stdio;
+#[path = "server/tasks_ext.rs"]
+mod tasks_ext;

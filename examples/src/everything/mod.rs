@@ -9,6 +9,7 @@
 //!   prompt with their fixed `inputRequests` keys, the stateless diagnostics
 //!   (`test_logging_tool`, `test_streaming_elicitation`), the list-change hooks, and
 //!   `test_tool_with_task`.
+//! - [`tasks`]: the fixtures of the 0.2.x tasks scenarios (`greet`, `slow_compute`, …).
 //!
 //! Everything is served in every protocol version: input (sampling, elicitation, roots) goes
 //! as a server-to-client request in the session era and as MRTR in 2026-07-28, through the
@@ -16,6 +17,7 @@
 
 pub mod catalog;
 pub mod stateless;
+pub mod tasks;
 pub mod tools;
 
 use std::time::Duration;
@@ -61,6 +63,11 @@ pub fn server() -> Server {
         .read_cache_hint(CacheHint::new(CACHE_TTL_MS, CacheScope::Private))
         .build();
     for tool in tools::all() {
+        server
+            .add_tool(tool)
+            .expect("the contract's schemas are valid");
+    }
+    for tool in tasks::tools() {
         server
             .add_tool(tool)
             .expect("the contract's schemas are valid");

@@ -322,7 +322,9 @@ pub fn tools(server: &Server) -> Vec<ToolDef> {
             },
         )
         .description("Runs only as a task; asks for user_name first")
-        .task_support(TaskSupport::Required),
+        .task_support(TaskSupport::Required)
+        // The MRTR → task composition: `user_name` is asked before the task exists.
+        .input_before_task(),
         // 2026-07-28 streamable-http §Custom Headers from Tool Parameters (SEP-2243): the
         // client mirrors `region` into `Mcp-Param-Region`, and the HTTP layer checks it.
         ToolDef::raw(

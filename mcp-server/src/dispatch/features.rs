@@ -11,7 +11,7 @@ use mcp_protocol::methods::{
 use mcp_protocol::methods::{ListPrompts, ListResourceTemplates, ListResources, ListTools};
 use mcp_protocol::types::{CacheScope, ClientCapabilities, Meta};
 use mcp_protocol::{ErrorObject, ProtocolVersion, Request};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::{Answer, Call, Replay, Scope, decode, reply};
 use crate::pagination::page;
@@ -27,7 +27,7 @@ use crate::session::Session;
 struct ToolCall {
     name: String,
     #[serde(default)]
-    arguments: Option<serde_json::Map<String, Value>>,
+    arguments: Option<Map<String, Value>>,
     #[serde(default)]
     task: Option<mcp_protocol::types::TaskMetadata>,
     #[serde(default)]
@@ -99,30 +99,56 @@ impl Server {
             unreachable!("built as an object above")
         };
 
-        let wants_task = if scope.stateless() {
-            self.tasks_enabled()
-                && scope
-                    .client_capabilities
-                    .extensions
-                    .as_ref()
-                    .is_some_and(|e| e.contains_key(mcp_protocol::methods::TASKS_EXTENSION))
-                && entry.task_support != TaskSupport::Forbidden
-        } else {
-            params.task.is_some()
-                && self.tasks_enabled()
-                && entry.task_support != TaskSupport::Forbidden
-        };
-        if !wants_task
-            && entry.task_support == TaskSupport::Required
-            && scope.version == ProtocolVersion::V2025_11_25
-        {
-            // basic/utilities/tasks §Tool-Level Negotiation: "required" means task or -32601.
-            return Err(ErrorObject::method_not_found(
-                "tools/call (this tool must run as a task)",
-            ));
+        let wants_task = self.tasks_enabled()
+            && entry.task_support != TaskSupport::Forbidden
+            && if scope.stateless() {
+                // The tasks extension: the server decides (a legacy `task` param is ignored).
+                super::tasks::declared(scope)
+            } else {
+                params.task.is_some()
+            };
+        if !wants_task && entry.task_support == TaskSupport::Required {
+            if scope.stateless() && self.tasks_enabled() {
+                // Tasks extension §Capability Negotiation: a tool that only runs as a task,
+                // called without the extension, is -32021.
+                return Err(super::tasks::missing_extension(&format!(
+                    "tool {:?} (it runs only as a task)",
+                    params.name
+                )));
+            }
+            if scope.version == ProtocolVersion::V2025_11_25 {
+                // basic/utilities/tasks §Tool-Level Negotiation: "required" means task or
+                // -32601.
+                return Err(ErrorObject::method_not_found(
+                    "tools/call (this tool must run as a task)",
+                ));
+            }
         }
+        let replay = Replay {
+            method: CallTool::METHOD,
+            salient: &["name", "arguments"],
+            responses: params.input_responses,
+            state: params.request_state,
+        };
         if wants_task {
-            return self.start_tool_task(session, call, scope, entry, args);
+            if !(scope.stateless() && entry.input_before_task) {
+                return self.start_tool_task(session, call, scope, entry, args, Map::new());
+            }
+            if replay.state.is_some() {
+                // MRTR → task composition (SEP-2663): the retry carrying the answers starts
+                // the task, which finds them by key.
+                let gathered = self
+                    .mrtr_round(
+                        call,
+                        replay.method,
+                        replay.salient,
+                        replay.responses,
+                        replay.state.as_deref(),
+                    )?
+                    .answers();
+                return self.start_tool_task(session, call, scope, entry, args, gathered);
+            }
+            // The first round runs as MRTR below: its questions end the call, no task yet.
         }
 
         let handler = entry.handler.clone();
@@ -131,12 +157,7 @@ impl Server {
             session,
             call,
             scope,
-            Replay {
-                method: CallTool::METHOD,
-                salient: &["name", "arguments"],
-                responses: params.input_responses,
-                state: params.request_state,
-            },
+            replay,
             move |ctx| handler(args, ctx),
             move |result| reply(checked_output(&entry, result)?, version),
         )

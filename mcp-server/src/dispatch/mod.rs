@@ -279,6 +279,16 @@ impl Server {
             m::ListPrompts::METHOD => self.list_prompts(call, v),
             m::GetPrompt::METHOD => self.get_prompt(session, call, &scope).await,
             m::Complete::METHOD => self.complete(call, v).await,
+            // Tasks extension (SEP-2663): `tasks/result` and `tasks/list` are gone in
+            // 2026-07-28 (they stay for 2025-11-25 session tasks).
+            m::GetTaskPayload::METHOD | m::ListTasks::METHOD if scope.stateless() => {
+                Err(ErrorObject::method_not_found(&call.message.method))
+            }
+            m::GetTask::METHOD | m::CancelTask::METHOD | m::UpdateTask::METHOD
+                if scope.stateless() && !tasks::declared(&scope) =>
+            {
+                Err(tasks::missing_extension(&call.message.method))
+            }
             m::GetTask::METHOD => self.get_task(session, call, &scope),
             m::GetTaskPayload::METHOD => self.task_result(session, call, &scope).await,
             m::ListTasks::METHOD => self.list_tasks(session, call, &scope),
@@ -385,13 +395,8 @@ impl Server {
                 call.principal.as_ref().map(|p| p.subject.clone()),
             )
         };
-        let sealed = match &state {
-            Some(state) => self.inner.sealer.open(state, &binding())?,
-            // Answers without our state are not bound to anything we asked.
-            None => serde_json::Map::new(),
-        };
-        let responses = state.is_some().then_some(responses).flatten();
-        let round = Arc::new(Round::new(sealed, responses));
+        let round =
+            Arc::new(self.mrtr_round(call, method, salient, responses, state.as_deref())?);
         let ctx = self.context(session, call, scope, InputMode::Mrtr(round.clone()));
         let end = mrtr::run(&round, catch_panic(handler(ctx))).await;
         match end {
@@ -405,6 +410,31 @@ impl Server {
                 )
             }
         }
+    }
+}
+
+impl Server {
+    /// The round of an MRTR request: the answers sealed in its `requestState` (checked
+    /// against what it is bound to) and its new `inputResponses`. Answers without our state
+    /// are not bound to anything we asked, so they are dropped.
+    pub(crate) fn mrtr_round(
+        &self,
+        call: &Call,
+        method: &'static str,
+        salient: &[&str],
+        responses: Option<InputResponses>,
+        state: Option<&str>,
+    ) -> Result<Round, ErrorObject> {
+        let Some(state) = state else {
+            return Ok(Round::new(serde_json::Map::new(), None));
+        };
+        let binding = Binding::new(
+            method,
+            &salient_of(call, salient),
+            call.principal.as_ref().map(|p| p.subject.clone()),
+        );
+        let sealed = self.inner.sealer.open(state, &binding)?;
+        Ok(Round::new(sealed, responses))
     }
 }
 

@@ -24,9 +24,12 @@ use crate::tasks::{Owner, TaskRecord};
 /// lists the tasks to follow (tasks extension §Task Status Notifications).
 pub(crate) const TASK_IDS: &str = "taskIds";
 
-/// The notification of a task's state on a listen stream. The tasks extension's text and
-/// reference implementation name it `notifications/tasks` (the 2025-11-25 core
-/// notification on the session was `notifications/tasks/status`).
+/// The notification of a task's state on a listen stream: `notifications/tasks`, as the
+/// tasks extension's text names it and as the 0.2.x conformance suite (0.2.0-alpha.12,
+/// `tasks-status-notifications`) and other implementations of the extension expect; the
+/// filter key is `taskIds`. `notifications/tasks/status` is the 2025-11-25 core
+/// notification on the session (still sent there) and only an older draft schema of the
+/// extension used it, so it is not sent on listen streams.
 pub(crate) const TASK_NOTIFICATION: &str = "notifications/tasks";
 
 /// The task IDs a listen filter follows.
@@ -46,6 +49,33 @@ pub(crate) fn send_task_status(session: &Session, subscription: &RequestId, reco
     if let Ok(raw) = to_raw(&params) {
         session.outbound.notify_raw(TASK_NOTIFICATION, raw);
     }
+}
+
+/// Whether the request's `_meta` client capabilities declare the tasks extension (2026-07-28
+/// gates every task surface on it, request by request).
+pub(super) fn declared(scope: &Scope) -> bool {
+    scope
+        .client_capabilities
+        .extensions
+        .as_ref()
+        .is_some_and(|e| e.contains_key(TASKS_EXTENSION))
+}
+
+/// `MissingRequiredClientCapabilityError` (-32021) for `what`, which needs the tasks
+/// extension in the request's `_meta` (tasks extension §Capability Negotiation), with
+/// `data.requiredCapabilities.extensions` naming it.
+pub(super) fn missing_extension(what: &str) -> ErrorObject {
+    ErrorObject::new(
+        ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY,
+        format!(
+            "missing required client capability: {what} needs the {TASKS_EXTENSION} extension \
+             in `_meta[{:?}]`",
+            Meta::CLIENT_CAPABILITIES
+        ),
+    )
+    .with_data(json!({
+        "requiredCapabilities": { "extensions": { TASKS_EXTENSION: {} } }
+    }))
 }
 
 impl Server {
@@ -87,23 +117,8 @@ impl Server {
         let wanted: Vec<String> = serde_json::from_value(wanted.clone()).map_err(|e| {
             ErrorObject::invalid_params(format!("invalid `notifications.{TASK_IDS}`: {e}"))
         })?;
-        let declared = scope
-            .client_capabilities
-            .extensions
-            .as_ref()
-            .is_some_and(|e| e.contains_key(TASKS_EXTENSION));
-        if !declared {
-            return Err(ErrorObject::new(
-                ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY,
-                format!(
-                    "missing required client capability: task status notifications need the \
-                     {TASKS_EXTENSION} extension in `_meta[{:?}]`",
-                    Meta::CLIENT_CAPABILITIES
-                ),
-            )
-            .with_data(json!({
-                "requiredCapabilities": { "extensions": { TASKS_EXTENSION: {} } }
-            })));
+        if !declared(scope) {
+            return Err(missing_extension("task status notifications"));
         }
         let owner = self.owner(session, call, scope);
         let accepted: Vec<String> = wanted
@@ -133,11 +148,13 @@ impl Server {
         scope: &Scope,
         entry: Arc<ToolEntry>,
         args: Map<String, Value>,
+        gathered: Map<String, Value>,
     ) -> Answer {
         let record = self.inner.tasks.create(
             self.owner(session, call, scope),
             self.config().task_poll_ms_value(),
         );
+        record.input.preset(gathered);
         let input = if scope.stateless() {
             InputMode::Task(record.input.clone())
         } else {
@@ -263,7 +280,13 @@ impl Server {
     pub(super) fn cancel_task(&self, session: &Session, call: &Call, scope: &Scope) -> Answer {
         let params = decode::<CancelTask>(call)?;
         let record = self.task(session, call, scope, &params.task_id)?;
-        if !record.cancel() && !scope.stateless() {
+        let moved = record.cancel();
+        if scope.stateless() {
+            // The tasks extension: an empty acknowledgement, also for a task that had
+            // already ended (cancelling is idempotent); `tasks/get` tells the outcome.
+            return reply(EmptyResult::default(), scope.version);
+        }
+        if !moved {
             // 2025-11-25: cancelling a terminal task is -32602.
             return Err(ErrorObject::invalid_params(format!(
                 "task {:?} is already {:?}",

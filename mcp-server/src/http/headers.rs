@@ -27,6 +27,8 @@ pub(crate) struct Salient {
     name: Option<Value>,
     #[serde(default)]
     uri: Option<Value>,
+    #[serde(rename = "taskId", default)]
+    task_id: Option<Value>,
     #[serde(rename = "_meta", default)]
     meta: Option<MetaVersion>,
 }
@@ -150,6 +152,8 @@ pub(crate) fn check(
     let body_name = match &*request.method {
         "tools/call" | "prompts/get" => &salient.name,
         "resources/read" => &salient.uri,
+        // Tasks extension §Streamable HTTP: Routing Headers (SEP-2663).
+        "tasks/get" | "tasks/update" | "tasks/cancel" => &salient.task_id,
         _ => return Ok(()),
     };
     let Some(header) = text(headers, NAME)? else {

@@ -63,6 +63,7 @@ pub struct ToolDef {
     pub(crate) handler: ToolFn,
     pub(crate) task_support: TaskSupport,
     pub(crate) requires: Option<ClientCapabilities>,
+    pub(crate) input_before_task: bool,
 }
 
 impl std::fmt::Debug for ToolDef {
@@ -113,6 +114,7 @@ impl ToolDef {
             handler,
             task_support: TaskSupport::Forbidden,
             requires: None,
+            input_before_task: false,
         }
     }
 
@@ -137,6 +139,7 @@ impl ToolDef {
             }),
             task_support: TaskSupport::Forbidden,
             requires: None,
+            input_before_task: false,
         }
     }
 
@@ -192,6 +195,19 @@ impl ToolDef {
         self
     }
 
+    /// 2026-07-28 tasks extension (SEP-2663, MRTR → task composition): the tool gathers
+    /// its input *before* it becomes a task. The first call runs the handler as an MRTR
+    /// round (its questions end the call with `input_required` and no task exists yet; a
+    /// handler that asks nothing answers at once); the retry carrying the answers starts the
+    /// task, whose handler finds those answers by their keys (ask with the `*_as` methods of
+    /// [`RequestContext`](crate::RequestContext)). Questions the handler asks beyond them wait
+    /// for `tasks/update` as usual. Without this, a task-supporting tool becomes a task at
+    /// once and every question goes through `tasks/update`. Ignored outside that extension.
+    pub fn input_before_task(mut self) -> Self {
+        self.input_before_task = true;
+        self
+    }
+
     /// Client capabilities the tool needs (say, `sampling` for a tool that asks the client's
     /// model). A call from a client that did not declare them all (in `initialize` in the
     /// session era, in the request's `_meta` in 2026-07-28) is refused before the handler
@@ -238,6 +254,7 @@ pub(crate) struct ToolEntry {
     pub(crate) handler: ToolFn,
     pub(crate) task_support: TaskSupport,
     pub(crate) requires: Option<ClientCapabilities>,
+    pub(crate) input_before_task: bool,
     pub(crate) input: Option<jsonschema::Validator>,
     pub(crate) output: Option<jsonschema::Validator>,
 }
@@ -254,6 +271,7 @@ impl ToolEntry {
             handler: def.handler,
             task_support: def.task_support,
             requires: def.requires,
+            input_before_task: def.input_before_task,
         })
     }
 
