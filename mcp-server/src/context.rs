@@ -323,7 +323,14 @@ impl RequestContext {
                 out.request(R::METHOD, params).await?
             }
             InputMode::Mrtr(round) => match round.answer_or_ask(request, key) {
-                Some(answer) => answer,
+                Some((key, answer)) => match serde_json::from_value(answer) {
+                    Ok(answer) => return Ok(answer),
+                    Err(e) => {
+                        // The call fails with -32602; the handler never sees the answer.
+                        round.reject(&key, &e.to_string());
+                        std::future::pending().await
+                    }
+                },
                 // The call ends with `input_required`; the retry runs the handler again.
                 None => std::future::pending().await,
             },

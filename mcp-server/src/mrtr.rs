@@ -176,6 +176,8 @@ pub(crate) struct Round {
     answers: Map<String, Value>,
     asked: Mutex<BTreeMap<String, InputRequest>>,
     next: AtomicUsize,
+    /// An answer that is not what its question asks for: the call fails with -32602.
+    invalid: Mutex<Option<ErrorObject>>,
 }
 
 impl Round {
@@ -192,13 +194,14 @@ impl Round {
         }
     }
 
-    /// The answer to `request` if the client gave it; otherwise records the question. Its
-    /// key is `key` if given, else generated from the order of asking (`elicit-0`, …).
+    /// The answer to `request` (with its key) if the client gave it; otherwise records the
+    /// question. Its key is `key` if given, else generated from the order of asking
+    /// (`elicit-0`, …).
     pub(crate) fn answer_or_ask(
         &self,
         request: InputRequest,
         key: Option<String>,
-    ) -> Option<Value> {
+    ) -> Option<(String, Value)> {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
         let kind = match request.method() {
             "elicitation/create" => "elicit",
@@ -207,13 +210,30 @@ impl Round {
         };
         let key = key.unwrap_or_else(|| format!("{kind}-{n}"));
         if let Some(answer) = self.answers.get(&key) {
-            return Some(answer.clone());
+            return Some((key, answer.clone()));
         }
         self.asked
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(key, request);
         None
+    }
+
+    /// Records that the answer under `key` does not fit its question; the round ends with
+    /// -32602 (an answer the client sent is a protocol error, not the handler's to absorb).
+    pub(crate) fn reject(&self, key: &str, why: &str) {
+        let error = ErrorObject::invalid_params(format!("invalid inputResponses[{key:?}]: {why}"));
+        self.invalid
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_or_insert(error);
+    }
+
+    fn take_invalid(&self) -> Option<ErrorObject> {
+        self.invalid
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
     }
 
     fn take_asked(&self) -> BTreeMap<String, InputRequest> {
@@ -232,6 +252,8 @@ pub(crate) enum RoundEnd<T> {
     Done(T),
     /// It stopped at questions without answers.
     InputRequired(InputRequests),
+    /// An answer did not fit its question.
+    Invalid(ErrorObject),
 }
 
 /// Polls `handler` until it finishes or waits with unanswered questions.
@@ -240,6 +262,9 @@ pub(crate) async fn run<T>(round: &Round, handler: impl Future<Output = T>) -> R
     std::future::poll_fn(|cx| match handler.as_mut().poll(cx) {
         Poll::Ready(v) => Poll::Ready(RoundEnd::Done(v)),
         Poll::Pending => {
+            if let Some(error) = round.take_invalid() {
+                return Poll::Ready(RoundEnd::Invalid(error));
+            }
             let asked = round.take_asked();
             if asked.is_empty() {
                 Poll::Pending

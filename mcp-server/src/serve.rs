@@ -9,11 +9,11 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use futures::FutureExt;
 use mcp_protocol::Side;
 use mcp_protocol::engine::EngineConfig;
 use mcp_protocol::jsonrpc::NotificationMessage;
 use mcp_protocol::rt::{self, Incoming, IncomingRequest, Transport};
-use futures::FutureExt;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 

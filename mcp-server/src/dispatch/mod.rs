@@ -401,6 +401,7 @@ impl Server {
         let end = mrtr::run(&round, catch_panic(handler(ctx))).await;
         match end {
             RoundEnd::Done(out) => finish(out?),
+            RoundEnd::Invalid(error) => Err(error),
             RoundEnd::InputRequired(requests) => {
                 let state = self.inner.sealer.seal(&binding(), round.answers());
                 reply(
@@ -415,8 +416,12 @@ impl Server {
 
 impl Server {
     /// The round of an MRTR request: the answers sealed in its `requestState` (checked
-    /// against what it is bound to) and its new `inputResponses`. Answers without our state
-    /// are not bound to anything we asked, so they are dropped.
+    /// against what it is bound to) and its new `inputResponses`. Answers that come without
+    /// a state (a client answering before it was asked, by the keys the handler asks with)
+    /// are taken as they are: they are the client's own answers either way, and the
+    /// handler sees no more than if it had asked first (basic/patterns/mrtr: servers use
+    /// the responses they recognise and ignore the rest). What a state seals, earlier
+    /// rounds' answers, is never taken from anything but a state we sealed.
     pub(crate) fn mrtr_round(
         &self,
         call: &Call,
@@ -426,7 +431,7 @@ impl Server {
         state: Option<&str>,
     ) -> Result<Round, ErrorObject> {
         let Some(state) = state else {
-            return Ok(Round::new(serde_json::Map::new(), None));
+            return Ok(Round::new(serde_json::Map::new(), responses));
         };
         let binding = Binding::new(
             method,

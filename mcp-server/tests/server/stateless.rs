@@ -463,3 +463,48 @@ async fn shutdown_ends_listen_streams_and_every_connection() {
         .unwrap()
         .unwrap();
 }
+
+#[tokio::test]
+async fn mrtr_answers_sent_before_any_question_are_used_and_bad_ones_are_refused() {
+    let h = harness(Server::builder("t", "1"));
+    // No requestState: the client answers by the keys the handler asks with. They are the
+    // client's answers either way, so the call completes in one round; unknown keys are
+    // ignored.
+    let answers = json!({
+        "elicit-0": {"action": "accept", "content": {"name": "Ada"}},
+        "sample-1": {"role": "assistant", "model": "m", "content": {"type": "text", "text": "Paris"}},
+        "not-asked": {"action": "accept", "content": {"x": 1}},
+    });
+    let done = h
+        .raw(
+            "tools/call",
+            params_2026(
+                json!({"name": "ask", "inputResponses": answers}),
+                ALL_CAPS(),
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(done["resultType"], "complete", "{done}");
+    assert_eq!(
+        done["content"][0]["text"],
+        r#"action=Accept content={"name":"Ada"} model=Paris"#
+    );
+    // An answer that is not what its question asks for is the client's protocol error: -32602
+    // naming the key, and the handler never sees it.
+    let bad = h
+        .raw(
+            "tools/call",
+            params_2026(
+                json!({"name": "ask", "inputResponses": {"elicit-0": 12345}}),
+                ALL_CAPS(),
+            ),
+        )
+        .await
+        .unwrap_err();
+    let RequestError::Remote(e) = bad else {
+        panic!("expected a JSON-RPC error, got {bad:?}")
+    };
+    assert_eq!(e.code, ErrorCode::INVALID_PARAMS);
+    assert!(e.message.contains("elicit-0"), "{}", e.message);
+}
