@@ -160,3 +160,12 @@ impl TokenVerifier for IntrospectionVerifier {
         Box::pin(self.verify_opaque(token))
     }
 }
+
+impl<T: Introspector + ?Sized> Introspector for std::sync::Arc<T> {
+    fn introspect<'a>(
+        &'a self,
+        token: &'a str,
+    ) -> BoxFuture<'a, Result<IntrospectionResponse, TokenError>> {
+        (**self).introspect(token)
+    }
+}

@@ -249,3 +249,9 @@ impl TokenVerifier for JwtVerifier {
         Box::pin(self.verify_jwt(token))
     }
 }
+
+impl<T: JwksSource + ?Sized> JwksSource for Arc<T> {
+    fn fetch(&self) -> BoxFuture<'_, Result<JwkSet, TokenError>> {
+        (**self).fetch()
+    }
+}
