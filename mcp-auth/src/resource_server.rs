@@ -149,14 +149,13 @@ impl ResourceServer {
             .verify(token)
             .await
             .map_err(|e| self.refuse(&e))?;
-        if let Some(tenants) = &self.tenants {
-            if !principal
+        if let Some(tenants) = &self.tenants
+            && !principal
                 .tenant
                 .as_ref()
                 .is_some_and(|t| tenants.contains(t))
-            {
-                return Err(self.refuse(&TokenError::WrongTenant));
-            }
+        {
+            return Err(self.refuse(&TokenError::WrongTenant));
         }
         Ok(principal)
     }

@@ -358,7 +358,7 @@ impl Introspector for TableIntrospector {
             .answers
             .get(token)
             .cloned()
-            .unwrap_or(json!({"active": false}));
+            .unwrap_or_else(|| json!({"active": false}));
         Box::pin(std::future::ready(
             serde_json::from_value(answer).map_err(|_| TokenError::Malformed),
         ))

@@ -100,10 +100,9 @@ impl IntrospectionVerifier {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get(&digest)
+            && Instant::now() < *until
         {
-            if Instant::now() < *until {
-                return Ok(principal.clone());
-            }
+            return Ok(principal.clone());
         }
         let response = self.introspector.introspect(token).await?;
         if !response.active {
