@@ -49,28 +49,10 @@ for _ in $(seq "$reps"); do
     echo "sessions8 $($b/bench-client sessions --url "$url" -n 2000 -c 8)" >>"$out"
     stop
 done
-python3 - "$out" "$reps" <<'PY'
-import json, statistics, sys
-rows = [l.split(" ", 1) for l in open(sys.argv[1])]
-reps = int(sys.argv[2])
-by = {}
-for name, js in rows:
-    by.setdefault(name, []).append(json.loads(js))
-def med(name, key): return statistics.median(r[key] for r in by[name])
-def spread(name, key):
-    v = [r[key] for r in by[name]]; return f"{min(v):,.0f}–{max(v):,.0f}"
-print(f"| row (median of {reps}) | per second (min–max) | p50 µs | p99 µs |")
-print("|---|---|---|---|")
-for name, label in [
-    ("hyper", "bare hyper keep-alive POST ping-pong"),
-    ("c1", "bench-client → bench-server, 1 call in flight"),
-    ("c16", "bench-client → bench-server, 16 calls in flight"),
-    ("sessions", "new idle sessions, 1 connection"),
-    ("sessions8", "new idle sessions, 8 connections"),
-]:
-    print(f"| {label} | {med(name,'calls_per_s'):,.0f} ({spread(name,'calls_per_s')}) | {med(name,'p50_us')} | {med(name,'p99_us')} |")
-ratios = [c["calls_per_s"] / h["calls_per_s"] for c, h in zip(by["c1"], by["hyper"])]
-print(f"\nsequential calls / bare hyper, median of in-run ratios: {statistics.median(ratios):.2f} (min {min(ratios):.2f}, max {max(ratios):.2f})")
-mem = [r["bytes_per_idle_session"] for r in by["sessions"]]
-print(f"memory per idle session (1,000 sessions, server RSS delta): median {statistics.median(mem):,.0f} bytes (min {min(mem):,.0f}, max {max(mem):,.0f})")
-PY
+python3 scripts/lib/bench_summary.py "$out" "$reps" \
+    "hyper=bare hyper keep-alive POST ping-pong" \
+    "c1=bench-client → bench-server, 1 call in flight" \
+    "c16=bench-client → bench-server, 16 calls in flight" \
+    "sessions=new idle sessions, 1 connection" \
+    "sessions8=new idle sessions, 8 connections" \
+    "RATIO:c1/hyper=sequential calls / bare hyper"

