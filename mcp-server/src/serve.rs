@@ -56,12 +56,12 @@ impl Server {
                         self.clone().serve_request(session.clone(), req).await;
                     }
                     Some(Incoming::Request(req)) => {
-                        let serve = Box::pin(self.clone().serve_request(session.clone(), req));
+                        let serve = self.clone().serve_request(session.clone(), req);
                         if inline_first {
                             // One thread runs everything anyway: try the request here first,
                             // and pay for a task only if it has to wait (most tool calls
                             // that do no I/O finish in this one poll).
-                            let mut serve = serve;
+                            let mut serve = Box::pin(serve);
                             if (&mut serve).now_or_never().is_none() {
                                 running.spawn(serve);
                             }

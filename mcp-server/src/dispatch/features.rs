@@ -138,13 +138,13 @@ impl Server {
                 // MRTR → task composition (SEP-2663): the retry carrying the answers starts
                 // the task, which finds them by key.
                 let gathered = self
-                    .mrtr_round(
-                        call,
-                        replay.method,
-                        replay.salient,
-                        replay.responses,
-                        replay.state.as_deref(),
-                    )?
+                    .mrtr_round(replay.responses, replay.state.as_deref(), || {
+                        super::binding_of(
+                            call,
+                            replay.method,
+                            &super::salient_of(call, replay.salient),
+                        )
+                    })?
                     .answers();
                 return self.start_tool_task(session, call, scope, entry, args, gathered);
             }

@@ -389,14 +389,13 @@ impl Server {
         // must be opened or sealed, not on every call.
         let salient_params = std::sync::OnceLock::new();
         let binding = || {
-            Binding::new(
+            binding_of(
+                call,
                 method,
                 salient_params.get_or_init(|| salient_of(call, salient)),
-                call.principal.as_ref().map(|p| p.subject.clone()),
             )
         };
-        let round =
-            Arc::new(self.mrtr_round(call, method, salient, responses, state.as_deref())?);
+        let round = Arc::new(self.mrtr_round(responses, state.as_deref(), binding)?);
         let ctx = self.context(session, call, scope, InputMode::Mrtr(round.clone()));
         let end = mrtr::run(&round, catch_panic(handler(ctx))).await;
         match end {
@@ -422,23 +421,17 @@ impl Server {
     /// handler sees no more than if it had asked first (basic/patterns/mrtr: servers use
     /// the responses they recognise and ignore the rest). What a state seals, earlier
     /// rounds' answers, is never taken from anything but a state we sealed.
+    /// `binding` is asked for only when there is a state to open.
     pub(crate) fn mrtr_round(
         &self,
-        call: &Call,
-        method: &'static str,
-        salient: &[&str],
         responses: Option<InputResponses>,
         state: Option<&str>,
+        binding: impl FnOnce() -> Binding,
     ) -> Result<Round, ErrorObject> {
         let Some(state) = state else {
             return Ok(Round::new(serde_json::Map::new(), responses));
         };
-        let binding = Binding::new(
-            method,
-            &salient_of(call, salient),
-            call.principal.as_ref().map(|p| p.subject.clone()),
-        );
-        let sealed = self.inner.sealer.open(state, &binding)?;
+        let sealed = self.inner.sealer.open(state, &binding())?;
         Ok(Round::new(sealed, responses))
     }
 }
@@ -456,8 +449,17 @@ pub(crate) struct Replay {
     pub(crate) state: Option<String>,
 }
 
+/// What a `requestState` of `call` is bound to: the method, its salient params, the caller.
+pub(crate) fn binding_of(call: &Call, method: &'static str, salient: &Value) -> Binding {
+    Binding::new(
+        method,
+        salient,
+        call.principal.as_ref().map(|p| p.subject.clone()),
+    )
+}
+
 /// The params named in `names`, read from the request (a missing one is `null`).
-fn salient_of(call: &Call, names: &[&str]) -> Value {
+pub(crate) fn salient_of(call: &Call, names: &[&str]) -> Value {
     let mut params: serde_json::Map<String, Value> = call
         .message
         .params
