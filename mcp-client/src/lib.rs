@@ -40,8 +40,11 @@
 //!
 //! # Features
 //!
-//! - `http` (off by default): the Streamable HTTP transport, on reqwest (rustls) or an
-//!   injected HTTP client. Without it the crate compiles no HTTP crate.
+//! - `http` (off by default): the Streamable HTTP transport, on hyper's pooled client
+//!   (rustls for `https`) or an injected HTTP client. Without it the crate compiles no HTTP
+//!   crate.
+//! - `reqwest` (off by default): `http::ReqwestClient`, an HTTP client on reqwest, for its
+//!   proxy support.
 //!
 //! # Example
 //!

@@ -436,7 +436,7 @@ async fn cancelling_a_stateless_call_closes_its_stream_instead_of_posting_cancel
 }
 
 /// An injected HTTP client: stamps every request, then sends it with the default client.
-struct Stamping(mcp_client::http::ReqwestClient);
+struct Stamping(mcp_client::http::HyperClient);
 
 impl mcp_client::http::HttpClient for Stamping {
     fn execute(
@@ -457,7 +457,7 @@ impl mcp_client::http::HttpClient for Stamping {
 async fn an_injected_http_client_carries_every_request() {
     let mut server = HttpServer::start().await;
     let transport = HttpTransport::builder(&server.url)
-        .http_client(Stamping(mcp_client::http::ReqwestClient::new()))
+        .http_client(Stamping(mcp_client::http::HyperClient::new()))
         .build()
         .unwrap();
     let connecting = tokio::spawn(builder().connect(transport));

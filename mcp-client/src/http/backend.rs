@@ -1,13 +1,13 @@
 //! The HTTP client the transport sends with: a small trait, so an application can inject its
-//! own (a proxy-aware one, one with its own TLS roots, a test double), and its default
-//! implementation on reqwest.
+//! own (a proxy-aware one, one with its own TLS roots, a test double). The default is
+//! [`super::HyperClient`].
 
 use std::fmt;
 use std::pin::Pin;
 
 use bytes::Bytes;
+use futures::Stream;
 use futures::future::BoxFuture;
-use futures::{Stream, StreamExt, TryStreamExt};
 use http::{HeaderMap, Request, StatusCode};
 
 /// A response body, chunk by chunk as it arrives (SSE streams never end on their own).
@@ -57,71 +57,8 @@ pub trait HttpClient: Send + Sync + 'static {
     ) -> BoxFuture<'static, Result<HttpResponse, HttpError>>;
 }
 
-/// The default [`HttpClient`]: reqwest over rustls, with HTTP/1.1 keep-alive and HTTP/2.
-/// It follows only redirects that keep the method and body (307, 308; at most 5), so a
-/// POST is never turned into a GET.
-#[derive(Clone, Debug)]
-pub struct ReqwestClient {
-    client: reqwest::Client,
-}
-
-impl Default for ReqwestClient {
-    fn default() -> Self {
-        let policy = reqwest::redirect::Policy::custom(|attempt| {
-            let keeps_method = matches!(attempt.status().as_u16(), 307 | 308);
-            if keeps_method && attempt.previous().len() < 5 {
-                attempt.follow()
-            } else {
-                attempt.stop()
-            }
-        });
-        let client = reqwest::Client::builder()
-            .redirect(policy)
-            .build()
-            .unwrap_or_default();
-        Self { client }
-    }
-}
-
-impl ReqwestClient {
-    /// A client with reqwest's defaults, and the redirect policy above.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Wraps a configured reqwest client (proxies, timeouts, roots).
-    pub fn from_client(client: reqwest::Client) -> Self {
-        Self { client }
-    }
-}
-
-impl HttpClient for ReqwestClient {
-    fn execute(
-        &self,
-        request: Request<Bytes>,
-    ) -> BoxFuture<'static, Result<HttpResponse, HttpError>> {
-        let client = self.client.clone();
-        Box::pin(async move {
-            let request = reqwest::Request::try_from(request)
-                .map_err(|e| HttpError::Request(e.to_string()))?;
-            let response = client
-                .execute(request)
-                .await
-                .map_err(|e| HttpError::Request(error_chain(&e)))?;
-            Ok(HttpResponse {
-                status: response.status(),
-                headers: response.headers().clone(),
-                body: response
-                    .bytes_stream()
-                    .map_err(|e| HttpError::Body(error_chain(&e)))
-                    .boxed(),
-            })
-        })
-    }
-}
-
 /// The error and its sources in one line ("error sending request: connection refused").
-fn error_chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {

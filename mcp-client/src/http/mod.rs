@@ -51,8 +51,11 @@
 
 mod backend;
 mod headers;
+mod hyper_client;
 mod legacy;
 mod post;
+#[cfg(feature = "reqwest")]
+mod reqwest_client;
 mod sse;
 mod stream;
 mod transport;
@@ -63,7 +66,10 @@ use std::time::Duration;
 use http::{HeaderName, HeaderValue};
 use mcp_protocol::ErrorCode;
 
-pub use backend::{BodyStream, HttpClient, HttpError, HttpResponse, ReqwestClient};
+pub use backend::{BodyStream, HttpClient, HttpError, HttpResponse};
+pub use hyper_client::HyperClient;
+#[cfg(feature = "reqwest")]
+pub use reqwest_client::ReqwestClient;
 pub use transport::HttpTransport;
 
 use crate::builder::ClientBuilder;
@@ -115,7 +121,7 @@ impl HttpTransportBuilder {
         self
     }
 
-    /// Sends with `client` instead of the default [`ReqwestClient`].
+    /// Sends with `client` instead of the default [`HyperClient`].
     pub fn http_client(mut self, client: impl HttpClient) -> Self {
         self.client = Some(Arc::new(client));
         self
@@ -165,9 +171,7 @@ impl HttpTransportBuilder {
             .as_str()
             .parse::<http::Uri>()
             .map_err(|e| invalid(e.to_string()))?;
-        let client = self
-            .client
-            .unwrap_or_else(|| Arc::new(ReqwestClient::new()));
+        let client = self.client.unwrap_or_else(|| Arc::new(HyperClient::new()));
         Ok(HttpTransport::from_parts(client, url, uri, self.settings))
     }
 }

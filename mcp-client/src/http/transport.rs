@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use futures::future::BoxFuture;
+use futures::stream::{FuturesUnordered, StreamExt};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use mcp_protocol::jsonrpc::{Message, Outcome, ResponseMessage};
 use mcp_protocol::rt::{Received, Transport, TransportError};
@@ -240,6 +242,11 @@ impl Shared {
 pub struct HttpTransport {
     shared: Arc<Shared>,
     incoming: mpsc::UnboundedReceiver<Result<Received, TransportError>>,
+    /// The POSTs of the messages sent, driven from [`Transport::poll_recv`]: on the
+    /// connection's own task rather than a task each, so a call's answer reaches the engine
+    /// without a task switch in between. Dropped, and so cancelled, with the transport, as
+    /// closing cancels everything else.
+    sending: FuturesUnordered<BoxFuture<'static, ()>>,
     closed: bool,
 }
 
@@ -271,6 +278,7 @@ impl HttpTransport {
                 legacy_probe: tokio::sync::Mutex::new(()),
             }),
             incoming: rx,
+            sending: FuturesUnordered::new(),
             closed: false,
         }
     }
@@ -294,6 +302,8 @@ impl Transport for HttpTransport {
         if self.closed {
             return Poll::Ready(None);
         }
+        // Ready(None) means no POST is left; Pending that each has registered its wake-up.
+        while let Poll::Ready(Some(())) = self.sending.poll_next_unpin(cx) {}
         self.incoming.poll_recv(cx)
     }
 
@@ -328,7 +338,7 @@ impl Transport for HttpTransport {
                 (state.initialized_gate.clone(), None)
             }
         };
-        self.shared.spawn(async move {
+        self.sending.push(Box::pin(async move {
             if let Some(mut gate) = gate {
                 // Err: the notification's task ended without opening it; go on anyway.
                 let _ = gate.wait_for(|open| *open).await;
@@ -337,7 +347,7 @@ impl Transport for HttpTransport {
             if let Some(opened) = opened {
                 let _ = opened.send(true);
             }
-        });
+        }));
         Ok(())
     }
 

@@ -7,7 +7,10 @@ use http::HeaderMap;
 use mcp_protocol::ErrorObject;
 use mcp_protocol::jsonrpc::{ErrorCode, RequestMessage};
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::server::Server;
 
@@ -20,31 +23,32 @@ const METHOD: &str = "mcp-method";
 /// `Mcp-Name`.
 const NAME: &str = "mcp-name";
 
-/// What the headers are checked against, read from the body without decoding the rest.
+/// What the headers are checked against, borrowed from the body without decoding the rest
+/// (each value is decoded only when a check needs it).
 #[derive(Debug, Default, Deserialize)]
-pub(crate) struct Salient {
-    #[serde(default)]
-    name: Option<Value>,
-    #[serde(default)]
-    uri: Option<Value>,
-    #[serde(rename = "taskId", default)]
-    task_id: Option<Value>,
-    #[serde(rename = "_meta", default)]
-    meta: Option<MetaVersion>,
+pub(crate) struct Salient<'a> {
+    #[serde(borrow, default)]
+    name: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    uri: Option<&'a RawValue>,
+    #[serde(rename = "taskId", borrow, default)]
+    task_id: Option<&'a RawValue>,
+    #[serde(rename = "_meta", borrow, default)]
+    meta: Option<MetaVersion<'a>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-struct MetaVersion {
-    #[serde(rename = "io.modelcontextprotocol/protocolVersion", default)]
-    version: Option<String>,
-    #[serde(rename = "io.modelcontextprotocol/clientCapabilities", default)]
-    client_capabilities: Option<serde::de::IgnoredAny>,
+struct MetaVersion<'a> {
+    #[serde(rename = "io.modelcontextprotocol/protocolVersion", borrow, default)]
+    version: Option<Cow<'a, str>>,
+    #[serde(rename = "io.modelcontextprotocol/clientCapabilities", borrow, default)]
+    client_capabilities: Option<&'a RawValue>,
 }
 
-impl Salient {
+impl<'a> Salient<'a> {
     /// Reads the request's params (a body that does not parse gives nothing; the dispatch
     /// reports it properly).
-    pub(crate) fn of(request: &RequestMessage) -> Self {
+    pub(crate) fn of(request: &'a RequestMessage) -> Self {
         request
             .params
             .as_deref()
@@ -56,12 +60,22 @@ impl Salient {
     pub(crate) fn version(&self) -> Option<&str> {
         self.meta.as_ref()?.version.as_deref()
     }
+
+    /// `params.name` when it is a string.
+    fn name(&self) -> Option<Cow<'a, str>> {
+        as_text(self.name)
+    }
+}
+
+/// A raw JSON value as text, when it is a string.
+fn as_text(raw: Option<&RawValue>) -> Option<Cow<'_, str>> {
+    raw.and_then(|raw| serde_json::from_str(raw.get()).ok())
 }
 
 /// 2026-07-28 basic/versioning (SEP-2575): every request's `_meta` carries the protocol
 /// version and the client capabilities; without them the request is invalid (-32602, 400
 /// over HTTP). Checked before the headers, since there is nothing to compare them with.
-pub(crate) fn check_meta(salient: &Salient) -> Result<(), ErrorObject> {
+pub(crate) fn check_meta(salient: &Salient<'_>) -> Result<(), ErrorObject> {
     let Some(meta) = &salient.meta else {
         return Err(ErrorObject::invalid_params(
             "invalid params: `_meta` is required (with `io.modelcontextprotocol/protocolVersion` \
@@ -118,7 +132,7 @@ fn decode_value(value: &str) -> Result<String, ErrorObject> {
 pub(crate) fn check(
     headers: &HeaderMap,
     request: &RequestMessage,
-    salient: &Salient,
+    salient: &Salient<'_>,
 ) -> Result<(), ErrorObject> {
     let header_version = text(headers, PROTOCOL_VERSION)?;
     match (header_version, salient.version()) {
@@ -150,10 +164,10 @@ pub(crate) fn check(
         None => return Err(mismatch("the Mcp-Method header is missing".into())),
     }
     let body_name = match &*request.method {
-        "tools/call" | "prompts/get" => &salient.name,
-        "resources/read" => &salient.uri,
+        "tools/call" | "prompts/get" => salient.name,
+        "resources/read" => salient.uri,
         // Tasks extension §Streamable HTTP: Routing Headers (SEP-2663).
-        "tasks/get" | "tasks/update" | "tasks/cancel" => &salient.task_id,
+        "tasks/get" | "tasks/update" | "tasks/cancel" => salient.task_id,
         _ => return Ok(()),
     };
     let Some(header) = text(headers, NAME)? else {
@@ -163,40 +177,14 @@ pub(crate) fn check(
         )));
     };
     let header = decode_value(header)?;
-    match body_name {
-        Some(Value::String(body)) if *body == header => Ok(()),
-        Some(Value::String(body)) => Err(mismatch(format!(
+    match as_text(body_name) {
+        Some(body) if *body == header => Ok(()),
+        Some(body) => Err(mismatch(format!(
             "Mcp-Name header value '{header}' does not match body value '{body}'"
         ))),
         // A missing or mistyped name is the dispatch's to report (-32602).
         _ => Ok(()),
     }
-}
-
-/// §Custom Headers from Tool Parameters: the `x-mcp-header` properties of a tool's input
-/// schema, as (property path, header name suffix).
-fn annotated(schema: &Map<String, Value>) -> Vec<(Vec<String>, String)> {
-    fn walk(
-        schema: &Map<String, Value>,
-        path: &mut Vec<String>,
-        out: &mut Vec<(Vec<String>, String)>,
-    ) {
-        let Some(Value::Object(props)) = schema.get("properties") else {
-            return;
-        };
-        for (key, def) in props {
-            let Value::Object(def) = def else { continue };
-            path.push(key.clone());
-            if let Some(Value::String(name)) = def.get("x-mcp-header") {
-                out.push((path.clone(), name.clone()));
-            }
-            walk(def, path, out);
-            path.pop();
-        }
-    }
-    let mut out = Vec::new();
-    walk(schema, &mut Vec::new(), &mut out);
-    out
 }
 
 /// §Server Behavior for Custom Headers: for `tools/call`, each `x-mcp-header` parameter
@@ -206,18 +194,18 @@ pub(crate) fn check_params(
     headers: &HeaderMap,
     server: &Server,
     request: &RequestMessage,
-    salient: &Salient,
+    salient: &Salient<'_>,
 ) -> Result<(), ErrorObject> {
     if request.method != "tools/call" {
         return Ok(());
     }
-    let Some(Value::String(name)) = &salient.name else {
+    let Some(name) = salient.name() else {
         return Ok(());
     };
-    let wanted = match server.registry().tools.get(name) {
-        Some(entry) => annotated(&entry.tool.input_schema),
-        None => return Ok(()),
+    let Some(entry) = server.registry().tools.get(&name) else {
+        return Ok(());
     };
+    let wanted = &entry.header_params;
     if wanted.is_empty() {
         return Ok(());
     }

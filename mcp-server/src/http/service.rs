@@ -554,7 +554,7 @@ impl Shared {
         };
         let server = self.server.clone();
         let task_cancel = cancel.clone();
-        tokio::spawn(async move {
+        let mut task = Box::pin(async move {
             let outcome = server.dispatch(&session, call).await;
             if listen {
                 server.sessions().remove(&number);
@@ -564,6 +564,13 @@ impl Shared {
                 let _ = tx.send(response(id, outcome));
             }
         });
+        // Poll the request here first: this future already runs on the connection's task
+        // (HTTP/2 streams each get their own), and a handler that answers without waiting
+        // (most tool calls) is then answered with no task spawned and no wake-up. Only a
+        // request that has to wait gets a task, so it carries on while its stream is sent.
+        if (&mut task).now_or_never().is_none() {
+            tokio::spawn(task);
+        }
         // Until the response stream exists, a client that goes away cancels the request too.
         let guard = cancel.clone().drop_guard();
         let r = self.respond(rx, Era::Stateless { cancel, listen }, 1).await;

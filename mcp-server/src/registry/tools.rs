@@ -257,6 +257,35 @@ pub(crate) struct ToolEntry {
     pub(crate) input_before_task: bool,
     pub(crate) input: Option<jsonschema::Validator>,
     pub(crate) output: Option<jsonschema::Validator>,
+    /// The `x-mcp-header` properties of the input schema, as (property path, header name
+    /// suffix), found once here rather than on every call (2026-07-28 Streamable HTTP
+    /// §Custom Headers from Tool Parameters).
+    pub(crate) header_params: Vec<(Vec<String>, String)>,
+}
+
+/// The `x-mcp-header` properties of `schema`, as (property path, header name suffix).
+fn header_params(schema: &Map<String, Value>) -> Vec<(Vec<String>, String)> {
+    fn walk(
+        schema: &Map<String, Value>,
+        path: &mut Vec<String>,
+        out: &mut Vec<(Vec<String>, String)>,
+    ) {
+        let Some(Value::Object(props)) = schema.get("properties") else {
+            return;
+        };
+        for (key, def) in props {
+            let Value::Object(def) = def else { continue };
+            path.push(key.clone());
+            if let Some(Value::String(name)) = def.get("x-mcp-header") {
+                out.push((path.clone(), name.clone()));
+            }
+            walk(def, path, out);
+            path.pop();
+        }
+    }
+    let mut out = Vec::new();
+    walk(schema, &mut Vec::new(), &mut out);
+    out
 }
 
 impl ToolEntry {
@@ -267,6 +296,7 @@ impl ToolEntry {
         Ok(Self {
             input: Some(compile(&def.tool.input_schema)?),
             output: def.tool.output_schema.as_ref().map(compile).transpose()?,
+            header_params: header_params(&def.tool.input_schema),
             tool: def.tool,
             handler: def.handler,
             task_support: def.task_support,
