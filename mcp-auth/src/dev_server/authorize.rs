@@ -14,7 +14,11 @@ use super::state::{CodeGrant, Shared};
 /// 400 page: with an unknown client or redirect URI there is nowhere safe to redirect
 /// (OAuth 2.1 §4.1.2.1).
 fn error_page(description: &str) -> Response {
-    (StatusCode::BAD_REQUEST, format!("invalid authorization request: {description}\n")).into_response()
+    (
+        StatusCode::BAD_REQUEST,
+        format!("invalid authorization request: {description}\n"),
+    )
+        .into_response()
 }
 
 /// A 302 to `redirect_uri` with `params` and the RFC 9207 `iss`.
@@ -23,7 +27,11 @@ fn redirect(redirect_uri: &str, params: &[(&str, &str)], issuer: &str) -> Respon
     all.push(("iss", issuer));
     let query = serde_urlencoded::to_string(&all).unwrap_or_default();
     let sep = if redirect_uri.contains('?') { '&' } else { '?' };
-    (StatusCode::FOUND, [(header::LOCATION, format!("{redirect_uri}{sep}{query}"))]).into_response()
+    (
+        StatusCode::FOUND,
+        [(header::LOCATION, format!("{redirect_uri}{sep}{query}"))],
+    )
+        .into_response()
 }
 
 pub(crate) async fn authorize(
@@ -31,7 +39,9 @@ pub(crate) async fn authorize(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let get = |k: &str| q.get(k).map(String::as_str);
-    let Some(client_id) = get("client_id") else { return error_page("client_id is missing") };
+    let Some(client_id) = get("client_id") else {
+        return error_page("client_id is missing");
+    };
     let client = match shared.client(client_id).await {
         Ok(client) => client,
         Err(why) => return error_page(&why),
@@ -55,7 +65,10 @@ pub(crate) async fn authorize(
         return fail("unsupported_response_type", "response_type must be code");
     }
     if !client.grant_types.iter().any(|g| g == "authorization_code") {
-        return fail("unauthorized_client", "client may not use authorization_code");
+        return fail(
+            "unauthorized_client",
+            "client may not use authorization_code",
+        );
     }
     let Some(challenge) = get("code_challenge").filter(|c| !c.is_empty()) else {
         return fail("invalid_request", "PKCE code_challenge is required");
@@ -74,7 +87,9 @@ pub(crate) async fn authorize(
         return fail("invalid_scope", "scope not allowed");
     };
     let user = shared.login(get("login_hint"));
-    let Ok(code) = random_token() else { return fail("server_error", "no randomness") };
+    let Ok(code) = random_token() else {
+        return fail("server_error", "no randomness");
+    };
     shared.state().codes.insert(
         code.clone(),
         CodeGrant {

@@ -23,7 +23,9 @@ pub(crate) fn redirect_uri_allowed(uri: &str) -> bool {
     if let Some(rest) = uri.strip_prefix("https://") {
         return !rest.is_empty();
     }
-    let Some(rest) = uri.strip_prefix("http://") else { return false };
+    let Some(rest) = uri.strip_prefix("http://") else {
+        return false;
+    };
     ["127.0.0.1", "localhost", "[::1]"].iter().any(|host| {
         rest.strip_prefix(host).is_some_and(|after| {
             after.is_empty() || after.starts_with(':') || after.starts_with('/')
@@ -32,7 +34,10 @@ pub(crate) fn redirect_uri_allowed(uri: &str) -> bool {
 }
 
 fn invalid_metadata(code: &str, description: &str) -> (StatusCode, Json<Value>) {
-    (StatusCode::BAD_REQUEST, Json(json!({ "error": code, "error_description": description })))
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({ "error": code, "error_description": description })),
+    )
 }
 
 fn string_list(meta: &Value, field: &str) -> Result<Option<Vec<String>>, ()> {
@@ -50,36 +55,71 @@ fn string_list(meta: &Value, field: &str) -> Result<Option<Vec<String>>, ()> {
 /// Checks client metadata (RFC 7591 §2) into a [`Client`]; `Err` is (error code, description).
 fn client_from_metadata(meta: &Value) -> Result<Client, (&'static str, String)> {
     let redirect_uris = string_list(meta, "redirect_uris")
-        .map_err(|()| ("invalid_redirect_uri", "redirect_uris must be an array of strings".into()))?
+        .map_err(|()| {
+            (
+                "invalid_redirect_uri",
+                "redirect_uris must be an array of strings".into(),
+            )
+        })?
         .unwrap_or_default();
     if let Some(bad) = redirect_uris.iter().find(|u| !redirect_uri_allowed(u)) {
-        return Err(("invalid_redirect_uri", format!("not https or loopback http: {bad}")));
+        return Err((
+            "invalid_redirect_uri",
+            format!("not https or loopback http: {bad}"),
+        ));
     }
     match meta.get("application_type").map(Value::as_str) {
         None | Some(Some("web" | "native")) => {}
-        _ => return Err(("invalid_client_metadata", "application_type is web or native".into())),
+        _ => {
+            return Err((
+                "invalid_client_metadata",
+                "application_type is web or native".into(),
+            ));
+        }
     }
     let grant_types = string_list(meta, "grant_types")
-        .map_err(|()| ("invalid_client_metadata", "grant_types must be an array".into()))?
+        .map_err(|()| {
+            (
+                "invalid_client_metadata",
+                "grant_types must be an array".into(),
+            )
+        })?
         .unwrap_or_else(|| vec!["authorization_code".into()]);
     const GRANTS: [&str; 3] = ["authorization_code", "refresh_token", "client_credentials"];
     if let Some(bad) = grant_types.iter().find(|g| !GRANTS.contains(&g.as_str())) {
-        return Err(("invalid_client_metadata", format!("unsupported grant type {bad}")));
+        return Err((
+            "invalid_client_metadata",
+            format!("unsupported grant type {bad}"),
+        ));
     }
     let auth_method = match meta.get("token_endpoint_auth_method") {
         None => AuthMethod::SecretBasic,
-        Some(v) => v.as_str().and_then(AuthMethod::parse).ok_or((
-            "invalid_client_metadata",
-            "token_endpoint_auth_method is none, client_secret_basic or client_secret_post".into(),
-        ))?,
+        Some(v) => v.as_str().and_then(AuthMethod::parse).ok_or_else(|| {
+            (
+                "invalid_client_metadata",
+                "token_endpoint_auth_method is none, client_secret_basic or client_secret_post"
+                    .into(),
+            )
+        })?,
     };
     if grant_types.iter().any(|g| g == "authorization_code") && redirect_uris.is_empty() {
-        return Err(("invalid_redirect_uri", "authorization_code needs redirect_uris".into()));
+        return Err((
+            "invalid_redirect_uri",
+            "authorization_code needs redirect_uris".into(),
+        ));
     }
     if auth_method == AuthMethod::None && grant_types.iter().any(|g| g == "client_credentials") {
-        return Err(("invalid_client_metadata", "client_credentials needs a confidential client".into()));
+        return Err((
+            "invalid_client_metadata",
+            "client_credentials needs a confidential client".into(),
+        ));
     }
-    Ok(Client { redirect_uris, grant_types, auth_method, secret: None })
+    Ok(Client {
+        redirect_uris,
+        grant_types,
+        auth_method,
+        secret: None,
+    })
 }
 
 /// `POST /register` (RFC 7591 §3).
@@ -95,7 +135,10 @@ pub(crate) async fn register(
         Err((code, description)) => return invalid_metadata(code, &description),
     };
     let (Ok(client_id), Ok(secret)) = (random_token(), random_token()) else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({ "error": "server_error" })));
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({ "error": "server_error" })),
+        );
     };
     let mut response = json!({
         "client_id": client_id,
@@ -105,7 +148,7 @@ pub(crate) async fn register(
         "grant_types": client.grant_types,
         "response_types": ["code"],
         "token_endpoint_auth_method": client.auth_method.as_str(),
-        "application_type": meta.get("application_type").cloned().unwrap_or("web".into()),
+        "application_type": meta.get("application_type").cloned().unwrap_or_else(|| "web".into()),
     });
     if client.auth_method != AuthMethod::None {
         client.secret = Some(secret.clone());
@@ -126,9 +169,13 @@ pub(crate) async fn register(
 impl Shared {
     /// Whether `client_id` is a URL this server would fetch as a metadata document.
     fn is_cimd_url(&self, client_id: &str) -> bool {
-        client_id.strip_prefix("https://").is_some_and(|rest| rest.contains('/'))
+        client_id
+            .strip_prefix("https://")
+            .is_some_and(|rest| rest.contains('/'))
             || (self.config.allow_loopback_cimd
-                && client_id.strip_prefix("http://127.0.0.1").is_some_and(|r| r.starts_with([':', '/'])))
+                && client_id
+                    .strip_prefix("http://127.0.0.1")
+                    .is_some_and(|r| r.starts_with([':', '/'])))
     }
 
     /// The client named `client_id`: registered, or fetched as a client ID metadata document
@@ -142,7 +189,9 @@ impl Shared {
             return Err("unknown client_id".into());
         }
         let client = self.fetch_cimd(client_id).await?;
-        self.state().clients.insert(client_id.to_owned(), client.clone());
+        self.state()
+            .clients
+            .insert(client_id.to_owned(), client.clone());
         Ok(client)
     }
 
@@ -164,19 +213,22 @@ impl Shared {
             }
             body.extend_from_slice(&chunk);
         }
-        let meta: Value =
-            serde_json::from_slice(&body).map_err(|e| format!("client metadata is not JSON: {e}"))?;
+        let meta: Value = serde_json::from_slice(&body)
+            .map_err(|e| format!("client metadata is not JSON: {e}"))?;
         if meta.get("client_id").and_then(Value::as_str) != Some(url) {
             return Err("client metadata client_id does not equal its URL".into());
         }
         let mut meta = meta;
         // A metadata document has no secret to share: absent means a public client.
         if let Some(map) = meta.as_object_mut() {
-            map.entry("token_endpoint_auth_method").or_insert("none".into());
+            map.entry("token_endpoint_auth_method")
+                .or_insert("none".into());
         }
         let client = client_from_metadata(&meta).map_err(|(_, d)| d)?;
         if client.auth_method != AuthMethod::None {
-            return Err("a metadata-document client must use token_endpoint_auth_method none".into());
+            return Err(
+                "a metadata-document client must use token_endpoint_auth_method none".into(),
+            );
         }
         Ok(client)
     }
@@ -198,16 +250,25 @@ impl Shared {
             .and_then(|pair| {
                 let (id, secret) = pair.split_once(':')?;
                 // RFC 6749 §2.3.1: both parts are form-urlencoded.
-                let id: String = serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("i={id}"))
-                    .ok()?.pop()?.1;
+                let id: String =
+                    serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("i={id}"))
+                        .ok()?
+                        .pop()?
+                        .1;
                 let secret: String =
                     serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("s={secret}"))
-                        .ok()?.pop()?.1;
+                        .ok()?
+                        .pop()?
+                        .1;
                 Some((id, secret))
             });
         let (id, secret, method) = match (basic, form_id, form_secret) {
             (Some((id, secret)), _, None) => (id, Some(secret), AuthMethod::SecretBasic),
-            (None, Some(id), Some(secret)) => (id.to_owned(), Some(secret.to_owned()), AuthMethod::SecretPost),
+            (None, Some(id), Some(secret)) => (
+                id.to_owned(),
+                Some(secret.to_owned()),
+                AuthMethod::SecretPost,
+            ),
             (None, Some(id), None) => (id.to_owned(), None, AuthMethod::None),
             _ => return None,
         };

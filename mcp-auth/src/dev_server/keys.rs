@@ -66,11 +66,17 @@ pub(crate) fn random_token() -> Result<String, String> {
 pub(crate) fn pkce_s256_matches(verifier: &str, challenge: &str) -> bool {
     // §4.1: 43–128 characters of [A-Z a-z 0-9 - . _ ~].
     let well_formed = (43..=128).contains(&verifier.len())
-        && verifier.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+        && verifier
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
     well_formed && B64.encode(Sha256::digest(verifier.as_bytes())) == challenge
 }
 
 /// Constant-time-ish comparison of secrets (length leaks, content does not).
 pub(crate) fn secrets_equal(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }

@@ -48,5 +48,7 @@ async fn metadata(AxState(shared): AxState<Arc<Shared>>) -> Json<Value> {
 }
 
 async fn jwks(AxState(shared): AxState<Arc<Shared>>) -> Json<JwkSet> {
-    Json(JwkSet { keys: vec![shared.key.jwk.clone()] })
+    Json(JwkSet {
+        keys: vec![shared.key.jwk.clone()],
+    })
 }

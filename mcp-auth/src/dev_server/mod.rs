@@ -125,7 +125,10 @@ impl DevAuthServerBuilder {
 
     /// Adds a user with its subject and tenant. The first user added is the default login.
     pub fn user(mut self, subject: impl Into<String>, tenant: impl Into<String>) -> Self {
-        self.users.push(DevUser { subject: subject.into(), tenant: tenant.into() });
+        self.users.push(DevUser {
+            subject: subject.into(),
+            tenant: tenant.into(),
+        });
         self
     }
 
@@ -161,7 +164,9 @@ impl DevAuthServerBuilder {
         let local = listener.local_addr()?;
         let issuer = format!("http://{local}");
         let key = SigningKey::generate().map_err(DevServerError::Key)?;
-        let jwks = JwkSet { keys: vec![key.jwk.clone()] };
+        let jwks = JwkSet {
+            keys: vec![key.jwk.clone()],
+        };
         let shared = Arc::new(Shared::new(self, issuer.clone(), key));
         let app = metadata::router(shared);
         let (stop, stopped) = oneshot::channel::<()>();
@@ -172,7 +177,13 @@ impl DevAuthServerBuilder {
                 })
                 .await;
         });
-        Ok(DevAuthServer { issuer, local, jwks, stop: Some(stop), task: Some(task) })
+        Ok(DevAuthServer {
+            issuer,
+            local,
+            jwks,
+            stop: Some(stop),
+            task: Some(task),
+        })
     }
 }
 

@@ -97,12 +97,20 @@ impl Shared {
             .timeout(Duration::from_secs(5))
             .build()
             .ok();
-        Self { config, issuer, key, http, state: Mutex::new(State::default()) }
+        Self {
+            config,
+            issuer,
+            key,
+            http,
+            state: Mutex::new(State::default()),
+        }
     }
 
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock leaves maps that are still consistent entry by entry.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Mints an access token and remembers it for introspection.
@@ -114,7 +122,10 @@ impl Shared {
         resource: &str,
         scope: &str,
     ) -> Result<(String, u64), String> {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_err(|e| e.to_string())?.as_secs();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_err(|e| e.to_string())?
+            .as_secs();
         let ttl = self.config.access_token_ttl.as_secs();
         let mut claims = json!({
             "iss": self.issuer, "sub": subject, "aud": resource, "iat": now, "nbf": now,
@@ -144,8 +155,11 @@ impl Shared {
     pub(crate) fn login(&self, hint: Option<&str>) -> DevUser {
         let users = &self.config.users;
         hint.and_then(|h| users.iter().find(|u| u.subject == h))
-            .or(users.first())
+            .or_else(|| users.first())
             .cloned()
-            .unwrap_or_else(|| DevUser { subject: "dev".into(), tenant: "dev".into() })
+            .unwrap_or_else(|| DevUser {
+                subject: "dev".into(),
+                tenant: "dev".into(),
+            })
     }
 }
