@@ -38,6 +38,8 @@
 
 mod bearer;
 mod challenge;
+#[cfg(feature = "dev-server")]
+pub mod dev_server;
 mod metadata;
 mod principal;
 mod resource_server;

@@ -1,0 +1,165 @@
+//! The server's in-memory state: configuration, clients, codes and token families.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::{Value, json};
+
+use super::keys::{SigningKey, random_token};
+use super::{DevAuthServerBuilder, DevUser};
+
+/// How a client authenticates at the token endpoint (RFC 7591 §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AuthMethod {
+    None,
+    SecretBasic,
+    SecretPost,
+}
+
+impl AuthMethod {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
+        match s {
+            "none" => Some(Self::None),
+            "client_secret_basic" => Some(Self::SecretBasic),
+            "client_secret_post" => Some(Self::SecretPost),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::SecretBasic => "client_secret_basic",
+            Self::SecretPost => "client_secret_post",
+        }
+    }
+}
+
+/// A registered (DCR) or fetched (CIMD) client.
+#[derive(Debug, Clone)]
+pub(crate) struct Client {
+    pub(crate) redirect_uris: Vec<String>,
+    pub(crate) grant_types: Vec<String>,
+    pub(crate) auth_method: AuthMethod,
+    pub(crate) secret: Option<String>,
+}
+
+/// An issued authorization code.
+#[derive(Debug)]
+pub(crate) struct CodeGrant {
+    pub(crate) client_id: String,
+    pub(crate) redirect_uri: String,
+    pub(crate) resource: String,
+    pub(crate) scope: String,
+    pub(crate) challenge: String,
+    pub(crate) user: DevUser,
+    pub(crate) expires: Instant,
+}
+
+/// A refresh token; `used` marks one already rotated away.
+#[derive(Debug)]
+pub(crate) struct RefreshGrant {
+    pub(crate) family: String,
+    pub(crate) client_id: String,
+    pub(crate) resource: String,
+    pub(crate) scope: String,
+    pub(crate) user: DevUser,
+    pub(crate) expires: Instant,
+    pub(crate) used: bool,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    pub(crate) clients: HashMap<String, Client>,
+    pub(crate) codes: HashMap<String, CodeGrant>,
+    pub(crate) refresh: HashMap<String, RefreshGrant>,
+    pub(crate) revoked_families: HashSet<String>,
+    /// Claims of issued access tokens, by token, for introspection.
+    pub(crate) access: HashMap<String, Value>,
+}
+
+/// What every handler sees.
+pub(crate) struct Shared {
+    pub(crate) config: DevAuthServerBuilder,
+    pub(crate) issuer: String,
+    pub(crate) key: SigningKey,
+    pub(crate) http: Option<reqwest::Client>,
+    state: Mutex<State>,
+}
+
+impl Shared {
+    pub(crate) fn new(config: DevAuthServerBuilder, issuer: String, key: SigningKey) -> Self {
+        // Client ID metadata documents: no redirects followed, a short timeout (the size cap
+        // is applied while reading the body).
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(5))
+            .build()
+            .ok();
+        Self {
+            config,
+            issuer,
+            key,
+            http,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves maps that are still consistent entry by entry.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Mints an access token and remembers it for introspection.
+    pub(crate) fn access_token(
+        &self,
+        subject: &str,
+        tenant: Option<&str>,
+        client_id: &str,
+        resource: &str,
+        scope: &str,
+    ) -> Result<(String, u64), String> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_err(|e| e.to_string())?
+            .as_secs();
+        let ttl = self.config.access_token_ttl.as_secs();
+        let mut claims = json!({
+            "iss": self.issuer, "sub": subject, "aud": resource, "iat": now, "nbf": now,
+            "exp": now + ttl, "jti": random_token()?, "client_id": client_id, "scope": scope,
+        });
+        if let (Some(tenant), Some(map)) = (tenant, claims.as_object_mut()) {
+            map.insert("tenant".into(), tenant.into());
+        }
+        let token = self.key.sign(&claims)?;
+        self.state().access.insert(token.clone(), claims);
+        Ok((token, ttl))
+    }
+
+    /// `scope` if every scope in it is configured; an absent or empty scope means all of them.
+    pub(crate) fn grantable_scope(&self, requested: Option<&str>) -> Option<String> {
+        match requested.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Some(self.config.scopes.join(" ")),
+            Some(s) => s
+                .split(' ')
+                .filter(|s| !s.is_empty())
+                .all(|one| self.config.scopes.iter().any(|c| c == one))
+                .then(|| s.to_owned()),
+        }
+    }
+
+    /// The `login_hint` user if configured, else the first user.
+    pub(crate) fn login(&self, hint: Option<&str>) -> DevUser {
+        let users = &self.config.users;
+        hint.and_then(|h| users.iter().find(|u| u.subject == h))
+            .or_else(|| users.first())
+            .cloned()
+            .unwrap_or_else(|| DevUser {
+                subject: "dev".into(),
+                tenant: "dev".into(),
+            })
+    }
+}

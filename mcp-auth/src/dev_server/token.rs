@@ -1,0 +1,267 @@
+//! `POST /token` (OAuth 2.1 §3.2) and `POST /introspect` (RFC 7662).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use axum::Form;
+use axum::Json;
+use axum::extract::State as AxState;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::DevUser;
+use super::keys::{pkce_s256_matches, random_token};
+use super::state::{AuthMethod, RefreshGrant, Shared};
+
+/// An RFC 6749 §5.2 error response.
+fn oauth_error(code: &str, description: &str) -> Response {
+    let status = if code == "invalid_client" {
+        StatusCode::UNAUTHORIZED
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let body = Json(json!({ "error": code, "error_description": description }));
+    if status == StatusCode::UNAUTHORIZED {
+        // §5.2: a 401 carries a challenge for the scheme the client may use.
+        (
+            status,
+            [(header::WWW_AUTHENTICATE, "Basic realm=\"token\"")],
+            body,
+        )
+            .into_response()
+    } else {
+        (status, body).into_response()
+    }
+}
+
+/// Access token and a fresh refresh token in `family` (new family when `None`).
+fn issue(
+    shared: &Shared,
+    client_id: &str,
+    user: Option<&DevUser>,
+    resource: &str,
+    scope: &str,
+    family: Option<String>,
+) -> Response {
+    let subject = user.map_or(client_id, |u| u.subject.as_str());
+    let tenant = user.map(|u| u.tenant.as_str());
+    let Ok((access, ttl)) = shared.access_token(subject, tenant, client_id, resource, scope) else {
+        return oauth_error("server_error", "cannot sign the token");
+    };
+    let mut body = json!({
+        "access_token": access, "token_type": "Bearer", "expires_in": ttl, "scope": scope,
+    });
+    if let Some(user) = user {
+        let (Ok(refresh), Some(family)) = (random_token(), family.or_else(|| random_token().ok()))
+        else {
+            return oauth_error("server_error", "no randomness");
+        };
+        shared.state().refresh.insert(
+            refresh.clone(),
+            RefreshGrant {
+                family,
+                client_id: client_id.to_owned(),
+                resource: resource.to_owned(),
+                scope: scope.to_owned(),
+                user: user.clone(),
+                expires: Instant::now() + shared.config.refresh_token_ttl,
+                used: false,
+            },
+        );
+        if let Some(map) = body.as_object_mut() {
+            map.insert("refresh_token".into(), refresh.into());
+        }
+    }
+    // OAuth 2.1 §3.2.3: token responses are not cached.
+    (
+        StatusCode::OK,
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(body),
+    )
+        .into_response()
+}
+
+pub(crate) async fn token(
+    AxState(shared): AxState<Arc<Shared>>,
+    headers: HeaderMap,
+    form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return oauth_error("invalid_request", "body is not a form");
+    };
+    let get = |k: &str| form.get(k).map(String::as_str);
+    let Some((client_id, client)) = shared
+        .authenticate_client(&headers, get("client_id"), get("client_secret"))
+        .await
+    else {
+        return oauth_error("invalid_client", "client authentication failed");
+    };
+    let grant_type = get("grant_type").unwrap_or_default();
+    if grant_type != "refresh_token" && !client.grant_types.iter().any(|g| g == grant_type) {
+        return match grant_type {
+            "authorization_code" | "client_credentials" => oauth_error(
+                "unauthorized_client",
+                "grant type not registered for this client",
+            ),
+            _ => oauth_error("unsupported_grant_type", "unsupported grant_type"),
+        };
+    }
+    match grant_type {
+        "authorization_code" => {
+            // Single use: the code is removed before anything else is checked.
+            let grant = get("code").and_then(|code| shared.state().codes.remove(code));
+            let Some(grant) = grant else {
+                return oauth_error("invalid_grant", "unknown or used code");
+            };
+            if grant.client_id != client_id || grant.expires < Instant::now() {
+                return oauth_error("invalid_grant", "code expired or issued to another client");
+            }
+            if get("redirect_uri").is_some_and(|uri| uri != grant.redirect_uri) {
+                return oauth_error(
+                    "invalid_grant",
+                    "redirect_uri does not match the authorization request",
+                );
+            }
+            if get("resource").is_some_and(|r| r != grant.resource) {
+                return oauth_error(
+                    "invalid_target",
+                    "resource does not match the authorization request",
+                );
+            }
+            let Some(verifier) = get("code_verifier") else {
+                return oauth_error("invalid_grant", "code_verifier is required");
+            };
+            if !pkce_s256_matches(verifier, &grant.challenge) {
+                return oauth_error("invalid_grant", "PKCE verification failed");
+            }
+            issue(
+                &shared,
+                &client_id,
+                Some(&grant.user),
+                &grant.resource,
+                &grant.scope,
+                None,
+            )
+        }
+        "refresh_token" => {
+            let Some(presented) = get("refresh_token") else {
+                return oauth_error("invalid_request", "refresh_token is missing");
+            };
+            let (user, resource, scope, family) = {
+                let mut state = shared.state();
+                let Some(grant) = state.refresh.get_mut(presented) else {
+                    return oauth_error("invalid_grant", "unknown refresh token");
+                };
+                if grant.client_id != client_id {
+                    return oauth_error("invalid_grant", "refresh token issued to another client");
+                }
+                // OAuth 2.1 §4.3.1 / BCP 240 §4.14.2: a rotated token presented again means it
+                // leaked; revoke the whole family.
+                if grant.used {
+                    let family = grant.family.clone();
+                    state.revoked_families.insert(family);
+                    return oauth_error("invalid_grant", "refresh token already used");
+                }
+                if grant.expires < Instant::now() {
+                    return oauth_error("invalid_grant", "refresh token expired");
+                }
+                grant.used = true;
+                let taken = (
+                    grant.user.clone(),
+                    grant.resource.clone(),
+                    grant.scope.clone(),
+                    grant.family.clone(),
+                );
+                if state.revoked_families.contains(&taken.3) {
+                    return oauth_error("invalid_grant", "refresh token revoked");
+                }
+                taken
+            };
+            if get("resource").is_some_and(|r| r != resource) {
+                return oauth_error(
+                    "invalid_target",
+                    "resource does not match the original grant",
+                );
+            }
+            // §4.3.1: a narrower scope may be asked for, never a wider one.
+            let scope = match get("scope") {
+                None => scope,
+                Some(asked) if asked.split(' ').all(|s| scope.split(' ').any(|g| g == s)) => {
+                    asked.to_owned()
+                }
+                Some(_) => {
+                    return oauth_error("invalid_scope", "scope wider than the original grant");
+                }
+            };
+            issue(
+                &shared,
+                &client_id,
+                Some(&user),
+                &resource,
+                &scope,
+                Some(family),
+            )
+        }
+        "client_credentials" => {
+            if client.auth_method == AuthMethod::None {
+                return oauth_error(
+                    "unauthorized_client",
+                    "client_credentials needs a confidential client",
+                );
+            }
+            let resource = match get("resource") {
+                Some(r) if shared.config.resources.iter().any(|c| c == r) => r.to_owned(),
+                Some(_) => return oauth_error("invalid_target", "unknown resource"),
+                None => shared.config.resources.first().cloned().unwrap_or_default(),
+            };
+            let Some(scope) = shared.grantable_scope(get("scope")) else {
+                return oauth_error("invalid_scope", "scope not allowed");
+            };
+            issue(&shared, &client_id, None, &resource, &scope, None)
+        }
+        _ => oauth_error("unsupported_grant_type", "unsupported grant_type"),
+    }
+}
+
+pub(crate) async fn introspect(
+    AxState(shared): AxState<Arc<Shared>>,
+    headers: HeaderMap,
+    form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return oauth_error("invalid_request", "body is not a form");
+    };
+    let get = |k: &str| form.get(k).map(String::as_str);
+    match shared
+        .authenticate_client(&headers, get("client_id"), get("client_secret"))
+        .await
+    {
+        Some((_, client)) if client.auth_method != AuthMethod::None => {}
+        _ => {
+            return oauth_error(
+                "invalid_client",
+                "introspection needs a confidential client",
+            );
+        }
+    }
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let claims = get("token").and_then(|t| shared.state().access.get(t).cloned());
+    let body = match claims {
+        Some(Value::Object(mut claims))
+            if claims
+                .get("exp")
+                .and_then(Value::as_u64)
+                .is_some_and(|e| e > now) =>
+        {
+            claims.insert("active".into(), true.into());
+            claims.insert("token_type".into(), "Bearer".into());
+            Value::Object(claims)
+        }
+        _ => json!({ "active": false }),
+    };
+    Json(body).into_response()
+}
