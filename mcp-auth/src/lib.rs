@@ -6,7 +6,8 @@
 //! - [`ResourceServer`]: takes the `Authorization` header, verifies the bearer token with a
 //!   [`TokenVerifier`], and answers with a [`Principal`] or a [`Challenge`] (status and the exact
 //!   RFC 6750 §3 `WWW-Authenticate` value with RFC 9728 `resource_metadata`);
-//! - two verifiers: [`JwtVerifier`] (RFC 9068 JWT access tokens checked against a cached JWKS)
+//! - two verifiers: `JwtVerifier` (RFC 9068 JWT access tokens checked against a cached JWKS;
+//!   feature `jwt`)
 //!   and [`IntrospectionVerifier`] (RFC 7662, through an injectable [`Introspector`]);
 //! - [`ScopePolicy`]: required scopes per tool, resource, prompt or method, giving 403
 //!   `insufficient_scope` with every missing scope in one challenge;
@@ -35,6 +36,12 @@
 //! );
 //! # }
 //! ```
+//!
+//! # Features
+//!
+//! - `jwt` (default): `JwtVerifier`, `JwksSource`, `StaticJwks` and the `Algorithm` / `jwk`
+//!   re-exports. Without it the crate needs only serde, thiserror, sha2 and tokio's sync
+//!   primitives, so a server can name a [`Principal`] without compiling any JWT crate.
 
 mod bearer;
 mod challenge;
@@ -49,6 +56,7 @@ mod verifier;
 pub use bearer::{BearerError, bearer_token};
 pub use challenge::{Challenge, ErrorCode};
 /// The JWT types this crate's API uses, re-exported so callers need not depend on `jsonwebtoken`.
+#[cfg(feature = "jwt")]
 pub use jsonwebtoken::{Algorithm, jwk};
 pub use metadata::{
     MetadataError, ProtectedResourceMetadata, check_metadata_resource, well_known_paths,
@@ -58,5 +66,6 @@ pub use principal::{Principal, PrincipalKey};
 pub use resource_server::{ResourceServer, ResourceServerBuilder};
 pub use scope::{ScopePolicy, Target};
 pub use verifier::introspection::{IntrospectionResponse, IntrospectionVerifier, Introspector};
+#[cfg(feature = "jwt")]
 pub use verifier::jwt::{JwksSource, JwtConfig, JwtVerifier, StaticJwks};
 pub use verifier::{BoxFuture, StaticVerifier, TokenError, TokenVerifier};

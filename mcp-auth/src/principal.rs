@@ -3,6 +3,8 @@
 use std::collections::BTreeSet;
 use std::time::SystemTime;
 
+use serde::{Deserialize, Serialize};
+
 /// Who made a request, as established from a verified access token.
 ///
 /// It holds no token, so it can be handed to tool handlers without any way to pass the
@@ -28,7 +30,10 @@ pub struct Principal {
 ///
 /// Two tokens of the same user from the same issuer give equal keys; the same `sub` from two
 /// issuers does not.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// It serializes (as `{"issuer", "subject"}`) so a server can seal it into state it hands
+/// out, such as an MRTR `requestState`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct PrincipalKey {
     issuer: String,
     subject: String,

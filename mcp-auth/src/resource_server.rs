@@ -10,7 +10,7 @@ use crate::{
 
 /// An MCP server in its role as OAuth resource server.
 ///
-/// Audience checking belongs to the verifier (configure [`crate::JwtConfig::audiences`] or the
+/// Audience checking belongs to the verifier (configure `JwtConfig::audiences` (feature `jwt`) or the
 /// introspection audiences with the same canonical resource URI given here).
 #[derive(Debug, Clone)]
 pub struct ResourceServer {

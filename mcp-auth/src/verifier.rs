@@ -2,6 +2,7 @@
 
 pub(crate) mod claims;
 pub(crate) mod introspection;
+#[cfg(feature = "jwt")]
 pub(crate) mod jwt;
 
 use std::collections::HashMap;

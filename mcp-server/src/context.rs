@@ -18,38 +18,13 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio_util::sync::{CancellationToken, WaitForCancellationFuture};
 
+pub use mcp_auth::Principal;
+
 use crate::error::InputError;
 use crate::mrtr::Round;
 use crate::notifier::Notifier;
 use crate::session::{Outbound, Session};
 use crate::tasks::TaskInput;
-
-/// Who is calling, once authentication is in place (filled by the HTTP layer's auth; `None`
-/// over stdio and in memory).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Principal {
-    /// The subject (`sub`) the credentials name.
-    pub subject: String,
-    /// The scopes granted.
-    pub scopes: Vec<String>,
-}
-
-impl Principal {
-    /// A principal named `subject`, with no scopes.
-    pub fn new(subject: impl Into<String>) -> Self {
-        Self {
-            subject: subject.into(),
-            scopes: Vec::new(),
-        }
-    }
-
-    /// Adds scopes.
-    pub fn with_scopes(mut self, scopes: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.scopes.extend(scopes.into_iter().map(Into::into));
-        self
-    }
-}
 
 /// Where the log level of a request comes from.
 #[derive(Debug, Clone)]

@@ -46,6 +46,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use hmac::{Hmac, Mac};
+use mcp_auth::PrincipalKey;
 use mcp_protocol::ErrorObject;
 use mcp_protocol::types::{InputRequest, InputRequests, InputResponses};
 use serde::{Deserialize, Serialize};
@@ -73,12 +74,16 @@ impl std::fmt::Debug for Sealer {
 pub(crate) struct Binding {
     pub(crate) method: &'static str,
     pub(crate) digest: String,
-    pub(crate) principal: Option<String>,
+    pub(crate) principal: Option<PrincipalKey>,
 }
 
 impl Binding {
     /// Binds to `method` and the salient params `salient` (hashed).
-    pub(crate) fn new(method: &'static str, salient: &Value, principal: Option<String>) -> Self {
+    pub(crate) fn new(
+        method: &'static str,
+        salient: &Value,
+        principal: Option<PrincipalKey>,
+    ) -> Self {
         let digest = Sha256::digest(salient.to_string().as_bytes());
         Self {
             method,
@@ -94,9 +99,9 @@ struct Payload {
     m: String,
     /// Digest of the salient params.
     d: String,
-    /// Principal subject.
+    /// The caller's identity (issuer + subject).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    p: Option<String>,
+    p: Option<PrincipalKey>,
     /// Expiry, milliseconds since the Unix epoch.
     e: u64,
     /// Answers so far, by key.

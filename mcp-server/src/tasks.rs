@@ -27,6 +27,8 @@ use tokio::sync::{oneshot, watch};
 use tokio_util::sync::CancellationToken;
 
 use crate::error::InputError;
+use mcp_auth::PrincipalKey;
+
 use crate::session::Outbound;
 
 /// Who may see a task.
@@ -35,7 +37,7 @@ pub(crate) enum Owner {
     /// The session (connection) that created it.
     Session(u64),
     /// The principal (2026-07-28, stateless), or anyone when unauthenticated.
-    Principal(Option<String>),
+    Principal(Option<PrincipalKey>),
 }
 
 /// All tasks of a server.

@@ -451,11 +451,7 @@ pub(crate) struct Replay {
 
 /// What a `requestState` of `call` is bound to: the method, its salient params, the caller.
 pub(crate) fn binding_of(call: &Call, method: &'static str, salient: &Value) -> Binding {
-    Binding::new(
-        method,
-        salient,
-        call.principal.as_ref().map(|p| p.subject.clone()),
-    )
+    Binding::new(method, salient, call.principal.as_ref().map(Principal::key))
 }
 
 /// The params named in `names`, read from the request (a missing one is `null`).

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::context::Principal;
 use mcp_protocol::jsonrpc::{ErrorCode, to_raw};
 use mcp_protocol::methods::{
     CancelTask, CancelTaskResult, GetTask, GetTaskPayload, GetTaskPayloadResult, GetTaskResult,
@@ -81,7 +82,7 @@ pub(super) fn missing_extension(what: &str) -> ErrorObject {
 impl Server {
     pub(super) fn owner(&self, session: &Session, call: &Call, scope: &Scope) -> Owner {
         if scope.stateless() {
-            Owner::Principal(call.principal.as_ref().map(|p| p.subject.clone()))
+            Owner::Principal(call.principal.as_ref().map(Principal::key))
         } else {
             Owner::Session(session.id)
         }

@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::outbound::Item;
 use super::service::{
-    HttpBody, Shared, decode, empty, on_notification, read_body, refuse, sse, subject,
+    HttpBody, Shared, decode, empty, on_notification, owner_key, read_body, refuse, sse,
 };
 use super::sse::{Framing, OnDrop, SseStream, event};
 use crate::context::Principal;
@@ -27,7 +27,7 @@ pub(crate) fn open(
     principal: Option<&Principal>,
 ) -> http::Response<HttpBody> {
     // No event store: the 2024-11-05 transport has no resumption.
-    let owner = subject(principal).map(str::to_owned);
+    let owner = owner_key(principal);
     let Ok(session) = shared.sessions.create(&shared.server, None, owner) else {
         return refuse(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -62,8 +62,11 @@ where
         .unwrap_or_default()
         .split('&')
         .find_map(|pair| pair.strip_prefix("sessionId="));
-    let Some(session) = id.and_then(|id| shared.sessions.get(id, subject(principal.as_ref())))
-    else {
+    let Some(session) = id.and_then(|id| {
+        shared
+            .sessions
+            .get(id, owner_key(principal.as_ref()).as_ref())
+    }) else {
         return refuse(
             StatusCode::NOT_FOUND,
             ErrorCode::INVALID_REQUEST,

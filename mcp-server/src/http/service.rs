@@ -39,6 +39,7 @@ use crate::context::Principal;
 use crate::dispatch::Call;
 use crate::server::Server;
 use crate::session::Session;
+use mcp_auth::PrincipalKey;
 
 /// The body of every response of [`McpService`].
 pub type HttpBody = UnsyncBoxBody<Bytes, Infallible>;
@@ -243,8 +244,8 @@ impl Shared {
         if path == self.config.path {
             return match parts.method {
                 Method::POST => self.post(&parts, body, principal).await,
-                Method::GET => self.get(&parts, subject(principal.as_ref())),
-                Method::DELETE => self.delete(&parts, subject(principal.as_ref())),
+                Method::GET => self.get(&parts, owner_key(principal.as_ref())),
+                Method::DELETE => self.delete(&parts, owner_key(principal.as_ref())),
                 _ => {
                     let mut r = empty(StatusCode::METHOD_NOT_ALLOWED);
                     r.headers_mut()
@@ -306,7 +307,10 @@ impl Shared {
 
         // 2026-07-28 §Backward Compatibility: a modern request's `Mcp-Session-Id` is ignored.
         if let Some(id) = session_id.filter(|_| !stateless_header) {
-            let Some(session) = self.sessions.get(id, subject(principal.as_ref())) else {
+            let Some(session) = self
+                .sessions
+                .get(id, owner_key(principal.as_ref()).as_ref())
+            else {
                 // 2025-11-25 §Session Management 3: a terminated session is 404.
                 return refuse(
                     StatusCode::NOT_FOUND,
@@ -359,7 +363,7 @@ impl Shared {
         request: RequestMessage,
         principal: Option<Principal>,
     ) -> Response<HttpBody> {
-        let owner = subject(principal.as_ref()).map(str::to_owned);
+        let owner = owner_key(principal.as_ref());
         let Ok(session) =
             self.sessions
                 .create(&self.server, self.config.event_store.clone(), owner)
@@ -640,7 +644,7 @@ impl Shared {
     fn get(
         self: &Arc<Self>,
         parts: &http::request::Parts,
-        caller: Option<&str>,
+        caller: Option<PrincipalKey>,
     ) -> Response<HttpBody> {
         let headers = &parts.headers;
         if !guard::accepts(headers, "text/event-stream") {
@@ -658,7 +662,7 @@ impl Shared {
                 "GET needs an Mcp-Session-Id (session-era streams only)",
             );
         };
-        let Some(session) = self.sessions.get(id, caller) else {
+        let Some(session) = self.sessions.get(id, caller.as_ref()) else {
             return refuse(
                 StatusCode::NOT_FOUND,
                 ErrorCode::INVALID_REQUEST,
@@ -745,7 +749,7 @@ impl Shared {
     fn delete(
         self: &Arc<Self>,
         parts: &http::request::Parts,
-        caller: Option<&str>,
+        caller: Option<PrincipalKey>,
     ) -> Response<HttpBody> {
         let Some(id) = parts.headers.get(SESSION_ID).and_then(|v| v.to_str().ok()) else {
             return refuse(
@@ -754,7 +758,7 @@ impl Shared {
                 "the Mcp-Session-Id header is required",
             );
         };
-        if self.sessions.get(id, caller).is_some() && self.sessions.remove(id) {
+        if self.sessions.get(id, caller.as_ref()).is_some() && self.sessions.remove(id) {
             empty(StatusCode::OK)
         } else {
             refuse(
@@ -780,9 +784,9 @@ fn json_array(items: &[Bytes]) -> Bytes {
     Bytes::from(out)
 }
 
-/// The subject of `principal`, which sessions are bound to.
-pub(crate) fn subject(principal: Option<&Principal>) -> Option<&str> {
-    principal.map(|p| p.subject.as_str())
+/// The identity (issuer + subject) of `principal`, which sessions are bound to.
+pub(crate) fn owner_key(principal: Option<&Principal>) -> Option<PrincipalKey> {
+    principal.map(Principal::key)
 }
 
 /// 2025-11-25 §Listening: one GET stream per session at a time.

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
+use mcp_auth::PrincipalKey;
 use mcp_protocol::RequestId;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -26,9 +27,10 @@ pub(crate) struct HttpSession {
     pub(crate) id: String,
     pub(crate) session: Arc<Session>,
     pub(crate) link: Arc<Link>,
-    /// The subject of the principal that opened the session: only it may use the session
+    /// The identity (issuer + subject) of the principal that opened the session: only it
+    /// may use the session
     /// (2025-11-25 basic/security_best_practices §Session Hijacking).
-    owner: Option<String>,
+    owner: Option<PrincipalKey>,
     server: Server,
     store: Option<Arc<dyn EventStore>>,
     /// Milliseconds since the table's epoch of the last request.
@@ -171,7 +173,7 @@ impl SessionTable {
         &self,
         server: &Server,
         store: Option<Arc<dyn EventStore>>,
-        owner: Option<String>,
+        owner: Option<PrincipalKey>,
     ) -> Result<Arc<HttpSession>, Full> {
         self.sweep_now_and_then();
         if self.map().len() >= self.max {
@@ -209,10 +211,10 @@ impl SessionTable {
 
     /// The live session named `id`, if `caller` owns it, marked active. Another caller's
     /// session is not found, as if it did not exist.
-    pub(crate) fn get(&self, id: &str, caller: Option<&str>) -> Option<Arc<HttpSession>> {
+    pub(crate) fn get(&self, id: &str, caller: Option<&PrincipalKey>) -> Option<Arc<HttpSession>> {
         self.sweep_now_and_then();
         let session = self.map().get(id).cloned()?;
-        if session.owner.as_deref() != caller {
+        if session.owner.as_ref() != caller {
             return None;
         }
         if session.is_ended() {

@@ -607,7 +607,7 @@ async fn the_authenticate_hook_names_the_caller_and_sessions_belong_to_it() {
             .map(str::to_owned);
         async move {
             match token {
-                Some(who) => Ok(Some(Principal::new(who))),
+                Some(who) => Ok(Some(Principal::new("https://as.test", who))),
                 None => Err(Rejection::new(http::StatusCode::UNAUTHORIZED).with_header(
                     http::header::WWW_AUTHENTICATE,
                     http::HeaderValue::from_static("Bearer"),
