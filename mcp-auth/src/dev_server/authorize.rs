@@ -90,18 +90,22 @@ pub(crate) async fn authorize(
     let Ok(code) = random_token() else {
         return fail("server_error", "no randomness");
     };
-    shared.state().codes.insert(
-        code.clone(),
-        CodeGrant {
-            client_id: client_id.to_owned(),
-            redirect_uri: redirect_uri.clone(),
-            resource: resource.to_owned(),
-            scope,
-            challenge: challenge.to_owned(),
-            user,
-            expires: Instant::now() + shared.config.code_ttl,
-        },
-    );
+    {
+        let mut grants = shared.state();
+        grants.prune();
+        grants.codes.insert(
+            code.clone(),
+            CodeGrant {
+                client_id: client_id.to_owned(),
+                redirect_uri: redirect_uri.clone(),
+                resource: resource.to_owned(),
+                scope,
+                challenge: challenge.to_owned(),
+                user,
+                expires: Instant::now() + shared.config.code_ttl,
+            },
+        );
+    }
     let mut params = vec![("code", code.as_str())];
     if let Some(state) = state {
         params.push(("state", state));

@@ -79,6 +79,27 @@ pub(crate) struct State {
     pub(crate) access: HashMap<String, Value>,
 }
 
+impl State {
+    /// Forgets expired codes, refresh tokens and access tokens, so a long-running server (or
+    /// a client looping on `/authorize`) does not grow without bound. Called whenever
+    /// something is issued; refresh tokens already rotated away are kept until they expire,
+    /// so a replay is still recognised and revokes its family.
+    pub(crate) fn prune(&mut self) {
+        let now = Instant::now();
+        let epoch = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        self.codes.retain(|_, c| c.expires > now);
+        self.refresh.retain(|_, r| r.expires > now);
+        self.access.retain(|_, claims| {
+            claims
+                .get("exp")
+                .and_then(Value::as_u64)
+                .is_some_and(|e| e > epoch)
+        });
+    }
+}
+
 /// What every handler sees.
 pub(crate) struct Shared {
     pub(crate) config: DevAuthServerBuilder,
@@ -135,7 +156,9 @@ impl Shared {
             map.insert("tenant".into(), tenant.into());
         }
         let token = self.key.sign(&claims)?;
-        self.state().access.insert(token.clone(), claims);
+        let mut state = self.state();
+        state.prune();
+        state.access.insert(token.clone(), claims);
         Ok((token, ttl))
     }
 

@@ -7,13 +7,37 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use axum::Form;
 use axum::Json;
 use axum::extract::State as AxState;
+use axum::extract::rejection::FormRejection;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::DevUser;
 use super::keys::{pkce_s256_matches, random_token};
-use super::state::{AuthMethod, RefreshGrant, Shared};
+use super::state::{AuthMethod, Client, RefreshGrant, Shared};
+
+/// The form of a `/token` or `/introspect` request and the client it authenticates
+/// (RFC 6749 §2.3), or the error response to send.
+async fn authenticated(
+    shared: &Shared,
+    headers: &HeaderMap,
+    form: Result<Form<HashMap<String, String>>, FormRejection>,
+) -> Result<(HashMap<String, String>, String, Client), Response> {
+    let Ok(Form(form)) = form else {
+        return Err(oauth_error("invalid_request", "body is not a form"));
+    };
+    let get = |k: &str| form.get(k).map(String::as_str);
+    match shared
+        .authenticate_client(headers, get("client_id"), get("client_secret"))
+        .await
+    {
+        Some((client_id, client)) => Ok((form, client_id, client)),
+        None => Err(oauth_error(
+            "invalid_client",
+            "client authentication failed",
+        )),
+    }
+}
 
 /// An RFC 6749 §5.2 error response.
 fn oauth_error(code: &str, description: &str) -> Response {
@@ -86,18 +110,13 @@ fn issue(
 pub(crate) async fn token(
     AxState(shared): AxState<Arc<Shared>>,
     headers: HeaderMap,
-    form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
+    form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> Response {
-    let Ok(Form(form)) = form else {
-        return oauth_error("invalid_request", "body is not a form");
+    let (form, client_id, client) = match authenticated(&shared, &headers, form).await {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
     let get = |k: &str| form.get(k).map(String::as_str);
-    let Some((client_id, client)) = shared
-        .authenticate_client(&headers, get("client_id"), get("client_secret"))
-        .await
-    else {
-        return oauth_error("invalid_client", "client authentication failed");
-    };
     let grant_type = get("grant_type").unwrap_or_default();
     if grant_type != "refresh_token" && !client.grant_types.iter().any(|g| g == grant_type) {
         return match grant_type {
@@ -228,24 +247,19 @@ pub(crate) async fn token(
 pub(crate) async fn introspect(
     AxState(shared): AxState<Arc<Shared>>,
     headers: HeaderMap,
-    form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
+    form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> Response {
-    let Ok(Form(form)) = form else {
-        return oauth_error("invalid_request", "body is not a form");
-    };
-    let get = |k: &str| form.get(k).map(String::as_str);
-    match shared
-        .authenticate_client(&headers, get("client_id"), get("client_secret"))
-        .await
-    {
-        Some((_, client)) if client.auth_method != AuthMethod::None => {}
-        _ => {
+    let form = match authenticated(&shared, &headers, form).await {
+        Ok((form, _, client)) if client.auth_method != AuthMethod::None => form,
+        Ok(_) => {
             return oauth_error(
                 "invalid_client",
                 "introspection needs a confidential client",
             );
         }
-    }
+        Err(refused) => return refused,
+    };
+    let get = |k: &str| form.get(k).map(String::as_str);
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
