@@ -417,6 +417,28 @@ async fn requests_wait_until_the_initialized_notification_was_accepted() {
 }
 
 #[tokio::test]
+async fn requests_wait_until_the_standalone_stream_has_its_answer() {
+    // The official suite's sse-retry scenario counts GETs: a standalone GET that raced the
+    // first requests would be taken for a resumption. The stream is listening first.
+    let mut server = HttpServer::start().await;
+    server.show_gets();
+    let connecting = connect(&server.url, builder());
+    server.handshake("2025-11-25", "s-get").await;
+    let client = within(connecting).await.unwrap().unwrap();
+    let call = spawn_call(&client, "t", json!({}));
+    let standalone = server.next().await;
+    assert_eq!(standalone.method, hyper::Method::GET);
+    // Held: the call waits for the GET's answer, not for the stream's end.
+    assert!(server.idle_for(Duration::from_millis(200)).await);
+    let _standalone = standalone.sse(&[]);
+    server
+        .expect("tools/call")
+        .await
+        .result(text_result("after"), &[]);
+    assert!(!within(call).await.unwrap().unwrap().is_error());
+}
+
+#[tokio::test]
 async fn cancelling_a_stateless_call_closes_its_stream_instead_of_posting_cancelled() {
     let mut server = HttpServer::start().await;
     let connecting = connect(&server.url, builder());

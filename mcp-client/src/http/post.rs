@@ -202,9 +202,12 @@ async fn send_message(shared: &Arc<Shared>, msg: &Message, out: &Outgoing) -> Re
             shared.state().session_id = Some(id.clone());
         }
         // 2025-11-25 §Listening for Messages from the Server: after initialization the
-        // client may open a GET stream for requests and notifications of the session.
-        if method == "notifications/initialized" {
-            stream::start_get(shared);
+        // client may open a GET stream for requests and notifications of the session. The
+        // messages after `initialized` wait (bounded) until the stream has its answer.
+        if method == "notifications/initialized"
+            && let Some(first_answer) = stream::start_get(shared)
+        {
+            let _ = tokio::time::timeout(stream::GET_OPEN_WAIT, first_answer).await;
         }
         let Some(id) = &out.id else {
             return Ok(()); // a notification or a response: 202, nothing to read

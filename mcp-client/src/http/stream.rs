@@ -12,6 +12,7 @@ use http::header::ACCEPT;
 use http::{HeaderName, HeaderValue, Method, Request, StatusCode};
 use mcp_protocol::RequestId;
 use mcp_protocol::jsonrpc::Message;
+use tokio::sync::oneshot;
 
 use super::backend::BodyStream;
 use super::post::{ContentKind, Failure, content_type};
@@ -146,20 +147,32 @@ fn session_text(shared: &Shared) -> String {
         .to_owned()
 }
 
+/// How long the handshake waits for the first answer to the standalone GET before it lets
+/// the client's next messages go (a server that holds the GET's head back must not stall it).
+pub(crate) const GET_OPEN_WAIT: Duration = Duration::from_secs(2);
+
 /// Opens the standalone GET stream once per session, and keeps it open: when it ends, it is
 /// reopened after the `retry:` delay with `Last-Event-ID`. A server that does not offer one
 /// (405) or refuses it is left alone; `max_reconnects` failed connections in a row end it.
-pub(crate) fn start_get(shared: &Arc<Shared>) {
+///
+/// The receiver completes (or is dropped) once the first GET has an answer: the stream is
+/// open, refused or failed. The handshake waits for it, so that the stream is listening
+/// before the client's first request goes out: whatever the server sends on it from then on
+/// is seen, and the order of the client's requests and its GET is the same on every run.
+/// `None`: the stream was already started, or this is the legacy transport.
+pub(crate) fn start_get(shared: &Arc<Shared>) -> Option<oneshot::Receiver<()>> {
     {
         let mut state = shared.state();
         if state.get_stream_started || state.legacy_endpoint.is_some() {
-            return;
+            return None;
         }
         state.get_stream_started = true;
     }
+    let (answered, first_answer) = oneshot::channel();
     let task_shared = shared.clone();
     shared.spawn(async move {
         let shared = task_shared;
+        let mut answered = Some(answered);
         let mut parser = SseParser::new();
         let mut failures = 0;
         while failures < shared.settings.max_reconnects {
@@ -169,7 +182,11 @@ pub(crate) fn start_get(shared: &Arc<Shared>) {
             let Some(request) = get_request(&shared, parser.last_event_id.as_deref()) else {
                 return;
             };
-            match shared.client.execute(request).await {
+            let result = shared.client.execute(request).await;
+            if let Some(answered) = answered.take() {
+                let _ = answered.send(());
+            }
+            match result {
                 Ok(r) if r.status.is_success() && content_type(&r) == Some(ContentKind::Sse) => {
                     failures = 0;
                     read_events(&shared, r.body, &mut parser, None).await;
@@ -187,6 +204,7 @@ pub(crate) fn start_get(shared: &Arc<Shared>) {
             tokio::time::sleep(delay.max(MIN_GET_DELAY)).await;
         }
     });
+    Some(first_answer)
 }
 
 /// Ends the session with DELETE (2025-11-25 §Session Management: a client that no longer

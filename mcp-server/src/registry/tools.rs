@@ -259,11 +259,13 @@ pub(crate) struct ToolEntry {
     pub(crate) output: Option<jsonschema::Validator>,
     /// The `x-mcp-header` properties of the input schema, as (property path, header name
     /// suffix), found once here rather than on every call (2026-07-28 Streamable HTTP
-    /// §Custom Headers from Tool Parameters).
+    /// §Custom Headers from Tool Parameters). Only the HTTP transport reads them.
+    #[cfg(feature = "http")]
     pub(crate) header_params: Vec<(Vec<String>, String)>,
 }
 
 /// The `x-mcp-header` properties of `schema`, as (property path, header name suffix).
+#[cfg(feature = "http")]
 fn header_params(schema: &Map<String, Value>) -> Vec<(Vec<String>, String)> {
     fn walk(
         schema: &Map<String, Value>,
@@ -296,6 +298,7 @@ impl ToolEntry {
         Ok(Self {
             input: Some(compile(&def.tool.input_schema)?),
             output: def.tool.output_schema.as_ref().map(compile).transpose()?,
+            #[cfg(feature = "http")]
             header_params: header_params(&def.tool.input_schema),
             tool: def.tool,
             handler: def.handler,
