@@ -48,14 +48,17 @@ pub struct JwtConfig {
     pub leeway: Duration,
     /// The claim holding the tenant (`tenant`, `tid`, `org_id`…), if any.
     pub tenant_claim: Option<String>,
-    /// Whether `nbf` must be present (it is always checked when present).
+    /// Whether `nbf` must be present (it is always checked when present). Off by default:
+    /// RFC 9068 §2.2 does not list `nbf` among an access token's required claims, and real
+    /// authorization servers leave it out (oidc-provider does; see mcp-auth/tests/oidc_provider.rs).
     pub require_nbf: bool,
     /// The least time between two JWKS fetches caused by unknown `kid`s.
     pub refetch_interval: Duration,
 }
 
 impl JwtConfig {
-    /// Defaults: RS256 and ES256, 30 s leeway, `nbf` required, refetch at most every 60 s.
+    /// Defaults: RS256 and ES256, 30 s leeway, `nbf` checked when present, refetch at most
+    /// every 60 s.
     pub fn new(issuer: impl Into<String>, resource: impl Into<String>) -> Self {
         Self {
             issuer: issuer.into(),
@@ -63,7 +66,7 @@ impl JwtConfig {
             algorithms: vec![Algorithm::RS256, Algorithm::ES256],
             leeway: Duration::from_secs(30),
             tenant_claim: None,
-            require_nbf: true,
+            require_nbf: false,
             refetch_interval: Duration::from_secs(60),
         }
     }
