@@ -9,6 +9,7 @@ use mcp_protocol::ProtocolVersion;
 
 use crate::report;
 use crate::scenario::{self, Outcome, Transport};
+use crate::target::Target;
 
 /// Conformance testing for Model Context Protocol servers and clients.
 #[derive(Debug, Parser)]
@@ -24,13 +25,20 @@ pub(crate) enum Command {
     Run(RunArgs),
     /// List the scenarios: name, severity, spec reference.
     List,
-    /// Test a third-party server (not implemented yet).
+    /// Test a server: `--command "CMD ARGS"` starts it and speaks stdio (`--url`: not yet).
     Server(TargetArgs),
     /// Test a third-party client (not implemented yet).
     Client(TargetArgs),
     /// The reference server, for the stdio scenarios of `run` (which start this binary).
     #[command(hide = true)]
     ReferenceServer(ReferenceServerArgs),
+    /// A wire-level server with one deliberate fault, for the suite's own tests.
+    #[command(hide = true)]
+    FixtureServer {
+        /// The fault.
+        #[arg(long, value_enum)]
+        fault: crate::fixture::Fault,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -81,12 +89,106 @@ pub(crate) struct RunArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct TargetArgs {
-    /// URL of the target's MCP endpoint.
-    #[arg(long)]
+    /// URL of the target's MCP endpoint (HTTP targets are not supported yet).
+    #[arg(long, conflicts_with = "command")]
     url: Option<String>,
-    /// Command that starts the target over stdio.
+    /// Command that starts the target over stdio (run by `sh -c`).
     #[arg(long)]
     command: Option<String>,
+    /// Only these protocol versions (repeatable); default: every version (a version the
+    /// target does not serve is skipped, saying so).
+    #[arg(long = "version", value_name = "VERSION")]
+    versions: Vec<String>,
+    /// Only scenarios whose name contains this text.
+    #[arg(long)]
+    scenario: Option<String>,
+    /// Write the results as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write the results as JUnit XML to this file.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+}
+
+/// Tests a target server.
+pub(crate) fn server(args: &TargetArgs) -> ExitCode {
+    let target = match (&args.command, &args.url) {
+        (Some(command), None) => Target::Command(command.clone()),
+        (None, Some(_)) => {
+            eprintln!("mcp-conformance: HTTP targets (--url) are not supported yet; use --command");
+            return ExitCode::from(2);
+        }
+        _ => {
+            eprintln!("mcp-conformance server: give --command \"CMD ARGS\"");
+            return ExitCode::from(2);
+        }
+    };
+    let versions = match parse_versions(&args.versions) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    let started = Instant::now();
+    let records = match server_records(&target, &versions, args.scenario.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("mcp-conformance: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    finish(&records, started, args.json.as_ref(), args.junit.as_ref())
+}
+
+/// Runs every server scenario (whose name contains `filter`) against `target`, per version.
+fn server_records(
+    target: &Target,
+    versions: &[ProtocolVersion],
+    filter: Option<&str>,
+) -> std::io::Result<Vec<Record>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut records = Vec::new();
+    for s in scenario::server::scenarios() {
+        if filter.is_some_and(|f| !s.name.contains(f)) {
+            continue;
+        }
+        for &version in versions {
+            let t = Instant::now();
+            let outcome = runtime.block_on((s.check)(target, version));
+            records.push(Record {
+                scenario: s.name,
+                spec: s.spec,
+                severity: s.severity.as_str(),
+                transport: target.transport(),
+                version: version.as_str(),
+                outcome,
+                millis: t.elapsed().as_secs_f64() * 1e3,
+            });
+        }
+    }
+    Ok(records)
+}
+
+fn parse_versions(given: &[String]) -> Result<Vec<ProtocolVersion>, ExitCode> {
+    if given.is_empty() {
+        return Ok(ProtocolVersion::ALL.to_vec());
+    }
+    given
+        .iter()
+        .map(|v| {
+            ProtocolVersion::parse(v).ok_or_else(|| {
+                eprintln!("mcp-conformance: unknown protocol version {v:?}");
+                ExitCode::from(2)
+            })
+        })
+        .collect()
+}
+
+/// This binary as the reference server over stdio, as a command for `sh -c`.
+fn reference_command() -> std::io::Result<String> {
+    let exe = std::env::current_exe()?;
+    let quoted = exe.to_string_lossy().replace('\'', r"'\''");
+    Ok(format!("'{quoted}' reference-server --stdio"))
 }
 
 /// One scenario's result for one version.
@@ -102,20 +204,9 @@ pub(crate) struct Record {
 }
 
 pub(crate) fn run(args: &RunArgs) -> ExitCode {
-    let versions: Vec<ProtocolVersion> = if args.versions.is_empty() {
-        ProtocolVersion::ALL.to_vec()
-    } else {
-        let mut out = Vec::new();
-        for v in &args.versions {
-            match ProtocolVersion::parse(v) {
-                Some(v) => out.push(v),
-                None => {
-                    eprintln!("mcp-conformance: unknown protocol version {v:?}");
-                    return ExitCode::from(2);
-                }
-            }
-        }
-        out
+    let versions = match parse_versions(&args.versions) {
+        Ok(v) => v,
+        Err(code) => return code,
     };
     let started = Instant::now();
     let mut records = Vec::new();
@@ -147,15 +238,37 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
             });
         }
     }
-    print!("{}", report::table(&records, started.elapsed()));
-    if let Some(path) = &args.json
-        && let Err(e) = std::fs::write(path, report::json(&records))
+    // The wire-level server scenarios, against the reference server over stdio.
+    if args.transports.is_empty() || args.transports.contains(&Transport::Stdio) {
+        let server = reference_command()
+            .and_then(|c| server_records(&Target::Command(c), &versions, args.scenario.as_deref()));
+        match server {
+            Ok(r) => records.extend(r),
+            Err(e) => {
+                eprintln!("mcp-conformance: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    finish(&records, started, args.json.as_ref(), args.junit.as_ref())
+}
+
+/// Prints the table, writes the files asked for, and gives the exit code.
+fn finish(
+    records: &[Record],
+    started: Instant,
+    json: Option<&PathBuf>,
+    junit: Option<&PathBuf>,
+) -> ExitCode {
+    print!("{}", report::table(records, started.elapsed()));
+    if let Some(path) = json
+        && let Err(e) = std::fs::write(path, report::json(records))
     {
         eprintln!("mcp-conformance: writing {}: {e}", path.display());
         return ExitCode::from(2);
     }
-    if let Some(path) = &args.junit
-        && let Err(e) = std::fs::write(path, report::junit(&records))
+    if let Some(path) = junit
+        && let Err(e) = std::fs::write(path, report::junit(records))
     {
         eprintln!("mcp-conformance: writing {}: {e}", path.display());
         return ExitCode::from(2);

@@ -4,8 +4,11 @@
 //! scenario failed; 2 the command line was wrong or the command is not available yet.
 
 mod cli;
+mod fixture;
 mod report;
 mod scenario;
+mod schema_book;
+mod target;
 
 use std::process::ExitCode;
 
@@ -27,13 +30,30 @@ fn main() -> ExitCode {
                     s.spec
                 );
             }
+            for s in scenario::server::scenarios() {
+                println!(
+                    "{:<36} {:<7} {:<6} {}",
+                    s.name,
+                    "target",
+                    s.severity.as_str(),
+                    s.spec
+                );
+            }
             ExitCode::SUCCESS
         }
         Command::ReferenceServer(args) => cli::reference_server(&args),
-        Command::Server(_) | Command::Client(_) => {
+        Command::Server(args) => cli::server(&args),
+        Command::FixtureServer { fault } => match fixture::serve(fault) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("mcp-conformance fixture-server: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Client(_) => {
             eprintln!(
-                "mcp-conformance: testing third-party servers and clients is not implemented yet \
-                 (it needs mcp-client and mcp-server; see the conformance issue)"
+                "mcp-conformance: testing third-party clients is not implemented yet \
+                 (see the conformance issue)"
             );
             ExitCode::from(2)
         }

@@ -9,10 +9,14 @@
 //!   bundled client (`mcp-client`), once per transport: in memory, and over stdio with this
 //!   binary re-executed as the server (`mcp-conformance reference-server --stdio`).
 //!
-//! HTTP scenarios arrive with the Streamable HTTP layer.
+//! - [`server`](mod@server): checks of any server at the wire level (`mcp-conformance server`),
+//!   also run by `mcp-conformance run` against the reference server over stdio.
+//!
+//! HTTP targets are not there yet (the conformance issue says what is next).
 
 mod protocol;
 pub(crate) mod reference;
+pub(crate) mod server;
 
 pub(crate) use reference::Transport;
 

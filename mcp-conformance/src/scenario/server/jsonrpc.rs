@@ -1,0 +1,92 @@
+//! JSON-RPC 2.0 error handling (basic §Messages; JSON-RPC 2.0 §5.1): bad input gets the
+//! right error code, and the connection carries on.
+
+use futures::FutureExt;
+use mcp_protocol::ProtocolVersion;
+use serde_json::{Value, json};
+
+use super::{ServerScenario, scenario, with_session};
+use crate::scenario::{Outcome, Severity};
+use crate::target::{Conversation, Reply, Target};
+
+pub(super) fn scenarios() -> Vec<ServerScenario> {
+    vec![
+        scenario(
+            "jsonrpc/unknown-method",
+            "basic §Responses; JSON-RPC 2.0 §5.1 (-32601)",
+            Severity::Must,
+            |t, v| unknown_method(t, v).boxed(),
+        ),
+        scenario(
+            "jsonrpc/parse-error-survived",
+            "JSON-RPC 2.0 §5.1 (-32700, id null); the connection carries on",
+            Severity::Must,
+            |t, v| parse_error(t, v).boxed(),
+        ),
+        scenario(
+            "jsonrpc/invalid-request",
+            "JSON-RPC 2.0 §5.1 (-32600); basic §Requests (method is required)",
+            Severity::Must,
+            |t, v| invalid_request(t, v).boxed(),
+        ),
+    ]
+}
+
+/// Expects error `code` in `reply`.
+fn expect_error(reply: Reply, code: i64, what: &str) -> Result<Value, String> {
+    match reply {
+        Reply::Error(got, e) if got == code => Ok(e),
+        Reply::Error(got, e) => Err(format!("{what}: error {got} instead of {code}: {e}")),
+        Reply::Result(r) => Err(format!("{what}: a result instead of error {code}: {r}")),
+    }
+}
+
+/// A request every server must still answer after bad input: `ping` in the session era,
+/// `server/discover` from 2026-07-28.
+async fn still_answers(c: &mut Conversation) -> Result<(), String> {
+    let method = if c.stateless() {
+        "server/discover"
+    } else {
+        "ping"
+    };
+    c.request(method, json!({}))
+        .await
+        .map_err(|e| format!("after the bad input: {e}"))?
+        .result(method)
+        .map(drop)
+        .map_err(|e| format!("after the bad input: {e}"))
+}
+
+async fn unknown_method(target: &Target, version: ProtocolVersion) -> Outcome {
+    with_session!(target, version, |c| {
+        let reply = c.request("no/such/method", json!({})).await?;
+        expect_error(reply, -32601, "an unknown method")?;
+        Ok(still_answers(&mut c).await?)
+    })
+}
+
+async fn parse_error(target: &Target, version: ProtocolVersion) -> Outcome {
+    with_session!(target, version, |c| {
+        c.send_raw(br#"{"jsonrpc": "2.0", "id": 77, "method": "ping", "par"#)
+            .await?;
+        // The reply has id null: the server could not read the id.
+        let reply = c.answer_to(&Value::Null, None).await?;
+        expect_error(reply, -32700, "malformed JSON")?;
+        Ok(still_answers(&mut c).await?)
+    })
+}
+
+async fn invalid_request(target: &Target, version: ProtocolVersion) -> Outcome {
+    with_session!(target, version, |c| {
+        let id = json!("no-method");
+        c.send_raw(
+            json!({"jsonrpc": "2.0", "id": id, "params": {}})
+                .to_string()
+                .as_bytes(),
+        )
+        .await?;
+        let reply = c.answer_to(&id, None).await?;
+        expect_error(reply, -32600, "a request without a method")?;
+        Ok(still_answers(&mut c).await?)
+    })
+}

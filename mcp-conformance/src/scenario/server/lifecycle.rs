@@ -1,0 +1,82 @@
+//! Opening a session and negotiating the version (basic/lifecycle; 2026-07-28
+//! basic/versioning).
+
+use futures::FutureExt;
+use mcp_protocol::ProtocolVersion;
+use serde_json::json;
+
+use super::{Halt, ServerScenario, judge, scenario, with_session};
+use crate::scenario::{Outcome, Severity};
+use crate::target::{Conversation, Reply, Target};
+
+pub(super) fn scenarios() -> Vec<ServerScenario> {
+    vec![
+        scenario(
+            "server/handshake",
+            "basic/lifecycle §Initialization; 2026-07-28 basic/versioning §Discovery",
+            Severity::Must,
+            |t, v| handshake(t, v).boxed(),
+        ),
+        scenario(
+            "server/unknown-version",
+            "basic/lifecycle §Version Negotiation; 2026-07-28 basic/versioning (UnsupportedProtocolVersionError)",
+            Severity::Must,
+            |t, v| unknown_version(t, v).boxed(),
+        ),
+    ]
+}
+
+/// The session opens at this version, and what the server said validates.
+async fn handshake(target: &Target, version: ProtocolVersion) -> Outcome {
+    with_session!(target, version, |c| {
+        if !c.capabilities.is_object() {
+            return Err(format!("capabilities is not an object: {}", c.capabilities).into());
+        }
+        Ok(())
+    })
+}
+
+/// A version nobody serves: up to 2025-11-25 the server answers `initialize` with a version
+/// it does support; from 2026-07-28 it refuses the request with -32022 naming what it
+/// supports.
+async fn unknown_version(target: &Target, version: ProtocolVersion) -> Outcome {
+    const UNKNOWN: &str = "1999-01-01";
+    let mut c = match Conversation::new(target, version) {
+        Ok(c) => c,
+        Err(e) => return Outcome::fail(e, vec![]),
+    };
+    let verdict: Result<(), Halt> = async {
+        if version.has_handshake() {
+            let mut params = c.initialize_params();
+            params["protocolVersion"] = json!(UNKNOWN);
+            let offered = c.request("initialize", params).await?.result("initialize")?;
+            let offered = offered["protocolVersion"].as_str().unwrap_or_default().to_owned();
+            if offered == UNKNOWN || ProtocolVersion::parse(&offered).is_none() {
+                return Err(format!(
+                    "asked for {UNKNOWN}, the server answered {offered:?}: it must offer a version it supports"
+                ).into());
+            }
+            Ok(())
+        } else {
+            let id = json!("unknown-version");
+            let request = json!({"jsonrpc": "2.0", "id": id, "method": "tools/list", "params": {
+                "_meta": {"io.modelcontextprotocol/protocolVersion": UNKNOWN}}});
+            c.send_raw(request.to_string().as_bytes()).await?;
+            match c.answer_to(&id, None).await? {
+                Reply::Error(-32022, e) => {
+                    let supported = &e["data"]["supported"];
+                    if e["data"]["requested"] != UNKNOWN || !supported.is_array() {
+                        return Err(format!(
+                            "-32022 must carry data.requested ({UNKNOWN}) and data.supported: {e}"
+                        ).into());
+                    }
+                    Ok(())
+                }
+                Reply::Error(code, e) => Err(format!("error {code} instead of -32022: {e}").into()),
+                Reply::Result(r) => Err(format!("a request naming {UNKNOWN} was served: {r}").into()),
+            }
+        }
+    }
+    .await;
+    judge(&mut c, verdict)
+}

@@ -1,0 +1,111 @@
+//! Server scenarios for any target: a third-party server started by a command (stdio), or
+//! our own reference server the same way. Each opens its own connection, so one failure
+//! cannot leak into the next, and judges what came back, including every schema violation
+//! in what the server sent.
+
+mod jsonrpc;
+mod lifecycle;
+mod listing;
+
+use futures::future::BoxFuture;
+use mcp_protocol::ProtocolVersion;
+
+use super::{Outcome, Severity};
+use crate::target::{Conversation, OpenError, Target};
+
+/// A server check: runs against `target` for one version.
+pub(crate) type Check = for<'a> fn(&'a Target, ProtocolVersion) -> BoxFuture<'a, Outcome>;
+
+/// A named check of a target server.
+pub(crate) struct ServerScenario {
+    /// Unique name, `area/what`.
+    pub(crate) name: &'static str,
+    /// Where the spec requires it: version and section.
+    pub(crate) spec: &'static str,
+    /// MUST or SHOULD.
+    pub(crate) severity: Severity,
+    /// The check.
+    pub(crate) check: Check,
+}
+
+/// A scenario from its parts.
+fn scenario(
+    name: &'static str,
+    spec: &'static str,
+    severity: Severity,
+    check: Check,
+) -> ServerScenario {
+    ServerScenario {
+        name,
+        spec,
+        severity,
+        check,
+    }
+}
+
+/// Every server scenario, in the order they run.
+pub(crate) fn scenarios() -> Vec<ServerScenario> {
+    let mut all = lifecycle::scenarios();
+    all.extend(jsonrpc::scenarios());
+    all.extend(listing::scenarios());
+    all
+}
+
+/// Opens a conversation for a scenario: a version the server does not serve skips it.
+pub(super) async fn open(
+    target: &Target,
+    version: ProtocolVersion,
+) -> Result<Conversation, Outcome> {
+    Conversation::open(target, version)
+        .await
+        .map_err(|e| match e {
+            OpenError::NotServed(why) => {
+                Outcome::skip(format!("the server does not serve {version}: {why}"))
+            }
+            OpenError::Failed(why) => {
+                Outcome::fail(format!("the session could not be opened: {why}"), vec![])
+            }
+        })
+}
+
+/// Why a check stopped before the end.
+#[derive(Debug)]
+pub(super) enum Halt {
+    /// The target did something wrong.
+    Fail(String),
+    /// The check does not apply to this target (it lacks the feature).
+    Skip(String),
+}
+
+impl From<String> for Halt {
+    fn from(reason: String) -> Self {
+        Self::Fail(reason)
+    }
+}
+
+/// The outcome of a check that ran on `c`: its own verdict, then any schema violation in
+/// what the server sent (a pass with a malformed message is a failure).
+pub(super) fn judge(c: &mut Conversation, verdict: Result<(), Halt>) -> Outcome {
+    match verdict {
+        Err(Halt::Skip(reason)) => Outcome::skip(reason),
+        Err(Halt::Fail(reason)) => Outcome::fail(reason, c.evidence()),
+        Ok(()) if !c.violations().is_empty() => {
+            let reason = c.violations().join("\n");
+            Outcome::fail(reason, c.evidence())
+        }
+        Ok(()) => Outcome::Pass,
+    }
+}
+
+/// Runs `body` on a freshly opened conversation and judges it.
+macro_rules! with_session {
+    ($target:expr, $version:expr, |$c:ident| $body:block) => {{
+        let mut $c = match $crate::scenario::server::open($target, $version).await {
+            Ok(c) => c,
+            Err(outcome) => return outcome,
+        };
+        let verdict: Result<(), $crate::scenario::server::Halt> = async { $body }.await;
+        $crate::scenario::server::judge(&mut $c, verdict)
+    }};
+}
+pub(super) use with_session;

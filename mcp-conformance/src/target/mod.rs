@@ -1,0 +1,375 @@
+//! Third-party targets, spoken to at the wire level: what is sent is exactly what the
+//! scenario wrote (malformed input included), and everything the target sends is kept as
+//! evidence and validated against the schema of the version in use.
+//!
+//! [`Conversation`] is one connection to a target server: it opens the session (the
+//! `initialize` handshake up to 2025-11-25, `server/discover` from 2026-07-28), sends
+//! requests stamped as the version requires, answers the target's own requests with
+//! "method not found" (the conformance client offers no capabilities), and records every
+//! line both ways.
+
+mod stdio;
+
+use std::collections::VecDeque;
+use std::io;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use mcp_protocol::ProtocolVersion;
+use serde_json::{Value, json};
+
+use crate::schema_book;
+pub(crate) use stdio::StdioWire;
+
+/// How long the target may take to answer one request.
+pub(crate) const ANSWER_WITHIN: Duration = Duration::from_secs(10);
+
+/// Where the target is.
+#[derive(Clone, Debug)]
+pub(crate) enum Target {
+    /// A command that starts the server; spoken to over stdio.
+    Command(String),
+}
+
+impl Target {
+    /// A new connection: for a command, a new process.
+    pub(crate) fn connect(&self) -> io::Result<Box<dyn Wire>> {
+        match self {
+            Self::Command(c) => Ok(Box::new(StdioWire::spawn(c)?)),
+        }
+    }
+
+    /// Its name in reports.
+    pub(crate) fn transport(&self) -> &'static str {
+        match self {
+            Self::Command(_) => "stdio",
+        }
+    }
+}
+
+/// One message at a time, both ways.
+pub(crate) trait Wire: Send {
+    /// Sends one message (its bytes exactly).
+    fn send<'a>(&'a mut self, message: &'a [u8]) -> BoxFuture<'a, io::Result<()>>;
+    /// The next message the target sent; `None` when it closed the connection.
+    fn recv(&mut self) -> BoxFuture<'_, io::Result<Option<Vec<u8>>>>;
+    /// What the target said about itself (an exit status, stderr), for a failure report.
+    fn diagnostics(&mut self) -> Option<String> {
+        None
+    }
+}
+
+/// The target's answer to a request.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Reply {
+    /// `result`.
+    Result(Value),
+    /// `error`: its code, and the whole error object.
+    Error(i64, Value),
+}
+
+impl Reply {
+    /// The result, or a description of the error for a failure reason.
+    pub(crate) fn result(self, method: &str) -> Result<Value, String> {
+        match self {
+            Self::Result(v) => Ok(v),
+            Self::Error(code, e) => Err(format!("{method} failed with error {code}: {e}")),
+        }
+    }
+}
+
+/// Why a conversation could not be opened.
+#[derive(Debug)]
+pub(crate) enum OpenError {
+    /// The server does not serve the version asked for (a reason to skip, not a failure).
+    NotServed(String),
+    /// The handshake failed; the reason holds the evidence.
+    Failed(String),
+}
+
+impl From<String> for OpenError {
+    fn from(reason: String) -> Self {
+        Self::Failed(reason)
+    }
+}
+
+/// One connection to a target server, with its evidence.
+pub(crate) struct Conversation {
+    wire: Box<dyn Wire>,
+    /// The version this conversation speaks.
+    pub(crate) version: ProtocolVersion,
+    /// The server's capabilities, from `initialize` or `server/discover`.
+    pub(crate) capabilities: Value,
+    next_id: i64,
+    evidence: Vec<String>,
+    /// Schema violations in what the target sent.
+    violations: Vec<String>,
+    /// Notifications received while waiting for responses.
+    pub(crate) notifications: VecDeque<Value>,
+}
+
+/// The most characters of one message kept as evidence.
+const EVIDENCE_CHARS: usize = 2000;
+
+fn clip(text: &str) -> String {
+    match text.char_indices().nth(EVIDENCE_CHARS) {
+        Some((at, _)) => format!("{}… ({} bytes)", &text[..at], text.len()),
+        None => text.to_owned(),
+    }
+}
+
+impl Conversation {
+    /// A connection to `target` speaking `version`, not yet opened.
+    pub(crate) fn new(target: &Target, version: ProtocolVersion) -> Result<Self, String> {
+        let wire = target
+            .connect()
+            .map_err(|e| format!("could not start the target: {e}"))?;
+        Ok(Self {
+            wire,
+            version,
+            capabilities: Value::Null,
+            next_id: 0,
+            evidence: Vec::new(),
+            violations: Vec::new(),
+            notifications: VecDeque::new(),
+        })
+    }
+
+    /// A connection to `target`, opened: `initialize` + `notifications/initialized`, or
+    /// `server/discover` from 2026-07-28.
+    pub(crate) async fn open(target: &Target, version: ProtocolVersion) -> Result<Self, OpenError> {
+        let mut c = Self::new(target, version).map_err(OpenError::Failed)?;
+        c.handshake().await.map_err(|e| match e {
+            OpenError::Failed(reason) => {
+                OpenError::Failed(format!("{reason}\n{}", c.evidence().join("\n")))
+            }
+            other => other,
+        })?;
+        Ok(c)
+    }
+
+    async fn handshake(&mut self) -> Result<(), OpenError> {
+        let c = self;
+        let version = c.version;
+        if c.stateless() {
+            let discovered = c.request("server/discover", json!({})).await?;
+            let discovered = discovered.result("server/discover")?;
+            c.capabilities = discovered["capabilities"].clone();
+            let served = discovered["supportedVersions"]
+                .as_array()
+                .is_some_and(|a| a.contains(&json!(version.as_str())));
+            if !served {
+                return Err(OpenError::NotServed(format!(
+                    "server/discover lists {}",
+                    discovered["supportedVersions"]
+                )));
+            }
+        } else {
+            let init = c.request("initialize", c.initialize_params()).await?;
+            let init = init.result("initialize")?;
+            c.capabilities = init["capabilities"].clone();
+            let agreed = init["protocolVersion"].as_str().unwrap_or_default();
+            if agreed != version.as_str() {
+                return Err(OpenError::NotServed(format!(
+                    "asked for {version}, the server answered {agreed:?}"
+                )));
+            }
+            c.notify("notifications/initialized", json!({})).await?;
+        }
+        Ok(())
+    }
+
+    /// Whether this version has no handshake (2026-07-28 on).
+    pub(crate) fn stateless(&self) -> bool {
+        !self.version.has_handshake()
+    }
+
+    /// `initialize` params for this conversation's version.
+    pub(crate) fn initialize_params(&self) -> Value {
+        json!({
+            "protocolVersion": self.version.as_str(),
+            "capabilities": {},
+            "clientInfo": {"name": "mcp-conformance", "version": env!("CARGO_PKG_VERSION")},
+        })
+    }
+
+    /// Whether the server advertised capability `name`.
+    pub(crate) fn has_capability(&self, name: &str) -> bool {
+        self.capabilities.get(name).is_some_and(|c| !c.is_null())
+    }
+
+    /// Sends raw bytes as one message.
+    pub(crate) async fn send_raw(&mut self, bytes: &[u8]) -> Result<(), String> {
+        self.evidence
+            .push(format!("→ {}", clip(&String::from_utf8_lossy(bytes))));
+        self.wire
+            .send(bytes)
+            .await
+            .map_err(|e| format!("sending failed: {e}"))
+    }
+
+    /// Stamps `params` as the version requires: from 2026-07-28 every request names its
+    /// version, client and capabilities in `_meta` (basic/versioning).
+    fn stamp(&self, mut params: Value) -> Value {
+        if self.stateless() && params.is_object() {
+            let meta = params
+                .as_object_mut()
+                .map(|p| p.entry("_meta").or_insert_with(|| json!({})));
+            if let Some(Value::Object(meta)) = meta {
+                meta.insert(
+                    "io.modelcontextprotocol/protocolVersion".into(),
+                    self.version.as_str().into(),
+                );
+                meta.insert(
+                    "io.modelcontextprotocol/clientInfo".into(),
+                    json!({"name": "mcp-conformance", "version": env!("CARGO_PKG_VERSION")}),
+                );
+                meta.insert(
+                    "io.modelcontextprotocol/clientCapabilities".into(),
+                    json!({}),
+                );
+            }
+        }
+        params
+    }
+
+    /// Sends a notification.
+    pub(crate) async fn notify(&mut self, method: &str, params: Value) -> Result<(), String> {
+        let params = self.stamp(params);
+        let message = json!({"jsonrpc": "2.0", "method": method, "params": params});
+        self.send_raw(message.to_string().as_bytes()).await
+    }
+
+    /// Sends request `method` and waits for its answer.
+    pub(crate) async fn request(&mut self, method: &str, params: Value) -> Result<Reply, String> {
+        self.next_id += 1;
+        let id = json!(self.next_id);
+        let params = self.stamp(params);
+        let message = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        self.send_raw(message.to_string().as_bytes()).await?;
+        self.answer_to(&id, Some(method)).await
+    }
+
+    /// Waits for the response with `id` (the answer to a request sent raw, or to `method`),
+    /// validating it and everything before it.
+    pub(crate) async fn answer_to(
+        &mut self,
+        id: &Value,
+        method: Option<&str>,
+    ) -> Result<Reply, String> {
+        // Bounded: every message the target sends either ends the wait or is kept, and the
+        // whole wait is bounded in time.
+        let deadline = tokio::time::Instant::now() + ANSWER_WITHIN;
+        loop {
+            let message = tokio::time::timeout_at(deadline, self.next_message())
+                .await
+                .map_err(|_| {
+                    format!(
+                        "no answer to {} within {} s",
+                        method.unwrap_or("the request"),
+                        ANSWER_WITHIN.as_secs()
+                    )
+                })??;
+            let Some(message) = message else {
+                return Err("the server closed the connection without answering".into());
+            };
+            let is_response = message.get("method").is_none()
+                && (message.get("result").is_some() || message.get("error").is_some());
+            if !is_response {
+                self.on_unsolicited(message).await?;
+                continue;
+            }
+            if message.get("id") != Some(id) {
+                // An error without an id (or with a null one) answers a message that could
+                // not be read.
+                if message.get("id").is_none_or(Value::is_null) && message.get("error").is_some() {
+                    return Ok(error_reply(&message));
+                }
+                self.violations
+                    .push(format!("a response to an unknown id: {message}"));
+                continue;
+            }
+            if message.get("error").is_some() {
+                return Ok(error_reply(&message));
+            }
+            let result = message["result"].clone();
+            if let Some(def) = method.and_then(|m| schema_book::result_of(self.version, m)) {
+                self.validate(def, &result, method.unwrap_or_default());
+            }
+            return Ok(Reply::Result(result));
+        }
+    }
+
+    /// The next message, parsed and validated as a JSON-RPC message of this version.
+    pub(crate) async fn next_message(&mut self) -> Result<Option<Value>, String> {
+        let bytes = match self.wire.recv().await {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return Ok(None),
+            Err(e) => return Err(format!("reading from the server failed: {e}")),
+        };
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        self.evidence.push(format!("← {}", clip(&text)));
+        let value: Value = serde_json::from_str(&text)
+            .map_err(|e| format!("the server sent something that is not JSON ({e})"))?;
+        // An error answering a message whose id could not be read has no id (2025-11-25 on)
+        // or a null one (JSON-RPC 2.0 §5); the schemas before 2025-11-25 require an id
+        // that is a string or a number, so they cannot judge such an error at all.
+        let unreadable = value.get("error").is_some() && value.get("id").is_none_or(Value::is_null);
+        if !unreadable
+            || !self.version.has_handshake()
+            || self.version >= ProtocolVersion::V2025_11_25
+        {
+            self.validate("JSONRPCMessage", &value, "a message");
+        }
+        Ok(Some(value))
+    }
+
+    /// A notification or a request from the target: notifications are kept, requests get
+    /// "method not found" (this client declares no capabilities).
+    async fn on_unsolicited(&mut self, message: Value) -> Result<(), String> {
+        match message.get("id") {
+            Some(id) if message.get("method").is_some() => {
+                let id = id.clone();
+                let reply = json!({"jsonrpc": "2.0", "id": id,
+                    "error": {"code": -32601, "message": "the conformance client offers no capabilities"}});
+                self.send_raw(reply.to_string().as_bytes()).await
+            }
+            _ => {
+                if message.get("method").is_some() {
+                    self.validate("ServerNotification", &message, "a notification");
+                }
+                self.notifications.push_back(message);
+                Ok(())
+            }
+        }
+    }
+
+    fn validate(&mut self, def: &str, value: &Value, what: &str) {
+        if let Err(errors) = schema_book::check(self.version, def, value) {
+            self.violations.push(format!(
+                "{what} does not match {def} of the {} schema: {}",
+                self.version,
+                errors.join("; ")
+            ));
+        }
+    }
+
+    /// Schema violations so far.
+    pub(crate) fn violations(&self) -> &[String] {
+        &self.violations
+    }
+
+    /// The lines exchanged so far, and what the target said about itself.
+    pub(crate) fn evidence(&mut self) -> Vec<String> {
+        let mut out = self.evidence.clone();
+        if let Some(d) = self.wire.diagnostics() {
+            out.push(d);
+        }
+        out
+    }
+}
+
+fn error_reply(message: &Value) -> Reply {
+    let error = message["error"].clone();
+    Reply::Error(error["code"].as_i64().unwrap_or(0), error)
+}

@@ -1,0 +1,116 @@
+//! A target server started as a child process, spoken to over stdio (newline-delimited
+//! JSON, 2025-11-25 basic/transports §stdio).
+
+use std::io;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+
+use super::Wire;
+
+/// The most of the target's stderr kept for the report.
+const STDERR_KEPT: usize = 16 * 1024;
+
+/// The longest line read from the target (a bigger one is an error, not a hang).
+const MAX_LINE: usize = 16 * 1024 * 1024;
+
+/// A server child process. Killed when dropped.
+pub(crate) struct StdioWire {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl StdioWire {
+    /// Starts `command` (run by `sh -c`, so it may hold arguments and quotes).
+    pub(crate) fn spawn(command: &str) -> io::Result<Self> {
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(command)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()?;
+        let stdin = child
+            .stdin
+            .take()
+            .ok_or_else(|| io::Error::other("no stdin"))?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| io::Error::other("no stdout"))?;
+        let stderr = Arc::new(Mutex::new(String::new()));
+        if let Some(mut pipe) = child.stderr.take() {
+            let kept = stderr.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                while let Ok(n @ 1..) = pipe.read(&mut buf).await {
+                    let mut kept = kept.lock().unwrap_or_else(PoisonError::into_inner);
+                    if kept.len() < STDERR_KEPT {
+                        kept.push_str(&String::from_utf8_lossy(&buf[..n]));
+                    }
+                }
+            });
+        }
+        Ok(Self {
+            child,
+            stdin,
+            stdout: BufReader::new(stdout),
+            stderr,
+        })
+    }
+}
+
+impl Wire for StdioWire {
+    fn send<'a>(&'a mut self, message: &'a [u8]) -> BoxFuture<'a, io::Result<()>> {
+        async move {
+            self.stdin.write_all(message).await?;
+            self.stdin.write_all(b"\n").await?;
+            self.stdin.flush().await
+        }
+        .boxed()
+    }
+
+    fn recv(&mut self) -> BoxFuture<'_, io::Result<Option<Vec<u8>>>> {
+        async move {
+            let mut line = Vec::new();
+            let n = (&mut self.stdout)
+                .take(MAX_LINE as u64)
+                .read_until(b'\n', &mut line)
+                .await?;
+            if n == 0 {
+                return Ok(None);
+            }
+            if line.last() != Some(&b'\n') && n >= MAX_LINE {
+                return Err(io::Error::other(format!(
+                    "a line longer than {MAX_LINE} bytes"
+                )));
+            }
+            while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+                line.pop();
+            }
+            Ok(Some(line))
+        }
+        .boxed()
+    }
+
+    fn diagnostics(&mut self) -> Option<String> {
+        let exited = self.child.try_wait().ok().flatten();
+        let stderr = self.stderr.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut out = String::new();
+        if let Some(status) = exited {
+            out.push_str(&format!("the server exited: {status}\n"));
+        }
+        if !stderr.trim().is_empty() {
+            out.push_str("its stderr: ");
+            out.push_str(stderr.trim());
+        }
+        (!out.is_empty()).then_some(out)
+    }
+}
