@@ -111,8 +111,14 @@ pub(crate) struct Conversation {
 /// The most characters of one message kept as evidence.
 const EVIDENCE_CHARS: usize = 2000;
 
-fn clip(text: &str) -> String {
-    match text.char_indices().nth(EVIDENCE_CHARS) {
+/// `text`, cut after `EVIDENCE_CHARS` characters.
+pub(crate) fn clip(text: &str) -> String {
+    clip_at(text, EVIDENCE_CHARS)
+}
+
+/// `text`, cut after `chars` characters, saying how long it was.
+pub(crate) fn clip_at(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
         Some((at, _)) => format!("{}… ({} bytes)", &text[..at], text.len()),
         None => text.to_owned(),
     }
@@ -152,8 +158,16 @@ impl Conversation {
         let c = self;
         let version = c.version;
         if c.stateless() {
-            let discovered = c.request("server/discover", json!({})).await?;
-            let discovered = discovered.result("server/discover")?;
+            let discovered = match c.request("server/discover", json!({})).await? {
+                // Every 2026-07-28 server implements it (basic/versioning §Discovery): one
+                // that does not know it serves the session era only.
+                Reply::Error(-32601, _) => {
+                    return Err(OpenError::NotServed(
+                        "server/discover is an unknown method: a server of the session era".into(),
+                    ));
+                }
+                other => other.result("server/discover")?,
+            };
             c.capabilities = discovered["capabilities"].clone();
             let served = discovered["supportedVersions"]
                 .as_array()
@@ -257,9 +271,19 @@ impl Conversation {
         id: &Value,
         method: Option<&str>,
     ) -> Result<Reply, String> {
+        self.answer_within(id, method, ANSWER_WITHIN).await
+    }
+
+    /// [`Conversation::answer_to`], waiting at most `within`.
+    pub(crate) async fn answer_within(
+        &mut self,
+        id: &Value,
+        method: Option<&str>,
+        within: Duration,
+    ) -> Result<Reply, String> {
         // Bounded: every message the target sends either ends the wait or is kept, and the
         // whole wait is bounded in time.
-        let deadline = tokio::time::Instant::now() + ANSWER_WITHIN;
+        let deadline = tokio::time::Instant::now() + within;
         loop {
             let message = tokio::time::timeout_at(deadline, self.next_message())
                 .await
@@ -267,7 +291,7 @@ impl Conversation {
                     format!(
                         "no answer to {} within {} s",
                         method.unwrap_or("the request"),
-                        ANSWER_WITHIN.as_secs()
+                        within.as_secs()
                     )
                 })??;
             let Some(message) = message else {

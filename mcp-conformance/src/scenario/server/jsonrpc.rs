@@ -1,6 +1,8 @@
 //! JSON-RPC 2.0 error handling (basic §Messages; JSON-RPC 2.0 §5.1): bad input gets the
 //! right error code, and the connection carries on.
 
+use std::time::Duration;
+
 use futures::FutureExt;
 use mcp_protocol::ProtocolVersion;
 use serde_json::{Value, json};
@@ -31,6 +33,10 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
         ),
     ]
 }
+
+/// How long an error for bad input may take: it needs no work, and a server that drops the
+/// input silently would otherwise cost the full answer time.
+const BAD_INPUT_ANSWER: Duration = Duration::from_secs(3);
 
 /// Expects error `code` in `reply`.
 fn expect_error(reply: Reply, code: i64, what: &str) -> Result<Value, String> {
@@ -70,7 +76,9 @@ async fn parse_error(target: &Target, version: ProtocolVersion) -> Outcome {
         c.send_raw(br#"{"jsonrpc": "2.0", "id": 77, "method": "ping", "par"#)
             .await?;
         // The reply has id null: the server could not read the id.
-        let reply = c.answer_to(&Value::Null, None).await?;
+        let reply = c
+            .answer_within(&Value::Null, None, BAD_INPUT_ANSWER)
+            .await?;
         expect_error(reply, -32700, "malformed JSON")?;
         Ok(still_answers(&mut c).await?)
     })
@@ -85,7 +93,7 @@ async fn invalid_request(target: &Target, version: ProtocolVersion) -> Outcome {
                 .as_bytes(),
         )
         .await?;
-        let reply = c.answer_to(&id, None).await?;
+        let reply = c.answer_within(&id, None, BAD_INPUT_ANSWER).await?;
         expect_error(reply, -32600, "a request without a method")?;
         Ok(still_answers(&mut c).await?)
     })

@@ -11,7 +11,10 @@ use futures::future::BoxFuture;
 use mcp_protocol::ProtocolVersion;
 
 use super::{Outcome, Severity};
-use crate::target::{Conversation, OpenError, Target};
+use crate::target::{Conversation, OpenError, Target, clip_at};
+
+/// The most characters of a failure's reason.
+const REASON_CHARS: usize = 300;
 
 /// A server check: runs against `target` for one version.
 pub(crate) type Check = for<'a> fn(&'a Target, ProtocolVersion) -> BoxFuture<'a, Outcome>;
@@ -88,7 +91,8 @@ impl From<String> for Halt {
 pub(super) fn judge(c: &mut Conversation, verdict: Result<(), Halt>) -> Outcome {
     match verdict {
         Err(Halt::Skip(reason)) => Outcome::skip(reason),
-        Err(Halt::Fail(reason)) => Outcome::fail(reason, c.evidence()),
+        // The evidence has the messages in full: the reason only points at them.
+        Err(Halt::Fail(reason)) => Outcome::fail(clip_at(&reason, REASON_CHARS), c.evidence()),
         Ok(()) if !c.violations().is_empty() => {
             let reason = c.violations().join("\n");
             Outcome::fail(reason, c.evidence())
