@@ -1,7 +1,8 @@
 """A server of another implementation for interop checks: the official Python SDK (mcp 2.3.0),
 with bench-server's tools (`echo {text}`, `add {a, b}`), over one of its HTTP transports.
 
-    python_server.py PORT MODE     MODE: sse-stream | json | stateless | legacy-sse
+    python_server.py PORT MODE     MODE: sse-stream | json | stateless | legacy-sse | stdio
+                                   (stdio ignores PORT)
 """
 import sys
 
@@ -23,7 +24,9 @@ def add(a: float, b: float) -> float:
     return a + b
 
 
-if mode == "legacy-sse":
+if mode == "stdio":
+    server.run("stdio")
+elif mode == "legacy-sse":
     server.run("sse", host="127.0.0.1", port=port)
 else:
     server.run(

@@ -224,7 +224,7 @@ impl Conversation {
 
     /// Stamps `params` as the version requires: from 2026-07-28 every request names its
     /// version, client and capabilities in `_meta` (basic/versioning).
-    fn stamp(&self, mut params: Value) -> Value {
+    pub(crate) fn stamp(&self, mut params: Value) -> Value {
         if self.stateless() && params.is_object() {
             let meta = params
                 .as_object_mut()

@@ -65,8 +65,11 @@ async fn unknown_version(target: &Target, version: ProtocolVersion) -> Outcome {
                 ));
             }
             let id = json!("unknown-version");
-            let request = json!({"jsonrpc": "2.0", "id": id, "method": "tools/list", "params": {
-                "_meta": {"io.modelcontextprotocol/protocolVersion": UNKNOWN}}});
+            // A complete request (client info and capabilities too) but for the version.
+            let mut params = c.stamp(json!({}));
+            params["_meta"]["io.modelcontextprotocol/protocolVersion"] = json!(UNKNOWN);
+            let request =
+                json!({"jsonrpc": "2.0", "id": id, "method": "tools/list", "params": params});
             c.send_raw(request.to_string().as_bytes()).await?;
             match c.answer_to(&id, None).await? {
                 Reply::Error(-32022, e) => {
