@@ -18,6 +18,8 @@ pub(crate) enum Fault {
     NoInputSchema,
     /// `prompts` is advertised, but `prompts/list` is not served.
     UnservedCapability,
+    /// A tool call without its required argument kills the process.
+    CrashOnBadArgument,
 }
 
 const VERSIONS: [&str; 5] = [
@@ -103,6 +105,23 @@ fn answer(fault: Fault, line: &str) -> Option<Value> {
             if stateless {
                 r["ttlMs"] = json!(0);
                 r["cacheScope"] = json!("public");
+                r["resultType"] = json!("complete");
+            }
+            r
+        }
+        "tools/call" => {
+            let text = params["arguments"]["text"].as_str();
+            if text.is_none() && fault == Fault::CrashOnBadArgument {
+                std::process::exit(3);
+            }
+            let mut r = match text {
+                Some(text) => json!({"content": [{"type": "text", "text": text}]}),
+                None => {
+                    json!({"content": [{"type": "text", "text": "`text` (a string) is required"}],
+                    "isError": true})
+                }
+            };
+            if stateless {
                 r["resultType"] = json!("complete");
             }
             r

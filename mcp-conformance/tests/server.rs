@@ -79,6 +79,7 @@ fn a_tool_without_input_schema_fails_every_scenario_that_lists_tools() {
         set(&[
             "capabilities/honest",
             "pagination/walk",
+            "tools/bad-arguments",
             "tools/input-schemas"
         ])
     );
@@ -89,5 +90,13 @@ fn an_advertised_capability_that_is_not_served_fails_honesty_and_the_walk() {
     assert_eq!(
         failing("unserved-capability"),
         set(&["capabilities/honest", "pagination/walk"])
+    );
+}
+
+#[test]
+fn a_crash_on_a_bad_argument_fails_the_bad_arguments_scenario_only() {
+    assert_eq!(
+        failing("crash-on-bad-argument"),
+        set(&["tools/bad-arguments"])
     );
 }

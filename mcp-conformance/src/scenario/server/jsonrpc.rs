@@ -7,9 +7,9 @@ use futures::FutureExt;
 use mcp_protocol::ProtocolVersion;
 use serde_json::{Value, json};
 
-use super::{ServerScenario, scenario, with_session};
+use super::{ServerScenario, scenario, still_answers, with_session};
 use crate::scenario::{Outcome, Severity};
-use crate::target::{Conversation, Reply, Target};
+use crate::target::{Reply, Target};
 
 pub(super) fn scenarios() -> Vec<ServerScenario> {
     vec![
@@ -45,22 +45,6 @@ fn expect_error(reply: Reply, code: i64, what: &str) -> Result<Value, String> {
         Reply::Error(got, e) => Err(format!("{what}: error {got} instead of {code}: {e}")),
         Reply::Result(r) => Err(format!("{what}: a result instead of error {code}: {r}")),
     }
-}
-
-/// A request every server must still answer after bad input: `ping` in the session era,
-/// `server/discover` from 2026-07-28.
-async fn still_answers(c: &mut Conversation) -> Result<(), String> {
-    let method = if c.stateless() {
-        "server/discover"
-    } else {
-        "ping"
-    };
-    c.request(method, json!({}))
-        .await
-        .map_err(|e| format!("after the bad input: {e}"))?
-        .result(method)
-        .map(drop)
-        .map_err(|e| format!("after the bad input: {e}"))
 }
 
 async fn unknown_method(target: &Target, version: ProtocolVersion) -> Outcome {

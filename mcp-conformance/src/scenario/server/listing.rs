@@ -58,7 +58,7 @@ const LISTS: [(&str, &str, &str, &str); 4] = [
 const MAX_PAGES: usize = 100;
 
 /// Every item of list `method`, page by page: cursors must not repeat, and items not twice.
-async fn walk(
+pub(super) async fn walk(
     c: &mut Conversation,
     method: &str,
     items: &str,

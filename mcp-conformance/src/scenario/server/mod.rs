@@ -6,6 +6,7 @@
 mod jsonrpc;
 mod lifecycle;
 mod listing;
+mod tools;
 
 use futures::future::BoxFuture;
 use mcp_protocol::ProtocolVersion;
@@ -51,6 +52,7 @@ pub(crate) fn scenarios() -> Vec<ServerScenario> {
     let mut all = lifecycle::scenarios();
     all.extend(jsonrpc::scenarios());
     all.extend(listing::scenarios());
+    all.extend(tools::scenarios());
     all
 }
 
@@ -90,7 +92,12 @@ impl From<String> for Halt {
 /// what the server sent (a pass with a malformed message is a failure).
 pub(super) fn judge(c: &mut Conversation, verdict: Result<(), Halt>) -> Outcome {
     match verdict {
-        Err(Halt::Skip(reason)) => Outcome::skip(reason),
+        // What the server sent on the way is judged even when the check does not apply.
+        Err(Halt::Skip(reason)) if c.violations().is_empty() => Outcome::skip(reason),
+        Err(Halt::Skip(_)) => {
+            let reason = c.violations().join("\n");
+            Outcome::fail(clip_at(&reason, REASON_CHARS), c.evidence())
+        }
         // The evidence has the messages in full: the reason only points at them.
         Err(Halt::Fail(reason)) => Outcome::fail(clip_at(&reason, REASON_CHARS), c.evidence()),
         Ok(()) if !c.violations().is_empty() => {
@@ -99,6 +106,22 @@ pub(super) fn judge(c: &mut Conversation, verdict: Result<(), Halt>) -> Outcome 
         }
         Ok(()) => Outcome::Pass,
     }
+}
+
+/// A request every server must still answer after bad input: `ping` in the session era,
+/// `server/discover` from 2026-07-28.
+pub(super) async fn still_answers(c: &mut Conversation) -> Result<(), String> {
+    let method = if c.stateless() {
+        "server/discover"
+    } else {
+        "ping"
+    };
+    c.request(method, serde_json::json!({}))
+        .await
+        .map_err(|e| format!("after the bad input: {e}"))?
+        .result(method)
+        .map(drop)
+        .map_err(|e| format!("after the bad input: {e}"))
 }
 
 /// Runs `body` on a freshly opened conversation and judges it.
