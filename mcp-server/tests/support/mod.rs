@@ -4,6 +4,10 @@
 
 #[cfg(feature = "http")]
 pub mod http;
+/// mcp-auth's test keys and token minting, shared rather than copied.
+#[cfg(feature = "auth")]
+#[path = "../../../mcp-auth/tests/support/mod.rs"]
+pub mod tokens;
 
 use std::time::Duration;
 
