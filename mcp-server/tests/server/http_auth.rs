@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use mcp_auth::dev_server::DevAuthServer;
 use mcp_auth::jwk::JwkSet;
 use mcp_auth::{
     BoxFuture, JwtConfig, JwtVerifier, Principal, ResourceServer, ScopePolicy, StaticJwks,
@@ -18,6 +17,7 @@ use mcp_server::http::HttpConfig;
 use mcp_server::{NoArgs, RequestContext, Server, ToolDef};
 use serde_json::{Value, json};
 
+use crate::support::dev_client::{DevClient, dev_server};
 use crate::support::http::HttpHarness;
 use crate::support::params_2026;
 use crate::support::tokens::{ISSUER, METADATA, RESOURCE, TestKey, good_claims, now};
@@ -405,45 +405,9 @@ async fn the_same_subject_from_another_issuer_cannot_use_the_session() {
 #[tokio::test]
 async fn a_token_from_the_development_authorization_server_is_accepted() {
     let resource = "http://127.0.0.1/mcp";
-    let dev = DevAuthServer::builder()
-        .resource(resource)
-        .scopes(["mcp:read"])
-        .user("alice", "acme")
-        .bind("127.0.0.1:0")
-        .await
-        .unwrap();
-    let http = reqwest::Client::new();
-    let registration = answer(
-        http.post(format!("{}/register", dev.issuer()))
-            .json(&json!({"grant_types": ["client_credentials"],
-                          "token_endpoint_auth_method": "client_secret_basic"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .2;
-    let (id, secret) = (
-        registration["client_id"].as_str().unwrap(),
-        registration["client_secret"].as_str().unwrap(),
-    );
-    let form = [
-        ("grant_type", "client_credentials"),
-        ("resource", resource),
-        ("scope", "mcp:read"),
-    ];
-    let token_request = http.post(format!("{}/token", dev.issuer()));
-    let grant = answer(
-        token_request
-            .basic_auth(id, Some(secret))
-            .form(&form)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .2;
-    let token = grant["access_token"].as_str().unwrap();
+    let dev = dev_server(resource).await;
+    let client = DevClient::register(&dev, resource, "mcp:read").await;
+    let (id, token) = (client.id.as_str(), client.access_token.as_str());
 
     let verifier = JwtVerifier::new(
         JwtConfig::new(dev.issuer(), resource),

@@ -2,6 +2,9 @@
 //! request metadata, and bounded waits.
 #![allow(dead_code, unreachable_pub)]
 
+#[cfg(feature = "auth")]
+#[path = "../../../mcp-auth/tests/support/dev_client.rs"]
+pub mod dev_client;
 #[cfg(feature = "http")]
 pub mod http;
 /// mcp-auth's test keys and token minting, shared rather than copied.
