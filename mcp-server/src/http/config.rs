@@ -234,7 +234,8 @@ impl HttpConfig {
     /// request is checked by its method. A request lacking a scope gets 403 with an
     /// `insufficient_scope` challenge naming every scope it needs; a 2025-03-26 batch is
     /// refused whole (none of it runs) if any member lacks one. Notifications and responses
-    /// are not checked, nor are GET and DELETE (they name no target). Lists
+    /// are not checked, nor are GET and DELETE (they name no target). The 403 is the HTTP
+    /// answer to the POST, also for the 2024-11-05 `POST /messages`. Lists
     /// (`tools/list`…) are not filtered by scope: a caller may see a tool it may not call.
     #[cfg(feature = "auth")]
     pub fn scope_policy(mut self, policy: mcp_auth::ScopePolicy) -> Self {

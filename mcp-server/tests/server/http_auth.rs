@@ -210,6 +210,22 @@ async fn missing_token_is_401_on_every_endpoint() {
         let (status, challenge, _) = answer(request.send().await.unwrap()).await;
         assert_eq!((status, challenge.as_str()), (401, expected.as_str()));
     }
+    // A Bearer header that is not one b64token is a malformed request (RFC 6750 §3.1).
+    let r = h
+        .post_2026(1, "tools/call", Some("whoami"), call_params("whoami"))
+        .header("authorization", "Bearer a b")
+        .send();
+    let (status, challenge, _) = answer(r.await.unwrap()).await;
+    assert_eq!(
+        (status, challenge.as_str()),
+        (
+            400,
+            format!(
+                "Bearer error=\"invalid_request\", error_description=\"malformed Authorization header\", scope=\"mcp:read\", resource_metadata=\"{METADATA}\""
+            )
+            .as_str()
+        )
+    );
 }
 
 #[tokio::test]
