@@ -389,6 +389,31 @@ async fn metadata_is_served_at_the_well_known_paths_without_a_token() {
 }
 
 #[tokio::test]
+async fn mounted_at_the_root_of_an_axum_router_it_serves_the_metadata_too() {
+    let f = fixture().await;
+    let rs = ResourceServer::builder(RESOURCE, Arc::new(jwt_verifier(ISSUER, &f.key)))
+        .authorization_server(ISSUER)
+        .build();
+    let service =
+        server(Arc::default()).http_service(HttpConfig::new().resource_server(Arc::new(rs)));
+    let app = axum::Router::new().fallback_service(service);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let r =
+        f.h.client
+            .get(format!("{base}/.well-known/oauth-protected-resource/mcp"))
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(r.status(), 200);
+    let doc: Value = r.json().await.unwrap();
+    assert_eq!(doc["resource"], RESOURCE);
+    let r = f.h.client.post(format!("{base}/mcp")).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+}
+
+#[tokio::test]
 async fn a_session_of_alice_is_404_for_bob() {
     let mut f = fixture().await;
     f.h.set_bearer(Some(&f.key.sign(&good_claims())));
