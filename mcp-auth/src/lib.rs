@@ -42,11 +42,17 @@
 //! - `jwt` (default): `JwtVerifier`, `JwksSource`, `StaticJwks` and the `Algorithm` / `jwk`
 //!   re-exports. Without it the crate needs only serde, thiserror, sha2 and tokio's sync
 //!   primitives, so a server can name a [`Principal`] without compiling any JWT crate.
+//! - `http`: `HttpJwks` (with `jwt`: the issuer's `jwks_uri`, rate-limited) and
+//!   `HttpIntrospector` (RFC 7662 with `client_secret_basic`), on reqwest with rustls, each
+//!   with a timeout and a body-size cap.
+//! - `dev-server`: an in-memory authorization server for tests and local development.
 
 mod bearer;
 mod challenge;
 #[cfg(feature = "dev-server")]
 pub mod dev_server;
+#[cfg(feature = "http")]
+mod http;
 mod metadata;
 mod principal;
 mod resource_server;
@@ -55,6 +61,10 @@ mod verifier;
 
 pub use bearer::{BearerError, bearer_token};
 pub use challenge::{Challenge, ErrorCode};
+#[cfg(feature = "http")]
+pub use http::HttpIntrospector;
+#[cfg(all(feature = "http", feature = "jwt"))]
+pub use http::HttpJwks;
 /// The JWT types this crate's API uses, re-exported so callers need not depend on `jsonwebtoken`.
 #[cfg(feature = "jwt")]
 pub use jsonwebtoken::{Algorithm, jwk};
@@ -63,6 +73,10 @@ pub use metadata::{
     well_known_url,
 };
 pub use principal::{Principal, PrincipalKey};
+/// The HTTP client [`HttpJwks`] and [`HttpIntrospector`] take (feature `http`), re-exported so
+/// callers use the same version.
+#[cfg(feature = "http")]
+pub use reqwest;
 pub use resource_server::{ResourceServer, ResourceServerBuilder};
 pub use scope::{ScopePolicy, Target};
 pub use verifier::introspection::{IntrospectionResponse, IntrospectionVerifier, Introspector};

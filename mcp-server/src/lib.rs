@@ -46,9 +46,11 @@
 //!
 //! # What this crate does not do (yet)
 //!
-//! Authentication (OAuth) comes in a later layer: the `http` module (feature `http`:
-//! Streamable HTTP for both eras and the 2024-11-05 HTTP+SSE endpoints) has the seam for
-//! it; over stdio and in memory [`RequestContext::principal`] is `None`.
+//! Authentication exists only over HTTP: feature `auth` makes the `http` endpoint an OAuth
+//! resource server (`HttpConfig::resource_server`, `HttpConfig::scope_policy`, with
+//! `mcp-auth`'s verifiers), and a generic `HttpConfig::authenticate` hook takes any other
+//! scheme; over stdio and in memory [`RequestContext::principal`] is `None`. Client-side
+//! OAuth is `mcp-client`'s business.
 //!
 //! # Example
 //!
@@ -119,7 +121,7 @@
 //! - [`RequestContext`]: what a handler gets.
 //! - [`mrtr`]: how input works in 2026-07-28.
 //! - `http` (feature `http`): Streamable HTTP as a `tower::Service`, and
-//!   `Server::serve_http`.
+//!   `Server::serve_http`; with feature `auth`, an OAuth resource server too.
 
 mod context;
 mod dispatch;

@@ -11,6 +11,9 @@ mod gaps;
 #[cfg(feature = "http")]
 #[path = "server/http.rs"]
 mod http;
+#[cfg(feature = "auth")]
+#[path = "server/http_auth.rs"]
+mod http_auth;
 #[path = "server/registry.rs"]
 mod registry;
 #[path = "server/session.rs"]

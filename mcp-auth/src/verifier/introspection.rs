@@ -27,7 +27,7 @@ pub struct IntrospectionResponse {
 /// Calls the authorization server's introspection endpoint.
 ///
 /// Implementations POST `token=…` with the resource server's own client authentication
-/// (RFC 7662 §2.1). This crate does not yet ship a reqwest-backed one.
+/// (RFC 7662 §2.1). `HttpIntrospector` (feature `http`) does it over HTTP.
 pub trait Introspector: Send + Sync + fmt::Debug {
     /// Introspects `token`.
     fn introspect<'a>(

@@ -16,8 +16,8 @@ use crate::Principal;
 
 /// Where the verifier gets the issuer's key set.
 ///
-/// The HTTP fetch (the issuer's `jwks_uri`) is injected: this crate does not yet ship a
-/// reqwest-backed source (see the crate's report); [`StaticJwks`] serves a fixed set.
+/// `HttpJwks` (feature `http`) fetches the issuer's `jwks_uri`; [`StaticJwks`] serves a
+/// fixed set.
 pub trait JwksSource: Send + Sync + fmt::Debug {
     /// Fetches the current key set.
     fn fetch(&self) -> BoxFuture<'_, Result<JwkSet, TokenError>>;

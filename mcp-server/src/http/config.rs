@@ -59,14 +59,18 @@ pub struct HttpConfig {
     pub(crate) retry: Option<Duration>,
     pub(crate) event_store: Option<Arc<dyn EventStore>>,
     pub(crate) authenticate: Option<Authenticate>,
+    #[cfg(feature = "auth")]
+    pub(crate) resource_server: Option<Arc<mcp_auth::ResourceServer>>,
+    #[cfg(feature = "auth")]
+    pub(crate) scope_policy: mcp_auth::ScopePolicy,
     pub(crate) legacy_sse: bool,
     pub(crate) keep_alive: Duration,
 }
 
 impl fmt::Debug for HttpConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HttpConfig")
-            .field("path", &self.path)
+        let mut f = f.debug_struct("HttpConfig");
+        f.field("path", &self.path)
             .field("allowed_hosts", &self.allowed_hosts)
             .field("allowed_origins", &self.allowed_origins)
             .field("max_body", &self.max_body)
@@ -74,9 +78,11 @@ impl fmt::Debug for HttpConfig {
             .field("idle_timeout", &self.idle_timeout)
             .field("retry", &self.retry)
             .field("event_store", &self.event_store)
-            .field("authenticate", &self.authenticate.is_some())
-            .field("legacy_sse", &self.legacy_sse)
-            .finish()
+            .field("authenticate", &self.authenticate.is_some());
+        #[cfg(feature = "auth")]
+        f.field("resource_server", &self.resource_server)
+            .field("scope_policy", &self.scope_policy);
+        f.field("legacy_sse", &self.legacy_sse).finish()
     }
 }
 
@@ -96,6 +102,10 @@ impl Default for HttpConfig {
             retry: Some(Duration::from_millis(1000)),
             event_store: Some(Arc::new(MemoryEventStore::new())),
             authenticate: None,
+            #[cfg(feature = "auth")]
+            resource_server: None,
+            #[cfg(feature = "auth")]
+            scope_policy: mcp_auth::ScopePolicy::new(),
             legacy_sse: true,
             keep_alive: Duration::from_secs(15),
         }
@@ -172,8 +182,64 @@ impl HttpConfig {
     }
 
     /// Authenticates every request before it is served (see [`Authenticate`]).
+    ///
+    /// This and `HttpConfig::resource_server` (feature `auth`) are two ways of saying who
+    /// the caller is: setting one removes the other, so the last call wins.
     pub fn authenticate(mut self, authenticate: Authenticate) -> Self {
         self.authenticate = Some(authenticate);
+        #[cfg(feature = "auth")]
+        {
+            self.resource_server = None;
+        }
+        self
+    }
+
+    /// Makes the endpoint an OAuth resource server (feature `auth`): every request needs a
+    /// bearer token that `resource_server` accepts, and the RFC 9728 metadata document is
+    /// served without authentication at the resource's well-known paths.
+    ///
+    /// - A missing or refused token gets the resource server's challenge: 401 (400 for a
+    ///   malformed `Authorization` header) with its exact `WWW-Authenticate` and a JSON-RPC
+    ///   error body. This covers POST, GET and DELETE of the endpoint and the 2024-11-05
+    ///   `GET /sse` and `POST /messages`.
+    /// - Handlers see the caller as [`crate::RequestContext::principal`]; the token itself
+    ///   never reaches them (2025-11-25 `basic/authorization` §Token Passthrough). Sessions
+    ///   belong to the principal's issuer and subject: anyone else gets 404 for them.
+    /// - The metadata is answered at [`mcp_auth::well_known_paths`] of
+    ///   [`mcp_auth::ResourceServer::resource`], as the service sees the path. Served by
+    ///   [`Server::serve_http_on`](crate::Server::serve_http_on), or mounted at `/` in axum
+    ///   (`Router::fallback_service`), that just works. Mounted on one route
+    ///   (`route_service("/mcp", svc)`), route the well-known paths to the same service too
+    ///   (`.route_service("/.well-known/oauth-protected-resource/mcp", svc.clone())`). Nested
+    ///   under a prefix (`nest_service("/api", svc)`, which strips it), the service cannot
+    ///   see the well-known path of `https://host/api/mcp`: route
+    ///   `/.well-known/oauth-protected-resource/api/mcp` at the root of the router to the
+    ///   service with the prefix left on, or serve [`mcp_auth::ResourceServer::metadata`]
+    ///   yourself.
+    ///
+    /// Setting this removes an [`HttpConfig::authenticate`] hook (the last call wins).
+    #[cfg(feature = "auth")]
+    pub fn resource_server(mut self, resource_server: Arc<mcp_auth::ResourceServer>) -> Self {
+        self.resource_server = Some(resource_server);
+        self.authenticate = None;
+        self
+    }
+
+    /// The scopes each request needs (feature `auth`; default: none), checked after
+    /// authentication and before dispatch; it takes effect only with a
+    /// [`HttpConfig::resource_server`].
+    ///
+    /// The target of `tools/call` is the tool, of `prompts/get` the prompt, of
+    /// `resources/read`, `resources/subscribe` and `resources/unsubscribe` the URI; any other
+    /// request is checked by its method. A request lacking a scope gets 403 with an
+    /// `insufficient_scope` challenge naming every scope it needs; a 2025-03-26 batch is
+    /// refused whole (none of it runs) if any member lacks one. Notifications and responses
+    /// are not checked, nor are GET and DELETE (they name no target). The 403 is the HTTP
+    /// answer to the POST, also for the 2024-11-05 `POST /messages`. Lists
+    /// (`tools/list`…) are not filtered by scope: a caller may see a tool it may not call.
+    #[cfg(feature = "auth")]
+    pub fn scope_policy(mut self, policy: mcp_auth::ScopePolicy) -> Self {
+        self.scope_policy = policy;
         self
     }
 

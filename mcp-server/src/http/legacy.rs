@@ -14,9 +14,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::outbound::Item;
-use super::service::{
-    HttpBody, Shared, decode, empty, on_notification, owner_key, read_body, refuse, sse,
-};
+use super::service::{HttpBody, Shared, empty, on_notification, owner_key, read_body, refuse, sse};
 use super::sse::{Framing, OnDrop, SseStream, event};
 use crate::context::Principal;
 use crate::dispatch::Call;
@@ -77,7 +75,7 @@ where
         Ok(bytes) => bytes,
         Err(r) => return *r,
     };
-    let request = match decode(&bytes) {
+    let request = match shared.decode_permitted(&bytes, principal.as_ref()) {
         Ok(Message::Request(r)) => r,
         Ok(Message::Notification(n)) => {
             on_notification(&session, &n);

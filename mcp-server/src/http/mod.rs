@@ -23,9 +23,12 @@
 //!   session era its events have ids and are kept in an [`EventStore`], so a client whose
 //!   connection drops resumes with `GET` + `Last-Event-ID`; 2025-11-25 streams start
 //!   with a priming event carrying `retry:`.
-//! - Authentication is a seam: [`HttpConfig::authenticate`] maps headers to a
-//!   [`crate::Principal`] (or a 401/403); OAuth itself lives elsewhere. A session belongs
-//!   to the principal that opened it: anyone else gets 404 for it.
+//! - Authentication: with feature `auth`, `HttpConfig::resource_server` makes the endpoint
+//!   an OAuth resource server (bearer tokens on every request, the RFC 9728 document at its
+//!   well-known paths, `HttpConfig::scope_policy` checked before dispatch); otherwise
+//!   [`HttpConfig::authenticate`] maps headers to a [`crate::Principal`] (or a 401/403).
+//!   A session belongs to the principal (issuer and subject) that opened it: anyone else
+//!   gets 404 for it.
 //!
 //! # Example
 //!
@@ -59,6 +62,7 @@
 //! - The server closes a POST stream early (polling, 2025-11-25 §Sending Messages 6) only
 //!   when a handler asks, with [`crate::RequestContext::close_stream`].
 
+mod auth;
 mod config;
 mod event_store;
 mod guard;

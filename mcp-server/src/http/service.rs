@@ -34,7 +34,7 @@ use super::headers::{self, PROTOCOL_VERSION, SESSION_ID, Salient};
 use super::outbound::{Item, RequestOutbound, error_body, response};
 use super::session::{HttpSession, SessionTable};
 use super::sse::{Framing, OnDrop, SseStream, event};
-use super::{guard, legacy};
+use super::{auth, guard, legacy};
 use crate::context::Principal;
 use crate::dispatch::Call;
 use crate::server::Server;
@@ -229,18 +229,15 @@ impl Shared {
                 "forbidden: the Host or Origin header is not allowed",
             );
         }
-        let principal = match &self.config.authenticate {
-            Some(authenticate) => match authenticate(&parts.headers).await {
-                Ok(principal) => principal,
-                Err(rejection) => {
-                    let mut r = empty(rejection.status);
-                    r.headers_mut().extend(rejection.headers);
-                    return r;
-                }
-            },
-            None => None,
-        };
         let path = parts.uri.path();
+        // RFC 9728 §3: the metadata is public, so a client can learn where to get a token.
+        if let Some(r) = auth::metadata(&self.config, &parts.method, path) {
+            return r;
+        }
+        let principal = match auth::caller(&self.config, &parts.headers).await {
+            Ok(principal) => principal,
+            Err(r) => return r,
+        };
         if path == self.config.path {
             return match parts.method {
                 Method::POST => self.post(&parts, body, principal).await,
@@ -334,12 +331,13 @@ impl Shared {
             {
                 return self.batch(session, &bytes, principal).await;
             }
-            return match decode(&bytes) {
-                Ok(message) => self.in_session(session, message, principal).await,
-                Err(r) => *r,
+            let message = match self.decode_permitted(&bytes, principal.as_ref()) {
+                Ok(message) => message,
+                Err(r) => return *r,
             };
+            return self.in_session(session, message, principal).await;
         }
-        let message = match decode(&bytes) {
+        let message = match self.decode_permitted(&bytes, principal.as_ref()) {
             Ok(m) => m,
             Err(r) => return *r,
         };
@@ -355,6 +353,20 @@ impl Shared {
                 "the Mcp-Session-Id header is required",
             ),
         }
+    }
+
+    /// Decodes one message ([`decode`]) and checks that `principal` may make it (a
+    /// request: the scope policy; anything else passes).
+    pub(crate) fn decode_permitted(
+        &self,
+        bytes: &[u8],
+        principal: Option<&Principal>,
+    ) -> Result<Message, Box<Response<HttpBody>>> {
+        let message = decode(bytes)?;
+        if let Message::Request(request) = &message {
+            auth::permit(&self.config, principal, [request])?;
+        }
+        Ok(message)
     }
 
     /// `initialize` opens a session; its id goes back in `Mcp-Session-Id`.
@@ -464,6 +476,13 @@ impl Shared {
             Ok(messages) => messages,
             Err(e) => return json(StatusCode::BAD_REQUEST, error_body(e.to_error_object())),
         };
+        let requests = messages.iter().filter_map(|m| match m {
+            Ok(Message::Request(r)) => Some(r),
+            _ => None,
+        });
+        if let Err(r) = auth::permit(&self.config, principal.as_ref(), requests) {
+            return *r;
+        }
         let (tx, rx) = mpsc::unbounded_channel();
         let mut responses = 0;
         for message in messages {

@@ -46,6 +46,20 @@ impl HttpHarness {
         }
     }
 
+    /// Sends `Authorization: Bearer {token}` on every later request (`None`: no header).
+    pub fn set_bearer(&mut self, token: Option<&str>) {
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(token) = token {
+            let value = format!("Bearer {token}").parse().unwrap();
+            headers.insert(reqwest::header::AUTHORIZATION, value);
+        }
+        self.client = reqwest::Client::builder()
+            .timeout(WAIT)
+            .default_headers(headers)
+            .build()
+            .unwrap();
+    }
+
     /// A POST to the endpoint with the headers every client must send.
     pub fn post(&self) -> RequestBuilder {
         self.client

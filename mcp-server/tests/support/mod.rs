@@ -2,8 +2,15 @@
 //! request metadata, and bounded waits.
 #![allow(dead_code, unreachable_pub)]
 
+#[cfg(feature = "auth")]
+#[path = "../../../mcp-auth/tests/support/dev_client.rs"]
+pub mod dev_client;
 #[cfg(feature = "http")]
 pub mod http;
+/// mcp-auth's test keys and token minting, shared rather than copied.
+#[cfg(feature = "auth")]
+#[path = "../../../mcp-auth/tests/support/mod.rs"]
+pub mod tokens;
 
 use std::time::Duration;
 
