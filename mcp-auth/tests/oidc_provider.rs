@@ -12,9 +12,8 @@ use std::collections::BTreeMap;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use mcp_auth::jwk::JwkSet;
-use mcp_auth::{JwtConfig, JwtVerifier, StaticJwks, TokenError, TokenVerifier};
-use oidc::{OidcProvider, get_json};
+use mcp_auth::{HttpJwks, JwtConfig, JwtVerifier, TokenError, TokenVerifier};
+use oidc::OidcProvider;
 use reqwest::redirect::Policy;
 use reqwest::{StatusCode, Url};
 use serde_json::{Value, json};
@@ -69,13 +68,13 @@ fn random(n: usize) -> String {
     B64.encode(bytes)
 }
 
-/// Our verifier for `resource`, with the AS's current key set.
+/// Our verifier for `resource`, fetching the AS's keys from its `jwks_uri` as a deployed
+/// server would.
 async fn verifier(provider: &OidcProvider, meta: &Value, resource: &str) -> JwtVerifier {
-    let jwks: JwkSet = serde_json::from_value(get_json(meta["jwks_uri"].as_str().unwrap()).await)
-        .expect("the AS's JWKS parses");
+    let jwks = HttpJwks::new(reqwest::Client::new(), meta["jwks_uri"].as_str().unwrap());
     let mut config = JwtConfig::new(&provider.issuer, resource);
     config.tenant_claim = Some("tenant".into());
-    JwtVerifier::new(config, StaticJwks(jwks)).expect("verifier")
+    JwtVerifier::new(config, jwks).expect("verifier")
 }
 
 /// Follows the authorization redirects with a cookie jar (the AS's non-interactive login
