@@ -20,7 +20,10 @@ async fn dcr_code_pkce_resource_through_well_known_fallback() {
     let authorizer = headless(&resource).build().expect("authorizer");
     assert_eq!(authorizer.bearer().await, Ok(None));
     // No challenge: the path-aware well-known URI is found on its own.
-    let token = authorizer.unauthorized(None).await.expect("authorized");
+    let token = authorizer
+        .unauthorized(None, None)
+        .await
+        .expect("authorized");
     let principal = verify(&server, &resource, token.expose()).await;
     assert_eq!(principal.subject, "alice");
     // The scope came from the metadata's scopes_supported.
@@ -38,7 +41,7 @@ async fn challenge_scope_and_resource_metadata_are_used() {
     );
     let challenge = format!(r#"Bearer resource_metadata="{metadata}", scope="tickets:write""#);
     let token = authorizer
-        .unauthorized(Some(&challenge))
+        .unauthorized(Some(&challenge), None)
         .await
         .expect("authorized");
     let principal = verify(&server, &resource, token.expose()).await;
@@ -67,7 +70,10 @@ async fn client_id_metadata_document_is_preferred_to_registration() {
         .client_metadata_document(&cimd)
         .build()
         .expect("authorizer");
-    let token = authorizer.unauthorized(None).await.expect("authorized");
+    let token = authorizer
+        .unauthorized(None, None)
+        .await
+        .expect("authorized");
     let principal = verify(&server, &resource, token.expose()).await;
     assert_eq!(principal.client_id.as_deref(), Some(cimd.as_str()));
 }
@@ -83,7 +89,10 @@ async fn refresh_rotates_and_the_new_refresh_token_is_used() {
         .refresh_margin(Duration::from_secs(3600))
         .build()
         .expect("authorizer");
-    authorizer.unauthorized(None).await.expect("authorized");
+    authorizer
+        .unauthorized(None, None)
+        .await
+        .expect("authorized");
     let key = TokenKey {
         issuer: server.issuer().to_owned(),
         resource: resource.clone(),
@@ -107,7 +116,7 @@ async fn client_credentials_with_basic_authentication() {
         .url_policy(UrlPolicy::allow_loopback())
         .build()
         .expect("authorizer");
-    let token = authorizer.unauthorized(None).await.expect("token");
+    let token = authorizer.unauthorized(None, None).await.expect("token");
     let principal = verify(&server, &resource, token.expose()).await;
     assert_eq!(
         principal.client_id.as_deref(),
@@ -124,7 +133,7 @@ async fn client_credentials_with_basic_authentication() {
         .build()
         .expect("authorizer");
     assert!(matches!(
-        wrong.unauthorized(None).await,
+        wrong.unauthorized(None, None).await,
         Err(AuthError::TokenRefused { status: 401, ref error, .. }) if error.as_deref() == Some("invalid_client")
     ));
 }
@@ -147,7 +156,10 @@ async fn loopback_redirect_receives_the_code() {
         .url_policy(UrlPolicy::allow_loopback())
         .build()
         .expect("authorizer");
-    let token = authorizer.unauthorized(None).await.expect("authorized");
+    let token = authorizer
+        .unauthorized(None, None)
+        .await
+        .expect("authorized");
     verify(&server, &resource, token.expose()).await;
 }
 
@@ -155,31 +167,39 @@ async fn loopback_redirect_receives_the_code() {
 async fn step_up_unions_scopes_and_stops_at_the_limit() {
     let (resource, server) = site_with_dev_server(|b| b, |r, _| r).await;
     let authorizer = headless(&resource).build().expect("authorizer");
-    authorizer.unauthorized(None).await.expect("authorized");
-    let forbidden = r#"Bearer error="insufficient_scope", scope="tickets:write""#;
-    let token = authorizer
-        .forbidden(Some(forbidden))
+    let first = authorizer
+        .unauthorized(None, None)
+        .await
+        .expect("authorized");
+    let forbidden = Some(r#"Bearer error="insufficient_scope", scope="tickets:write""#);
+    let second = authorizer
+        .forbidden(forbidden, Some(&first))
         .await
         .expect("step-up");
-    let principal = verify(&server, &resource, token.expose()).await;
+    let principal = verify(&server, &resource, second.expose()).await;
     assert!(principal.has_scope("tickets:read") && principal.has_scope("tickets:write"));
-    authorizer
-        .forbidden(Some(forbidden))
+    // A request that still carried the first token gets the new one, with no new step-up.
+    assert_eq!(
+        authorizer.forbidden(forbidden, Some(&first)).await.as_ref(),
+        Ok(&second)
+    );
+    let third = authorizer
+        .forbidden(forbidden, Some(&second))
         .await
         .expect("second step-up");
     assert!(matches!(
-        authorizer.forbidden(Some(forbidden)).await,
+        authorizer.forbidden(forbidden, Some(&third)).await,
         Err(AuthError::StepUpLimit { limit: 2, .. })
     ));
     // A request that went through resets the count.
     authorizer.request_succeeded();
-    authorizer
-        .forbidden(Some(forbidden))
+    let fourth = authorizer
+        .forbidden(forbidden, Some(&third))
         .await
         .expect("after reset");
     assert_eq!(
         authorizer
-            .forbidden(Some(r#"Bearer error="invalid_token""#))
+            .forbidden(Some(r#"Bearer error="invalid_token""#), Some(&fourth))
             .await,
         Err(AuthError::NotInsufficientScope)
     );

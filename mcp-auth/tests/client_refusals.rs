@@ -56,7 +56,7 @@ async fn resource_mismatch_in_protected_resource_metadata() {
     ));
     let authorizer = headless(&resource).build().expect("authorizer");
     assert_eq!(
-        authorizer.unauthorized(None).await,
+        authorizer.unauthorized(None, None).await,
         Err(AuthError::ResourceMismatch(
             MetadataError::ResourceMismatch {
                 expected: resource,
@@ -76,7 +76,7 @@ async fn issuer_mismatch_in_server_metadata() {
     .await;
     let authorizer = headless(&resource).build().expect("authorizer");
     assert!(matches!(
-        authorizer.unauthorized(None).await,
+        authorizer.unauthorized(None, None).await,
         Err(AuthError::IssuerMismatch { ref expected, ref found })
             if found.strip_suffix('/') == Some(expected.as_str())
     ));
@@ -101,7 +101,7 @@ async fn server_without_s256_is_refused() {
         .await;
         let authorizer = headless(&resource).build().expect("authorizer");
         assert!(matches!(
-            authorizer.unauthorized(None).await,
+            authorizer.unauthorized(None, None).await,
             Err(AuthError::PkceUnsupported { .. })
         ));
     }
@@ -117,7 +117,7 @@ async fn javascript_authorization_endpoint_is_refused() {
     .await;
     let authorizer = headless(&resource).build().expect("authorizer");
     assert!(matches!(
-        authorizer.unauthorized(None).await,
+        authorizer.unauthorized(None, None).await,
         Err(AuthError::Blocked {
             reason: BlockReason::Scheme,
             ..
@@ -137,7 +137,7 @@ async fn private_and_metadata_addresses_are_not_fetched() {
         let challenge = format!(r#"Bearer resource_metadata="{url}""#);
         assert!(
             matches!(
-                authorizer.unauthorized(Some(&challenge)).await,
+                authorizer.unauthorized(Some(&challenge), None).await,
                 Err(AuthError::Blocked {
                     reason: BlockReason::PrivateAddress,
                     ..
@@ -154,7 +154,7 @@ async fn private_and_metadata_addresses_are_not_fetched() {
     .build()
     .expect("authorizer");
     assert!(matches!(
-        strict.unauthorized(None).await,
+        strict.unauthorized(None, None).await,
         Err(AuthError::Blocked {
             reason: BlockReason::Scheme,
             ..
@@ -171,7 +171,7 @@ async fn private_and_metadata_addresses_are_not_fetched() {
     ));
     let authorizer = headless(&resource).build().expect("authorizer");
     assert!(matches!(
-        authorizer.unauthorized(None).await,
+        authorizer.unauthorized(None, None).await,
         Err(AuthError::Blocked { reason: BlockReason::PrivateAddress, ref url })
             if url.starts_with("https://192.168.0.10/")
     ));
@@ -208,7 +208,7 @@ async fn tampered(tamper: fn(&mut CallbackParams)) -> Result<mcp_auth::client::S
         .url_policy(UrlPolicy::allow_loopback())
         .build()
         .expect("authorizer")
-        .unauthorized(None)
+        .unauthorized(None, None)
         .await
 }
 

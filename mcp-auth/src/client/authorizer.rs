@@ -194,11 +194,21 @@ impl Authorizer {
 
     /// Handles a 401: discovers the resource and its authorization server (from the
     /// `WWW-Authenticate` value, if any), refreshes or authorizes, and returns the new token.
-    pub async fn unauthorized(&self, www_authenticate: Option<&str>) -> Result<Secret, AuthError> {
+    ///
+    /// `rejected` is the token the refused request carried: when another request has already
+    /// replaced it, the replacement is returned without authorizing again.
+    pub async fn unauthorized(
+        &self,
+        www_authenticate: Option<&str>,
+        rejected: Option<&Secret>,
+    ) -> Result<Secret, AuthError> {
         let challenge = www_authenticate
             .and_then(BearerChallenge::parse)
             .unwrap_or_default();
         let mut session = self.session.lock().await;
+        if let Some(newer) = self.replaced(&session, rejected) {
+            return Ok(newer);
+        }
         let resource_metadata = discovery::resource_metadata(
             &self.http,
             &self.policy,
@@ -234,12 +244,21 @@ impl Authorizer {
     /// Handles a 403: with `error="insufficient_scope"`, authorizes again for the union of the
     /// scopes asked before and the scopes challenged (2026-07-28 index §Step-Up Authorization
     /// Flow), at most [`max_step_up`](AuthorizerBuilder::max_step_up) times in a row.
-    pub async fn forbidden(&self, www_authenticate: Option<&str>) -> Result<Secret, AuthError> {
+    /// `rejected` as for [`unauthorized`](Self::unauthorized).
+    pub async fn forbidden(
+        &self,
+        www_authenticate: Option<&str>,
+        rejected: Option<&Secret>,
+    ) -> Result<Secret, AuthError> {
         let challenge = www_authenticate
             .and_then(BearerChallenge::parse)
             .unwrap_or_default();
         if challenge.error.as_deref() != Some("insufficient_scope") {
             return Err(AuthError::NotInsufficientScope);
+        }
+        let mut session = self.session.lock().await;
+        if let Some(newer) = self.replaced(&session, rejected) {
+            return Ok(newer);
         }
         if self.step_ups.fetch_add(1, Ordering::SeqCst) >= self.max_step_up {
             return Err(AuthError::StepUpLimit {
@@ -247,10 +266,9 @@ impl Authorizer {
                 limit: self.max_step_up,
             });
         }
-        let mut session = self.session.lock().await;
         let Some(server) = session.server.clone() else {
             drop(session);
-            return self.unauthorized(www_authenticate).await;
+            return self.unauthorized(www_authenticate, rejected).await;
         };
         let key = self.key(&server);
         session.scope.extend(challenge.scopes().map(str::to_owned));
@@ -260,6 +278,15 @@ impl Authorizer {
     /// Tells the authorizer a request went through, which resets the step-up count.
     pub fn request_succeeded(&self) {
         self.step_ups.store(0, Ordering::SeqCst);
+    }
+
+    /// The stored token, if it is no longer the `rejected` one (a concurrent request got a
+    /// new token while this one waited for the lock).
+    fn replaced(&self, session: &Session, rejected: Option<&Secret>) -> Option<Secret> {
+        let server = session.server.as_ref()?;
+        let stored = self.store.get(&self.key(server))?;
+        (Some(&stored.access_token) != rejected && !stored.expires_within(self.refresh_margin))
+            .then_some(stored.access_token)
     }
 
     fn key(&self, server: &AuthorizationServerMetadata) -> TokenKey {

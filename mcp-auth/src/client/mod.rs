@@ -39,10 +39,9 @@
 //! )
 //! .client_metadata_document("https://app.example/oauth/client.json")
 //! .build()?;
-//! // The MCP server answered 401 with this challenge:
-//! let token = authorizer
-//!     .unauthorized(Some(r#"Bearer resource_metadata="https://mcp.example/.well-known/oauth-protected-resource/mcp""#))
-//!     .await?;
+//! // The MCP server answered 401 with this challenge to a request that carried no token:
+//! let challenge = r#"Bearer resource_metadata="https://mcp.example/.well-known/oauth-protected-resource/mcp""#;
+//! let token = authorizer.unauthorized(Some(challenge), None).await?;
 //! let _header = format!("Bearer {}", token.expose());
 //! # Ok(()) }
 //! ```

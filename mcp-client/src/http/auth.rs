@@ -95,14 +95,14 @@ impl HttpClient for AuthorizingClient {
                         let www = challenge(&response);
                         Some(
                             authorizer
-                                .unauthorized(www.as_deref())
+                                .unauthorized(www.as_deref(), token.as_ref())
                                 .await
                                 .map_err(refused)?,
                         )
                     }
                     StatusCode::FORBIDDEN => {
                         let www = challenge(&response);
-                        match authorizer.forbidden(www.as_deref()).await {
+                        match authorizer.forbidden(www.as_deref(), token.as_ref()).await {
                             Ok(token) => Some(token),
                             // Not a scope problem: the server's answer stands.
                             Err(AuthError::NotInsufficientScope) => return Ok(response),
