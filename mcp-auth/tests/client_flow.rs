@@ -7,7 +7,7 @@ mod client_env;
 use std::sync::Arc;
 use std::time::Duration;
 
-use client_env::{REDIRECT, headless, json_route, site_with_dev_server, verify};
+use client_env::{REDIRECT, authorized, headless, json_route, site_with_dev_server, verify};
 use mcp_auth::client::{
     AuthError, Authorizer, ClientCredentials, Grant, LoopbackRedirect, MemoryTokenStore, TokenKey,
     TokenStore, UrlPolicy,
@@ -66,14 +66,8 @@ async fn client_id_metadata_document_is_preferred_to_registration() {
     )
     .await;
     let cimd = format!("{}/client.json", resource.trim_end_matches("/mcp"));
-    let authorizer = headless(&resource)
-        .client_metadata_document(&cimd)
-        .build()
-        .expect("authorizer");
-    let token = authorizer
-        .unauthorized(None, None)
-        .await
-        .expect("authorized");
+    let (_authorizer, token) =
+        authorized(headless(&resource).client_metadata_document(&cimd)).await;
     let principal = verify(&server, &resource, token.expose()).await;
     assert_eq!(principal.client_id.as_deref(), Some(cimd.as_str()));
 }
@@ -166,11 +160,7 @@ async fn loopback_redirect_receives_the_code() {
 #[tokio::test]
 async fn step_up_unions_scopes_and_stops_at_the_limit() {
     let (resource, server) = site_with_dev_server(|b| b, |r, _| r).await;
-    let authorizer = headless(&resource).build().expect("authorizer");
-    let first = authorizer
-        .unauthorized(None, None)
-        .await
-        .expect("authorized");
+    let (authorizer, first) = authorized(headless(&resource)).await;
     let forbidden = Some(r#"Bearer error="insufficient_scope", scope="tickets:write""#);
     let second = authorizer
         .forbidden(forbidden, Some(&first))
@@ -203,4 +193,47 @@ async fn step_up_unions_scopes_and_stops_at_the_limit() {
             .await,
         Err(AuthError::NotInsufficientScope)
     );
+}
+
+#[tokio::test]
+async fn a_refused_refresh_forgets_the_tokens_and_authorizes_again() {
+    let (resource, server) = site_with_dev_server(|b| b, |r, _| r).await;
+    let store = Arc::new(MemoryTokenStore::default());
+    let (authorizer, first) = authorized(headless(&resource).token_store(store.clone())).await;
+    let key = TokenKey {
+        issuer: server.issuer().to_owned(),
+        resource: resource.clone(),
+    };
+    // An expired token whose refresh token the AS does not know.
+    let mut stale = store.get(&key).expect("stored");
+    stale.refresh_token = Some("unknown-refresh-token".into());
+    stale.expires_at = Some(std::time::Instant::now());
+    store.put(&key, stale);
+    assert_eq!(authorizer.bearer().await, Ok(None));
+    assert_eq!(store.get(&key), None);
+    // The next 401 runs the whole flow again.
+    let second = authorizer
+        .unauthorized(None, Some(&first))
+        .await
+        .expect("authorized again");
+    assert_ne!(second, first);
+    verify(&server, &resource, second.expose()).await;
+}
+
+#[tokio::test]
+async fn root_well_known_form_is_the_fallback() {
+    let site = client_env::Site::bind().await;
+    let resource = site.resource.clone();
+    let server = client_env::dev_server(&resource)
+        .bind("127.0.0.1:0")
+        .await
+        .expect("dev server");
+    // Only the root form is served; the path-aware URI answers 404.
+    site.serve(json_route(
+        axum::Router::new(),
+        "/.well-known/oauth-protected-resource",
+        client_env::resource_metadata(&resource, server.issuer()),
+    ));
+    let (_authorizer, token) = authorized(headless(&resource)).await;
+    verify(&server, &resource, token.expose()).await;
 }

@@ -99,6 +99,16 @@ pub fn headless(resource: &str) -> AuthorizerBuilder {
     .url_policy(UrlPolicy::allow_loopback())
 }
 
+/// Builds the authorizer and runs the first authorization (as after a 401 without a token).
+pub async fn authorized(builder: AuthorizerBuilder) -> (Authorizer, mcp_auth::client::Secret) {
+    let authorizer = builder.build().expect("authorizer");
+    let token = authorizer
+        .unauthorized(None, None)
+        .await
+        .expect("authorized");
+    (authorizer, token)
+}
+
 /// Verifies `token` as the MCP server at `resource` would.
 pub async fn verify(server: &DevAuthServer, resource: &str, token: &str) -> Principal {
     let verifier = JwtVerifier::new(
