@@ -39,6 +39,8 @@
 //!
 //! # Features
 //!
+//! - `client`: module `client`, the OAuth 2.1 client an MCP client needs (discovery, registration,
+//!   PKCE, refresh, step-up, SSRF guard).
 //! - `jwt` (default): `JwtVerifier`, `JwksSource`, `StaticJwks` and the `Algorithm` / `jwk`
 //!   re-exports. Without it the crate needs only serde, thiserror, sha2 and tokio's sync
 //!   primitives, so a server can name a [`Principal`] without compiling any JWT crate.
@@ -49,6 +51,8 @@
 
 mod bearer;
 mod challenge;
+#[cfg(feature = "client")]
+pub mod client;
 #[cfg(feature = "dev-server")]
 pub mod dev_server;
 #[cfg(feature = "http")]

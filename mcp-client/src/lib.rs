@@ -36,13 +36,16 @@
 //!   ([`ClientBuilder::spawn`]), or Streamable HTTP with the legacy HTTP+SSE fallback
 //!   (`http` module, feature `http`: `ClientBuilder::connect_http`).
 //!
-//! What the crate does not do (yet): OAuth (a later issue), caching of list results.
+//! What the crate does not do (yet): caching of list results.
 //!
 //! # Features
 //!
 //! - `http` (off by default): the Streamable HTTP transport, on hyper's pooled client
 //!   (rustls for `https`) or an injected HTTP client. Without it the crate compiles no HTTP
 //!   crate.
+//! - `auth` (off by default; implies `http`): OAuth 2.1 on the HTTP transport through
+//!   `mcp_auth::client::Authorizer` (`HttpTransportBuilder::authorizer`): bearer tokens on
+//!   every request, authorization on a 401, step-up on a 403 `insufficient_scope`.
 //! - `reqwest` (off by default): `http::ReqwestClient`, an HTTP client on reqwest, for its
 //!   proxy support.
 //!

@@ -7,6 +7,8 @@
 
 mod support;
 
+#[cfg(feature = "auth")]
+mod auth;
 mod calls;
 mod cancellation;
 mod child;

@@ -42,6 +42,9 @@ pub enum HttpError {
     /// The response body broke off.
     #[error("reading the HTTP response body failed: {0}")]
     Body(String),
+    /// The server asked for authorization and it could not be obtained (feature `auth`).
+    #[error("authorization failed: {0}")]
+    Authorization(String),
 }
 
 /// Sends one HTTP request and returns the response as soon as its head arrives.

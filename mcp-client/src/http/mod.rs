@@ -49,6 +49,8 @@
 //! # }
 //! ```
 
+#[cfg(feature = "auth")]
+mod auth;
 mod backend;
 mod headers;
 mod hyper_client;
@@ -89,6 +91,8 @@ pub struct HttpTransportBuilder {
     client: Option<Arc<dyn HttpClient>>,
     settings: transport::Settings,
     error: Option<String>,
+    #[cfg(feature = "auth")]
+    authorizer: Option<Arc<mcp_auth::client::Authorizer>>,
 }
 
 impl std::fmt::Debug for dyn HttpClient {
@@ -105,6 +109,8 @@ impl HttpTransport {
             client: None,
             settings: transport::Settings::default(),
             error: None,
+            #[cfg(feature = "auth")]
+            authorizer: None,
         }
     }
 }
@@ -124,6 +130,15 @@ impl HttpTransportBuilder {
     /// Sends with `client` instead of the default [`HyperClient`].
     pub fn http_client(mut self, client: impl HttpClient) -> Self {
         self.client = Some(Arc::new(client));
+        self
+    }
+
+    /// Authorizes every request with `authorizer` (feature `auth`): a bearer token on each
+    /// request, discovery and authorization on a 401, step-up on a 403 `insufficient_scope`,
+    /// each followed by one retry. Its resource should be this transport's URL.
+    #[cfg(feature = "auth")]
+    pub fn authorizer(mut self, authorizer: Arc<mcp_auth::client::Authorizer>) -> Self {
+        self.authorizer = Some(authorizer);
         self
     }
 
@@ -172,6 +187,14 @@ impl HttpTransportBuilder {
             .parse::<http::Uri>()
             .map_err(|e| invalid(e.to_string()))?;
         let client = self.client.unwrap_or_else(|| Arc::new(HyperClient::new()));
+        #[cfg(feature = "auth")]
+        let client: Arc<dyn HttpClient> = match self.authorizer {
+            Some(authorizer) => Arc::new(auth::AuthorizingClient {
+                inner: client,
+                authorizer,
+            }),
+            None => client,
+        };
         Ok(HttpTransport::from_parts(client, url, uri, self.settings))
     }
 }
