@@ -1,0 +1,288 @@
+//! `tickets-server` as a real process on 127.0.0.1, driven over Streamable HTTP by our client
+//! with real tokens from the development authorization server the binary starts (code flow
+//! with PKCE, `login_hint` picking the user).
+
+mod support;
+
+use std::collections::HashSet;
+
+use mcp_client::Client;
+use mcp_protocol::methods::{ElicitParams, ElicitResult};
+use serde_json::{Value, json};
+use support::TicketsServer;
+
+/// The tickets of a `searchTickets` result (its structured content).
+fn tickets(result: &mcp_protocol::methods::CallToolResult) -> Vec<Value> {
+    assert!(!result.is_error(), "{result:?}");
+    result.structured_content.as_ref().expect("structured")["tickets"]
+        .as_array()
+        .expect("tickets")
+        .clone()
+}
+
+/// The numbers of the tickets a plain `searchTickets` returns.
+async fn ids(client: &Client) -> HashSet<i64> {
+    let result = client
+        .call_tool("searchTickets", json!({}))
+        .await
+        .expect("search");
+    tickets(&result)
+        .iter()
+        .filter_map(|t| t["id"].as_i64())
+        .collect()
+}
+
+/// The text of a tool error.
+fn error_text(result: &mcp_protocol::methods::CallToolResult) -> String {
+    assert!(result.is_error(), "expected a tool error: {result:?}");
+    result.content[0].as_text().expect("text").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alice_sees_only_her_open_tickets_with_assignee_me() {
+    let server = TicketsServer::start(&[]).await;
+    let token = server.token("alice", "tickets:read").await;
+    let client = server.client(&token).await;
+    let result = client
+        .call_tool("searchTickets", json!({"status": "open", "assignee": "me"}))
+        .await
+        .expect("call");
+    let found = tickets(&result);
+    assert_eq!(found.len(), 2, "{found:?}");
+    for t in &found {
+        assert_eq!(
+            (t["assignee"].as_str(), t["status"].as_str()),
+            (Some("alice"), Some("open"))
+        );
+    }
+    // The text is marked untrusted, in the content and in _meta.
+    let text = result.content[0].as_text().expect("text");
+    assert!(text.contains("<untrusted-data>"), "{text}");
+    let meta = serde_json::to_value(&result.meta).expect("meta");
+    assert_eq!(meta["io.github.mcp-rs.tickets/untrusted"], json!(true));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_token_cannot_create_a_ticket() {
+    let server = TicketsServer::start(&[]).await;
+    let token = server.token("alice", "tickets:read").await;
+    // 2026-07-28 names the tool in Mcp-Name: refused before it is served, 403 with the
+    // RFC 6750 challenge naming the missing scope.
+    let (status, headers) = server
+        .raw_tool_call(
+            &token,
+            "createTicket",
+            json!({"queue": "support", "title": "t", "body": "b"}),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let challenge = headers
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .expect("a challenge");
+    assert!(
+        challenge.contains(r#"error="insufficient_scope""#),
+        "{challenge}"
+    );
+    assert!(
+        challenge.contains(r#"scope="tickets:write""#),
+        "{challenge}"
+    );
+    // Our client (2026-07-28) gets that 403 as the call's error.
+    let client = server.client(&token).await;
+    let error = client
+        .call_tool(
+            "createTicket",
+            json!({"queue": "support", "title": "t", "body": "b"}),
+        )
+        .await
+        .expect_err("refused");
+    let data = &error.remote().expect("an HTTP error").data;
+    assert_eq!(
+        data.as_ref().map(|d| d["httpStatus"].clone()),
+        Some(json!(403)),
+        "{error}"
+    );
+    // Nothing was created.
+    let result = client
+        .call_tool("searchTickets", json!({"text": "t"}))
+        .await
+        .expect("search");
+    assert!(tickets(&result).iter().all(|t| t["title"] != "t"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn globex_cannot_see_or_touch_acmes_ticket() {
+    let server = TicketsServer::start(&[]).await;
+    let alice = server
+        .client(&server.token("alice", "tickets:read").await)
+        .await;
+    let acme_ticket = tickets(
+        &alice
+            .call_tool("searchTickets", json!({}))
+            .await
+            .expect("search"),
+    )[0]["id"]
+        .as_i64()
+        .expect("id");
+    let carol = server
+        .client(&server.token("carol", "tickets:admin").await)
+        .await;
+    let get = carol
+        .call_tool("getTicket", json!({"id": acme_ticket}))
+        .await
+        .expect("call");
+    assert_eq!(error_text(&get), format!("ticket {acme_ticket} not found"));
+    let comment = carol
+        .call_tool("addComment", json!({"id": acme_ticket, "body": "hi"}))
+        .await
+        .expect("call");
+    assert_eq!(
+        error_text(&comment),
+        format!("ticket {acme_ticket} not found")
+    );
+    let read = carol
+        .read_resource(format!("tickets://{acme_ticket}"))
+        .await
+        .expect_err("not found");
+    assert!(read.to_string().contains("not found"), "{read}");
+    let found = tickets(
+        &carol
+            .call_tool("searchTickets", json!({}))
+            .await
+            .expect("search"),
+    );
+    assert!(found.iter().all(|t| t["id"] != json!(acme_ticket)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tenants_calling_at_once_see_only_their_own_rows() {
+    let server = TicketsServer::start(&["--rate", "1000", "--burst", "1000"]).await;
+    let alice = server
+        .client(&server.token("alice", "tickets:read").await)
+        .await;
+    let carol = server
+        .client(&server.token("carol", "tickets:read").await)
+        .await;
+    let acme_ids = ids(&alice).await;
+    let globex_ids = ids(&carol).await;
+    assert!(!acme_ids.is_empty() && !globex_ids.is_empty());
+    assert!(acme_ids.is_disjoint(&globex_ids));
+    let hammer = |client: Client, expected: HashSet<i64>| async move {
+        for _ in 0..25 {
+            assert_eq!(ids(&client).await, expected);
+        }
+    };
+    let a = tokio::spawn(hammer(alice, acme_ids));
+    let c = tokio::spawn(hammer(carol, globex_ids));
+    a.await.expect("acme");
+    c.await.expect("globex");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_the_rate_limit_is_429_with_retry_after_for_that_caller_only() {
+    let server = TicketsServer::start(&["--rate", "0.01", "--burst", "3"]).await;
+    let alice = server.token("alice", "tickets:read").await;
+    let bob = server.token("bob", "tickets:read").await;
+    let mut statuses = Vec::new();
+    let mut retry_after = None;
+    for _ in 0..5 {
+        let (status, headers) = server
+            .raw_tool_call(&alice, "searchTickets", json!({}))
+            .await;
+        statuses.push(status);
+        if status == 429 {
+            retry_after = headers
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok());
+        }
+    }
+    assert_eq!(statuses, [200, 200, 200, 429, 429]);
+    assert!(retry_after.is_some_and(|s| s >= 1), "{retry_after:?}");
+    // Bob, of the same tenant, has his own bucket.
+    let (status, _) = server.raw_tool_call(&bob, "searchTickets", json!({})).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn close_ticket_needs_the_users_confirmation() {
+    let server = TicketsServer::start(&[]).await;
+    let token = server.token("alice", "tickets:admin").await;
+    let decliner = Client::builder()
+        .on_elicitation(|_: ElicitParams| async { Ok(ElicitResult::decline()) })
+        .connect(server.transport(&token))
+        .await
+        .expect("connect");
+    let id = tickets(
+        &decliner
+            .call_tool("searchTickets", json!({"status": "open"}))
+            .await
+            .expect("search"),
+    )[0]["id"]
+        .as_i64()
+        .expect("id");
+    let refused = decliner
+        .call_tool("closeTicket", json!({"id": id}))
+        .await
+        .expect("call");
+    assert_eq!(error_text(&refused), "not done: the user did not confirm");
+    let still = decliner
+        .call_tool("getTicket", json!({"id": id}))
+        .await
+        .expect("get");
+    assert_eq!(
+        still.structured_content.as_ref().expect("s")["ticket"]["status"],
+        "open"
+    );
+    // A client that cannot ask changes nothing either.
+    let mute = server.client(&token).await;
+    let refused = mute
+        .call_tool("closeTicket", json!({"id": id}))
+        .await
+        .expect("call");
+    assert!(error_text(&refused).starts_with("not done: closing needs the user's confirmation"));
+    let confirmer = Client::builder()
+        .on_elicitation(|_: ElicitParams| async {
+            let mut content = serde_json::Map::new();
+            content.insert("confirm".into(), json!(true));
+            Ok(ElicitResult::accept(Some(content)))
+        })
+        .connect(server.transport(&token))
+        .await
+        .expect("connect");
+    let closed = confirmer
+        .call_tool("closeTicket", json!({"id": id}))
+        .await
+        .expect("call");
+    assert!(!closed.is_error(), "{closed:?}");
+    assert_eq!(
+        closed.structured_content.as_ref().expect("s")["ticket"]["status"],
+        "closed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_tool_call_leaves_one_audit_line() {
+    let server = TicketsServer::start(&[]).await;
+    let client = server
+        .client(&server.token("carol", "tickets:read").await)
+        .await;
+    client
+        .call_tool("searchTickets", json!({"text": "backup"}))
+        .await
+        .expect("call");
+    let line = server
+        .audit_line(|record| record["tool"] == "searchTickets")
+        .await;
+    assert_eq!(line["tenant"], "globex");
+    assert!(
+        line["principal"]
+            .as_str()
+            .expect("principal")
+            .ends_with("#carol")
+    );
+    assert_eq!(line["outcome"], "ok");
+    assert_eq!(line["method"], "tools/call");
+    assert_eq!(line["argsDigest"].as_str().map(str::len), Some(16));
+}
