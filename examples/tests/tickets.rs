@@ -8,6 +8,7 @@ use std::collections::HashSet;
 
 use mcp_client::Client;
 use mcp_protocol::methods::{ElicitParams, ElicitResult};
+use mcp_protocol::{ProtocolVersion, SupportedVersions};
 use serde_json::{Value, json};
 use support::TicketsServer;
 
@@ -30,6 +31,16 @@ async fn ids(client: &Client) -> HashSet<i64> {
         .iter()
         .filter_map(|t| t["id"].as_i64())
         .collect()
+}
+
+/// `createTicket` of a ticket titled "t" in acme's support queue.
+async fn create_t(client: &Client) -> mcp_client::Result<mcp_protocol::methods::CallToolResult> {
+    client
+        .call_tool(
+            "createTicket",
+            json!({"queue": "support", "title": "t", "body": "b"}),
+        )
+        .await
 }
 
 /// The text of a tool error.
@@ -90,13 +101,7 @@ async fn a_read_only_token_cannot_create_a_ticket() {
     );
     // Our client (2026-07-28) gets that 403 as the call's error.
     let client = server.client(&token).await;
-    let error = client
-        .call_tool(
-            "createTicket",
-            json!({"queue": "support", "title": "t", "body": "b"}),
-        )
-        .await
-        .expect_err("refused");
+    let error = create_t(&client).await.expect_err("refused");
     let data = &error.remote().expect("an HTTP error").data;
     assert_eq!(
         data.as_ref().map(|d| d["httpStatus"].clone()),
@@ -285,4 +290,123 @@ async fn every_tool_call_leaves_one_audit_line() {
     assert_eq!(line["outcome"], "ok");
     assert_eq!(line["method"], "tools/call");
     assert_eq!(line["argsDigest"].as_str().map(str::len), Some(16));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_stdio_the_configured_principal_is_the_caller_with_its_scopes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let audit = dir.path().join("audit.log");
+    let db = dir.path().join("tickets.db");
+    let client = Client::spawn(
+        support::BIN,
+        [
+            "--stdio",
+            "--user",
+            "bob",
+            "--tenant",
+            "acme",
+            "--scopes",
+            "tickets:read",
+            "--db",
+            db.to_str().expect("path"),
+            "--audit-file",
+            audit.to_str().expect("path"),
+        ],
+    )
+    .await
+    .expect("spawn");
+    let mine = client
+        .call_tool("searchTickets", json!({"assignee": "me"}))
+        .await
+        .expect("search");
+    let found = tickets(&mine);
+    assert!(!found.is_empty());
+    assert!(found.iter().all(|t| t["assignee"] == "bob"));
+    // Without tickets:write the tool itself refuses, naming the scope.
+    let create = create_t(&client).await.expect("call");
+    assert_eq!(
+        error_text(&create),
+        "insufficient_scope: createTicket needs the scope tickets:write"
+    );
+    drop(client);
+    let log = std::fs::read_to_string(&audit).expect("audit file");
+    let records: Vec<Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let outcomes: Vec<(&str, &str)> = records
+        .iter()
+        .map(|r| {
+            (
+                r["tool"].as_str().expect("tool"),
+                r["outcome"].as_str().expect("outcome"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("searchTickets", "ok"),
+            (
+                "createTicket",
+                "insufficient_scope: createTicket needs the scope tickets:write"
+            )
+        ]
+    );
+    assert_eq!(records[0]["principal"], "local#bob");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_era_client_naming_the_tool_gets_403_too() {
+    let server = TicketsServer::start(&[]).await;
+    let token = server.token("alice", "tickets:read").await;
+    let client = Client::builder()
+        .versions(SupportedVersions::new([ProtocolVersion::V2025_11_25]))
+        .connect(server.transport(&token))
+        .await
+        .expect("connect");
+    assert_eq!(client.protocol_version(), ProtocolVersion::V2025_11_25);
+    // Our client sends Mcp-Method and Mcp-Name in every era, so the refusal comes before
+    // the call is served; a client that does not gets the tool error of the stdio test.
+    let error = create_t(&client).await.expect_err("refused");
+    let data = error.remote().and_then(|e| e.data.clone());
+    assert_eq!(data.map(|d| d["httpStatus"].clone()), Some(json!(403)));
+    // Reading is allowed.
+    assert!(!ids(&client).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_are_capped_whatever_the_caller_asks() {
+    let server = TicketsServer::start(&["--max-page", "2"]).await;
+    let client = server
+        .client(&server.token("alice", "tickets:read").await)
+        .await;
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    // acme has 6 tickets: three pages of two; bounded at 10 pages.
+    for _ in 0..10 {
+        let mut args = json!({"limit": 1000});
+        if let Some(c) = &cursor {
+            args["cursor"] = json!(c);
+        }
+        let result = client
+            .call_tool("searchTickets", args)
+            .await
+            .expect("search");
+        let page = tickets(&result);
+        assert!(page.len() <= 2, "{page:?}");
+        seen.extend(page.iter().filter_map(|t| t["id"].as_i64()));
+        cursor = result.structured_content.as_ref().expect("s")["nextCursor"]
+            .as_str()
+            .map(str::to_owned);
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 6, "{seen:?}");
+    let bad = client
+        .call_tool("searchTickets", json!({"cursor": "not-a-cursor"}))
+        .await
+        .expect("call");
+    assert_eq!(error_text(&bad), "invalid cursor");
 }

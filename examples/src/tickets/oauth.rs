@@ -3,10 +3,11 @@
 //! [`authenticate`] is the one seam between the ticket server and mcp-server's HTTP layer
 //! (`HttpConfig::authenticate`): it verifies the token with a [`ResourceServer`] (401 with an
 //! RFC 6750 challenge), applies the caller's rate limit (429 with `Retry-After`), and for a
-//! 2026-07-28 `tools/call`, whose `Mcp-Name` header names the tool, checks the tool's scope
-//! (403 `insufficient_scope` naming the scope). Session-era requests carry no such header:
-//! their scope is checked by the tool itself ([`App::call`](super::App::call)), which
-//! answers with a tool error naming `insufficient_scope`.
+//! `tools/call` whose `Mcp-Method`/`Mcp-Name` headers name the tool (2026-07-28; our client
+//! sends them in every era), checks the tool's scope (403 `insufficient_scope` naming the
+//! scope). A request without those headers is checked by the tool itself
+//! ([`App::call`](super::App::call)), which answers with a tool error naming
+//! `insufficient_scope`; so is every call, whatever the headers claimed.
 
 use std::sync::Arc;
 use std::time::Instant;

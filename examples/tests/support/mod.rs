@@ -15,7 +15,8 @@ use sha2::{Digest, Sha256};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-const BIN: &str = env!("CARGO_BIN_EXE_tickets-server");
+/// The binary under test.
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_tickets-server");
 const REDIRECT: &str = "http://127.0.0.1:9/callback";
 const PKCE_VERIFIER: &str = "tickets-test-verifier-0123456789-abcdefghijklmnopqrstuvwxyz";
 /// How many 100 ms polls a helper waits for the server's output (10 s).
