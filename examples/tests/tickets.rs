@@ -5,9 +5,10 @@
 mod support;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use mcp_client::Client;
-use mcp_protocol::methods::{ElicitParams, ElicitResult};
+use mcp_protocol::methods::{CompleteParams, CompletionReference, ElicitParams, ElicitResult};
 use mcp_protocol::{ProtocolVersion, SupportedVersions};
 use serde_json::{Value, json};
 use support::TicketsServer;
@@ -409,6 +410,76 @@ async fn pages_are_capped_whatever_the_caller_asks() {
         .await
         .expect("call");
     assert_eq!(error_text(&bad), "invalid cursor");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rate_limit_holds_under_16_concurrent_callers() {
+    let server = Arc::new(TicketsServer::start(&["--rate", "0.01", "--burst", "5"]).await);
+    let alice = server.token("alice", "tickets:read").await;
+    let calls: Vec<_> = (0..16)
+        .map(|_| {
+            let (server, alice) = (server.clone(), alice.clone());
+            tokio::spawn(async move {
+                server
+                    .raw_tool_call(&alice, "searchTickets", json!({}))
+                    .await
+                    .0
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for call in calls {
+        statuses.push(call.await.expect("join"));
+    }
+    statuses.sort_unstable();
+    let mut expected = vec![200; 5];
+    expected.extend([429; 11]);
+    assert_eq!(statuses, expected);
+    // Carol, of another tenant, is not slowed by it.
+    let carol = server.token("carol", "tickets:read").await;
+    let (status, _) = server
+        .raw_tool_call(&carol, "searchTickets", json!({}))
+        .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queues_prompt_and_completions_are_the_callers_tenants() {
+    let server = TicketsServer::start(&[]).await;
+    let carol = server
+        .client(&server.token("carol", "tickets:read").await)
+        .await;
+    let queues = carol.read_resource("tickets://queues").await.expect("read");
+    let text = serde_json::to_value(&queues.contents[0]).expect("contents")["text"]
+        .as_str()
+        .expect("text")
+        .to_owned();
+    let names: Vec<String> = serde_json::from_str::<Vec<Value>>(&text)
+        .expect("json")
+        .iter()
+        .filter_map(|q| q["name"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(names, ["operations", "support"]);
+    let prompt = carol
+        .get_prompt("summarizeQueue", [("queue", "operations")])
+        .await
+        .expect("prompt");
+    let text = serde_json::to_value(&prompt.messages[0]).expect("message")["content"]["text"]
+        .as_str()
+        .expect("text")
+        .to_owned();
+    assert!(text.contains("Nightly backup failed"), "{text}");
+    assert!(text.contains("<untrusted-data>"), "{text}");
+    assert!(!text.contains("Cannot log in"), "{text}");
+    let statuses = carol
+        .complete(CompleteParams::new(
+            CompletionReference::prompt("summarizeQueue"),
+            "status",
+            "p",
+        ))
+        .await
+        .expect("complete");
+    assert_eq!(statuses.completion.values, ["pending"]);
 }
 
 /// The guard every tool call passes ([`App::call`]), exercised through a real dispatch

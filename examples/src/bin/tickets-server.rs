@@ -4,7 +4,7 @@
 //! tickets-server --stdio --user alice --tenant acme [--db PATH]
 //! tickets-server --http 127.0.0.1:PORT [--issuer URL] [--db PATH]
 //!                [--rate N] [--burst N] [--max-in-flight N] [--timeout-ms N] [--max-page N]
-//!                [--audit-file PATH]
+//!                [--max-request-bytes N] [--audit-file PATH]
 //! ```
 //!
 //! - **stdio**: one local principal, `--user` of `--tenant`, with every scope (or
@@ -77,6 +77,9 @@ struct Args {
     /// The largest page of search results.
     #[arg(long, default_value_t = 50)]
     max_page: u32,
+    /// HTTP: the largest request body accepted, in bytes (larger ones get 413).
+    #[arg(long, default_value_t = 64 * 1024)]
+    max_request_bytes: usize,
     /// Append audit lines to this file instead of stderr.
     #[arg(long)]
     audit_file: Option<PathBuf>,
@@ -167,7 +170,9 @@ async fn serve_http(
         .build();
     let app = App::new(store, None, limits);
     let server = tickets::server(&app);
-    let config = HttpConfig::new().authenticate(oauth::authenticate(resource_server, &app));
+    let config = HttpConfig::new()
+        .max_body(args.max_request_bytes)
+        .authenticate(oauth::authenticate(resource_server, &app));
     eprintln!("tickets-server: {resource}");
     tokio::spawn({
         let server = server.clone();

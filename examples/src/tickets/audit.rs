@@ -134,4 +134,45 @@ mod tests {
         assert_eq!(a.len(), 16);
         assert!(!a.contains("secret"));
     }
+
+    /// A writer into a shared buffer.
+    #[derive(Clone, Default)]
+    struct Buffer(std::sync::Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("buffer").extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_writer_prints_audit_records_as_json_lines_and_nothing_else() {
+        let buffer = Buffer::default();
+        let record = Record {
+            time_ms: 1,
+            principal: Some("iss#alice".into()),
+            tenant: Some("acme".into()),
+            client_id: None,
+            method: "tools/call",
+            tool: "getTicket".into(),
+            args_digest: digest(&serde_json::json!({"id": 1})),
+            outcome: "ok".into(),
+            latency_ms: 3,
+        };
+        tracing::subscriber::with_default(AuditWriter::new(buffer.clone()), || {
+            tracing::info!(target: "elsewhere", "not audit");
+            emit(&record);
+        });
+        let text = String::from_utf8(buffer.0.lock().expect("buffer").clone()).expect("utf-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 1, "{text}");
+        let parsed: serde_json::Value = serde_json::from_str(lines[0]).expect("json");
+        assert_eq!(parsed["tool"], "getTicket");
+        assert_eq!(parsed["principal"], "iss#alice");
+        assert_eq!(parsed["latencyMs"], 3);
+    }
 }

@@ -198,6 +198,26 @@ impl Store {
     }
 }
 
+/// The longest title, in characters.
+pub const MAX_TITLE: usize = 200;
+/// The longest description or comment, in characters.
+pub const MAX_TEXT: usize = 10_000;
+
+/// Refuses a title or text over its cap.
+fn check_sizes(title: Option<&str>, text: Option<&str>) -> Result<(), StoreError> {
+    if title.is_some_and(|t| t.chars().count() > MAX_TITLE) {
+        return Err(StoreError::Invalid(
+            "the title is longer than 200 characters",
+        ));
+    }
+    if text.is_some_and(|t| t.chars().count() > MAX_TEXT) {
+        return Err(StoreError::Invalid(
+            "the text is longer than 10000 characters",
+        ));
+    }
+    Ok(())
+}
+
 /// One tenant's view of the store: every statement is bound to its tenant.
 #[derive(Clone, Debug)]
 pub struct TenantStore {
@@ -368,6 +388,7 @@ impl TenantStore {
 
     /// Opens a ticket reported by `reporter`.
     pub async fn create(&self, new: NewTicket, reporter: String) -> Result<Ticket, StoreError> {
+        check_sizes(Some(&new.title), Some(&new.body))?;
         self.with(move |conn, tenant| {
             let tx = conn.transaction()?;
             check_queue(&tx, tenant, &new.queue)?;
@@ -399,6 +420,7 @@ impl TenantStore {
 
     /// Changes a ticket's title, body, priority, status (open or pending) or queue.
     pub async fn update(&self, id: i64, changes: Changes) -> Result<Ticket, StoreError> {
+        check_sizes(changes.title.as_deref(), changes.body.as_deref())?;
         if changes.status == Some(Status::Closed) {
             return Err(StoreError::Invalid(
                 "a ticket is closed with closeTicket, not updateTicket",
@@ -483,6 +505,7 @@ impl TenantStore {
         author: String,
         body: String,
     ) -> Result<Comment, StoreError> {
+        check_sizes(None, Some(&body))?;
         self.with(move |conn, tenant| {
             let tx = conn.transaction()?;
             load(&tx, tenant, id)?;

@@ -296,3 +296,41 @@ async fn filters_combine() {
         .expect("search");
     assert_eq!(urgent.tickets.len(), 1);
 }
+
+#[tokio::test]
+async fn oversized_text_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = open(&dir, 50);
+    let acme = acme(&store);
+    let id = acme
+        .search(Search::default())
+        .await
+        .expect("search")
+        .tickets[0]
+        .id;
+    let long = "x".repeat(MAX_TEXT + 1);
+    assert!(matches!(
+        acme.comment(id, "alice".into(), long.clone()).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let changes = Changes {
+        title: Some("t".repeat(MAX_TITLE + 1)),
+        ..Changes::default()
+    };
+    assert!(matches!(
+        acme.update(id, changes).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let new = NewTicket {
+        queue: "support".into(),
+        title: "t".into(),
+        body: long,
+        priority: Priority::Low,
+        assignee: None,
+    };
+    assert!(matches!(
+        acme.create(new, "alice".into()).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(acme.get(id).await.expect("get").comments, []);
+}
