@@ -617,3 +617,29 @@ mod guard {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_issuer_given_by_url_has_its_keys_found_through_its_metadata() {
+    use mcp_auth::JwksSource;
+    use mcp_auth::dev_server::DevAuthServer;
+    use mcp_examples::tickets::oauth::IssuerJwks;
+
+    let issuer = DevAuthServer::builder()
+        .resource("http://127.0.0.1:1/mcp")
+        .user("alice", "acme")
+        .bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let fetched = IssuerJwks::new(issuer.issuer())
+        .fetch()
+        .await
+        .expect("keys");
+    assert_eq!(
+        serde_json::to_value(fetched).expect("json"),
+        serde_json::to_value(issuer.jwks()).expect("json")
+    );
+    // An issuer with no metadata is a clear failure, not a hang.
+    let missing = IssuerJwks::new("http://127.0.0.1:9").fetch().await;
+    assert!(missing.is_err());
+    issuer.shutdown().await;
+}

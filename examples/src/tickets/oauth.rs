@@ -10,7 +10,7 @@
 //! `insufficient_scope`; so is every call, whatever the headers claimed.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use http::header::{AUTHORIZATION, RETRY_AFTER, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderValue, StatusCode};
@@ -90,7 +90,11 @@ impl IssuerJwks {
     pub fn new(issuer: impl Into<String>) -> Self {
         Self {
             issuer: issuer.into().trim_end_matches('/').to_owned(),
-            client: reqwest::Client::new(),
+            // A slow or silent issuer fails the verification instead of holding the request.
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .unwrap_or_default(),
         }
     }
 
