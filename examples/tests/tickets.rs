@@ -44,6 +44,13 @@ async fn create_t(client: &Client) -> mcp_client::Result<mcp_protocol::methods::
         .await
 }
 
+/// The user's answer confirming `closeTicket`.
+fn yes() -> ElicitResult {
+    let mut content = serde_json::Map::new();
+    content.insert("confirm".into(), json!(true));
+    ElicitResult::accept(Some(content))
+}
+
 /// The text of a tool error.
 fn error_text(result: &mcp_protocol::methods::CallToolResult) -> String {
     assert!(result.is_error(), "expected a tool error: {result:?}");
@@ -249,11 +256,7 @@ async fn close_ticket_needs_the_users_confirmation() {
         .expect("call");
     assert!(error_text(&refused).starts_with("not done: closing needs the user's confirmation"));
     let confirmer = Client::builder()
-        .on_elicitation(|_: ElicitParams| async {
-            let mut content = serde_json::Map::new();
-            content.insert("confirm".into(), json!(true));
-            Ok(ElicitResult::accept(Some(content)))
-        })
+        .on_elicitation(|_: ElicitParams| async { Ok(yes()) })
         .connect(server.transport(&token))
         .await
         .expect("connect");
@@ -279,7 +282,7 @@ async fn every_tool_call_leaves_one_audit_line() {
         .await
         .expect("call");
     let line = server
-        .audit_line(|record| record["tool"] == "searchTickets")
+        .audit_line(|record| record["name"] == "searchTickets")
         .await;
     assert_eq!(line["tenant"], "globex");
     assert!(
@@ -291,6 +294,17 @@ async fn every_tool_call_leaves_one_audit_line() {
     assert_eq!(line["outcome"], "ok");
     assert_eq!(line["method"], "tools/call");
     assert_eq!(line["argsDigest"].as_str().map(str::len), Some(16));
+    client
+        .read_resource("tickets://queues")
+        .await
+        .expect("read");
+    let read = server
+        .audit_line(|record| record["method"] == "resources/read")
+        .await;
+    assert_eq!(
+        (read["name"].as_str(), read["tenant"].as_str()),
+        (Some("tickets://queues"), Some("globex"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -339,7 +353,7 @@ async fn over_stdio_the_configured_principal_is_the_caller_with_its_scopes() {
         .iter()
         .map(|r| {
             (
-                r["tool"].as_str().expect("tool"),
+                r["name"].as_str().expect("name"),
                 r["outcome"].as_str().expect("outcome"),
             )
         })
@@ -482,141 +496,36 @@ async fn queues_prompt_and_completions_are_the_callers_tenants() {
     assert_eq!(statuses.completion.values, ["pending"]);
 }
 
-/// The guard every tool call passes ([`App::call`]), exercised through a real dispatch
-/// (in-memory transport, our client) with an extra tool that waits on the test.
-mod guard {
-    use std::sync::Arc;
-    use std::time::Duration;
-
-    use mcp_auth::Principal;
-    use mcp_client::Client;
-    use mcp_examples::tickets::access::{SCOPES, ToolError};
-    use mcp_examples::tickets::limits::LimitsConfig;
-    use mcp_examples::tickets::store::{Store, StoreConfig};
-    use mcp_examples::tickets::{self, App};
-    use mcp_protocol::rt::memory;
-    use mcp_server::{Json, RequestContext, ToolDef};
-    use serde_json::json;
-    use tokio::sync::Semaphore;
-
-    use super::error_text;
-
-    #[derive(serde::Deserialize, serde::Serialize, schemars::JsonSchema)]
-    struct WaitArgs {}
-
-    #[derive(serde::Serialize, schemars::JsonSchema)]
-    struct Done {
-        done: bool,
-    }
-
-    /// A server whose `wait` tool (through the guard) holds until `gate` gives a permit, and
-    /// counts entries in `entered`; connected to a client.
-    async fn connect(
-        limits: LimitsConfig,
-    ) -> (Client, Arc<Semaphore>, Arc<Semaphore>, tempfile::TempDir) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::open(&StoreConfig::new(dir.path().join("t.db"))).expect("store");
-        let local = Principal::new("local", "alice")
-            .with_tenant("acme")
-            .with_scopes(SCOPES);
-        let app = App::new(store, Some(local), limits);
-        let server = tickets::server(&app);
-        let gate = Arc::new(Semaphore::new(0));
-        let entered = Arc::new(Semaphore::new(0));
-        let (g, e) = (gate.clone(), entered.clone());
-        server
-            .add_tool(ToolDef::new(
-                "wait",
-                move |args: WaitArgs, ctx: RequestContext| {
-                    let (app, g, e) = (app.clone(), g.clone(), e.clone());
-                    async move {
-                        app.call(&ctx, "wait", &args, |_| async move {
-                            e.add_permits(1);
-                            let _permit = g.acquire().await.expect("the gate stays open");
-                            Ok::<_, ToolError>(Json(Done { done: true }))
-                        })
-                        .await
-                    }
-                },
-            ))
-            .expect("tool");
-        let (client_end, server_end) = memory::pair(memory::Mode::Serialized);
-        tokio::spawn(async move { server.serve(server_end).await });
-        let client = Client::builder()
-            .connect(client_end)
-            .await
-            .expect("connect");
-        (client, gate, entered, dir)
-    }
-
-    fn limits(burst: u32, in_flight: usize, timeout: Duration) -> LimitsConfig {
-        LimitsConfig {
-            rate_per_sec: 0.001,
-            burst,
-            max_in_flight: in_flight,
-            call_timeout: timeout,
-        }
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_call_past_the_timeout_is_stopped_with_a_clear_error() {
-        let (client, _gate, _entered, _dir) =
-            connect(limits(100, 4, Duration::from_millis(200))).await;
-        let result = client.call_tool("wait", json!({})).await.expect("call");
-        assert_eq!(
-            error_text(&result),
-            "the call took longer than 200ms and was stopped"
-        );
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn calls_over_the_in_flight_cap_are_refused_until_one_ends() {
-        let (client, gate, entered, _dir) = connect(limits(100, 2, Duration::from_secs(30))).await;
-        let first = tokio::spawn({
-            let client = client.clone();
-            async move { client.call_tool("wait", json!({})).await }
-        });
-        let second = tokio::spawn({
-            let client = client.clone();
-            async move { client.call_tool("wait", json!({})).await }
-        });
-        // Both are inside the tool (bounded by the acquire's own timeout).
-        let both = tokio::time::timeout(Duration::from_secs(10), entered.acquire_many(2))
-            .await
-            .expect("two calls entered")
-            .expect("semaphore");
-        both.forget();
-        let third = client.call_tool("wait", json!({})).await.expect("call");
-        assert_eq!(
-            error_text(&third),
-            "too many calls in flight for this caller (at most 2); retry when one finishes"
-        );
-        gate.add_permits(2);
-        for call in [first, second] {
-            let result = call.await.expect("join").expect("call");
-            assert!(!result.is_error(), "{result:?}");
-        }
-        // A slot is free again.
-        gate.add_permits(1);
-        let fourth = client.call_tool("wait", json!({})).await.expect("call");
-        assert!(!fourth.is_error(), "{fourth:?}");
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_local_caller_over_the_rate_limit_gets_a_tool_error() {
-        let (client, gate, _entered, _dir) = connect(limits(2, 4, Duration::from_secs(30))).await;
-        gate.add_permits(10);
-        for _ in 0..2 {
-            let ok = client.call_tool("wait", json!({})).await.expect("call");
-            assert!(!ok.is_error(), "{ok:?}");
-        }
-        let limited = client.call_tool("wait", json!({})).await.expect("call");
-        assert!(
-            error_text(&limited).starts_with("rate limit exceeded: retry after "),
-            "{limited:?}"
-        );
-    }
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn close_ticket_asks_in_the_session_era_too() {
+    let server = TicketsServer::start(&[]).await;
+    let token = server.token("bob", "tickets:admin").await;
+    let asked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = asked.clone();
+    let client = Client::builder()
+        .versions(SupportedVersions::new([ProtocolVersion::V2025_11_25]))
+        .on_elicitation(move |_: ElicitParams| {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async { Ok(yes()) }
+        })
+        .connect(server.transport(&token))
+        .await
+        .expect("connect");
+    let mine = client
+        .call_tool("searchTickets", json!({"assignee": "me", "status": "open"}))
+        .await
+        .expect("search");
+    let id = tickets(&mine)[0]["id"].as_i64().expect("id");
+    let closed = client
+        .call_tool("closeTicket", json!({"id": id}))
+        .await
+        .expect("call");
+    assert!(!closed.is_error(), "{closed:?}");
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
+
+#[path = "tickets/guard.rs"]
+mod guard;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_issuer_given_by_url_has_its_keys_found_through_its_metadata() {

@@ -29,10 +29,10 @@ pub struct Record {
     pub tenant: Option<String>,
     /// The OAuth client the caller's token was issued to.
     pub client_id: Option<String>,
-    /// The MCP method.
+    /// The MCP method (`tools/call`, `resources/read`, `prompts/get`).
     pub method: &'static str,
-    /// The tool.
-    pub tool: String,
+    /// The tool, the resource's URI or the prompt.
+    pub name: String,
     /// SHA-256 of the arguments' JSON, hex, first 16 characters: enough to correlate, no
     /// ticket text in the log.
     pub args_digest: String,
@@ -158,7 +158,7 @@ mod tests {
             tenant: Some("acme".into()),
             client_id: None,
             method: "tools/call",
-            tool: "getTicket".into(),
+            name: "getTicket".into(),
             args_digest: digest(&serde_json::json!({"id": 1})),
             outcome: "ok".into(),
             latency_ms: 3,
@@ -171,7 +171,7 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 1, "{text}");
         let parsed: serde_json::Value = serde_json::from_str(lines[0]).expect("json");
-        assert_eq!(parsed["tool"], "getTicket");
+        assert_eq!(parsed["name"], "getTicket");
         assert_eq!(parsed["principal"], "iss#alice");
         assert_eq!(parsed["latencyMs"], 3);
     }

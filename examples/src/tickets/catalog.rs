@@ -14,7 +14,7 @@ use mcp_server::{Error, PromptDef, ResourceDef, TemplateDef, from_list};
 use serde::Deserialize;
 
 use super::access::ToolError;
-use super::model::{Search, Status};
+use super::model::{Search, Status, UnknownWord};
 use super::store::StoreError;
 use super::{App, UNTRUSTED_NOTE};
 
@@ -53,12 +53,12 @@ pub fn queues(app: &App) -> ResourceDef {
         move |uri, ctx| {
             let app = app.clone();
             async move {
-                let caller = app.reader(&ctx).map_err(|e| rpc_error(&uri, e))?;
-                let queues = caller
-                    .store
-                    .queues()
+                let queues = app
+                    .read(&ctx, "resources/read", &uri, |caller| async move {
+                        Ok(caller.store.queues().await?)
+                    })
                     .await
-                    .map_err(|e| rpc_error(&uri, e.into()))?;
+                    .map_err(|e| rpc_error(&uri, e))?;
                 Ok(json_contents(uri, &queues))
             }
         },
@@ -80,12 +80,12 @@ pub fn ticket(app: &App) -> TemplateDef {
     TemplateDef::new(template, move |uri, vars: TicketVars, ctx| {
         let app = app.clone();
         async move {
-            let caller = app.reader(&ctx).map_err(|e| rpc_error(&uri, e))?;
-            let detail = caller
-                .store
-                .get(vars.id)
+            let detail = app
+                .read(&ctx, "resources/read", &uri, |caller| async move {
+                    Ok(caller.store.get(vars.id).await?)
+                })
                 .await
-                .map_err(|e| rpc_error(&uri, e.into()))?;
+                .map_err(|e| rpc_error(&uri, e))?;
             Ok(json_contents(uri, &detail))
         }
     })
@@ -109,24 +109,28 @@ pub fn summarize_queue(app: &App) -> PromptDef {
     PromptDef::new(prompt, move |args, ctx| {
         let app = app.clone();
         async move {
-            let uri = "prompt:summarizeQueue";
-            let caller = app.reader(&ctx).map_err(|e| rpc_error(uri, e))?;
+            let uri = "summarizeQueue";
             let status = match args.get("status") {
-                Some(s) => s.parse().map_err(|e: super::model::UnknownWord| Error::invalid_params(e.to_string()))?,
+                Some(s) => s
+                    .parse()
+                    .map_err(|e: UnknownWord| Error::invalid_params(e.to_string()))?,
                 None => Status::Open,
             };
             let queue = args.get("queue").cloned().unwrap_or_default();
-            let search = Search {
-                status: Some(status),
-                queue: Some(queue.clone()),
-                assignee: args.get("assignee").cloned().map(|a| caller.resolve(a)),
-                ..Search::default()
-            };
-            let page = caller
-                .store
-                .search(search)
+            let assignee = args.get("assignee").cloned();
+            let search_queue = queue.clone();
+            let page = app
+                .read(&ctx, "prompts/get", uri, |caller| async move {
+                    let search = Search {
+                        status: Some(status),
+                        queue: Some(search_queue),
+                        assignee: assignee.map(|a| caller.resolve(a)),
+                        ..Search::default()
+                    };
+                    Ok(caller.store.search(search).await?)
+                })
                 .await
-                .map_err(|e| rpc_error(uri, e.into()))?;
+                .map_err(|e| rpc_error(uri, e))?;
             let data = serde_json::to_string(&page.tickets).unwrap_or_default();
             Ok(GetPromptResult::new(vec![PromptMessage::user_text(format!(
                 "Summarise the {status} tickets of the {queue:?} queue: the main themes, what is \

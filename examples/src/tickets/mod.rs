@@ -83,7 +83,7 @@ impl App {
     }
 
     /// The caller of a resource read or prompt (needs [`access::READ`]).
-    pub(crate) fn reader(&self, ctx: &RequestContext) -> Result<Caller, ToolError> {
+    fn reader(&self, ctx: &RequestContext) -> Result<Caller, ToolError> {
         let principal = self.principal(ctx).ok_or(ToolError::Unauthenticated)?;
         if !principal.has_scope(access::READ)
             && !principal.has_scope(access::WRITE)
@@ -103,6 +103,70 @@ impl App {
             store: self.store.tenant(TenantId::new(tenant)),
             principal,
         })
+    }
+
+    /// Runs one resource read or prompt (`method` of `name`) for a reader: caller, timeout,
+    /// audit. (Over HTTP the rate limit has already been applied to the request.)
+    pub(crate) async fn read<T, F, Fut>(
+        &self,
+        ctx: &RequestContext,
+        method: &'static str,
+        name: &str,
+        work: F,
+    ) -> Result<T, ToolError>
+    where
+        F: FnOnce(Caller) -> Fut,
+        Fut: Future<Output = Result<T, ToolError>>,
+    {
+        let started = Instant::now();
+        let outcome = async { self.within(work(self.reader(ctx)?)).await }.await;
+        let principal = self.principal(ctx);
+        self.audit(
+            principal.as_ref(),
+            method,
+            name,
+            audit::digest(&name),
+            &outcome,
+            started,
+        );
+        outcome
+    }
+
+    /// Runs `work` under the per-call timeout.
+    async fn within<T>(
+        &self,
+        work: impl Future<Output = Result<T, ToolError>>,
+    ) -> Result<T, ToolError> {
+        let timeout = self.limits.config().call_timeout;
+        tokio::time::timeout(timeout, work)
+            .await
+            .map_err(|_| ToolError::Timeout(timeout))?
+    }
+
+    /// Writes the audit record of one request.
+    fn audit<T>(
+        &self,
+        principal: Option<&Principal>,
+        method: &'static str,
+        name: &str,
+        args_digest: String,
+        outcome: &Result<T, ToolError>,
+        started: Instant,
+    ) {
+        audit::emit(&audit::Record {
+            time_ms: audit::now_ms(),
+            principal: principal.map(|p| format!("{}#{}", p.issuer, p.subject)),
+            tenant: principal.and_then(|p| p.tenant.clone()),
+            client_id: principal.and_then(|p| p.client_id.clone()),
+            method,
+            name: name.to_owned(),
+            args_digest,
+            outcome: match outcome {
+                Ok(_) => "ok".to_owned(),
+                Err(e) => e.to_string(),
+            },
+            latency_ms: started.elapsed().as_millis(),
+        });
     }
 
     /// Runs one tool call: caller, scope, limits, timeout, audit (see the module docs).
@@ -136,29 +200,17 @@ impl App {
                 .limits
                 .enter(&key)
                 .map_err(ToolError::TooManyInFlight)?;
-            let caller = self.caller(principal)?;
-            let timeout = self.limits.config().call_timeout;
-            tokio::time::timeout(timeout, work(caller))
-                .await
-                .map_err(|_| ToolError::Timeout(timeout))?
+            self.within(work(self.caller(principal)?)).await
         }
         .await;
-        audit::emit(&audit::Record {
-            time_ms: audit::now_ms(),
-            principal: principal
-                .as_ref()
-                .map(|p| format!("{}#{}", p.issuer, p.subject)),
-            tenant: principal.as_ref().and_then(|p| p.tenant.clone()),
-            client_id: principal.as_ref().and_then(|p| p.client_id.clone()),
-            method: "tools/call",
-            tool: tool.to_owned(),
-            args_digest: audit::digest(args),
-            outcome: match &outcome {
-                Ok(_) => "ok".to_owned(),
-                Err(e) => e.to_string(),
-            },
-            latency_ms: started.elapsed().as_millis(),
-        });
+        self.audit(
+            principal.as_ref(),
+            "tools/call",
+            tool,
+            audit::digest(args),
+            &outcome,
+            started,
+        );
         outcome
     }
 }
