@@ -34,6 +34,10 @@ impl Default for LimitsConfig {
     }
 }
 
+/// Past this many principals tracked, idle state is dropped (a full bucket, no call in
+/// flight), so a stream of new identities cannot grow the maps without bound.
+const PRUNE_ABOVE: usize = 10_000;
+
 #[derive(Debug)]
 struct Bucket {
     tokens: f64,
@@ -71,6 +75,11 @@ impl Limits {
         let Ok(mut buckets) = self.buckets.lock() else {
             return Ok(());
         };
+        if buckets.len() > PRUNE_ABOVE {
+            buckets.retain(|_, b| {
+                b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * rate < burst
+            });
+        }
         let bucket = buckets.entry(who.clone()).or_insert(Bucket {
             tokens: burst,
             at: now,
@@ -92,10 +101,14 @@ impl Limits {
     pub fn enter(&self, who: &PrincipalKey) -> Result<OwnedSemaphorePermit, usize> {
         let cap = self.config.max_in_flight.max(1);
         let semaphore = match self.in_flight.lock() {
-            Ok(mut map) => map
-                .entry(who.clone())
-                .or_insert_with(|| Arc::new(Semaphore::new(cap)))
-                .clone(),
+            Ok(mut map) => {
+                if map.len() > PRUNE_ABOVE {
+                    map.retain(|_, s| s.available_permits() < cap);
+                }
+                map.entry(who.clone())
+                    .or_insert_with(|| Arc::new(Semaphore::new(cap)))
+                    .clone()
+            }
             Err(_) => return Err(cap),
         };
         semaphore.try_acquire_owned().map_err(|_| cap)
@@ -135,6 +148,28 @@ mod tests {
                 .take(&alice, t0 + Duration::from_millis(500))
                 .is_err()
         );
+    }
+
+    #[test]
+    fn idle_principals_are_forgotten_past_the_prune_threshold() {
+        let limits = limits(1.0, 2, 1);
+        let t0 = Instant::now();
+        let busy = Principal::new("iss", "busy").key();
+        assert_eq!(limits.take(&busy, t0), Ok(()));
+        let _slot = limits.enter(&busy).expect("slot");
+        for n in 0..=PRUNE_ABOVE {
+            let key = Principal::new("iss", format!("u{n}")).key();
+            limits.take(&key, t0).expect("first request");
+            drop(limits.enter(&key).expect("slot"));
+        }
+        // Everyone refilled a minute later; the next new principal triggers the pruning.
+        let later = t0 + Duration::from_secs(60);
+        let newcomer = Principal::new("iss", "new").key();
+        assert_eq!(limits.take(&newcomer, later), Ok(()));
+        assert!(limits.enter(&newcomer).is_ok());
+        assert!(limits.buckets.lock().expect("buckets").len() <= 2);
+        // The busy principal's call in flight is kept, and still counts.
+        assert_eq!(limits.enter(&busy).err(), Some(1));
     }
 
     #[test]
