@@ -372,6 +372,48 @@ async fn over_stdio_the_configured_principal_is_the_caller_with_its_scopes() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_tickets_scope_nothing_can_be_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("tickets.db");
+    let client = Client::spawn(
+        support::BIN,
+        [
+            "--stdio",
+            "--scopes",
+            "profile",
+            "--db",
+            db.to_str().expect("path"),
+        ],
+    )
+    .await
+    .expect("spawn");
+    let read = client
+        .read_resource("tickets://queues")
+        .await
+        .expect_err("refused");
+    assert_eq!(
+        read.remote().map(|e| e.message.as_str()),
+        Some("insufficient_scope: resources/read needs the scope tickets:read")
+    );
+    let prompt = client
+        .get_prompt("summarizeQueue", [("queue", "support")])
+        .await
+        .expect_err("refused");
+    assert!(
+        prompt.to_string().contains("insufficient_scope"),
+        "{prompt}"
+    );
+    let search = client
+        .call_tool("searchTickets", json!({}))
+        .await
+        .expect("call");
+    assert_eq!(
+        error_text(&search),
+        "insufficient_scope: searchTickets needs the scope tickets:read"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_era_client_naming_the_tool_gets_403_too() {
     let server = TicketsServer::start(&[]).await;
     let token = server.token("alice", "tickets:read").await;

@@ -55,7 +55,7 @@ pub enum ToolError {
     /// The token lacks the tool's scope.
     #[error("insufficient_scope: {tool} needs the scope {scope}")]
     InsufficientScope {
-        /// The tool.
+        /// The tool, or the method (`resources/read`, `prompts/get`).
         tool: String,
         /// The scopes it needs, space-separated.
         scope: String,
@@ -116,18 +116,24 @@ impl Caller {
     }
 }
 
-/// Checks that `principal` may call `tool` under `policy`.
-pub fn check_tool(
+/// Checks that `principal` may call the tool, or the method, `target` under `policy`.
+pub fn check(
     policy: &ScopePolicy,
     principal: &Principal,
-    tool: &str,
+    target: Target<'_>,
 ) -> Result<(), ToolError> {
     policy
-        .check(principal, Target::Tool(tool), "")
+        .check(principal, target, "")
         .map_err(|_| ToolError::InsufficientScope {
-            tool: tool.to_owned(),
+            tool: match target {
+                Target::Tool(name)
+                | Target::Method(name)
+                | Target::Prompt(name)
+                | Target::Resource(name) => name.to_owned(),
+                _ => String::new(),
+            },
             scope: policy
-                .required(Target::Tool(tool))
+                .required(target)
                 .iter()
                 .map(String::as_str)
                 .collect::<Vec<_>>()

@@ -28,7 +28,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 
-use mcp_auth::{Principal, ScopePolicy};
+use mcp_auth::{Principal, ScopePolicy, Target};
 use mcp_protocol::methods::CallToolResult;
 use mcp_protocol::types::{ContentBlock, Meta};
 use mcp_server::{IntoToolResult, RequestContext, Server};
@@ -82,18 +82,11 @@ impl App {
         ctx.principal().cloned().or_else(|| self.local.clone())
     }
 
-    /// The caller of a resource read or prompt (needs [`access::READ`]).
-    fn reader(&self, ctx: &RequestContext) -> Result<Caller, ToolError> {
+    /// The caller of a resource read or prompt (`method`; needs [`access::READ`] or a scope
+    /// that implies it).
+    fn reader(&self, ctx: &RequestContext, method: &str) -> Result<Caller, ToolError> {
         let principal = self.principal(ctx).ok_or(ToolError::Unauthenticated)?;
-        if !principal.has_scope(access::READ)
-            && !principal.has_scope(access::WRITE)
-            && !principal.has_scope(access::ADMIN)
-        {
-            return Err(ToolError::InsufficientScope {
-                tool: "reading".into(),
-                scope: access::READ.into(),
-            });
-        }
+        access::check(&self.policy, &principal, Target::Method(method))?;
         self.caller(principal)
     }
 
@@ -119,7 +112,7 @@ impl App {
         Fut: Future<Output = Result<T, ToolError>>,
     {
         let started = Instant::now();
-        let outcome = async { self.within(work(self.reader(ctx)?)).await }.await;
+        let outcome = async { self.within(work(self.reader(ctx, method)?)).await }.await;
         let principal = self.principal(ctx);
         self.audit(
             principal.as_ref(),
@@ -185,7 +178,7 @@ impl App {
         let principal = self.principal(ctx);
         let outcome = async {
             let principal = principal.clone().ok_or(ToolError::Unauthenticated)?;
-            access::check_tool(&self.policy, &principal, tool)?;
+            access::check(&self.policy, &principal, Target::Tool(tool))?;
             let key = principal.key();
             // Over HTTP the rate limit is applied to every request before it is served
             // (429 + Retry-After, see `oauth`); a local caller has no such layer.

@@ -112,11 +112,14 @@ pub struct CommentResult {
     pub comment: Comment,
 }
 
-/// The `requestedSchema` of `closeTicket`'s confirmation.
+/// The confirmation form of `closeTicket`: one boolean, `confirm`.
 fn confirmation(ticket: &Ticket) -> ElicitFormParams {
-    // A fixed form: the ticket's (untrusted) title is quoted as data, never as the question.
-    serde_json::from_value(json!({
-        "message": format!("Close ticket #{} ({:?})? This cannot be undone by the agent.", ticket.id, ticket.title),
+    // A fixed form; the ticket's (untrusted) title is quoted as data, never as the question.
+    let form = json!({
+        "message": format!(
+            "Close ticket #{} ({:?})? This cannot be undone by the agent.",
+            ticket.id, ticket.title
+        ),
         "requestedSchema": {
             "type": "object",
             "properties": {
@@ -124,16 +127,8 @@ fn confirmation(ticket: &Ticket) -> ElicitFormParams {
             },
             "required": ["confirm"]
         }
-    }))
-    .unwrap_or_else(|_| unreachable_form())
-}
-
-/// A form that cannot fail to decode (the literal above never does).
-fn unreachable_form() -> ElicitFormParams {
-    serde_json::from_value(
-        json!({"message": "Confirm?", "requestedSchema": {"type": "object", "properties": {}}}),
-    )
-    .expect("a fixed form")
+    });
+    serde_json::from_value(form).expect("a fixed, valid form")
 }
 
 /// Asks the user to confirm closing `ticket`; `Ok(())` only on an explicit yes.
