@@ -107,6 +107,17 @@ async fn a_read_only_token_cannot_create_a_ticket() {
         challenge.contains(r#"scope="tickets:write""#),
         "{challenge}"
     );
+    // Naming a read tool in the header while the body calls createTicket is refused before
+    // it is served (400, HeaderMismatch), and the tool checks the scope again anyway.
+    let (status, _) = server
+        .raw_tool_call_named(
+            &token,
+            "searchTickets",
+            "createTicket",
+            json!({"queue": "support", "title": "t", "body": "b"}),
+        )
+        .await;
+    assert_eq!(status, 400);
     // Our client (2026-07-28) gets that 403 as the call's error.
     let client = server.client(&token).await;
     let error = create_t(&client).await.expect_err("refused");

@@ -189,6 +189,18 @@ impl TicketsServer {
         tool: &str,
         arguments: Value,
     ) -> (u16, reqwest::header::HeaderMap) {
+        self.raw_tool_call_named(token, tool, tool, arguments).await
+    }
+
+    /// Like [`TicketsServer::raw_tool_call`], with `Mcp-Name: header_name` whatever the
+    /// body calls.
+    pub(crate) async fn raw_tool_call_named(
+        &self,
+        token: &str,
+        header_name: &str,
+        tool: &str,
+        arguments: Value,
+    ) -> (u16, reqwest::header::HeaderMap) {
         let body = json!({
             "jsonrpc": "2.0", "id": 1, "method": "tools/call",
             "params": {
@@ -207,7 +219,7 @@ impl TicketsServer {
             .header("accept", "application/json, text/event-stream")
             .header("mcp-protocol-version", "2026-07-28")
             .header("mcp-method", "tools/call")
-            .header("mcp-name", tool)
+            .header("mcp-name", header_name)
             .body(body.to_string())
             .send()
             .await
