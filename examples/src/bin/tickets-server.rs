@@ -3,7 +3,7 @@
 //! ```text
 //! tickets-server --stdio --user alice --tenant acme [--db PATH]
 //! tickets-server --http 127.0.0.1:PORT [--issuer URL] [--db PATH]
-//!                [--rate N] [--burst N] [--max-in-flight N] [--timeout-ms N] [--max-page N]
+//!                [--rate N] [--burst N] [--max-in-flight N] [--timeout-ms N] [--max-page N] [--max-comments N]
 //!                [--max-request-bytes N] [--audit-file PATH]
 //! ```
 //!
@@ -77,6 +77,9 @@ struct Args {
     /// The largest page of search results.
     #[arg(long, default_value_t = 50)]
     max_page: u32,
+    /// The most comments a ticket is returned with (the latest).
+    #[arg(long, default_value_t = 100)]
+    max_comments: u32,
     /// HTTP: the largest request body accepted, in bytes (larger ones get 413).
     #[arg(long, default_value_t = 64 * 1024)]
     max_request_bytes: usize,
@@ -100,6 +103,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut store_config = StoreConfig::new(&args.db);
     store_config.max_page = args.max_page;
     store_config.default_page = args.max_page.min(20);
+    store_config.max_comments = args.max_comments;
     let store = Store::open(&store_config)?;
     let limits = LimitsConfig {
         rate_per_sec: args.rate,

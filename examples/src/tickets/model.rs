@@ -137,14 +137,16 @@ pub struct Comment {
     pub created_at: i64,
 }
 
-/// A ticket with its comments, oldest first.
+/// A ticket with its latest comments, oldest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TicketDetail {
     /// The ticket.
     pub ticket: Ticket,
-    /// Its comments, oldest first.
+    /// Its latest comments (at most the server's cap), oldest first.
     pub comments: Vec<Comment>,
+    /// How many older comments were left out by the cap.
+    pub omitted_comments: i64,
 }
 
 /// A queue and how many of its tickets are in each status.

@@ -72,6 +72,8 @@ pub struct StoreConfig {
     pub max_page: u32,
     /// The page size when the caller names none.
     pub default_page: u32,
+    /// The most comments a ticket is read with (the latest ones).
+    pub max_comments: u32,
     /// Whether to fill an empty database with the demo data.
     pub seed: bool,
 }
@@ -84,6 +86,7 @@ impl StoreConfig {
             connections: 4,
             max_page: 50,
             default_page: 20,
+            max_comments: 100,
             seed: true,
         }
     }
@@ -101,6 +104,7 @@ struct Pool {
     permits: Semaphore,
     max_page: u32,
     default_page: u32,
+    max_comments: u32,
 }
 
 fn connect(path: &Path) -> rusqlite::Result<Connection> {
@@ -139,6 +143,7 @@ impl Store {
                 permits: Semaphore::new(count),
                 max_page: config.max_page.max(1),
                 default_page: config.default_page.clamp(1, config.max_page.max(1)),
+                max_comments: config.max_comments,
             }),
         })
     }
@@ -363,16 +368,22 @@ impl TenantStore {
         .await
     }
 
-    /// One ticket with its comments.
+    /// One ticket with its latest comments (at most the store's cap; the rest are counted).
     pub async fn get(&self, id: i64) -> Result<TicketDetail, StoreError> {
+        let cap = i64::from(self.store.inner.max_comments);
         self.with(move |conn, tenant| {
             let ticket = load(conn, tenant, id)?;
+            let total: i64 = conn.query_row(
+                "SELECT count(*) FROM comments WHERE tenant = ?1 AND ticket = ?2",
+                params![tenant, id],
+                |row| row.get(0),
+            )?;
             let mut statement = conn.prepare(
                 "SELECT id, author, body, created_at FROM comments
-                 WHERE tenant = ?1 AND ticket = ?2 ORDER BY id",
+                 WHERE tenant = ?1 AND ticket = ?2 ORDER BY id DESC LIMIT ?3",
             )?;
-            let comments = statement
-                .query_map(params![tenant, id], |row| {
+            let mut comments = statement
+                .query_map(params![tenant, id, cap], |row| {
                     Ok(Comment {
                         id: row.get(0)?,
                         author: row.get(1)?,
@@ -381,7 +392,12 @@ impl TenantStore {
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(TicketDetail { ticket, comments })
+            comments.reverse();
+            Ok(TicketDetail {
+                ticket,
+                omitted_comments: total - comments.len() as i64,
+                comments,
+            })
         })
         .await
     }

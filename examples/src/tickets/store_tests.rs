@@ -18,13 +18,15 @@ fn globex(store: &Store) -> TenantStore {
     store.tenant(TenantId::new("globex"))
 }
 
+/// The number of the first ticket `tenant` sees.
+async fn first_id(tenant: &TenantStore) -> i64 {
+    let page = tenant.search(Search::default()).await.expect("search");
+    page.tickets[0].id
+}
+
 /// The number of one of globex's tickets.
 async fn a_globex_ticket(store: &Store) -> i64 {
-    let page = globex(store)
-        .search(Search::default())
-        .await
-        .expect("search");
-    page.tickets[0].id
+    first_id(&globex(store)).await
 }
 
 #[tokio::test]
@@ -144,12 +146,7 @@ async fn users_and_queues_of_another_tenant_are_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = open(&dir, 50);
     let acme = acme(&store);
-    let mine = acme
-        .search(Search::default())
-        .await
-        .expect("search")
-        .tickets[0]
-        .id;
+    let mine = first_id(&acme).await;
     assert!(matches!(
         acme.assign(mine, Some("carol".into())).await,
         Err(StoreError::UnknownUser(u)) if u == "carol"
@@ -302,12 +299,7 @@ async fn oversized_text_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = open(&dir, 50);
     let acme = acme(&store);
-    let id = acme
-        .search(Search::default())
-        .await
-        .expect("search")
-        .tickets[0]
-        .id;
+    let id = first_id(&acme).await;
     let long = "x".repeat(MAX_TEXT + 1);
     assert!(matches!(
         acme.comment(id, "alice".into(), long.clone()).await,
@@ -333,4 +325,23 @@ async fn oversized_text_is_refused() {
         Err(StoreError::Invalid(_))
     ));
     assert_eq!(acme.get(id).await.expect("get").comments, []);
+}
+
+#[tokio::test]
+async fn a_ticket_is_read_with_its_latest_comments_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = StoreConfig::new(dir.path().join("tickets.db"));
+    config.max_comments = 2;
+    let store = Store::open(&config).expect("open");
+    let acme = acme(&store);
+    let id = first_id(&acme).await;
+    for n in 0..3 {
+        acme.comment(id, "alice".into(), format!("c{n}"))
+            .await
+            .expect("comment");
+    }
+    let detail = acme.get(id).await.expect("get");
+    let bodies: Vec<&str> = detail.comments.iter().map(|c| c.body.as_str()).collect();
+    assert_eq!(bodies, ["c1", "c2"]);
+    assert_eq!(detail.omitted_comments, 1);
 }
