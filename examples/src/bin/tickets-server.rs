@@ -1,0 +1,194 @@
+//! `tickets-server`: a support team's ticket system over MCP, multi-tenant, on SQLite.
+//!
+//! ```text
+//! tickets-server --stdio --user alice --tenant acme [--db PATH]
+//! tickets-server --http 127.0.0.1:PORT [--issuer URL] [--db PATH]
+//!                [--rate N] [--burst N] [--max-in-flight N] [--timeout-ms N] [--max-page N] [--max-comments N]
+//!                [--max-request-bytes N] [--audit-file PATH]
+//! ```
+//!
+//! - **stdio**: one local principal, `--user` of `--tenant`, with every scope (or
+//!   `--scopes "tickets:read …"`).
+//! - **HTTP** (`http://ADDR/mcp`): OAuth bearer tokens only. With `--issuer URL` the tokens
+//!   of that issuer (its JWKS found through its metadata); without, an embedded development
+//!   authorization server (NOT FOR PRODUCTION) is started on another loopback port with users
+//!   `alice` and `bob` of tenant `acme` and `carol` of `globex`, and its URL is printed.
+//!   The tokens' `tenant` claim is the caller's tenant.
+//!
+//! Printed on stderr at start: `tickets-server: http://ADDR/mcp` and, with the development
+//! server, `tickets-server: authorization server http://ADDR`. Audit records (one JSON line
+//! per tool call) go to stderr or `--audit-file`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+use mcp_auth::dev_server::DevAuthServer;
+use mcp_auth::{JwtConfig, JwtVerifier, Principal, ResourceServer, StaticJwks, TokenVerifier};
+use mcp_examples::tickets::access::SCOPES;
+use mcp_examples::tickets::audit::AuditWriter;
+use mcp_examples::tickets::limits::LimitsConfig;
+use mcp_examples::tickets::oauth::{self, IssuerJwks, TENANT_CLAIM};
+use mcp_examples::tickets::store::{Store, StoreConfig};
+use mcp_examples::tickets::{self, App};
+use mcp_server::http::HttpConfig;
+
+/// The command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "tickets-server",
+    about = "A multi-tenant support-ticket MCP server"
+)]
+struct Args {
+    /// Serve over stdio (the default).
+    #[arg(long, conflicts_with = "http")]
+    stdio: bool,
+    /// Serve Streamable HTTP on this address (for example 127.0.0.1:8080).
+    #[arg(long)]
+    http: Option<String>,
+    /// The SQLite database (created and seeded with demo data if missing).
+    #[arg(long, default_value = "tickets.db")]
+    db: PathBuf,
+    /// HTTP: accept tokens of this issuer instead of starting the development server.
+    #[arg(long)]
+    issuer: Option<String>,
+    /// stdio: the local user's subject.
+    #[arg(long, default_value = "alice")]
+    user: String,
+    /// stdio: the local user's tenant.
+    #[arg(long, default_value = "acme")]
+    tenant: String,
+    /// stdio: the local user's scopes, space-separated (default: all).
+    #[arg(long)]
+    scopes: Option<String>,
+    /// Requests per second per principal.
+    #[arg(long, default_value_t = 10.0)]
+    rate: f64,
+    /// Burst of requests per principal.
+    #[arg(long, default_value_t = 20)]
+    burst: u32,
+    /// Tool calls per principal in flight at once.
+    #[arg(long, default_value_t = 4)]
+    max_in_flight: usize,
+    /// Per-call timeout in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    timeout_ms: u64,
+    /// The largest page of search results.
+    #[arg(long, default_value_t = 50)]
+    max_page: u32,
+    /// The most comments a ticket is returned with (the latest).
+    #[arg(long, default_value_t = 100)]
+    max_comments: u32,
+    /// HTTP: the largest request body accepted, in bytes (larger ones get 413).
+    #[arg(long, default_value_t = 64 * 1024)]
+    max_request_bytes: usize,
+    /// Append audit lines to this file instead of stderr.
+    #[arg(long)]
+    audit_file: Option<PathBuf>,
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    match &args.audit_file {
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)?;
+            tracing::subscriber::set_global_default(AuditWriter::new(file))?;
+        }
+        None => tracing::subscriber::set_global_default(AuditWriter::new(std::io::stderr()))?,
+    }
+    let mut store_config = StoreConfig::new(&args.db);
+    store_config.max_page = args.max_page;
+    store_config.default_page = args.max_page.min(20);
+    store_config.max_comments = args.max_comments;
+    let store = Store::open(&store_config)?;
+    let limits = LimitsConfig {
+        rate_per_sec: args.rate,
+        burst: args.burst,
+        max_in_flight: args.max_in_flight,
+        call_timeout: Duration::from_millis(args.timeout_ms),
+    };
+    let runtime = match args.http {
+        Some(_) => tokio::runtime::Builder::new_multi_thread(),
+        None => tokio::runtime::Builder::new_current_thread(),
+    }
+    .enable_all()
+    .build()?;
+    runtime.block_on(async move {
+        match args.http.clone() {
+            Some(addr) => serve_http(&args, &addr, store, limits).await,
+            None => {
+                let scopes = args.scopes.clone().unwrap_or_else(|| SCOPES.join(" "));
+                let local = Principal::new("local", &args.user)
+                    .with_tenant(&args.tenant)
+                    .with_scopes(scopes.split(' ').filter(|s| !s.is_empty()));
+                let app = App::new(store, Some(local), limits);
+                tickets::server(&app).serve_stdio().await?;
+                Ok(())
+            }
+        }
+    })
+}
+
+async fn serve_http(
+    args: &Args,
+    addr: &str,
+    store: Store,
+    limits: LimitsConfig,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let resource = format!("http://{}/mcp", listener.local_addr()?);
+    // Kept alive until the server stops.
+    let mut dev = None;
+    let (issuer, verifier): (String, Arc<dyn TokenVerifier>) = match &args.issuer {
+        Some(issuer) => {
+            let mut config = JwtConfig::new(issuer.clone(), resource.clone());
+            config.tenant_claim = Some(TENANT_CLAIM.into());
+            let verifier = JwtVerifier::new(config, IssuerJwks::new(issuer.clone()))?;
+            (issuer.clone(), Arc::new(verifier))
+        }
+        None => {
+            let server = DevAuthServer::builder()
+                .resource(resource.clone())
+                .scopes(SCOPES)
+                .user("alice", "acme")
+                .user("bob", "acme")
+                .user("carol", "globex")
+                .bind("127.0.0.1:0")
+                .await?;
+            eprintln!("tickets-server: authorization server {}", server.issuer());
+            let mut config = JwtConfig::new(server.issuer(), resource.clone());
+            config.tenant_claim = Some(TENANT_CLAIM.into());
+            let verifier = JwtVerifier::new(config, StaticJwks(server.jwks()))?;
+            let issuer = server.issuer().to_owned();
+            dev = Some(server);
+            (issuer, Arc::new(verifier))
+        }
+    };
+    let resource_server = ResourceServer::builder(resource.clone(), verifier)
+        .authorization_server(issuer)
+        .scopes_supported(SCOPES)
+        .build();
+    let app = App::new(store, None, limits);
+    let server = tickets::server(&app);
+    let config = HttpConfig::new()
+        .max_body(args.max_request_bytes)
+        .authenticate(oauth::authenticate(resource_server, &app));
+    eprintln!("tickets-server: {resource}");
+    tokio::spawn({
+        let server = server.clone();
+        async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                server.shutdown();
+            }
+        }
+    });
+    server.serve_http_on(listener, config).await?;
+    if let Some(dev) = dev {
+        dev.shutdown().await;
+    }
+    Ok(())
+}
