@@ -20,7 +20,7 @@ fn every_scenario_passes_over_every_transport() {
     assert!(ok, "{table}");
     let summary = table.lines().last().unwrap_or_default();
     assert!(summary.contains(" 0 failed"), "{summary}");
-    for via in [" memory ", " stdio "] {
+    for via in [" memory ", " stdio ", " http "] {
         assert!(table.contains(via), "no {via} scenarios in\n{table}");
     }
 }

@@ -8,6 +8,8 @@
 //! "method not found" (the conformance client offers no capabilities), and records every
 //! line both ways.
 
+mod http;
+mod sse;
 mod stdio;
 
 use std::collections::VecDeque;
@@ -19,6 +21,7 @@ use mcp_protocol::ProtocolVersion;
 use serde_json::{Value, json};
 
 use crate::schema_book;
+pub(crate) use http::HttpWire;
 pub(crate) use stdio::StdioWire;
 
 /// How long the target may take to answer one request.
@@ -29,6 +32,8 @@ pub(crate) const ANSWER_WITHIN: Duration = Duration::from_secs(10);
 pub(crate) enum Target {
     /// A command that starts the server; spoken to over stdio.
     Command(String),
+    /// The URL of an MCP endpoint; spoken to over Streamable HTTP.
+    Url(String),
 }
 
 impl Target {
@@ -36,6 +41,7 @@ impl Target {
     pub(crate) fn connect(&self) -> io::Result<Box<dyn Wire>> {
         match self {
             Self::Command(c) => Ok(Box::new(StdioWire::spawn(c)?)),
+            Self::Url(u) => Ok(Box::new(HttpWire::new(u)?)),
         }
     }
 
@@ -43,6 +49,7 @@ impl Target {
     pub(crate) fn transport(&self) -> &'static str {
         match self {
             Self::Command(_) => "stdio",
+            Self::Url(_) => "http",
         }
     }
 }

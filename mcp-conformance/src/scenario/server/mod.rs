@@ -1,5 +1,5 @@
-//! Server scenarios for any target: a third-party server started by a command (stdio), or
-//! our own reference server the same way. Each opens its own connection, so one failure
+//! Server scenarios for any target: a third-party server started by a command (stdio) or at
+//! a URL (Streamable HTTP), or our own reference server either way. Each opens its own connection, so one failure
 //! cannot leak into the next, and judges what came back, including every schema violation
 //! in what the server sent.
 
