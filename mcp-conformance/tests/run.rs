@@ -23,6 +23,20 @@ fn every_scenario_passes_over_every_transport() {
     for via in [" memory ", " stdio ", " http "] {
         assert!(table.contains(via), "no {via} scenarios in\n{table}");
     }
+    // The HTTP rules ran (not skipped) against the reference server over HTTP.
+    for rule in [
+        "http/unknown-session",
+        "http/delete-ends-session",
+        "http/foreign-origin",
+    ] {
+        assert!(
+            table.lines().any(|l| l.starts_with(rule)
+                && l.contains(" 2025-11-25 ")
+                && l.contains(" http ")
+                && l.ends_with(" pass")),
+            "{rule} did not pass over http in\n{table}"
+        );
+    }
 }
 
 #[test]

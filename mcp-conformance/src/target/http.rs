@@ -266,6 +266,10 @@ impl Wire for HttpWire {
         }
         .boxed()
     }
+
+    fn session_id(&self) -> Option<&str> {
+        self.session.as_deref()
+    }
 }
 
 impl Drop for HttpWire {

@@ -23,6 +23,12 @@ use serde_json::{Value, json};
 use crate::schema_book;
 pub(crate) use http::HttpWire;
 pub(crate) use stdio::StdioWire;
+/// Raw HTTP, for the scenarios that judge the transport itself.
+pub(crate) mod raw {
+    pub(crate) use super::http::{
+        ACCEPT_BOTH, PROTOCOL_VERSION, SESSION_ID, client, is_sse, read_bounded,
+    };
+}
 
 /// How long the target may take to answer one request.
 pub(crate) const ANSWER_WITHIN: Duration = Duration::from_secs(10);
@@ -45,6 +51,14 @@ impl Target {
         }
     }
 
+    /// The URL of an HTTP target.
+    pub(crate) fn url(&self) -> Option<&str> {
+        match self {
+            Self::Url(u) => Some(u),
+            Self::Command(_) => None,
+        }
+    }
+
     /// Its name in reports.
     pub(crate) fn transport(&self) -> &'static str {
         match self {
@@ -62,6 +76,10 @@ pub(crate) trait Wire: Send {
     fn recv(&mut self) -> BoxFuture<'_, io::Result<Option<Vec<u8>>>>;
     /// What the target said about itself (an exit status, stderr), for a failure report.
     fn diagnostics(&mut self) -> Option<String> {
+        None
+    }
+    /// The session the target assigned (`Mcp-Session-Id`, HTTP of the session era only).
+    fn session_id(&self) -> Option<&str> {
         None
     }
 }
@@ -383,6 +401,11 @@ impl Conversation {
                 errors.join("; ")
             ));
         }
+    }
+
+    /// The session the target assigned over HTTP, if it did.
+    pub(crate) fn session_id(&self) -> Option<&str> {
+        self.wire.session_id()
     }
 
     /// Schema violations so far.

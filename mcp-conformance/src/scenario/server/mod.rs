@@ -3,6 +3,7 @@
 //! cannot leak into the next, and judges what came back, including every schema violation
 //! in what the server sent.
 
+mod http;
 mod jsonrpc;
 mod lifecycle;
 mod listing;
@@ -53,6 +54,7 @@ pub(crate) fn scenarios() -> Vec<ServerScenario> {
     all.extend(jsonrpc::scenarios());
     all.extend(listing::scenarios());
     all.extend(tools::scenarios());
+    all.extend(http::scenarios());
     all
 }
 
