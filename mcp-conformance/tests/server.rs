@@ -168,3 +168,38 @@ fn an_http_error_status_without_a_json_rpc_body_is_a_clear_failure() {
         "{reason}"
     );
 }
+
+#[test]
+fn a_server_that_answers_everything_with_200_fails_the_http_rules() {
+    // No Origin check, no Accept check, a GET served like a POST.
+    let url = raw_http_server(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 36\r\nconnection: close\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}",
+        16,
+    );
+    let report =
+        std::env::temp_dir().join(format!("mcp-conformance-200-{}.json", std::process::id()));
+    let (_, records) = server(
+        &[
+            "--url",
+            &url,
+            "--scenario",
+            "http/",
+            "--version",
+            "2026-07-28",
+        ],
+        &report,
+    );
+    let status = |name: &str| {
+        records
+            .iter()
+            .find(|r| r["scenario"] == name)
+            .map(|r| r["outcome"]["status"].clone())
+    };
+    for rule in ["http/foreign-origin", "http/not-acceptable", "http/get"] {
+        assert_eq!(status(rule), Some("fail".into()), "{rule}: {records:?}");
+    }
+    // 2026-07-28 has no sessions.
+    for rule in ["http/unknown-session", "http/delete-ends-session"] {
+        assert_eq!(status(rule), Some("skip".into()), "{rule}: {records:?}");
+    }
+}
