@@ -25,7 +25,8 @@ pub(crate) enum Command {
     Run(RunArgs),
     /// List the scenarios: name, severity, spec reference.
     List,
-    /// Test a server: `--command "CMD ARGS"` starts it and speaks stdio (`--url`: not yet).
+    /// Test a server: `--command "CMD ARGS"` starts it and speaks stdio; `--url URL` speaks
+    /// Streamable HTTP to the MCP endpoint at URL.
     Server(TargetArgs),
     /// Test a third-party client (not implemented yet).
     Client(TargetArgs),
@@ -89,7 +90,7 @@ pub(crate) struct RunArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct TargetArgs {
-    /// URL of the target's MCP endpoint (HTTP targets are not supported yet).
+    /// URL of the target's MCP endpoint (Streamable HTTP).
     #[arg(long, conflicts_with = "command")]
     url: Option<String>,
     /// Command that starts the target over stdio (run by `sh -c`).
@@ -114,12 +115,9 @@ pub(crate) struct TargetArgs {
 pub(crate) fn server(args: &TargetArgs) -> ExitCode {
     let target = match (&args.command, &args.url) {
         (Some(command), None) => Target::Command(command.clone()),
-        (None, Some(_)) => {
-            eprintln!("mcp-conformance: HTTP targets (--url) are not supported yet; use --command");
-            return ExitCode::from(2);
-        }
+        (None, Some(url)) => Target::Url(url.clone()),
         _ => {
-            eprintln!("mcp-conformance server: give --command \"CMD ARGS\"");
+            eprintln!("mcp-conformance server: give --command \"CMD ARGS\" or --url URL");
             return ExitCode::from(2);
         }
     };
@@ -128,7 +126,9 @@ pub(crate) fn server(args: &TargetArgs) -> ExitCode {
         Err(code) => return code,
     };
     let started = Instant::now();
-    let records = match server_records(&target, &versions, args.scenario.as_deref()) {
+    let records = match runtime()
+        .and_then(|rt| server_records(&rt, &target, &versions, args.scenario.as_deref()))
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("mcp-conformance: {e}");
@@ -138,15 +138,21 @@ pub(crate) fn server(args: &TargetArgs) -> ExitCode {
     finish(&records, started, args.json.as_ref(), args.junit.as_ref())
 }
 
-/// Runs every server scenario (whose name contains `filter`) against `target`, per version.
+/// The runtime the server scenarios run on.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+}
+
+/// Runs every server scenario (whose name contains `filter`) against `target`, per version,
+/// on `runtime`.
 fn server_records(
+    runtime: &tokio::runtime::Runtime,
     target: &Target,
     versions: &[ProtocolVersion],
     filter: Option<&str>,
 ) -> std::io::Result<Vec<Record>> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
     let mut records = Vec::new();
     for s in scenario::server::scenarios() {
         if filter.is_some_and(|f| !s.name.contains(f)) {
@@ -238,16 +244,27 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
             });
         }
     }
-    // The wire-level server scenarios, against the reference server over stdio.
-    if args.transports.is_empty() || args.transports.contains(&Transport::Stdio) {
-        let server = reference_command()
-            .and_then(|c| server_records(&Target::Command(c), &versions, args.scenario.as_deref()));
-        match server {
-            Ok(r) => records.extend(r),
-            Err(e) => {
-                eprintln!("mcp-conformance: {e}");
-                return ExitCode::from(2);
-            }
+    // The wire-level server scenarios, against the reference server over stdio and HTTP.
+    let wanted = |t| args.transports.is_empty() || args.transports.contains(&t);
+    let filter = args.scenario.as_deref();
+    let server = runtime().and_then(|rt| {
+        let mut r = Vec::new();
+        if wanted(Transport::Stdio) {
+            let target = Target::Command(reference_command()?);
+            r.extend(server_records(&rt, &target, &versions, filter)?);
+        }
+        if wanted(Transport::Http) {
+            let (url, server) = rt.block_on(scenario::reference::server::serve_http())?;
+            r.extend(server_records(&rt, &Target::Url(url), &versions, filter)?);
+            server.shutdown();
+        }
+        Ok(r)
+    });
+    match server {
+        Ok(r) => records.extend(r),
+        Err(e) => {
+            eprintln!("mcp-conformance: {e}");
+            return ExitCode::from(2);
         }
     }
     finish(&records, started, args.json.as_ref(), args.junit.as_ref())

@@ -20,8 +20,22 @@ fn every_scenario_passes_over_every_transport() {
     assert!(ok, "{table}");
     let summary = table.lines().last().unwrap_or_default();
     assert!(summary.contains(" 0 failed"), "{summary}");
-    for via in [" memory ", " stdio "] {
+    for via in [" memory ", " stdio ", " http "] {
         assert!(table.contains(via), "no {via} scenarios in\n{table}");
+    }
+    // The HTTP rules ran (not skipped) against the reference server over HTTP.
+    for rule in [
+        "http/unknown-session",
+        "http/delete-ends-session",
+        "http/foreign-origin",
+    ] {
+        assert!(
+            table.lines().any(|l| l.starts_with(rule)
+                && l.contains(" 2025-11-25 ")
+                && l.contains(" http ")
+                && l.ends_with(" pass")),
+            "{rule} did not pass over http in\n{table}"
+        );
     }
 }
 

@@ -7,6 +7,21 @@ use std::process::Command;
 
 use serde_json::Value;
 
+/// `mcp-conformance server ARGS --json REPORT`: its output and the records of the report.
+fn server(args: &[&str], report: &std::path::Path) -> (std::process::Output, Vec<Value>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mcp-conformance"))
+        .arg("server")
+        .args(args)
+        .arg("--json")
+        .arg(report)
+        .output()
+        .expect("the binary runs");
+    let records =
+        serde_json::from_slice(&std::fs::read(report).expect("the JSON report")).expect("JSON");
+    let _ = std::fs::remove_file(report);
+    (out, records)
+}
+
 /// The scenarios that failed, for every version, against the fixture with `fault`.
 fn failing(fault: &str) -> BTreeSet<String> {
     let exe = env!("CARGO_BIN_EXE_mcp-conformance");
@@ -14,23 +29,25 @@ fn failing(fault: &str) -> BTreeSet<String> {
         "mcp-conformance-{fault}-{}.json",
         std::process::id()
     ));
-    let out = Command::new(exe)
-        .args(["server", "--command"])
-        .arg(format!("'{exe}' fixture-server --fault {fault}"))
-        .arg("--json")
-        .arg(&report)
-        .output()
-        .expect("the binary runs");
-    let records: Vec<Value> =
-        serde_json::from_slice(&std::fs::read(&report).expect("the JSON report")).expect("JSON");
-    let _ = std::fs::remove_file(&report);
+    let (out, records) = server(
+        &[
+            "--command",
+            &format!("'{exe}' fixture-server --fault {fault}"),
+        ],
+        &report,
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let mut failed = BTreeSet::new();
     let mut versions_failed = std::collections::BTreeMap::<String, usize>::new();
     for r in &records {
-        assert_ne!(
-            r["outcome"]["status"], "skip",
-            "{fault}: nothing is skipped here: {r}"
+        // The HTTP rules skip a stdio target, saying so; nothing else is skipped.
+        let http_rule = r["scenario"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("http/"));
+        assert_eq!(
+            r["outcome"]["status"] == "skip",
+            http_rule,
+            "{fault}: only the HTTP rules are skipped here: {r}"
         );
         if r["outcome"]["status"] == "fail" {
             let name = r["scenario"].as_str().unwrap().to_owned();
@@ -99,4 +116,90 @@ fn a_crash_on_a_bad_argument_fails_the_bad_arguments_scenario_only() {
         failing("crash-on-bad-argument"),
         set(&["tools/bad-arguments"])
     );
+}
+
+/// A listener on 127.0.0.1:0 that answers each of its first `connections` connections with
+/// `response` (raw HTTP/1.1) and closes it; its URL.
+fn raw_http_server(response: &'static str, connections: usize) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let url = format!("http://{}/mcp", listener.local_addr().expect("its address"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(connections) {
+            let Ok(mut stream) = stream else { continue };
+            // The request's head and a small body arrive in the first read or two; what is
+            // left unread does not matter, the connection closes after the answer.
+            let mut buf = [0u8; 8192];
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn an_http_error_status_without_a_json_rpc_body_is_a_clear_failure() {
+    let url = raw_http_server(
+        "HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/plain\r\ncontent-length: 4\r\nconnection: close\r\n\r\nnope",
+        8,
+    );
+    let report =
+        std::env::temp_dir().join(format!("mcp-conformance-500-{}.json", std::process::id()));
+    let (out, records) = server(
+        &[
+            "--url",
+            &url,
+            "--scenario",
+            "server/handshake",
+            "--version",
+            "2025-11-25",
+        ],
+        &report,
+    );
+    assert!(!out.status.success());
+    assert_eq!(records.len(), 1, "{records:?}");
+    let outcome = &records[0]["outcome"];
+    assert_eq!(outcome["status"], "fail", "{outcome}");
+    assert_eq!(records[0]["transport"], "http");
+    let reason = outcome["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("HTTP 500") && reason.contains("nope") && reason.contains("initialize"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn a_server_that_answers_everything_with_200_fails_the_http_rules() {
+    // No Origin check, no Accept check, a GET served like a POST.
+    let url = raw_http_server(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 36\r\nconnection: close\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}",
+        16,
+    );
+    let report =
+        std::env::temp_dir().join(format!("mcp-conformance-200-{}.json", std::process::id()));
+    let (_, records) = server(
+        &[
+            "--url",
+            &url,
+            "--scenario",
+            "http/",
+            "--version",
+            "2026-07-28",
+        ],
+        &report,
+    );
+    let status = |name: &str| {
+        records
+            .iter()
+            .find(|r| r["scenario"] == name)
+            .map(|r| r["outcome"]["status"].clone())
+    };
+    for rule in ["http/foreign-origin", "http/not-acceptable", "http/get"] {
+        assert_eq!(status(rule), Some("fail".into()), "{rule}: {records:?}");
+    }
+    // 2026-07-28 has no sessions.
+    for rule in ["http/unknown-session", "http/delete-ends-session"] {
+        assert_eq!(status(rule), Some("skip".into()), "{rule}: {records:?}");
+    }
 }

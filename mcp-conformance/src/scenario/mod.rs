@@ -10,9 +10,8 @@
 //!   binary re-executed as the server (`mcp-conformance reference-server --stdio`).
 //!
 //! - [`server`](mod@server): checks of any server at the wire level (`mcp-conformance server`),
-//!   also run by `mcp-conformance run` against the reference server over stdio.
-//!
-//! HTTP targets are not there yet (the conformance issue says what is next).
+//!   also run by `mcp-conformance run` against the reference server over stdio and over
+//!   Streamable HTTP (served in process on a loopback port).
 
 mod protocol;
 pub(crate) mod reference;

@@ -8,6 +8,8 @@
 //! "method not found" (the conformance client offers no capabilities), and records every
 //! line both ways.
 
+mod http;
+mod sse;
 mod stdio;
 
 use std::collections::VecDeque;
@@ -19,7 +21,14 @@ use mcp_protocol::ProtocolVersion;
 use serde_json::{Value, json};
 
 use crate::schema_book;
+pub(crate) use http::HttpWire;
 pub(crate) use stdio::StdioWire;
+/// Raw HTTP, for the scenarios that judge the transport itself.
+pub(crate) mod raw {
+    pub(crate) use super::http::{
+        ACCEPT_BOTH, PROTOCOL_VERSION, SESSION_ID, client, is_sse, read_bounded,
+    };
+}
 
 /// How long the target may take to answer one request.
 pub(crate) const ANSWER_WITHIN: Duration = Duration::from_secs(10);
@@ -29,6 +38,8 @@ pub(crate) const ANSWER_WITHIN: Duration = Duration::from_secs(10);
 pub(crate) enum Target {
     /// A command that starts the server; spoken to over stdio.
     Command(String),
+    /// The URL of an MCP endpoint; spoken to over Streamable HTTP.
+    Url(String),
 }
 
 impl Target {
@@ -36,6 +47,15 @@ impl Target {
     pub(crate) fn connect(&self) -> io::Result<Box<dyn Wire>> {
         match self {
             Self::Command(c) => Ok(Box::new(StdioWire::spawn(c)?)),
+            Self::Url(u) => Ok(Box::new(HttpWire::new(u)?)),
+        }
+    }
+
+    /// The URL of an HTTP target.
+    pub(crate) fn url(&self) -> Option<&str> {
+        match self {
+            Self::Url(u) => Some(u),
+            Self::Command(_) => None,
         }
     }
 
@@ -43,6 +63,7 @@ impl Target {
     pub(crate) fn transport(&self) -> &'static str {
         match self {
             Self::Command(_) => "stdio",
+            Self::Url(_) => "http",
         }
     }
 }
@@ -55,6 +76,10 @@ pub(crate) trait Wire: Send {
     fn recv(&mut self) -> BoxFuture<'_, io::Result<Option<Vec<u8>>>>;
     /// What the target said about itself (an exit status, stderr), for a failure report.
     fn diagnostics(&mut self) -> Option<String> {
+        None
+    }
+    /// The session the target assigned (`Mcp-Session-Id`, HTTP of the session era only).
+    fn session_id(&self) -> Option<&str> {
         None
     }
 }
@@ -376,6 +401,11 @@ impl Conversation {
                 errors.join("; ")
             ));
         }
+    }
+
+    /// The session the target assigned over HTTP, if it did.
+    pub(crate) fn session_id(&self) -> Option<&str> {
+        self.wire.session_id()
     }
 
     /// Schema violations so far.

@@ -33,6 +33,9 @@ pub(crate) enum Transport {
     Memory,
     /// A child process (this binary, `reference-server --stdio`), newline-delimited JSON.
     Stdio,
+    /// Streamable HTTP on a loopback port: the wire-level server scenarios only (the
+    /// reference client's scenarios run over the other two).
+    Http,
 }
 
 impl Transport {
@@ -44,6 +47,7 @@ impl Transport {
         match self {
             Self::Memory => "memory",
             Self::Stdio => "stdio",
+            Self::Http => "http",
         }
     }
 }
@@ -254,6 +258,9 @@ impl Ctx {
                 }
                 builder.spawn_command(command).await
             }
+            Transport::Http => Err(mcp_client::Error::Spawn(std::io::Error::other(
+                "the reference client runs over memory and stdio only",
+            ))),
         }
     }
 

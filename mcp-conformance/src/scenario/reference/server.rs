@@ -1,6 +1,7 @@
 //! The reference server: a small server built with `mcp-server` that has one of each kind
 //! of thing a scenario needs, run in process (memory transport) or as this binary's hidden
-//! `reference-server --stdio` subcommand.
+//! `reference-server --stdio` subcommand, or over Streamable HTTP on a loopback port for the
+//! wire-level server scenarios of `run`.
 
 use std::time::Duration;
 
@@ -198,4 +199,22 @@ pub(crate) fn serve_stdio(versions: &[ProtocolVersion]) -> std::io::Result<()> {
     runtime
         .block_on(build(versions).serve_stdio())
         .map_err(std::io::Error::other)
+}
+
+/// Serves every version over Streamable HTTP on a free loopback port, on the current
+/// runtime, until the returned server is shut down; gives the MCP endpoint's URL.
+pub(crate) async fn serve_http() -> std::io::Result<(String, Server)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/mcp", listener.local_addr()?);
+    let server = build(SupportedVersions::default());
+    let serving = server.clone();
+    tokio::spawn(async move {
+        if let Err(e) = serving
+            .serve_http_on(listener, mcp_server::http::HttpConfig::new())
+            .await
+        {
+            eprintln!("mcp-conformance: the reference server over HTTP stopped: {e}");
+        }
+    });
+    Ok((url, server))
 }

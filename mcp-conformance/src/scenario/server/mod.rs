@@ -1,8 +1,9 @@
-//! Server scenarios for any target: a third-party server started by a command (stdio), or
-//! our own reference server the same way. Each opens its own connection, so one failure
+//! Server scenarios for any target: a third-party server started by a command (stdio) or at
+//! a URL (Streamable HTTP), or our own reference server either way. Each opens its own connection, so one failure
 //! cannot leak into the next, and judges what came back, including every schema violation
 //! in what the server sent.
 
+mod http;
 mod jsonrpc;
 mod lifecycle;
 mod listing;
@@ -53,6 +54,7 @@ pub(crate) fn scenarios() -> Vec<ServerScenario> {
     all.extend(jsonrpc::scenarios());
     all.extend(listing::scenarios());
     all.extend(tools::scenarios());
+    all.extend(http::scenarios());
     all
 }
 

@@ -1,0 +1,292 @@
+//! Streamable HTTP rules (2025-03-26 to 2025-11-25 basic/transports §Streamable HTTP;
+//! 2026-07-28 basic/transports/streamable-http): statuses for a foreign Origin, a client
+//! that accepts neither answer type, sessions that do not exist or were ended, and GET.
+//! They apply to targets at a URL only; any other target skips them, saying so.
+
+use futures::FutureExt;
+use mcp_protocol::ProtocolVersion;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, ORIGIN};
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde_json::json;
+
+use super::{Halt, ServerScenario, judge, open, scenario};
+use crate::scenario::{Outcome, Severity};
+use crate::target::raw::{ACCEPT_BOTH, PROTOCOL_VERSION, SESSION_ID, client, is_sse, read_bounded};
+use crate::target::{Conversation, Target, clip_at};
+
+pub(super) fn scenarios() -> Vec<ServerScenario> {
+    vec![
+        scenario(
+            "http/foreign-origin",
+            "basic/transports §Security Warning (2025-11-25 on: 403); 2026-07-28 streamable-http §Security & Endpoint",
+            Severity::Must,
+            |t, v| foreign_origin(t, v).boxed(),
+        ),
+        scenario(
+            "http/not-acceptable",
+            "basic/transports §Sending Messages 2 (the client MUST accept both); RFC 9110 §15.5.7 (406)",
+            Severity::Should,
+            |t, v| not_acceptable(t, v).boxed(),
+        ),
+        scenario(
+            "http/unknown-session",
+            "2025-03-26..2025-11-25 basic/transports §Session Management 3 (404)",
+            Severity::Must,
+            |t, v| unknown_session(t, v).boxed(),
+        ),
+        scenario(
+            "http/delete-ends-session",
+            "2025-03-26..2025-11-25 basic/transports §Session Management 3, 5",
+            Severity::Must,
+            |t, v| delete_ends_session(t, v).boxed(),
+        ),
+        scenario(
+            "http/get",
+            "basic/transports §Listening for Messages from the Server 2, 3; 2026-07-28 streamable-http §Earlier Streamable HTTP Revisions (405)",
+            Severity::Should,
+            |t, v| get(t, v).boxed(),
+        ),
+    ]
+}
+
+/// A session id no server issued.
+const UNKNOWN_SESSION: &str = "mcp-conformance-no-such-session";
+
+/// The target's URL and a conversation not yet opened, or why the scenario does not apply.
+fn unopened(target: &Target, version: ProtocolVersion) -> Result<(&str, Conversation), Outcome> {
+    let url = target
+        .url()
+        .ok_or_else(|| Outcome::skip("an HTTP rule: the target is not at a URL"))?;
+    let c = Conversation::new(target, version).map_err(|e| Outcome::fail(e, vec![]))?;
+    Ok((url, c))
+}
+
+/// The target's URL, an opened conversation and its session id (or why there is none), or
+/// why the scenario does not apply.
+async fn in_session(
+    target: &Target,
+    version: ProtocolVersion,
+) -> Result<(&str, Conversation, Result<String, Halt>), Outcome> {
+    let url = target
+        .url()
+        .ok_or_else(|| Outcome::skip("an HTTP rule: the target is not at a URL"))?;
+    if let Err(Halt::Skip(why)) = session_era(version) {
+        return Err(Outcome::skip(why));
+    }
+    let c = open(target, version).await?;
+    let session = c
+        .session_id()
+        .map(str::to_owned)
+        .ok_or_else(|| Halt::Skip("the server assigned no session (it is stateless)".into()));
+    Ok((url, c, session))
+}
+
+/// Passes when `status` is one of `wanted`, else fails with what was `seen`.
+fn expect(status: StatusCode, seen: String, wanted: &[StatusCode]) -> Result<(), Halt> {
+    if wanted.contains(&status) {
+        return Ok(());
+    }
+    let wanted: Vec<_> = wanted.iter().map(StatusCode::to_string).collect();
+    Err(Halt::Fail(format!(
+        "{seen}; expected {}",
+        wanted.join(" or ")
+    )))
+}
+
+/// The message that opens a conversation (`initialize`, or `server/discover` from
+/// 2026-07-28), as a POST with the headers its version requires.
+fn opening(c: &Conversation, client: &reqwest::Client, url: &str) -> RequestBuilder {
+    let (method, params) = if c.stateless() {
+        ("server/discover", c.stamp(json!({})))
+    } else {
+        ("initialize", c.initialize_params())
+    };
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+    let post = client
+        .post(url)
+        .header(CONTENT_TYPE, "application/json")
+        .body(body.to_string());
+    if c.stateless() {
+        post.header(PROTOCOL_VERSION, c.version.as_str())
+            .header("mcp-method", method)
+    } else {
+        post
+    }
+}
+
+/// A `ping` in session `id`, as a POST of the session era.
+fn ping_in(
+    version: ProtocolVersion,
+    client: &reqwest::Client,
+    url: &str,
+    id: &str,
+) -> RequestBuilder {
+    let body = json!({"jsonrpc": "2.0", "id": "ping-in-session", "method": "ping"});
+    let post = client
+        .post(url)
+        .header(ACCEPT, ACCEPT_BOTH)
+        .header(CONTENT_TYPE, "application/json")
+        .header(SESSION_ID, id)
+        .body(body.to_string());
+    if version >= ProtocolVersion::V2025_06_18 {
+        post.header(PROTOCOL_VERSION, version.as_str())
+    } else {
+        post
+    }
+}
+
+/// Sends `request`: its status, and a line describing the exchange for a failure.
+async fn exchange(what: &str, request: RequestBuilder) -> Result<(StatusCode, String), String> {
+    let response = request
+        .send()
+        .await
+        .map_err(|e| format!("{what}: the request failed: {e}"))?;
+    let status = response.status();
+    let body = if is_sse(&response) {
+        "(an SSE stream)".to_owned()
+    } else {
+        let bytes = read_bounded(response)
+            .await
+            .map_err(|e| format!("{what}: reading the answer: {e}"))?;
+        clip_at(&String::from_utf8_lossy(&bytes), 200)
+    };
+    Ok((status, format!("{what} got HTTP {status} {body}")))
+}
+
+/// Sessions exist from 2025-03-26 to 2025-11-25 (2024-11-05 has HTTP+SSE instead).
+fn session_era(version: ProtocolVersion) -> Result<(), Halt> {
+    if version == ProtocolVersion::V2024_11_05 {
+        return Err(Halt::Skip(
+            "2024-11-05 defines HTTP+SSE, whose sessions are not Mcp-Session-Id".into(),
+        ));
+    }
+    if !version.has_handshake() {
+        return Err(Halt::Skip("2026-07-28 has no sessions".into()));
+    }
+    Ok(())
+}
+
+async fn foreign_origin(target: &Target, version: ProtocolVersion) -> Outcome {
+    let (url, mut c) = match unopened(target, version) {
+        Ok(p) => p,
+        Err(outcome) => return outcome,
+    };
+    let request = client().map(|client| {
+        opening(&c, &client, url)
+            .header(ACCEPT, ACCEPT_BOTH)
+            .header(ORIGIN, "http://attacker.example")
+    });
+    let verdict = async {
+        let request = request.map_err(|e| e.to_string())?;
+        let (status, seen) =
+            exchange("a POST from Origin http://attacker.example", request).await?;
+        // 403 is required from 2025-11-25; before, the Origin had to be validated, with no
+        // status named.
+        let refused = if version >= ProtocolVersion::V2025_11_25 {
+            status == StatusCode::FORBIDDEN
+        } else {
+            status.is_client_error()
+        };
+        if refused {
+            Ok(())
+        } else {
+            Err(Halt::Fail(seen))
+        }
+    }
+    .await;
+    judge(&mut c, verdict)
+}
+
+async fn not_acceptable(target: &Target, version: ProtocolVersion) -> Outcome {
+    let (url, mut c) = match unopened(target, version) {
+        Ok(p) => p,
+        Err(outcome) => return outcome,
+    };
+    let request = client().map(|client| opening(&c, &client, url).header(ACCEPT, "text/plain"));
+    let verdict = async {
+        let request = request.map_err(|e| e.to_string())?;
+        let (status, seen) = exchange("a POST with Accept: text/plain", request).await?;
+        expect(status, seen, &[StatusCode::NOT_ACCEPTABLE])
+    }
+    .await;
+    judge(&mut c, verdict)
+}
+
+async fn unknown_session(target: &Target, version: ProtocolVersion) -> Outcome {
+    let (url, mut c, session) = match in_session(target, version).await {
+        Ok(p) => p,
+        Err(outcome) => return outcome,
+    };
+    let verdict = async {
+        session?;
+        let client = client().map_err(|e| e.to_string())?;
+        let request = ping_in(version, &client, url, UNKNOWN_SESSION);
+        let what = format!("a ping in session {UNKNOWN_SESSION}");
+        let (status, seen) = exchange(&what, request).await?;
+        expect(status, seen, &[StatusCode::NOT_FOUND])
+    }
+    .await;
+    judge(&mut c, verdict)
+}
+
+async fn delete_ends_session(target: &Target, version: ProtocolVersion) -> Outcome {
+    let (url, mut c, session) = match in_session(target, version).await {
+        Ok(p) => p,
+        Err(outcome) => return outcome,
+    };
+    let verdict = async {
+        let id = session?;
+        let client = client().map_err(|e| e.to_string())?;
+        let mut delete = client.request(Method::DELETE, url).header(SESSION_ID, &id);
+        if version >= ProtocolVersion::V2025_06_18 {
+            delete = delete.header(PROTOCOL_VERSION, version.as_str());
+        }
+        let (status, seen) = exchange("DELETE of the session", delete).await?;
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            return Err(Halt::Skip(
+                "the server does not let clients end sessions (405, which it MAY)".into(),
+            ));
+        }
+        if !status.is_success() {
+            return Err(Halt::Fail(seen));
+        }
+        let (status, seen) = exchange(
+            "a ping in the deleted session",
+            ping_in(version, &client, url, &id),
+        )
+        .await?;
+        expect(status, seen, &[StatusCode::NOT_FOUND])
+    }
+    .await;
+    judge(&mut c, verdict)
+}
+
+async fn get(target: &Target, version: ProtocolVersion) -> Outcome {
+    let (url, mut c) = match unopened(target, version) {
+        Ok(p) => p,
+        Err(outcome) => return outcome,
+    };
+    let verdict = async {
+        let client = client().map_err(|e| e.to_string())?;
+        if !version.has_handshake() {
+            // No GET stream in 2026-07-28: an old client's GET SHOULD get 405.
+            let request = client
+                .get(url)
+                .header(ACCEPT, "text/event-stream")
+                .header(PROTOCOL_VERSION, version.as_str());
+            let (status, seen) = exchange("a GET", request).await?;
+            return expect(status, seen, &[StatusCode::METHOD_NOT_ALLOWED]);
+        }
+        // A GET that does not accept an event stream gets no stream: the server offers
+        // none (405) or refuses what the client cannot read (406).
+        let request = client.get(url).header(ACCEPT, "application/json");
+        let (status, seen) = exchange("a GET with Accept: application/json", request).await?;
+        expect(
+            status,
+            seen,
+            &[StatusCode::METHOD_NOT_ALLOWED, StatusCode::NOT_ACCEPTABLE],
+        )
+    }
+    .await;
+    judge(&mut c, verdict)
+}
