@@ -119,7 +119,7 @@ async fn call_text(client: &Client, name: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn code_flow_with_oidc_provider_reaches_the_tool_as_alice_of_acme() {
-    let Some((provider, resource)) = site("code_flow_with_oidc_provider").await else {
+    let Some((_provider, resource)) = site("code_flow_with_oidc_provider").await else {
         return;
     };
 
