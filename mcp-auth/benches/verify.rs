@@ -16,7 +16,8 @@ fn verify(c: &mut Criterion) {
     let key = TestKey::generate("k1");
     let jwks = Arc::new(CountingJwks::new(vec![key.jwk.clone()]));
     let verifier = Arc::new(
-        JwtVerifier::new(JwtConfig::new(ISSUER, RESOURCE), SharedJwks(jwks)).expect("config"),
+        JwtVerifier::new(JwtConfig::new(ISSUER, RESOURCE), SharedJwks(jwks.clone()))
+            .expect("config"),
     );
     let token = key.sign(&good_claims());
     let header = format!("Bearer {token}");
@@ -39,6 +40,12 @@ fn verify(c: &mut Criterion) {
                 .expect("valid")
         });
     });
+    // What was measured is the cached-key path: the JWKS was fetched once, to warm the cache.
+    assert_eq!(
+        jwks.count(),
+        1,
+        "the key set was fetched during the measurement"
+    );
 }
 
 criterion_group!(benches, verify);

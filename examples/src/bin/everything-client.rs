@@ -23,12 +23,26 @@
 //! | `http-invalid-tool-headers` | every tool listed (invalid ones never are) |
 //!
 //! The client declares elicitation (it accepts every form), sampling (a fixed answer) and
-//! roots (one root). Authorization scenarios (`auth/*`) are not supported yet: the program says so and exits
-//! with status 2. Exit status 1 means the scenario's calls failed.
+//! roots (one root). Exit status 1 means the scenario's calls failed.
+//!
+//! Authorization scenarios (`auth/*`): the connection goes through an
+//! [`mcp_auth::client::Authorizer`] (the suite's authorization server approves at once, so a
+//! [`HeadlessRedirect`] completes the code flow; the mock servers are on loopback, so the URL
+//! policy allows it). The client registers as the scenario offers: credentials from
+//! `MCP_CONFORMANCE_CONTEXT` (`client_id`, `client_secret`; the client-credentials grant for
+//! `auth/client-credentials-*`), else its client ID metadata document URL where the server
+//! supports it, else dynamic registration. Then `tools/list` and `tools/call` of the first tool.
+//! `private_key_jwt` (`auth/client-credentials-jwt`) is not supported: exit status 2. Not
+//! passing yet (listed in `scripts/official-conformance-client.sh`): `client_secret_post`,
+//! a protected-resource `resource` that is only a prefix of the server URL, and 2025-03-26
+//! servers without protected-resource metadata.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use mcp_auth::client::{Authorizer, ClientCredentials, Grant, HeadlessRedirect, Secret, UrlPolicy};
 use mcp_client::Client;
+use mcp_client::http::HttpTransport;
 use mcp_protocol::methods::{
     CreateMessageParams, CreateMessageResult, ElicitParams, ElicitResult, Root,
     SamplingMessageContentBlock,
@@ -42,8 +56,8 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let scenario = std::env::var("MCP_CONFORMANCE_SCENARIO").unwrap_or_default();
-    if scenario.starts_with("auth/") {
-        eprintln!("everything-client: authorization scenarios ({scenario}) are not supported yet");
+    if scenario == "auth/client-credentials-jwt" {
+        eprintln!("everything-client: private_key_jwt client authentication is not supported");
         return ExitCode::from(2);
     }
     let context: Value = std::env::var("MCP_CONFORMANCE_CONTEXT")
@@ -71,14 +85,23 @@ fn main() -> ExitCode {
 
 type Failure = Box<dyn std::error::Error>;
 
+/// The `client_id` the suite's authorization server accepts as a client ID metadata document.
+const CLIENT_METADATA_DOCUMENT: &str = "https://conformance-test.local/client-metadata.json";
+
 async fn run(scenario: &str, url: &str, context: &Value) -> Result<(), Failure> {
-    let client = Client::builder()
+    let builder = Client::builder()
         .client_info("mcp-rs-everything-client", env!("CARGO_PKG_VERSION"))
         .on_elicitation(answer_form)
         .on_sampling(answer_sampling)
-        .roots(vec![Root::new("file:///tmp/everything-client")])
-        .connect_http(url)
-        .await?;
+        .roots(vec![Root::new("file:///tmp/everything-client")]);
+    let client = if scenario.starts_with("auth/") {
+        let transport = HttpTransport::builder(url)
+            .authorizer(Arc::new(authorizer(scenario, url, context).await?))
+            .build()?;
+        builder.connect(transport).await?
+    } else {
+        builder.connect_http(url).await?
+    };
     eprintln!(
         "connected: version {}, server {}",
         client.protocol_version(),
@@ -152,12 +175,60 @@ async fn run(scenario: &str, url: &str, context: &Value) -> Result<(), Failure> 
                 exercise_resources_and_prompts(&client).await;
             }
         }
+        auth if auth.starts_with("auth/") => {
+            let first = tools.first().ok_or("the server lists no tools")?;
+            client.call_tool(&first.name, json!({})).await?;
+        }
         other => return Err(format!("unknown scenario `{other}`").into()),
     }
     client.close();
     // Let the transport end the session (DELETE) before the process exits.
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     Ok(())
+}
+
+/// The authorizer for an `auth/*` scenario at `url` (see the module docs).
+async fn authorizer(scenario: &str, url: &str, context: &Value) -> Result<Authorizer, Failure> {
+    let grant = if scenario.starts_with("auth/client-credentials") {
+        Grant::ClientCredentials
+    } else {
+        Grant::AuthorizationCode(Arc::new(HeadlessRedirect::new(
+            "http://127.0.0.1:9/callback",
+        )))
+    };
+    let mut builder = Authorizer::builder(url, grant)
+        .url_policy(UrlPolicy::allow_loopback())
+        .client_name("mcp-rs-everything-client")
+        .client_metadata_document(CLIENT_METADATA_DOCUMENT);
+    if let Some(client_id) = context.get("client_id").and_then(Value::as_str) {
+        let credentials = ClientCredentials {
+            client_id: client_id.to_owned(),
+            client_secret: context
+                .get("client_secret")
+                .and_then(Value::as_str)
+                .map(Secret::new),
+        };
+        builder = builder.pre_registered(issuer_of(url).await?, credentials);
+    }
+    Ok(builder.build()?)
+}
+
+/// The first authorization server named by the protected-resource metadata of `url`
+/// (RFC 9728 §3.1, the path-inserted well-known URL): pre-registered credentials belong to
+/// that issuer, and the suite's context does not name it.
+async fn issuer_of(url: &str) -> Result<String, Failure> {
+    let parsed = reqwest::Url::parse(url)?;
+    let path = parsed.path().trim_end_matches('/');
+    let metadata = parsed.join(&format!("/.well-known/oauth-protected-resource{path}"))?;
+    let prm: Value = reqwest::get(metadata)
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let issuer = prm["authorization_servers"][0]
+        .as_str()
+        .ok_or("the protected-resource metadata names no authorization server")?;
+    Ok(issuer.to_owned())
 }
 
 /// Reads every resource and gets every prompt (their failures are only reported: the
