@@ -7,7 +7,7 @@
 //! - [`access`]: scopes per tool, the caller, tool errors.
 //! - [`limits`]: per-principal rate limit and in-flight cap; [`audit`]: one record per call.
 //! - [`tools`], [`catalog`]: the tools, resources, prompt and completions.
-//! - [`oauth`]: the HTTP authentication seam (bearer tokens, scopes, 429).
+//! - [`oauth`]: over HTTP, the issuer's keys and the per-caller rate limit (429).
 //!
 //! Every tool call goes through [`App::call`]: identify the caller (the transport's
 //! principal, or the configured local one over stdio), check the tool's scope, apply the
@@ -67,12 +67,7 @@ impl App {
         }
     }
 
-    /// The scope policy (shared with the HTTP authentication).
-    pub fn policy(&self) -> Arc<ScopePolicy> {
-        self.policy.clone()
-    }
-
-    /// The limits (shared with the HTTP authentication, which applies the rate limit).
+    /// The limits (shared with [`oauth::RateLimit`], which applies the rate limit over HTTP).
     pub fn limits(&self) -> Arc<Limits> {
         self.limits.clone()
     }
