@@ -655,3 +655,47 @@ async fn the_protected_resource_metadata_is_served() {
         .unwrap_or_default();
     assert!(challenge.contains(&url), "{challenge}");
 }
+
+#[path = "../../mcp-auth/tests/oidc/mod.rs"]
+mod oidc;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_of_oidc_provider_are_accepted_with_their_tenant() {
+    use mcp_examples::tickets::access::SCOPES;
+
+    // The AS must know the resource before the server starts, and the server its issuer:
+    // the server's port is chosen first (free when looked at; a test may lose that race).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let resource = format!("http://{addr}/mcp");
+    let Some(provider) = oidc::OidcProvider::start_with_scopes(
+        "tokens_of_oidc_provider_are_accepted_with_their_tenant",
+        &[&resource],
+        300,
+        &SCOPES.join(" "),
+    )
+    .await
+    else {
+        return;
+    };
+    let server = TicketsServer::start_with_issuer(&addr, &provider.issuer).await;
+    assert_eq!(server.url, resource);
+    let alice = server.token("alice", "tickets:read").await;
+    let client = server.client(&alice).await;
+    let result = client
+        .call_tool("searchTickets", json!({"assignee": "me"}))
+        .await
+        .expect("search");
+    assert!(!result.is_error(), "{result:?}");
+    let found = tickets(&result);
+    assert!(!found.is_empty());
+    assert!(found.iter().all(|t| t["assignee"] == "alice"), "{found:?}");
+    // bob@globex is of tenant globex: none of acme's tickets.
+    let bob = server.token("bob@globex", "tickets:read").await;
+    let theirs = ids(&server.client(&bob).await).await;
+    let ours = ids(&client).await;
+    assert!(theirs.is_disjoint(&ours), "{theirs:?} {ours:?}");
+}
