@@ -55,6 +55,28 @@ fn assert_insufficient_scope(error: &mcp_client::Error) {
     );
 }
 
+/// The JSON inside a resource's `<untrusted-data>` tags, after checking that the contents are
+/// marked untrusted (the warning first, the `_meta` key).
+fn untrusted_json(read: &mcp_protocol::methods::ReadResourceResult) -> Value {
+    let contents = serde_json::to_value(&read.contents[0]).expect("contents");
+    assert_eq!(
+        contents["_meta"]["io.github.mcp-rs.tickets/untrusted"],
+        json!(true),
+        "{contents}"
+    );
+    let text = contents["text"].as_str().expect("text");
+    assert!(
+        text.starts_with(mcp_examples::tickets::UNTRUSTED_NOTE),
+        "{text}"
+    );
+    let inner = text
+        .split_once("<untrusted-data>\n")
+        .and_then(|(_, rest)| rest.split_once("\n</untrusted-data>"))
+        .expect("tagged data")
+        .0;
+    serde_json::from_str(inner).expect("JSON inside the tags")
+}
+
 fn yes() -> ElicitResult {
     let mut content = serde_json::Map::new();
     content.insert("confirm".into(), json!(true));
@@ -529,16 +551,30 @@ async fn queues_prompt_and_completions_are_the_callers_tenants() {
         .client(&server.token("carol", "tickets:read").await)
         .await;
     let queues = carol.read_resource("tickets://queues").await.expect("read");
-    let text = serde_json::to_value(&queues.contents[0]).expect("contents")["text"]
-        .as_str()
-        .expect("text")
-        .to_owned();
-    let names: Vec<String> = serde_json::from_str::<Vec<Value>>(&text)
-        .expect("json")
+    let names: Vec<String> = untrusted_json(&queues)
+        .as_array()
+        .expect("a list")
         .iter()
         .filter_map(|q| q["name"].as_str().map(str::to_owned))
         .collect();
     assert_eq!(names, ["operations", "support"]);
+    // A ticket read as a resource is marked untrusted too.
+    let found = tickets(
+        &carol
+            .call_tool("searchTickets", json!({}))
+            .await
+            .expect("search"),
+    );
+    let id = found[0]["id"].as_i64().expect("id");
+    let ticket = carol
+        .read_resource(format!("tickets://{id}"))
+        .await
+        .expect("read");
+    assert_eq!(
+        untrusted_json(&ticket)["ticket"]["id"],
+        json!(id),
+        "{ticket:?}"
+    );
     let prompt = carol
         .get_prompt("summarizeQueue", [("queue", "operations")])
         .await
