@@ -13,7 +13,9 @@
 //!   of that issuer (its JWKS found through its metadata); without, an embedded development
 //!   authorization server (NOT FOR PRODUCTION) is started on another loopback port with users
 //!   `alice` and `bob` of tenant `acme` and `carol` of `globex`, and its URL is printed.
-//!   The tokens' `tenant` claim is the caller's tenant.
+//!   The tokens' `tenant` claim is the caller's tenant. The RFC 9728 metadata is served at
+//!   `http://ADDR/.well-known/oauth-protected-resource/mcp`; a caller past its rate limit
+//!   gets 429 with `Retry-After`.
 //!
 //! Printed on stderr at start: `tickets-server: http://ADDR/mcp` and, with the development
 //! server, `tickets-server: authorization server http://ADDR`. Audit records (one JSON line
