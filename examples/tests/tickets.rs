@@ -45,6 +45,38 @@ async fn create_t(client: &Client) -> mcp_client::Result<mcp_protocol::methods::
 }
 
 /// The user's answer confirming `closeTicket`.
+/// The call was refused by the endpoint's scope check (the 403's JSON-RPC error).
+fn assert_insufficient_scope(error: &mcp_client::Error) {
+    let data = error.remote().and_then(|e| e.data.clone());
+    assert_eq!(
+        data.map(|d| d["error"].clone()),
+        Some(json!("insufficient_scope")),
+        "{error:?}"
+    );
+}
+
+/// The JSON inside a resource's `<untrusted-data>` tags, after checking that the contents are
+/// marked untrusted (the warning first, the `_meta` key).
+fn untrusted_json(read: &mcp_protocol::methods::ReadResourceResult) -> Value {
+    let contents = serde_json::to_value(&read.contents[0]).expect("contents");
+    assert_eq!(
+        contents["_meta"]["io.github.mcp-rs.tickets/untrusted"],
+        json!(true),
+        "{contents}"
+    );
+    let text = contents["text"].as_str().expect("text");
+    assert!(
+        text.starts_with(mcp_examples::tickets::UNTRUSTED_NOTE),
+        "{text}"
+    );
+    let inner = text
+        .split_once("<untrusted-data>\n")
+        .and_then(|(_, rest)| rest.split_once("\n</untrusted-data>"))
+        .expect("tagged data")
+        .0;
+    serde_json::from_str(inner).expect("JSON inside the tags")
+}
+
 fn yes() -> ElicitResult {
     let mut content = serde_json::Map::new();
     content.insert("confirm".into(), json!(true));
@@ -107,9 +139,9 @@ async fn a_read_only_token_cannot_create_a_ticket() {
         challenge.contains(r#"scope="tickets:write""#),
         "{challenge}"
     );
-    // Naming a read tool in the header while the body calls createTicket is refused before
-    // it is served (400, HeaderMismatch), and the tool checks the scope again anyway.
-    let (status, _) = server
+    // Naming a read tool in the header while the body calls createTicket does not help:
+    // the scope checked is the body's tool's.
+    let (status, headers) = server
         .raw_tool_call_named(
             &token,
             "searchTickets",
@@ -117,16 +149,19 @@ async fn a_read_only_token_cannot_create_a_ticket() {
             json!({"queue": "support", "title": "t", "body": "b"}),
         )
         .await;
-    assert_eq!(status, 400);
-    // Our client (2026-07-28) gets that 403 as the call's error.
+    assert_eq!(status, 403);
+    let challenge = headers
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        challenge.contains(r#"scope="tickets:write""#),
+        "{challenge}"
+    );
+    // Our client (2026-07-28) gets the 403's JSON-RPC error as the call's error.
     let client = server.client(&token).await;
     let error = create_t(&client).await.expect_err("refused");
-    let data = &error.remote().expect("an HTTP error").data;
-    assert_eq!(
-        data.as_ref().map(|d| d["httpStatus"].clone()),
-        Some(json!(403)),
-        "{error}"
-    );
+    assert_insufficient_scope(&error);
     // Nothing was created.
     let result = client
         .call_tool("searchTickets", json!({"text": "t"}))
@@ -434,11 +469,10 @@ async fn a_session_era_client_naming_the_tool_gets_403_too() {
         .await
         .expect("connect");
     assert_eq!(client.protocol_version(), ProtocolVersion::V2025_11_25);
-    // Our client sends Mcp-Method and Mcp-Name in every era, so the refusal comes before
-    // the call is served; a client that does not gets the tool error of the stdio test.
+    // The endpoint checks the scope of the tool the body calls in every era: the 403's
+    // JSON-RPC error (this era's client hands over the body's error) names the fault.
     let error = create_t(&client).await.expect_err("refused");
-    let data = error.remote().and_then(|e| e.data.clone());
-    assert_eq!(data.map(|d| d["httpStatus"].clone()), Some(json!(403)));
+    assert_insufficient_scope(&error);
     // Reading is allowed.
     assert!(!ids(&client).await.is_empty());
 }
@@ -517,16 +551,30 @@ async fn queues_prompt_and_completions_are_the_callers_tenants() {
         .client(&server.token("carol", "tickets:read").await)
         .await;
     let queues = carol.read_resource("tickets://queues").await.expect("read");
-    let text = serde_json::to_value(&queues.contents[0]).expect("contents")["text"]
-        .as_str()
-        .expect("text")
-        .to_owned();
-    let names: Vec<String> = serde_json::from_str::<Vec<Value>>(&text)
-        .expect("json")
+    let names: Vec<String> = untrusted_json(&queues)
+        .as_array()
+        .expect("a list")
         .iter()
         .filter_map(|q| q["name"].as_str().map(str::to_owned))
         .collect();
     assert_eq!(names, ["operations", "support"]);
+    // A ticket read as a resource is marked untrusted too.
+    let found = tickets(
+        &carol
+            .call_tool("searchTickets", json!({}))
+            .await
+            .expect("search"),
+    );
+    let id = found[0]["id"].as_i64().expect("id");
+    let ticket = carol
+        .read_resource(format!("tickets://{id}"))
+        .await
+        .expect("read");
+    assert_eq!(
+        untrusted_json(&ticket)["ticket"]["id"],
+        json!(id),
+        "{ticket:?}"
+    );
     let prompt = carol
         .get_prompt("summarizeQueue", [("queue", "operations")])
         .await
@@ -582,9 +630,9 @@ mod guard;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_issuer_given_by_url_has_its_keys_found_through_its_metadata() {
-    use mcp_auth::JwksSource;
     use mcp_auth::dev_server::DevAuthServer;
-    use mcp_examples::tickets::oauth::IssuerJwks;
+    use mcp_auth::{HttpJwks, JwksSource};
+    use mcp_examples::tickets::oauth;
 
     let issuer = DevAuthServer::builder()
         .resource("http://127.0.0.1:1/mcp")
@@ -592,7 +640,11 @@ async fn an_issuer_given_by_url_has_its_keys_found_through_its_metadata() {
         .bind("127.0.0.1:0")
         .await
         .expect("bind");
-    let fetched = IssuerJwks::new(issuer.issuer())
+    let client = oauth::issuer_client().expect("client");
+    let uri = oauth::jwks_uri(&client, issuer.issuer())
+        .await
+        .expect("jwks_uri");
+    let fetched = HttpJwks::new(client.clone(), uri)
         .fetch()
         .await
         .expect("keys");
@@ -601,7 +653,85 @@ async fn an_issuer_given_by_url_has_its_keys_found_through_its_metadata() {
         serde_json::to_value(issuer.jwks()).expect("json")
     );
     // An issuer with no metadata is a clear failure, not a hang.
-    let missing = IssuerJwks::new("http://127.0.0.1:9").fetch().await;
+    let missing = oauth::jwks_uri(&client, "http://127.0.0.1:9").await;
     assert!(missing.is_err());
     issuer.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_protected_resource_metadata_is_served() {
+    let server = TicketsServer::start(&[]).await;
+    let (base, path) = server.url.split_at(server.url.find("/mcp").expect("/mcp"));
+    let url = format!("{base}/.well-known/oauth-protected-resource{path}");
+    let response = reqwest::get(&url).await.expect("GET metadata");
+    assert_eq!(response.status(), 200);
+    let doc: Value = response.json().await.expect("json");
+    assert_eq!(doc["resource"], server.url.as_str());
+    assert_eq!(doc["authorization_servers"], json!([server.issuer]));
+    assert!(
+        doc["scopes_supported"]
+            .as_array()
+            .is_some_and(|s| s.contains(&json!("tickets:read"))),
+        "{doc}"
+    );
+    // And a request without a token is told where that document is.
+    let refused = reqwest::Client::new()
+        .post(&server.url)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .body(r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}"#)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), 401);
+    let challenge = refused
+        .headers()
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(challenge.contains(&url), "{challenge}");
+}
+
+#[path = "../../mcp-auth/tests/oidc/mod.rs"]
+mod oidc;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_of_oidc_provider_are_accepted_with_their_tenant() {
+    use mcp_examples::tickets::access::SCOPES;
+
+    // The AS must know the resource before the server starts, and the server its issuer:
+    // the server's port is chosen first (free when looked at; a test may lose that race).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let resource = format!("http://{addr}/mcp");
+    let Some(provider) = oidc::OidcProvider::start_with_scopes(
+        "tokens_of_oidc_provider_are_accepted_with_their_tenant",
+        &[&resource],
+        300,
+        &SCOPES.join(" "),
+    )
+    .await
+    else {
+        return;
+    };
+    let server = TicketsServer::start_with_issuer(&addr, &provider.issuer).await;
+    assert_eq!(server.url, resource);
+    let alice = server.token("alice", "tickets:read").await;
+    let client = server.client(&alice).await;
+    let result = client
+        .call_tool("searchTickets", json!({"assignee": "me"}))
+        .await
+        .expect("search");
+    assert!(!result.is_error(), "{result:?}");
+    let found = tickets(&result);
+    assert!(!found.is_empty());
+    assert!(found.iter().all(|t| t["assignee"] == "alice"), "{found:?}");
+    // bob@globex is of tenant globex: none of acme's tickets.
+    let bob = server.token("bob@globex", "tickets:read").await;
+    let theirs = ids(&server.client(&bob).await).await;
+    let ours = ids(&client).await;
+    assert!(theirs.is_disjoint(&ours), "{theirs:?} {ours:?}");
 }

@@ -13,7 +13,9 @@
 //!   of that issuer (its JWKS found through its metadata); without, an embedded development
 //!   authorization server (NOT FOR PRODUCTION) is started on another loopback port with users
 //!   `alice` and `bob` of tenant `acme` and `carol` of `globex`, and its URL is printed.
-//!   The tokens' `tenant` claim is the caller's tenant.
+//!   The tokens' `tenant` claim is the caller's tenant. The RFC 9728 metadata is served at
+//!   `http://ADDR/.well-known/oauth-protected-resource/mcp`; a caller past its rate limit
+//!   gets 429 with `Retry-After`.
 //!
 //! Printed on stderr at start: `tickets-server: http://ADDR/mcp` and, with the development
 //! server, `tickets-server: authorization server http://ADDR`. Audit records (one JSON line
@@ -24,15 +26,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use mcp_auth::dev_server::DevAuthServer;
-use mcp_auth::{JwtConfig, JwtVerifier, Principal, ResourceServer, StaticJwks, TokenVerifier};
-use mcp_examples::tickets::access::SCOPES;
+use mcp_auth::{
+    HttpJwks, JwtConfig, JwtVerifier, Principal, ResourceServer, StaticJwks, TokenVerifier,
+};
+use mcp_examples::tickets::access::{self, SCOPES};
 use mcp_examples::tickets::audit::AuditWriter;
 use mcp_examples::tickets::limits::LimitsConfig;
-use mcp_examples::tickets::oauth::{self, IssuerJwks, TENANT_CLAIM};
+use mcp_examples::tickets::oauth::{self, RateLimit, TENANT_CLAIM};
 use mcp_examples::tickets::store::{Store, StoreConfig};
 use mcp_examples::tickets::{self, App};
-use mcp_server::http::HttpConfig;
+use mcp_server::http::{HttpConfig, McpService};
 
 /// The command line.
 #[derive(Debug, Parser)]
@@ -145,9 +153,11 @@ async fn serve_http(
     let mut dev = None;
     let (issuer, verifier): (String, Arc<dyn TokenVerifier>) = match &args.issuer {
         Some(issuer) => {
+            let client = oauth::issuer_client()?;
+            let jwks_uri = oauth::jwks_uri(&client, issuer).await?;
             let mut config = JwtConfig::new(issuer.clone(), resource.clone());
             config.tenant_claim = Some(TENANT_CLAIM.into());
-            let verifier = JwtVerifier::new(config, IssuerJwks::new(issuer.clone()))?;
+            let verifier = JwtVerifier::new(config, HttpJwks::new(client, jwks_uri))?;
             (issuer.clone(), Arc::new(verifier))
         }
         None => {
@@ -168,27 +178,58 @@ async fn serve_http(
             (issuer, Arc::new(verifier))
         }
     };
-    let resource_server = ResourceServer::builder(resource.clone(), verifier)
-        .authorization_server(issuer)
-        .scopes_supported(SCOPES)
-        .build();
+    let resource_server = Arc::new(
+        ResourceServer::builder(resource.clone(), verifier)
+            .authorization_server(issuer)
+            .scopes_supported(SCOPES)
+            .build(),
+    );
     let app = App::new(store, None, limits);
     let server = tickets::server(&app);
     let config = HttpConfig::new()
         .max_body(args.max_request_bytes)
-        .authenticate(oauth::authenticate(resource_server, &app));
+        .resource_server(resource_server.clone())
+        .scope_policy(access::scope_policy());
+    let endpoint = server.http_service(config);
+    let service = RateLimit::new(endpoint.clone(), resource_server, app.limits());
     eprintln!("tickets-server: {resource}");
-    tokio::spawn({
-        let server = server.clone();
-        async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                server.shutdown();
-            }
-        }
-    });
-    server.serve_http_on(listener, config).await?;
+    serve(listener, service).await;
+    server.shutdown();
+    endpoint.close_sessions();
     if let Some(dev) = dev {
         dev.shutdown().await;
     }
     Ok(())
+}
+
+/// Serves `service` on `listener` until Ctrl-C, then gives open connections a moment.
+async fn serve(listener: tokio::net::TcpListener, service: RateLimit<McpService>) {
+    let graceful = GracefulShutdown::new();
+    let builder = auto::Builder::new(TokioExecutor::new());
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        let stream = tokio::select! {
+            _ = &mut ctrl_c => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => {
+                    // Out of descriptors and the like: wait a moment rather than spin.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let connection = builder
+            .serve_connection(
+                TokioIo::new(stream),
+                TowerToHyperService::new(service.clone()),
+            )
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
 }

@@ -1,6 +1,6 @@
 //! The resources and the prompt: `tickets://queues` (the caller's queues with counts),
-//! `tickets://{id}` (one ticket with its comments, as JSON), and `summarizeQueue`, with
-//! completions for statuses and assignees.
+//! `tickets://{id}` (one ticket with its comments), and `summarizeQueue`, with completions
+//! for statuses and assignees. Resource contents are JSON marked untrusted as tool text is.
 //!
 //! Completers get no request context (mcp-server's `CompletionQuery` carries only the
 //! argument), so they cannot know the caller's tenant: `assignee` suggests only `"me"`
@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::access::ToolError;
 use super::model::{Search, Status, UnknownWord};
 use super::store::StoreError;
-use super::{App, UNTRUSTED_NOTE};
+use super::{App, untrusted_meta, untrusted_text};
 
 /// The URI of the queue list.
 pub const QUEUES_URI: &str = "tickets://queues";
@@ -32,11 +32,18 @@ fn rpc_error(uri: &str, error: ToolError) -> Error {
     }
 }
 
-fn json_contents(uri: String, value: &impl serde::Serialize) -> Vec<ResourceContents> {
-    let mut contents =
-        ResourceContents::text(uri, serde_json::to_string(value).unwrap_or_default());
+/// The MIME type of the resources: the JSON wrapped as untrusted data is plain text.
+const CONTENTS_MIME: &str = "text/plain";
+
+/// `value` as JSON, marked untrusted as tool results are: wrapped in `<untrusted-data>`
+/// after the warning, with [`UNTRUSTED_META`](super::UNTRUSTED_META) in `_meta` (queue names
+/// and ticket text are both written by users).
+fn untrusted_contents(uri: String, value: &impl serde::Serialize) -> Vec<ResourceContents> {
+    let json = serde_json::to_string(value).unwrap_or_default();
+    let mut contents = ResourceContents::text(uri, untrusted_text(&json));
     if let ResourceContents::Text(t) = &mut contents {
-        t.mime_type = Some("application/json".to_owned());
+        t.mime_type = Some(CONTENTS_MIME.to_owned());
+        t.meta = Some(untrusted_meta());
     }
     vec![contents]
 }
@@ -49,7 +56,7 @@ pub fn queues(app: &App) -> ResourceDef {
             .with_description(
                 "The caller's ticket queues, with how many tickets each has per status",
             )
-            .with_mime_type("application/json"),
+            .with_mime_type(CONTENTS_MIME),
         move |uri, ctx| {
             let app = app.clone();
             async move {
@@ -59,7 +66,7 @@ pub fn queues(app: &App) -> ResourceDef {
                     })
                     .await
                     .map_err(|e| rpc_error(&uri, e))?;
-                Ok(json_contents(uri, &queues))
+                Ok(untrusted_contents(uri, &queues))
             }
         },
     )
@@ -75,8 +82,8 @@ struct TicketVars {
 pub fn ticket(app: &App) -> TemplateDef {
     let app = app.clone();
     let mut template = ResourceTemplate::new("tickets://{id}", "ticket")
-        .with_description("One ticket with its comments (JSON; its text is untrusted)");
-    template.mime_type = Some("application/json".to_owned());
+        .with_description("One ticket with its comments (JSON marked as untrusted data)");
+    template.mime_type = Some(CONTENTS_MIME.to_owned());
     TemplateDef::new(template, move |uri, vars: TicketVars, ctx| {
         let app = app.clone();
         async move {
@@ -86,7 +93,7 @@ pub fn ticket(app: &App) -> TemplateDef {
                 })
                 .await
                 .map_err(|e| rpc_error(&uri, e))?;
-            Ok(json_contents(uri, &detail))
+            Ok(untrusted_contents(uri, &detail))
         }
     })
     .expect("a valid URI template")
@@ -134,7 +141,8 @@ pub fn summarize_queue(app: &App) -> PromptDef {
             let data = serde_json::to_string(&page.tickets).unwrap_or_default();
             Ok(GetPromptResult::new(vec![PromptMessage::user_text(format!(
                 "Summarise the {status} tickets of the {queue:?} queue: the main themes, what is \
-                 urgent, and who is overloaded.\n\n{UNTRUSTED_NOTE}\n<untrusted-data>\n{data}\n</untrusted-data>"
+                 urgent, and who is overloaded.\n\n{}",
+                untrusted_text(&data)
             ))]))
         }
     })

@@ -1,140 +1,146 @@
 //! Identity over HTTP: OAuth bearer tokens only, checked before a request is served.
 //!
-//! [`authenticate`] is the one seam between the ticket server and mcp-server's HTTP layer
-//! (`HttpConfig::authenticate`): it verifies the token with a [`ResourceServer`] (401 with an
-//! RFC 6750 challenge), applies the caller's rate limit (429 with `Retry-After`), and for a
-//! `tools/call` whose `Mcp-Method`/`Mcp-Name` headers name the tool (2026-07-28; our client
-//! sends them in every era), checks the tool's scope (403 `insufficient_scope` naming the
-//! scope). A request without those headers is checked by the tool itself
-//! ([`App::call`](super::App::call)), which answers with a tool error naming
-//! `insufficient_scope`; so is every call, whatever the headers claimed.
+//! mcp-server's resource server does the OAuth part (`HttpConfig::resource_server` and
+//! `HttpConfig::scope_policy`): the RFC 9728 metadata document, 401 with the exact
+//! challenge, 403 `insufficient_scope` naming the tool's scope. The tool checks the scope
+//! again itself ([`App::call`](super::App::call)), whatever reached it.
+//!
+//! The per-caller rate limit (429 with `Retry-After`) is [`RateLimit`], a tower service in
+//! front of the endpoint. It needs the caller before the endpoint sees the request, so it
+//! verifies the bearer token itself with the same [`ResourceServer`] (one more signature
+//! check per request); a token it cannot verify is passed on for the endpoint to refuse with
+//! its challenge.
 
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use http::header::{AUTHORIZATION, RETRY_AFTER, WWW_AUTHENTICATE};
-use http::{HeaderMap, HeaderValue, StatusCode};
-use mcp_auth::jwk::JwkSet;
-use mcp_auth::{BoxFuture, Challenge, JwksSource, ResourceServer, Target, TokenError};
-use mcp_server::http::{Authenticate, Rejection};
+use http::header::{AUTHORIZATION, RETRY_AFTER};
+use http::{HeaderValue, Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use http_body_util::Empty;
+use hyper::body::Bytes;
+use mcp_auth::ResourceServer;
+use mcp_server::http::HttpBody;
 
-use super::App;
+use super::limits::Limits;
 
 /// The tenant claim of the tokens this server accepts.
 pub const TENANT_CLAIM: &str = "tenant";
 
-/// The hook for `HttpConfig::authenticate`: bearer token, rate limit, tool scope.
-pub fn authenticate(resource_server: ResourceServer, app: &App) -> Authenticate {
-    let resource_server = Arc::new(resource_server);
-    let policy = app.policy();
-    let limits = app.limits();
-    Arc::new(move |headers: &HeaderMap| {
-        let authorization = header(headers, AUTHORIZATION.as_str());
-        let tool = (header(headers, "mcp-method").as_deref() == Some("tools/call"))
-            .then(|| header(headers, "mcp-name"))
-            .flatten();
-        let (resource_server, policy, limits) =
-            (resource_server.clone(), policy.clone(), limits.clone());
-        Box::pin(async move {
-            let principal = resource_server
-                .authenticate(authorization.as_deref())
-                .await
-                .map_err(|c| refuse(&c))?;
-            if let Err(wait) = limits.take(&principal.key(), Instant::now()) {
-                let seconds = HeaderValue::from(wait.as_secs().max(1));
-                return Err(
-                    Rejection::new(StatusCode::TOO_MANY_REQUESTS).with_header(RETRY_AFTER, seconds)
-                );
-            }
-            if let Some(tool) = tool {
-                policy
-                    .check(
-                        &principal,
-                        Target::Tool(&tool),
-                        resource_server.resource_metadata_url(),
-                    )
-                    .map_err(|c| refuse(&c))?;
-            }
-            Ok(Some(principal))
-        })
-    })
+/// How long the issuer's metadata and keys may take to arrive.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Finding an issuer's keys failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DiscoveryError {
+    /// The HTTP client could not be built.
+    #[error("http client: {0}")]
+    Client(String),
+    /// Neither RFC 8414 metadata nor OIDC discovery named a `jwks_uri`.
+    #[error("no jwks_uri in the metadata of {0}")]
+    NoJwksUri(String),
 }
 
-fn header(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+/// The HTTP client for the issuer: a slow or silent issuer fails instead of holding requests.
+pub fn issuer_client() -> Result<reqwest::Client, DiscoveryError> {
+    reqwest::Client::builder()
+        .timeout(FETCH_TIMEOUT)
+        .build()
+        .map_err(|e| DiscoveryError::Client(e.to_string()))
 }
 
-/// The HTTP answer for an OAuth challenge.
-fn refuse(challenge: &Challenge) -> Rejection {
-    let status = StatusCode::from_u16(challenge.status()).unwrap_or(StatusCode::UNAUTHORIZED);
-    let mut rejection = Rejection::new(status);
-    if let Ok(value) = HeaderValue::from_str(challenge.www_authenticate()) {
-        rejection = rejection.with_header(WWW_AUTHENTICATE, value);
+/// The `jwks_uri` of `issuer`, from its RFC 8414 metadata, else its OIDC discovery document
+/// (RFC 8414 §3 / OpenID Connect Discovery §4: both at the issuer's well-known path). Read
+/// once at start; `mcp_auth::HttpJwks` then fetches the keys themselves.
+pub async fn jwks_uri(client: &reqwest::Client, issuer: &str) -> Result<String, DiscoveryError> {
+    let issuer = issuer.trim_end_matches('/');
+    for well_known in ["oauth-authorization-server", "openid-configuration"] {
+        let url = format!("{issuer}/.well-known/{well_known}");
+        let Ok(response) = client.get(&url).send().await else {
+            continue;
+        };
+        if !response.status().is_success() {
+            continue;
+        }
+        let Ok(doc) = response.json::<serde_json::Value>().await else {
+            continue;
+        };
+        if let Some(uri) = doc.get("jwks_uri").and_then(|u| u.as_str()) {
+            return Ok(uri.to_owned());
+        }
     }
-    rejection
+    Err(DiscoveryError::NoJwksUri(issuer.to_owned()))
 }
 
-/// The key set of an issuer given by URL: its RFC 8414 metadata (then OIDC discovery) names
-/// the `jwks_uri`, fetched on each call (the verifier caches keys and limits refetches).
-#[derive(Debug, Clone)]
-pub struct IssuerJwks {
-    issuer: String,
-    client: reqwest::Client,
+/// A tower service that answers 429 with `Retry-After` to a caller past its rate limit and
+/// passes every other request to `inner` (see the module docs).
+#[derive(Clone, Debug)]
+pub struct RateLimit<S> {
+    inner: S,
+    resource_server: Arc<ResourceServer>,
+    limits: Arc<Limits>,
 }
 
-impl IssuerJwks {
-    /// The key set of `issuer`.
-    pub fn new(issuer: impl Into<String>) -> Self {
+impl<S> RateLimit<S> {
+    /// Limits the callers of `inner`, identified by `resource_server`, with `limits`.
+    pub fn new(inner: S, resource_server: Arc<ResourceServer>, limits: Arc<Limits>) -> Self {
         Self {
-            issuer: issuer.into().trim_end_matches('/').to_owned(),
-            // A slow or silent issuer fails the verification instead of holding the request.
-            client: reqwest::Client::builder()
-                .timeout(Duration::from_secs(10))
-                .build()
-                .unwrap_or_default(),
+            inner,
+            resource_server,
+            limits,
         }
-    }
-
-    async fn jwks_uri(&self) -> Result<String, TokenError> {
-        for well_known in ["oauth-authorization-server", "openid-configuration"] {
-            let url = format!("{}/.well-known/{well_known}", self.issuer);
-            let Ok(response) = self.client.get(&url).send().await else {
-                continue;
-            };
-            if !response.status().is_success() {
-                continue;
-            }
-            let Ok(doc) = response.json::<serde_json::Value>().await else {
-                continue;
-            };
-            if let Some(uri) = doc.get("jwks_uri").and_then(|u| u.as_str()) {
-                return Ok(uri.to_owned());
-            }
-        }
-        Err(TokenError::Unavailable(format!(
-            "no jwks_uri in the metadata of {}",
-            self.issuer
-        )))
     }
 }
 
-impl JwksSource for IssuerJwks {
-    fn fetch(&self) -> BoxFuture<'_, Result<JwkSet, TokenError>> {
+impl<S, B> tower_service::Service<Request<B>> for RateLimit<S>
+where
+    S: tower_service::Service<Request<B>, Response = Response<HttpBody>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send,
+    B: Send + 'static,
+{
+    type Response = Response<HttpBody>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response<HttpBody>, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        // The clone that was driven ready serves this request (tower's Service contract).
+        let mut inner = self.inner.clone();
+        std::mem::swap(&mut inner, &mut self.inner);
+        let (resource_server, limits) = (self.resource_server.clone(), self.limits.clone());
         Box::pin(async move {
-            let uri = self.jwks_uri().await?;
-            let response = self
-                .client
-                .get(&uri)
-                .send()
-                .await
-                .map_err(|e| TokenError::Unavailable(e.to_string()))?;
-            response
-                .json::<JwkSet>()
-                .await
-                .map_err(|e| TokenError::Unavailable(e.to_string()))
+            let authorization = request
+                .headers()
+                .get(AUTHORIZATION)
+                .and_then(|v| v.to_str().ok());
+            if let Some(authorization) = authorization
+                && let Ok(principal) = resource_server.authenticate(Some(authorization)).await
+                && let Err(wait) = limits.take(&principal.key(), Instant::now())
+            {
+                return Ok(too_many(wait));
+            }
+            inner.call(request).await
         })
     }
+}
+
+/// 429 with `Retry-After` in whole seconds (at least 1).
+fn too_many(wait: Duration) -> Response<HttpBody> {
+    let mut response = Response::new(Empty::<Bytes>::new().boxed_unsync());
+    *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
+    response
 }

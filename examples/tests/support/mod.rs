@@ -37,10 +37,21 @@ pub(crate) struct TicketsServer {
 impl TicketsServer {
     /// Starts the server with these extra arguments and waits for its two URLs.
     pub(crate) async fn start(extra: &[&str]) -> Self {
+        Self::launch("127.0.0.1:0", None, extra).await
+    }
+
+    /// Starts the server on `addr` accepting the tokens of `issuer` (`--issuer`).
+    pub(crate) async fn start_with_issuer(addr: &str, issuer: &str) -> Self {
+        Self::launch(addr, Some(issuer), &["--issuer", issuer]).await
+    }
+
+    /// Starts the server on `addr`; waits for its URL and, without `issuer`, that of its
+    /// development authorization server.
+    async fn launch(addr: &str, issuer: Option<&str>, extra: &[&str]) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("tickets.db");
         let mut child = Command::new(BIN)
-            .args(["--http", "127.0.0.1:0", "--db"])
+            .args(["--http", addr, "--db"])
             .arg(&db)
             .args(extra)
             .stdin(Stdio::null())
@@ -71,7 +82,9 @@ impl TicketsServer {
         for _ in 0..POLLS {
             urls = (
                 find("tickets-server: http://"),
-                find("tickets-server: authorization server "),
+                issuer
+                    .map(str::to_owned)
+                    .or_else(|| find("tickets-server: authorization server ")),
             );
             if urls.0.is_some() && urls.1.is_some() {
                 break;
@@ -97,16 +110,39 @@ impl TicketsServer {
         }
     }
 
-    /// An access token for `user` with `scope`, by the code flow with PKCE (a public client
-    /// registered for the purpose; `login_hint` picks the user).
+    /// An access token for `user` with `scope` from the server's issuer, by the code flow
+    /// with PKCE and `resource` (a public client registered for the purpose; `login_hint`
+    /// picks the user). The endpoints come from the issuer's RFC 8414 metadata, and the
+    /// authorization redirects are followed with their cookies (oidc-provider's
+    /// non-interactive login and consent) until the redirect URI, at most 12 hops.
     pub(crate) async fn token(&self, user: &str, scope: &str) -> String {
+        let meta: Value = self
+            .http
+            .get(format!(
+                "{}/.well-known/oauth-authorization-server",
+                self.issuer
+            ))
+            .send()
+            .await
+            .expect("metadata")
+            .json()
+            .await
+            .expect("metadata JSON");
+        let endpoint = |name: &str| {
+            meta[name]
+                .as_str()
+                .unwrap_or_else(|| panic!("no {name}: {meta}"))
+                .to_owned()
+        };
         let registered: Value = self
             .http
-            .post(format!("{}/register", self.issuer))
+            .post(endpoint("registration_endpoint"))
             .json(&json!({
                 "redirect_uris": [REDIRECT],
                 "token_endpoint_auth_method": "none",
                 "grant_types": ["authorization_code", "refresh_token"],
+                "response_types": ["code"],
+                "application_type": "native",
             }))
             .send()
             .await
@@ -114,12 +150,13 @@ impl TicketsServer {
             .json()
             .await
             .expect("registration");
-        let client_id = registered["client_id"].as_str().expect("client_id");
+        let client_id = registered["client_id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no client_id: {registered}"));
         let challenge = B64.encode(Sha256::digest(PKCE_VERIFIER.as_bytes()));
-        let redirect = self
-            .http
-            .get(format!("{}/authorize", self.issuer))
-            .query(&[
+        let mut url = reqwest::Url::parse_with_params(
+            &endpoint("authorization_endpoint"),
+            [
                 ("response_type", "code"),
                 ("client_id", client_id),
                 ("redirect_uri", REDIRECT),
@@ -129,22 +166,47 @@ impl TicketsServer {
                 ("scope", scope),
                 ("state", "s"),
                 ("login_hint", user),
-            ])
-            .send()
-            .await
-            .expect("authorize");
-        let location = redirect
-            .headers()
-            .get("location")
-            .and_then(|l| l.to_str().ok())
-            .expect("a redirect");
-        let query: HashMap<String, String> =
-            serde_urlencoded::from_str(location.split_once('?').expect("a query").1)
-                .expect("query");
-        let code = query.get("code").expect("a code");
+            ],
+        )
+        .expect("authorization URL");
+        let mut cookies: HashMap<String, String> = HashMap::new();
+        for _ in 0..12 {
+            if url.as_str().starts_with(REDIRECT) {
+                break;
+            }
+            let cookie = cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let response = self
+                .http
+                .get(url.clone())
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("authorize");
+            for c in response.headers().get_all("set-cookie") {
+                let pair = c.to_str().unwrap_or_default().split(';').next();
+                if let Some((k, v)) = pair.and_then(|p| p.split_once('=')) {
+                    cookies.insert(k.trim().into(), v.trim().into());
+                }
+            }
+            let location = response
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or_else(|| panic!("{url}: {} without a redirect", response.status()));
+            url = url.join(location).expect("location");
+        }
+        assert!(url.as_str().starts_with(REDIRECT), "stopped at {url}");
+        let query: HashMap<String, String> = url.query_pairs().into_owned().collect();
+        let code = query
+            .get("code")
+            .unwrap_or_else(|| panic!("no code: {url}"));
         let token: Value = self
             .http
-            .post(format!("{}/token", self.issuer))
+            .post(endpoint("token_endpoint"))
             .form(&[
                 ("grant_type", "authorization_code"),
                 ("client_id", client_id),

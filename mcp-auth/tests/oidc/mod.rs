@@ -77,6 +77,17 @@ impl OidcProvider {
     /// Starts the AS for `resources` (its RFC 8707 allow-list), with access tokens living
     /// `at_ttl` seconds. `None`, after a `SKIPPED:` line, when it is not installed.
     pub async fn start(test: &str, resources: &[&str], at_ttl: u32) -> Option<Self> {
+        Self::start_with_scopes(test, resources, at_ttl, SCOPES).await
+    }
+
+    /// Like [`OidcProvider::start`], with the resources accepting `scopes` (space-separated)
+    /// instead of [`SCOPES`].
+    pub async fn start_with_scopes(
+        test: &str,
+        resources: &[&str],
+        at_ttl: u32,
+        scopes: &str,
+    ) -> Option<Self> {
         let dir = std::env::var_os("MCP_OIDC_PROVIDER_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| workspace().join("target/conformance-cache/oidc-provider"));
@@ -106,7 +117,7 @@ impl OidcProvider {
                 .arg(&script)
                 .env("AS_PORT", port.to_string())
                 .env("MCP_RESOURCES", resources.join(","))
-                .env("MCP_SCOPES", SCOPES)
+                .env("MCP_SCOPES", scopes)
                 .env("AT_TTL", at_ttl.to_string())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
