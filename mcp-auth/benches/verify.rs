@@ -48,5 +48,37 @@ fn verify(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, verify);
+/// The floor under the rows above: the P-256 ECDSA check alone, with the same backend
+/// (aws-lc-rs) on the same signing input, so the report shows what the verifier adds to it.
+fn signature_floor(c: &mut Criterion) {
+    use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED, UnparsedPublicKey};
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+
+    let key = TestKey::generate("k1");
+    let token = key.sign(&good_claims());
+    let (input, signature) = token.rsplit_once('.').expect("a JWT");
+    let signature = B64.decode(signature).expect("base64url");
+    let jwk = serde_json::to_value(&key.jwk).expect("jwk");
+    let mut point = vec![4u8];
+    for c in ["x", "y"] {
+        point.extend(
+            B64.decode(jwk[c].as_str().expect("coordinate"))
+                .expect("base64url"),
+        );
+    }
+    let public = UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point);
+    public
+        .verify(input.as_bytes(), &signature)
+        .expect("the floor checks the same signature");
+    c.bench_function("p256_ecdsa_verify_floor", |b| {
+        b.iter(|| {
+            public
+                .verify(std::hint::black_box(input.as_bytes()), &signature)
+                .expect("valid")
+        });
+    });
+}
+
+criterion_group!(benches, verify, signature_floor);
 criterion_main!(benches);
