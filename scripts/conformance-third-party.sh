@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# `mcp-conformance server` against servers of other implementations, over stdio:
+# `mcp-conformance server` against servers of other implementations, over stdio and over
+# Streamable HTTP (on 127.0.0.1; node listeners are forced there by
+# scripts/conformance/listen-localhost.cjs):
 #   - @modelcontextprotocol/server-everything (npm, pinned below), the reference "everything" server;
 #   - a small server written with the official Python SDK (PyPI mcp==2.3.0,
 #     scripts/interop/python_server.py).
@@ -38,7 +40,35 @@ run() { # NAME COMMAND
     fi
 }
 
-run server-everything \
-    "node $cache/server-everything/node_modules/@modelcontextprotocol/server-everything/dist/index.js stdio"
+run_http() { # NAME URL COMMAND...: starts the server, waits for its port, tests it, stops it
+    local name=$1 url=$2 rc=0 port
+    shift 2
+    port=${url#http://127.0.0.1:}
+    port=${port%%/*}
+    "$@" >"$out/$name.server.log" 2>&1 &
+    local pid=$!
+    for _ in $(seq 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+        sleep 0.1
+    done
+    echo "== $name: $url"
+    "$tool" server --url "$url" --json "$out/$name.json" >"$out/$name.txt" 2>&1 || rc=$?
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    grep -vE '^    msg:|^[←→]' "$out/$name.txt" | grep -vE '  pass$' || true
+    if [ "$rc" -ge 2 ] || [ ! -s "$out/$name.json" ]; then
+        echo "mcp-conformance could not test $name (exit $rc)" >&2
+        return 1
+    fi
+}
+
+everything_js=$cache/server-everything/node_modules/@modelcontextprotocol/server-everything/dist/index.js
+run server-everything "node $everything_js stdio"
 run python-sdk "$venv/bin/python $root/scripts/interop/python_server.py 0 stdio"
+port=$((20000 + RANDOM % 20000))
+PORT=$port NODE_OPTIONS="--require $root/scripts/conformance/listen-localhost.cjs" \
+    run_http server-everything-http "http://127.0.0.1:$port/mcp" node "$everything_js" streamableHttp
+port=$((port + 1))
+run_http python-sdk-http "http://127.0.0.1:$port/mcp" \
+    "$venv/bin/python" "$root/scripts/interop/python_server.py" "$port" sse-stream
 echo "reports: $out"

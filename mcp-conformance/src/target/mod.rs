@@ -184,12 +184,15 @@ impl Conversation {
         let version = c.version;
         if c.stateless() {
             let discovered = match c.request("server/discover", json!({})).await? {
-                // Every 2026-07-28 server implements it (basic/versioning §Discovery): one
-                // that does not know it serves the session era only.
-                Reply::Error(-32601, _) => {
-                    return Err(OpenError::NotServed(
-                        "server/discover is an unknown method: a server of the session era".into(),
-                    ));
+                // Every 2026-07-28 server implements it (basic/versioning §Discovery); a
+                // client falls back to `initialize` when it is refused (§Backward
+                // Compatibility): a session-era server answers -32601 on stdio, and over HTTP
+                // typically 400 "no session". Either way this version is not served.
+                Reply::Error(code, e) => {
+                    return Err(OpenError::NotServed(format!(
+                        "server/discover was refused ({code} {}): a server of the session era",
+                        e["message"].as_str().unwrap_or_default()
+                    )));
                 }
                 other => other.result("server/discover")?,
             };

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{Halt, ServerScenario, judge, scenario, with_session};
 use crate::scenario::{Outcome, Severity};
-use crate::target::{Conversation, Reply, Target};
+use crate::target::{Conversation, OpenError, Reply, Target};
 
 pub(super) fn scenarios() -> Vec<ServerScenario> {
     vec![
@@ -41,6 +41,13 @@ async fn handshake(target: &Target, version: ProtocolVersion) -> Outcome {
 /// supports.
 async fn unknown_version(target: &Target, version: ProtocolVersion) -> Outcome {
     const UNKNOWN: &str = "1999-01-01";
+    // A server of the session era has nothing to say about 2026-07-28, and what it answers
+    // to `server/discover` is not judged by that version's schema.
+    if !version.has_handshake()
+        && let Err(OpenError::NotServed(why)) = Conversation::open(target, version).await
+    {
+        return Outcome::skip(format!("the server does not serve {version}: {why}"));
+    }
     let mut c = match Conversation::new(target, version) {
         Ok(c) => c,
         Err(e) => return Outcome::fail(e, vec![]),
@@ -58,12 +65,6 @@ async fn unknown_version(target: &Target, version: ProtocolVersion) -> Outcome {
             }
             Ok(())
         } else {
-            // A server of the session era only has nothing to say about 2026-07-28.
-            if let Reply::Error(-32601, _) = c.request("server/discover", json!({})).await? {
-                return Err(Halt::Skip(
-                    "server/discover is an unknown method: a server of the session era".into(),
-                ));
-            }
             let id = json!("unknown-version");
             // A complete request (client info and capabilities too) but for the version.
             let mut params = c.stamp(json!({}));
