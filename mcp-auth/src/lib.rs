@@ -53,6 +53,8 @@ mod bearer;
 mod challenge;
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(any(feature = "http", feature = "client"))]
+mod client_secret_basic;
 #[cfg(feature = "dev-server")]
 pub mod dev_server;
 #[cfg(feature = "http")]

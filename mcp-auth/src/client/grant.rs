@@ -2,14 +2,12 @@
 
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-
 use super::error::AuthError;
 use super::fetch::send;
 use super::registration::ClientCredentials;
 use super::secret::Secret;
 use super::token::TokenSet;
+use crate::client_secret_basic;
 
 /// Posts `form` to `endpoint` with the client's authentication: `client_secret_basic` for a
 /// confidential client (RFC 6749 §2.3.1, id and secret form-urlencoded first), else `client_id`
@@ -23,13 +21,8 @@ pub(crate) async fn token_request(
     let mut request = http.post(endpoint);
     match &client.client_secret {
         Some(secret) => {
-            let encode =
-                |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-            let pair = format!("{}:{}", encode(&client.client_id), encode(secret.expose()));
-            request = request.header(
-                reqwest::header::AUTHORIZATION,
-                format!("Basic {}", STANDARD.encode(pair)),
-            );
+            request =
+                client_secret_basic::authenticate(request, &client.client_id, secret.expose());
         }
         None => form.push(("client_id", &client.client_id)),
     }

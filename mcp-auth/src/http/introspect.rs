@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::Limits;
-use crate::{BoxFuture, IntrospectionResponse, Introspector, TokenError};
+use crate::{BoxFuture, IntrospectionResponse, Introspector, TokenError, client_secret_basic};
 
 /// An [`Introspector`] that POSTs `token=…&token_type_hint=access_token` to the
 /// authorization server's introspection endpoint (RFC 7662 §2.1), authenticating the
@@ -87,46 +87,17 @@ impl Introspector for HttpIntrospector {
         token: &'a str,
     ) -> BoxFuture<'a, Result<IntrospectionResponse, TokenError>> {
         Box::pin(async move {
-            let request = self
-                .client
-                .post(&self.endpoint)
-                .basic_auth(
-                    form_encode(&self.client_id),
-                    Some(form_encode(&self.client_secret)),
-                )
-                .header(reqwest::header::ACCEPT, "application/json")
-                .form(&[("token", token), ("token_type_hint", "access_token")]);
+            let request = client_secret_basic::authenticate(
+                self.client.post(&self.endpoint),
+                &self.client_id,
+                &self.client_secret,
+            )
+            .header(reqwest::header::ACCEPT, "application/json")
+            .form(&[("token", token), ("token_type_hint", "access_token")]);
             let body = self.limits.fetch(request, "introspection").await?;
             serde_json::from_slice(&body).map_err(|_| {
                 TokenError::Unavailable("introspection: not an RFC 7662 answer".to_owned())
             })
         })
-    }
-}
-
-/// `application/x-www-form-urlencoded` encoding of one value (RFC 6749 Appendix B), which
-/// RFC 6749 §2.3.1 applies to the client id and secret before Basic encoding.
-fn form_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
-                out.push(byte as char);
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::form_encode;
-
-    #[test]
-    fn form_encoding_of_credentials() {
-        assert_eq!(form_encode("abc-._*XYZ09"), "abc-._*XYZ09");
-        assert_eq!(form_encode("a b:c%/é"), "a+b%3Ac%25%2F%C3%A9");
     }
 }
