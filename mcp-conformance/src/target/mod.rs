@@ -12,7 +12,6 @@ mod http;
 mod sse;
 mod stdio;
 
-use std::collections::VecDeque;
 use std::io;
 use std::time::Duration;
 
@@ -126,12 +125,19 @@ pub(crate) struct Conversation {
     /// The server's capabilities, from `initialize` or `server/discover`.
     pub(crate) capabilities: Value,
     next_id: i64,
+    /// The first [`EVIDENCE_LINES`] lines exchanged; `omitted` counts the rest.
     evidence: Vec<String>,
-    /// Schema violations in what the target sent.
+    omitted: usize,
+    /// Schema violations in what the target sent (the first [`VIOLATIONS_KEPT`]).
     violations: Vec<String>,
-    /// Notifications received while waiting for responses.
-    pub(crate) notifications: VecDeque<Value>,
 }
+
+/// The most lines of evidence kept: a target flooding notifications cannot grow a report
+/// (or this process) without end.
+const EVIDENCE_LINES: usize = 300;
+
+/// The most schema violations kept; one is enough to fail, a few help to fix.
+const VIOLATIONS_KEPT: usize = 20;
 
 /// The most characters of one message kept as evidence.
 const EVIDENCE_CHARS: usize = 2000;
@@ -161,8 +167,8 @@ impl Conversation {
             capabilities: Value::Null,
             next_id: 0,
             evidence: Vec::new(),
+            omitted: 0,
             violations: Vec::new(),
-            notifications: VecDeque::new(),
         })
     }
 
@@ -242,8 +248,7 @@ impl Conversation {
 
     /// Sends raw bytes as one message.
     pub(crate) async fn send_raw(&mut self, bytes: &[u8]) -> Result<(), String> {
-        self.evidence
-            .push(format!("→ {}", clip(&String::from_utf8_lossy(bytes))));
+        self.keep(|| format!("→ {}", clip(&String::from_utf8_lossy(bytes))));
         self.wire
             .send(bytes)
             .await
@@ -360,24 +365,21 @@ impl Conversation {
             Err(e) => return Err(format!("reading from the server failed: {e}")),
         };
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        self.evidence.push(format!("← {}", clip(&text)));
+        self.keep(|| format!("← {}", clip(&text)));
         let value: Value = serde_json::from_str(&text)
             .map_err(|e| format!("the server sent something that is not JSON ({e})"))?;
         // An error answering a message whose id could not be read has no id (2025-11-25 on)
         // or a null one (JSON-RPC 2.0 §5); the schemas before 2025-11-25 require an id
         // that is a string or a number, so they cannot judge such an error at all.
         let unreadable = value.get("error").is_some() && value.get("id").is_none_or(Value::is_null);
-        if !unreadable
-            || !self.version.has_handshake()
-            || self.version >= ProtocolVersion::V2025_11_25
-        {
+        if !unreadable || self.version >= ProtocolVersion::V2025_11_25 {
             self.validate("JSONRPCMessage", &value, "a message");
         }
         Ok(Some(value))
     }
 
-    /// A notification or a request from the target: notifications are kept, requests get
-    /// "method not found" (this client declares no capabilities).
+    /// A notification or a request from the target: notifications are validated (and are in
+    /// the evidence), requests get "method not found" (this client declares no capabilities).
     async fn on_unsolicited(&mut self, message: Value) -> Result<(), String> {
         match message.get("id") {
             Some(id) if message.get("method").is_some() => {
@@ -390,13 +392,24 @@ impl Conversation {
                 if message.get("method").is_some() {
                     self.validate("ServerNotification", &message, "a notification");
                 }
-                self.notifications.push_back(message);
                 Ok(())
             }
         }
     }
 
+    /// Adds a line of evidence, while there is room.
+    fn keep(&mut self, line: impl FnOnce() -> String) {
+        if self.evidence.len() < EVIDENCE_LINES {
+            self.evidence.push(line());
+        } else {
+            self.omitted += 1;
+        }
+    }
+
     fn validate(&mut self, def: &str, value: &Value, what: &str) {
+        if self.violations.len() >= VIOLATIONS_KEPT {
+            return;
+        }
         if let Err(errors) = schema_book::check(self.version, def, value) {
             self.violations.push(format!(
                 "{what} does not match {def} of the {} schema: {}",
@@ -419,6 +432,9 @@ impl Conversation {
     /// The lines exchanged so far, and what the target said about itself.
     pub(crate) fn evidence(&mut self) -> Vec<String> {
         let mut out = self.evidence.clone();
+        if self.omitted > 0 {
+            out.push(format!("… and {} more lines", self.omitted));
+        }
         if let Some(d) = self.wire.diagnostics() {
             out.push(d);
         }
