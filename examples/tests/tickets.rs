@@ -57,6 +57,15 @@ fn assert_insufficient_scope(error: &mcp_client::Error) {
 
 /// The JSON inside a resource's `<untrusted-data>` tags, after checking that the contents are
 /// marked untrusted (the warning first, the `_meta` key).
+/// The `WWW-Authenticate` challenge of a refusal (the test fails without one).
+fn challenge_of(headers: &reqwest::header::HeaderMap) -> String {
+    headers
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .expect("a WWW-Authenticate challenge")
+        .to_owned()
+}
+
 fn untrusted_json(read: &mcp_protocol::methods::ReadResourceResult) -> Value {
     let contents = serde_json::to_value(&read.contents[0]).expect("contents");
     assert_eq!(
@@ -127,10 +136,7 @@ async fn a_read_only_token_cannot_create_a_ticket() {
         )
         .await;
     assert_eq!(status, 403);
-    let challenge = headers
-        .get("www-authenticate")
-        .and_then(|v| v.to_str().ok())
-        .expect("a challenge");
+    let challenge = challenge_of(&headers);
     assert!(
         challenge.contains(r#"error="insufficient_scope""#),
         "{challenge}"
@@ -150,10 +156,7 @@ async fn a_read_only_token_cannot_create_a_ticket() {
         )
         .await;
     assert_eq!(status, 403);
-    let challenge = headers
-        .get("www-authenticate")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    let challenge = challenge_of(&headers);
     assert!(
         challenge.contains(r#"scope="tickets:write""#),
         "{challenge}"
@@ -684,11 +687,7 @@ async fn the_protected_resource_metadata_is_served() {
         .await
         .expect("POST");
     assert_eq!(refused.status(), 401);
-    let challenge = refused
-        .headers()
-        .get("www-authenticate")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    let challenge = challenge_of(refused.headers());
     assert!(challenge.contains(&url), "{challenge}");
 }
 
