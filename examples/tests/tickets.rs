@@ -357,6 +357,54 @@ async fn every_tool_call_leaves_one_audit_line() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_requests_are_audited_too() {
+    let server = TicketsServer::start(&["--rate", "0.01", "--burst", "1"]).await;
+    let reader = server.token("bob", "tickets:read").await;
+    // 403: a reader calls a writing tool.
+    let (status, _) = server
+        .raw_tool_call(&reader, "createTicket", json!({"title": "t", "body": "b"}))
+        .await;
+    assert_eq!(status, 403);
+    let denied = server
+        .audit_line(|r| r["name"] == "createTicket" && r["outcome"] != "ok")
+        .await;
+    assert_eq!(denied["outcome"], "refused: HTTP 403 insufficient_scope");
+    assert_eq!(denied["method"], "tools/call");
+    assert_eq!(denied["tenant"], "acme");
+    assert!(
+        denied["principal"]
+            .as_str()
+            .expect("principal")
+            .ends_with("#bob")
+    );
+    assert_eq!(denied["argsDigest"], "");
+    // 401: a forged token; nobody is named.
+    let (status, _) = server
+        .raw_tool_call("not.a.token", "getTicket", json!({"id": 1}))
+        .await;
+    assert_eq!(status, 401);
+    let unauthenticated = server.audit_line(|r| r["name"] == "getTicket").await;
+    assert_eq!(
+        unauthenticated["outcome"],
+        "refused: HTTP 401 invalid_token"
+    );
+    assert_eq!(unauthenticated["principal"], Value::Null);
+    // 429: the burst of one is spent by the 403 above.
+    let (status, _) = server
+        .raw_tool_call(&reader, "searchTickets", json!({}))
+        .await;
+    assert_eq!(status, 429);
+    let limited = server.audit_line(|r| r["name"] == "searchTickets").await;
+    assert_eq!(limited["outcome"], "refused: HTTP 429 rate limited");
+    assert!(
+        limited["principal"]
+            .as_str()
+            .expect("principal")
+            .ends_with("#bob")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn over_stdio_the_configured_principal_is_the_caller_with_its_scopes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let audit = dir.path().join("audit.log");

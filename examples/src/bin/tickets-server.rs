@@ -61,6 +61,10 @@ struct Args {
     /// HTTP: accept tokens of this issuer instead of starting the development server.
     #[arg(long)]
     issuer: Option<String>,
+    /// HTTP: where the development authorization server listens (default: a free port on
+    /// 127.0.0.1). Ignored with `--issuer`.
+    #[arg(long, default_value = "127.0.0.1:0", conflicts_with = "issuer")]
+    auth_addr: String,
     /// stdio: the local user's subject.
     #[arg(long, default_value = "alice")]
     user: String,
@@ -167,7 +171,7 @@ async fn serve_http(
                 .user("alice", "acme")
                 .user("bob", "acme")
                 .user("carol", "globex")
-                .bind("127.0.0.1:0")
+                .bind(args.auth_addr.as_str())
                 .await?;
             eprintln!("tickets-server: authorization server {}", server.issuer());
             let mut config = JwtConfig::new(server.issuer(), resource.clone());

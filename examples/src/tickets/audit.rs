@@ -1,4 +1,5 @@
-//! The audit trail: one JSON record per tool call, emitted as a `tracing` event with target
+//! The audit trail: one JSON record per tool call, resource read and prompt, and one per
+//! request the HTTP endpoint refuses before it reaches them (401, 403, 413, 429), emitted as a `tracing` event with target
 //! [`TARGET`] whose message is the record (so any subscriber that prints messages writes
 //! JSON lines; `tickets-server` sends them to stderr or a file).
 
@@ -29,8 +30,9 @@ pub struct Record {
     pub tenant: Option<String>,
     /// The OAuth client the caller's token was issued to.
     pub client_id: Option<String>,
-    /// The MCP method (`tools/call`, `resources/read`, `prompts/get`).
-    pub method: &'static str,
+    /// The MCP method (`tools/call`, `resources/read`, `prompts/get`); for a refused HTTP
+    /// request its `Mcp-Method` header, or the HTTP method and path when it has none.
+    pub method: String,
     /// The tool, the resource's URI or the prompt.
     pub name: String,
     /// SHA-256 of the arguments' JSON, hex, first 16 characters: enough to correlate, no
@@ -50,6 +52,29 @@ pub fn digest(args: &impl Serialize) -> String {
         .take(8)
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// The record of a request refused before it reached a tool, resource or prompt: `outcome`
+/// says why (`refused: HTTP 403 insufficient_scope`, `refused: HTTP 429 rate limited`), the
+/// arguments were never read (empty digest).
+pub fn refusal(
+    principal: Option<&mcp_auth::Principal>,
+    method: String,
+    name: String,
+    outcome: String,
+    latency: Duration,
+) -> Record {
+    Record {
+        time_ms: now_ms(),
+        principal: principal.map(|p| format!("{}#{}", p.issuer, p.subject)),
+        tenant: principal.and_then(|p| p.tenant.clone()),
+        client_id: principal.and_then(|p| p.client_id.clone()),
+        method,
+        name,
+        args_digest: String::new(),
+        outcome,
+        latency_ms: latency.as_millis(),
+    }
 }
 
 /// Milliseconds since the Unix epoch, now.
@@ -157,7 +182,7 @@ mod tests {
             principal: Some("iss#alice".into()),
             tenant: Some("acme".into()),
             client_id: None,
-            method: "tools/call",
+            method: "tools/call".into(),
             name: "getTicket".into(),
             args_digest: digest(&serde_json::json!({"id": 1})),
             outcome: "ok".into(),

@@ -146,7 +146,7 @@ impl App {
             principal: principal.map(|p| format!("{}#{}", p.issuer, p.subject)),
             tenant: principal.and_then(|p| p.tenant.clone()),
             client_id: principal.and_then(|p| p.client_id.clone()),
-            method,
+            method: method.to_owned(),
             name: name.to_owned(),
             args_digest,
             outcome: match outcome {

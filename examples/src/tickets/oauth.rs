@@ -9,7 +9,9 @@
 //! front of the endpoint. It needs the caller before the endpoint sees the request, so it
 //! verifies the bearer token itself with the same [`ResourceServer`] (one more signature
 //! check per request); a token it cannot verify is passed on for the endpoint to refuse with
-//! its challenge.
+//! its challenge. It also writes the audit record of every request refused before a tool,
+//! resource or prompt sees it (401, 403, 413, and its own 429), so denials are in the trail
+//! too.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -18,7 +20,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use http::header::{AUTHORIZATION, RETRY_AFTER};
+use http::header::{AUTHORIZATION, RETRY_AFTER, WWW_AUTHENTICATE};
 use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use http_body_util::Empty;
@@ -26,6 +28,7 @@ use hyper::body::Bytes;
 use mcp_auth::ResourceServer;
 use mcp_server::http::HttpBody;
 
+use super::audit;
 use super::limits::Limits;
 
 /// The tenant claim of the tokens this server accepts.
@@ -120,19 +123,85 @@ where
         std::mem::swap(&mut inner, &mut self.inner);
         let (resource_server, limits) = (self.resource_server.clone(), self.limits.clone());
         Box::pin(async move {
+            let started = Instant::now();
             let authorization = request
                 .headers()
                 .get(AUTHORIZATION)
                 .and_then(|v| v.to_str().ok());
-            if let Some(authorization) = authorization
-                && let Ok(principal) = resource_server.authenticate(Some(authorization)).await
+            let principal = match authorization {
+                Some(authorization) => resource_server.authenticate(Some(authorization)).await.ok(),
+                None => None,
+            };
+            let target = Target::of(&request);
+            if let Some(principal) = &principal
                 && let Err(wait) = limits.take(&principal.key(), Instant::now())
             {
+                target.audit(
+                    Some(principal),
+                    "refused: HTTP 429 rate limited".into(),
+                    started,
+                );
                 return Ok(too_many(wait));
             }
-            inner.call(request).await
+            let response = inner.call(request).await?;
+            let status = response.status();
+            if matches!(status.as_u16(), 401 | 403 | 413) {
+                let why = response
+                    .headers()
+                    .get(WWW_AUTHENTICATE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(challenge_error)
+                    .unwrap_or_else(|| status.canonical_reason().unwrap_or("refused"));
+                target.audit(
+                    principal.as_ref(),
+                    format!("refused: HTTP {} {why}", status.as_u16()),
+                    started,
+                );
+            }
+            Ok(response)
         })
     }
+}
+
+/// What a refused request asked for, from its headers (the body is never read here): the
+/// 2026-07-28 `Mcp-Method` and `Mcp-Name` headers, else the HTTP method and path.
+struct Target {
+    method: String,
+    name: String,
+}
+
+impl Target {
+    fn of<B>(request: &Request<B>) -> Self {
+        let header = |name: &str| {
+            request
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        Self {
+            method: header("mcp-method")
+                .unwrap_or_else(|| format!("{} {}", request.method(), request.uri().path())),
+            name: header("mcp-name").unwrap_or_default(),
+        }
+    }
+
+    fn audit(self, principal: Option<&mcp_auth::Principal>, outcome: String, started: Instant) {
+        audit::emit(&audit::refusal(
+            principal,
+            self.method,
+            self.name,
+            outcome,
+            started.elapsed(),
+        ));
+    }
+}
+
+/// The `error` parameter of a Bearer challenge (`invalid_token`, `insufficient_scope`), if
+/// it has one.
+fn challenge_error(challenge: &str) -> Option<&str> {
+    let rest = &challenge[challenge.find("error=\"")? + "error=\"".len()..];
+    rest.split('"').next()
 }
 
 /// 429 with `Retry-After` in whole seconds (at least 1).

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The README's tickets-server walkthrough, step by step with curl, checking every answer:
+# start tickets-server with its development authorization server, register a client, get a
+# token for alice of tenant acme (authorization code + PKCE + resource), call searchTickets
+# with assignee "me" and see only Alice's open tickets; then a 403 for a missing scope and a
+# 429 past the rate limit. Needs curl and python3 (for PKCE and reading JSON).
+#
+#   scripts/tickets-walkthrough.sh            builds tickets-server (debug) first
+#   TICKETS_SERVER=path/to/bin scripts/tickets-walkthrough.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${TICKETS_SERVER:-}" ]; then
+    cargo build -q -p mcp-examples --bin tickets-server
+    TICKETS_SERVER=target/debug/tickets-server
+fi
+work=$(mktemp -d)
+server=
+cleanup() {
+    if [ -n "$server" ]; then
+        kill "$server" 2>/dev/null || true
+        wait "$server" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAILED: $*" >&2
+    exit 1
+}
+step() { printf '\n## %s\n' "$*"; }
+# Reads a JSON document on stdin and prints the value at a Python expression over `d`.
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+# Two free ports on 127.0.0.1 (the kernel picks them; a race with another program is
+# possible but harmless here: the server then fails to start and the script says so).
+read -r mcp_port as_port < <(python3 -c '
+import socket
+s = [socket.socket() for _ in range(2)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*[x.getsockname()[1] for x in s])')
+
+step "1. Start the server (a fresh demo database; the development AS beside it)"
+"$TICKETS_SERVER" --http "127.0.0.1:$mcp_port" --auth-addr "127.0.0.1:$as_port" \
+    --db "$work/tickets.db" --audit-file "$work/audit.jsonl" 2>"$work/stderr" &
+server=$!
+MCP=http://127.0.0.1:$mcp_port/mcp
+AS=http://127.0.0.1:$as_port
+for _ in $(seq 100); do
+    grep -q "tickets-server: $MCP" "$work/stderr" 2>/dev/null && break
+    kill -0 "$server" 2>/dev/null || { cat "$work/stderr" >&2; fail "tickets-server exited"; }
+    sleep 0.1
+done
+grep -q "tickets-server: $MCP" "$work/stderr" || fail "tickets-server did not start"
+echo "MCP endpoint $MCP, authorization server $AS"
+
+step "2. No token: 401, and the challenge says where the metadata is"
+status=$(curl -s -o /dev/null -D "$work/h" -w '%{http_code}' "$MCP" \
+    -H 'content-type: application/json' -H 'accept: application/json, text/event-stream' \
+    -d '{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{}}')
+grep -i '^www-authenticate' "$work/h"
+[ "$status" = 401 ] || fail "expected 401, got $status"
+curl -s "http://127.0.0.1:$mcp_port/.well-known/oauth-protected-resource/mcp" | tee "$work/prm"
+echo
+[ "$(json 'd["resource"]' <"$work/prm")" = "$MCP" ] || fail "the metadata names another resource"
+[ "$(json 'd["authorization_servers"][0]' <"$work/prm")" = "$AS" ] || fail "unexpected AS"
+
+step "3. Register a public client (RFC 7591 dynamic registration)"
+redirect=http://127.0.0.1:9/callback
+client_id=$(curl -s "$AS/register" -H 'content-type: application/json' \
+    -d "{\"client_name\":\"walkthrough\",\"redirect_uris\":[\"$redirect\"],\"token_endpoint_auth_method\":\"none\"}" |
+    json 'd["client_id"]')
+echo "client_id $client_id"
+
+# Code + PKCE S256 + resource as user $1 with scope $2: prints the access token.
+token_for() {
+    local verifier challenge location code
+    verifier=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')
+    challenge=$(python3 -c 'import base64,hashlib,sys; print(base64.urlsafe_b64encode(hashlib.sha256(sys.argv[1].encode()).digest()).rstrip(b"=").decode())' "$verifier")
+    # The development AS logs in the `login_hint` user without a page (not for production).
+    location=$(curl -s -o /dev/null -w '%{redirect_url}' -G "$AS/authorize" \
+        --data-urlencode response_type=code --data-urlencode "client_id=$client_id" \
+        --data-urlencode "redirect_uri=$redirect" --data-urlencode "scope=$2" \
+        --data-urlencode "resource=$MCP" --data-urlencode state=walkthrough \
+        --data-urlencode "code_challenge=$challenge" --data-urlencode code_challenge_method=S256 \
+        --data-urlencode "login_hint=$1")
+    code=$(python3 -c 'import sys,urllib.parse as u; q=u.parse_qs(u.urlsplit(sys.argv[1]).query); assert q["state"]==["walkthrough"]; print(q["code"][0])' "$location")
+    curl -s "$AS/token" --data-urlencode grant_type=authorization_code \
+        --data-urlencode "code=$code" --data-urlencode "redirect_uri=$redirect" \
+        --data-urlencode "client_id=$client_id" --data-urlencode "code_verifier=$verifier" \
+        --data-urlencode "resource=$MCP" | json 'd["access_token"]'
+}
+
+# One 2026-07-28 tools/call (stateless: no session; the version and the tool's name are in
+# `_meta` and in the Mcp-Method / Mcp-Name headers). Writes the body to $work/body and prints
+# the HTTP status.
+call() {
+    local token=$1 tool=$2 arguments=$3
+    curl -s -o "$work/body" -D "$work/h" -w '%{http_code}' "$MCP" \
+        -H "authorization: Bearer $token" \
+        -H 'content-type: application/json' -H 'accept: application/json, text/event-stream' \
+        -H 'mcp-protocol-version: 2026-07-28' -H 'mcp-method: tools/call' -H "mcp-name: $tool" \
+        -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"$tool\",\"arguments\":$arguments,\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}"
+}
+
+step "4. A token for alice (tenant acme) with scope tickets:read"
+alice=$(token_for alice tickets:read)
+python3 -c 'import base64,json,sys; p=sys.argv[1].split(".")[1]; c=json.loads(base64.urlsafe_b64decode(p+"="*(-len(p)%4))); print({k:c[k] for k in ("iss","sub","aud","scope","tenant")})' "$alice"
+
+step "5. searchTickets {status: open, assignee: me}: only Alice's open tickets of acme"
+status=$(call "$alice" searchTickets '{"status":"open","assignee":"me"}')
+[ "$status" = 200 ] || fail "expected 200, got $status: $(cat "$work/body")"
+json '"\n".join("#%s [%s] %s %s: %s" % (t["id"], t["queue"], t["status"], t["assignee"], t["title"]) for t in d["result"]["structuredContent"]["tickets"])' <"$work/body"
+json 'len(d["result"]["structuredContent"]["tickets"])' <"$work/body" | grep -qv '^0$' ||
+    fail "alice has no open tickets"
+json 'all(t["assignee"]=="alice" and t["status"]=="open" for t in d["result"]["structuredContent"]["tickets"])' <"$work/body" |
+    grep -qx True || fail "a ticket that is not alice's open ticket came back"
+
+step "6. createTicket with only tickets:read: 403 insufficient_scope, naming the scope"
+status=$(call "$alice" createTicket '{"title":"Printer on fire","body":"third floor"}')
+grep -i '^www-authenticate' "$work/h"
+[ "$status" = 403 ] || fail "expected 403, got $status"
+grep -qi 'insufficient_scope.*tickets:write' "$work/h" || fail "the challenge does not name tickets:write"
+
+step "7. Past the rate limit (default: 10 per second, bursts of 20): 429 with Retry-After"
+for i in $(seq 60); do
+    status=$(call "$alice" searchTickets '{"status":"open"}')
+    [ "$status" = 429 ] && break
+    [ "$status" = 200 ] || fail "expected 200 or 429, got $status"
+done
+[ "$status" = 429 ] || fail "60 calls in a row were never limited"
+echo "call $i: HTTP $status, $(grep -i '^retry-after' "$work/h" | tr -d '\r')"
+grep -qi '^retry-after: [1-9]' "$work/h" || fail "no Retry-After"
+
+step "8. The audit trail: one JSON line per request"
+tail -n 2 "$work/audit.jsonl"
+[ "$(wc -l <"$work/audit.jsonl")" -ge 3 ] || fail "too few audit lines"
+
+printf '\nwalkthrough: every step answered as described\n'
