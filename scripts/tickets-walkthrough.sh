@@ -30,8 +30,8 @@ fail() {
     exit 1
 }
 step() { printf '\n## %s\n' "$*"; }
-# Reads a JSON document on stdin and prints the value at a Python expression over `d`.
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+# json, dev_register, dev_token: the curl calls of steps 3 and 4 (the README spells them out).
+. scripts/lib/dev-token.sh
 
 # Two free ports on 127.0.0.1 (the kernel picks them; a race with another program is
 # possible but harmless here: the server then fails to start and the script says so).
@@ -68,29 +68,8 @@ echo
 
 step "3. Register a public client (RFC 7591 dynamic registration)"
 redirect=http://127.0.0.1:9/callback
-client_id=$(curl -s "$AS/register" -H 'content-type: application/json' \
-    -d "{\"client_name\":\"walkthrough\",\"redirect_uris\":[\"$redirect\"],\"token_endpoint_auth_method\":\"none\"}" |
-    json 'd["client_id"]')
+client_id=$(dev_register "$AS" "$redirect")
 echo "client_id $client_id"
-
-# Code + PKCE S256 + resource as user $1 with scope $2: prints the access token.
-token_for() {
-    local verifier challenge location code
-    verifier=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')
-    challenge=$(python3 -c 'import base64,hashlib,sys; print(base64.urlsafe_b64encode(hashlib.sha256(sys.argv[1].encode()).digest()).rstrip(b"=").decode())' "$verifier")
-    # The development AS logs in the `login_hint` user without a page (not for production).
-    location=$(curl -s -o /dev/null -w '%{redirect_url}' -G "$AS/authorize" \
-        --data-urlencode response_type=code --data-urlencode "client_id=$client_id" \
-        --data-urlencode "redirect_uri=$redirect" --data-urlencode "scope=$2" \
-        --data-urlencode "resource=$MCP" --data-urlencode state=walkthrough \
-        --data-urlencode "code_challenge=$challenge" --data-urlencode code_challenge_method=S256 \
-        --data-urlencode "login_hint=$1")
-    code=$(python3 -c 'import sys,urllib.parse as u; q=u.parse_qs(u.urlsplit(sys.argv[1]).query); assert q["state"]==["walkthrough"]; print(q["code"][0])' "$location")
-    curl -s "$AS/token" --data-urlencode grant_type=authorization_code \
-        --data-urlencode "code=$code" --data-urlencode "redirect_uri=$redirect" \
-        --data-urlencode "client_id=$client_id" --data-urlencode "code_verifier=$verifier" \
-        --data-urlencode "resource=$MCP" | json 'd["access_token"]'
-}
 
 # One 2026-07-28 tools/call (stateless: no session; the version and the tool's name are in
 # `_meta` and in the Mcp-Method / Mcp-Name headers). Writes the body to $work/body and prints
@@ -105,7 +84,7 @@ call() {
 }
 
 step "4. A token for alice (tenant acme) with scope tickets:read"
-alice=$(token_for alice tickets:read)
+alice=$(dev_token "$AS" "$client_id" "$redirect" "$MCP" alice tickets:read)
 python3 -c 'import base64,json,sys; p=sys.argv[1].split(".")[1]; c=json.loads(base64.urlsafe_b64decode(p+"="*(-len(p)%4))); print({k:c[k] for k in ("iss","sub","aud","scope","tenant")})' "$alice"
 
 step "5. searchTickets {status: open, assignee: me}: only Alice's open tickets of acme"

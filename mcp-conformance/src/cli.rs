@@ -9,7 +9,7 @@ use mcp_protocol::ProtocolVersion;
 
 use crate::report;
 use crate::scenario::{self, Outcome, Transport};
-use crate::target::Target;
+use crate::target::{Endpoint, Target};
 
 /// Conformance testing for Model Context Protocol servers and clients.
 #[derive(Debug, Parser)]
@@ -96,6 +96,10 @@ pub(crate) struct TargetArgs {
     /// Command that starts the target over stdio (run by `sh -c`).
     #[arg(long)]
     command: Option<String>,
+    /// With `--url`: a header sent with every request, `"Name: value"` (repeatable), for
+    /// example `--header "Authorization: Bearer $TOKEN"` for a server that needs OAuth.
+    #[arg(long = "header", value_name = "HEADER", requires = "url")]
+    headers: Vec<String>,
     /// Only these protocol versions (repeatable); default: every version (a version the
     /// target does not serve is skipped, saying so).
     #[arg(long = "version", value_name = "VERSION")]
@@ -111,11 +115,38 @@ pub(crate) struct TargetArgs {
     junit: Option<PathBuf>,
 }
 
+/// The `--header "Name: value"` arguments as a header map.
+fn headers(given: &[String]) -> Result<reqwest::header::HeaderMap, String> {
+    let mut map = reqwest::header::HeaderMap::new();
+    for header in given {
+        let (name, value) = header
+            .split_once(':')
+            .ok_or_else(|| format!("--header {header:?}: expected \"Name: value\""))?;
+        let name = reqwest::header::HeaderName::from_bytes(name.trim().as_bytes())
+            .map_err(|e| format!("--header {header:?}: {e}"))?;
+        let mut value = reqwest::header::HeaderValue::from_str(value.trim())
+            .map_err(|e| format!("--header {header:?}: {e}"))?;
+        // Credentials stay out of debug output.
+        value.set_sensitive(true);
+        map.append(name, value);
+    }
+    Ok(map)
+}
+
 /// Tests a target server.
 pub(crate) fn server(args: &TargetArgs) -> ExitCode {
     let target = match (&args.command, &args.url) {
         (Some(command), None) => Target::Command(command.clone()),
-        (None, Some(url)) => Target::Url(url.clone()),
+        (None, Some(url)) => match headers(&args.headers) {
+            Ok(headers) => Target::Url(Endpoint {
+                url: url.clone(),
+                headers,
+            }),
+            Err(e) => {
+                eprintln!("mcp-conformance server: {e}");
+                return ExitCode::from(2);
+            }
+        },
         _ => {
             eprintln!("mcp-conformance server: give --command \"CMD ARGS\" or --url URL");
             return ExitCode::from(2);
@@ -255,7 +286,12 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
         }
         if wanted(Transport::Http) {
             let (url, server) = rt.block_on(scenario::reference::server::serve_http())?;
-            r.extend(server_records(&rt, &Target::Url(url), &versions, filter)?);
+            r.extend(server_records(
+                &rt,
+                &Target::Url(Endpoint::new(url)),
+                &versions,
+                filter,
+            )?);
             server.shutdown();
         }
         Ok(r)
@@ -297,5 +333,31 @@ fn finish(
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::headers;
+
+    #[test]
+    fn header_arguments_become_sensitive_headers() {
+        let map = headers(&[
+            "Authorization: Bearer abc.def".into(),
+            "X-Tenant:acme".into(),
+        ])
+        .expect("valid");
+        let auth = map.get("authorization").expect("authorization");
+        assert_eq!(auth, "Bearer abc.def");
+        assert!(auth.is_sensitive());
+        assert_eq!(map.get("x-tenant").expect("x-tenant"), "acme");
+    }
+
+    #[test]
+    fn malformed_header_arguments_are_refused_by_name() {
+        let no_colon = headers(&["Authorization Bearer x".into()]).expect_err("no colon");
+        assert!(no_colon.contains("expected \"Name: value\""), "{no_colon}");
+        assert!(headers(&["Bad Name: x".into()]).is_err());
+        assert!(headers(&["X-Ok: line\nbreak".into()]).is_err());
     }
 }

@@ -34,10 +34,11 @@ pub(crate) const PROTOCOL_VERSION: &str = "mcp-protocol-version";
 pub(crate) const ACCEPT_BOTH: &str = "application/json, text/event-stream";
 
 /// An HTTP client for targets: no proxy (a conformance run talks to the target itself), a
-/// bounded connect.
-pub(crate) fn client() -> io::Result<reqwest::Client> {
+/// bounded connect, `headers` on every request.
+pub(crate) fn client(headers: &HeaderMap) -> io::Result<reqwest::Client> {
     reqwest::Client::builder()
         .no_proxy()
+        .default_headers(headers.clone())
         .connect_timeout(Duration::from_secs(10))
         .build()
         .map_err(io::Error::other)
@@ -60,11 +61,11 @@ pub(crate) struct HttpWire {
 }
 
 impl HttpWire {
-    /// A client of the MCP endpoint at `url` (nothing is sent yet).
-    pub(crate) fn new(url: &str) -> io::Result<Self> {
+    /// A client of `endpoint` (nothing is sent yet).
+    pub(crate) fn new(endpoint: &super::Endpoint) -> io::Result<Self> {
         Ok(Self {
-            client: client()?,
-            url: url.to_owned(),
+            client: client(&endpoint.headers)?,
+            url: endpoint.url.clone(),
             session: None,
             agreed: None,
             initialize_id: None,

@@ -24,9 +24,7 @@ pub(crate) use http::HttpWire;
 pub(crate) use stdio::StdioWire;
 /// Raw HTTP, for the scenarios that judge the transport itself.
 pub(crate) mod raw {
-    pub(crate) use super::http::{
-        ACCEPT_BOTH, PROTOCOL_VERSION, SESSION_ID, client, is_sse, read_bounded,
-    };
+    pub(crate) use super::http::{ACCEPT_BOTH, PROTOCOL_VERSION, SESSION_ID, is_sse, read_bounded};
 }
 
 /// How long the target may take to answer one request.
@@ -38,7 +36,27 @@ pub(crate) enum Target {
     /// A command that starts the server; spoken to over stdio.
     Command(String),
     /// The URL of an MCP endpoint; spoken to over Streamable HTTP.
-    Url(String),
+    Url(Endpoint),
+}
+
+/// An MCP endpoint at a URL, and the headers every request to it carries (`--header`: an
+/// `Authorization` bearer token for a protected server, for example).
+#[derive(Clone, Debug)]
+pub(crate) struct Endpoint {
+    /// The endpoint's URL.
+    pub(crate) url: String,
+    /// Sent with every request, by the conversations and by the HTTP scenarios' own requests.
+    pub(crate) headers: reqwest::header::HeaderMap,
+}
+
+impl Endpoint {
+    /// The endpoint at `url`, with no extra headers.
+    pub(crate) fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            headers: reqwest::header::HeaderMap::new(),
+        }
+    }
 }
 
 impl Target {
@@ -46,15 +64,23 @@ impl Target {
     pub(crate) fn connect(&self) -> io::Result<Box<dyn Wire>> {
         match self {
             Self::Command(c) => Ok(Box::new(StdioWire::spawn(c)?)),
-            Self::Url(u) => Ok(Box::new(HttpWire::new(u)?)),
+            Self::Url(e) => Ok(Box::new(HttpWire::new(e)?)),
         }
     }
 
     /// The URL of an HTTP target.
     pub(crate) fn url(&self) -> Option<&str> {
         match self {
-            Self::Url(u) => Some(u),
+            Self::Url(e) => Some(&e.url),
             Self::Command(_) => None,
+        }
+    }
+
+    /// An HTTP client for an HTTP target's own scenarios, sending the target's headers.
+    pub(crate) fn http_client(&self) -> io::Result<reqwest::Client> {
+        match self {
+            Self::Url(e) => http::client(&e.headers),
+            Self::Command(_) => Err(io::Error::other("not an HTTP target")),
         }
     }
 

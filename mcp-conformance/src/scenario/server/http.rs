@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::{Halt, ServerScenario, judge, open, scenario};
 use crate::scenario::{Outcome, Severity};
-use crate::target::raw::{ACCEPT_BOTH, PROTOCOL_VERSION, SESSION_ID, client, is_sse, read_bounded};
+use crate::target::raw::{ACCEPT_BOTH, PROTOCOL_VERSION, SESSION_ID, is_sse, read_bounded};
 use crate::target::{Conversation, Target, clip_at};
 
 pub(super) fn scenarios() -> Vec<ServerScenario> {
@@ -171,7 +171,7 @@ async fn foreign_origin(target: &Target, version: ProtocolVersion) -> Outcome {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
-    let request = client().map(|client| {
+    let request = target.http_client().map(|client| {
         opening(&c, &client, url)
             .header(ACCEPT, ACCEPT_BOTH)
             .header(ORIGIN, "http://attacker.example")
@@ -202,7 +202,9 @@ async fn not_acceptable(target: &Target, version: ProtocolVersion) -> Outcome {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
-    let request = client().map(|client| opening(&c, &client, url).header(ACCEPT, "text/plain"));
+    let request = target
+        .http_client()
+        .map(|client| opening(&c, &client, url).header(ACCEPT, "text/plain"));
     let verdict = async {
         let request = request.map_err(|e| e.to_string())?;
         let (status, seen) = exchange("a POST with Accept: text/plain", request).await?;
@@ -219,7 +221,7 @@ async fn unknown_session(target: &Target, version: ProtocolVersion) -> Outcome {
     };
     let verdict = async {
         session?;
-        let client = client().map_err(|e| e.to_string())?;
+        let client = target.http_client().map_err(|e| e.to_string())?;
         let request = ping_in(version, &client, url, UNKNOWN_SESSION);
         let what = format!("a ping in session {UNKNOWN_SESSION}");
         let (status, seen) = exchange(&what, request).await?;
@@ -236,7 +238,7 @@ async fn delete_ends_session(target: &Target, version: ProtocolVersion) -> Outco
     };
     let verdict = async {
         let id = session?;
-        let client = client().map_err(|e| e.to_string())?;
+        let client = target.http_client().map_err(|e| e.to_string())?;
         let mut delete = client.request(Method::DELETE, url).header(SESSION_ID, &id);
         if version >= ProtocolVersion::V2025_06_18 {
             delete = delete.header(PROTOCOL_VERSION, version.as_str());
@@ -267,7 +269,7 @@ async fn get(target: &Target, version: ProtocolVersion) -> Outcome {
         Err(outcome) => return outcome,
     };
     let verdict = async {
-        let client = client().map_err(|e| e.to_string())?;
+        let client = target.http_client().map_err(|e| e.to_string())?;
         if !version.has_handshake() {
             // No GET stream in 2026-07-28: an old client's GET SHOULD get 405.
             let request = client
