@@ -10,39 +10,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ -z "${TICKETS_SERVER:-}" ] || [ -z "${MCP_CONFORMANCE:-}" ]; then
-    cargo build -q -p mcp-examples --bin tickets-server
+if [ -z "${MCP_CONFORMANCE:-}" ]; then
     cargo build -q -p mcp-conformance
-    TICKETS_SERVER=target/debug/tickets-server MCP_CONFORMANCE=target/debug/mcp-conformance
+    MCP_CONFORMANCE=target/debug/mcp-conformance
 fi
+. scripts/lib/tickets-server.sh
 . scripts/lib/dev-token.sh
-work=$(mktemp -d)
-server=
-cleanup() {
-    if [ -n "$server" ]; then
-        kill "$server" 2>/dev/null || true
-        wait "$server" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-read -r mcp_port as_port < <(python3 -c '
-import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(*[x.getsockname()[1] for x in s])')
-"$TICKETS_SERVER" --http "127.0.0.1:$mcp_port" --auth-addr "127.0.0.1:$as_port" \
-    --db "$work/tickets.db" --audit-file "$work/audit.jsonl" --rate 1000 --burst 1000 \
-    2>"$work/stderr" &
-server=$!
-MCP=http://127.0.0.1:$mcp_port/mcp
-AS=http://127.0.0.1:$as_port
-for _ in $(seq 100); do
-    grep -q "tickets-server: $MCP" "$work/stderr" 2>/dev/null && break
-    kill -0 "$server" 2>/dev/null || { cat "$work/stderr" >&2; exit 1; }
-    sleep 0.1
-done
+tickets_start --rate 1000 --burst 1000
 redirect=http://127.0.0.1:9/callback
 client_id=$(dev_register "$AS" "$redirect")
 token=$(dev_token "$AS" "$client_id" "$redirect" "$MCP" alice "tickets:read tickets:write tickets:admin")

@@ -10,21 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ -z "${TICKETS_SERVER:-}" ]; then
-    cargo build -q -p mcp-examples --bin tickets-server
-    TICKETS_SERVER=target/debug/tickets-server
-fi
-work=$(mktemp -d)
-server=
-cleanup() {
-    if [ -n "$server" ]; then
-        kill "$server" 2>/dev/null || true
-        wait "$server" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
+# tickets_start, $work, $MCP, $AS.
+. scripts/lib/tickets-server.sh
 fail() {
     echo "FAILED: $*" >&2
     exit 1
@@ -33,26 +20,8 @@ step() { printf '\n## %s\n' "$*"; }
 # json, dev_register, dev_token: the curl calls of steps 3 and 4 (the README spells them out).
 . scripts/lib/dev-token.sh
 
-# Two free ports on 127.0.0.1 (the kernel picks them; a race with another program is
-# possible but harmless here: the server then fails to start and the script says so).
-read -r mcp_port as_port < <(python3 -c '
-import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(*[x.getsockname()[1] for x in s])')
-
 step "1. Start the server (a fresh demo database; the development AS beside it)"
-"$TICKETS_SERVER" --http "127.0.0.1:$mcp_port" --auth-addr "127.0.0.1:$as_port" \
-    --db "$work/tickets.db" --audit-file "$work/audit.jsonl" 2>"$work/stderr" &
-server=$!
-MCP=http://127.0.0.1:$mcp_port/mcp
-AS=http://127.0.0.1:$as_port
-for _ in $(seq 100); do
-    grep -q "tickets-server: $MCP" "$work/stderr" 2>/dev/null && break
-    kill -0 "$server" 2>/dev/null || { cat "$work/stderr" >&2; fail "tickets-server exited"; }
-    sleep 0.1
-done
-grep -q "tickets-server: $MCP" "$work/stderr" || fail "tickets-server did not start"
+tickets_start
 echo "MCP endpoint $MCP, authorization server $AS"
 
 step "2. No token: 401, and the challenge says where the metadata is"
@@ -61,7 +30,7 @@ status=$(curl -s -o /dev/null -D "$work/h" -w '%{http_code}' "$MCP" \
     -d '{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{}}')
 grep -i '^www-authenticate' "$work/h"
 [ "$status" = 401 ] || fail "expected 401, got $status"
-curl -s "http://127.0.0.1:$mcp_port/.well-known/oauth-protected-resource/mcp" | tee "$work/prm"
+curl -s "${MCP%/mcp}/.well-known/oauth-protected-resource/mcp" | tee "$work/prm"
 echo
 [ "$(json 'd["resource"]' <"$work/prm")" = "$MCP" ] || fail "the metadata names another resource"
 [ "$(json 'd["authorization_servers"][0]' <"$work/prm")" = "$AS" ] || fail "unexpected AS"
