@@ -405,6 +405,30 @@ async fn refused_requests_are_audited_too() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_request_is_413_and_the_caller_carries_on() {
+    let server = TicketsServer::start(&["--max-request-bytes", "4096"]).await;
+    let token = server.token("alice", "tickets:write").await;
+    let huge = "x".repeat(8 * 1024);
+    let (status, _) = server
+        .raw_tool_call(&token, "createTicket", json!({"title": "t", "body": huge}))
+        .await;
+    assert_eq!(status, 413);
+    let refused = server
+        .audit_line(|r| r["name"] == "createTicket" && r["outcome"] != "ok")
+        .await;
+    assert_eq!(refused["outcome"], "refused: HTTP 413 Payload Too Large");
+    // Nothing was created, and the same caller's next, normal-sized request is served.
+    let client = server.client(&token).await;
+    let created = create_t(&client).await.expect("call");
+    assert!(!created.is_error(), "{created:?}");
+    let found = client
+        .call_tool("searchTickets", json!({"text": "xxxxxxxx"}))
+        .await
+        .expect("search");
+    assert!(tickets(&found).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn over_stdio_the_configured_principal_is_the_caller_with_its_scopes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let audit = dir.path().join("audit.log");
