@@ -516,3 +516,43 @@ async fn a_legacy_endpoint_on_another_origin_is_refused() {
         404
     );
 }
+
+/// A 307 from server A to server B (another origin): B sees its own `Host` and no
+/// `Authorization`, with the given HTTP client.
+async fn cross_origin_redirect_with(client: impl mcp_client::http::HttpClient) {
+    let mut a = HttpServer::start().await;
+    let mut b = HttpServer::start().await;
+    let transport = HttpTransport::builder(&a.url)
+        .header("authorization", "Bearer for-a-only")
+        .header("x-tenant", "acme")
+        .http_client(client)
+        .build()
+        .unwrap();
+    let connecting = tokio::spawn(builder().connect(transport));
+    let first = a.expect("server/discover").await;
+    let a_host = a.url.trim_start_matches("http://").trim_end_matches("/mcp");
+    assert_eq!(first.header("host"), Some(a_host));
+    assert_eq!(first.header("authorization"), Some("Bearer for-a-only"));
+    first.json(307, json!({}), &[("location", &b.url)]);
+    let moved = b.expect("server/discover").await;
+    let b_host = b.url.trim_start_matches("http://").trim_end_matches("/mcp");
+    assert_ne!(a_host, b_host);
+    assert_eq!(moved.header("host"), Some(b_host));
+    assert_eq!(moved.header("authorization"), None);
+    assert_eq!(moved.header("x-tenant"), Some("acme"));
+    moved.result(
+        json!({"supportedVersions": ["2026-07-28"], "capabilities": {}}),
+        &[],
+    );
+    within(connecting).await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_origin_gets_its_host_and_no_credentials() {
+    cross_origin_redirect_with(mcp_client::http::HyperClient::new()).await;
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_origin_gets_its_host_and_no_credentials_with_reqwest() {
+    cross_origin_redirect_with(mcp_client::http::ReqwestClient::new()).await;
+}

@@ -464,6 +464,11 @@ async fn sessions(
     Ok(())
 }
 
+/// The allocator of this benchmark binary (see the `bench-mimalloc` feature).
+#[cfg(feature = "bench-mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     match Cli::parse().command {
         Mode::Sessions {

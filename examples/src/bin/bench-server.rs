@@ -45,6 +45,11 @@ fn server() -> Server {
     server
 }
 
+/// The allocator of this benchmark binary (see the `bench-mimalloc` feature).
+#[cfg(feature = "bench-mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut http: Option<String> = None;
     let mut threads: Option<usize> = None;

@@ -51,7 +51,9 @@ pub enum HttpError {
 ///
 /// The transport calls it for every POST, the GET streams and the final DELETE; the
 /// implementation must not follow redirects of POSTs silently into GETs, and should keep
-/// connections alive (the transport sends one request per JSON-RPC message).
+/// connections alive (the transport sends one request per JSON-RPC message). A POST carries
+/// the `Host` header of its URI (built once per transport); an implementation that follows a
+/// redirect must not send it to the new URI.
 pub trait HttpClient: Send + Sync + 'static {
     /// Sends `request`.
     fn execute(

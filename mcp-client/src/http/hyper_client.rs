@@ -14,7 +14,7 @@ use std::fmt;
 use bytes::Bytes;
 use futures::future::BoxFuture;
 use futures::{StreamExt, TryStreamExt};
-use http::header::{AUTHORIZATION, COOKIE, LOCATION, PROXY_AUTHORIZATION};
+use http::header::{AUTHORIZATION, COOKIE, HOST, LOCATION, PROXY_AUTHORIZATION};
 use http::{Request, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper_rustls::HttpsConnector;
@@ -107,6 +107,8 @@ impl HttpClient for HyperClient {
                         parts.headers.remove(name);
                     }
                 }
+                // The caller may have set `Host` for the first URI; the next one gets its own.
+                parts.headers.remove(HOST);
                 parts.uri = next;
             }
             Err(HttpError::Request(format!(

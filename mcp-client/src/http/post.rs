@@ -284,6 +284,9 @@ fn build_post(
     *request.uri_mut() = shared.uri.clone();
     let headers = request.headers_mut();
     headers.extend(shared.settings.headers.clone());
+    if let Some(host) = &shared.host {
+        headers.insert(http::header::HOST, host.clone());
+    }
     headers.insert(
         ACCEPT,
         HeaderValue::from_static("application/json, text/event-stream"),

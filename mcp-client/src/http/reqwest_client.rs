@@ -53,6 +53,10 @@ impl HttpClient for ReqwestClient {
     ) -> BoxFuture<'static, Result<HttpResponse, HttpError>> {
         let client = self.client.clone();
         Box::pin(async move {
+            let mut request = request;
+            // reqwest sets `Host` itself, also for each redirect's new URI (one given here
+            // would be kept across origins).
+            request.headers_mut().remove(http::header::HOST);
             let request = reqwest::Request::try_from(request)
                 .map_err(|e| HttpError::Request(e.to_string()))?;
             let response = client

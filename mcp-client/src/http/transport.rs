@@ -68,6 +68,9 @@ pub(crate) struct Shared {
     pub(crate) url: Url,
     /// `url`, parsed once for every request.
     pub(crate) uri: http::Uri,
+    /// The `Host` header of `uri`, built once: a POST that carries it saves the HTTP client
+    /// formatting it again for every message (it showed in profiles).
+    pub(crate) host: Option<HeaderValue>,
     pub(crate) settings: Settings,
     incoming: mpsc::UnboundedSender<Result<Received, TransportError>>,
     state: Mutex<State>,
@@ -258,6 +261,17 @@ impl std::fmt::Debug for HttpTransport {
     }
 }
 
+/// The `Host` header for `uri` (RFC 9110 §7.2: the authority without user information;
+/// the port only when the URI names one).
+fn host_header(uri: &http::Uri) -> Option<HeaderValue> {
+    let authority = uri.authority()?;
+    let host = match authority.as_str().rsplit_once('@') {
+        Some((_, host)) => host,
+        None => authority.as_str(),
+    };
+    HeaderValue::from_str(host).ok()
+}
+
 impl HttpTransport {
     pub(crate) fn from_parts(
         client: Arc<dyn HttpClient>,
@@ -266,10 +280,12 @@ impl HttpTransport {
         settings: Settings,
     ) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
+        let host = host_header(&uri);
         Self {
             shared: Arc::new(Shared {
                 client,
                 url,
+                host,
                 uri,
                 settings,
                 incoming: tx,
@@ -380,4 +396,21 @@ fn cancelled_id(params: Option<&serde_json::value::RawValue>) -> Option<RequestI
     serde_json::from_str::<Cancelled>(params?.get())
         .ok()
         .map(|c| c.request_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_header;
+
+    #[test]
+    fn the_host_header_is_the_authority_without_user_information() {
+        let host = |uri: &str| host_header(&uri.parse().unwrap());
+        assert_eq!(host("http://127.0.0.1:8080/mcp").unwrap(), "127.0.0.1:8080");
+        assert_eq!(host("https://example.com/mcp").unwrap(), "example.com");
+        assert_eq!(
+            host("https://user:pw@example.com:8443/").unwrap(),
+            "example.com:8443"
+        );
+        assert_eq!(host("http://[::1]:9/mcp").unwrap(), "[::1]:9");
+    }
 }
