@@ -65,6 +65,7 @@ pub struct HttpConfig {
     pub(crate) scope_policy: mcp_auth::ScopePolicy,
     pub(crate) legacy_sse: bool,
     pub(crate) keep_alive: Duration,
+    pub(crate) stream_queue: usize,
 }
 
 impl fmt::Debug for HttpConfig {
@@ -82,7 +83,9 @@ impl fmt::Debug for HttpConfig {
         #[cfg(feature = "auth")]
         f.field("resource_server", &self.resource_server)
             .field("scope_policy", &self.scope_policy);
-        f.field("legacy_sse", &self.legacy_sse).finish()
+        f.field("legacy_sse", &self.legacy_sse)
+            .field("stream_queue", &self.stream_queue)
+            .finish()
     }
 }
 
@@ -108,6 +111,7 @@ impl Default for HttpConfig {
             scope_policy: mcp_auth::ScopePolicy::new(),
             legacy_sse: true,
             keep_alive: Duration::from_secs(15),
+            stream_queue: super::queue::DEFAULT_CAP,
         }
     }
 }
@@ -144,6 +148,16 @@ impl HttpConfig {
     pub fn allow_origin(mut self, origin: impl Into<String>) -> Self {
         self.allowed_origins
             .push(origin.into().to_ascii_lowercase());
+        self
+    }
+
+    /// The most notifications and server-to-client requests that may wait unsent on one SSE
+    /// stream (default 1,024): a client that reads slowly, or a session-era stream waiting
+    /// detached for its client to resume it, cannot make the server hold more. Past it a
+    /// notification is dropped (the handler's send reports it did not leave) and a request
+    /// fails at once; the response to the request is never dropped.
+    pub fn max_queued_messages(mut self, messages: usize) -> Self {
+        self.stream_queue = messages.max(1);
         self
     }
 

@@ -10,10 +10,10 @@ use bytes::Bytes;
 use http::StatusCode;
 use http_body::Body;
 use mcp_protocol::jsonrpc::{ErrorCode, Message, ResponseMessage};
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::outbound::Item;
+use super::queue;
 use super::service::{HttpBody, Shared, empty, on_notification, owner_key, read_body, refuse, sse};
 use super::sse::{Framing, OnDrop, SseStream, event};
 use crate::context::Principal;
@@ -33,7 +33,7 @@ pub(crate) fn open(
             "too many sessions: try again later",
         );
     };
-    let (tx, rx) = mpsc::unbounded_channel();
+    let (tx, rx) = queue::channel(shared.config.stream_queue);
     session.link.open_get_stream(tx);
     let endpoint = format!("/messages?sessionId={}", session.id);
     let mut stream = SseStream::new(rx, Framing::Legacy, OnDrop::EndSession(session))

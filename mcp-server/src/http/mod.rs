@@ -69,6 +69,7 @@ mod guard;
 mod headers;
 mod legacy;
 mod outbound;
+mod queue;
 mod service;
 mod session;
 mod sse;

@@ -19,8 +19,9 @@ use mcp_protocol::rt::RequestError;
 use mcp_protocol::{ErrorObject, RequestId};
 use serde_json::Value;
 use serde_json::value::RawValue;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
+use super::queue;
 use crate::session::Outbound;
 
 /// One thing for an SSE stream (or a JSON answer) to carry.
@@ -72,7 +73,7 @@ type Waiter = oneshot::Sender<Result<Value, ErrorObject>>;
 pub(crate) struct Link {
     next_id: AtomicI64,
     pending: Mutex<HashMap<RequestId, Waiter>>,
-    get_stream: Mutex<Option<mpsc::UnboundedSender<Item>>>,
+    get_stream: Mutex<Option<queue::Tx>>,
 }
 
 impl Link {
@@ -80,14 +81,14 @@ impl Link {
         self.pending.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn get_stream(&self) -> MutexGuard<'_, Option<mpsc::UnboundedSender<Item>>> {
+    fn get_stream(&self) -> MutexGuard<'_, Option<queue::Tx>> {
         self.get_stream
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Opens the GET stream; false if one is open already.
-    pub(crate) fn open_get_stream(&self, tx: mpsc::UnboundedSender<Item>) -> bool {
+    pub(crate) fn open_get_stream(&self, tx: queue::Tx) -> bool {
         let mut slot = self.get_stream();
         if slot.as_ref().is_some_and(|tx| !tx.is_closed()) {
             return false;
@@ -202,7 +203,7 @@ impl Outbound for SessionOutbound {
 /// The outbound of one POSTed request: its own response stream.
 #[derive(Debug)]
 pub(crate) struct RequestOutbound {
-    pub(crate) tx: mpsc::UnboundedSender<Item>,
+    pub(crate) tx: queue::Tx,
     /// The session's link, for server-to-client requests (none in 2026-07-28, where input
     /// is asked with MRTR).
     pub(crate) link: Option<std::sync::Arc<Link>>,

@@ -25,13 +25,13 @@ use http_body_util::{BodyExt, Empty, Full, Limited};
 use mcp_protocol::jsonrpc::{ErrorCode, Message, NotificationMessage, RequestMessage};
 use mcp_protocol::{ErrorObject, ProtocolVersion, RequestId};
 use serde::Deserialize;
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::config::HttpConfig;
 use super::event_store::session_of;
 use super::headers::{self, PROTOCOL_VERSION, SESSION_ID, Salient};
 use super::outbound::{Item, RequestOutbound, error_body, response};
+use super::queue;
 use super::session::{HttpSession, SessionTable};
 use super::sse::{Framing, OnDrop, SseStream, event};
 use super::{auth, guard, legacy};
@@ -423,7 +423,7 @@ impl Shared {
                 return empty(StatusCode::ACCEPTED);
             }
         };
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (tx, rx) = queue::channel(self.config.stream_queue);
         self.spawn_in_session(&session, request, principal, tx);
         self.respond(rx, Era::Session(session), 1).await
     }
@@ -434,7 +434,7 @@ impl Shared {
         session: &Arc<HttpSession>,
         request: RequestMessage,
         principal: Option<Principal>,
-        tx: mpsc::UnboundedSender<Item>,
+        tx: queue::Tx,
     ) {
         let cancel = CancellationToken::new();
         let id = request.id.clone();
@@ -483,7 +483,7 @@ impl Shared {
         if let Err(r) = auth::permit(&self.config, principal.as_ref(), requests) {
             return *r;
         }
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (tx, rx) = queue::channel(self.config.stream_queue);
         let mut responses = 0;
         for message in messages {
             match message {
@@ -544,7 +544,7 @@ impl Shared {
             };
             return json(StatusCode::BAD_REQUEST, body);
         }
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (tx, rx) = queue::channel(self.config.stream_queue);
         let cancel = CancellationToken::new();
         let listen = request.method == "subscriptions/listen";
         let number = if listen {
@@ -602,12 +602,7 @@ impl Shared {
     }
 
     /// JSON if the answers come first, else an SSE stream starting with what came.
-    async fn respond(
-        &self,
-        mut rx: mpsc::UnboundedReceiver<Item>,
-        era: Era,
-        responses: usize,
-    ) -> Response<HttpBody> {
+    async fn respond(&self, mut rx: queue::Rx, era: Era, responses: usize) -> Response<HttpBody> {
         let stateless = matches!(era, Era::Stateless { .. });
         let mut finals = Vec::new();
         let first = loop {
@@ -711,7 +706,7 @@ impl Shared {
             }
             let get_stream = stream == session.get_stream_id();
             let rx = if get_stream {
-                let (tx, rx) = mpsc::unbounded_channel();
+                let (tx, rx) = queue::channel(self.config.stream_queue);
                 if !session.link.open_get_stream(tx) {
                     return conflict();
                 }
@@ -721,7 +716,7 @@ impl Shared {
                 // replay is all there is.
                 session
                     .reattach(&stream)
-                    .unwrap_or_else(|| mpsc::unbounded_channel().1)
+                    .unwrap_or_else(|| queue::channel(self.config.stream_queue).1)
             };
             let on_drop = if get_stream {
                 OnDrop::Nothing
@@ -744,7 +739,7 @@ impl Shared {
             }
             return sse(s);
         }
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (tx, rx) = queue::channel(self.config.stream_queue);
         if !session.link.open_get_stream(tx) {
             return conflict();
         }

@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 
 use mcp_auth::PrincipalKey;
 use mcp_protocol::RequestId;
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::event_store::EventStore;
-use super::outbound::{Item, Link, SessionOutbound};
+use super::outbound::{Link, SessionOutbound};
+use super::queue;
 use crate::server::Server;
 use crate::session::Session;
 
@@ -45,7 +45,7 @@ struct State {
     inflight: HashMap<RequestId, CancellationToken>,
     /// Response streams whose connection dropped before the response: what is still to
     /// come, waiting for a `GET` with `Last-Event-ID`.
-    detached: HashMap<String, mpsc::UnboundedReceiver<Item>>,
+    detached: HashMap<String, queue::Rx>,
     ended: bool,
 }
 
@@ -85,7 +85,7 @@ impl HttpSession {
         }
     }
 
-    pub(crate) fn detach(&self, stream: String, rx: mpsc::UnboundedReceiver<Item>) {
+    pub(crate) fn detach(&self, stream: String, rx: queue::Rx) {
         let mut st = self.lock();
         if !st.ended {
             st.detached.insert(stream, rx);
@@ -93,7 +93,7 @@ impl HttpSession {
     }
 
     /// The rest of a detached stream, if it is detached.
-    pub(crate) fn reattach(&self, stream: &str) -> Option<mpsc::UnboundedReceiver<Item>> {
+    pub(crate) fn reattach(&self, stream: &str) -> Option<queue::Rx> {
         self.lock().detached.remove(stream)
     }
 

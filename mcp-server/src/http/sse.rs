@@ -11,12 +11,12 @@ use std::time::Duration;
 
 use bytes::{BufMut, Bytes, BytesMut};
 use http_body::{Body, Frame, SizeHint};
-use tokio::sync::mpsc;
 use tokio::time::{Interval, MissedTickBehavior};
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
 use super::event_store::EventStore;
 use super::outbound::Item;
+use super::queue;
 use super::session::HttpSession;
 
 /// One SSE event: optional `id:`, `event:` and `retry:` fields, then `data:`.
@@ -79,7 +79,7 @@ pub(crate) enum OnDrop {
 #[derive(Debug)]
 pub(crate) struct SseStream {
     ready: VecDeque<Bytes>,
-    rx: Option<mpsc::UnboundedReceiver<Item>>,
+    rx: Option<queue::Rx>,
     framing: Framing,
     /// Responses still to come before the stream ends (more than one for a 2025-03-26
     /// batch).
@@ -93,11 +93,7 @@ pub(crate) struct SseStream {
 }
 
 impl SseStream {
-    pub(crate) fn new(
-        rx: mpsc::UnboundedReceiver<Item>,
-        framing: Framing,
-        on_drop: OnDrop,
-    ) -> Self {
+    pub(crate) fn new(rx: queue::Rx, framing: Framing, on_drop: OnDrop) -> Self {
         Self {
             ready: VecDeque::new(),
             rx: Some(rx),

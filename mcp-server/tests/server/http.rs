@@ -772,3 +772,68 @@ async fn a_closed_stream_is_resumed_by_the_clients_get() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["result"]["content"][0]["text"], "closed=false");
 }
+
+/// A server whose tool `flood` sends `n` progress notifications at once, then answers with
+/// how many of them left.
+fn flooding_server(n: usize) -> Server {
+    let server = Server::builder("flood", "0").build();
+    server
+        .add_tool(ToolDef::new(
+            "flood",
+            move |_: NoArgs, ctx: RequestContext| async move {
+                let sent = (0..n)
+                    .filter(|i| ctx.progress(*i as f64, None, None))
+                    .count();
+                format!("sent {sent}")
+            },
+        ))
+        .unwrap();
+    server
+}
+
+/// Reads a response stream to its end: the progress notifications and the result's text.
+async fn drain(r: reqwest::Response) -> (usize, Option<String>) {
+    let mut events = Events::new(r);
+    let (mut progress, mut result) = (0, None);
+    while let Some((_, msg)) = events.message().await {
+        if msg["method"] == "notifications/progress" {
+            progress += 1;
+        } else {
+            result = msg["result"]["content"][0]["text"]
+                .as_str()
+                .map(str::to_owned);
+        }
+    }
+    (progress, result)
+}
+
+#[tokio::test]
+async fn a_flood_of_notifications_is_bounded_and_the_response_still_arrives() {
+    const N: usize = 50_000;
+    let config = HttpConfig::new().max_queued_messages(16);
+    let h = HttpHarness::start_with(flooding_server(N), config).await;
+    // 2026-07-28: the handler runs to its end before anything is read, so exactly the bound
+    // is queued; the rest is refused and the handler is told so.
+    let mut params = json!({"name": "flood", "arguments": {}, "_meta": meta_2026(json!({}))});
+    params["_meta"]["progressToken"] = json!("p");
+    let r = h
+        .post_2026(1, "tools/call", Some("flood"), params)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(drain(r).await, (16, Some("sent 16".to_owned())));
+
+    // Session era: the stream is read while the handler sends; every notification that
+    // left arrives, the response last.
+    let id = h.initialize("2025-11-25", json!({})).await;
+    let mut req = call(2, "flood", json!({}));
+    req["params"]["_meta"] = json!({"progressToken": "p"});
+    let r = h.post_in(&id, &req).send().await.unwrap();
+    let (progress, result) = drain(r).await;
+    assert!(
+        progress < N,
+        "{progress} of {N} queued: the bound did not hold"
+    );
+    assert_eq!(result, Some(format!("sent {progress}")));
+}
