@@ -6,12 +6,22 @@
 # server runs on one thread (`--threads 1`): on this 2-core machine that beats a multi-thread
 # runtime both sequentially and with 16 calls in flight (the client has the other core).
 #
+# Both binaries use mimalloc (the examples feature `bench-mimalloc`); SYSTEM_ALLOC=1 builds
+# them with the system allocator instead.
+#
 #   scripts/bench-http.sh [REPS] [N]        defaults: 5 repetitions, 10000 calls
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps=${1:-5}
 n=${2:-10000}
-cargo build -q --release -p mcp-examples --bin bench-client --bin bench-server
+if [ -n "${SYSTEM_ALLOC:-}" ]; then
+    features=(--no-default-features)
+    echo "allocator: the system's (glibc malloc)"
+else
+    features=()
+    echo "allocator: mimalloc (feature bench-mimalloc)"
+fi
+cargo build -q --release -p mcp-examples "${features[@]}" --bin bench-client --bin bench-server
 b=target/release
 port=$((20000 + RANDOM % 20000))
 url=http://127.0.0.1:$port/mcp
