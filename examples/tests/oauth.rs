@@ -189,10 +189,7 @@ async fn client_credentials_with_oidc_provider_reaches_the_tool_as_the_client() 
     .expect("json");
     let id = registered["client_id"].as_str().expect("client_id");
     let secret = registered["client_secret"].as_str().expect("client_secret");
-    let credentials = ClientCredentials {
-        client_id: id.to_owned(),
-        client_secret: Some(Secret::new(secret)),
-    };
+    let credentials = ClientCredentials::confidential(id, Secret::new(secret));
     let authorizer = Arc::new(
         Authorizer::builder(&resource, Grant::ClientCredentials)
             .url_policy(UrlPolicy::allow_loopback())

@@ -32,15 +32,18 @@
 //! `MCP_CONFORMANCE_CONTEXT` (`client_id`, `client_secret`; the client-credentials grant for
 //! `auth/client-credentials-*`), else its client ID metadata document URL where the server
 //! supports it, else dynamic registration. Then `tools/list` and `tools/call` of the first tool.
-//! `private_key_jwt` (`auth/client-credentials-jwt`) is not supported: exit status 2. Not
-//! passing yet (listed in `scripts/official-conformance-client.sh`): `client_secret_post`,
-//! a protected-resource `resource` that is only a prefix of the server URL, and 2025-03-26
-//! servers without protected-resource metadata.
+//! `auth/client-credentials-jwt` passes `private_key_pem` and `signing_algorithm` instead of a
+//! secret: the client authenticates with `private_key_jwt` assertions signed by that key.
+//! The token endpoint authentication method, a protected-resource `resource` that names the
+//! origin, and 2025-03-26 servers without protected-resource metadata are all the
+//! authorizer's own.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use mcp_auth::client::{Authorizer, ClientCredentials, Grant, HeadlessRedirect, Secret, UrlPolicy};
+use mcp_auth::client::{
+    Authorizer, ClientAssertionKey, ClientCredentials, Grant, HeadlessRedirect, UrlPolicy,
+};
 use mcp_client::Client;
 use mcp_client::http::HttpTransport;
 use mcp_protocol::methods::{
@@ -56,10 +59,6 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let scenario = std::env::var("MCP_CONFORMANCE_SCENARIO").unwrap_or_default();
-    if scenario == "auth/client-credentials-jwt" {
-        eprintln!("everything-client: private_key_jwt client authentication is not supported");
-        return ExitCode::from(2);
-    }
     let context: Value = std::env::var("MCP_CONFORMANCE_CONTEXT")
         .ok()
         .and_then(|c| serde_json::from_str(&c).ok())
@@ -201,12 +200,17 @@ async fn authorizer(scenario: &str, url: &str, context: &Value) -> Result<Author
         .client_name("mcp-rs-everything-client")
         .client_metadata_document(CLIENT_METADATA_DOCUMENT);
     if let Some(client_id) = context.get("client_id").and_then(Value::as_str) {
-        let credentials = ClientCredentials {
-            client_id: client_id.to_owned(),
-            client_secret: context
-                .get("client_secret")
-                .and_then(Value::as_str)
-                .map(Secret::new),
+        let text = |name: &str| context.get(name).and_then(Value::as_str);
+        let credentials = match (text("private_key_pem"), text("client_secret")) {
+            (Some(pem), _) => ClientCredentials::private_key_jwt(
+                client_id,
+                ClientAssertionKey::from_pkcs8_pem(
+                    pem,
+                    text("signing_algorithm").unwrap_or("ES256"),
+                )?,
+            ),
+            (None, Some(secret)) => ClientCredentials::confidential(client_id, secret),
+            (None, None) => ClientCredentials::public(client_id),
         };
         builder = builder.pre_registered(issuer_of(url).await?, credentials);
     }

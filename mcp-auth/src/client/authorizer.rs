@@ -26,7 +26,8 @@ pub enum Grant {
     /// Authorization code with PKCE, the user agent driven by the handler.
     AuthorizationCode(Arc<dyn RedirectHandler>),
     /// OAuth client credentials (machine to machine; ext-auth `oauth-client-credentials`),
-    /// authenticated with `client_secret_basic`.
+    /// authenticated with a secret or a `private_key_jwt` assertion (see
+    /// [`ClientCredentials`](crate::client::ClientCredentials)).
     ClientCredentials,
 }
 
@@ -53,6 +54,7 @@ pub struct AuthorizerBuilder {
     store: Arc<dyn TokenStore>,
     max_step_up: u32,
     refresh_margin: Duration,
+    legacy_discovery: bool,
 }
 
 impl AuthorizerBuilder {
@@ -101,6 +103,17 @@ impl AuthorizerBuilder {
         self
     }
 
+    /// Whether a server without protected-resource metadata is treated as a 2025-03-26
+    /// server (default `true`): its origin is the authorization server, with RFC 8414
+    /// metadata there or the default `/authorize`, `/token` and `/register` endpoints. The 401
+    /// comes before a protocol version is negotiated, so the authorizer cannot tell; a client
+    /// that speaks only 2025-06-18 and later (where the metadata is required) turns it off
+    /// and gets [`AuthError::ResourceMetadataNotFound`] instead.
+    pub fn legacy_discovery(mut self, enabled: bool) -> Self {
+        self.legacy_discovery = enabled;
+        self
+    }
+
     /// The authorizer.
     pub fn build(self) -> Result<Authorizer, AuthError> {
         Ok(Authorizer {
@@ -114,6 +127,7 @@ impl AuthorizerBuilder {
             store: self.store,
             max_step_up: self.max_step_up,
             refresh_margin: self.refresh_margin,
+            legacy_discovery: self.legacy_discovery,
             step_ups: AtomicU32::new(0),
             session: Mutex::new(Session::default()),
         })
@@ -124,6 +138,9 @@ impl AuthorizerBuilder {
 #[derive(Debug, Default)]
 struct Session {
     server: Option<AuthorizationServerMetadata>,
+    /// The RFC 8707 resource indicator: the `resource` of the protected-resource metadata
+    /// (the server URL, or its origin when the root metadata names the origin).
+    indicator: Option<String>,
     registrations: HashMap<String, ClientCredentials>,
     scope: BTreeSet<String>,
 }
@@ -146,6 +163,7 @@ pub struct Authorizer {
     store: Arc<dyn TokenStore>,
     max_step_up: u32,
     refresh_margin: Duration,
+    legacy_discovery: bool,
     step_ups: AtomicU32,
     session: Mutex<Session>,
 }
@@ -164,6 +182,7 @@ impl Authorizer {
             store: Arc::new(MemoryTokenStore::default()),
             max_step_up: 2,
             refresh_margin: Duration::from_secs(30),
+            legacy_discovery: true,
         }
     }
 
@@ -209,19 +228,34 @@ impl Authorizer {
         if let Some(newer) = self.replaced(&session, rejected) {
             return Ok(newer);
         }
-        let resource_metadata = discovery::resource_metadata(
+        let found = discovery::resource_metadata(
             &self.http,
             &self.policy,
             &self.resource,
             challenge.resource_metadata.as_deref(),
         )
-        .await?;
-        // RFC 9728 §7.6: the client chooses; the first listed is the server's preference.
-        let issuer = &resource_metadata.authorization_servers[0];
-        if session.server.as_ref().is_none_or(|s| s.issuer != *issuer) {
-            session.server =
-                Some(discovery::server_metadata(&self.http, &self.policy, issuer).await?);
-        }
+        .await;
+        let scopes_supported = match found {
+            Ok(resource_metadata) => {
+                // RFC 9728 §7.6: the client chooses; the first listed is the server's preference.
+                let issuer = &resource_metadata.authorization_servers[0];
+                if session.server.as_ref().is_none_or(|s| s.issuer != *issuer) {
+                    session.server =
+                        Some(discovery::server_metadata(&self.http, &self.policy, issuer).await?);
+                }
+                session.indicator = Some(resource_metadata.resource);
+                resource_metadata.scopes_supported
+            }
+            Err(AuthError::ResourceMetadataNotFound { .. }) if self.legacy_discovery => {
+                session.server = Some(
+                    discovery::legacy_server_metadata(&self.http, &self.policy, &self.resource)
+                        .await?,
+                );
+                session.indicator = Some(self.resource.clone());
+                Vec::new()
+            }
+            Err(other) => return Err(other),
+        };
         let Some(server) = session.server.clone() else {
             return Err(AuthError::NoAuthorizationServer);
         };
@@ -236,7 +270,7 @@ impl Authorizer {
         session.scope = if challenge.scope.is_some() {
             challenge.scopes().map(str::to_owned).collect()
         } else {
-            resource_metadata.scopes_supported.iter().cloned().collect()
+            scopes_supported.into_iter().collect()
         };
         self.authorize(&mut session, &server, &key).await
     }
@@ -289,6 +323,11 @@ impl Authorizer {
             .then_some(stored.access_token)
     }
 
+    /// The RFC 8707 `resource` to send: what discovery settled on, else the server URL.
+    fn indicator<'a>(&'a self, session: &'a Session) -> &'a str {
+        session.indicator.as_deref().unwrap_or(&self.resource)
+    }
+
     fn key(&self, server: &AuthorizationServerMetadata) -> TokenKey {
         TokenKey {
             issuer: server.issuer.clone(),
@@ -311,7 +350,8 @@ impl Authorizer {
         ) else {
             return Ok(None);
         };
-        match refresh(&self.http, endpoint, client, &self.resource, previous).await {
+        let indicator = self.indicator(session);
+        match refresh(&self.http, server, endpoint, client, indicator, previous).await {
             Ok(Some(tokens)) => {
                 self.store.put(key, tokens.clone());
                 Ok(Some(tokens))
@@ -365,18 +405,26 @@ impl Authorizer {
             .join(" ");
         let tokens = match &self.grant {
             Grant::AuthorizationCode(handler) => {
-                self.code_flow(handler.as_ref(), server, &client, token_endpoint, &scope)
-                    .await?
+                let indicator = self.indicator(session);
+                self.code_flow(
+                    handler.as_ref(),
+                    server,
+                    &client,
+                    token_endpoint,
+                    &scope,
+                    indicator,
+                )
+                .await?
             }
             Grant::ClientCredentials => {
                 let mut form = vec![
                     ("grant_type", "client_credentials"),
-                    ("resource", self.resource.as_str()),
+                    ("resource", self.indicator(session)),
                 ];
                 if !scope.is_empty() {
                     form.push(("scope", &scope));
                 }
-                token_request(&self.http, token_endpoint, &client, form).await?
+                token_request(&self.http, server, token_endpoint, &client, form).await?
             }
         };
         let access = tokens.access_token.clone();
@@ -393,6 +441,7 @@ impl Authorizer {
         client: &ClientCredentials,
         token_endpoint: &str,
         scope: &str,
+        indicator: &str,
     ) -> Result<TokenSet, AuthError> {
         let endpoint = required(&server.authorization_endpoint, "authorization_endpoint")?;
         let pkce = Pkce::generate()?;
@@ -409,7 +458,7 @@ impl Authorizer {
                 .append_pair("code_challenge", &pkce.challenge)
                 .append_pair("code_challenge_method", "S256")
                 .append_pair("state", &state)
-                .append_pair("resource", &self.resource);
+                .append_pair("resource", indicator);
             if !scope.is_empty() {
                 query.append_pair("scope", scope);
             }
@@ -418,6 +467,7 @@ impl Authorizer {
         let code = check_response(&response, &state, server)?;
         token_request(
             &self.http,
+            server,
             token_endpoint,
             client,
             vec![
@@ -425,7 +475,7 @@ impl Authorizer {
                 ("code", code),
                 ("redirect_uri", handler.redirect_uri()),
                 ("code_verifier", pkce.verifier.expose()),
-                ("resource", &self.resource),
+                ("resource", indicator),
             ],
         )
         .await

@@ -61,24 +61,31 @@ fn origin(url: &str) -> Result<&str, AuthError> {
 }
 
 /// The protected-resource metadata for `resource`: from `resource_metadata` when the challenge
-/// gave it, else from the well-known URIs in order; its `resource` must equal `resource`.
+/// gave it, else from the well-known URIs in order.
+///
+/// RFC 9728 §3.3: the document's `resource` must be identical to the identifier the metadata
+/// URL was built from. From a challenge's URL or the path-aware well-known URL that is
+/// `resource` itself; from the root well-known URL it is the origin (with or without the
+/// trailing `/`), so a server whose metadata names its origin is accepted there, and the
+/// caller then uses that `resource` as the RFC 8707 resource indicator.
 pub(crate) async fn resource_metadata(
     http: &reqwest::Client,
     policy: &UrlPolicy,
     resource: &str,
     from_challenge: Option<&str>,
 ) -> Result<ProtectedResourceMetadata, AuthError> {
+    let base = origin(resource)?;
     let candidates = match from_challenge {
-        Some(url) => vec![url.to_owned()],
-        None => {
-            let base = origin(resource)?;
-            well_known_paths(resource)?
-                .into_iter()
-                .map(|path| format!("{base}{path}"))
-                .collect()
-        }
+        Some(url) => vec![(url.to_owned(), false)],
+        None => well_known_paths(resource)?
+            .into_iter()
+            .map(|path| {
+                let root = path == ROOT_RESOURCE_METADATA;
+                (format!("{base}{path}"), root)
+            })
+            .collect(),
     };
-    for url in &candidates {
+    for (url, root) in &candidates {
         let checked = policy.check(url).await?;
         let answer = send(http.get(checked), url).await?;
         if answer.status != 200 {
@@ -92,7 +99,14 @@ pub(crate) async fn resource_metadata(
             continue;
         }
         let metadata: ProtectedResourceMetadata = answer.json(url)?;
-        check_metadata_resource(&metadata, resource)?;
+        let names_origin = metadata
+            .resource
+            .strip_suffix('/')
+            .unwrap_or(&metadata.resource)
+            == base;
+        if !(*root && names_origin) {
+            check_metadata_resource(&metadata, resource)?;
+        }
         if metadata.authorization_servers.is_empty() {
             return Err(AuthError::NoAuthorizationServer);
         }
@@ -101,6 +115,43 @@ pub(crate) async fn resource_metadata(
     Err(AuthError::ResourceMetadataNotFound {
         resource: resource.to_owned(),
     })
+}
+
+/// The root well-known path of protected-resource metadata (RFC 9728 §3).
+const ROOT_RESOURCE_METADATA: &str = "/.well-known/oauth-protected-resource";
+
+/// 2025-03-26 `basic/authorization` §2.3 and §2.3.3, for a server without protected-resource
+/// metadata: the authorization server is the MCP server's origin (the path discarded); its
+/// RFC 8414 metadata is read at `/.well-known/oauth-authorization-server` there (checked as
+/// [`server_metadata`] checks it), and when there is none the default endpoints `/authorize`,
+/// `/token` and `/register` at the origin are used (PKCE S256 assumed: 2025-03-26 requires
+/// PKCE of every client). Every URL passes the SSRF guard.
+pub(crate) async fn legacy_server_metadata(
+    http: &reqwest::Client,
+    policy: &UrlPolicy,
+    resource: &str,
+) -> Result<AuthorizationServerMetadata, AuthError> {
+    let base = origin(resource)?;
+    let url = format!("{base}/.well-known/oauth-authorization-server");
+    let checked = policy.check(&url).await?;
+    let answer = send(http.get(checked), &url).await?;
+    if answer.status == 200 {
+        let metadata: AuthorizationServerMetadata = answer.json(&url)?;
+        return checked_server_metadata(policy, base, metadata).await;
+    }
+    let metadata = AuthorizationServerMetadata {
+        issuer: base.to_owned(),
+        authorization_endpoint: Some(format!("{base}/authorize")),
+        token_endpoint: Some(format!("{base}/token")),
+        registration_endpoint: Some(format!("{base}/register")),
+        scopes_supported: Vec::new(),
+        code_challenge_methods_supported: vec!["S256".to_owned()],
+        authorization_response_iss_parameter_supported: false,
+        client_id_metadata_document_supported: false,
+        token_endpoint_auth_methods_supported: Vec::new(),
+        extra: serde_json::Map::new(),
+    };
+    checked_server_metadata(policy, base, metadata).await
 }
 
 /// The metadata URLs for `issuer`, in the order of 2026-07-28
@@ -136,38 +187,48 @@ pub(crate) async fn server_metadata(
             continue;
         }
         let metadata: AuthorizationServerMetadata = answer.json(&url)?;
-        if metadata.issuer != issuer {
-            return Err(AuthError::IssuerMismatch {
-                expected: issuer.to_owned(),
-                found: metadata.issuer,
-            });
-        }
-        if !metadata
-            .code_challenge_methods_supported
-            .iter()
-            .any(|m| m == "S256")
-        {
-            return Err(AuthError::PkceUnsupported {
-                issuer: issuer.to_owned(),
-            });
-        }
-        // Best-practices §OAuth Authorization URL Validation and §SSRF: every endpoint is
-        // https (or allowed loopback) on an allowed address; `javascript:` and friends fail here.
-        for endpoint in [
-            &metadata.authorization_endpoint,
-            &metadata.token_endpoint,
-            &metadata.registration_endpoint,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            policy.check(endpoint).await?;
-        }
-        return Ok(metadata);
+        return checked_server_metadata(policy, issuer, metadata).await;
     }
     Err(AuthError::ServerMetadataNotFound {
         issuer: issuer.to_owned(),
     })
+}
+
+/// `metadata` fetched for `issuer`, if its `issuer` is byte-identical (RFC 8414 §3.3), it
+/// offers PKCE `S256` and its endpoints pass the SSRF guard.
+async fn checked_server_metadata(
+    policy: &UrlPolicy,
+    issuer: &str,
+    metadata: AuthorizationServerMetadata,
+) -> Result<AuthorizationServerMetadata, AuthError> {
+    if metadata.issuer != issuer {
+        return Err(AuthError::IssuerMismatch {
+            expected: issuer.to_owned(),
+            found: metadata.issuer,
+        });
+    }
+    if !metadata
+        .code_challenge_methods_supported
+        .iter()
+        .any(|m| m == "S256")
+    {
+        return Err(AuthError::PkceUnsupported {
+            issuer: issuer.to_owned(),
+        });
+    }
+    // Best-practices §OAuth Authorization URL Validation and §SSRF: every endpoint is
+    // https (or allowed loopback) on an allowed address; `javascript:` and friends fail here.
+    for endpoint in [
+        &metadata.authorization_endpoint,
+        &metadata.token_endpoint,
+        &metadata.registration_endpoint,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        policy.check(endpoint).await?;
+    }
+    Ok(metadata)
 }
 
 #[cfg(test)]

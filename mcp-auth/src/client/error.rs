@@ -151,6 +151,20 @@ pub enum AuthError {
         /// The configured limit.
         limit: u32,
     },
+    /// The client's `private_key_jwt` key is unusable (not PKCS#8 PEM, an algorithm other
+    /// than ES256/ES384, or a key that cannot sign with it).
+    #[error("unusable client assertion key: {reason}")]
+    InvalidClientKey {
+        /// What was wrong.
+        reason: String,
+    },
+    /// The token endpoint authentication method chosen needs a credential the client lacks
+    /// (a secret for `client_secret_*`, a key for `private_key_jwt`).
+    #[error("client authentication {} needs a credential this client does not have", method.as_str())]
+    ClientAuthUnavailable {
+        /// The method.
+        method: super::client_auth::TokenEndpointAuth,
+    },
     /// The operating system gave no randomness for `state` or the PKCE verifier.
     #[error("no randomness available")]
     Random,

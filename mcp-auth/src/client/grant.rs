@@ -2,30 +2,33 @@
 
 use std::time::{Duration, Instant};
 
+use super::client_auth;
+use super::discovery::AuthorizationServerMetadata;
 use super::error::AuthError;
 use super::fetch::send;
 use super::registration::ClientCredentials;
 use super::secret::Secret;
 use super::token::TokenSet;
-use crate::client_secret_basic;
 
-/// Posts `form` to `endpoint` with the client's authentication: `client_secret_basic` for a
-/// confidential client (RFC 6749 §2.3.1, id and secret form-urlencoded first), else `client_id`
-/// in the body.
+/// Posts `form` to `endpoint` of `server` with the client's authentication, by the method
+/// [`client_auth::choose`] picks from the registration and the server's metadata.
 pub(crate) async fn token_request(
     http: &reqwest::Client,
+    server: &AuthorizationServerMetadata,
     endpoint: &str,
     client: &ClientCredentials,
     mut form: Vec<(&str, &str)>,
 ) -> Result<TokenSet, AuthError> {
-    let mut request = http.post(endpoint);
-    match &client.client_secret {
-        Some(secret) => {
-            request =
-                client_secret_basic::authenticate(request, &client.client_id, secret.expose());
-        }
-        None => form.push(("client_id", &client.client_id)),
-    }
+    let method = client_auth::choose(client, &server.token_endpoint_auth_methods_supported);
+    let mut credentials = Vec::new();
+    let request = client_auth::apply(
+        http.post(endpoint),
+        &mut credentials,
+        client,
+        method,
+        &server.issuer,
+    )?;
+    form.extend(credentials.iter().map(|(k, v)| (*k, v.as_str())));
     let answer = send(request.form(&form), endpoint).await?;
     if answer.status != 200 {
         let (error, description) = answer.oauth_error();
@@ -64,6 +67,7 @@ pub(crate) async fn token_request(
 /// old one; when the AS sends none, the old one is kept.
 pub(crate) async fn refresh(
     http: &reqwest::Client,
+    server: &AuthorizationServerMetadata,
     endpoint: &str,
     client: &ClientCredentials,
     resource: &str,
@@ -74,6 +78,7 @@ pub(crate) async fn refresh(
     };
     let mut tokens = token_request(
         http,
+        server,
         endpoint,
         client,
         vec![

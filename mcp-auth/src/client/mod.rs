@@ -5,13 +5,17 @@
 //!
 //! ```text
 //! 401 WWW-Authenticate ──► protected-resource metadata (resource_metadata, else well-known)
-//!                          │  resource must equal the server URL (RFC 9728 §3.3)
+//!                          │  resource must equal the server URL (RFC 9728 §3.3; the origin
+//!                          │  is accepted from the root well-known URL and is then the resource)
+//!                          │  none found: 2025-03-26 fallback, the origin is the AS (its RFC 8414
+//!                          │  metadata, else /authorize, /token, /register)
 //!                          ▼
 //!                  AS metadata (RFC 8414 / OIDC, spec order; issuer byte-identical; S256)
 //!                          ▼
 //!          client identity: pre-registered ► client ID metadata document ► DCR
 //!                          ▼
 //!   authorization code + PKCE S256 + resource + state + RFC 9207 iss  (or client credentials)
+//!   token endpoint auth: client_secret_basic / _post / none / private_key_jwt (RFC 7523)
 //!                          ▼
 //!             TokenStore[issuer, resource] ──► refresh (rotation aware), step-up on 403
 //! ```
@@ -24,7 +28,7 @@
 //! The user-agent leg is pluggable ([`RedirectHandler`]): [`LoopbackRedirect`] for command-line
 //! and desktop clients, [`HeadlessRedirect`] for test servers that need no user.
 //!
-//! What it does not do: OpenID Connect ID tokens, `private_key_jwt`, enterprise-managed
+//! What it does not do: OpenID Connect ID tokens, enterprise-managed
 //! authorization (ID-JAG), or persisting registrations across runs.
 //!
 //! ```no_run
@@ -47,6 +51,7 @@
 //! ```
 
 mod authorizer;
+mod client_auth;
 mod discovery;
 mod error;
 mod fetch;
@@ -60,6 +65,7 @@ mod token;
 mod www_authenticate;
 
 pub use authorizer::{Authorizer, AuthorizerBuilder, Grant};
+pub use client_auth::{ClientAssertionKey, TokenEndpointAuth};
 pub use discovery::{AuthorizationServerMetadata, server_metadata_urls};
 pub use error::{AuthError, BlockReason};
 pub use guard::UrlPolicy;

@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 
+use super::client_auth::{ClientAssertionKey, TokenEndpointAuth};
 use super::discovery::AuthorizationServerMetadata;
 use super::error::AuthError;
 use super::fetch::send;
@@ -11,11 +12,19 @@ use super::secret::Secret;
 
 /// A client identity at one authorization server.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ClientCredentials {
     /// The `client_id` (a URL for a client ID metadata document).
     pub client_id: String,
-    /// The secret of a confidential client, sent with `client_secret_basic`.
+    /// The secret of a confidential client.
     pub client_secret: Option<Secret>,
+    /// The token endpoint authentication method the registration named; `None` lets the
+    /// client choose from the server's `token_endpoint_auth_methods_supported` (a secret:
+    /// `client_secret_basic`, or `client_secret_post` when only that is offered; no secret:
+    /// `none`; a key: `private_key_jwt`).
+    pub auth_method: Option<TokenEndpointAuth>,
+    /// The key of a `private_key_jwt` client.
+    pub assertion_key: Option<ClientAssertionKey>,
 }
 
 impl ClientCredentials {
@@ -24,15 +33,32 @@ impl ClientCredentials {
         Self {
             client_id: client_id.into(),
             client_secret: None,
+            auth_method: None,
+            assertion_key: None,
         }
     }
 
-    /// A confidential client.
+    /// A confidential client with a secret.
     pub fn confidential(client_id: impl Into<String>, secret: impl Into<Secret>) -> Self {
         Self {
-            client_id: client_id.into(),
             client_secret: Some(secret.into()),
+            ..Self::public(client_id)
         }
+    }
+
+    /// A client that authenticates with RFC 7523 `private_key_jwt` assertions signed by `key`.
+    pub fn private_key_jwt(client_id: impl Into<String>, key: ClientAssertionKey) -> Self {
+        Self {
+            assertion_key: Some(key),
+            auth_method: Some(TokenEndpointAuth::PrivateKeyJwt),
+            ..Self::public(client_id)
+        }
+    }
+
+    /// The same client, authenticating by `method` whatever the server lists.
+    pub fn with_auth_method(mut self, method: TokenEndpointAuth) -> Self {
+        self.auth_method = Some(method);
+        self
     }
 }
 
@@ -114,11 +140,19 @@ pub(crate) async fn register(
     struct Registered {
         client_id: String,
         client_secret: Option<String>,
+        token_endpoint_auth_method: Option<String>,
     }
     let registered: Registered = answer.json(endpoint)?;
     Ok(ClientCredentials {
         client_id: registered.client_id,
         client_secret: registered.client_secret.map(Secret::new),
+        // RFC 7591 §3.2.1: the server may register another method than asked; a method this
+        // client lacks is left to the choice from the server's metadata.
+        auth_method: registered
+            .token_endpoint_auth_method
+            .as_deref()
+            .and_then(TokenEndpointAuth::from_name),
+        assertion_key: None,
     })
 }
 

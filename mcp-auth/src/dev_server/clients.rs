@@ -180,18 +180,29 @@ impl Shared {
 
     /// The client named `client_id`: registered, or fetched as a client ID metadata document
     /// (draft-ietf-oauth-client-id-metadata-document: `client_id` in the document must equal the
-    /// URL exactly). Fetched clients are remembered.
+    /// URL exactly). Fetched clients are remembered for `cimd_cache`'s time, in a bounded cache.
     pub(crate) async fn client(&self, client_id: &str) -> Result<Client, String> {
-        if let Some(client) = self.state().clients.get(client_id) {
-            return Ok(client.clone());
+        {
+            let state = self.state();
+            if let Some(client) = state.clients.get(client_id) {
+                return Ok(client.clone());
+            }
+            if let Some(doc) = state.documents.get(client_id)
+                && doc.fetched.elapsed() < self.config.cimd_ttl
+            {
+                return Ok(doc.client.clone());
+            }
         }
         if !self.is_cimd_url(client_id) {
             return Err("unknown client_id".into());
         }
         let client = self.fetch_cimd(client_id).await?;
-        self.state()
-            .clients
-            .insert(client_id.to_owned(), client.clone());
+        self.state().remember_document(
+            client_id,
+            client.clone(),
+            self.config.cimd_capacity,
+            self.config.cimd_ttl,
+        );
         Ok(client)
     }
 

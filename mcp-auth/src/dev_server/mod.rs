@@ -90,6 +90,9 @@ pub struct DevAuthServerBuilder {
     refresh_token_ttl: Duration,
     code_ttl: Duration,
     allow_loopback_cimd: bool,
+    cimd_capacity: usize,
+    cimd_ttl: Duration,
+    cimd_fetch_timeout: Duration,
 }
 
 impl Default for DevAuthServerBuilder {
@@ -102,6 +105,9 @@ impl Default for DevAuthServerBuilder {
             refresh_token_ttl: Duration::from_secs(24 * 3600),
             code_ttl: Duration::from_secs(60),
             allow_loopback_cimd: false,
+            cimd_capacity: 256,
+            cimd_ttl: Duration::from_secs(600),
+            cimd_fetch_timeout: Duration::from_secs(5),
         }
     }
 }
@@ -141,6 +147,27 @@ impl DevAuthServerBuilder {
     /// Lifetime of refresh tokens (default one day).
     pub fn refresh_token_ttl(mut self, ttl: Duration) -> Self {
         self.refresh_token_ttl = ttl;
+        self
+    }
+
+    /// Lifetime of authorization codes (default 60 s).
+    pub fn code_ttl(mut self, ttl: Duration) -> Self {
+        self.code_ttl = ttl;
+        self
+    }
+
+    /// How many fetched client ID metadata documents are kept, and for how long (default 256
+    /// for 10 minutes). A document is fetched again once expired; when the cache is full the
+    /// expired entries go, then the oldest. Capacity 0 fetches the document every time.
+    pub fn cimd_cache(mut self, capacity: usize, ttl: Duration) -> Self {
+        self.cimd_capacity = capacity;
+        self.cimd_ttl = ttl;
+        self
+    }
+
+    /// How long fetching a client ID metadata document may take, body included (default 5 s).
+    pub fn cimd_fetch_timeout(mut self, timeout: Duration) -> Self {
+        self.cimd_fetch_timeout = timeout;
         self
     }
 

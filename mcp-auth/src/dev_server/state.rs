@@ -69,9 +69,19 @@ pub(crate) struct RefreshGrant {
     pub(crate) used: bool,
 }
 
+/// A client ID metadata document's client and when it was fetched.
+#[derive(Debug)]
+pub(crate) struct FetchedClient {
+    pub(crate) client: Client,
+    pub(crate) fetched: Instant,
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct State {
+    /// Dynamically registered clients.
     pub(crate) clients: HashMap<String, Client>,
+    /// Clients from client ID metadata documents, bounded by [`State::remember_document`].
+    pub(crate) documents: HashMap<String, FetchedClient>,
     pub(crate) codes: HashMap<String, CodeGrant>,
     pub(crate) refresh: HashMap<String, RefreshGrant>,
     pub(crate) revoked_families: HashSet<String>,
@@ -84,6 +94,41 @@ impl State {
     /// a client looping on `/authorize`) does not grow without bound. Called whenever
     /// something is issued; refresh tokens already rotated away are kept until they expire,
     /// so a replay is still recognised and revokes its family.
+    /// Keeps `client` fetched from the document at `url`, within `capacity` entries: the
+    /// entries older than `ttl` go first, then the oldest.
+    pub(crate) fn remember_document(
+        &mut self,
+        url: &str,
+        client: Client,
+        capacity: usize,
+        ttl: Duration,
+    ) {
+        if capacity == 0 {
+            return;
+        }
+        let now = Instant::now();
+        self.documents
+            .retain(|_, d| now.duration_since(d.fetched) < ttl);
+        while self.documents.len() >= capacity {
+            let oldest = self
+                .documents
+                .iter()
+                .min_by_key(|(_, d)| d.fetched)
+                .map(|(url, _)| url.clone());
+            match oldest {
+                Some(url) => self.documents.remove(&url),
+                None => break,
+            };
+        }
+        self.documents.insert(
+            url.to_owned(),
+            FetchedClient {
+                client,
+                fetched: now,
+            },
+        );
+    }
+
     pub(crate) fn prune(&mut self) {
         let now = Instant::now();
         let epoch = SystemTime::now()
@@ -115,7 +160,7 @@ impl Shared {
         // is applied while reading the body).
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(5))
+            .timeout(config.cimd_fetch_timeout)
             .build()
             .ok();
         Self {
