@@ -28,8 +28,17 @@ pub(crate) enum Command {
     /// Test a server: `--command "CMD ARGS"` starts it and speaks stdio; `--url URL` speaks
     /// Streamable HTTP to the MCP endpoint at URL.
     Server(TargetArgs),
-    /// Test a third-party client (not implemented yet).
+    /// Test a client: `--command "CMD ARGS"` is run once per client scenario with the
+    /// scripted server's URL as its last argument and `MCP_CONFORMANCE_SCENARIO` (and
+    /// `MCP_CONFORMANCE_CONTEXT`) in its environment, as the official suite does.
     Client(TargetArgs),
+    /// The reference client under the official client contract, for the client scenarios of
+    /// `run` (which start this binary).
+    #[command(hide = true)]
+    ReferenceClient {
+        /// The server's MCP endpoint (the last argument, as the contract has it).
+        url: String,
+    },
     /// The reference server, for the stdio scenarios of `run` (which start this binary).
     #[command(hide = true)]
     ReferenceServer(ReferenceServerArgs),
@@ -138,6 +147,71 @@ pub(crate) fn server(args: &TargetArgs) -> ExitCode {
     finish(&records, started, args.json.as_ref(), args.junit.as_ref())
 }
 
+/// Tests a client started by `--command`.
+pub(crate) fn client(args: &TargetArgs) -> ExitCode {
+    let Some(command) = args.command.as_deref().filter(|_| args.url.is_none()) else {
+        eprintln!("mcp-conformance client: give --command \"CMD ARGS\" (the URL is appended)");
+        return ExitCode::from(2);
+    };
+    let started = Instant::now();
+    let records = runtime().map(|rt| client_records(&rt, command, args.scenario.as_deref()));
+    match records {
+        Ok(records) => finish(&records, started, args.json.as_ref(), args.junit.as_ref()),
+        Err(e) => {
+            eprintln!("mcp-conformance: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs every client scenario (whose name contains `filter`) against the client `command`
+/// starts, on `runtime`.
+fn client_records(
+    runtime: &tokio::runtime::Runtime,
+    command: &str,
+    filter: Option<&str>,
+) -> Vec<Record> {
+    let mut records = Vec::new();
+    for s in scenario::client::scenarios() {
+        if filter.is_some_and(|f| !s.name.contains(f)) {
+            continue;
+        }
+        let t = Instant::now();
+        let (version, outcome) = runtime.block_on(scenario::client::run(&s, command));
+        records.push(Record {
+            scenario: s.name,
+            spec: s.spec,
+            severity: s.severity.as_str(),
+            transport: "http",
+            version,
+            outcome,
+            millis: t.elapsed().as_secs_f64() * 1e3,
+        });
+    }
+    records
+}
+
+/// The reference client: connects to `url` and makes the calls of the scenario named in
+/// `MCP_CONFORMANCE_SCENARIO`.
+pub(crate) fn reference_client(url: &str) -> ExitCode {
+    let scenario = std::env::var("MCP_CONFORMANCE_SCENARIO").unwrap_or_default();
+    let context = std::env::var("MCP_CONFORMANCE_CONTEXT")
+        .ok()
+        .and_then(|c| serde_json::from_str(&c).ok())
+        .unwrap_or(serde_json::Value::Null);
+    let done = runtime().map_err(|e| e.to_string()).and_then(|rt| {
+        rt.block_on(scenario::reference::client::run(url, &scenario, &context))
+            .map_err(|e| e.0)
+    });
+    match done {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mcp-conformance reference-client: scenario {scenario:?}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// The runtime the server scenarios run on.
 fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
@@ -192,9 +266,14 @@ fn parse_versions(given: &[String]) -> Result<Vec<ProtocolVersion>, ExitCode> {
 
 /// This binary as the reference server over stdio, as a command for `sh -c`.
 fn reference_command() -> std::io::Result<String> {
+    Ok(format!("{} reference-server --stdio", this_binary()?))
+}
+
+/// This binary's path, quoted for `sh -c`.
+fn this_binary() -> std::io::Result<String> {
     let exe = std::env::current_exe()?;
     let quoted = exe.to_string_lossy().replace('\'', r"'\''");
-    Ok(format!("'{quoted}' reference-server --stdio"))
+    Ok(format!("'{quoted}'"))
 }
 
 /// One scenario's result for one version.
@@ -257,6 +336,11 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
             let (url, server) = rt.block_on(scenario::reference::server::serve_http())?;
             r.extend(server_records(&rt, &Target::Url(url), &versions, filter)?);
             server.shutdown();
+        }
+        // The client scenarios, against the reference client (this binary, re-executed).
+        if wanted(Transport::Http) {
+            let command = format!("{} reference-client", this_binary()?);
+            r.extend(client_records(&rt, &command, filter));
         }
         Ok(r)
     });

@@ -21,23 +21,17 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => cli::run(&args),
         Command::List => {
+            let row = |name: &str, via: &str, level: &str, spec: &str| {
+                println!("{name:<36} {via:<7} {level:<6} {spec}");
+            };
             for s in scenario::all() {
-                println!(
-                    "{:<36} {:<7} {:<6} {}",
-                    s.name,
-                    s.transport_name(),
-                    s.severity.as_str(),
-                    s.spec
-                );
+                row(s.name, s.transport_name(), s.severity.as_str(), s.spec);
             }
             for s in scenario::server::scenarios() {
-                println!(
-                    "{:<36} {:<7} {:<6} {}",
-                    s.name,
-                    "target",
-                    s.severity.as_str(),
-                    s.spec
-                );
+                row(s.name, "target", s.severity.as_str(), s.spec);
+            }
+            for s in scenario::client::scenarios() {
+                row(s.name, "client", s.severity.as_str(), s.spec);
             }
             ExitCode::SUCCESS
         }
@@ -50,12 +44,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Client(_) => {
-            eprintln!(
-                "mcp-conformance: testing third-party clients is not implemented yet \
-                 (see the conformance issue)"
-            );
-            ExitCode::from(2)
-        }
+        Command::Client(args) => cli::client(&args),
+        Command::ReferenceClient { url } => cli::reference_client(&url),
     }
 }
