@@ -1,6 +1,6 @@
 //! Starting the client under test as the official contract does: `sh -c "CMD URL"` with
 //! `MCP_CONFORMANCE_SCENARIO` (and `MCP_CONFORMANCE_CONTEXT`) in its environment, bounded by
-//! [`CLIENT_WITHIN`](super::CLIENT_WITHIN); a client still running then is killed with its
+//! [`CLIENT_WITHIN`]; a client still running then is killed with its
 //! whole process group.
 
 use std::process::Stdio;
