@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
 use mcp_protocol::ProtocolVersion;
@@ -32,6 +32,15 @@ pub(crate) enum Command {
     /// scripted server's URL as its last argument and `MCP_CONFORMANCE_SCENARIO` (and
     /// `MCP_CONFORMANCE_CONTEXT`) in its environment, as the official suite does.
     Client(TargetArgs),
+    /// A wire-level client with one deliberate fault, for the suite's own tests.
+    #[command(hide = true)]
+    FixtureClient {
+        /// The fault.
+        #[arg(long, value_enum)]
+        fault: crate::fixture_client::ClientFault,
+        /// The server's MCP endpoint.
+        url: String,
+    },
     /// The reference client under the official client contract, for the client scenarios of
     /// `run` (which start this binary).
     #[command(hide = true)]
@@ -118,6 +127,9 @@ pub(crate) struct TargetArgs {
     /// Write the results as JUnit XML to this file.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// `client` only: how long the client may run in one scenario before it is killed.
+    #[arg(long, value_name = "SECONDS", default_value_t = scenario::client::CLIENT_WITHIN.as_secs_f64())]
+    timeout: f64,
 }
 
 /// Tests a target server.
@@ -153,8 +165,16 @@ pub(crate) fn client(args: &TargetArgs) -> ExitCode {
         eprintln!("mcp-conformance client: give --command \"CMD ARGS\" (the URL is appended)");
         return ExitCode::from(2);
     };
+    let within = match Duration::try_from_secs_f64(args.timeout) {
+        Ok(d) if !d.is_zero() => d,
+        _ => {
+            eprintln!("mcp-conformance client: --timeout must be a positive number of seconds");
+            return ExitCode::from(2);
+        }
+    };
     let started = Instant::now();
-    let records = runtime().map(|rt| client_records(&rt, command, args.scenario.as_deref()));
+    let records =
+        runtime().map(|rt| client_records(&rt, command, args.scenario.as_deref(), within));
     match records {
         Ok(records) => finish(&records, started, args.json.as_ref(), args.junit.as_ref()),
         Err(e) => {
@@ -170,6 +190,7 @@ fn client_records(
     runtime: &tokio::runtime::Runtime,
     command: &str,
     filter: Option<&str>,
+    within: Duration,
 ) -> Vec<Record> {
     let mut records = Vec::new();
     for s in scenario::client::scenarios() {
@@ -177,7 +198,7 @@ fn client_records(
             continue;
         }
         let t = Instant::now();
-        let (version, outcome) = runtime.block_on(scenario::client::run(&s, command));
+        let (version, outcome) = runtime.block_on(scenario::client::run(&s, command, within));
         records.push(Record {
             scenario: s.name,
             spec: s.spec,
@@ -340,7 +361,12 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
         // The client scenarios, against the reference client (this binary, re-executed).
         if wanted(Transport::Http) {
             let command = format!("{} reference-client", this_binary()?);
-            r.extend(client_records(&rt, &command, filter));
+            r.extend(client_records(
+                &rt,
+                &command,
+                filter,
+                scenario::client::CLIENT_WITHIN,
+            ));
         }
         Ok(r)
     });

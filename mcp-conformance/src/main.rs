@@ -5,6 +5,7 @@
 
 mod cli;
 mod fixture;
+mod fixture_client;
 mod report;
 mod scenario;
 mod schema_book;
@@ -45,6 +46,13 @@ fn main() -> ExitCode {
             }
         },
         Command::Client(args) => cli::client(&args),
+        Command::FixtureClient { fault, url } => match fixture_client::run(fault, &url) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("mcp-conformance fixture-client: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::ReferenceClient { url } => cli::reference_client(&url),
     }
 }

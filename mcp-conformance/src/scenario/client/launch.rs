@@ -1,7 +1,6 @@
 //! Starting the client under test as the official contract does: `sh -c "CMD URL"` with
-//! `MCP_CONFORMANCE_SCENARIO` (and `MCP_CONFORMANCE_CONTEXT`) in its environment, bounded by
-//! [`CLIENT_WITHIN`]; a client still running then is killed with its
-//! whole process group.
+//! `MCP_CONFORMANCE_SCENARIO` (and `MCP_CONFORMANCE_CONTEXT`) in its environment, bounded in
+//! time; a client still running then is killed with its whole process group.
 
 use std::process::Stdio;
 
@@ -9,15 +8,15 @@ use serde_json::Value;
 use tokio::io::AsyncReadExt;
 use tokio::process::Command;
 
-use super::CLIENT_WITHIN;
+use std::time::Duration;
 
 /// How the client process ended.
 #[derive(Debug)]
 pub(crate) enum Exit {
     /// It exited with this code (`None`: killed by a signal).
     Code(Option<i32>, String),
-    /// It was still running after [`CLIENT_WITHIN`] and was killed.
-    TimedOut(String),
+    /// It was still running after the time it was given and was killed.
+    TimedOut(Duration),
     /// It could not be started.
     NotStarted(String),
 }
@@ -32,9 +31,9 @@ impl Exit {
             Self::Code(Some(0), _) => None,
             Self::Code(Some(code), _) => Some(format!("the client exited with status {code}")),
             Self::Code(None, _) => Some("the client was killed by a signal".into()),
-            Self::TimedOut(_) => Some(format!(
+            Self::TimedOut(within) => Some(format!(
                 "the client was still running after {} s",
-                CLIENT_WITHIN.as_secs()
+                within.as_secs_f64()
             )),
             Self::NotStarted(e) => Some(format!("the client could not be started: {e}")),
         }
@@ -44,7 +43,7 @@ impl Exit {
     pub(crate) fn describe(&self) -> Vec<String> {
         let (end, stderr) = match self {
             Self::Code(code, err) => (format!("client exit status {code:?}"), err),
-            Self::TimedOut(err) => ("client timed out and was killed".to_owned(), err),
+            Self::TimedOut(_) => return vec!["client timed out and was killed".to_owned()],
             Self::NotStarted(e) => return vec![format!("client not started: {e}")],
         };
         let mut out = vec![end];
@@ -61,12 +60,13 @@ fn quoted(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
-/// Runs `command` with `url` as its last argument until it exits or [`CLIENT_WITHIN`] passes.
+/// Runs `command` with `url` as its last argument until it exits or `within` passes.
 pub(crate) async fn run_client(
     command: &str,
     url: &str,
     scenario: &str,
     context: Option<&Value>,
+    within: Duration,
 ) -> Exit {
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
@@ -95,7 +95,7 @@ pub(crate) async fn run_client(
         }
         String::from_utf8_lossy(&buf).into_owned()
     };
-    let waited = tokio::time::timeout(CLIENT_WITHIN, async {
+    let waited = tokio::time::timeout(within, async {
         let (status, err) = tokio::join!(child.wait(), read_stderr);
         (status, err)
     })
@@ -105,13 +105,16 @@ pub(crate) async fn run_client(
         Ok((Err(e), _)) => Exit::NotStarted(e.to_string()),
         Err(_) => {
             // The whole group: `sh` and whatever it started.
-            if let Some(pid) = child.id() {
+            if let Some(pid) = child.id().filter(|&p| p > 1) {
                 let _ = std::process::Command::new("kill")
-                    .args(["-KILL", &format!("-{pid}")])
+                    .args(["-s", "KILL", "--", &format!("-{pid}")])
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
                     .status();
             }
             let _ = child.kill().await;
-            Exit::TimedOut(String::new())
+            Exit::TimedOut(within)
         }
     }
 }

@@ -12,6 +12,8 @@ pub(crate) mod session;
 pub(crate) mod stateless;
 pub(crate) mod wire;
 
+use std::time::Duration;
+
 use mcp_protocol::ProtocolVersion;
 use serde_json::{Value, json};
 
@@ -22,8 +24,8 @@ use wire::{Entry, Script, ScriptedServer, Seen};
 
 pub(crate) use launch::Exit;
 
-/// How long the client under test may run in one scenario.
-pub(crate) const CLIENT_WITHIN: std::time::Duration = std::time::Duration::from_secs(20);
+/// How long the client under test may run in one scenario, unless told otherwise.
+pub(crate) const CLIENT_WITHIN: Duration = Duration::from_secs(20);
 
 /// A named check of a client.
 pub(crate) struct ClientScenario {
@@ -133,9 +135,13 @@ fn tools_call_context() -> Value {
     json!({"toolCalls": [{"name": name, "arguments": {"a": a, "b": b}}]})
 }
 
-/// Runs `scenario` against the client started by `command`: the version it ran at, and the
-/// outcome.
-pub(crate) async fn run(scenario: &ClientScenario, command: &str) -> (&'static str, Outcome) {
+/// Runs `scenario` against the client started by `command`, for at most `within`: the
+/// version it ran at, and the outcome.
+pub(crate) async fn run(
+    scenario: &ClientScenario,
+    command: &str,
+    within: Duration,
+) -> (&'static str, Outcome) {
     let server = match ScriptedServer::start((scenario.script)()).await {
         Ok(s) => s,
         Err(e) => {
@@ -146,7 +152,14 @@ pub(crate) async fn run(scenario: &ClientScenario, command: &str) -> (&'static s
         }
     };
     let context = scenario.context.map(|c| c());
-    let exit = launch::run_client(command, &server.url, scenario.official, context.as_ref()).await;
+    let exit = launch::run_client(
+        command,
+        &server.url,
+        scenario.official,
+        context.as_ref(),
+        within,
+    )
+    .await;
     let log = server.finish();
     let mut evidence: Vec<String> = log.iter().map(describe).collect();
     evidence.extend(exit.describe());
@@ -162,7 +175,11 @@ pub(crate) async fn run(scenario: &ClientScenario, command: &str) -> (&'static s
     let exchange = Exchange { seen, exit };
     let outcome = match (scenario.judge)(&exchange) {
         Err(checks::Halt::Skip(why)) if violations.is_empty() => Outcome::skip(why),
-        Err(checks::Halt::Fail(why)) => Outcome::fail(why, evidence),
+        // How the client ended explains much (a crash, a hang).
+        Err(checks::Halt::Fail(why)) => match exchange.exit.problem() {
+            Some(p) if !why.contains(&p) => Outcome::fail(format!("{why} ({p})"), evidence),
+            _ => Outcome::fail(why, evidence),
+        },
         _ if !violations.is_empty() => Outcome::fail(violations.join("\n"), evidence),
         Ok(()) | Err(checks::Halt::Skip(_)) => Outcome::Pass,
     };
