@@ -3,6 +3,10 @@
 
 use std::time::Duration;
 
+use mcp_protocol::ProtocolVersion;
+
+use crate::schema_book;
+
 use super::session::{ELICIT_ID, PRIMING_ID, RETRY_MS, SESSION, defaults_form};
 use super::stateless::VERSION_KEY;
 use super::wire::Seen;
@@ -121,7 +125,7 @@ pub(crate) fn initialize(x: &Exchange) -> Verdict {
     let asked = x.seen[init].body["params"]["protocolVersion"]
         .as_str()
         .unwrap_or_default();
-    let Some(version) = mcp_protocol::ProtocolVersion::parse(asked) else {
+    if ProtocolVersion::parse(asked).is_none() {
         return fail(format!(
             "initialize asks for {asked:?}, which is no protocol version"
         ));
@@ -140,7 +144,9 @@ pub(crate) fn initialize(x: &Exchange) -> Verdict {
     if !posts_after(x, done).any(Seen::is_request) {
         return fail("the client sent no request in the session after the handshake");
     }
-    let header = (version >= mcp_protocol::ProtocolVersion::V2025_06_18).then_some(asked);
+    // The version the server answered with (the one asked for, when it is of the session era).
+    let agreed = x.seen[done].speaking;
+    let header = (agreed >= ProtocolVersion::V2025_06_18).then_some(agreed.as_str());
     session_headers(x, init, header)?;
     exited_cleanly(x)
 }
@@ -224,6 +230,12 @@ pub(crate) fn elicitation_defaults(x: &Exchange) -> Verdict {
         return fail("the client never answered elicitation/create");
     };
     let result = &answer["result"];
+    if let Err(errors) = schema_book::check(x.seen[init].speaking, "ElicitResult", result) {
+        return fail(format!(
+            "the answer to elicitation/create is no ElicitResult: {}",
+            errors.join("; ")
+        ));
+    }
     if result["action"] != "accept" {
         return fail(format!("the client did not accept the form: {answer}"));
     }
@@ -254,9 +266,13 @@ pub(crate) fn sse_retry(x: &Exchange) -> Verdict {
     let Some(call) = find(x, "tools/call") else {
         return fail("the client never called test_reconnection");
     };
-    let Some(get) = x.seen[call + 1..].iter().find(|s| s.method == "GET") else {
+    // A standalone GET (no Last-Event-ID) is no resumption; the first GET naming an event is.
+    let resumed = x.seen[call + 1..]
+        .iter()
+        .find(|s| s.method == "GET" && s.header("last-event-id").is_some());
+    let Some(get) = resumed else {
         return fail(
-            "the client did not resume the stream that closed after the priming event (no GET)",
+            "the client did not resume the stream that closed after the priming event (no GET with Last-Event-ID)",
         );
     };
     if get.header("last-event-id") != Some(PRIMING_ID) {

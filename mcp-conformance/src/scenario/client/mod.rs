@@ -27,6 +27,9 @@ pub(crate) use launch::Exit;
 /// How long the client under test may run in one scenario, unless told otherwise.
 pub(crate) const CLIENT_WITHIN: Duration = Duration::from_secs(20);
 
+/// The most lines of evidence in a report.
+const EVIDENCE_LINES: usize = 300;
+
 /// A named check of a client.
 pub(crate) struct ClientScenario {
     /// Unique name, `client/what`.
@@ -161,7 +164,11 @@ pub(crate) async fn run(
     )
     .await;
     let log = server.finish();
-    let mut evidence: Vec<String> = log.iter().map(describe).collect();
+    // The evidence is the first lines; the judges read everything kept.
+    let mut evidence: Vec<String> = log.iter().take(EVIDENCE_LINES).map(describe).collect();
+    if log.len() > EVIDENCE_LINES {
+        evidence.push(format!("… and {} more lines", log.len() - EVIDENCE_LINES));
+    }
     evidence.extend(exit.describe());
     let seen: Vec<Seen> = log
         .into_iter()

@@ -34,11 +34,14 @@ pub(crate) const RETRY_MS: u64 = 500;
 pub(crate) const PRIMING_ID: &str = "conformance-event-1";
 
 /// The form of the elicitation scenario: every field optional, every one with a default.
+/// `score` is a number with a whole default: `ElicitResult.content` admits only strings,
+/// integers, booleans (and string arrays) in every schema from 2025-06-18, so the official
+/// scenario's default of 95.5 cannot be answered with a valid message.
 pub(crate) fn defaults_form() -> Value {
     json!({"type": "object", "properties": {
         "name": {"type": "string", "default": "John Doe"},
         "age": {"type": "integer", "default": 30},
-        "score": {"type": "number", "default": 95.5},
+        "score": {"type": "number", "default": 95},
         "status": {"type": "string", "enum": ["active", "inactive", "pending"], "default": "active"},
         "verified": {"type": "boolean", "default": true}
     }, "required": []})

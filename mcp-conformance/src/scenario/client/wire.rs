@@ -23,7 +23,11 @@ use tokio::time::Instant;
 use crate::target::clip;
 
 /// The largest request body read.
-const BODY_LIMIT: usize = 4 << 20;
+const BODY_LIMIT: usize = 1 << 20;
+
+/// The most lines kept in the log: a client flooding the server cannot grow this process
+/// without end (what comes later is answered, not kept).
+const LOG_LINES: usize = 2000;
 
 /// One HTTP request the client made.
 #[derive(Debug)]
@@ -233,7 +237,10 @@ async fn handle(log: Log, request: Request<Incoming>) -> Result<Response<Out>, I
         speaking: shared.script.speaking(),
     };
     let answer = shared.script.answer(&seen);
-    shared.log.push(Entry::Got(seen));
+    let room = shared.log.len() < LOG_LINES;
+    if room {
+        shared.log.push(Entry::Got(seen));
+    }
     let mut response = Response::builder()
         .status(StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
     for (name, value) in &answer.headers {
@@ -242,17 +249,23 @@ async fn handle(log: Log, request: Request<Incoming>) -> Result<Response<Out>, I
     let summary = |what: &str| format!("→ {} {what}", answer.status);
     let body: Out = match answer.body {
         Body::Empty => {
-            shared.log.push(Entry::Sent(summary("")));
+            if room {
+                shared.log.push(Entry::Sent(summary("")));
+            }
             Full::new(Bytes::new()).boxed()
         }
         Body::Json(v) => {
             let text = v.to_string();
-            shared.log.push(Entry::Sent(summary(&clip(&text))));
+            if room {
+                shared.log.push(Entry::Sent(summary(&clip(&text))));
+            }
             response = response.header("content-type", "application/json");
             Full::new(Bytes::from(text)).boxed()
         }
         Body::Sse(rx) => {
-            shared.log.push(Entry::Sent(summary("(event stream)")));
+            if room {
+                shared.log.push(Entry::Sent(summary("(event stream)")));
+            }
             response = response
                 .header("content-type", "text/event-stream")
                 .header("cache-control", "no-cache");
@@ -263,7 +276,9 @@ async fn handle(log: Log, request: Request<Incoming>) -> Result<Response<Out>, I
                     let event = rx.recv().await?;
                     let mut shared = log.lock().unwrap_or_else(PoisonError::into_inner);
                     let line = format!("→ event {}", clip(&event.trim_end().replace('\n', " | ")));
-                    shared.log.push(Entry::Sent(line));
+                    if shared.log.len() < LOG_LINES {
+                        shared.log.push(Entry::Sent(line));
+                    }
                     Some((Ok(Frame::data(Bytes::from(event))), rx))
                 }
             });
