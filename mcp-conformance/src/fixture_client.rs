@@ -22,6 +22,8 @@ pub(crate) enum ClientFault {
     IgnoresRetry,
     /// Accepts a form without filling in its defaults.
     NoDefaults,
+    /// Gives every request the same id.
+    ReusesIds,
 }
 
 /// The most bytes read from one response.
@@ -204,7 +206,9 @@ impl Peer {
     /// Sends a request and reads its answer, from JSON or from a stream (answering the
     /// server's elicitation and resuming a broken stream on the way).
     async fn request(&mut self, method: &str, mut params: Value) -> Result<Value, String> {
-        self.next_id += 1;
+        if self.fault != ClientFault::ReusesIds {
+            self.next_id += 1;
+        }
         let id = json!(self.next_id);
         if self.stateless() {
             params["_meta"] = json!({"io.modelcontextprotocol/protocolVersion": "2026-07-28",

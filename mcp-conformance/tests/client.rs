@@ -92,6 +92,11 @@ fn an_accepted_form_without_its_defaults_fails_elicitation_defaults() {
 }
 
 #[test]
+fn a_reused_request_id_fails_initialize() {
+    assert_eq!(failing("reuses-ids"), set(&["client/initialize"]));
+}
+
+#[test]
 fn the_reference_client_passes_every_client_scenario() {
     let exe = env!("CARGO_BIN_EXE_mcp-conformance");
     let (ok, table, records) = client(&format!("'{exe}' reference-client"), "reference");

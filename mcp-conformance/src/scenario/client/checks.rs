@@ -148,7 +148,43 @@ pub(crate) fn initialize(x: &Exchange) -> Verdict {
     let agreed = x.seen[done].speaking;
     let header = (agreed >= ProtocolVersion::V2025_06_18).then_some(agreed.as_str());
     session_headers(x, init, header)?;
+    unique_ids(x, init)?;
+    nothing_after_delete(x)?;
     exited_cleanly(x)
+}
+
+/// basic (JSON-RPC) §Requests: "The request ID MUST NOT have been previously used by the
+/// requestor within the same session."
+fn unique_ids(x: &Exchange, from: usize) -> Verdict {
+    let mut used = std::collections::HashSet::new();
+    for m in x.seen[from..].iter().flat_map(Seen::messages) {
+        if m.get("method").is_some()
+            && let Some(id) = m.get("id")
+            && !used.insert(id.to_string())
+        {
+            return fail(format!(
+                "request id {id} was used twice in the session: {m}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// basic/transports §Session Management 5: a client that ended its session with DELETE
+/// sends nothing more in it.
+fn nothing_after_delete(x: &Exchange) -> Verdict {
+    if let Some(end) = x.seen.iter().position(|s| s.method == "DELETE")
+        && let Some(late) = x.seen[end + 1..]
+            .iter()
+            .find(|s| s.header("mcp-session-id") == Some(SESSION))
+    {
+        return fail(format!(
+            "{} {} in the session after the client ended it with DELETE",
+            late.method,
+            late.rpc_method().unwrap_or_default()
+        ));
+    }
+    Ok(())
 }
 
 /// `client/version-fallback`: the server answered with an older version; the client goes on
@@ -279,6 +315,18 @@ pub(crate) fn sse_retry(x: &Exchange) -> Verdict {
         return fail(format!(
             "the GET that resumes the stream carries Last-Event-ID {:?}, not {PRIMING_ID:?}",
             get.header("last-event-id")
+        ));
+    }
+    // Resuming is not retrying: the request itself is sent once (§Resumability: the
+    // server replays on the resumed stream).
+    let calls = x
+        .seen
+        .iter()
+        .filter(|s| s.rpc_method() == Some("tools/call"))
+        .count();
+    if calls != 1 {
+        return fail(format!(
+            "tools/call was sent {calls} times; the stream was to be resumed, not the request repeated"
         ));
     }
     // The stream closed right after the tools/call arrived; a little slack for when the
