@@ -105,6 +105,7 @@ fn session_headers(x: &Exchange, from: usize, header: Option<&str>) -> Verdict {
     accepts_both(x)
 }
 
+/// Every POST accepts both answer types, every GET an event stream.
 fn accepts_both(x: &Exchange) -> Verdict {
     for s in x.seen.iter().filter(|s| s.method == "POST") {
         let accept = s.header("accept").unwrap_or_default();
@@ -112,6 +113,15 @@ fn accepts_both(x: &Exchange) -> Verdict {
             return fail(format!(
                 "a POST of {} accepts {accept:?}: it must list application/json and text/event-stream (basic/transports §Sending Messages 2: MUST)",
                 s.rpc_method().unwrap_or("?")
+            ));
+        }
+    }
+    // §Listening for Messages from the Server 1 (and §Resumability): a GET names the stream.
+    for s in x.seen.iter().filter(|s| s.method == "GET") {
+        let accept = s.header("accept").unwrap_or_default();
+        if !accept.contains("text/event-stream") {
+            return fail(format!(
+                "a GET accepts {accept:?}: it must list text/event-stream (basic/transports §Listening for Messages from the Server 1: MUST)"
             ));
         }
     }
@@ -338,6 +348,7 @@ pub(crate) fn sse_retry(x: &Exchange) -> Verdict {
             waited.as_millis()
         ));
     }
+    accepts_both(x)?;
     exited_cleanly(x)
 }
 
