@@ -24,7 +24,12 @@ pub(crate) enum ClientFault {
     NoDefaults,
     /// Gives every request the same id.
     ReusesIds,
+    /// Gives up when its session is gone (404) instead of starting a new one.
+    KeepsEndedSession,
 }
+
+/// What `request` fails with when the server answered 404 to a request in a session.
+const SESSION_GONE: &str = "the session is gone (404)";
 
 /// The most bytes read from one response.
 const READ_LIMIT: usize = 1 << 20;
@@ -113,25 +118,21 @@ impl Peer {
             self.request("tools/list", json!({})).await?;
             return Ok(());
         }
-        let init = self
-            .request(
-                "initialize",
-                json!({"protocolVersion": "2025-11-25", "capabilities": {"elicitation": {}},
-                    "clientInfo": {"name": "fixture-client", "version": "1"}}),
-            )
-            .await?;
-        let agreed = init["result"]["protocolVersion"]
-            .as_str()
-            .unwrap_or_default();
-        if !["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"].contains(&agreed) {
+        if !self.open_session().await? {
             return Ok(()); // basic/lifecycle: disconnect from a version it does not speak
         }
-        self.version = Some(agreed.to_owned());
-        if self.fault == ClientFault::RequestBeforeInitialized {
+        if let Err(e) = self.request("tools/list", json!({})).await {
+            if e != SESSION_GONE || self.fault == ClientFault::KeepsEndedSession {
+                return Err(e);
+            }
+            // basic/transports §Session Management 4: a new session, without the old id.
+            self.session = None;
+            self.version = None;
+            if !self.open_session().await? {
+                return Ok(());
+            }
             self.request("tools/list", json!({})).await?;
         }
-        self.notify("notifications/initialized").await?;
-        self.request("tools/list", json!({})).await?;
         match scenario {
             "tools_call" => {
                 for call in context["toolCalls"].as_array().into_iter().flatten() {
@@ -151,6 +152,30 @@ impl Peer {
         let end = self.with_headers(self.http.delete(&self.url), None);
         let _ = end.send().await;
         Ok(())
+    }
+
+    /// `initialize` and `notifications/initialized`: whether the version agreed is one this
+    /// client speaks.
+    async fn open_session(&mut self) -> Result<bool, String> {
+        let init = self
+            .request(
+                "initialize",
+                json!({"protocolVersion": "2025-11-25", "capabilities": {"elicitation": {}},
+                    "clientInfo": {"name": "fixture-client", "version": "1"}}),
+            )
+            .await?;
+        let agreed = init["result"]["protocolVersion"]
+            .as_str()
+            .unwrap_or_default();
+        if !["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"].contains(&agreed) {
+            return Ok(false);
+        }
+        self.version = Some(agreed.to_owned());
+        if self.fault == ClientFault::RequestBeforeInitialized {
+            self.request("tools/list", json!({})).await?;
+        }
+        self.notify("notifications/initialized").await?;
+        Ok(true)
     }
 
     /// The 2026-07-28 probe: whether the server speaks 2026-07-28.
@@ -217,6 +242,9 @@ impl Peer {
         }
         let message = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
         let response = self.post(&message).await?;
+        if response.status() == reqwest::StatusCode::NOT_FOUND && self.session.is_some() {
+            return Err(SESSION_GONE.into());
+        }
         if let Some(s) = response
             .headers()
             .get("mcp-session-id")

@@ -30,7 +30,7 @@ fn client(command: &str, name: &str) -> (bool, String, Vec<Value>) {
 fn failing(fault: &str) -> BTreeSet<String> {
     let exe = env!("CARGO_BIN_EXE_mcp-conformance");
     let (ok, table, records) = client(&format!("'{exe}' fixture-client --fault {fault}"), fault);
-    assert_eq!(records.len(), 6, "{table}");
+    assert_eq!(records.len(), 7, "{table}");
     let mut failed = BTreeSet::new();
     for r in &records {
         assert_ne!(r["outcome"]["status"], "skip", "{fault}: {r}");
@@ -62,7 +62,11 @@ fn a_conformant_client_passes_everything() {
 fn a_request_before_initialized_fails_the_lifecycle_scenarios() {
     assert_eq!(
         failing("request-before-initialized"),
-        set(&["client/initialize", "client/version-fallback"])
+        set(&[
+            "client/initialize",
+            "client/session-expired",
+            "client/version-fallback"
+        ])
     );
 }
 
@@ -97,11 +101,19 @@ fn a_reused_request_id_fails_initialize() {
 }
 
 #[test]
+fn giving_up_on_an_ended_session_fails_session_expired() {
+    assert_eq!(
+        failing("keeps-ended-session"),
+        set(&["client/session-expired"])
+    );
+}
+
+#[test]
 fn the_reference_client_passes_every_client_scenario() {
     let exe = env!("CARGO_BIN_EXE_mcp-conformance");
     let (ok, table, records) = client(&format!("'{exe}' reference-client"), "reference");
     assert!(ok, "{table}");
-    assert_eq!(records.len(), 6, "{table}");
+    assert_eq!(records.len(), 7, "{table}");
     assert!(
         records.iter().all(|r| r["outcome"]["status"] == "pass"),
         "{table}"

@@ -45,6 +45,7 @@ fn every_scenario_passes_over_every_transport() {
         "client/elicitation-defaults",
         "client/sse-retry",
         "client/version-fallback",
+        "client/session-expired",
     ] {
         let rows: Vec<_> = table
             .lines()
@@ -87,7 +88,7 @@ fn the_transport_filter_selects_scenarios() {
     assert!(ok, "{table}");
     assert_eq!(
         table.lines().filter(|l| l.starts_with("client/")).count(),
-        6,
+        7,
         "{table}"
     );
     let (ok, table) = run(&["--transport", "memory", "--scenario", "jsonrpc/parse-error"]);

@@ -7,7 +7,7 @@ use mcp_protocol::ProtocolVersion;
 
 use crate::schema_book;
 
-use super::session::{ELICIT_ID, PRIMING_ID, RETRY_MS, SESSION, defaults_form};
+use super::session::{ELICIT_ID, PRIMING_ID, RETRY_MS, SECOND_SESSION, SESSION, defaults_form};
 use super::stateless::VERSION_KEY;
 use super::wire::Seen;
 use super::{Exchange, TOOL_CALL, Verdict};
@@ -231,6 +231,57 @@ pub(crate) fn version_fallback(x: &Exchange) -> Verdict {
     let header = (agreed >= "2025-06-18").then_some(agreed);
     session_headers(x, init, header)?;
     exited_cleanly(x)
+}
+
+/// `client/session-expired`: the first request in the session got 404; the client starts a
+/// new session with `initialize` without a session id, and uses the new session only.
+pub(crate) fn session_expired(x: &Exchange) -> Verdict {
+    let (_, done) = initialized_session(x)?;
+    let Some(ended) = x.seen[done + 1..]
+        .iter()
+        .position(|s| s.is_request() && s.header("mcp-session-id") == Some(SESSION))
+        .map(|i| done + 1 + i)
+    else {
+        return fail("the client sent no request in the session after the handshake");
+    };
+    let Some(again) = find_from(x, ended + 1, "initialize") else {
+        return fail(
+            "after a 404 to a request in its session, the client did not start a new session with initialize",
+        );
+    };
+    if let Some(id) = x.seen[again].header("mcp-session-id") {
+        return fail(format!(
+            "the new initialize carries Mcp-Session-Id {id:?}: it must carry none"
+        ));
+    }
+    if let Some(stale) = x.seen[ended + 1..]
+        .iter()
+        .find(|s| s.method == "POST" && s.header("mcp-session-id") == Some(SESSION))
+    {
+        return fail(format!(
+            "{} was sent in the ended session after its 404",
+            stale.rpc_method().unwrap_or("a message")
+        ));
+    }
+    let Some(done) = find_from(x, again + 1, "notifications/initialized") else {
+        return fail("the new session was never completed with notifications/initialized");
+    };
+    if x.seen[done].header("mcp-session-id") != Some(SECOND_SESSION) {
+        return fail(format!(
+            "notifications/initialized of the new session carries Mcp-Session-Id {:?}, not {SECOND_SESSION}",
+            x.seen[done].header("mcp-session-id")
+        ));
+    }
+    Ok(())
+}
+
+/// The index of the first POST at or after `from` whose message is `method`.
+fn find_from(x: &Exchange, from: usize, method: &str) -> Option<usize> {
+    x.seen
+        .iter()
+        .enumerate()
+        .skip(from)
+        .find_map(|(i, s)| (s.method == "POST" && s.rpc_method() == Some(method)).then_some(i))
 }
 
 /// `client/tools-call`: the tool the scenario names, with its arguments.

@@ -68,7 +68,8 @@ pub(crate) fn scenarios() -> Vec<ClientScenario> {
             1 => Plan::ToolsCall,
             2 => Plan::ElicitationDefaults,
             3 => Plan::SseRetry,
-            _ => Plan::VersionFallback,
+            4 => Plan::VersionFallback,
+            _ => Plan::SessionExpired,
         };
         Box::new(SessionScript::new(plan))
     }
@@ -126,6 +127,15 @@ pub(crate) fn scenarios() -> Vec<ClientScenario> {
             context: None,
             script: session::<4>,
             judge: checks::version_fallback,
+        },
+        ClientScenario {
+            name: "client/session-expired",
+            spec: "2025-11-25 basic/transports §Session Management 4 (404: a new session, initialize without the id)",
+            severity: Severity::Must,
+            official: "initialize",
+            context: None,
+            script: session::<5>,
+            judge: checks::session_expired,
         },
     ]
 }

@@ -22,10 +22,14 @@ pub(crate) enum Plan {
     SseRetry,
     /// Answers `initialize` with an older version than the client asked for.
     VersionFallback,
+    /// Ends the first session at the first request in it (404); a second session lives on.
+    SessionExpired,
 }
 
-/// The session id this server issues.
+/// The session id this server issues (first).
 pub(crate) const SESSION: &str = "conformance-session-1";
+/// The id of the second session (after the first expired).
+pub(crate) const SECOND_SESSION: &str = "conformance-session-2";
 /// The id of the server's elicitation request.
 pub(crate) const ELICIT_ID: &str = "elicit-1";
 /// The `retry:` of the priming event, in milliseconds.
@@ -54,6 +58,7 @@ pub(crate) struct SessionScript {
     negotiated: Option<ProtocolVersion>,
     elicitation: Option<(Value, UnboundedSender<String>)>,
     reconnect: Option<Value>,
+    sessions: u32,
 }
 
 impl SessionScript {
@@ -63,6 +68,7 @@ impl SessionScript {
             negotiated: None,
             elicitation: None,
             reconnect: None,
+            sessions: 0,
         }
     }
 
@@ -76,7 +82,7 @@ impl SessionScript {
                 "description": "Asks for a form whose fields all have defaults.", "inputSchema": empty}),
             Plan::SseRetry => json!({"name": "test_reconnection",
                 "description": "Answers after the stream is resumed.", "inputSchema": empty}),
-            Plan::Initialize | Plan::VersionFallback => {
+            Plan::Initialize | Plan::VersionFallback | Plan::SessionExpired => {
                 json!({"name": "ping_tool", "description": "Says pong.", "inputSchema": empty})
             }
         }
@@ -95,11 +101,18 @@ impl SessionScript {
             (_, None) => ProtocolVersion::V2025_11_25,
         };
         self.negotiated = Some(agreed);
+        self.sessions += 1;
         let result = json!({"protocolVersion": agreed.as_str(),
             "capabilities": {"tools": {}},
             "serverInfo": {"name": "mcp-conformance-scripted", "version": env!("CARGO_PKG_VERSION")}});
-        Answer::json(json!({"jsonrpc": "2.0", "id": id, "result": result}))
-            .with("mcp-session-id", SESSION)
+        Answer::json(json!({"jsonrpc": "2.0", "id": id, "result": result})).with(
+            "mcp-session-id",
+            if self.sessions == 1 {
+                SESSION
+            } else {
+                SECOND_SESSION
+            },
+        )
     }
 
     fn call(&mut self, id: &Value, params: &Value) -> Answer {
@@ -126,7 +139,7 @@ impl SessionScript {
                 self.reconnect = Some(id.clone());
                 answer
             }
-            Plan::Initialize | Plan::VersionFallback => ok(id, text("pong")),
+            Plan::Initialize | Plan::VersionFallback | Plan::SessionExpired => ok(id, text("pong")),
         }
     }
 
@@ -153,6 +166,14 @@ impl SessionScript {
         let Some(id) = first.get("id") else {
             return Answer::status(202);
         };
+        // 2025-11-25 basic/transports §Session Management 3: a session the server ended is
+        // answered 404.
+        if self.plan == Plan::SessionExpired
+            && method != "initialize"
+            && seen.header("mcp-session-id") == Some(SESSION)
+        {
+            return Answer::status(404);
+        }
         let params = first.get("params").cloned().unwrap_or(Value::Null);
         match method {
             "initialize" => self.initialize(id, &params),

@@ -20,18 +20,15 @@ impl<E: std::fmt::Display> From<E> for Failed {
 /// Connects to `url` and makes the calls of official scenario `scenario`, with `context`
 /// (`MCP_CONFORMANCE_CONTEXT`).
 pub(crate) async fn run(url: &str, scenario: &str, context: &Value) -> Result<(), Failed> {
-    let client = Client::builder()
-        .client_info(
-            "mcp-conformance-reference-client",
-            env!("CARGO_PKG_VERSION"),
-        )
-        .on_elicitation(accept_form)
-        .connect_http(url)
-        .await?;
-    let tools = if client.server_capabilities().tools.is_some() {
-        client.list_all_tools().await?
-    } else {
-        Vec::new()
+    let (client, tools) = match connect_and_list(url).await {
+        Ok(connected) => connected,
+        // 2025-11-25 basic/transports §Session Management 4: the server forgot the session
+        // (404); mcp-client reports it and leaves the new session to the application, which
+        // connects again (a new `initialize`, no session id). Once.
+        Err(e) => {
+            eprintln!("reference-client: {}; connecting again", e.0);
+            connect_and_list(url).await?
+        }
     };
     match scenario {
         "initialize" => {}
@@ -60,6 +57,24 @@ pub(crate) async fn run(url: &str, scenario: &str, context: &Value) -> Result<()
     // Let the transport end the session (DELETE) before the process exits.
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     Ok(())
+}
+
+/// A connection to `url` and the tools the server lists.
+async fn connect_and_list(url: &str) -> Result<(Client, Vec<mcp_protocol::methods::Tool>), Failed> {
+    let client = Client::builder()
+        .client_info(
+            "mcp-conformance-reference-client",
+            env!("CARGO_PKG_VERSION"),
+        )
+        .on_elicitation(accept_form)
+        .connect_http(url)
+        .await?;
+    let tools = if client.server_capabilities().tools.is_some() {
+        client.list_all_tools().await?
+    } else {
+        Vec::new()
+    };
+    Ok((client, tools))
 }
 
 /// The "user" accepts every form as it is: the client fills in the schema's defaults.
