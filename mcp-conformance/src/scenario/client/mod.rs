@@ -62,17 +62,6 @@ pub(crate) type Verdict = Result<(), checks::Halt>;
 
 /// Every client scenario, in the order they run.
 pub(crate) fn scenarios() -> Vec<ClientScenario> {
-    fn session<const P: u8>() -> Box<dyn Script> {
-        let plan = match P {
-            0 => Plan::Initialize,
-            1 => Plan::ToolsCall,
-            2 => Plan::ElicitationDefaults,
-            3 => Plan::SseRetry,
-            4 => Plan::VersionFallback,
-            _ => Plan::SessionExpired,
-        };
-        Box::new(SessionScript::new(plan))
-    }
     vec![
         ClientScenario {
             name: "client/initialize",
@@ -80,7 +69,7 @@ pub(crate) fn scenarios() -> Vec<ClientScenario> {
             severity: Severity::Must,
             official: "initialize",
             context: None,
-            script: session::<0>,
+            script: || Box::new(SessionScript::new(Plan::Initialize)),
             judge: checks::initialize,
         },
         ClientScenario {
@@ -98,7 +87,7 @@ pub(crate) fn scenarios() -> Vec<ClientScenario> {
             severity: Severity::Must,
             official: "tools_call",
             context: Some(tools_call_context),
-            script: session::<1>,
+            script: || Box::new(SessionScript::new(Plan::ToolsCall)),
             judge: checks::tools_call,
         },
         ClientScenario {
@@ -107,7 +96,7 @@ pub(crate) fn scenarios() -> Vec<ClientScenario> {
             severity: Severity::Should,
             official: "elicitation-sep1034-client-defaults",
             context: None,
-            script: session::<2>,
+            script: || Box::new(SessionScript::new(Plan::ElicitationDefaults)),
             judge: checks::elicitation_defaults,
         },
         ClientScenario {
@@ -116,7 +105,7 @@ pub(crate) fn scenarios() -> Vec<ClientScenario> {
             severity: Severity::Must,
             official: "sse-retry",
             context: None,
-            script: session::<3>,
+            script: || Box::new(SessionScript::new(Plan::SseRetry)),
             judge: checks::sse_retry,
         },
         ClientScenario {
@@ -125,7 +114,7 @@ pub(crate) fn scenarios() -> Vec<ClientScenario> {
             severity: Severity::Must,
             official: "initialize",
             context: None,
-            script: session::<4>,
+            script: || Box::new(SessionScript::new(Plan::VersionFallback)),
             judge: checks::version_fallback,
         },
         ClientScenario {
@@ -134,7 +123,7 @@ pub(crate) fn scenarios() -> Vec<ClientScenario> {
             severity: Severity::Must,
             official: "initialize",
             context: None,
-            script: session::<5>,
+            script: || Box::new(SessionScript::new(Plan::SessionExpired)),
             judge: checks::session_expired,
         },
     ]
