@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
 use mcp_protocol::ProtocolVersion;
@@ -28,8 +28,26 @@ pub(crate) enum Command {
     /// Test a server: `--command "CMD ARGS"` starts it and speaks stdio; `--url URL` speaks
     /// Streamable HTTP to the MCP endpoint at URL.
     Server(TargetArgs),
-    /// Test a third-party client (not implemented yet).
+    /// Test a client: `--command "CMD ARGS"` is run once per client scenario with the
+    /// scripted server's URL as its last argument and `MCP_CONFORMANCE_SCENARIO` (and
+    /// `MCP_CONFORMANCE_CONTEXT`) in its environment, as the official suite does.
     Client(TargetArgs),
+    /// A wire-level client with one deliberate fault, for the suite's own tests.
+    #[command(hide = true)]
+    FixtureClient {
+        /// The fault.
+        #[arg(long, value_enum)]
+        fault: crate::fixture_client::ClientFault,
+        /// The server's MCP endpoint.
+        url: String,
+    },
+    /// The reference client under the official client contract, for the client scenarios of
+    /// `run` (which start this binary).
+    #[command(hide = true)]
+    ReferenceClient {
+        /// The server's MCP endpoint (the last argument, as the contract has it).
+        url: String,
+    },
     /// The reference server, for the stdio scenarios of `run` (which start this binary).
     #[command(hide = true)]
     ReferenceServer(ReferenceServerArgs),
@@ -113,6 +131,9 @@ pub(crate) struct TargetArgs {
     /// Write the results as JUnit XML to this file.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// `client` only: how long the client may run in one scenario before it is killed.
+    #[arg(long, value_name = "SECONDS", default_value_t = scenario::client::CLIENT_WITHIN.as_secs_f64())]
+    timeout: f64,
 }
 
 /// The `--header "Name: value"` arguments as a header map.
@@ -169,6 +190,80 @@ pub(crate) fn server(args: &TargetArgs) -> ExitCode {
     finish(&records, started, args.json.as_ref(), args.junit.as_ref())
 }
 
+/// Tests a client started by `--command`.
+pub(crate) fn client(args: &TargetArgs) -> ExitCode {
+    let Some(command) = args.command.as_deref().filter(|_| args.url.is_none()) else {
+        eprintln!("mcp-conformance client: give --command \"CMD ARGS\" (the URL is appended)");
+        return ExitCode::from(2);
+    };
+    let within = match Duration::try_from_secs_f64(args.timeout) {
+        Ok(d) if !d.is_zero() => d,
+        _ => {
+            eprintln!("mcp-conformance client: --timeout must be a positive number of seconds");
+            return ExitCode::from(2);
+        }
+    };
+    let started = Instant::now();
+    let records =
+        runtime().map(|rt| client_records(&rt, command, args.scenario.as_deref(), within));
+    match records {
+        Ok(records) => finish(&records, started, args.json.as_ref(), args.junit.as_ref()),
+        Err(e) => {
+            eprintln!("mcp-conformance: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs every client scenario (whose name contains `filter`) against the client `command`
+/// starts, on `runtime`.
+fn client_records(
+    runtime: &tokio::runtime::Runtime,
+    command: &str,
+    filter: Option<&str>,
+    within: Duration,
+) -> Vec<Record> {
+    let mut records = Vec::new();
+    for s in scenario::client::scenarios() {
+        if filter.is_some_and(|f| !s.name.contains(f)) {
+            continue;
+        }
+        let t = Instant::now();
+        let (version, outcome) = runtime.block_on(scenario::client::run(&s, command, within));
+        records.push(Record {
+            scenario: s.name,
+            spec: s.spec,
+            severity: s.severity.as_str(),
+            transport: "http",
+            version,
+            outcome,
+            millis: t.elapsed().as_secs_f64() * 1e3,
+        });
+    }
+    records
+}
+
+/// The reference client: connects to `url` and makes the calls of the scenario named in
+/// `MCP_CONFORMANCE_SCENARIO`.
+pub(crate) fn reference_client(url: &str) -> ExitCode {
+    let scenario = std::env::var("MCP_CONFORMANCE_SCENARIO").unwrap_or_default();
+    let context = std::env::var("MCP_CONFORMANCE_CONTEXT")
+        .ok()
+        .and_then(|c| serde_json::from_str(&c).ok())
+        .unwrap_or(serde_json::Value::Null);
+    let done = runtime().map_err(|e| e.to_string()).and_then(|rt| {
+        rt.block_on(scenario::reference::client::run(url, &scenario, &context))
+            .map_err(|e| e.0)
+    });
+    match done {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mcp-conformance reference-client: scenario {scenario:?}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// The runtime the server scenarios run on.
 fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
@@ -223,9 +318,14 @@ fn parse_versions(given: &[String]) -> Result<Vec<ProtocolVersion>, ExitCode> {
 
 /// This binary as the reference server over stdio, as a command for `sh -c`.
 fn reference_command() -> std::io::Result<String> {
+    Ok(format!("{} reference-server --stdio", this_binary()?))
+}
+
+/// This binary's path, quoted for `sh -c`.
+fn this_binary() -> std::io::Result<String> {
     let exe = std::env::current_exe()?;
     let quoted = exe.to_string_lossy().replace('\'', r"'\''");
-    Ok(format!("'{quoted}' reference-server --stdio"))
+    Ok(format!("'{quoted}'"))
 }
 
 /// One scenario's result for one version.
@@ -293,6 +393,16 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
                 filter,
             )?);
             server.shutdown();
+        }
+        // The client scenarios, against the reference client (this binary, re-executed).
+        if wanted(Transport::Http) {
+            let command = format!("{} reference-client", this_binary()?);
+            r.extend(client_records(
+                &rt,
+                &command,
+                filter,
+                scenario::client::CLIENT_WITHIN,
+            ));
         }
         Ok(r)
     });

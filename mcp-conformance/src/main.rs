@@ -5,6 +5,7 @@
 
 mod cli;
 mod fixture;
+mod fixture_client;
 mod report;
 mod scenario;
 mod schema_book;
@@ -21,23 +22,17 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => cli::run(&args),
         Command::List => {
+            let row = |name: &str, via: &str, level: &str, spec: &str| {
+                println!("{name:<36} {via:<7} {level:<6} {spec}");
+            };
             for s in scenario::all() {
-                println!(
-                    "{:<36} {:<7} {:<6} {}",
-                    s.name,
-                    s.transport_name(),
-                    s.severity.as_str(),
-                    s.spec
-                );
+                row(s.name, s.transport_name(), s.severity.as_str(), s.spec);
             }
             for s in scenario::server::scenarios() {
-                println!(
-                    "{:<36} {:<7} {:<6} {}",
-                    s.name,
-                    "target",
-                    s.severity.as_str(),
-                    s.spec
-                );
+                row(s.name, "target", s.severity.as_str(), s.spec);
+            }
+            for s in scenario::client::scenarios() {
+                row(s.name, "client", s.severity.as_str(), s.spec);
             }
             ExitCode::SUCCESS
         }
@@ -50,12 +45,14 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Client(_) => {
-            eprintln!(
-                "mcp-conformance: testing third-party clients is not implemented yet \
-                 (see the conformance issue)"
-            );
-            ExitCode::from(2)
-        }
+        Command::Client(args) => cli::client(&args),
+        Command::FixtureClient { fault, url } => match fixture_client::run(fault, &url) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("mcp-conformance fixture-client: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::ReferenceClient { url } => cli::reference_client(&url),
     }
 }

@@ -37,6 +37,25 @@ fn every_scenario_passes_over_every_transport() {
             "{rule} did not pass over http in\n{table}"
         );
     }
+    // The client scenarios ran against the reference client, each once, and passed.
+    for scenario in [
+        "client/initialize",
+        "client/stateless",
+        "client/tools-call",
+        "client/elicitation-defaults",
+        "client/sse-retry",
+        "client/version-fallback",
+        "client/session-expired",
+    ] {
+        let rows: Vec<_> = table
+            .lines()
+            .filter(|l| l.starts_with(&format!("{scenario} ")))
+            .collect();
+        assert!(
+            rows.len() == 1 && rows[0].contains(" http ") && rows[0].ends_with(" pass"),
+            "{scenario}: {rows:?} in\n{table}"
+        );
+    }
 }
 
 #[test]
@@ -61,6 +80,17 @@ fn the_transport_filter_selects_scenarios() {
         "{table}"
     );
     // Scenarios that use no transport run whatever the filter.
+    // The client scenarios speak HTTP: another transport leaves them out.
+    let (ok, table) = run(&["--transport", "stdio", "--scenario", "client/"]);
+    assert!(ok, "{table}");
+    assert!(!table.contains("client/"), "{table}");
+    let (ok, table) = run(&["--transport", "http", "--scenario", "client/"]);
+    assert!(ok, "{table}");
+    assert_eq!(
+        table.lines().filter(|l| l.starts_with("client/")).count(),
+        7,
+        "{table}"
+    );
     let (ok, table) = run(&["--transport", "memory", "--scenario", "jsonrpc/parse-error"]);
     assert!(ok, "{table}");
     assert_eq!(

@@ -12,7 +12,10 @@
 //! - [`server`](mod@server): checks of any server at the wire level (`mcp-conformance server`),
 //!   also run by `mcp-conformance run` against the reference server over stdio and over
 //!   Streamable HTTP (served in process on a loopback port).
+//! - [`client`](mod@client): checks of any client (`mcp-conformance client`) against
+//!   scripted servers, also run by `mcp-conformance run` against the reference client.
 
+pub(crate) mod client;
 mod protocol;
 pub(crate) mod reference;
 pub(crate) mod server;

@@ -6,6 +6,7 @@
 //! Every check keeps evidence as it goes (the values sent and received, one line each);
 //! a failure reports them with the reason.
 
+pub(crate) mod client;
 mod features;
 pub(crate) mod server;
 mod session;
