@@ -20,7 +20,13 @@ pub(crate) enum Fault {
     UnservedCapability,
     /// A tool call without its required argument kills the process.
     CrashOnBadArgument,
+    /// The `add` tool kills the process when a term is above 1000 (a fault only
+    /// property-based probing finds: the hand-written scenarios send small numbers).
+    CrashOnLargeNumber,
 }
+
+/// The largest term `add` survives under [`Fault::CrashOnLargeNumber`].
+const LARGEST_TERM: i64 = 1000;
 
 const VERSIONS: [&str; 5] = [
     "2024-11-05",
@@ -101,10 +107,33 @@ fn answer(fault: Fault, line: &str) -> Option<Value> {
             return Some(error(Some(id), -32602, "invalid cursor"));
         }
         "tools/list" => {
-            let mut r = json!({"tools": [tool]});
+            let add = json!({"name": "add", "description": "Adds two integers.",
+                "inputSchema": {"type": "object", "required": ["a", "b"], "properties": {
+                    "a": {"type": "integer"}, "b": {"type": "integer"}}}});
+            let mut r = json!({"tools": [tool, add]});
             if stateless {
                 r["ttlMs"] = json!(0);
                 r["cacheScope"] = json!("public");
+                r["resultType"] = json!("complete");
+            }
+            r
+        }
+        "tools/call" if params["name"] == "add" => {
+            let args = &params["arguments"];
+            let terms = args["a"].as_i64().zip(args["b"].as_i64());
+            if fault == Fault::CrashOnLargeNumber
+                && terms.is_some_and(|(a, b)| a.max(b) > LARGEST_TERM)
+            {
+                std::process::exit(4);
+            }
+            let mut r = match terms.and_then(|(a, b)| a.checked_add(b)) {
+                Some(sum) => json!({"content": [{"type": "text", "text": sum.to_string()}]}),
+                None => {
+                    json!({"content": [{"type": "text", "text": "`a` and `b` (integers) are required"}],
+                    "isError": true})
+                }
+            };
+            if stateless {
                 r["resultType"] = json!("complete");
             }
             r

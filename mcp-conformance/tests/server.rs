@@ -22,6 +22,23 @@ fn server(args: &[&str], report: &std::path::Path) -> (std::process::Output, Vec
     (out, records)
 }
 
+/// `mcp-conformance server ARGS --version 2025-11-25`, which must run exactly one scenario
+/// and fail it: its record. `name` tells the report file apart.
+fn the_one_failure(name: &str, args: &[&str]) -> Value {
+    let report = std::env::temp_dir().join(format!(
+        "mcp-conformance-{name}-{}.json",
+        std::process::id()
+    ));
+    let mut args = args.to_vec();
+    args.extend(["--version", "2025-11-25"]);
+    let (out, mut records) = server(&args, &report);
+    assert!(!out.status.success());
+    assert_eq!(records.len(), 1, "{records:?}");
+    let record = records.remove(0);
+    assert_eq!(record["outcome"]["status"], "fail", "{record}");
+    record
+}
+
 /// The scenarios that failed, for every version, against the fixture with `fault`.
 fn failing(fault: &str) -> BTreeSet<String> {
     let exe = env!("CARGO_BIN_EXE_mcp-conformance");
@@ -97,7 +114,8 @@ fn a_tool_without_input_schema_fails_every_scenario_that_lists_tools() {
             "capabilities/honest",
             "pagination/walk",
             "tools/bad-arguments",
-            "tools/input-schemas"
+            "tools/input-schemas",
+            "tools/probe"
         ])
     );
 }
@@ -111,11 +129,42 @@ fn an_advertised_capability_that_is_not_served_fails_honesty_and_the_walk() {
 }
 
 #[test]
-fn a_crash_on_a_bad_argument_fails_the_bad_arguments_scenario_only() {
+fn a_crash_on_a_bad_argument_fails_the_scenarios_that_send_bad_arguments() {
     assert_eq!(
         failing("crash-on-bad-argument"),
-        set(&["tools/bad-arguments"])
+        set(&["tools/bad-arguments", "tools/probe"])
     );
+}
+
+#[test]
+fn a_crash_on_a_large_number_is_found_by_probing_alone() {
+    assert_eq!(failing("crash-on-large-number"), set(&["tools/probe"]));
+}
+
+#[test]
+fn probing_shrinks_a_crash_to_the_smallest_number_that_causes_it() {
+    // The fixture's `add` survives terms up to 1000: the minimal failing case has one term
+    // of 1001 and the other shrunk to 0.
+    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
+    let record = the_one_failure(
+        "probe",
+        &[
+            "--command",
+            &format!("'{exe}' fixture-server --fault crash-on-large-number"),
+            "--scenario",
+            "tools/probe",
+        ],
+    );
+    let outcome = &record["outcome"];
+    let reason = outcome["reason"].as_str().unwrap_or_default();
+    let minimal = [r#"{"a":1001,"b":0}"#, r#"{"a":0,"b":1001}"#];
+    assert!(
+        reason.contains("tool add") && minimal.iter().any(|m| reason.contains(m)),
+        "{reason}"
+    );
+    assert!(reason.contains("closed the connection"), "{reason}");
+    let evidence = outcome["evidence"].to_string();
+    assert!(evidence.contains("seed"), "{evidence}");
 }
 
 /// A listener on 127.0.0.1:0 that answers each of its first `connections` connections with
@@ -144,24 +193,9 @@ fn an_http_error_status_without_a_json_rpc_body_is_a_clear_failure() {
         "HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/plain\r\ncontent-length: 4\r\nconnection: close\r\n\r\nnope",
         8,
     );
-    let report =
-        std::env::temp_dir().join(format!("mcp-conformance-500-{}.json", std::process::id()));
-    let (out, records) = server(
-        &[
-            "--url",
-            &url,
-            "--scenario",
-            "server/handshake",
-            "--version",
-            "2025-11-25",
-        ],
-        &report,
-    );
-    assert!(!out.status.success());
-    assert_eq!(records.len(), 1, "{records:?}");
-    let outcome = &records[0]["outcome"];
-    assert_eq!(outcome["status"], "fail", "{outcome}");
-    assert_eq!(records[0]["transport"], "http");
+    let record = the_one_failure("500", &["--url", &url, "--scenario", "server/handshake"]);
+    let outcome = &record["outcome"];
+    assert_eq!(record["transport"], "http");
     let reason = outcome["reason"].as_str().unwrap_or_default();
     assert!(
         reason.contains("HTTP 500") && reason.contains("nope") && reason.contains("initialize"),

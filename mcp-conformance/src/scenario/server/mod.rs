@@ -7,6 +7,7 @@ mod http;
 mod jsonrpc;
 mod lifecycle;
 mod listing;
+mod probe;
 mod tools;
 
 use futures::future::BoxFuture;
@@ -54,6 +55,7 @@ pub(crate) fn scenarios() -> Vec<ServerScenario> {
     all.extend(jsonrpc::scenarios());
     all.extend(listing::scenarios());
     all.extend(tools::scenarios());
+    all.extend(probe::scenarios());
     all.extend(http::scenarios());
     all
 }
