@@ -48,7 +48,6 @@ pub fn pipe(budget: Budget) -> Result<Stats, Error> {
         latencies.push(t.elapsed());
     }
     let stats = Stats::of(latencies, start.elapsed());
-    drop(round_trip);
     let _ = child.kill();
     let _ = child.wait();
     Ok(stats)

@@ -43,7 +43,7 @@ fn quick_run_measures_every_row_and_writes_the_markdown() {
     assert!(written.contains("CPUs (nproc)"), "{written}");
     assert!(written.contains("## How to run"), "{written}");
     assert!(
-        written.contains(&*table.trim().lines().next().unwrap_or_default()),
+        written.contains(table.trim().lines().next().unwrap_or_default()),
         "{written}"
     );
     let _ = std::fs::remove_dir_all(&dir);
