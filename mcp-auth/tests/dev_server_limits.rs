@@ -111,3 +111,38 @@ async fn a_stalled_metadata_document_fetch_times_out() {
     held.abort();
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn registrations_are_bounded_and_never_push_out_a_client_mid_flow() {
+    let server = server_with(|b| b.max_clients(2)).await;
+    let in_flow = public_client(&server).await;
+    let idle = public_client(&server).await;
+    // `in_flow` holds a live authorization code; `idle` holds nothing.
+    let code = get_code(&server, &in_flow).await;
+    let newest = public_client(&server).await;
+    // The oldest idle registration went, not the older one in the middle of its flow.
+    let ch = challenge(VERIFIER);
+    let (status, _) = authorize(&server, &code_params(&idle, &ch)).await;
+    assert_eq!(status, 400, "the pushed-out client is unknown now");
+    let (status, body) = exchange(&server, &in_flow, &code, VERIFIER).await;
+    assert_eq!(status, 200, "{body}");
+    get_code(&server, &newest).await;
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_full_registry_of_clients_mid_flow_refuses_new_registrations() {
+    let server = server_with(|b| b.max_clients(1)).await;
+    let client = public_client(&server).await;
+    let code = get_code(&server, &client).await;
+    let (status, body) = dev_http::register(
+        &server,
+        json!({ "redirect_uris": [REDIRECT], "token_endpoint_auth_method": "none" }),
+    )
+    .await;
+    assert_error(status, &body, 503, "temporarily_unavailable");
+    // The client in the middle of its flow finishes it.
+    let (status, body) = exchange(&server, &client, &code, VERIFIER).await;
+    assert_eq!(status, 200, "{body}");
+    server.shutdown().await;
+}

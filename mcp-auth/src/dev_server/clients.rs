@@ -162,7 +162,18 @@ pub(crate) async fn register(
             map.insert(field.into(), v.clone());
         }
     }
-    shared.state().clients.insert(client_id, client);
+    let capacity = shared.config.max_clients;
+    if !shared.state().admit_client(client_id, client, capacity) {
+        // RFC 7591 has no error code for this; `temporarily_unavailable` is OAuth's (RFC
+        // 6749 §4.1.2.1) for a server that cannot take the request now.
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({
+                "error": "temporarily_unavailable",
+                "error_description": format!("{capacity} registered clients are in use; try again later"),
+            })),
+        );
+    }
     (StatusCode::CREATED, Json(response))
 }
 

@@ -11,7 +11,7 @@
 //! - RFC 8414 metadata at `/.well-known/oauth-authorization-server` and the OIDC discovery copy
 //!   at `/.well-known/openid-configuration`;
 //! - `/jwks`: one ES256 (P-256) key generated at start with a fresh `kid`, never written to disk;
-//! - `/register`: RFC 7591 dynamic client registration;
+//! - `/register`: RFC 7591 dynamic client registration, bounded by `max_clients`;
 //! - client ID metadata documents: a `client_id` that is an `https` URL is fetched and checked;
 //! - `/authorize`: authorization code with PKCE `S256` required, RFC 8707 `resource` required,
 //!   RFC 9207 `iss` on every redirect;
@@ -93,6 +93,7 @@ pub struct DevAuthServerBuilder {
     cimd_capacity: usize,
     cimd_ttl: Duration,
     cimd_fetch_timeout: Duration,
+    max_clients: usize,
 }
 
 impl Default for DevAuthServerBuilder {
@@ -108,6 +109,7 @@ impl Default for DevAuthServerBuilder {
             cimd_capacity: 256,
             cimd_ttl: Duration::from_secs(600),
             cimd_fetch_timeout: Duration::from_secs(5),
+            max_clients: 1024,
         }
     }
 }
@@ -168,6 +170,16 @@ impl DevAuthServerBuilder {
     /// How long fetching a client ID metadata document may take, body included (default 5 s).
     pub fn cimd_fetch_timeout(mut self, timeout: Duration) -> Self {
         self.cimd_fetch_timeout = timeout;
+        self
+    }
+
+    /// How many dynamically registered clients are kept (default 1024). When full, a new
+    /// registration pushes out the oldest client that has no live authorization code or
+    /// refresh token; when every one has, the registration is refused with 503
+    /// `temporarily_unavailable`, so a flood of `/register` calls cannot grow the server
+    /// without bound nor break a client in the middle of its flow.
+    pub fn max_clients(mut self, max: usize) -> Self {
+        self.max_clients = max;
         self
     }
 

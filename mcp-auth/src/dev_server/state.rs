@@ -1,6 +1,6 @@
 //! The server's in-memory state: configuration, clients, codes and token families.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -78,8 +78,10 @@ pub(crate) struct FetchedClient {
 
 #[derive(Debug, Default)]
 pub(crate) struct State {
-    /// Dynamically registered clients.
+    /// Dynamically registered clients, bounded by [`State::admit_client`].
     pub(crate) clients: HashMap<String, Client>,
+    /// Registered client ids, oldest first.
+    pub(crate) registered: VecDeque<String>,
     /// Clients from client ID metadata documents, bounded by [`State::remember_document`].
     pub(crate) documents: HashMap<String, FetchedClient>,
     pub(crate) codes: HashMap<String, CodeGrant>,
@@ -127,6 +129,37 @@ impl State {
                 fetched: now,
             },
         );
+    }
+
+    /// Registers `client` under `id` within `capacity` registrations. When full, the oldest
+    /// registration that holds no live authorization code or refresh token goes; when every
+    /// one does, nothing goes and the registration is refused (`false`): a client in the middle
+    /// of a flow is never forgotten under it.
+    pub(crate) fn admit_client(&mut self, id: String, client: Client, capacity: usize) -> bool {
+        if self.clients.len() >= capacity {
+            self.prune();
+            let busy: HashSet<&str> = self
+                .codes
+                .values()
+                .map(|c| c.client_id.as_str())
+                .chain(self.refresh.values().map(|r| r.client_id.as_str()))
+                .collect();
+            let idle = self
+                .registered
+                .iter()
+                .position(|id| !busy.contains(id.as_str()));
+            match idle {
+                Some(i) if capacity > 0 => {
+                    if let Some(gone) = self.registered.remove(i) {
+                        self.clients.remove(&gone);
+                    }
+                }
+                _ => return false,
+            }
+        }
+        self.registered.push_back(id.clone());
+        self.clients.insert(id, client);
+        true
     }
 
     pub(crate) fn prune(&mut self) {
