@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build cost of a minimal MCP server (issue 8, item 3), ours against rmcp 3.11.0:
-#   ours-stdio      mcp-server, default features, served over stdio
+#   ours-stdio      mcp-server, default features (argument validation), served over stdio
+#   ours-stdio-lean mcp-server without default features (no JSON Schema validator), stdio
 #   ours-http-auth  mcp-server with features http,auth, served over Streamable HTTP
 #   rmcp-stdio      rmcp =3.11.0 with server, macros, transport-io, served over stdio
 # Each is a one-file crate in a temporary directory. Always: the number of crates in its
@@ -53,6 +54,9 @@ tokio = { version = "1", features = ["rt"] }'
 new_crate ours-stdio "mcp-server = { path = \"$root/mcp-server\" }
 $common_deps" "${ours_main/SERVE/rt.block_on(server.serve_stdio())?;}" "$root/Cargo.lock"
 
+new_crate ours-stdio-lean "mcp-server = { path = \"$root/mcp-server\", default-features = false }
+$common_deps" "${ours_main/SERVE/rt.block_on(server.serve_stdio())?;}" "$root/Cargo.lock"
+
 new_crate ours-http-auth "mcp-server = { path = \"$root/mcp-server\", features = [\"http\", \"auth\"] }
 $common_deps" "${ours_main/SERVE/rt.block_on(server.serve_http(\"127.0.0.1:0\"))?;}" "$root/Cargo.lock"
 
@@ -93,7 +97,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 printf '| server | crates (cargo tree -e normal) | HTTP/TLS/JWT crates | clean release build | Compiling lines | stripped binary |\n'
 printf '|---|---|---|---|---|---|\n'
-for name in ours-stdio ours-http-auth rmcp-stdio; do
+for name in ours-stdio ours-stdio-lean ours-http-auth rmcp-stdio; do
     dir=$tmp/$name
     crates=$(cd "$dir" && cargo tree -q -e normal --prefix none | awk '{print $1}' | sort -u)
     count=$(printf '%s\n' "$crates" | wc -l)

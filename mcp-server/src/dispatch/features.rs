@@ -83,7 +83,7 @@ impl Server {
         // A tool without arguments may be called without `arguments` at all.
         let args = Value::Object(params.arguments.unwrap_or_default());
         if let Some(validator) = &entry.input
-            && let Some(problem) = ToolEntry::check(validator, &args)
+            && let Some(problem) = validator.problems(&args)
         {
             // server/tools §Error Handling: input validation errors are tool execution
             // errors, so the model can correct itself.
@@ -414,7 +414,7 @@ pub(crate) fn checked_output(
             entry.tool.name
         )));
     };
-    match ToolEntry::check(validator, structured) {
+    match validator.problems(structured) {
         None => Ok(result),
         Some(problem) => Err(ErrorObject::internal(format!(
             "tool {:?} returned structured content that does not match its output schema: {problem}",

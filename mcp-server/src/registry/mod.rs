@@ -9,6 +9,7 @@
 mod completion;
 mod prompts;
 mod resources;
+mod schema_check;
 mod template;
 mod tools;
 

@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::schema_check::CompiledSchema;
 use crate::context::RequestContext;
 
 /// The erased handler: arguments in, tool result out.
@@ -255,8 +256,8 @@ pub(crate) struct ToolEntry {
     pub(crate) task_support: TaskSupport,
     pub(crate) requires: Option<ClientCapabilities>,
     pub(crate) input_before_task: bool,
-    pub(crate) input: Option<jsonschema::Validator>,
-    pub(crate) output: Option<jsonschema::Validator>,
+    pub(crate) input: Option<CompiledSchema>,
+    pub(crate) output: Option<CompiledSchema>,
     /// The `x-mcp-header` properties of the input schema, as (property path, header name
     /// suffix), found once here rather than on every call (2026-07-28 Streamable HTTP
     /// §Custom Headers from Tool Parameters). Only the HTTP transport reads them.
@@ -292,12 +293,14 @@ fn header_params(schema: &Map<String, Value>) -> Vec<(Vec<String>, String)> {
 
 impl ToolEntry {
     pub(crate) fn new(def: ToolDef) -> Result<Self, String> {
-        let compile = |schema: &Map<String, Value>| {
-            jsonschema::validator_for(&Value::Object(schema.clone())).map_err(|e| e.to_string())
-        };
         Ok(Self {
-            input: Some(compile(&def.tool.input_schema)?),
-            output: def.tool.output_schema.as_ref().map(compile).transpose()?,
+            input: Some(CompiledSchema::compile(&def.tool.input_schema)?),
+            output: def
+                .tool
+                .output_schema
+                .as_ref()
+                .map(CompiledSchema::compile)
+                .transpose()?,
             #[cfg(feature = "http")]
             header_params: header_params(&def.tool.input_schema),
             tool: def.tool,
@@ -314,27 +317,6 @@ impl ToolEntry {
         declared: &ClientCapabilities,
     ) -> Option<ClientCapabilities> {
         missing_capabilities(self.requires.as_ref()?, declared)
-    }
-
-    /// `None` if `value` fits `validator`, else the first few problems, each with its path.
-    pub(crate) fn check(validator: &jsonschema::Validator, value: &Value) -> Option<String> {
-        // Valid is the common case, and far cheaper to establish than collecting errors.
-        if validator.is_valid(value) {
-            return None;
-        }
-        let problems: Vec<String> = validator
-            .iter_errors(value)
-            .take(5)
-            .map(|e| {
-                let path = e.instance_path().to_string();
-                if path.is_empty() {
-                    e.to_string()
-                } else {
-                    format!("{path}: {e}")
-                }
-            })
-            .collect();
-        (!problems.is_empty()).then(|| problems.join("; "))
     }
 }
 
