@@ -237,3 +237,55 @@ fn a_server_that_answers_everything_with_200_fails_the_http_rules() {
         assert_eq!(status(rule), Some("skip".into()), "{rule}: {records:?}");
     }
 }
+
+#[test]
+fn a_pass_carries_the_messages_exchanged_in_json_and_junit_but_not_in_the_table() {
+    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
+    let dir = std::env::temp_dir();
+    let json = dir.join(format!("mcp-conformance-pass-{}.json", std::process::id()));
+    let junit = dir.join(format!("mcp-conformance-pass-{}.xml", std::process::id()));
+    let out = Command::new(exe)
+        .args(["server", "--command"])
+        .arg(format!("'{exe}' fixture-server --fault none"))
+        .args([
+            "--scenario",
+            "jsonrpc/unknown-method",
+            "--version",
+            "2025-11-25",
+        ])
+        .arg("--json")
+        .arg(&json)
+        .arg("--junit")
+        .arg(&junit)
+        .output()
+        .expect("the binary runs");
+    let records: Vec<Value> =
+        serde_json::from_slice(&std::fs::read(&json).expect("the JSON report")).expect("JSON");
+    let xml = std::fs::read_to_string(&junit).expect("the JUnit report");
+    let _ = std::fs::remove_file(&json);
+    let _ = std::fs::remove_file(&junit);
+    assert!(out.status.success());
+    assert_eq!(records.len(), 1, "{records:?}");
+    let outcome = &records[0]["outcome"];
+    assert_eq!(outcome["status"], "pass", "{outcome}");
+    // The request that was judged and the answer it got, in order.
+    let evidence: Vec<&str> = outcome["evidence"]
+        .as_array()
+        .expect("evidence on a pass")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let asked = evidence
+        .iter()
+        .position(|l| l.starts_with("→") && l.contains("no/such/method"));
+    let told = evidence
+        .iter()
+        .position(|l| l.starts_with("←") && l.contains("-32601"));
+    assert!(asked.zip(told).is_some_and(|(a, t)| a < t), "{evidence:#?}");
+    assert!(
+        xml.contains("<system-out>") && xml.contains("no/such/method"),
+        "{xml}"
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(!table.contains("no/such/method"), "{table}");
+}

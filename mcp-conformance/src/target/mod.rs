@@ -423,6 +423,12 @@ impl Conversation {
         }
     }
 
+    /// Adds `line` to the evidence: an exchange made outside the conversation (a raw HTTP
+    /// request of a transport scenario) that shows what the verdict rests on.
+    pub(crate) fn note(&mut self, line: String) {
+        self.keep(|| line);
+    }
+
     /// Adds a line of evidence, while there is room.
     fn keep(&mut self, line: impl FnOnce() -> String) {
         if self.evidence.len() < EVIDENCE_LINES {

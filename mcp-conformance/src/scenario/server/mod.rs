@@ -108,7 +108,7 @@ pub(super) fn judge(c: &mut Conversation, verdict: Result<(), Halt>) -> Outcome 
             let reason = c.violations().join("\n");
             Outcome::fail(reason, c.evidence())
         }
-        Ok(()) => Outcome::Pass,
+        Ok(()) => Outcome::pass_with(c.evidence()),
     }
 }
 

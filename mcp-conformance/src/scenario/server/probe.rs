@@ -124,7 +124,7 @@ async fn probe(target: &Target, version: ProtocolVersion) -> Outcome {
     }
     header.append(&mut p.notes);
     let mut outcome = judge(&mut p.main, verdict);
-    if let Outcome::Fail { evidence, .. } = &mut outcome {
+    if let Outcome::Fail { evidence, .. } | Outcome::Pass { evidence } = &mut outcome {
         header.append(evidence);
         *evidence = header;
     }
