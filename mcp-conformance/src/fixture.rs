@@ -23,10 +23,23 @@ pub(crate) enum Fault {
     /// The `add` tool kills the process when a term is above 1000 (a fault only
     /// property-based probing finds: the hand-written scenarios send small numbers).
     CrashOnLargeNumber,
+    /// Requests before `initialize` are served as if the session were open.
+    ServesBeforeInitialize,
+    /// `add`'s `structuredContent` gives the sum as a string, against its `outputSchema`.
+    WrongStructuredOutput,
+    /// The `count` tool reports its progress out of order.
+    ProgressBackwards,
+    /// A line longer than [`HUGE_LINE`] bytes kills the process.
+    CrashOnHugeLine,
+    /// `resources/subscribe` is served though `resources.subscribe` is not advertised.
+    UnadvertisedSubscribe,
 }
 
 /// The largest term `add` survives under [`Fault::CrashOnLargeNumber`].
 const LARGEST_TERM: i64 = 1000;
+
+/// The longest line survived under [`Fault::CrashOnHugeLine`].
+const HUGE_LINE: usize = 1024 * 1024;
 
 const VERSIONS: [&str; 5] = [
     "2024-11-05",
@@ -36,19 +49,38 @@ const VERSIONS: [&str; 5] = [
     "2026-07-28",
 ];
 
+/// The first version with `outputSchema` and `structuredContent`.
+const STRUCTURED_SINCE: &str = "2025-06-18";
+
+/// The tools listed.
+const TOOLS: [&str; 3] = ["echo", "add", "count"];
+
+/// The one resource listed.
+const NOTE: &str = "fixture://note";
+
+/// What one connection agreed: the version `initialize` settled on, once it has.
+#[derive(Default)]
+struct Session {
+    version: Option<String>,
+}
+
 /// Serves stdin/stdout until stdin closes.
 pub(crate) fn serve(fault: Fault) -> std::io::Result<()> {
     let stdin = std::io::stdin().lock();
     let mut stdout = std::io::stdout().lock();
+    let mut session = Session::default();
     for line in stdin.lines() {
         let line = line?;
         if line.trim().is_empty() {
             continue;
         }
-        if let Some(reply) = answer(fault, &line) {
-            writeln!(stdout, "{reply}")?;
-            stdout.flush()?;
+        if fault == Fault::CrashOnHugeLine && line.len() > HUGE_LINE {
+            std::process::exit(5);
         }
+        for reply in answer(fault, &mut session, &line) {
+            writeln!(stdout, "{reply}")?;
+        }
+        stdout.flush()?;
     }
     Ok(())
 }
@@ -61,34 +93,50 @@ fn error(id: Option<&Value>, code: i64, message: &str) -> Value {
     reply
 }
 
-fn answer(fault: Fault, line: &str) -> Option<Value> {
+/// What a message is answered with: notifications on the way, then the response (nothing
+/// for a notification).
+fn answer(fault: Fault, session: &mut Session, line: &str) -> Vec<Value> {
     let Ok(message) = serde_json::from_str::<Value>(line) else {
-        return Some(error(None, -32700, "parse error"));
+        return vec![error(None, -32700, "parse error")];
     };
     let id = message.get("id");
     let Some(method) = message.get("method").and_then(Value::as_str) else {
         // A response (to nothing: this server sends no requests) or an invalid request.
-        return id.map(|id| error(Some(id), -32600, "invalid request: no method"));
+        return id
+            .map(|id| error(Some(id), -32600, "invalid request: no method"))
+            .into_iter()
+            .collect();
     };
-    let id = id?; // notifications get no answer
+    let Some(id) = id else {
+        return Vec::new(); // notifications get no answer
+    };
     let params = message.get("params").cloned().unwrap_or_else(|| json!({}));
-    if let Some(v) = params["_meta"]["io.modelcontextprotocol/protocolVersion"].as_str()
+    let stamped = params["_meta"]["io.modelcontextprotocol/protocolVersion"].as_str();
+    if let Some(v) = stamped
         && !VERSIONS.contains(&v)
     {
         let mut e = error(Some(id), -32022, "unsupported protocol version");
         e["error"]["data"] = json!({"requested": v, "supported": VERSIONS});
-        return Some(e);
+        return vec![e];
     }
-    let stateless = params["_meta"]["io.modelcontextprotocol/protocolVersion"] == "2026-07-28";
-    let mut capabilities = json!({"tools": {}});
-    if fault == Fault::UnservedCapability {
-        capabilities["prompts"] = json!({});
+    let stateless = stamped == Some("2026-07-28");
+    // basic/lifecycle §Initialization: nothing but pings before `initialize`.
+    let open = stateless || session.version.is_some();
+    if !open && !matches!(method, "initialize" | "ping") && fault != Fault::ServesBeforeInitialize {
+        return vec![error(
+            Some(id),
+            -32600,
+            "not initialized: send initialize first",
+        )];
     }
-    let mut tool = json!({"name": "echo", "description": "Echoes its text.",
-        "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}});
-    if fault == Fault::NoInputSchema {
-        tool.as_object_mut().map(|t| t.remove("inputSchema"));
-    }
+    let version = stamped.or(session.version.as_deref()).unwrap_or_default();
+    let call = Call {
+        fault,
+        params: &params,
+        stateless,
+        structured: version >= STRUCTURED_SINCE,
+    };
+    let mut out = Vec::new();
     let result = match method {
         "initialize" => {
             let asked = params["protocolVersion"].as_str().unwrap_or_default();
@@ -97,68 +145,162 @@ fn answer(fault: Fault, line: &str) -> Option<Value> {
             } else {
                 VERSIONS[3]
             };
-            json!({"protocolVersion": agreed, "capabilities": capabilities,
+            session.version = Some(agreed.to_owned());
+            json!({"protocolVersion": agreed, "capabilities": call.capabilities(),
                 "serverInfo": {"name": "fixture", "version": "1"}})
         }
         "ping" => json!({}),
-        "server/discover" => json!({"supportedVersions": VERSIONS, "capabilities": capabilities,
-            "ttlMs": 0, "cacheScope": "public", "resultType": "complete"}),
-        "tools/list" if params.get("cursor").is_some() => {
-            return Some(error(Some(id), -32602, "invalid cursor"));
+        "server/discover" => json!({"supportedVersions": VERSIONS,
+            "capabilities": call.capabilities(), "ttlMs": 0, "cacheScope": "public",
+            "resultType": "complete"}),
+        "tools/list" | "resources/list" if params.get("cursor").is_some() => {
+            return vec![error(Some(id), -32602, "invalid cursor")];
         }
-        "tools/list" => {
-            let add = json!({"name": "add", "description": "Adds two integers.",
-                "inputSchema": {"type": "object", "required": ["a", "b"], "properties": {
-                    "a": {"type": "integer"}, "b": {"type": "integer"}}}});
-            let mut r = json!({"tools": [tool, add]});
-            if stateless {
-                r["ttlMs"] = json!(0);
-                r["cacheScope"] = json!("public");
-                r["resultType"] = json!("complete");
-            }
-            r
+        "tools/list" => call.listed(json!({"tools": call.tools()})),
+        "resources/list" => call.listed(
+            json!({"resources": [{"uri": NOTE, "name": "note", "mimeType": "text/plain"}]}),
+        ),
+        "resources/templates/list" => call.listed(json!({"resourceTemplates": []})),
+        "resources/read" if params["uri"] == NOTE => call.complete(
+            json!({"contents": [{"uri": NOTE, "mimeType": "text/plain", "text": "A note."}]}),
+        ),
+        "resources/subscribe" | "resources/unsubscribe"
+            if fault == Fault::UnadvertisedSubscribe =>
+        {
+            json!({})
         }
-        "tools/call" if params["name"] == "add" => {
-            let args = &params["arguments"];
-            let terms = args["a"].as_i64().zip(args["b"].as_i64());
-            if fault == Fault::CrashOnLargeNumber
-                && terms.is_some_and(|(a, b)| a.max(b) > LARGEST_TERM)
-            {
-                std::process::exit(4);
-            }
-            let mut r = match terms.and_then(|(a, b)| a.checked_add(b)) {
-                Some(sum) => json!({"content": [{"type": "text", "text": sum.to_string()}]}),
-                None => {
-                    json!({"content": [{"type": "text", "text": "`a` and `b` (integers) are required"}],
-                    "isError": true})
-                }
-            };
-            if stateless {
-                r["resultType"] = json!("complete");
-            }
-            r
+        // server/tools §Error Handling: an unknown tool is a protocol error.
+        "tools/call" if !TOOLS.contains(&params["name"].as_str().unwrap_or_default()) => {
+            return vec![error(Some(id), -32602, "unknown tool")];
         }
-        "tools/call" => {
-            let text = params["arguments"]["text"].as_str();
-            if text.is_none() && fault == Fault::CrashOnBadArgument {
-                std::process::exit(3);
-            }
-            let mut r = match text {
-                Some(text) => json!({"content": [{"type": "text", "text": text}]}),
-                None => {
-                    json!({"content": [{"type": "text", "text": "`text` (a string) is required"}],
-                    "isError": true})
-                }
-            };
-            if stateless {
-                r["resultType"] = json!("complete");
-            }
-            r
-        }
+        "tools/call" => match call.tool(&mut out) {
+            Ok(result) => result,
+            Err(exit) => std::process::exit(exit),
+        },
         _ if fault == Fault::WrongErrorCode => {
-            return Some(error(Some(id), -32603, "internal error"));
+            return vec![error(Some(id), -32603, "internal error")];
         }
-        _ => return Some(error(Some(id), -32601, "method not found")),
+        _ => return vec![error(Some(id), -32601, "method not found")],
     };
-    Some(json!({"jsonrpc": "2.0", "id": id, "result": result}))
+    out.push(json!({"jsonrpc": "2.0", "id": id, "result": result}));
+    out
+}
+
+/// One request's context.
+struct Call<'a> {
+    fault: Fault,
+    params: &'a Value,
+    /// 2026-07-28: results name their type, lists their caching.
+    stateless: bool,
+    /// The version has `outputSchema` and `structuredContent`.
+    structured: bool,
+}
+
+impl Call<'_> {
+    fn capabilities(&self) -> Value {
+        let mut capabilities = json!({"tools": {}, "resources": {}});
+        if self.fault == Fault::UnservedCapability {
+            capabilities["prompts"] = json!({});
+        }
+        capabilities
+    }
+
+    fn tools(&self) -> Value {
+        let mut echo = json!({"name": "echo", "description": "Echoes its text.",
+            "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}});
+        if self.fault == Fault::NoInputSchema {
+            echo.as_object_mut().map(|t| t.remove("inputSchema"));
+        }
+        let mut add = json!({"name": "add", "description": "Adds two integers.",
+            "inputSchema": {"type": "object", "required": ["a", "b"], "properties": {
+                "a": {"type": "integer"}, "b": {"type": "integer"}}}});
+        if self.structured {
+            add["outputSchema"] = json!({"type": "object", "required": ["sum"],
+                "properties": {"sum": {"type": "integer"}}});
+        }
+        let count = json!({"name": "count", "description": "Counts to three, reporting progress.",
+            "inputSchema": {"type": "object", "properties": {}}});
+        json!([echo, add, count])
+    }
+
+    /// A complete result.
+    fn complete(&self, mut r: Value) -> Value {
+        if self.stateless {
+            r["resultType"] = json!("complete");
+        }
+        r
+    }
+
+    /// A complete list result.
+    fn listed(&self, mut r: Value) -> Value {
+        if self.stateless {
+            r["ttlMs"] = json!(0);
+            r["cacheScope"] = json!("public");
+        }
+        self.complete(r)
+    }
+
+    /// A text result, or a tool error.
+    fn text(&self, text: &str, is_error: bool) -> Value {
+        let mut r = json!({"content": [{"type": "text", "text": text}]});
+        if is_error {
+            r["isError"] = json!(true);
+        }
+        self.complete(r)
+    }
+
+    /// The result of `tools/call` (with progress notifications pushed to `out` first), or
+    /// the exit code of a deliberate crash.
+    fn tool(&self, out: &mut Vec<Value>) -> Result<Value, i32> {
+        let args = &self.params["arguments"];
+        match self.params["name"].as_str() {
+            Some("add") => {
+                let terms = args["a"].as_i64().zip(args["b"].as_i64());
+                if self.fault == Fault::CrashOnLargeNumber
+                    && terms.is_some_and(|(a, b)| a.max(b) > LARGEST_TERM)
+                {
+                    return Err(4);
+                }
+                let Some(sum) = terms.and_then(|(a, b)| a.checked_add(b)) else {
+                    return Ok(self.text("`a` and `b` (integers) are required", true));
+                };
+                if !self.structured {
+                    return Ok(self.text(&sum.to_string(), false));
+                }
+                let structured = if self.fault == Fault::WrongStructuredOutput {
+                    json!({"sum": sum.to_string()})
+                } else {
+                    json!({"sum": sum})
+                };
+                // §Structured Content: the serialized JSON in a text block too.
+                let mut r = self.text(&structured.to_string(), false);
+                r["structuredContent"] = structured;
+                Ok(r)
+            }
+            Some("count") => {
+                if let Some(token) = self.params["_meta"].get("progressToken") {
+                    let steps = if self.fault == Fault::ProgressBackwards {
+                        [1, 3, 2]
+                    } else {
+                        [1, 2, 3]
+                    };
+                    out.extend(steps.map(|step| {
+                        json!({"jsonrpc": "2.0", "method": "notifications/progress",
+                            "params": {"progressToken": token, "progress": step, "total": 3}})
+                    }));
+                }
+                Ok(self.text("3", false))
+            }
+            _ => {
+                let text = args["text"].as_str();
+                if text.is_none() && self.fault == Fault::CrashOnBadArgument {
+                    return Err(3);
+                }
+                Ok(match text {
+                    Some(text) => self.text(text, false),
+                    None => self.text("`text` (a string) is required", true),
+                })
+            }
+        }
+    }
 }

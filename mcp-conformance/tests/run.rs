@@ -37,6 +37,26 @@ fn every_scenario_passes_over_every_transport() {
             "{rule} did not pass over http in\n{table}"
         );
     }
+    // The newer wire-level scenarios ran (not skipped) against the reference server, which
+    // has each feature they look at, over both transports.
+    for scenario in [
+        "tools/structured-output",
+        "jsonrpc/huge-request",
+        "lifecycle/request-before-initialize",
+        "utilities/cancellation",
+        "utilities/progress",
+        "resources/subscribe-honesty",
+    ] {
+        for via in [" stdio ", " http "] {
+            assert!(
+                table.lines().any(|l| l.starts_with(&format!("{scenario} "))
+                    && l.contains(" 2025-11-25 ")
+                    && l.contains(via)
+                    && l.ends_with(" pass")),
+                "{scenario} did not pass over{via}in\n{table}"
+            );
+        }
+    }
     // The client scenarios ran against the reference client, each once, and passed.
     for scenario in [
         "client/initialize",

@@ -39,6 +39,24 @@ fn the_one_failure(name: &str, args: &[&str]) -> Value {
     record
 }
 
+/// Whether scenario `name` skips `version` against the fixture: the HTTP rules (the fixture
+/// speaks stdio), and the scenarios of a feature the version does not have.
+fn skips(name: &str, version: &str) -> bool {
+    name.starts_with("http/")
+        || (name == "tools/structured-output" && version < "2025-06-18")
+        || (matches!(
+            name,
+            "lifecycle/request-before-initialize" | "resources/subscribe-honesty"
+        ) && version == "2026-07-28")
+}
+
+/// The one failure of `scenario` in 2025-11-25 against the fixture with `fault`.
+fn the_fixture_failure(fault: &str, scenario: &str) -> Value {
+    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
+    let command = format!("'{exe}' fixture-server --fault {fault}");
+    the_one_failure(fault, &["--command", &command, "--scenario", scenario])
+}
+
 /// The scenarios that failed, for every version, against the fixture with `fault`.
 fn failing(fault: &str) -> BTreeSet<String> {
     let exe = env!("CARGO_BIN_EXE_mcp-conformance");
@@ -57,14 +75,12 @@ fn failing(fault: &str) -> BTreeSet<String> {
     let mut failed = BTreeSet::new();
     let mut versions_failed = std::collections::BTreeMap::<String, usize>::new();
     for r in &records {
-        // The HTTP rules skip a stdio target, saying so; nothing else is skipped.
-        let http_rule = r["scenario"]
-            .as_str()
-            .is_some_and(|s| s.starts_with("http/"));
+        let name = r["scenario"].as_str().unwrap_or_default();
+        let version = r["version"].as_str().unwrap_or_default();
         assert_eq!(
             r["outcome"]["status"] == "skip",
-            http_rule,
-            "{fault}: only the HTTP rules are skipped here: {r}"
+            skips(name, version),
+            "{fault}: only the HTTP rules and the versions without a feature are skipped: {r}"
         );
         if r["outcome"]["status"] == "fail" {
             let name = r["scenario"].as_str().unwrap().to_owned();
@@ -73,9 +89,13 @@ fn failing(fault: &str) -> BTreeSet<String> {
         }
     }
     for (name, n) in versions_failed {
+        let applies = mcp_protocol::ProtocolVersion::ALL
+            .iter()
+            .filter(|v| !skips(&name, v.as_str()))
+            .count();
         assert_eq!(
-            n, 5,
-            "{fault}: {name} failed in {n} versions, not all 5\n{stdout}"
+            n, applies,
+            "{fault}: {name} failed in {n} versions, not all {applies} it applies to\n{stdout}"
         );
     }
     assert_eq!(
@@ -97,10 +117,15 @@ fn a_conformant_server_passes_everything() {
 
 #[test]
 fn a_wrong_error_code_fails_the_scenarios_that_check_codes() {
-    // Unknown methods and unadvertised capabilities both must get -32601.
+    // Unknown methods, unadvertised capabilities and an unadvertised resources/subscribe
+    // all must get -32601.
     assert_eq!(
         failing("wrong-error-code"),
-        set(&["capabilities/honest", "jsonrpc/unknown-method"])
+        set(&[
+            "capabilities/honest",
+            "jsonrpc/unknown-method",
+            "resources/subscribe-honesty"
+        ])
     );
 }
 
@@ -115,7 +140,9 @@ fn a_tool_without_input_schema_fails_every_scenario_that_lists_tools() {
             "pagination/walk",
             "tools/bad-arguments",
             "tools/input-schemas",
-            "tools/probe"
+            "tools/probe",
+            "tools/structured-output",
+            "utilities/progress"
         ])
     );
 }
@@ -137,24 +164,65 @@ fn a_crash_on_a_bad_argument_fails_the_scenarios_that_send_bad_arguments() {
 }
 
 #[test]
-fn a_crash_on_a_large_number_is_found_by_probing_alone() {
-    assert_eq!(failing("crash-on-large-number"), set(&["tools/probe"]));
+fn a_crash_on_a_large_number_is_found_by_generated_arguments_alone() {
+    // The hand-written scenarios send small numbers; the probe and the structured-output
+    // check call `add` with arguments drawn from its inputSchema.
+    assert_eq!(
+        failing("crash-on-large-number"),
+        set(&["tools/probe", "tools/structured-output"])
+    );
+}
+
+#[test]
+fn serving_before_initialize_fails_that_scenario_alone() {
+    assert_eq!(
+        failing("serves-before-initialize"),
+        set(&["lifecycle/request-before-initialize"])
+    );
+}
+
+#[test]
+fn structured_output_against_its_schema_fails_that_scenario_alone() {
+    assert_eq!(
+        failing("wrong-structured-output"),
+        set(&["tools/structured-output"])
+    );
+    let record = the_fixture_failure("wrong-structured-output", "tools/structured-output");
+    let reason = record["outcome"]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("tool add")
+            && reason.contains("does not conform")
+            && reason.contains("/sum"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn progress_out_of_order_fails_that_scenario_alone() {
+    assert_eq!(failing("progress-backwards"), set(&["utilities/progress"]));
+}
+
+#[test]
+fn a_crash_on_a_huge_line_fails_that_scenario_alone() {
+    assert_eq!(
+        failing("crash-on-huge-line"),
+        set(&["jsonrpc/huge-request"])
+    );
+}
+
+#[test]
+fn serving_an_unadvertised_subscribe_fails_that_scenario_alone() {
+    assert_eq!(
+        failing("unadvertised-subscribe"),
+        set(&["resources/subscribe-honesty"])
+    );
 }
 
 #[test]
 fn probing_shrinks_a_crash_to_the_smallest_number_that_causes_it() {
     // The fixture's `add` survives terms up to 1000: the minimal failing case has one term
     // of 1001 and the other shrunk to 0.
-    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
-    let record = the_one_failure(
-        "probe",
-        &[
-            "--command",
-            &format!("'{exe}' fixture-server --fault crash-on-large-number"),
-            "--scenario",
-            "tools/probe",
-        ],
-    );
+    let record = the_fixture_failure("crash-on-large-number", "tools/probe");
     let outcome = &record["outcome"];
     let reason = outcome["reason"].as_str().unwrap_or_default();
     let minimal = [r#"{"a":1001,"b":0}"#, r#"{"a":0,"b":1001}"#];
@@ -236,4 +304,56 @@ fn a_server_that_answers_everything_with_200_fails_the_http_rules() {
     for rule in ["http/unknown-session", "http/delete-ends-session"] {
         assert_eq!(status(rule), Some("skip".into()), "{rule}: {records:?}");
     }
+}
+
+#[test]
+fn a_pass_carries_the_messages_exchanged_in_json_and_junit_but_not_in_the_table() {
+    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
+    let dir = std::env::temp_dir();
+    let json = dir.join(format!("mcp-conformance-pass-{}.json", std::process::id()));
+    let junit = dir.join(format!("mcp-conformance-pass-{}.xml", std::process::id()));
+    let out = Command::new(exe)
+        .args(["server", "--command"])
+        .arg(format!("'{exe}' fixture-server --fault none"))
+        .args([
+            "--scenario",
+            "jsonrpc/unknown-method",
+            "--version",
+            "2025-11-25",
+        ])
+        .arg("--json")
+        .arg(&json)
+        .arg("--junit")
+        .arg(&junit)
+        .output()
+        .expect("the binary runs");
+    let records: Vec<Value> =
+        serde_json::from_slice(&std::fs::read(&json).expect("the JSON report")).expect("JSON");
+    let xml = std::fs::read_to_string(&junit).expect("the JUnit report");
+    let _ = std::fs::remove_file(&json);
+    let _ = std::fs::remove_file(&junit);
+    assert!(out.status.success());
+    assert_eq!(records.len(), 1, "{records:?}");
+    let outcome = &records[0]["outcome"];
+    assert_eq!(outcome["status"], "pass", "{outcome}");
+    // The request that was judged and the answer it got, in order.
+    let evidence: Vec<&str> = outcome["evidence"]
+        .as_array()
+        .expect("evidence on a pass")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let asked = evidence
+        .iter()
+        .position(|l| l.starts_with("→") && l.contains("no/such/method"));
+    let told = evidence
+        .iter()
+        .position(|l| l.starts_with("←") && l.contains("-32601"));
+    assert!(asked.zip(told).is_some_and(|(a, t)| a < t), "{evidence:#?}");
+    assert!(
+        xml.contains("<system-out>") && xml.contains("no/such/method"),
+        "{xml}"
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(!table.contains("no/such/method"), "{table}");
 }

@@ -48,7 +48,15 @@ pub(crate) fn junit(records: &[Record]) -> String {
             r.millis / 1e3
         );
         match &r.outcome {
-            Outcome::Pass => out.push_str("/>\n"),
+            Outcome::Pass { evidence } if evidence.is_empty() => out.push_str("/>\n"),
+            // A pass's messages are output, not a verdict: JUnit's place for them.
+            Outcome::Pass { evidence } => {
+                let _ = writeln!(
+                    out,
+                    ">\n    <system-out>{}</system-out>\n  </testcase>",
+                    escape(&evidence.join("\n"))
+                );
+            }
             Outcome::Skip { reason } => {
                 let _ = writeln!(
                     out,

@@ -16,7 +16,7 @@ pub(crate) fn table(records: &[Record], elapsed: Duration) -> String {
     );
     for r in records {
         let status = match &r.outcome {
-            Outcome::Pass => "pass".to_owned(),
+            Outcome::Pass { .. } => "pass".to_owned(),
             Outcome::Fail { .. } => "FAIL".to_owned(),
             Outcome::Skip { reason } => format!("skip ({reason})"),
         };
@@ -34,7 +34,7 @@ pub(crate) fn table(records: &[Record], elapsed: Duration) -> String {
         }
     }
     let count = |f: fn(&Outcome) -> bool| records.iter().filter(|r| f(&r.outcome)).count();
-    let passed = count(|o| matches!(o, Outcome::Pass));
+    let passed = count(|o| matches!(o, Outcome::Pass { .. }));
     let failed = count(|o| matches!(o, Outcome::Fail { .. }));
     let skipped = count(|o| matches!(o, Outcome::Skip { .. }));
     let _ = writeln!(

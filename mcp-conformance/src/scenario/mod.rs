@@ -47,8 +47,9 @@ impl Severity {
 #[derive(Debug, Serialize)]
 #[serde(tag = "status", rename_all = "lowercase")]
 pub(crate) enum Outcome {
-    /// The behaviour matched the spec.
-    Pass,
+    /// The behaviour matched the spec; `evidence` holds the messages exchanged (empty for
+    /// checks that exchange none), so a pass can be audited as a failure can.
+    Pass { evidence: Vec<String> },
     /// It did not; `reason` says how and `evidence` holds the messages involved.
     Fail {
         reason: String,
@@ -59,6 +60,18 @@ pub(crate) enum Outcome {
 }
 
 impl Outcome {
+    /// A pass with no messages to show (the protocol layer's checks).
+    pub(crate) fn pass() -> Self {
+        Self::Pass {
+            evidence: Vec::new(),
+        }
+    }
+
+    /// A pass with the messages that show it.
+    pub(crate) fn pass_with(evidence: Vec<String>) -> Self {
+        Self::Pass { evidence }
+    }
+
     pub(crate) fn fail(reason: impl Into<String>, evidence: Vec<String>) -> Self {
         Self::Fail {
             reason: reason.into(),

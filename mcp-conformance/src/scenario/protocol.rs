@@ -94,7 +94,7 @@ fn parse_error(_: ProtocolVersion) -> Outcome {
             Err(e) => return Outcome::fail(e, vec![shown]),
         }
     }
-    Outcome::Pass
+    Outcome::pass()
 }
 
 fn invalid_request(_: ProtocolVersion) -> Outcome {
@@ -128,7 +128,7 @@ fn invalid_request(_: ProtocolVersion) -> Outcome {
             Err(e) => return Outcome::fail(e, vec![input.to_string()]),
         }
     }
-    Outcome::Pass
+    Outcome::pass()
 }
 
 fn unknown_fields_survive(_: ProtocolVersion) -> Outcome {
@@ -154,7 +154,7 @@ fn unknown_fields_survive(_: ProtocolVersion) -> Outcome {
     };
     let back = serde_json::to_value(&params).unwrap_or_default();
     if back == input["params"] {
-        Outcome::Pass
+        Outcome::pass()
     } else {
         Outcome::fail(
             "re-encoded params differ",
@@ -197,7 +197,7 @@ fn version_negotiation(version: ProtocolVersion) -> Outcome {
     if refused != (version != ProtocolVersion::LATEST_SESSION) {
         return Outcome::fail("client accepted a version it does not support", vec![]);
     }
-    Outcome::Pass
+    Outcome::pass()
 }
 
 fn unsupported_version(version: ProtocolVersion) -> Outcome {
@@ -224,7 +224,7 @@ fn unsupported_version(version: ProtocolVersion) -> Outcome {
     {
         return Outcome::fail("data must carry `requested` and `supported`", evidence);
     }
-    Outcome::Pass
+    Outcome::pass()
 }
 
 fn tool_fields(version: ProtocolVersion) -> Outcome {
@@ -270,7 +270,7 @@ fn tool_fields(version: ProtocolVersion) -> Outcome {
     }
     want.sort_unstable();
     if have == want {
-        Outcome::Pass
+        Outcome::pass()
     } else {
         Outcome::fail(
             format!("fields {have:?}, expected {want:?}"),
@@ -292,7 +292,7 @@ fn resource_not_found(version: ProtocolVersion) -> Outcome {
             .as_ref()
             .is_some_and(|d| d["uri"] == "file:///missing")
     {
-        Outcome::Pass
+        Outcome::pass()
     } else {
         Outcome::fail(
             format!("code {} (want {want}) or missing uri in data", err.code),

@@ -58,6 +58,8 @@ pub(crate) struct HttpWire {
     received: VecDeque<io::Result<Vec<u8>>>,
     /// SSE answers still open, read in the order their requests were sent.
     streams: VecDeque<(Response, EventReader)>,
+    /// The status of the last POST.
+    last_status: Option<StatusCode>,
 }
 
 impl HttpWire {
@@ -71,6 +73,7 @@ impl HttpWire {
             initialize_id: None,
             received: VecDeque::new(),
             streams: VecDeque::new(),
+            last_status: None,
         })
     }
 
@@ -136,6 +139,7 @@ impl HttpWire {
             self.session = id.to_str().ok().map(str::to_owned);
         }
         let status = response.status();
+        self.last_status = Some(status);
         if is_sse(&response) && status.is_success() {
             self.streams
                 .push_back((response, EventReader::new(MAX_MESSAGE)));
@@ -270,6 +274,10 @@ impl Wire for HttpWire {
 
     fn session_id(&self) -> Option<&str> {
         self.session.as_deref()
+    }
+
+    fn last_status(&self) -> Option<u16> {
+        self.last_status.map(|s| s.as_u16())
     }
 }
 

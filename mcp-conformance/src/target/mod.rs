@@ -107,6 +107,11 @@ pub(crate) trait Wire: Send {
     fn session_id(&self) -> Option<&str> {
         None
     }
+    /// The HTTP status of the last message sent (HTTP only): a status that answers a
+    /// message with no JSON-RPC body (413 for a body too large) is a verdict of its own.
+    fn last_status(&self) -> Option<u16> {
+        None
+    }
 }
 
 /// The target's answer to a request.
@@ -156,7 +161,12 @@ pub(crate) struct Conversation {
     omitted: usize,
     /// Schema violations in what the target sent (the first [`VIOLATIONS_KEPT`]).
     violations: Vec<String>,
+    /// Notifications the target sent, not yet taken (the first [`NOTIFICATIONS_KEPT`]).
+    notifications: Vec<Value>,
 }
+
+/// The most notifications kept until a scenario takes them.
+const NOTIFICATIONS_KEPT: usize = 100;
 
 /// The most lines of evidence kept: a target flooding notifications cannot grow a report
 /// (or this process) without end.
@@ -195,6 +205,7 @@ impl Conversation {
             evidence: Vec::new(),
             omitted: 0,
             violations: Vec::new(),
+            notifications: Vec::new(),
         })
     }
 
@@ -211,7 +222,9 @@ impl Conversation {
         Ok(c)
     }
 
-    async fn handshake(&mut self) -> Result<(), OpenError> {
+    /// Opens the session on a connection made by [`Conversation::new`]: for a scenario that
+    /// sends something first.
+    pub(crate) async fn handshake(&mut self) -> Result<(), OpenError> {
         let c = self;
         let version = c.version;
         if c.stateless() {
@@ -417,10 +430,19 @@ impl Conversation {
             _ => {
                 if message.get("method").is_some() {
                     self.validate("ServerNotification", &message, "a notification");
+                    if self.notifications.len() < NOTIFICATIONS_KEPT {
+                        self.notifications.push(message);
+                    }
                 }
                 Ok(())
             }
         }
+    }
+
+    /// Adds `line` to the evidence: an exchange made outside the conversation (a raw HTTP
+    /// request of a transport scenario) that shows what the verdict rests on.
+    pub(crate) fn note(&mut self, line: String) {
+        self.keep(|| line);
     }
 
     /// Adds a line of evidence, while there is room.
@@ -448,6 +470,16 @@ impl Conversation {
     /// The session the target assigned over HTTP, if it did.
     pub(crate) fn session_id(&self) -> Option<&str> {
         self.wire.session_id()
+    }
+
+    /// The HTTP status of the last message sent, over HTTP.
+    pub(crate) fn last_status(&self) -> Option<u16> {
+        self.wire.last_status()
+    }
+
+    /// The notifications the target sent since the last call, oldest first.
+    pub(crate) fn take_notifications(&mut self) -> Vec<Value> {
+        std::mem::take(&mut self.notifications)
     }
 
     /// Schema violations so far.

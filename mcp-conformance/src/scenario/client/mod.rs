@@ -187,7 +187,7 @@ pub(crate) async fn run(
             _ => Outcome::fail(why, evidence),
         },
         _ if !violations.is_empty() => Outcome::fail(violations.join("\n"), evidence),
-        Ok(()) | Err(checks::Halt::Skip(_)) => Outcome::Pass,
+        Ok(()) | Err(checks::Halt::Skip(_)) => Outcome::pass_with(evidence),
     };
     (version, outcome)
 }

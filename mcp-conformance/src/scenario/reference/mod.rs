@@ -175,7 +175,7 @@ pub(super) fn run(check: Check, version: ProtocolVersion, transport: Transport) 
         }
     });
     match result {
-        Ok(()) => Outcome::Pass,
+        Ok(()) => Outcome::pass_with(ctx.evidence),
         Err(reason) if reason.starts_with(SKIP) => Outcome::skip(&reason[SKIP.len()..]),
         Err(reason) => Outcome::fail(reason, ctx.evidence),
     }

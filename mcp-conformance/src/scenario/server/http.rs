@@ -135,8 +135,14 @@ fn ping_in(
     }
 }
 
-/// Sends `request`: its status, and a line describing the exchange for a failure.
-async fn exchange(what: &str, request: RequestBuilder) -> Result<(StatusCode, String), String> {
+/// Sends `request`: its status, and a line describing the exchange for a failure. The
+/// exchange goes into `c`'s evidence, for a pass as for a failure.
+async fn exchange(
+    c: &mut Conversation,
+    what: &str,
+    request: RequestBuilder,
+) -> Result<(StatusCode, String), String> {
+    c.note(format!("→ {what}"));
     let response = request
         .send()
         .await
@@ -150,6 +156,7 @@ async fn exchange(what: &str, request: RequestBuilder) -> Result<(StatusCode, St
             .map_err(|e| format!("{what}: reading the answer: {e}"))?;
         clip_at(&String::from_utf8_lossy(&bytes), 200)
     };
+    c.note(format!("← HTTP {status} {body}"));
     Ok((status, format!("{what} got HTTP {status} {body}")))
 }
 
@@ -178,8 +185,12 @@ async fn foreign_origin(target: &Target, version: ProtocolVersion) -> Outcome {
     });
     let verdict = async {
         let request = request.map_err(|e| e.to_string())?;
-        let (status, seen) =
-            exchange("a POST from Origin http://attacker.example", request).await?;
+        let (status, seen) = exchange(
+            &mut c,
+            "a POST from Origin http://attacker.example",
+            request,
+        )
+        .await?;
         // 403 is required from 2025-11-25; before, the Origin had to be validated, with no
         // status named.
         let refused = if version >= ProtocolVersion::V2025_11_25 {
@@ -207,7 +218,7 @@ async fn not_acceptable(target: &Target, version: ProtocolVersion) -> Outcome {
         .map(|client| opening(&c, &client, url).header(ACCEPT, "text/plain"));
     let verdict = async {
         let request = request.map_err(|e| e.to_string())?;
-        let (status, seen) = exchange("a POST with Accept: text/plain", request).await?;
+        let (status, seen) = exchange(&mut c, "a POST with Accept: text/plain", request).await?;
         expect(status, seen, &[StatusCode::NOT_ACCEPTABLE])
     }
     .await;
@@ -224,7 +235,7 @@ async fn unknown_session(target: &Target, version: ProtocolVersion) -> Outcome {
         let client = target.http_client().map_err(|e| e.to_string())?;
         let request = ping_in(version, &client, url, UNKNOWN_SESSION);
         let what = format!("a ping in session {UNKNOWN_SESSION}");
-        let (status, seen) = exchange(&what, request).await?;
+        let (status, seen) = exchange(&mut c, &what, request).await?;
         expect(status, seen, &[StatusCode::NOT_FOUND])
     }
     .await;
@@ -243,7 +254,7 @@ async fn delete_ends_session(target: &Target, version: ProtocolVersion) -> Outco
         if version >= ProtocolVersion::V2025_06_18 {
             delete = delete.header(PROTOCOL_VERSION, version.as_str());
         }
-        let (status, seen) = exchange("DELETE of the session", delete).await?;
+        let (status, seen) = exchange(&mut c, "DELETE of the session", delete).await?;
         if status == StatusCode::METHOD_NOT_ALLOWED {
             return Err(Halt::Skip(
                 "the server does not let clients end sessions (405, which it MAY)".into(),
@@ -253,6 +264,7 @@ async fn delete_ends_session(target: &Target, version: ProtocolVersion) -> Outco
             return Err(Halt::Fail(seen));
         }
         let (status, seen) = exchange(
+            &mut c,
             "a ping in the deleted session",
             ping_in(version, &client, url, &id),
         )
@@ -276,13 +288,14 @@ async fn get(target: &Target, version: ProtocolVersion) -> Outcome {
                 .get(url)
                 .header(ACCEPT, "text/event-stream")
                 .header(PROTOCOL_VERSION, version.as_str());
-            let (status, seen) = exchange("a GET", request).await?;
+            let (status, seen) = exchange(&mut c, "a GET", request).await?;
             return expect(status, seen, &[StatusCode::METHOD_NOT_ALLOWED]);
         }
         // A GET that does not accept an event stream gets no stream: the server offers
         // none (405) or refuses what the client cannot read (406).
         let request = client.get(url).header(ACCEPT, "application/json");
-        let (status, seen) = exchange("a GET with Accept: application/json", request).await?;
+        let (status, seen) =
+            exchange(&mut c, "a GET with Accept: application/json", request).await?;
         expect(
             status,
             seen,

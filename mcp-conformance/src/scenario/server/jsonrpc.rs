@@ -31,12 +31,26 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
             Severity::Must,
             |t, v| invalid_request(t, v).boxed(),
         ),
+        scenario(
+            "jsonrpc/huge-request",
+            "JSON-RPC 2.0 §4 (every request gets a response; id null when it cannot be read); \
+             basic/transports (over HTTP a 413 is an answer); the connection carries on",
+            Severity::Must,
+            |t, v| huge_request(t, v).boxed(),
+        ),
     ]
 }
 
 /// How long an error for bad input may take: it needs no work, and a server that drops the
 /// input silently would otherwise cost the full answer time.
 const BAD_INPUT_ANSWER: Duration = Duration::from_secs(3);
+
+/// The size of the padding in a huge request: above the common 4 MiB limits, well below
+/// what a line or body reader of this suite accepts.
+const HUGE: usize = 5 * 1024 * 1024;
+
+/// How long a huge request may take to be answered: reading and refusing 5 MB is quick.
+const HUGE_ANSWER: Duration = Duration::from_secs(10);
 
 /// Expects error `code` in `reply`.
 fn expect_error(reply: Reply, code: i64, what: &str) -> Result<Value, String> {
@@ -79,6 +93,33 @@ async fn invalid_request(target: &Target, version: ProtocolVersion) -> Outcome {
         .await?;
         let reply = c.answer_within(&id, None, BAD_INPUT_ANSWER).await?;
         expect_error(reply, -32600, "a request without a method")?;
+        Ok(still_answers(&mut c).await?)
+    })
+}
+
+/// A ~5 MB request (a long string in `_meta`) gets an answer, any answer: a result, an error
+/// (with its id, or with id null when the server would not read it), or over HTTP a 413
+/// without a body. Then the connection (or over HTTP the session) still answers.
+async fn huge_request(target: &Target, version: ProtocolVersion) -> Outcome {
+    with_session!(target, version, |c| {
+        let method = if c.stateless() {
+            "server/discover"
+        } else {
+            "ping"
+        };
+        let id = json!("huge");
+        let padding = "x".repeat(HUGE);
+        let params = c.stamp(json!({"_meta": {"dev.mcp-conformance/padding": padding}}));
+        let request = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        c.send_raw(request.to_string().as_bytes())
+            .await
+            .map_err(|e| format!("a {HUGE}-byte {method}: {e}"))?;
+        match c.answer_within(&id, None, HUGE_ANSWER).await {
+            Ok(_) => {}
+            // §Sending Messages: an HTTP error status is the transport's answer.
+            Err(_) if c.last_status() == Some(413) => {}
+            Err(e) => return Err(format!("a {HUGE}-byte {method}: {e}").into()),
+        }
         Ok(still_answers(&mut c).await?)
     })
 }

@@ -1,11 +1,13 @@
 //! Opening a session and negotiating the version (basic/lifecycle; 2026-07-28
 //! basic/versioning).
 
+use std::time::Duration;
+
 use futures::FutureExt;
 use mcp_protocol::ProtocolVersion;
 use serde_json::json;
 
-use super::{Halt, ServerScenario, judge, scenario, with_session};
+use super::{Halt, ServerScenario, judge, scenario, still_answers, with_session};
 use crate::scenario::{Outcome, Severity};
 use crate::target::{Conversation, OpenError, Reply, Target};
 
@@ -22,6 +24,13 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
             "basic/lifecycle §Version Negotiation; 2026-07-28 basic/versioning (UnsupportedProtocolVersionError)",
             Severity::Must,
             |t, v| unknown_version(t, v).boxed(),
+        ),
+        scenario(
+            "lifecycle/request-before-initialize",
+            "2024-11-05..2025-11-25 basic/lifecycle §Initialization (MUST be the first interaction), \
+             §Operation; 2025-03-26..2025-11-25 basic/transports §Session Management 2 (400 without a session)",
+            Severity::Should,
+            |t, v| request_before_initialize(t, v).boxed(),
         ),
     ]
 }
@@ -86,6 +95,57 @@ async fn unknown_version(target: &Target, version: ProtocolVersion) -> Outcome {
                 Reply::Result(r) => Err(format!("a request naming {UNKNOWN} was served: {r}").into()),
             }
         }
+    }
+    .await;
+    judge(&mut c, verdict)
+}
+
+/// How long a refusal may take: it needs no work.
+const REFUSAL_WITHIN: Duration = Duration::from_secs(3);
+
+/// A `tools/list` before `initialize` is not served as if the session were open: an error
+/// response (any code; -32600 and -32002 are common), or over HTTP a 4xx status (400 for a
+/// request without a session). The connection carries on: `initialize` then opens it.
+async fn request_before_initialize(target: &Target, version: ProtocolVersion) -> Outcome {
+    if !version.has_handshake() {
+        return Outcome::skip(format!(
+            "{version} has no initialization: every request stands alone"
+        ));
+    }
+    let mut c = match Conversation::new(target, version) {
+        Ok(c) => c,
+        Err(e) => return Outcome::fail(e, vec![]),
+    };
+    let verdict: Result<(), Halt> = async {
+        let id = json!("before-initialize");
+        let request = json!({"jsonrpc": "2.0", "id": id, "method": "tools/list", "params": {}});
+        c.send_raw(request.to_string().as_bytes()).await?;
+        let served = match c.answer_within(&id, Some("tools/list"), REFUSAL_WITHIN).await {
+            Ok(Reply::Error(..)) => None,
+            Ok(Reply::Result(r)) => Some(r),
+            Err(_) if c.last_status().is_some_and(|s| (400..500).contains(&s)) => None,
+            Err(e) => return Err(format!("tools/list before initialize: {e}").into()),
+        };
+        match c.handshake().await {
+            Ok(()) => {}
+            Err(OpenError::NotServed(why)) => {
+                return Err(Halt::Skip(format!("the server does not serve {version}: {why}")));
+            }
+            Err(OpenError::Failed(why)) => {
+                return Err(format!("initialize after the refused request: {why}").into());
+            }
+        }
+        if let Some(r) = served {
+            // Over HTTP a server that keeps no session has no initialization state to
+            // check: each POST stands alone.
+            if target.url().is_some() && c.session_id().is_none() {
+                return Err(Halt::Skip(
+                    "the server keeps no session over HTTP: a request before initialize is one like any other".into(),
+                ));
+            }
+            return Err(format!("tools/list before initialize was served: {r}").into());
+        }
+        Ok(still_answers(&mut c).await?)
     }
     .await;
     judge(&mut c, verdict)

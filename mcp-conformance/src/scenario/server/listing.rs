@@ -102,6 +102,14 @@ pub(super) async fn walk(
     Err(format!("{method}: more than {MAX_PAGES} pages"))
 }
 
+/// Every tool the server lists; a server that advertises no tools skips the check.
+pub(super) async fn listed_tools(c: &mut Conversation) -> Result<Vec<Value>, Halt> {
+    if !c.has_capability("tools") {
+        return Err(Halt::Skip("the server advertises no tools".into()));
+    }
+    Ok(walk(c, "tools/list", "tools", "name").await?)
+}
+
 /// A capability advertised is served; one not advertised is refused with -32601.
 async fn honest(target: &Target, version: ProtocolVersion) -> Outcome {
     with_session!(target, version, |c| {
@@ -176,10 +184,7 @@ async fn invalid_cursor(target: &Target, version: ProtocolVersion) -> Outcome {
 /// Every tool's `inputSchema` is an object schema that compiles.
 async fn input_schemas(target: &Target, version: ProtocolVersion) -> Outcome {
     with_session!(target, version, |c| {
-        if !c.has_capability("tools") {
-            return Err(Halt::Skip("the server advertises no tools".into()));
-        }
-        let tools = walk(&mut c, "tools/list", "tools", "name").await?;
+        let tools = listed_tools(&mut c).await?;
         for tool in &tools {
             let name = &tool["name"];
             let schema = &tool["inputSchema"];

@@ -8,7 +8,10 @@ mod jsonrpc;
 mod lifecycle;
 mod listing;
 mod probe;
+mod resources;
+mod structured;
 mod tools;
+mod utilities;
 
 use futures::future::BoxFuture;
 use mcp_protocol::ProtocolVersion;
@@ -55,7 +58,10 @@ pub(crate) fn scenarios() -> Vec<ServerScenario> {
     all.extend(jsonrpc::scenarios());
     all.extend(listing::scenarios());
     all.extend(tools::scenarios());
+    all.extend(structured::scenarios());
     all.extend(probe::scenarios());
+    all.extend(resources::scenarios());
+    all.extend(utilities::scenarios());
     all.extend(http::scenarios());
     all
 }
@@ -108,7 +114,7 @@ pub(super) fn judge(c: &mut Conversation, verdict: Result<(), Halt>) -> Outcome 
             let reason = c.violations().join("\n");
             Outcome::fail(reason, c.evidence())
         }
-        Ok(()) => Outcome::Pass,
+        Ok(()) => Outcome::pass_with(c.evidence()),
     }
 }
 

@@ -26,7 +26,7 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use self::cases::{Cases, Step};
-use super::listing::walk;
+use super::listing::listed_tools;
 use super::{Halt, ServerScenario, judge, open, scenario, still_answers};
 use crate::scenario::{Outcome, Severity};
 use crate::target::{ANSWER_WITHIN, Conversation, Reply, Target};
@@ -124,7 +124,7 @@ async fn probe(target: &Target, version: ProtocolVersion) -> Outcome {
     }
     header.append(&mut p.notes);
     let mut outcome = judge(&mut p.main, verdict);
-    if let Outcome::Fail { evidence, .. } = &mut outcome {
+    if let Outcome::Fail { evidence, .. } | Outcome::Pass { evidence } = &mut outcome {
         header.append(evidence);
         *evidence = header;
     }
@@ -139,10 +139,7 @@ impl Probe<'_> {
     }
 
     async fn all_tools(&mut self) -> Result<(), Halt> {
-        if !self.main.has_capability("tools") {
-            return Err(Halt::Skip("the server advertises no tools".into()));
-        }
-        let tools = walk(&mut self.main, "tools/list", "tools", "name").await?;
+        let tools = listed_tools(&mut self.main).await?;
         let mut probed = 0;
         for tool in tools.iter().take(MAX_TOOLS) {
             let name = tool["name"].as_str().unwrap_or_default().to_owned();
@@ -316,6 +313,40 @@ impl Probe<'_> {
         }
         Ok(verdict)
     }
+}
+
+/// Up to `n` distinct arguments `schema` accepts, drawn as the probe draws them (same seed),
+/// each checked by a real validator; `{}` when the generator cannot handle the schema but
+/// the schema accepts an empty object; none otherwise.
+pub(super) async fn accepted_arguments(schema: &Value, n: usize) -> Vec<Value> {
+    let Ok(validator) = jsonschema::validator_for(schema) else {
+        return Vec::new();
+    };
+    if arguments::valid(schema).is_err() {
+        let empty = json!({});
+        return if validator.is_valid(&empty) {
+            vec![empty]
+        } else {
+            Vec::new()
+        };
+    }
+    let owned = schema.clone();
+    let cases = Cases::start(move || arguments::valid(&owned));
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    // Bounded: a few draws per argument wanted.
+    for _ in 0..n * 4 {
+        if out.len() >= n {
+            break;
+        }
+        let Some(args) = cases.next(Step::Fresh).await else {
+            break;
+        };
+        if validator.is_valid(&args) && seen.insert(args.to_string()) {
+            out.push(args);
+        }
+    }
+    out
 }
 
 /// What the answer to one case shows.

@@ -7,7 +7,7 @@ use futures::FutureExt;
 use mcp_protocol::ProtocolVersion;
 use serde_json::{Map, Value, json};
 
-use super::listing::walk;
+use super::listing::listed_tools;
 use super::{Halt, ServerScenario, scenario, still_answers, with_session};
 use crate::scenario::{Outcome, Severity};
 use crate::target::{Reply, Target};
@@ -77,10 +77,7 @@ fn a_value_of(def: &Value) -> Value {
 
 async fn bad_arguments(target: &Target, version: ProtocolVersion) -> Outcome {
     with_session!(target, version, |c| {
-        if !c.has_capability("tools") {
-            return Err(Halt::Skip("the server advertises no tools".into()));
-        }
-        let tools = walk(&mut c, "tools/list", "tools", "name").await?;
+        let tools = listed_tools(&mut c).await?;
         let mut tried = 0;
         for tool in tools.iter().take(MAX_TOOLS) {
             let name = tool["name"].as_str().unwrap_or_default().to_owned();
