@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use clap::{Args, Parser, Subcommand};
 use mcp_protocol::ProtocolVersion;
 
+use crate::progress::Progress;
 use crate::report;
 use crate::scenario::{self, Outcome, Transport};
 use crate::target::{Endpoint, Target};
@@ -104,6 +105,10 @@ pub(crate) struct RunArgs {
     /// Write the results as JUnit XML to this file.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// Show no progress on standard error (by default: a bar on a terminal, one line per
+    /// result otherwise).
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -131,6 +136,10 @@ pub(crate) struct TargetArgs {
     /// Write the results as JUnit XML to this file.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// Show no progress on standard error (by default: a bar on a terminal, one line per
+    /// result otherwise).
+    #[arg(long)]
+    quiet: bool,
     /// `client` only: how long the client may run in one scenario before it is killed.
     #[arg(long, value_name = "SECONDS", default_value_t = scenario::client::CLIENT_WITHIN.as_secs_f64())]
     timeout: f64,
@@ -178,8 +187,9 @@ pub(crate) fn server(args: &TargetArgs) -> ExitCode {
         Err(code) => return code,
     };
     let started = Instant::now();
+    let progress = Progress::new(args.quiet);
     let records = match runtime()
-        .and_then(|rt| server_records(&rt, &target, &versions, args.scenario.as_deref()))
+        .and_then(|rt| server_records(&rt, &target, &versions, args.scenario.as_deref(), &progress))
     {
         Ok(r) => r,
         Err(e) => {
@@ -187,7 +197,13 @@ pub(crate) fn server(args: &TargetArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    finish(&records, started, args.json.as_ref(), args.junit.as_ref())
+    finish(
+        &progress,
+        &records,
+        started,
+        args.json.as_ref(),
+        args.junit.as_ref(),
+    )
 }
 
 /// Tests a client started by `--command`.
@@ -204,10 +220,17 @@ pub(crate) fn client(args: &TargetArgs) -> ExitCode {
         }
     };
     let started = Instant::now();
-    let records =
-        runtime().map(|rt| client_records(&rt, command, args.scenario.as_deref(), within));
+    let progress = Progress::new(args.quiet);
+    let records = runtime()
+        .map(|rt| client_records(&rt, command, args.scenario.as_deref(), within, &progress));
     match records {
-        Ok(records) => finish(&records, started, args.json.as_ref(), args.junit.as_ref()),
+        Ok(records) => finish(
+            &progress,
+            &records,
+            started,
+            args.json.as_ref(),
+            args.junit.as_ref(),
+        ),
         Err(e) => {
             eprintln!("mcp-conformance: {e}");
             ExitCode::from(2)
@@ -222,15 +245,19 @@ fn client_records(
     command: &str,
     filter: Option<&str>,
     within: Duration,
+    progress: &Progress,
 ) -> Vec<Record> {
     let mut records = Vec::new();
-    for s in scenario::client::scenarios() {
-        if filter.is_some_and(|f| !s.name.contains(f)) {
-            continue;
-        }
+    let chosen: Vec<_> = scenario::client::scenarios()
+        .into_iter()
+        .filter(|s| filter.is_none_or(|f| s.name.contains(f)))
+        .collect();
+    progress.expect(chosen.len());
+    for s in chosen {
+        progress.start(s.name, "http", "-");
         let t = Instant::now();
         let (version, outcome) = runtime.block_on(scenario::client::run(&s, command, within));
-        records.push(Record {
+        let record = Record {
             scenario: s.name,
             spec: s.spec,
             severity: s.severity.as_str(),
@@ -238,7 +265,8 @@ fn client_records(
             version,
             outcome,
             millis: t.elapsed().as_secs_f64() * 1e3,
-        });
+        };
+        progress.record(&mut records, record);
     }
     records
 }
@@ -278,16 +306,20 @@ fn server_records(
     target: &Target,
     versions: &[ProtocolVersion],
     filter: Option<&str>,
+    progress: &Progress,
 ) -> std::io::Result<Vec<Record>> {
     let mut records = Vec::new();
-    for s in scenario::server::scenarios() {
-        if filter.is_some_and(|f| !s.name.contains(f)) {
-            continue;
-        }
+    let chosen: Vec<_> = scenario::server::scenarios()
+        .into_iter()
+        .filter(|s| filter.is_none_or(|f| s.name.contains(f)))
+        .collect();
+    progress.expect(chosen.len() * versions.len());
+    for s in chosen {
         for &version in versions {
+            progress.start(s.name, target.transport(), version.as_str());
             let t = Instant::now();
             let outcome = runtime.block_on((s.check)(target, version));
-            records.push(Record {
+            let record = Record {
                 scenario: s.name,
                 spec: s.spec,
                 severity: s.severity.as_str(),
@@ -295,7 +327,8 @@ fn server_records(
                 version: version.as_str(),
                 outcome,
                 millis: t.elapsed().as_secs_f64() * 1e3,
-            });
+            };
+            progress.record(&mut records, record);
         }
     }
     Ok(records)
@@ -346,25 +379,23 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
         Err(code) => return code,
     };
     let started = Instant::now();
+    let progress = Progress::new(args.quiet);
     let mut records = Vec::new();
-    for s in scenario::all() {
-        if args
-            .scenario
-            .as_deref()
-            .is_some_and(|f| !s.name.contains(f))
-        {
-            continue;
-        }
-        if let Some(t) = s.transport
-            && !args.transports.is_empty()
-            && !args.transports.contains(&t)
-        {
-            continue;
-        }
+    let chosen: Vec<_> = scenario::all()
+        .into_iter()
+        .filter(|s| args.scenario.as_deref().is_none_or(|f| s.name.contains(f)))
+        .filter(|s| {
+            s.transport
+                .is_none_or(|t| args.transports.is_empty() || args.transports.contains(&t))
+        })
+        .collect();
+    progress.expect(chosen.len() * versions.len());
+    for s in chosen {
         for &version in &versions {
+            progress.start(s.name, s.transport_name(), version.as_str());
             let t = Instant::now();
             let outcome = s.run(version);
-            records.push(Record {
+            let record = Record {
                 scenario: s.name,
                 spec: s.spec,
                 severity: s.severity.as_str(),
@@ -372,7 +403,8 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
                 version: version.as_str(),
                 outcome,
                 millis: t.elapsed().as_secs_f64() * 1e3,
-            });
+            };
+            progress.record(&mut records, record);
         }
     }
     // The wire-level server scenarios, against the reference server over stdio and HTTP.
@@ -382,7 +414,7 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
         let mut r = Vec::new();
         if wanted(Transport::Stdio) {
             let target = Target::Command(reference_command()?);
-            r.extend(server_records(&rt, &target, &versions, filter)?);
+            r.extend(server_records(&rt, &target, &versions, filter, &progress)?);
         }
         if wanted(Transport::Http) {
             let (url, server) = rt.block_on(scenario::reference::server::serve_http())?;
@@ -391,6 +423,7 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
                 &Target::Url(Endpoint::new(url)),
                 &versions,
                 filter,
+                &progress,
             )?);
             server.shutdown();
         }
@@ -402,6 +435,7 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
                 &command,
                 filter,
                 scenario::client::CLIENT_WITHIN,
+                &progress,
             ));
         }
         Ok(r)
@@ -413,16 +447,24 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    finish(&records, started, args.json.as_ref(), args.junit.as_ref())
+    finish(
+        &progress,
+        &records,
+        started,
+        args.json.as_ref(),
+        args.junit.as_ref(),
+    )
 }
 
 /// Prints the table, writes the files asked for, and gives the exit code.
 fn finish(
+    progress: &Progress,
     records: &[Record],
     started: Instant,
     json: Option<&PathBuf>,
     junit: Option<&PathBuf>,
 ) -> ExitCode {
+    progress.finish();
     print!("{}", report::table(records, started.elapsed()));
     if let Some(path) = json
         && let Err(e) = std::fs::write(path, report::json(records))

@@ -6,6 +6,7 @@
 mod cli;
 mod fixture;
 mod fixture_client;
+mod progress;
 mod report;
 mod scenario;
 mod schema_book;

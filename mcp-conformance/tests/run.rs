@@ -122,3 +122,38 @@ fn the_transport_filter_selects_scenarios() {
         "{table}"
     );
 }
+
+/// Off a terminal, progress is one plain line per result on standard error (a CI log shows
+/// what ran even if the run is killed before the table); `--quiet` shows none.
+#[test]
+fn progress_is_one_line_per_result_off_a_terminal_and_none_when_quiet() {
+    let out = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_mcp-conformance"))
+            .args(["run", "--scenario", "server/handshake"])
+            .args(extra)
+            .output()
+            .expect("the binary runs")
+    };
+    let loud = out(&[]);
+    let table = String::from_utf8_lossy(&loud.stdout);
+    let stderr = String::from_utf8_lossy(&loud.stderr);
+    let rows = table
+        .lines()
+        .filter(|l| l.starts_with("server/handshake "))
+        .count();
+    assert!(rows > 0, "{table}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), rows, "{stderr}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("pass server/handshake (") && l.ends_with(" ms")),
+        "{stderr}"
+    );
+    let quiet = out(&["--quiet"]);
+    assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
+    assert_eq!(
+        String::from_utf8_lossy(&quiet.stdout).lines().count(),
+        table.lines().count()
+    );
+}
