@@ -248,6 +248,51 @@ async fn calls_that_hit_the_same_expired_session_share_one_new_session() {
 }
 
 #[tokio::test]
+async fn no_request_reaches_a_new_session_before_its_initialized_notification() {
+    let (mut server, client) = in_session("s-1", builder()).await;
+    let mut notifications = client.notifications();
+    let a = spawn_call(&client, "a", json!({}));
+    server.expect("tools/call").await.status(404, "");
+    // The new session's id arrives with the head of an SSE answer whose result is held back;
+    // a log message on the stream shows that the client has read the head.
+    let init = server.expect("initialize").await;
+    let id = init.body["id"].clone();
+    let init_stream = init.sse(&[("mcp-session-id", "s-2")]);
+    init_stream
+        .send(event(
+            None,
+            &json!({"jsonrpc": "2.0", "method": "notifications/message",
+                "params": {"level": "info", "data": "starting"}}),
+        ))
+        .unwrap();
+    let log = within(notifications.next()).await;
+    assert!(
+        matches!(log, Some(mcp_client::ServerNotification::Log(_))),
+        "{log:?}"
+    );
+    let b = spawn_call(&client, "b", json!({}));
+    // basic/lifecycle §Initialization: `b` must not reach s-2 before `initialized`.
+    assert!(server.idle_for(Duration::from_millis(300)).await);
+    init_stream
+        .send(event(
+            None,
+            &json!({"jsonrpc": "2.0", "id": id, "result": {"protocolVersion": "2025-11-25",
+                "capabilities": {"tools": {}}, "serverInfo": {"name": "s", "version": "2"}}}),
+        ))
+        .unwrap();
+    let initialized = server.expect("notifications/initialized").await;
+    assert_eq!(initialized.header("mcp-session-id"), Some("s-2"));
+    initialized.status(202, "");
+    for _ in 0..2 {
+        let post = server.expect("tools/call").await;
+        assert_eq!(post.header("mcp-session-id"), Some("s-2"));
+        post.result(text_result("ok"), &[]);
+    }
+    assert!(!within(a).await.unwrap().unwrap().is_error());
+    assert!(!within(b).await.unwrap().unwrap().is_error());
+}
+
+#[tokio::test]
 async fn a_server_that_ends_every_new_session_fails_the_call_after_one_renewal() {
     let (mut server, client) = in_session("doomed-1", builder()).await;
 

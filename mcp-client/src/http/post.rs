@@ -269,12 +269,14 @@ fn build_post(
     let state = shared.state();
     let method = out.method.as_deref();
     // 2025-11-25 §Session Management 4: `initialize` starts a new session, so it carries no
-    // session id, and it is the one message that still goes out after the old session's 404.
+    // session id, and it is the one message that still goes out after the old session's 404
+    // (and, once it is answered, `notifications/initialized`).
     let initialize = method == Some("initialize");
-    if state.session_expired
-        && !initialize
-        && let Some(session) = &state.session_id
-    {
+    let expired = match &state.replacing {
+        Some(old) => (method != Some("notifications/initialized")).then_some(old),
+        None => state.session_id.as_ref().filter(|_| state.session_expired),
+    };
+    if let Some(session) = expired.filter(|_| !initialize) {
         return Err(Failure::SessionExpired {
             session: session.to_str().unwrap_or("?").to_owned(),
         });

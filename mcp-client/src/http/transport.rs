@@ -92,6 +92,11 @@ pub(crate) struct State {
     /// The server answered 404 to our session id: the session is gone, until an
     /// `initialize` starts a new one.
     pub(crate) session_expired: bool,
+    /// The expired session a new one replaces, until the new session's
+    /// `notifications/initialized` is sent: meanwhile other messages fail as they did in
+    /// the expired session, so none reaches the new session before the notification
+    /// (2025-11-25 basic/lifecycle §Initialization). The client sends them again after.
+    pub(crate) replacing: Option<HeaderValue>,
     /// A POST succeeded: this is a Streamable HTTP server, no legacy fallback.
     pub(crate) confirmed: bool,
     /// The 2024-11-05 transport is in use: POSTs go to this endpoint.
@@ -221,9 +226,12 @@ impl Shared {
     /// result ([`Shared::deliver`]).
     pub(crate) fn start_session(&self, session_id: Option<HeaderValue>) {
         let mut state = self.state();
-        if state.session_expired {
+        state.replacing = if state.session_expired {
             tracing::debug!(session = ?session_id, "a new session replaces the expired one");
-        }
+            state.session_id.take()
+        } else {
+            None
+        };
         state.session_id = session_id;
         state.session_expired = false;
         state.get_stream_started = false;
@@ -378,6 +386,7 @@ impl Transport for HttpTransport {
         let (gate, opened) = {
             let mut state = self.shared.state();
             if msg.method() == Some("notifications/initialized") {
+                state.replacing = None;
                 let (tx, rx) = watch::channel(false);
                 state.initialized_gate = Some(rx);
                 (None, Some(tx))
