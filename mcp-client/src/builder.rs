@@ -115,6 +115,29 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether to start a new session when the server ends ours (on by default; Streamable
+    /// HTTP in the session era, 2025-03-26 to 2025-11-25).
+    ///
+    /// basic/transports §Session Management: a client that gets HTTP 404 to a request
+    /// carrying `Mcp-Session-Id` MUST start a new session with an `initialize` that carries
+    /// none. When on, the call that got the 404 runs the handshake again (the same client
+    /// info, capabilities and offered versions; the negotiated version and the server's
+    /// capabilities are then those of the new session) and is sent once more in the new
+    /// session. At most one new session per call: a server that ends every new session at
+    /// once fails the call with its 404 rather than looping. Concurrent calls that hit the
+    /// same 404 share one new session.
+    ///
+    /// Not carried over: whatever the old session held on the server (resource
+    /// subscriptions, the log level set with `logging/setLevel`). Not sent again: a
+    /// notification, or an answer to a server request, that got the 404 (only requests are
+    /// retried). When off, the call fails with the 404 as an [`Error::Remote`](crate::Error::Remote)
+    /// of code `mcp_client::http::HTTP_ERROR` with `data.sessionExpired`, and so does every
+    /// later call: connect again.
+    pub fn reinitialize_on_expiry(mut self, on: bool) -> Self {
+        self.config.reinitialize_on_expiry = on;
+        self
+    }
+
     /// Answers sampling requests with `handler`, and declares `sampling`.
     pub fn on_sampling(mut self, handler: impl SamplingHandler) -> Self {
         self.handlers.sampling = Some(Box::new(handler));

@@ -111,6 +111,8 @@ pub(crate) struct Config {
     pub(crate) tasks_extension: bool,
     /// The largest message accepted from a child process's stdout.
     pub(crate) max_message_size: usize,
+    /// Start a new session when the server ended ours (HTTP 404), and retry the call once.
+    pub(crate) reinitialize_on_expiry: bool,
 }
 
 impl Default for Config {
@@ -125,6 +127,7 @@ impl Default for Config {
             log_level: None,
             tasks_extension: false,
             max_message_size: mcp_protocol::codec::ndjson::LineDecoder::DEFAULT_MAX_LEN,
+            reinitialize_on_expiry: true,
         }
     }
 }

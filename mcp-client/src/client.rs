@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::inbox::Inbox;
 use crate::mrtr;
 use crate::notification::Notifications;
+use crate::session::{self, Sessions};
 
 /// A connected MCP client. Cheap to clone (clones share the connection); the connection
 /// closes when the last clone is dropped or [`Client::close`] is called.
@@ -36,6 +37,8 @@ pub(crate) struct Inner {
     pub(crate) conn: Conn,
     negotiated: Mutex<Negotiated>,
     pub(crate) inbox: Arc<Inbox>,
+    /// Which session calls are sent in (HTTP sessions are renewed after a 404).
+    pub(crate) sessions: Sessions,
 }
 
 impl Drop for Inner {
@@ -60,6 +63,7 @@ impl Client {
                 conn,
                 negotiated: Mutex::new(negotiated),
                 inbox,
+                sessions: Sessions::default(),
             }),
         }
     }
@@ -83,7 +87,7 @@ impl Client {
         ClientBuilder::new().spawn(program, args).await
     }
 
-    fn negotiated_lock(&self) -> MutexGuard<'_, Negotiated> {
+    pub(crate) fn negotiated_lock(&self) -> MutexGuard<'_, Negotiated> {
         self.inner
             .negotiated
             .lock()
@@ -208,6 +212,7 @@ impl Client {
         let mut version = self.check::<R>()?;
         let mut encoded = conn.encode::<R>(params, version)?;
         let mut retried_version = false;
+        let mut renewed_session = false;
         let mut rounds = 0;
         // One deadline for the whole call, so MRTR rounds and retries cannot stretch it past
         // the hard cap (each wire request would otherwise get a fresh one).
@@ -219,8 +224,25 @@ impl Client {
         };
         loop {
             let round = conn.remaining(options, deadline).ok_or_else(overdue)?;
+            let sent_in = self.inner.sessions.current();
             let answer = match conn.send::<R>(encoded.clone(), &round).await {
                 Ok(answer) => answer,
+                Err(e)
+                    if session::is_expired(&e)
+                        && conn.config.reinitialize_on_expiry
+                        && !renewed_session =>
+                {
+                    // basic/transports §Session Management 4: the server ended the session;
+                    // start a new one and send the request again in it (once: a server that
+                    // ends every new session gets its 404 back, not a loop).
+                    renewed_session = true;
+                    tracing::debug!(method = R::METHOD, error = %e, "request hit an expired session");
+                    self.renew_session(sent_in).await?;
+                    // The new session's version and capabilities decide, as at connect.
+                    version = self.check::<R>()?;
+                    encoded = conn.encode::<R>(params, version)?;
+                    continue;
+                }
                 Err(Error::Remote { error, .. })
                     if error.code == ErrorCode::UNSUPPORTED_PROTOCOL_VERSION
                         && !version.has_handshake()

@@ -29,6 +29,9 @@
 //!   capabilities follow from which are registered.
 //! - **Nothing hangs.** Every request has a default timeout; a server that exits fails the
 //!   pending calls with [`Error::Closed`]; dropping a call's future cancels it on the server.
+//! - **Ended sessions are replaced.** Over Streamable HTTP, a session the server ended (a
+//!   404) is replaced by a new one, and the call that hit it sent once more
+//!   ([`ClientBuilder::reinitialize_on_expiry`]).
 //! - **Errors say what happened** ([`Error`]): the server's JSON-RPC error with its code and
 //!   data, a timeout and its length, a local refusal, a decode error naming the field.
 //! - **Transport-neutral.** [`ClientBuilder::connect`] takes any
@@ -121,6 +124,7 @@ pub mod http;
 mod inbox;
 mod mrtr;
 mod notification;
+mod session;
 mod subscription;
 mod tasks;
 

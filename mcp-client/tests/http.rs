@@ -24,6 +24,15 @@ fn connect(
     tokio::spawn(b.connect(transport))
 }
 
+/// A server and a client connected to it in a session-era session `session` (2025-11-25).
+async fn in_session(session: &str, b: mcp_client::ClientBuilder) -> (HttpServer, Client) {
+    let mut server = HttpServer::start().await;
+    let connecting = connect(&server.url, b);
+    server.handshake("2025-11-25", session).await;
+    let client = within(connecting).await.unwrap().unwrap();
+    (server, client)
+}
+
 /// Calls tool `name` in the background while the test plays the server.
 fn spawn_call(
     client: &Client,
@@ -101,9 +110,9 @@ async fn session_era_json_and_sse_answers_carry_the_session_and_version() {
 }
 
 #[tokio::test]
-async fn an_expired_session_is_a_clear_error_and_later_calls_fail_at_once() {
+async fn without_renewal_an_expired_session_is_a_clear_error_and_later_calls_fail_at_once() {
     let mut server = HttpServer::start().await;
-    let connecting = connect(&server.url, builder());
+    let connecting = connect(&server.url, builder().reinitialize_on_expiry(false));
     server.handshake("2025-06-18", "old-session").await;
     let client = within(connecting).await.unwrap().unwrap();
 
@@ -126,6 +135,200 @@ async fn an_expired_session_is_a_clear_error_and_later_calls_fail_at_once() {
     // The next call fails the same way without reaching the server.
     let again = within(client.call_tool("t", json!({}))).await.unwrap_err();
     assert_eq!(again.code(), Some(HTTP_ERROR));
+    assert!(server.idle_for(Duration::from_millis(200)).await);
+}
+
+/// Expects the `initialize` of a new session, which must carry neither the old session's id
+/// nor a version header (basic/transports §Session Management 4: "without a session ID
+/// attached"), and answers it: `version`, session `session`, and the `prompts` capability on
+/// top of `tools`. Returns the request's body.
+async fn new_session(server: &mut HttpServer, version: &str, session: &str) -> Value {
+    let init = server.expect("initialize").await;
+    assert_eq!(init.header("mcp-session-id"), None);
+    assert_eq!(init.header("mcp-protocol-version"), None);
+    let sent = init.body.clone();
+    init.result(
+        json!({"protocolVersion": version, "capabilities": {"tools": {}, "prompts": {}},
+            "serverInfo": {"name": "scripted-http", "version": "2"}}),
+        &[("mcp-session-id", session)],
+    );
+    sent
+}
+
+#[tokio::test]
+async fn an_expired_session_is_replaced_and_the_call_sent_again_in_the_new_one() {
+    let mut server = HttpServer::start().await;
+    server.show_gets();
+    let connecting = connect(&server.url, builder());
+    let first_init = server.handshake("2025-11-25", "old-session").await;
+    let client = within(connecting).await.unwrap().unwrap();
+    // The old session's standalone stream, with an event id a resumption would send.
+    let old_get = server.next().await;
+    assert_eq!(old_get.method, hyper::Method::GET);
+    let old_stream = old_get.sse(&[]);
+    old_stream
+        .send(event(
+            Some("old-ev-1"),
+            &json!({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"}),
+        ))
+        .unwrap();
+
+    let call = spawn_call(&client, "t", json!({"x": 1}));
+    let post = server.expect("tools/call").await;
+    assert_eq!(post.header("mcp-session-id"), Some("old-session"));
+    let first_call = post.body["params"].clone();
+    post.status(404, "session not found");
+
+    // basic/transports §Session Management 4: a new initialize without the session id,
+    // offering what the first one offered.
+    let init = new_session(&mut server, "2025-06-18", "new-session").await;
+    assert_eq!(init["params"], first_init["params"]);
+    // The old session's stream is closed once the new session exists.
+    within(old_stream.closed()).await;
+    let initialized = server.expect("notifications/initialized").await;
+    assert_eq!(initialized.header("mcp-session-id"), Some("new-session"));
+    initialized.status(202, "");
+    // The new session's own stream: no Last-Event-ID of the old one.
+    let new_get = server.next().await;
+    assert_eq!(new_get.method, hyper::Method::GET);
+    assert_eq!(new_get.header("mcp-session-id"), Some("new-session"));
+    assert_eq!(new_get.header("last-event-id"), None);
+    let _new_stream = new_get.sse(&[]);
+
+    let again = server.expect("tools/call").await;
+    assert_eq!(again.header("mcp-session-id"), Some("new-session"));
+    assert_eq!(again.header("mcp-protocol-version"), Some("2025-06-18"));
+    assert_eq!(again.body["params"], first_call);
+    again.result(text_result("in the new session"), &[]);
+    let result = within(call).await.unwrap().unwrap();
+    assert!(!result.is_error());
+    // The client now knows the new session's version and capabilities.
+    assert_eq!(client.protocol_version().as_str(), "2025-06-18");
+    assert!(client.server_capabilities().prompts.is_some());
+    assert_eq!(client.server_info().version, "2");
+
+    // Later calls go in the new session, without another handshake.
+    let call = spawn_call(&client, "t", json!({}));
+    let later = server.expect("tools/call").await;
+    assert_eq!(later.header("mcp-session-id"), Some("new-session"));
+    later.result(text_result("still new"), &[]);
+    assert!(!within(call).await.unwrap().unwrap().is_error());
+}
+
+#[tokio::test]
+async fn calls_that_hit_the_same_expired_session_share_one_new_session() {
+    let (mut server, client) = in_session("s-1", builder()).await;
+
+    let a = spawn_call(&client, "a", json!({}));
+    let b = spawn_call(&client, "b", json!({}));
+    for _ in 0..2 {
+        let post = server.expect("tools/call").await;
+        assert_eq!(post.header("mcp-session-id"), Some("s-1"));
+        post.status(404, "");
+    }
+    new_session(&mut server, "2025-11-25", "s-2").await;
+    server
+        .expect("notifications/initialized")
+        .await
+        .status(202, "");
+    let mut names = Vec::new();
+    for _ in 0..2 {
+        let post = server.expect("tools/call").await;
+        assert_eq!(post.header("mcp-session-id"), Some("s-2"));
+        let name = post.body["params"]["name"].as_str().unwrap().to_owned();
+        post.result(text_result(&name), &[]);
+        names.push(name);
+    }
+    names.sort();
+    assert_eq!(names, ["a", "b"]);
+    assert!(!within(a).await.unwrap().unwrap().is_error());
+    assert!(!within(b).await.unwrap().unwrap().is_error());
+    // One handshake for both: nothing else was sent.
+    assert!(server.idle_for(Duration::from_millis(200)).await);
+}
+
+#[tokio::test]
+async fn no_request_reaches_a_new_session_before_its_initialized_notification() {
+    let (mut server, client) = in_session("s-1", builder()).await;
+    let mut notifications = client.notifications();
+    let a = spawn_call(&client, "a", json!({}));
+    server.expect("tools/call").await.status(404, "");
+    // The new session's id arrives with the head of an SSE answer whose result is held back;
+    // a log message on the stream shows that the client has read the head.
+    let init = server.expect("initialize").await;
+    let id = init.body["id"].clone();
+    let init_stream = init.sse(&[("mcp-session-id", "s-2")]);
+    init_stream
+        .send(event(
+            None,
+            &json!({"jsonrpc": "2.0", "method": "notifications/message",
+                "params": {"level": "info", "data": "starting"}}),
+        ))
+        .unwrap();
+    let log = within(notifications.next()).await;
+    assert!(
+        matches!(log, Some(mcp_client::ServerNotification::Log(_))),
+        "{log:?}"
+    );
+    let b = spawn_call(&client, "b", json!({}));
+    // basic/lifecycle §Initialization: `b` must not reach s-2 before `initialized`.
+    assert!(server.idle_for(Duration::from_millis(300)).await);
+    init_stream
+        .send(event(
+            None,
+            &json!({"jsonrpc": "2.0", "id": id, "result": {"protocolVersion": "2025-11-25",
+                "capabilities": {"tools": {}}, "serverInfo": {"name": "s", "version": "2"}}}),
+        ))
+        .unwrap();
+    let initialized = server.expect("notifications/initialized").await;
+    assert_eq!(initialized.header("mcp-session-id"), Some("s-2"));
+    initialized.status(202, "");
+    for _ in 0..2 {
+        let post = server.expect("tools/call").await;
+        assert_eq!(post.header("mcp-session-id"), Some("s-2"));
+        post.result(text_result("ok"), &[]);
+    }
+    assert!(!within(a).await.unwrap().unwrap().is_error());
+    assert!(!within(b).await.unwrap().unwrap().is_error());
+}
+
+#[tokio::test]
+async fn a_server_that_ends_every_new_session_fails_the_call_after_one_renewal() {
+    let (mut server, client) = in_session("doomed-1", builder()).await;
+
+    let call = spawn_call(&client, "t", json!({}));
+    server.expect("tools/call").await.status(404, "");
+    new_session(&mut server, "2025-11-25", "doomed-2").await;
+    server
+        .expect("notifications/initialized")
+        .await
+        .status(202, "");
+    let again = server.expect("tools/call").await;
+    assert_eq!(again.header("mcp-session-id"), Some("doomed-2"));
+    again.status(404, "");
+    // The second 404 is the call's answer: no third session, no loop.
+    let err = within(call).await.unwrap().unwrap_err();
+    let remote = err.remote().expect("the 404 as a remote error");
+    assert_eq!(remote.code, HTTP_ERROR);
+    assert_eq!(remote.data.as_ref().unwrap()["sessionExpired"], true);
+    assert!(server.idle_for(Duration::from_millis(300)).await);
+}
+
+#[tokio::test]
+async fn a_failed_renewal_fails_the_call_with_the_handshakes_error() {
+    let (mut server, client) = in_session("gone", builder()).await;
+
+    let call = spawn_call(&client, "t", json!({}));
+    server.expect("tools/call").await.status(404, "");
+    let init = server.expect("initialize").await;
+    assert_eq!(init.header("mcp-session-id"), None);
+    init.status(503, "maintenance");
+    let err = within(call).await.unwrap().unwrap_err();
+    assert!(err.to_string().contains("initialize"), "{err}");
+    assert_eq!(
+        err.remote().unwrap().data.as_ref().unwrap()["httpStatus"],
+        503
+    );
     assert!(server.idle_for(Duration::from_millis(200)).await);
 }
 
@@ -291,7 +494,7 @@ async fn a_2024_11_05_server_is_reached_through_the_legacy_sse_transport() {
 }
 
 #[tokio::test]
-async fn a_server_request_on_the_stream_is_answered_by_post() {
+async fn a_server_request_on_the_stream_is_answered_by_a_post_without_mcp_method() {
     let mut server = HttpServer::start().await;
     let b = builder().on_elicitation(|_params: ElicitParams| async move {
         let mut content = mcp_protocol::types::JsonObject::new();
@@ -318,6 +521,10 @@ async fn a_server_request_on_the_stream_is_answered_by_post() {
     assert_eq!(answer.body["result"]["action"], "accept");
     assert_eq!(answer.body["result"]["content"]["name"], "Ada");
     assert_eq!(answer.header("mcp-session-id"), Some("sess-e"));
+    assert_eq!(answer.header("mcp-protocol-version"), Some("2025-11-25"));
+    // A response has no `method` to mirror (2026-07-28 §Standard Request Headers): no
+    // `Mcp-Method` header at all, not an empty one.
+    assert!(answer.headers.get("mcp-method").is_none(), "{answer:?}");
     answer.status(202, "");
     sse.send(event(
         Some("2"),

@@ -174,7 +174,7 @@ pub(crate) struct AwaitingInitializeResult {
 }
 
 impl AwaitingInitializeResult {
-    fn new(conn: &Conn) -> Result<Self> {
+    pub(crate) fn new(conn: &Conn) -> Result<Self> {
         let proposed = conn
             .config
             .versions

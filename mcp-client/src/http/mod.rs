@@ -22,9 +22,13 @@
 //!   `tools/list`, as the spec requires). Custom headers go on every request.
 //! - **Failures are answers**: an HTTP error, a refused connection or an expired session
 //!   (404) fails the waiting call with a JSON-RPC error of code [`HTTP_ERROR`] that says
-//!   what happened ([`Error::Remote`]); after a 404 every later call
-//!   fails the same way at once. Nothing hangs; the session is not re-initialised behind the
-//!   caller's back (state such as subscriptions would be lost silently): connect again.
+//!   what happened ([`Error::Remote`]). Nothing hangs.
+//! - **Expired sessions are replaced** (2025-03-26 on, basic/transports §Session
+//!   Management: on a 404 to a request carrying `Mcp-Session-Id` the client MUST start a
+//!   new session): the [`Client`] runs the handshake again, with an `initialize` that
+//!   carries no session id, and sends the failed request once more in the new session (see
+//!   [`ClientBuilder::reinitialize_on_expiry`]). Until a new session starts, every message
+//!   fails at once with the same error instead of reaching the server with the dead id.
 //! - **Streams**: `retry:` sets the reconnection delay; a response stream that breaks is
 //!   resumed with GET and `Last-Event-ID` in the session era, and its request re-sent (at
 //!   most [`HttpTransportBuilder::max_reconnects`] times) in 2026-07-28, which has no

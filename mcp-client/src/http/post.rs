@@ -35,10 +35,7 @@ pub(crate) enum Failure {
         /// explanation).
         error: Option<ErrorObject>,
     },
-    #[error(
-        "the server no longer knows session {session} (HTTP 404): the session expired; \
-         connect again to start a new one"
-    )]
+    #[error("the server no longer knows session {session} (HTTP 404): the session expired")]
     SessionExpired { session: String },
     #[error("the server accepted the request (HTTP {0}) but sent no response")]
     NoResponse(StatusCode),
@@ -196,10 +193,8 @@ async fn send_message(shared: &Arc<Shared>, msg: &Message, out: &Outgoing) -> Re
             return refused(shared, msg, out, response, session).await;
         }
         shared.state().confirmed = true;
-        if method == "initialize"
-            && let Some(id) = response.headers.get(SESSION_ID)
-        {
-            shared.state().session_id = Some(id.clone());
+        if method == "initialize" {
+            shared.start_session(response.headers.get(SESSION_ID).cloned());
         }
         // 2025-11-25 §Listening for Messages from the Server: after initialization the
         // client may open a GET stream for requests and notifications of the session. The
@@ -272,9 +267,16 @@ fn build_post(
     stateless: bool,
 ) -> Result<(Request<Bytes>, Option<HeaderValue>), Failure> {
     let state = shared.state();
-    if state.session_expired
-        && let Some(session) = &state.session_id
-    {
+    let method = out.method.as_deref();
+    // 2025-11-25 §Session Management 4: `initialize` starts a new session, so it carries no
+    // session id, and it is the one message that still goes out after the old session's 404
+    // (and, once it is answered, `notifications/initialized`).
+    let initialize = method == Some("initialize");
+    let expired = match &state.replacing {
+        Some(old) => (method != Some("notifications/initialized")).then_some(old),
+        None => state.session_id.as_ref().filter(|_| state.session_expired),
+    };
+    if let Some(session) = expired.filter(|_| !initialize) {
         return Err(Failure::SessionExpired {
             session: session.to_str().unwrap_or("?").to_owned(),
         });
@@ -292,18 +294,17 @@ fn build_post(
         HeaderValue::from_static("application/json, text/event-stream"),
     );
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    let method = out.method.as_deref().unwrap_or_default();
     // The version header: the request's own in 2026-07-28; the negotiated one after
     // `initialize` in the session era (2025-06-18 §Protocol Version Header).
-    let version = match (&out.version, method) {
-        (Some(v), _) => Some(v.clone()),
-        (None, "initialize") => None,
-        (None, _) => state.session_version.clone(),
+    let version = match &out.version {
+        Some(v) => Some(v.clone()),
+        None if initialize => None,
+        None => state.session_version.clone(),
     };
     if let Some(v) = version.and_then(|v| HeaderValue::try_from(v).ok()) {
         headers.insert(PROTOCOL_VERSION, v);
     }
-    let session = if stateless {
+    let session = if stateless || initialize {
         None
     } else {
         state.session_id.clone()
@@ -312,13 +313,15 @@ fn build_post(
         headers.insert(SESSION_ID, s.clone());
     }
     // 2026-07-28 §Standard Request Headers. Sent in every era: older servers ignore them,
-    // and the official suite checks them on `initialize` too.
-    if let Ok(m) = HeaderValue::try_from(method) {
+    // and the official suite checks them on `initialize` too. `Mcp-Method` mirrors the
+    // body's `method`, which only requests and notifications have: a POSTed response (the
+    // answer to a server's request, session era) carries none, rather than an empty one.
+    if let Some(m) = method.and_then(|m| HeaderValue::try_from(m).ok()) {
         headers.insert(MCP_METHOD, m);
     }
     if let Some(name) = &out.name {
         headers.insert(MCP_NAME, encode_value(name));
-        if method == "tools/call"
+        if method == Some("tools/call")
             && let Some(annotations) = state.tool_headers.get(name)
         {
             let arguments: Option<Value> = out
@@ -344,14 +347,12 @@ async fn refused(
     let status = response.status;
     let body = read_body(response.body, 64 << 10).await.unwrap_or_default();
     // 2025-11-25 §Session Management: a 404 to a request with a session id means the
-    // session is gone. Later requests fail at once with the same clear error.
+    // session is gone. Later requests fail at once with the same clear error, until an
+    // `initialize` starts a new session (the client does, see `crate::session`).
     if status == StatusCode::NOT_FOUND
         && let Some(session) = session
     {
-        shared.state().session_expired = true;
-        return Err(Failure::SessionExpired {
-            session: session.to_str().unwrap_or("?").to_owned(),
-        });
+        return Err(session_expired(shared, &session));
     }
     // A JSON-RPC response naming the request is the server's answer (a 400 with
     // UnsupportedProtocolVersion, a 404 with -32601, …): the call gets it as sent.
@@ -386,6 +387,15 @@ async fn refused(
         body: String::from_utf8_lossy(&body).into_owned(),
         error,
     })
+}
+
+/// The server answered 404 to a request that carried `session`: notes that the session is
+/// gone, and fails the request with [`Failure::SessionExpired`].
+pub(crate) fn session_expired(shared: &Shared, session: &HeaderValue) -> Failure {
+    shared.session_ended(session);
+    Failure::SessionExpired {
+        session: session.to_str().unwrap_or("?").to_owned(),
+    }
 }
 
 /// The errors only a modern (2026-07-28) server sends.

@@ -15,7 +15,7 @@ use mcp_protocol::jsonrpc::Message;
 use tokio::sync::oneshot;
 
 use super::backend::BodyStream;
-use super::post::{ContentKind, Failure, content_type};
+use super::post::{ContentKind, Failure, content_type, session_expired};
 use super::sse::{SseEvent, SseParser};
 use super::transport::{PROTOCOL_VERSION, SESSION_ID, Shared};
 
@@ -119,14 +119,15 @@ pub(crate) async fn resume(
             return Err(Failure::StreamEnded);
         };
         tracing::debug!(?id, last_event_id = ?parser.last_event_id, "resuming the response stream");
-        let response = match shared.client.execute(request).await {
+        let session = request.headers().get(SESSION_ID).cloned();
+        let result = shared.client.execute(request).await;
+        if let (Ok(r), Some(session)) = (&result, &session)
+            && r.status == StatusCode::NOT_FOUND
+        {
+            return Err(session_expired(shared, session));
+        }
+        let response = match result {
             Ok(r) if r.status.is_success() && content_type(&r) == Some(ContentKind::Sse) => r,
-            Ok(r) if r.status == StatusCode::NOT_FOUND && shared.state().session_id.is_some() => {
-                shared.state().session_expired = true;
-                return Err(Failure::SessionExpired {
-                    session: session_text(shared),
-                });
-            }
             Ok(r) if !r.status.is_success() => return Err(Failure::StreamEnded),
             _ => continue,
         };
@@ -137,23 +138,14 @@ pub(crate) async fn resume(
     Err(Failure::StreamEnded)
 }
 
-fn session_text(shared: &Shared) -> String {
-    let state = shared.state();
-    state
-        .session_id
-        .as_ref()
-        .and_then(|s| s.to_str().ok())
-        .unwrap_or("?")
-        .to_owned()
-}
-
 /// How long the handshake waits for the first answer to the standalone GET before it lets
 /// the client's next messages go (a server that holds the GET's head back must not stall it).
 pub(crate) const GET_OPEN_WAIT: Duration = Duration::from_secs(2);
 
-/// Opens the standalone GET stream once per session, and keeps it open: when it ends, it is
-/// reopened after the `retry:` delay with `Last-Event-ID`. A server that does not offer one
-/// (405) or refuses it is left alone; `max_reconnects` failed connections in a row end it.
+/// Opens the standalone GET stream once per session, and keeps it open while the session
+/// lasts: when it ends, it is reopened after the `retry:` delay with `Last-Event-ID`. A
+/// server that does not offer one (405) or refuses it is left alone; `max_reconnects`
+/// failed connections in a row end it.
 ///
 /// The receiver completes (or is dropped) once the first GET has an answer: the stream is
 /// open, refused or failed. The handshake waits for it, so that the stream is listening
@@ -161,16 +153,19 @@ pub(crate) const GET_OPEN_WAIT: Duration = Duration::from_secs(2);
 /// is seen, and the order of the client's requests and its GET is the same on every run.
 /// `None`: the stream was already started, or this is the legacy transport.
 pub(crate) fn start_get(shared: &Arc<Shared>) -> Option<oneshot::Receiver<()>> {
-    {
+    let stop = {
         let mut state = shared.state();
         if state.get_stream_started || state.legacy_endpoint.is_some() {
             return None;
         }
         state.get_stream_started = true;
-    }
+        let stop = shared.shutdown.child_token();
+        state.get_stream_stop = Some(stop.clone());
+        stop
+    };
     let (answered, first_answer) = oneshot::channel();
     let task_shared = shared.clone();
-    shared.spawn(async move {
+    let stream = async move {
         let shared = task_shared;
         let mut answered = Some(answered);
         let mut parser = SseParser::new();
@@ -202,6 +197,13 @@ pub(crate) fn start_get(shared: &Arc<Shared>) -> Option<oneshot::Receiver<()>> {
             }
             let delay = parser.retry.unwrap_or(shared.settings.default_retry);
             tokio::time::sleep(delay.max(MIN_GET_DELAY)).await;
+        }
+    };
+    // A new session stops the old session's stream (`Shared::start_session`).
+    shared.spawn(async move {
+        tokio::select! {
+            () = stop.cancelled() => {}
+            () = stream => {}
         }
     });
     Some(first_answer)

@@ -89,14 +89,22 @@ pub(crate) struct State {
     /// The version the `initialize` result chose (the `MCP-Protocol-Version` of later
     /// session-era requests).
     pub(crate) session_version: Option<String>,
-    /// The server answered 404 to our session id: the session is gone.
+    /// The server answered 404 to our session id: the session is gone, until an
+    /// `initialize` starts a new one.
     pub(crate) session_expired: bool,
+    /// The expired session a new one replaces, until the new session's
+    /// `notifications/initialized` is sent: meanwhile other messages fail as they did in
+    /// the expired session, so none reaches the new session before the notification
+    /// (2025-11-25 basic/lifecycle §Initialization). The client sends them again after.
+    pub(crate) replacing: Option<HeaderValue>,
     /// A POST succeeded: this is a Streamable HTTP server, no legacy fallback.
     pub(crate) confirmed: bool,
     /// The 2024-11-05 transport is in use: POSTs go to this endpoint.
     pub(crate) legacy_endpoint: Option<Url>,
-    /// The standalone GET stream was started.
+    /// The standalone GET stream was started (in this session).
     pub(crate) get_stream_started: bool,
+    /// Stops the standalone GET stream of this session when a new session starts.
+    pub(crate) get_stream_stop: Option<CancellationToken>,
     pending_initialize: Option<RequestId>,
     /// `tools/list` requests whose results are checked for `x-mcp-header`.
     pending_tools_list: HashSet<RequestId>,
@@ -208,6 +216,37 @@ impl Shared {
             state.inflight.insert(id.clone(), token.clone());
             token
         })
+    }
+
+    /// An `initialize` was answered with `session_id` (or none): a new session starts, and
+    /// nothing of the old one carries over (2025-11-25 basic/transports §Session Management:
+    /// after a 404 the client starts a new session). Its standalone GET stream (and with it
+    /// the stream's `Last-Event-ID`) ends; the new session opens its own after
+    /// `notifications/initialized`. The negotiated version follows from the `initialize`
+    /// result ([`Shared::deliver`]).
+    pub(crate) fn start_session(&self, session_id: Option<HeaderValue>) {
+        let mut state = self.state();
+        state.replacing = if state.session_expired {
+            tracing::debug!(session = ?session_id, "a new session replaces the expired one");
+            state.session_id.take()
+        } else {
+            None
+        };
+        state.session_id = session_id;
+        state.session_expired = false;
+        state.get_stream_started = false;
+        if let Some(stop) = state.get_stream_stop.take() {
+            stop.cancel();
+        }
+    }
+
+    /// The server answered 404 to a request that carried `session`: that session is gone.
+    /// A late 404 of a session already replaced by a new one changes nothing.
+    pub(crate) fn session_ended(&self, session: &HeaderValue) {
+        let mut state = self.state();
+        if state.session_id.as_ref() == Some(session) {
+            state.session_expired = true;
+        }
     }
 
     /// Forgets an in-flight request (answered, failed or cancelled).
@@ -347,6 +386,7 @@ impl Transport for HttpTransport {
         let (gate, opened) = {
             let mut state = self.shared.state();
             if msg.method() == Some("notifications/initialized") {
+                state.replacing = None;
                 let (tx, rx) = watch::channel(false);
                 state.initialized_gate = Some(rx);
                 (None, Some(tx))
