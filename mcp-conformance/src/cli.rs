@@ -87,6 +87,21 @@ pub(crate) fn reference_server(args: &ReferenceServerArgs) -> ExitCode {
     }
 }
 
+/// Where results go besides the table, and whether progress is shown.
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// Write the results as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write the results as JUnit XML to this file.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Show no progress on standard error (by default: a bar on a terminal, one line per
+    /// result otherwise).
+    #[arg(long)]
+    quiet: bool,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
     /// Only these protocol versions (repeatable); default: every version.
@@ -99,16 +114,8 @@ pub(crate) struct RunArgs {
     /// that use no transport (the protocol layer's) always run.
     #[arg(long = "transport", value_name = "TRANSPORT", value_enum)]
     transports: Vec<Transport>,
-    /// Write the results as JSON to this file.
-    #[arg(long, value_name = "FILE")]
-    json: Option<PathBuf>,
-    /// Write the results as JUnit XML to this file.
-    #[arg(long, value_name = "FILE")]
-    junit: Option<PathBuf>,
-    /// Show no progress on standard error (by default: a bar on a terminal, one line per
-    /// result otherwise).
-    #[arg(long)]
-    quiet: bool,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 #[derive(Debug, Args)]
@@ -130,16 +137,8 @@ pub(crate) struct TargetArgs {
     /// Only scenarios whose name contains this text.
     #[arg(long)]
     scenario: Option<String>,
-    /// Write the results as JSON to this file.
-    #[arg(long, value_name = "FILE")]
-    json: Option<PathBuf>,
-    /// Write the results as JUnit XML to this file.
-    #[arg(long, value_name = "FILE")]
-    junit: Option<PathBuf>,
-    /// Show no progress on standard error (by default: a bar on a terminal, one line per
-    /// result otherwise).
-    #[arg(long)]
-    quiet: bool,
+    #[command(flatten)]
+    report: ReportArgs,
     /// `client` only: how long the client may run in one scenario before it is killed.
     #[arg(long, value_name = "SECONDS", default_value_t = scenario::client::CLIENT_WITHIN.as_secs_f64())]
     timeout: f64,
@@ -187,7 +186,7 @@ pub(crate) fn server(args: &TargetArgs) -> ExitCode {
         Err(code) => return code,
     };
     let started = Instant::now();
-    let progress = Progress::new(args.quiet);
+    let progress = Progress::new(args.report.quiet);
     let records = match runtime()
         .and_then(|rt| server_records(&rt, &target, &versions, args.scenario.as_deref(), &progress))
     {
@@ -197,13 +196,7 @@ pub(crate) fn server(args: &TargetArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    finish(
-        &progress,
-        &records,
-        started,
-        args.json.as_ref(),
-        args.junit.as_ref(),
-    )
+    finish(&progress, &records, started, &args.report)
 }
 
 /// Tests a client started by `--command`.
@@ -220,17 +213,11 @@ pub(crate) fn client(args: &TargetArgs) -> ExitCode {
         }
     };
     let started = Instant::now();
-    let progress = Progress::new(args.quiet);
+    let progress = Progress::new(args.report.quiet);
     let records = runtime()
         .map(|rt| client_records(&rt, command, args.scenario.as_deref(), within, &progress));
     match records {
-        Ok(records) => finish(
-            &progress,
-            &records,
-            started,
-            args.json.as_ref(),
-            args.junit.as_ref(),
-        ),
+        Ok(records) => finish(&progress, &records, started, &args.report),
         Err(e) => {
             eprintln!("mcp-conformance: {e}");
             ExitCode::from(2)
@@ -379,7 +366,7 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
         Err(code) => return code,
     };
     let started = Instant::now();
-    let progress = Progress::new(args.quiet);
+    let progress = Progress::new(args.report.quiet);
     let mut records = Vec::new();
     let chosen: Vec<_> = scenario::all()
         .into_iter()
@@ -447,13 +434,7 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    finish(
-        &progress,
-        &records,
-        started,
-        args.json.as_ref(),
-        args.junit.as_ref(),
-    )
+    finish(&progress, &records, started, &args.report)
 }
 
 /// Prints the table, writes the files asked for, and gives the exit code.
@@ -461,18 +442,17 @@ fn finish(
     progress: &Progress,
     records: &[Record],
     started: Instant,
-    json: Option<&PathBuf>,
-    junit: Option<&PathBuf>,
+    report: &ReportArgs,
 ) -> ExitCode {
     progress.finish();
     print!("{}", report::table(records, started.elapsed()));
-    if let Some(path) = json
+    if let Some(path) = &report.json
         && let Err(e) = std::fs::write(path, report::json(records))
     {
         eprintln!("mcp-conformance: writing {}: {e}", path.display());
         return ExitCode::from(2);
     }
-    if let Some(path) = junit
+    if let Some(path) = &report.junit
         && let Err(e) = std::fs::write(path, report::junit(records))
     {
         eprintln!("mcp-conformance: writing {}: {e}", path.display());
