@@ -56,13 +56,11 @@ pub fn pipe(budget: Budget) -> Result<Stats, Error> {
 /// POSTs of the line over `c` keep-alive connections (one request in flight on each).
 pub async fn hyper_posts(settings: &Settings, c: usize, budget: Budget) -> Result<Stats, Error> {
     let server = ServerProcess::start_http(settings, Impl::HyperEcho)?;
-    let c = c.max(1);
+    let warmup = budget.warmup / c.max(1);
     let start = Instant::now();
     let deadline = start + budget.time;
-    let mut tasks = Vec::with_capacity(c);
-    for worker in 0..c {
-        let share = budget.n / c + usize::from(worker < budget.n % c);
-        let warmup = budget.warmup / c;
+    let mut tasks = Vec::new();
+    for share in budget.shares(c) {
         let addr = server.addr;
         tasks.push(tokio::spawn(async move {
             connection(addr, warmup, share, deadline)

@@ -50,6 +50,14 @@ pub struct Budget {
     pub time: Duration,
 }
 
+impl Budget {
+    /// `n` shared out among `c` workers (at least one) as evenly as it goes.
+    pub fn shares(&self, c: usize) -> impl Iterator<Item = usize> + use<> {
+        let (n, c) = (self.n, c.max(1));
+        (0..c).map(move |worker| n / c + usize::from(worker < n % c))
+    }
+}
+
 /// The arguments of `tool` in every run.
 pub fn args_of(tool: &str) -> Map<String, Value> {
     let value = match tool {
@@ -77,12 +85,10 @@ pub async fn calls(
         }
         caller.call(tool, &args).await?;
     }
-    let c = c.max(1);
     let start = Instant::now();
     let deadline = start + budget.time;
-    let mut tasks = Vec::with_capacity(c);
-    for worker in 0..c {
-        let share = budget.n / c + usize::from(worker < budget.n % c);
+    let mut tasks = Vec::new();
+    for share in budget.shares(c) {
         let caller = caller.clone();
         let args = args.clone();
         tasks.push(tokio::spawn(async move {
