@@ -60,6 +60,7 @@ mod headers;
 mod hyper_client;
 mod legacy;
 mod post;
+mod quick_ack;
 #[cfg(feature = "reqwest")]
 mod reqwest_client;
 mod sse;
