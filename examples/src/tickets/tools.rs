@@ -2,7 +2,10 @@
 //! untrusted ([`Untrusted`]); descriptions are static text. `closeTicket` is destructive:
 //! it carries `destructiveHint` and asks the user to confirm through elicitation (a
 //! server-to-client request in the session era, MRTR in 2026-07-28) before it changes
-//! anything.
+//! anything. In 2026-07-28 that confirmation makes the call two HTTP requests (the call,
+//! answered `input_required`, then the retry carrying the user's answer), and the per-caller
+//! rate limit counts both, as it counts every request: a client that closes tickets spends
+//! two tokens of its bucket per ticket.
 
 use mcp_protocol::methods::ToolAnnotations;
 use mcp_protocol::methods::{ElicitAction, ElicitFormParams};
