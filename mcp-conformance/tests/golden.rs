@@ -8,9 +8,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The scenarios × versions there are transcripts for.
+/// The scenarios run for every version, and the transcripts there are: those seven for
+/// each of the five versions, and `tasks` for 2025-11-25.
 const SCENARIOS: usize = 7;
-const VERSIONS: usize = 5;
+const TRANSCRIPTS: usize = SCENARIOS * 5 + 1;
 
 fn golden(args: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_mcp-conformance"))
@@ -87,7 +88,7 @@ fn every_transcript_matches_a_fresh_run_in_memory_and_is_schema_valid() {
     let (ok, out) = golden(&[]);
     assert!(ok, "{out}");
     let same = out.lines().filter(|l| l.ends_with(" memory same")).count();
-    assert_eq!(same, SCENARIOS * VERSIONS, "{out}");
+    assert_eq!(same, TRANSCRIPTS, "{out}");
     assert!(out.contains("0 transcript(s) with problems"), "{out}");
     // Every line of every file was judged.
     let lines: usize = std::fs::read_dir(checked_in())
@@ -101,7 +102,7 @@ fn every_transcript_matches_a_fresh_run_in_memory_and_is_schema_valid() {
                 .count()
         })
         .sum();
-    assert!(lines > SCENARIOS * VERSIONS * 3, "{lines} lines");
+    assert!(lines > TRANSCRIPTS * 3, "{lines} lines");
     assert_eq!(schema_checked(&out), lines, "{out}");
 }
 
@@ -110,7 +111,7 @@ fn the_same_transcripts_come_over_stdio() {
     let (ok, out) = golden(&["--transport", "stdio"]);
     assert!(ok, "{out}");
     let same = out.lines().filter(|l| l.ends_with(" stdio  same")).count();
-    assert_eq!(same, SCENARIOS * VERSIONS, "{out}");
+    assert_eq!(same, TRANSCRIPTS, "{out}");
 }
 
 #[test]
@@ -133,7 +134,7 @@ fn a_changed_transcript_fails_with_a_line_diff() {
         .lines()
         .any(|l| l.starts_with("+ ") && l.contains("this tool always fails"));
     assert!(minus && plus, "{out}");
-    // The other transcripts of that version still match.
+    // The other transcripts of that version (with `tasks`, none for 2025-06-18) still match.
     let same = out.lines().filter(|l| l.ends_with(" memory same")).count();
     assert_eq!(same, SCENARIOS - 1, "{out}");
 }
@@ -181,16 +182,18 @@ fn bless_writes_every_transcript_and_removes_strays() {
         "{out}"
     );
     let blessed = out.lines().filter(|l| l.contains(" blessed ")).count();
-    assert_eq!(blessed, SCENARIOS * VERSIONS, "{out}");
+    assert_eq!(blessed, TRANSCRIPTS, "{out}");
     // What was blessed is what is checked in (the run is deterministic).
-    for version in ["2024-11-05", "2026-07-28"] {
-        for scenario in ["handshake", "client-input"] {
-            let want = std::fs::read_to_string(
-                checked_in().join(version).join(format!("{scenario}.jsonl")),
-            );
-            let got = std::fs::read_to_string(scratch.file(version, scenario));
-            assert_eq!(got.ok(), want.ok(), "{version}/{scenario}");
-        }
+    for (version, scenario) in [
+        ("2024-11-05", "handshake"),
+        ("2026-07-28", "client-input"),
+        ("2025-11-25", "tasks"),
+    ] {
+        let want =
+            std::fs::read_to_string(checked_in().join(version).join(format!("{scenario}.jsonl")));
+        let got = std::fs::read_to_string(scratch.file(version, scenario));
+        assert!(want.is_ok(), "{version}/{scenario} is not checked in");
+        assert_eq!(got.ok(), want.ok(), "{version}/{scenario}");
     }
     let (ok, out) = golden(&["--dir", scratch.arg()]);
     assert!(ok, "{out}");

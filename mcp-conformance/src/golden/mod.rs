@@ -16,6 +16,7 @@
 //! - MRTR `requestState` tokens (signed, with a nonce and an expiry), by
 //!   `"<request-state-N>"` numbered in order of first appearance, so that the client's echo
 //!   of a token still visibly matches it;
+//! - task ids (they end in a random part), by `"<task-id-N>"` likewise;
 //! - timestamps (`createdAt`, `lastUpdatedAt`, `timestamp` strings), by `"<timestamp>"`.
 //!
 //! No session ids or cursors occur in these exchanges (stdio and memory carry no session
@@ -73,7 +74,7 @@ pub(crate) fn run(options: &Options) -> ExitCode {
         .filter(|g| options.filter.as_deref().is_none_or(|f| g.name.contains(f)))
         .collect();
     for golden in &scenarios {
-        for &version in &options.versions {
+        for &version in options.versions.iter().filter(|v| (golden.applies)(**v)) {
             let path = file(&options.dir, version, golden.name);
             for (k, &transport) in options.transports.iter().enumerate() {
                 let label = format!(
@@ -189,7 +190,9 @@ fn strays(options: &Options, scenarios: &[script::Golden]) -> usize {
                 .and_then(|n| n.to_str())
                 .unwrap_or_default();
             let known = file.extension().is_some_and(|e| e == "jsonl")
-                && scenarios.iter().any(|g| g.name == stem);
+                && scenarios
+                    .iter()
+                    .any(|g| g.name == stem && (g.applies)(version));
             if known {
                 continue;
             }
@@ -212,7 +215,7 @@ fn strays(options: &Options, scenarios: &[script::Golden]) -> usize {
 fn schema_problems(options: &Options, scenarios: &[script::Golden]) -> usize {
     let (mut bad, mut checked) = (0, 0);
     for golden in scenarios {
-        for &version in &options.versions {
+        for &version in options.versions.iter().filter(|v| (golden.applies)(**v)) {
             let path = file(&options.dir, version, golden.name);
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;

@@ -67,6 +67,14 @@ struct Placeholders {
     /// MRTR `requestState` tokens (they hold a nonce and an expiry), numbered in order of
     /// first appearance so that the client's echo of a token still matches it.
     states: HashMap<String, usize>,
+    /// Task ids (they end in a random part), numbered likewise.
+    tasks: HashMap<String, usize>,
+}
+
+/// The number of `token` in `seen`, by first appearance.
+fn numbered(seen: &mut HashMap<String, usize>, token: &str) -> usize {
+    let next = seen.len();
+    *seen.entry(token.to_owned()).or_insert(next)
 }
 
 impl Placeholders {
@@ -76,9 +84,12 @@ impl Placeholders {
                 for (key, v) in map.iter_mut() {
                     match (key.as_str(), &*v) {
                         ("requestState", Value::String(token)) => {
-                            let next = self.states.len();
-                            let n = *self.states.entry(token.clone()).or_insert(next);
+                            let n = numbered(&mut self.states, token);
                             *v = Value::from(format!("<request-state-{n}>"));
+                        }
+                        ("taskId", Value::String(id)) => {
+                            let n = numbered(&mut self.tasks, id);
+                            *v = Value::from(format!("<task-id-{n}>"));
                         }
                         ("createdAt" | "lastUpdatedAt" | "timestamp", Value::String(_)) => {
                             *v = Value::from("<timestamp>");
@@ -145,7 +156,7 @@ mod tests {
             (
                 Dir::S2c,
                 json!({"jsonrpc": "2.0", "id": "x7", "result": {"requestState": token,
-                "task": {"createdAt": "2026-01-01T00:00:00Z"},
+                "task": {"createdAt": "2026-01-01T00:00:00Z", "taskId": "t-1f"},
                 "_meta": {"io.modelcontextprotocol/serverInfo": {"name": "s", "version": "1"}}}}),
             ),
             (
@@ -160,7 +171,7 @@ mod tests {
                 r#"{"dir":"c2s","message":{"id":0,"jsonrpc":"2.0","method":"initialize","params":{"clientInfo":{"name":"c","version":"<implementation-version>"}}}}"#,
                 r#"{"dir":"s2c","message":{"id":0,"jsonrpc":"2.0","method":"roots/list"}}"#,
                 r#"{"dir":"c2s","message":{"id":0,"jsonrpc":"2.0","result":{"roots":[]}}}"#,
-                r#"{"dir":"s2c","message":{"id":0,"jsonrpc":"2.0","result":{"_meta":{"io.modelcontextprotocol/serverInfo":{"name":"s","version":"<implementation-version>"}},"requestState":"<request-state-0>","task":{"createdAt":"<timestamp>"}}}}"#,
+                r#"{"dir":"s2c","message":{"id":0,"jsonrpc":"2.0","result":{"_meta":{"io.modelcontextprotocol/serverInfo":{"name":"s","version":"<implementation-version>"}},"requestState":"<request-state-0>","task":{"createdAt":"<timestamp>","taskId":"<task-id-0>"}}}}"#,
                 r#"{"dir":"c2s","message":{"id":1,"jsonrpc":"2.0","method":"ping","params":{"a":2,"requestState":"<request-state-0>","z":1}}}"#,
             ]
         );

@@ -10,6 +10,9 @@ use serde_json::Value;
 
 use crate::schema_book;
 
+/// Marks, in the method a request id is keyed to, a request augmented with `task`.
+const TASK: &str = " (as a task)";
+
 /// The result definition of `method` in `version`, beyond [`schema_book::result_of`]:
 /// what the client answers the server, and the MRTR input round.
 fn result_definition(
@@ -22,6 +25,12 @@ fn result_definition(
             .then_some("InputRequiredResult");
     }
     let name = match method {
+        // A request augmented with `task` is answered by the task it created.
+        m if m.ends_with(TASK) => "CreateTaskResult",
+        "tasks/get" => "GetTaskResult",
+        "tasks/list" => "ListTasksResult",
+        "tasks/result" => "GetTaskPayloadResult",
+        "tasks/cancel" => "CancelTaskResult",
         "sampling/createMessage" => "CreateMessageResult",
         "elicitation/create" => "ElicitResult",
         "roots/list" => "ListRootsResult",
@@ -56,7 +65,12 @@ pub(crate) fn check(
         let id = message["id"].to_string();
         if let Some(method) = message["method"].as_str() {
             if !message["id"].is_null() {
-                methods.insert((dir.to_owned(), id), method.to_owned());
+                let task = if message["params"]["task"].is_object() {
+                    TASK
+                } else {
+                    ""
+                };
+                methods.insert((dir.to_owned(), id), format!("{method}{task}"));
             }
             if invalid_on_purpose && dir == "c2s" {
                 continue;
