@@ -198,3 +198,26 @@ fn bless_writes_every_transcript_and_removes_strays() {
     let (ok, out) = golden(&["--dir", scratch.arg()]);
     assert!(ok, "{out}");
 }
+
+#[test]
+fn run_includes_the_golden_scenarios_over_memory_and_stdio() {
+    let out = Command::new(env!("CARGO_BIN_EXE_mcp-conformance"))
+        .args(["run", "--scenario", "golden/"])
+        .output()
+        .expect("the binary runs");
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{table}");
+    for via in [" memory ", " stdio "] {
+        let passed = table
+            .lines()
+            .filter(|l| l.starts_with("golden/") && l.contains(via) && l.ends_with(" pass"))
+            .count();
+        assert_eq!(passed, TRANSCRIPTS, "{via}in\n{table}");
+    }
+    // `tasks` has a transcript for 2025-11-25 only and says so for the other versions.
+    let skipped = table
+        .lines()
+        .filter(|l| l.contains("skip (golden/tasks has no transcript for"))
+        .count();
+    assert_eq!(skipped, 2 * 4, "{table}");
+}

@@ -29,7 +29,9 @@
 //! diff per transcript), on a golden file no scenario writes, on a scenario with no file,
 //! and on a message its version's schema rejects ([`schema`]).
 //! `mcp-conformance golden --bless` writes the files anew; review `git diff` before
-//! committing them.
+//! committing them. `mcp-conformance run` includes each as scenario `golden/<name>` over
+//! memory and stdio ([`scenarios`]), skipped when the folder is not next to the manifest
+//! (an installed binary).
 
 mod diff;
 mod normalize;
@@ -44,7 +46,7 @@ use std::process::ExitCode;
 use mcp_protocol::ProtocolVersion;
 use serde_json::Value;
 
-use crate::scenario::Transport;
+use crate::scenario::{Outcome, Run, Scenario, Severity, Transport};
 
 /// The checked-in transcripts: `golden/` next to this crate's manifest.
 pub(crate) fn default_dir() -> PathBuf {
@@ -75,13 +77,9 @@ pub(crate) fn run(options: &Options) -> ExitCode {
         .collect();
     for golden in &scenarios {
         for &version in options.versions.iter().filter(|v| (golden.applies)(**v)) {
-            let path = file(&options.dir, version, golden.name);
+            let path = file(&options.dir, version, golden.stem());
             for (k, &transport) in options.transports.iter().enumerate() {
-                let label = format!(
-                    "golden/{:<14} {version} {:<6}",
-                    golden.name,
-                    transport.as_str()
-                );
+                let label = format!("{:<21} {version} {:<6}", golden.name, transport.as_str());
                 let got = match record::record(golden, version, transport) {
                     Ok(messages) => normalize::lines(messages),
                     Err(e) => {
@@ -192,7 +190,7 @@ fn strays(options: &Options, scenarios: &[script::Golden]) -> usize {
             let known = file.extension().is_some_and(|e| e == "jsonl")
                 && scenarios
                     .iter()
-                    .any(|g| g.name == stem && (g.applies)(version));
+                    .any(|g| g.stem() == stem && (g.applies)(version));
             if known {
                 continue;
             }
@@ -216,18 +214,12 @@ fn schema_problems(options: &Options, scenarios: &[script::Golden]) -> usize {
     let (mut bad, mut checked) = (0, 0);
     for golden in scenarios {
         for &version in options.versions.iter().filter(|v| (golden.applies)(**v)) {
-            let path = file(&options.dir, version, golden.name);
+            let path = file(&options.dir, version, golden.stem());
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
-            let lines: Result<Vec<Value>, _> = text.lines().map(serde_json::from_str).collect();
-            let problems = match lines {
-                Ok(lines) => {
-                    checked += lines.len();
-                    schema::check(version, &lines, golden.invalid_on_purpose)
-                }
-                Err(e) => vec![format!("not JSON lines: {e}")],
-            };
+            let (n, problems) = schema_check(golden, version, &text);
+            checked += n;
             if !problems.is_empty() {
                 bad += 1;
                 println!("golden: {} against the {version} schema:", path.display());
@@ -239,4 +231,75 @@ fn schema_problems(options: &Options, scenarios: &[script::Golden]) -> usize {
     }
     println!("golden: schema: {checked} messages checked, {bad} transcript(s) with problems");
     bad
+}
+
+/// The messages of transcript `text` of `golden` for `version`, and what its schema says
+/// against them.
+fn schema_check(
+    golden: &script::Golden,
+    version: ProtocolVersion,
+    text: &str,
+) -> (usize, Vec<String>) {
+    let lines: Result<Vec<Value>, _> = text.lines().map(serde_json::from_str).collect();
+    match lines {
+        Ok(lines) => (
+            lines.len(),
+            schema::check(version, &lines, golden.invalid_on_purpose),
+        ),
+        Err(e) => (0, vec![format!("not JSON lines: {e}")]),
+    }
+}
+
+/// The golden scenarios as scenarios of `mcp-conformance run`, over memory and stdio:
+/// each compares a fresh run with its checked-in transcript and validates the file.
+pub(crate) fn scenarios() -> Vec<Scenario> {
+    Transport::ALL
+        .into_iter()
+        .flat_map(|transport| {
+            script::all().into_iter().map(move |g| Scenario {
+                name: g.name,
+                spec: "every message on the wire (golden transcripts, mcp-conformance/golden)",
+                severity: Severity::Must,
+                transport: Some(transport),
+                run: Run::Golden,
+            })
+        })
+        .collect()
+}
+
+/// Runs golden scenario `name` for `version` over `transport` against the transcripts
+/// next to this crate's manifest; skips when they are not there (an installed binary).
+pub(crate) fn outcome(name: &str, version: ProtocolVersion, transport: Transport) -> Outcome {
+    let dir = default_dir();
+    if !dir.is_dir() {
+        return Outcome::skip(format!(
+            "no golden transcripts at {} (run from the source tree)",
+            dir.display()
+        ));
+    }
+    let Some(golden) = script::all().into_iter().find(|g| g.name == name) else {
+        return Outcome::fail(format!("no golden scenario {name}"), vec![]);
+    };
+    if !(golden.applies)(version) {
+        return Outcome::skip(format!("{name} has no transcript for {version}"));
+    }
+    let path = file(&dir, version, golden.stem());
+    let got = match record::record(&golden, version, transport) {
+        Ok(messages) => normalize::lines(messages),
+        Err(e) => return Outcome::fail(e, vec![]),
+    };
+    if let Err(why) = compare(&path, &got) {
+        let mut lines = why.lines().map(str::to_owned);
+        let reason = lines.next().unwrap_or_default();
+        return Outcome::fail(reason, lines.collect());
+    }
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let (_, problems) = schema_check(&golden, version, &text);
+    if !problems.is_empty() {
+        return Outcome::fail(
+            format!("{} against the {version} schema", path.display()),
+            problems,
+        );
+    }
+    Outcome::Pass
 }

@@ -17,9 +17,9 @@ use serde_json::{Map, Value, json};
 /// transcript).
 pub(crate) type Script = for<'a> fn(&'a Client, ProtocolVersion) -> BoxFuture<'a, ()>;
 
-/// A golden scenario: its file name (without `.jsonl`) and its script.
+/// A golden scenario: its name, its script, and how its transcripts are judged.
 pub(crate) struct Golden {
-    /// The file name under `golden/<version>/`, without `.jsonl`.
+    /// `golden/<file name without .jsonl>`, also its name in `mcp-conformance run`.
     pub(crate) name: &'static str,
     /// What it exchanges.
     pub(crate) script: Script,
@@ -28,6 +28,13 @@ pub(crate) struct Golden {
     pub(crate) invalid_on_purpose: bool,
     /// The versions it has a transcript for.
     pub(crate) applies: fn(ProtocolVersion) -> bool,
+}
+
+impl Golden {
+    /// Its file name under `golden/<version>/`, without `.jsonl`.
+    pub(crate) fn stem(&self) -> &'static str {
+        self.name.trim_start_matches("golden/")
+    }
 }
 
 fn every_version(_: ProtocolVersion) -> bool {
@@ -48,49 +55,49 @@ fn has_tasks(v: ProtocolVersion) -> bool {
 pub(crate) fn all() -> [Golden; 8] {
     [
         Golden {
-            name: "handshake",
+            name: "golden/handshake",
             script: handshake,
             invalid_on_purpose: false,
             applies: every_version,
         },
         Golden {
-            name: "tools",
+            name: "golden/tools",
             script: tools,
             invalid_on_purpose: false,
             applies: every_version,
         },
         Golden {
-            name: "resources",
+            name: "golden/resources",
             script: resources,
             invalid_on_purpose: false,
             applies: every_version,
         },
         Golden {
-            name: "prompts",
+            name: "golden/prompts",
             script: prompts,
             invalid_on_purpose: false,
             applies: every_version,
         },
         Golden {
-            name: "notifications",
+            name: "golden/notifications",
             script: notifications,
             invalid_on_purpose: false,
             applies: every_version,
         },
         Golden {
-            name: "client-input",
+            name: "golden/client-input",
             script: client_input,
             invalid_on_purpose: false,
             applies: every_version,
         },
         Golden {
-            name: "errors",
+            name: "golden/errors",
             script: errors,
             invalid_on_purpose: true,
             applies: every_version,
         },
         Golden {
-            name: "tasks",
+            name: "golden/tasks",
             script: tasks,
             invalid_on_purpose: false,
             applies: has_tasks,
