@@ -26,6 +26,10 @@ pub(crate) enum Command {
     Run(RunArgs),
     /// List the scenarios: name, severity, spec reference.
     List,
+    /// Check the golden transcripts (`golden/<version>/<scenario>.jsonl` next to this crate's
+    /// manifest) against a fresh run of the reference pair; exit 1 on any difference.
+    /// `--bless` writes them anew instead.
+    Golden(GoldenArgs),
     /// Test a server: `--command "CMD ARGS"` starts it and speaks stdio; `--url URL` speaks
     /// Streamable HTTP to the MCP endpoint at URL.
     Server(TargetArgs),
@@ -100,6 +104,51 @@ pub(crate) struct ReportArgs {
     /// result otherwise).
     #[arg(long)]
     quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GoldenArgs {
+    /// Write the transcripts from this run (and remove files no scenario writes) instead of
+    /// comparing.
+    #[arg(long)]
+    bless: bool,
+    /// Only these protocol versions (repeatable); default: every version.
+    #[arg(long = "version", value_name = "VERSION")]
+    versions: Vec<String>,
+    /// Record over these transports (repeatable: memory, stdio); default: memory. With
+    /// `--bless`, the first one writes and the others must give the same transcript.
+    #[arg(long = "transport", value_name = "TRANSPORT", value_enum)]
+    transports: Vec<Transport>,
+    /// Only scenarios whose name contains this text (no check for stray files then).
+    #[arg(long)]
+    scenario: Option<String>,
+    /// The transcripts' folder; default: `golden/` next to this crate's manifest.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+}
+
+/// Checks or blesses the golden transcripts.
+pub(crate) fn golden(args: &GoldenArgs) -> ExitCode {
+    let versions = match parse_versions(&args.versions) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    if args.transports.contains(&Transport::Http) {
+        eprintln!("mcp-conformance golden: transcripts are recorded over memory or stdio");
+        return ExitCode::from(2);
+    }
+    let transports = if args.transports.is_empty() {
+        vec![Transport::Memory]
+    } else {
+        args.transports.clone()
+    };
+    crate::golden::run(&crate::golden::Options {
+        bless: args.bless,
+        versions,
+        transports,
+        filter: args.scenario.clone(),
+        dir: args.dir.clone().unwrap_or_else(crate::golden::default_dir),
+    })
 }
 
 #[derive(Debug, Args)]

@@ -1,11 +1,19 @@
 //! `mcp-conformance`: runs conformance scenarios against MCP implementations.
 //!
+//! Golden transcripts: `mcp-conformance golden` re-runs the scripted exchanges of the
+//! reference client with the reference server and compares them with the checked-in
+//! `golden/<version>/<scenario>.jsonl` (next to this crate's manifest; exit 1 on any
+//! difference, a stray or missing file, or a message its version's schema rejects);
+//! `mcp-conformance golden --bless` (`cargo run -p mcp-conformance -- golden --bless`)
+//! writes them anew after an intended change on the wire. See the `golden` module.
+//!
 //! Exit codes: 0 every scenario passed (or was skipped for a stated reason); 1 at least one
 //! scenario failed; 2 the command line was wrong or the command is not available yet.
 
 mod cli;
 mod fixture;
 mod fixture_client;
+mod golden;
 mod progress;
 mod report;
 mod scenario;
@@ -37,6 +45,7 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Command::Golden(args) => cli::golden(&args),
         Command::ReferenceServer(args) => cli::reference_server(&args),
         Command::Server(args) => cli::server(&args),
         Command::FixtureServer { fault } => match fixture::serve(fault) {

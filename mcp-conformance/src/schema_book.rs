@@ -58,6 +58,15 @@ pub(crate) fn defines(version: ProtocolVersion, name: &str) -> bool {
     parsed(version).defs.get(name).is_some()
 }
 
+/// The schema definition of the request or notification `method` in `version`: the one
+/// whose `method` property is that constant.
+pub(crate) fn method_definition(version: ProtocolVersion, method: &str) -> Option<&'static str> {
+    let defs = parsed(version).defs.as_object()?;
+    defs.iter()
+        .find(|(_, def)| def["properties"]["method"]["const"] == method)
+        .map(|(name, _)| name.as_str())
+}
+
 /// The validator of definition `name` of `version`'s schema, compiled once.
 fn validator(version: ProtocolVersion, name: &str) -> Option<Arc<Validator>> {
     type Cache = Mutex<HashMap<(ProtocolVersion, String), Arc<Validator>>>;

@@ -107,6 +107,9 @@ pub(crate) enum Run {
     Protocol(fn(ProtocolVersion) -> Outcome),
     /// A check of the reference server and client, over [`Scenario::transport`].
     Reference(reference::Check),
+    /// A golden transcript of the reference pair, over [`Scenario::transport`] (the
+    /// scenario's name says which).
+    Golden,
 }
 
 impl Scenario {
@@ -117,6 +120,11 @@ impl Scenario {
             Run::Reference(check) => {
                 reference::run(check, version, self.transport.unwrap_or(Transport::Memory))
             }
+            Run::Golden => crate::golden::outcome(
+                self.name,
+                version,
+                self.transport.unwrap_or(Transport::Memory),
+            ),
         }
     }
 
@@ -130,6 +138,7 @@ impl Scenario {
 pub(crate) fn all() -> Vec<Scenario> {
     let mut all = protocol::scenarios();
     all.extend(reference::scenarios());
+    all.extend(crate::golden::scenarios());
     all
 }
 

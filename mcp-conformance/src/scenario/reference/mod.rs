@@ -162,12 +162,7 @@ pub(super) fn run(check: Check, version: ProtocolVersion, transport: Transport) 
         Ok(r) => r,
         Err(e) => return Outcome::fail(format!("no runtime: {e}"), vec![]),
     };
-    let mut ctx = Ctx {
-        version,
-        transport,
-        evidence: Vec::new(),
-        seen: Seen::default(),
-    };
+    let mut ctx = Ctx::new(version, transport);
     let result = runtime.block_on(async {
         match tokio::time::timeout(LIMIT, check(&mut ctx)).await {
             Ok(r) => r,
@@ -201,6 +196,16 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    /// A fresh context for `version` over `transport`, with no evidence yet.
+    pub(crate) fn new(version: ProtocolVersion, transport: Transport) -> Self {
+        Self {
+            version,
+            transport,
+            evidence: Vec::new(),
+            seen: Seen::default(),
+        }
+    }
+
     /// Keeps `value` (as JSON) as evidence under `label`, and returns it as JSON.
     pub(super) fn note(&mut self, label: &str, value: &impl serde::Serialize) -> serde_json::Value {
         let value = serde_json::to_value(value).unwrap_or_default();
@@ -265,7 +270,10 @@ impl Ctx {
         }
     }
 
-    fn builder(&self, versions: SupportedVersions) -> ClientBuilder {
+    /// The reference client's builder: its info, `versions`, timeouts, log level, the tasks
+    /// extension, and the handlers (sampling answers "Paris", elicitation accepts
+    /// `{"name": "Ada"}`, one root), which note what they were asked.
+    pub(crate) fn builder(&self, versions: SupportedVersions) -> ClientBuilder {
         let (sampling, elicitation) = (self.seen.clone(), self.seen.clone());
         Client::builder()
             .client_info("mcp-conformance-client", env!("CARGO_PKG_VERSION"))
