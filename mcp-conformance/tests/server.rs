@@ -43,10 +43,14 @@ fn the_one_failure(name: &str, args: &[&str]) -> Value {
 /// speaks stdio), and the scenarios of a feature the version does not have.
 fn skips(name: &str, version: &str) -> bool {
     name.starts_with("http/")
+        || (name.starts_with("mrtr/") && version < "2026-07-28")
+        || (name == "capabilities/completions" && version == "2024-11-05")
         || (name == "tools/structured-output" && version < "2025-06-18")
         || (matches!(
             name,
-            "lifecycle/request-before-initialize" | "resources/subscribe-honesty"
+            "lifecycle/request-before-initialize"
+                | "resources/subscribe-honesty"
+                | "capabilities/logging"
         ) && version == "2026-07-28")
 }
 
@@ -118,11 +122,13 @@ fn a_conformant_server_passes_everything() {
 #[test]
 fn a_wrong_error_code_fails_the_scenarios_that_check_codes() {
     // Unknown methods, unadvertised capabilities and an unadvertised resources/subscribe
-    // all must get -32601.
+    // all must get -32601 (the fixture advertises every list, so `capabilities/honest` sends
+    // no unadvertised method: `unserved-capability` is its fault).
     assert_eq!(
         failing("wrong-error-code"),
         set(&[
-            "capabilities/honest",
+            "capabilities/completions",
+            "capabilities/logging",
             "jsonrpc/unknown-method",
             "resources/subscribe-honesty"
         ])
@@ -137,6 +143,8 @@ fn a_tool_without_input_schema_fails_every_scenario_that_lists_tools() {
         failing("no-input-schema"),
         set(&[
             "capabilities/honest",
+            "mrtr/round-trip",
+            "mrtr/tampered-state",
             "pagination/walk",
             "tools/bad-arguments",
             "tools/input-schemas",
@@ -148,10 +156,49 @@ fn a_tool_without_input_schema_fails_every_scenario_that_lists_tools() {
 }
 
 #[test]
-fn an_advertised_capability_that_is_not_served_fails_honesty_and_the_walk() {
+fn an_advertised_capability_that_is_not_served_fails_honesty_the_walk_and_the_gets() {
     assert_eq!(
         failing("unserved-capability"),
-        set(&["capabilities/honest", "pagination/walk"])
+        set(&[
+            "capabilities/honest",
+            "pagination/walk",
+            "prompts/get-listed"
+        ])
+    );
+}
+
+#[test]
+fn contents_under_another_uri_fail_reading_the_listed_resources_alone() {
+    assert_eq!(failing("read-wrong-uri"), set(&["resources/read-listed"]));
+}
+
+#[test]
+fn a_server_that_ignores_its_request_state_fails_the_tampering_check_alone() {
+    assert_eq!(failing("mrtr-ignores-state"), set(&["mrtr/tampered-state"]));
+}
+
+#[test]
+fn a_server_that_keeps_asking_fails_the_round_trip_alone() {
+    assert_eq!(failing("mrtr-asks-forever"), set(&["mrtr/round-trip"]));
+    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
+    let command = format!("'{exe}' fixture-server --fault mrtr-asks-forever");
+    let args = [
+        "--command",
+        &command,
+        "--scenario",
+        "mrtr/round-trip",
+        "--version",
+        "2026-07-28",
+    ];
+    let report = std::env::temp_dir().join(format!(
+        "mcp-conformance-asks-forever-{}.json",
+        std::process::id()
+    ));
+    let (_, records) = server(&args, &report);
+    let reason = records[0]["outcome"]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("tool confirm") && reason.contains("still asked for input"),
+        "{reason}"
     );
 }
 
@@ -165,11 +212,17 @@ fn a_crash_on_a_bad_argument_fails_the_scenarios_that_send_bad_arguments() {
 
 #[test]
 fn a_crash_on_a_large_number_is_found_by_generated_arguments_alone() {
-    // The hand-written scenarios send small numbers; the probe and the structured-output
-    // check call `add` with arguments drawn from its inputSchema.
+    // The hand-written scenarios send small numbers; the probe, the structured-output check
+    // and the MRTR scenarios (looking for a tool that asks for input) call `add` with
+    // arguments drawn from its inputSchema.
     assert_eq!(
         failing("crash-on-large-number"),
-        set(&["tools/probe", "tools/structured-output"])
+        set(&[
+            "mrtr/round-trip",
+            "mrtr/tampered-state",
+            "tools/probe",
+            "tools/structured-output"
+        ])
     );
 }
 

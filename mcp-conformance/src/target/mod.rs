@@ -163,6 +163,9 @@ pub(crate) struct Conversation {
     violations: Vec<String>,
     /// Notifications the target sent, not yet taken (the first [`NOTIFICATIONS_KEPT`]).
     notifications: Vec<Value>,
+    /// The client capabilities every request of 2026-07-28 declares (none unless a
+    /// scenario [declares](Conversation::declare) some).
+    client_capabilities: Value,
 }
 
 /// The most notifications kept until a scenario takes them.
@@ -206,6 +209,7 @@ impl Conversation {
             omitted: 0,
             violations: Vec::new(),
             notifications: Vec::new(),
+            client_capabilities: json!({}),
         })
     }
 
@@ -280,6 +284,13 @@ impl Conversation {
         })
     }
 
+    /// Declares `capabilities` in every later request of 2026-07-28 (MRTR: a server may ask
+    /// only for what the client declares). The conformance client answers no
+    /// server-to-client request of the session era whatever it declares here.
+    pub(crate) fn declare(&mut self, capabilities: Value) {
+        self.client_capabilities = capabilities;
+    }
+
     /// Whether the server advertised capability `name`.
     pub(crate) fn has_capability(&self, name: &str) -> bool {
         self.capabilities.get(name).is_some_and(|c| !c.is_null())
@@ -312,7 +323,7 @@ impl Conversation {
                 );
                 meta.insert(
                     "io.modelcontextprotocol/clientCapabilities".into(),
-                    json!({}),
+                    self.client_capabilities.clone(),
                 );
             }
         }
@@ -389,7 +400,8 @@ impl Conversation {
                 return Ok(error_reply(&message));
             }
             let result = message["result"].clone();
-            if let Some(def) = method.and_then(|m| schema_book::result_of(self.version, m)) {
+            let def = method.and_then(|m| schema_book::result_def(self.version, m, &result));
+            if let Some(def) = def {
                 self.validate(def, &result, method.unwrap_or_default());
             }
             return Ok(Reply::Result(result));

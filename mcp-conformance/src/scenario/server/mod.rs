@@ -3,11 +3,14 @@
 //! cannot leak into the next, and judges what came back, including every schema violation
 //! in what the server sent.
 
+mod honesty;
 mod http;
 mod jsonrpc;
 mod lifecycle;
 mod listing;
+mod mrtr;
 mod probe;
+mod reads;
 mod resources;
 mod structured;
 mod tools;
@@ -61,6 +64,9 @@ pub(crate) fn scenarios() -> Vec<ServerScenario> {
     all.extend(structured::scenarios());
     all.extend(probe::scenarios());
     all.extend(resources::scenarios());
+    all.extend(reads::scenarios());
+    all.extend(honesty::scenarios());
+    all.extend(mrtr::scenarios());
     all.extend(utilities::scenarios());
     all.extend(http::scenarios());
     all
