@@ -28,6 +28,7 @@ fn every_scenario_passes_over_every_transport() {
         "http/unknown-session",
         "http/delete-ends-session",
         "http/foreign-origin",
+        "http/resumability",
     ] {
         assert!(
             table.lines().any(|l| l.starts_with(rule)

@@ -410,3 +410,108 @@ fn a_pass_carries_the_messages_exchanged_in_json_and_junit_but_not_in_the_table(
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(!table.contains("no/such/method"), "{table}");
 }
+
+/// One HTTP/1.1 request read from `stream`: its request line and body.
+fn read_request(stream: &mut std::net::TcpStream) -> Option<(String, String)> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let mut buf = [0u8; 4096];
+    // Bounded: a request of this test is small; the read times out otherwise.
+    while bytes.len() < 1 << 20 {
+        let head_end = bytes.windows(4).position(|w| w == b"\r\n\r\n");
+        if let Some(end) = head_end {
+            let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
+            let length = head
+                .lines()
+                .find_map(|l| {
+                    let (name, value) = l.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse::<usize>().ok())?
+                })
+                .unwrap_or(0);
+            if bytes.len() >= end + 4 + length {
+                let body = String::from_utf8_lossy(&bytes[end + 4..end + 4 + length]);
+                let line = head.lines().next().unwrap_or_default().to_owned();
+                return Some((line, body.into_owned()));
+            }
+        }
+        let n = stream.read(&mut buf).ok().filter(|n| *n > 0)?;
+        bytes.extend_from_slice(&buf[..n]);
+    }
+    None
+}
+
+/// A session-era server on 127.0.0.1 that numbers the events of its SSE answers but answers
+/// a GET with `Last-Event-ID` with an empty event stream: the replayed events are lost. Its
+/// URL; it serves its first `connections` connections.
+fn server_that_loses_events(connections: usize) -> String {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let url = format!("http://{}/mcp", listener.local_addr().expect("its address"));
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().take(connections).enumerate() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+            let Some((line, body)) = read_request(&mut stream) else {
+                continue;
+            };
+            let message: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+            let id = &message["id"];
+            let (kind, body) = match message["method"].as_str() {
+                _ if !line.starts_with("POST") => ("text/event-stream", String::new()),
+                Some("initialize") => (
+                    "application/json",
+                    serde_json::json!({"jsonrpc": "2.0", "id": id,
+                    "result": {"protocolVersion": "2025-11-25", "capabilities": {"tools": {}},
+                        "serverInfo": {"name": "loses-events", "version": "1"}}})
+                    .to_string(),
+                ),
+                Some("tools/list") => (
+                    "application/json",
+                    serde_json::json!({"jsonrpc": "2.0", "id": id,
+                    "result": {"tools": [{"name": "tick", "inputSchema": {"type": "object"}}]}})
+                    .to_string(),
+                ),
+                Some("tools/call") => {
+                    let token = &message["params"]["_meta"]["progressToken"];
+                    let progress = serde_json::json!({"jsonrpc": "2.0", "method": "notifications/progress",
+                        "params": {"progressToken": token, "progress": 1}});
+                    let done = serde_json::json!({"jsonrpc": "2.0", "id": id,
+                        "result": {"content": [{"type": "text", "text": "tick"}]}});
+                    (
+                        "text/event-stream",
+                        format!(
+                            "id: {n}/0\ndata:\n\nid: {n}/1\ndata: {progress}\n\nid: {n}/2\ndata: {done}\n\n"
+                        ),
+                    )
+                }
+                _ => ("", String::new()),
+            };
+            let head = if kind.is_empty() {
+                "HTTP/1.1 202 Accepted\r\ncontent-length: 0\r\n".to_owned()
+            } else {
+                format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: {kind}\r\ncontent-length: {}\r\n",
+                    body.len()
+                )
+            };
+            let response = format!("{head}mcp-session-id: s1\r\nconnection: close\r\n\r\n{body}");
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn a_server_that_numbers_events_but_does_not_replay_them_fails_resumability() {
+    let url = server_that_loses_events(32);
+    let record = the_one_failure(
+        "loses-events",
+        &["--url", &url, "--scenario", "http/resumability"],
+    );
+    let reason = record["outcome"]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("did not replay") && reason.contains("they are lost"),
+        "{reason}"
+    );
+}

@@ -12,6 +12,7 @@ mod mrtr;
 mod probe;
 mod reads;
 mod resources;
+mod resume;
 mod structured;
 mod tools;
 mod utilities;
@@ -69,6 +70,7 @@ pub(crate) fn scenarios() -> Vec<ServerScenario> {
     all.extend(mrtr::scenarios());
     all.extend(utilities::scenarios());
     all.extend(http::scenarios());
+    all.extend(resume::scenarios());
     all
 }
 
