@@ -41,6 +41,8 @@ pub(crate) enum Fault {
     MrtrIgnoresState,
     /// The `confirm` tool asks for input again however it is answered.
     MrtrAsksForever,
+    /// The `confirm` tool asks for an elicitation whether the client declared it or not.
+    MrtrAsksUndeclared,
 }
 
 /// The largest term `add` survives under [`Fault::CrashOnLargeNumber`].

@@ -515,3 +515,29 @@ fn a_server_that_numbers_events_but_does_not_replay_them_fails_resumability() {
         "{reason}"
     );
 }
+
+#[test]
+fn asking_for_an_undeclared_capability_fails_every_scenario_that_calls_the_tool() {
+    // Only 2026-07-28 has input requests; the scenarios that call `confirm` without declaring
+    // elicitation see the request, wherever they are.
+    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
+    let command = format!("'{exe}' fixture-server --fault mrtr-asks-undeclared");
+    let report = std::env::temp_dir().join(format!(
+        "mcp-conformance-undeclared-{}.json",
+        std::process::id()
+    ));
+    let (_, records) = server(&["--command", &command, "--version", "2026-07-28"], &report);
+    let failed: Vec<&Value> = records
+        .iter()
+        .filter(|r| r["outcome"]["status"] == "fail")
+        .collect();
+    let names: BTreeSet<String> = failed
+        .iter()
+        .filter_map(|r| r["scenario"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(names, set(&["tools/probe", "utilities/progress"]));
+    for r in failed {
+        let reason = r["outcome"]["reason"].as_str().unwrap_or_default();
+        assert!(reason.contains("did not declare `elicitation`"), "{reason}");
+    }
+}

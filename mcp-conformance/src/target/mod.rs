@@ -405,6 +405,11 @@ impl Conversation {
             if let Some(def) = def {
                 self.validate(def, &result, method.unwrap_or_default());
             }
+            if let Some(why) = undeclared_input_request(&self.client_capabilities, &result)
+                && self.violations.len() < VIOLATIONS_KEPT
+            {
+                self.violations.push(why);
+            }
             return Ok(Reply::Result(result));
         }
     }
@@ -511,6 +516,29 @@ impl Conversation {
         }
         out
     }
+}
+
+/// Why `result` breaks 2026-07-28 basic/patterns/mrtr §Server Requirements 7: an input
+/// request for a capability the client did not declare (`declared`).
+fn undeclared_input_request(declared: &Value, result: &Value) -> Option<String> {
+    if result["resultType"] != "input_required" {
+        return None;
+    }
+    let requests = result["inputRequests"].as_object()?;
+    requests.iter().find_map(|(key, request)| {
+        let method = request["method"].as_str()?;
+        let capability = match method {
+            "elicitation/create" => "elicitation",
+            "sampling/createMessage" => "sampling",
+            "roots/list" => "roots",
+            _ => return None, // not an input request at all: the schema says so
+        };
+        declared.get(capability).is_none_or(Value::is_null).then(|| {
+            format!(
+                "input request {key:?} is {method}, but the client did not declare `{capability}`                  (MUST NOT: basic/patterns/mrtr §Server Requirements 7)"
+            )
+        })
+    })
 }
 
 fn error_reply(message: &Value) -> Reply {
