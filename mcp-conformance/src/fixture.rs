@@ -7,6 +7,8 @@ use std::io::{BufRead, Write};
 
 use serde_json::{Value, json};
 
+mod mrtr;
+
 /// The deliberate faults.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Fault {
@@ -33,6 +35,14 @@ pub(crate) enum Fault {
     CrashOnHugeLine,
     /// `resources/subscribe` is served though `resources.subscribe` is not advertised.
     UnadvertisedSubscribe,
+    /// Reading the listed resource gives contents under another uri.
+    ReadWrongUri,
+    /// The `confirm` tool (2026-07-28 MRTR) completes whatever `requestState` comes back.
+    MrtrIgnoresState,
+    /// The `confirm` tool asks for input again however it is answered.
+    MrtrAsksForever,
+    /// The `confirm` tool asks for an elicitation whether the client declared it or not.
+    MrtrAsksUndeclared,
 }
 
 /// The largest term `add` survives under [`Fault::CrashOnLargeNumber`].
@@ -53,7 +63,10 @@ const VERSIONS: [&str; 5] = [
 const STRUCTURED_SINCE: &str = "2025-06-18";
 
 /// The tools listed.
-const TOOLS: [&str; 3] = ["echo", "add", "count"];
+const TOOLS: [&str; 4] = ["echo", "add", "count", "confirm"];
+
+/// The one prompt listed.
+const PROMPT: &str = "hello";
 
 /// The one resource listed.
 const NOTE: &str = "fixture://note";
@@ -157,13 +170,32 @@ fn answer(fault: Fault, session: &mut Session, line: &str) -> Vec<Value> {
             return vec![error(Some(id), -32602, "invalid cursor")];
         }
         "tools/list" => call.listed(json!({"tools": call.tools()})),
+        "prompts/list" if fault != Fault::UnservedCapability => {
+            call.listed(json!({"prompts": [{"name": PROMPT, "description": "Says hello."}]}))
+        }
+        "prompts/get" if params["name"] == PROMPT => call.complete(json!({"messages": [
+            {"role": "user", "content": {"type": "text", "text": "Hello."}}]})),
+        // server/prompts §Error Handling.
+        "prompts/get" => return vec![error(Some(id), -32602, "unknown prompt")],
         "resources/list" => call.listed(
             json!({"resources": [{"uri": NOTE, "name": "note", "mimeType": "text/plain"}]}),
         ),
         "resources/templates/list" => call.listed(json!({"resourceTemplates": []})),
-        "resources/read" if params["uri"] == NOTE => call.complete(
-            json!({"contents": [{"uri": NOTE, "mimeType": "text/plain", "text": "A note."}]}),
-        ),
+        "resources/read" if params["uri"] == NOTE => {
+            let uri = if fault == Fault::ReadWrongUri {
+                "fixture://other"
+            } else {
+                NOTE
+            };
+            call.listed(
+                json!({"contents": [{"uri": uri, "mimeType": "text/plain", "text": "A note."}]}),
+            )
+        }
+        // server/resources §Error Handling: -32002 until 2026-07-28 made it -32602.
+        "resources/read" => {
+            let code = if stateless { -32602 } else { -32002 };
+            return vec![error(Some(id), code, "resource not found")];
+        }
         "resources/subscribe" | "resources/unsubscribe"
             if fault == Fault::UnadvertisedSubscribe =>
         {
@@ -173,6 +205,10 @@ fn answer(fault: Fault, session: &mut Session, line: &str) -> Vec<Value> {
         "tools/call" if !TOOLS.contains(&params["name"].as_str().unwrap_or_default()) => {
             return vec![error(Some(id), -32602, "unknown tool")];
         }
+        "tools/call" if params["name"] == "confirm" => match mrtr::confirm(&call) {
+            Ok(result) => result,
+            Err(message) => return vec![error(Some(id), -32602, &message)],
+        },
         "tools/call" => match call.tool(&mut out) {
             Ok(result) => result,
             Err(exit) => std::process::exit(exit),
@@ -198,11 +234,7 @@ struct Call<'a> {
 
 impl Call<'_> {
     fn capabilities(&self) -> Value {
-        let mut capabilities = json!({"tools": {}, "resources": {}});
-        if self.fault == Fault::UnservedCapability {
-            capabilities["prompts"] = json!({});
-        }
-        capabilities
+        json!({"tools": {}, "resources": {}, "prompts": {}})
     }
 
     fn tools(&self) -> Value {
@@ -220,7 +252,9 @@ impl Call<'_> {
         }
         let count = json!({"name": "count", "description": "Counts to three, reporting progress.",
             "inputSchema": {"type": "object", "properties": {}}});
-        json!([echo, add, count])
+        let confirm = json!({"name": "confirm", "description": "Asks who is asking (2026-07-28 MRTR).",
+            "inputSchema": {"type": "object", "properties": {}}});
+        json!([echo, add, count, confirm])
     }
 
     /// A complete result.

@@ -141,6 +141,25 @@ pub(crate) fn result_of(version: ProtocolVersion, method: &str) -> Option<&'stat
     defines(version, name).then_some(name)
 }
 
+/// The schema definition `result`, the answer to `method`, must match: from 2026-07-28 a
+/// `tools/call`, `prompts/get` or `resources/read` may end `input_required` instead
+/// (basic/patterns/mrtr §Supported Requests); every other method's result is judged as
+/// its own type, so an `input_required` answer to it fails.
+pub(crate) fn result_def(
+    version: ProtocolVersion,
+    method: &str,
+    result: &Value,
+) -> Option<&'static str> {
+    let may_ask = matches!(method, "tools/call" | "prompts/get" | "resources/read");
+    if may_ask
+        && result["resultType"] == "input_required"
+        && defines(version, "InputRequiredResult")
+    {
+        return Some("InputRequiredResult");
+    }
+    result_of(version, method)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,6 +28,7 @@ fn every_scenario_passes_over_every_transport() {
         "http/unknown-session",
         "http/delete-ends-session",
         "http/foreign-origin",
+        "http/resumability",
     ] {
         assert!(
             table.lines().any(|l| l.starts_with(rule)
@@ -46,16 +47,18 @@ fn every_scenario_passes_over_every_transport() {
         "utilities/cancellation",
         "utilities/progress",
         "resources/subscribe-honesty",
+        "resources/read-listed",
+        "resources/read-unknown",
+        "prompts/get-listed",
+        "prompts/get-unknown",
+        "capabilities/completions",
+        "capabilities/logging",
     ] {
-        for via in [" stdio ", " http "] {
-            assert!(
-                table.lines().any(|l| l.starts_with(&format!("{scenario} "))
-                    && l.contains(" 2025-11-25 ")
-                    && l.contains(via)
-                    && l.ends_with(" pass")),
-                "{scenario} did not pass over{via}in\n{table}"
-            );
-        }
+        passes_over_both(&table, scenario, "2025-11-25");
+    }
+    // Multi round-trip requests exist from 2026-07-28 only.
+    for scenario in ["mrtr/round-trip", "mrtr/tampered-state"] {
+        passes_over_both(&table, scenario, "2026-07-28");
     }
     // The client scenarios ran against the reference client, each once, and passed.
     for scenario in [
@@ -74,6 +77,19 @@ fn every_scenario_passes_over_every_transport() {
         assert!(
             rows.len() == 1 && rows[0].contains(" http ") && rows[0].ends_with(" pass"),
             "{scenario}: {rows:?} in\n{table}"
+        );
+    }
+}
+
+/// Asserts that `scenario` ran in `version` over stdio and over HTTP, and passed both times.
+fn passes_over_both(table: &str, scenario: &str, version: &str) {
+    for via in [" stdio ", " http "] {
+        assert!(
+            table.lines().any(|l| l.starts_with(&format!("{scenario} "))
+                && l.contains(&format!(" {version} "))
+                && l.contains(via)
+                && l.ends_with(" pass")),
+            "{scenario} did not pass over{via}in {version}:\n{table}"
         );
     }
 }

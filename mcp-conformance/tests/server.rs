@@ -43,10 +43,14 @@ fn the_one_failure(name: &str, args: &[&str]) -> Value {
 /// speaks stdio), and the scenarios of a feature the version does not have.
 fn skips(name: &str, version: &str) -> bool {
     name.starts_with("http/")
+        || (name.starts_with("mrtr/") && version < "2026-07-28")
+        || (name == "capabilities/completions" && version == "2024-11-05")
         || (name == "tools/structured-output" && version < "2025-06-18")
         || (matches!(
             name,
-            "lifecycle/request-before-initialize" | "resources/subscribe-honesty"
+            "lifecycle/request-before-initialize"
+                | "resources/subscribe-honesty"
+                | "capabilities/logging"
         ) && version == "2026-07-28")
 }
 
@@ -118,11 +122,13 @@ fn a_conformant_server_passes_everything() {
 #[test]
 fn a_wrong_error_code_fails_the_scenarios_that_check_codes() {
     // Unknown methods, unadvertised capabilities and an unadvertised resources/subscribe
-    // all must get -32601.
+    // all must get -32601 (the fixture advertises every list, so `capabilities/honest` sends
+    // no unadvertised method: `unserved-capability` is its fault).
     assert_eq!(
         failing("wrong-error-code"),
         set(&[
-            "capabilities/honest",
+            "capabilities/completions",
+            "capabilities/logging",
             "jsonrpc/unknown-method",
             "resources/subscribe-honesty"
         ])
@@ -137,6 +143,8 @@ fn a_tool_without_input_schema_fails_every_scenario_that_lists_tools() {
         failing("no-input-schema"),
         set(&[
             "capabilities/honest",
+            "mrtr/round-trip",
+            "mrtr/tampered-state",
             "pagination/walk",
             "tools/bad-arguments",
             "tools/input-schemas",
@@ -148,10 +156,49 @@ fn a_tool_without_input_schema_fails_every_scenario_that_lists_tools() {
 }
 
 #[test]
-fn an_advertised_capability_that_is_not_served_fails_honesty_and_the_walk() {
+fn an_advertised_capability_that_is_not_served_fails_honesty_the_walk_and_the_gets() {
     assert_eq!(
         failing("unserved-capability"),
-        set(&["capabilities/honest", "pagination/walk"])
+        set(&[
+            "capabilities/honest",
+            "pagination/walk",
+            "prompts/get-listed"
+        ])
+    );
+}
+
+#[test]
+fn contents_under_another_uri_fail_reading_the_listed_resources_alone() {
+    assert_eq!(failing("read-wrong-uri"), set(&["resources/read-listed"]));
+}
+
+#[test]
+fn a_server_that_ignores_its_request_state_fails_the_tampering_check_alone() {
+    assert_eq!(failing("mrtr-ignores-state"), set(&["mrtr/tampered-state"]));
+}
+
+#[test]
+fn a_server_that_keeps_asking_fails_the_round_trip_alone() {
+    assert_eq!(failing("mrtr-asks-forever"), set(&["mrtr/round-trip"]));
+    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
+    let command = format!("'{exe}' fixture-server --fault mrtr-asks-forever");
+    let args = [
+        "--command",
+        &command,
+        "--scenario",
+        "mrtr/round-trip",
+        "--version",
+        "2026-07-28",
+    ];
+    let report = std::env::temp_dir().join(format!(
+        "mcp-conformance-asks-forever-{}.json",
+        std::process::id()
+    ));
+    let (_, records) = server(&args, &report);
+    let reason = records[0]["outcome"]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("tool confirm") && reason.contains("still asked for input"),
+        "{reason}"
     );
 }
 
@@ -165,11 +212,17 @@ fn a_crash_on_a_bad_argument_fails_the_scenarios_that_send_bad_arguments() {
 
 #[test]
 fn a_crash_on_a_large_number_is_found_by_generated_arguments_alone() {
-    // The hand-written scenarios send small numbers; the probe and the structured-output
-    // check call `add` with arguments drawn from its inputSchema.
+    // The hand-written scenarios send small numbers; the probe, the structured-output check
+    // and the MRTR scenarios (looking for a tool that asks for input) call `add` with
+    // arguments drawn from its inputSchema.
     assert_eq!(
         failing("crash-on-large-number"),
-        set(&["tools/probe", "tools/structured-output"])
+        set(&[
+            "mrtr/round-trip",
+            "mrtr/tampered-state",
+            "tools/probe",
+            "tools/structured-output"
+        ])
     );
 }
 
@@ -356,4 +409,135 @@ fn a_pass_carries_the_messages_exchanged_in_json_and_junit_but_not_in_the_table(
     );
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(!table.contains("no/such/method"), "{table}");
+}
+
+/// One HTTP/1.1 request read from `stream`: its request line and body.
+fn read_request(stream: &mut std::net::TcpStream) -> Option<(String, String)> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let mut buf = [0u8; 4096];
+    // Bounded: a request of this test is small; the read times out otherwise.
+    while bytes.len() < 1 << 20 {
+        let head_end = bytes.windows(4).position(|w| w == b"\r\n\r\n");
+        if let Some(end) = head_end {
+            let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
+            let length = head
+                .lines()
+                .find_map(|l| {
+                    let (name, value) = l.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse::<usize>().ok())?
+                })
+                .unwrap_or(0);
+            if bytes.len() >= end + 4 + length {
+                let body = String::from_utf8_lossy(&bytes[end + 4..end + 4 + length]);
+                let line = head.lines().next().unwrap_or_default().to_owned();
+                return Some((line, body.into_owned()));
+            }
+        }
+        let n = stream.read(&mut buf).ok().filter(|n| *n > 0)?;
+        bytes.extend_from_slice(&buf[..n]);
+    }
+    None
+}
+
+/// A session-era server on 127.0.0.1 that numbers the events of its SSE answers but answers
+/// a GET with `Last-Event-ID` with an empty event stream: the replayed events are lost. Its
+/// URL; it serves its first `connections` connections.
+fn server_that_loses_events(connections: usize) -> String {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let url = format!("http://{}/mcp", listener.local_addr().expect("its address"));
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().take(connections).enumerate() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+            let Some((line, body)) = read_request(&mut stream) else {
+                continue;
+            };
+            let message: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+            let id = &message["id"];
+            let (kind, body) = match message["method"].as_str() {
+                _ if !line.starts_with("POST") => ("text/event-stream", String::new()),
+                Some("initialize") => (
+                    "application/json",
+                    serde_json::json!({"jsonrpc": "2.0", "id": id,
+                    "result": {"protocolVersion": "2025-11-25", "capabilities": {"tools": {}},
+                        "serverInfo": {"name": "loses-events", "version": "1"}}})
+                    .to_string(),
+                ),
+                Some("tools/list") => (
+                    "application/json",
+                    serde_json::json!({"jsonrpc": "2.0", "id": id,
+                    "result": {"tools": [{"name": "tick", "inputSchema": {"type": "object"}}]}})
+                    .to_string(),
+                ),
+                Some("tools/call") => {
+                    let token = &message["params"]["_meta"]["progressToken"];
+                    let progress = serde_json::json!({"jsonrpc": "2.0", "method": "notifications/progress",
+                        "params": {"progressToken": token, "progress": 1}});
+                    let done = serde_json::json!({"jsonrpc": "2.0", "id": id,
+                        "result": {"content": [{"type": "text", "text": "tick"}]}});
+                    (
+                        "text/event-stream",
+                        format!(
+                            "id: {n}/0\ndata:\n\nid: {n}/1\ndata: {progress}\n\nid: {n}/2\ndata: {done}\n\n"
+                        ),
+                    )
+                }
+                _ => ("", String::new()),
+            };
+            let head = if kind.is_empty() {
+                "HTTP/1.1 202 Accepted\r\ncontent-length: 0\r\n".to_owned()
+            } else {
+                format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: {kind}\r\ncontent-length: {}\r\n",
+                    body.len()
+                )
+            };
+            let response = format!("{head}mcp-session-id: s1\r\nconnection: close\r\n\r\n{body}");
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn a_server_that_numbers_events_but_does_not_replay_them_fails_resumability() {
+    let url = server_that_loses_events(32);
+    let record = the_one_failure(
+        "loses-events",
+        &["--url", &url, "--scenario", "http/resumability"],
+    );
+    let reason = record["outcome"]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("did not replay") && reason.contains("they are lost"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn asking_for_an_undeclared_capability_fails_every_scenario_that_calls_the_tool() {
+    // Only 2026-07-28 has input requests; the scenarios that call `confirm` without declaring
+    // elicitation see the request, wherever they are.
+    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
+    let command = format!("'{exe}' fixture-server --fault mrtr-asks-undeclared");
+    let report = std::env::temp_dir().join(format!(
+        "mcp-conformance-undeclared-{}.json",
+        std::process::id()
+    ));
+    let (_, records) = server(&["--command", &command, "--version", "2026-07-28"], &report);
+    let failed: Vec<&Value> = records
+        .iter()
+        .filter(|r| r["outcome"]["status"] == "fail")
+        .collect();
+    let names: BTreeSet<String> = failed
+        .iter()
+        .filter_map(|r| r["scenario"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(names, set(&["tools/probe", "utilities/progress"]));
+    for r in failed {
+        let reason = r["outcome"]["reason"].as_str().unwrap_or_default();
+        assert!(reason.contains("did not declare `elicitation`"), "{reason}");
+    }
 }

@@ -25,6 +25,7 @@ pub(crate) use stdio::StdioWire;
 /// Raw HTTP, for the scenarios that judge the transport itself.
 pub(crate) mod raw {
     pub(crate) use super::http::{ACCEPT_BOTH, PROTOCOL_VERSION, SESSION_ID, is_sse, read_bounded};
+    pub(crate) use super::sse::{Event, EventReader};
 }
 
 /// How long the target may take to answer one request.
@@ -163,6 +164,9 @@ pub(crate) struct Conversation {
     violations: Vec<String>,
     /// Notifications the target sent, not yet taken (the first [`NOTIFICATIONS_KEPT`]).
     notifications: Vec<Value>,
+    /// The client capabilities every request of 2026-07-28 declares (none unless a
+    /// scenario [declares](Conversation::declare) some).
+    client_capabilities: Value,
 }
 
 /// The most notifications kept until a scenario takes them.
@@ -206,6 +210,7 @@ impl Conversation {
             omitted: 0,
             violations: Vec::new(),
             notifications: Vec::new(),
+            client_capabilities: json!({}),
         })
     }
 
@@ -280,6 +285,13 @@ impl Conversation {
         })
     }
 
+    /// Declares `capabilities` in every later request of 2026-07-28 (MRTR: a server may ask
+    /// only for what the client declares). The conformance client answers no
+    /// server-to-client request of the session era whatever it declares here.
+    pub(crate) fn declare(&mut self, capabilities: Value) {
+        self.client_capabilities = capabilities;
+    }
+
     /// Whether the server advertised capability `name`.
     pub(crate) fn has_capability(&self, name: &str) -> bool {
         self.capabilities.get(name).is_some_and(|c| !c.is_null())
@@ -312,7 +324,7 @@ impl Conversation {
                 );
                 meta.insert(
                     "io.modelcontextprotocol/clientCapabilities".into(),
-                    json!({}),
+                    self.client_capabilities.clone(),
                 );
             }
         }
@@ -389,8 +401,14 @@ impl Conversation {
                 return Ok(error_reply(&message));
             }
             let result = message["result"].clone();
-            if let Some(def) = method.and_then(|m| schema_book::result_of(self.version, m)) {
+            let def = method.and_then(|m| schema_book::result_def(self.version, m, &result));
+            if let Some(def) = def {
                 self.validate(def, &result, method.unwrap_or_default());
+            }
+            if let Some(why) = undeclared_input_request(&self.client_capabilities, &result)
+                && self.violations.len() < VIOLATIONS_KEPT
+            {
+                self.violations.push(why);
             }
             return Ok(Reply::Result(result));
         }
@@ -498,6 +516,29 @@ impl Conversation {
         }
         out
     }
+}
+
+/// Why `result` breaks 2026-07-28 basic/patterns/mrtr §Server Requirements 7: an input
+/// request for a capability the client did not declare (`declared`).
+fn undeclared_input_request(declared: &Value, result: &Value) -> Option<String> {
+    if result["resultType"] != "input_required" {
+        return None;
+    }
+    let requests = result["inputRequests"].as_object()?;
+    requests.iter().find_map(|(key, request)| {
+        let method = request["method"].as_str()?;
+        let capability = match method {
+            "elicitation/create" => "elicitation",
+            "sampling/createMessage" => "sampling",
+            "roots/list" => "roots",
+            _ => return None, // not an input request at all: the schema says so
+        };
+        declared.get(capability).is_none_or(Value::is_null).then(|| {
+            format!(
+                "input request {key:?} is {method}, but the client did not declare `{capability}`                  (MUST NOT: basic/patterns/mrtr §Server Requirements 7)"
+            )
+        })
+    })
 }
 
 fn error_reply(message: &Value) -> Reply {

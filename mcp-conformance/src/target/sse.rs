@@ -1,11 +1,22 @@
 //! Server-Sent Events, read incrementally (HTML Living Standard §9.2.6 "Interpreting an event
-//! stream"): bytes in, the `data` of each complete event out. Only `data:` lines matter to
-//! MCP; `id:`, `event:`, `retry:` and comments are read past. Sizes are bounded: a line or an
-//! event longer than the limit is an error, not unbounded memory.
+//! stream"): bytes in, the `data` of each complete event out ([`EventReader::feed`]), or each
+//! event with its `id` ([`EventReader::feed_events`], for the resumability scenario).
+//! `event:`, `retry:` and comments are read past. Sizes are bounded: a line or an event
+//! longer than the limit is an error, not unbounded memory.
 
 /// Why the stream cannot be read further.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct TooLong(pub(crate) usize);
+
+/// One event: its `id` field, when it had one, and its data (empty for an event with an id
+/// and no data, such as the priming event of 2025-11-25).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Event {
+    /// The event's own `id` field (not the last event id carried over from earlier events).
+    pub(crate) id: Option<String>,
+    /// Its data lines, joined with `\n`.
+    pub(crate) data: Vec<u8>,
+}
 
 /// An event stream being read.
 #[derive(Debug)]
@@ -16,6 +27,8 @@ pub(crate) struct EventReader {
     after_cr: bool,
     /// Whether the event being read has had a `data` field.
     has_data: bool,
+    /// The `id` field of the event being read.
+    id: Option<String>,
     limit: usize,
 }
 
@@ -27,6 +40,7 @@ impl EventReader {
             data: Vec::new(),
             after_cr: false,
             has_data: false,
+            id: None,
             limit,
         }
     }
@@ -34,6 +48,24 @@ impl EventReader {
     /// Reads `bytes`, pushing the data of each event they complete onto `out`. Events with
     /// empty data (the priming event of 2025-11-25 §Resumability) are dropped.
     pub(crate) fn feed(&mut self, bytes: &[u8], out: &mut Vec<Vec<u8>>) -> Result<(), TooLong> {
+        let mut events = Vec::new();
+        let read = self.feed_events(bytes, &mut events);
+        out.extend(
+            events
+                .into_iter()
+                .filter(|e| !e.data.is_empty())
+                .map(|e| e.data),
+        );
+        read
+    }
+
+    /// Reads `bytes`, pushing each event they complete onto `out`, with its id: every event
+    /// that had an `id` or a `data` field.
+    pub(crate) fn feed_events(
+        &mut self,
+        bytes: &[u8],
+        out: &mut Vec<Event>,
+    ) -> Result<(), TooLong> {
         for &b in bytes {
             let after_cr = std::mem::replace(&mut self.after_cr, false);
             match b {
@@ -56,12 +88,13 @@ impl EventReader {
         Ok(())
     }
 
-    fn end_line(&mut self, out: &mut Vec<Vec<u8>>) {
+    fn end_line(&mut self, out: &mut Vec<Event>) {
         let line = std::mem::take(&mut self.line);
         if line.is_empty() {
             let data = std::mem::take(&mut self.data);
-            if std::mem::replace(&mut self.has_data, false) && !data.is_empty() {
-                out.push(data);
+            let id = self.id.take();
+            if std::mem::replace(&mut self.has_data, false) || id.is_some() {
+                out.push(Event { id, data });
             }
             return;
         }
@@ -73,7 +106,9 @@ impl EventReader {
             }
             None => (&line[..], &[][..]),
         };
-        if field == b"data" {
+        if field == b"id" {
+            self.id = Some(String::from_utf8_lossy(value).into_owned());
+        } else if field == b"data" {
             if self.has_data {
                 self.data.push(b'\n');
             }
@@ -110,6 +145,30 @@ mod tests {
                 "split at {at}"
             );
         }
+    }
+
+    #[test]
+    fn events_keep_their_own_ids_and_an_id_alone_is_an_event() {
+        let mut reader = EventReader::new(64);
+        let mut out = Vec::new();
+        reader
+            .feed_events(
+                b"id: s.1\ndata:\n\nid: s.2\ndata: a\n\ndata: b\n\n",
+                &mut out,
+            )
+            .expect("within the limit");
+        let event = |id: Option<&str>, data: &[u8]| Event {
+            id: id.map(str::to_owned),
+            data: data.to_vec(),
+        };
+        assert_eq!(
+            out,
+            [
+                event(Some("s.1"), b""),
+                event(Some("s.2"), b"a"),
+                event(None, b"b")
+            ]
+        );
     }
 
     #[test]

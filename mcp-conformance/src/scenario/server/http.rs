@@ -63,7 +63,7 @@ fn unopened(target: &Target, version: ProtocolVersion) -> Result<(&str, Conversa
 
 /// The target's URL, an opened conversation and its session id (or why there is none), or
 /// why the scenario does not apply.
-async fn in_session(
+pub(super) async fn in_session(
     target: &Target,
     version: ProtocolVersion,
 ) -> Result<(&str, Conversation, Result<String, Halt>), Outcome> {
@@ -137,7 +137,7 @@ fn ping_in(
 
 /// Sends `request`: its status, and a line describing the exchange for a failure. The
 /// exchange goes into `c`'s evidence, for a pass as for a failure.
-async fn exchange(
+pub(super) async fn exchange(
     c: &mut Conversation,
     what: &str,
     request: RequestBuilder,
@@ -161,7 +161,7 @@ async fn exchange(
 }
 
 /// Sessions exist from 2025-03-26 to 2025-11-25 (2024-11-05 has HTTP+SSE instead).
-fn session_era(version: ProtocolVersion) -> Result<(), Halt> {
+pub(super) fn session_era(version: ProtocolVersion) -> Result<(), Halt> {
     if version == ProtocolVersion::V2024_11_05 {
         return Err(Halt::Skip(
             "2024-11-05 defines HTTP+SSE, whose sessions are not Mcp-Session-Id".into(),

@@ -110,6 +110,18 @@ pub(super) async fn listed_tools(c: &mut Conversation) -> Result<Vec<Value>, Hal
     Ok(walk(c, "tools/list", "tools", "name").await?)
 }
 
+/// The names of the first `max` of `tools` whose input schema accepts `{}`.
+pub(super) fn callable_with_nothing(tools: &[Value], max: usize) -> Vec<String> {
+    tools
+        .iter()
+        .filter(|t| {
+            jsonschema::validator_for(&t["inputSchema"]).is_ok_and(|v| v.is_valid(&json!({})))
+        })
+        .filter_map(|t| t["name"].as_str().map(str::to_owned))
+        .take(max)
+        .collect()
+}
+
 /// A capability advertised is served; one not advertised is refused with -32601.
 async fn honest(target: &Target, version: ProtocolVersion) -> Outcome {
     with_session!(target, version, |c| {

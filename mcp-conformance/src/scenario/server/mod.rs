@@ -3,12 +3,16 @@
 //! cannot leak into the next, and judges what came back, including every schema violation
 //! in what the server sent.
 
+mod honesty;
 mod http;
 mod jsonrpc;
 mod lifecycle;
 mod listing;
+mod mrtr;
 mod probe;
+mod reads;
 mod resources;
+mod resume;
 mod structured;
 mod tools;
 mod utilities;
@@ -61,8 +65,12 @@ pub(crate) fn scenarios() -> Vec<ServerScenario> {
     all.extend(structured::scenarios());
     all.extend(probe::scenarios());
     all.extend(resources::scenarios());
+    all.extend(reads::scenarios());
+    all.extend(honesty::scenarios());
+    all.extend(mrtr::scenarios());
     all.extend(utilities::scenarios());
     all.extend(http::scenarios());
+    all.extend(resume::scenarios());
     all
 }
 

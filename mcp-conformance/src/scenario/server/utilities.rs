@@ -5,7 +5,7 @@ use futures::FutureExt;
 use mcp_protocol::ProtocolVersion;
 use serde_json::{Value, json};
 
-use super::listing::listed_tools;
+use super::listing::{callable_with_nothing, listed_tools};
 use super::{Halt, ServerScenario, scenario, still_answers, with_session};
 use crate::scenario::{Outcome, Severity};
 use crate::target::{Conversation, Target};
@@ -68,15 +68,7 @@ async fn cancellation(target: &Target, version: ProtocolVersion) -> Outcome {
 /// increases. Skips when the server sends none.
 async fn progress(target: &Target, version: ProtocolVersion) -> Outcome {
     with_session!(target, version, |c| {
-        let tools = listed_tools(&mut c).await?;
-        let callable: Vec<String> = tools
-            .iter()
-            .filter(|t| {
-                jsonschema::validator_for(&t["inputSchema"]).is_ok_and(|v| v.is_valid(&json!({})))
-            })
-            .filter_map(|t| t["name"].as_str().map(str::to_owned))
-            .take(MAX_TOOLS)
-            .collect();
+        let callable = callable_with_nothing(&listed_tools(&mut c).await?, MAX_TOOLS);
         let mut reported = 0;
         c.take_notifications();
         for name in &callable {
