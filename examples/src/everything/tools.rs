@@ -190,9 +190,15 @@ pub fn embedded_resource() -> ContentBlock {
 }
 
 /// A tool without arguments lists `{"type": "object", "properties": {}}` as its input
-/// schema (as the reference does) rather than the generated schema of [`NoArgs`].
+/// schema (as the reference does), without the `$schema` of the generated schema of
+/// [`NoArgs`].
 pub fn tidy(def: ToolDef) -> ToolDef {
-    if def.tool().input_schema.get("title") == Some(&json!("NoArgs")) {
+    let takes_none = def.tool().input_schema.iter().all(|(key, value)| {
+        key == "$schema"
+            || (key == "type" && value == "object")
+            || (key == "properties" && value == &json!({}))
+    });
+    if takes_none {
         def.input_schema(object(json!({"type": "object", "properties": {}})))
     } else {
         def

@@ -48,8 +48,21 @@ impl TaskSupport {
 
 /// Arguments of a tool that takes none: its input schema is an empty object, and a call
 /// may omit `arguments` entirely.
-#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, Default, Deserialize)]
 pub struct NoArgs {}
+
+/// Written by hand rather than derived: a derived schema would carry this type's Rust name
+/// as `title` and its doc comment as `description`, which are about this crate, not about
+/// the tool, and would go on the wire in every `tools/list`.
+impl JsonSchema for NoArgs {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NoArgs".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "object", "properties": {} })
+    }
+}
 
 /// A tool: its description as `tools/list` shows it, and its handler.
 ///
@@ -78,7 +91,15 @@ impl std::fmt::Debug for ToolDef {
 /// JSON Schema of `T` as an object (JSON Schema 2020-12, as schemars 1 generates).
 pub(crate) fn schema_of<T: JsonSchema>() -> Map<String, Value> {
     match serde_json::to_value(schemars::schema_for!(T)) {
-        Ok(Value::Object(map)) => map,
+        Ok(Value::Object(mut map)) => {
+            // schemars titles a root schema with the Rust type's name: that names this
+            // program's code, not anything the model can use. A title set on purpose
+            // (`#[schemars(title = "...")]`) differs from the name and stays.
+            if map.get("title").and_then(Value::as_str) == Some(T::schema_name().as_ref()) {
+                map.remove("title");
+            }
+            map
+        }
         _ => Map::new(),
     }
 }
@@ -471,5 +492,20 @@ impl<T: Serialize + JsonSchema + Send + 'static> IntoToolResult for Json<T> {
 
     fn output_schema() -> Option<Map<String, Value>> {
         Some(schema_of::<T>())
+    }
+}
+
+#[cfg(test)]
+mod no_args_tests {
+    use super::{NoArgs, schema_of};
+
+    #[test]
+    fn the_schema_of_no_arguments_says_nothing_about_this_crate() {
+        let schema = schema_of::<NoArgs>();
+        assert_eq!(schema.get("type"), Some(&serde_json::json!("object")));
+        assert_eq!(schema.get("properties"), Some(&serde_json::json!({})));
+        for key in ["title", "description", "required"] {
+            assert!(!schema.contains_key(key), "{key} in {schema:?}");
+        }
     }
 }
