@@ -78,6 +78,9 @@ pub struct ToolDef {
     pub(crate) task_support: TaskSupport,
     pub(crate) requires: Option<ClientCapabilities>,
     pub(crate) input_before_task: bool,
+    /// The input schema was generated from the argument type, which the handler decodes
+    /// the arguments into (see [`CompiledSchema::needed_for_typed`]).
+    pub(crate) typed_input: bool,
 }
 
 impl std::fmt::Debug for ToolDef {
@@ -86,6 +89,24 @@ impl std::fmt::Debug for ToolDef {
             .field("tool", &self.tool)
             .finish_non_exhaustive()
     }
+}
+
+/// `path` as a JSON Pointer (`/items/0/name`), the way JSON Schema errors name a place; empty
+/// at the root.
+fn pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Map { key } => Some(key.replace('~', "~0").replace('/', "~1")),
+            Segment::Enum { variant } => Some(variant.clone()),
+            Segment::Unknown => None,
+        })
+        .fold(String::new(), |mut out, part| {
+            out.push('/');
+            out.push_str(&part);
+            out
+        })
 }
 
 /// JSON Schema of `T` as an object (JSON Schema 2020-12, as schemars 1 generates).
@@ -107,7 +128,10 @@ pub(crate) fn schema_of<T: JsonSchema>() -> Map<String, Value> {
 impl ToolDef {
     /// A tool whose arguments are `A`: the input schema is generated from `A`, arguments
     /// are validated against it before the handler runs (an invalid call gets a tool result
-    /// with `isError: true` naming the field), and then decoded into `A`. If the handler's
+    /// with `isError: true` naming the field), and then decoded into `A`. Where the schema
+    /// says nothing that decoding into `A` does not check already (types, required and
+    /// unknown fields, enums: no ranges, lengths, patterns or uniqueness), decoding is the
+    /// check and no JSON Schema validator is built. If the handler's
     /// output is [`Json<T>`](Json), the output schema is generated from `T` and the result is
     /// checked against it.
     pub fn new<A, F, Fut, R>(name: impl Into<String>, handler: F) -> Self
@@ -119,24 +143,31 @@ impl ToolDef {
     {
         let mut tool = Tool::new(name, schema_of::<A>());
         tool.output_schema = R::output_schema();
-        let handler: ToolFn =
-            Arc::new(
-                move |args, ctx| match serde_json::from_value::<A>(Value::Object(args)) {
-                    Ok(args) => handler(args, ctx)
-                        .map(IntoToolResult::into_tool_result)
-                        .boxed(),
-                    Err(e) => futures::future::ready(CallToolResult::error(format!(
-                        "invalid arguments: {e}"
-                    )))
+        let tool_name = tool.name.clone();
+        let handler: ToolFn = Arc::new(move |args, ctx| {
+            match serde_path_to_error::deserialize::<_, A>(Value::Object(args)) {
+                Ok(args) => handler(args, ctx)
+                    .map(IntoToolResult::into_tool_result)
                     .boxed(),
-                },
-            );
+                // Worded as the JSON Schema check words it: the tool, where, what.
+                Err(e) => {
+                    let at = pointer(e.path());
+                    let at = if at.is_empty() { at } else { format!("{at}: ") };
+                    futures::future::ready(CallToolResult::error(format!(
+                        "invalid arguments for tool {tool_name:?}: {at}{}",
+                        e.inner()
+                    )))
+                    .boxed()
+                }
+            }
+        });
         Self {
             tool,
             handler,
             task_support: TaskSupport::Forbidden,
             requires: None,
             input_before_task: false,
+            typed_input: true,
         }
     }
 
@@ -162,6 +193,7 @@ impl ToolDef {
             task_support: TaskSupport::Forbidden,
             requires: None,
             input_before_task: false,
+            typed_input: false,
         }
     }
 
@@ -204,6 +236,7 @@ impl ToolDef {
     /// Replaces the input schema (e.g. to add `$defs` or `additionalProperties`).
     pub fn input_schema(mut self, schema: Map<String, Value>) -> Self {
         self.tool.input_schema = schema;
+        self.typed_input = false;
         self
     }
 
@@ -314,8 +347,13 @@ fn header_params(schema: &Map<String, Value>) -> Vec<(Vec<String>, String)> {
 
 impl ToolEntry {
     pub(crate) fn new(def: ToolDef) -> Result<Self, String> {
+        let input = &def.tool.input_schema;
         Ok(Self {
-            input: Some(CompiledSchema::compile(&def.tool.input_schema)?),
+            input: if def.typed_input && !CompiledSchema::needed_for_typed(input) {
+                None
+            } else {
+                Some(CompiledSchema::compile(input)?)
+            },
             output: def
                 .tool
                 .output_schema
