@@ -69,7 +69,7 @@ pub(crate) fn origin(seen: &Seen) -> String {
 pub(crate) enum AuthPlan {
     /// Nothing: the plain code flow.
     Flow,
-    /// Its metadata lists only `plain` PKCE.
+    /// Its metadata has no `code_challenge_methods_supported`: no PKCE.
     NoS256,
     /// The authorization response names another issuer (RFC 9207).
     WrongIss,
@@ -122,23 +122,26 @@ impl AuthScript {
 
     fn metadata(&self, seen: &Seen) -> Answer {
         let base = origin(seen);
-        let pkce = if self.plan == AuthPlan::NoS256 {
-            json!(["plain"])
-        } else {
-            json!(["S256"])
-        };
-        Answer::json(json!({
+        let mut metadata = json!({
             "issuer": base,
             "authorization_endpoint": format!("{base}/authorize"),
             "token_endpoint": format!("{base}/token"),
             "registration_endpoint": format!("{base}/register"),
             "response_types_supported": ["code"],
             "grant_types_supported": ["authorization_code"],
-            "code_challenge_methods_supported": pkce,
+            "code_challenge_methods_supported": ["S256"],
             "token_endpoint_auth_methods_supported": ["none", "client_secret_basic", "client_secret_post"],
             "scopes_supported": [BASE_SCOPE, WRITE_SCOPE],
             "authorization_response_iss_parameter_supported": true,
-        }))
+        });
+        if self.plan == AuthPlan::NoS256 {
+            // 2025-11-25 basic/authorization §Authorization Code Protection: without this
+            // field the server "does not support PKCE" and the client must refuse.
+            if let Some(m) = metadata.as_object_mut() {
+                m.remove("code_challenge_methods_supported");
+            }
+        }
+        Answer::json(metadata)
     }
 
     /// RFC 7591 §3.2.1: the metadata as registered, with the client's credentials.

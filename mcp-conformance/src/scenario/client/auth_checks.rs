@@ -215,7 +215,8 @@ pub(crate) fn flow(x: &Exchange) -> Verdict {
     exited_cleanly(x)
 }
 
-/// `client/auth-no-s256`: the AS metadata lists no S256; the client must not go on.
+/// `client/auth-no-s256`: the AS metadata has no `code_challenge_methods_supported`; the
+/// client must not go on.
 pub(crate) fn no_s256(x: &Exchange) -> Verdict {
     let prm = discovered(x)?;
     as_metadata(x, prm)?;
@@ -225,7 +226,7 @@ pub(crate) fn no_s256(x: &Exchange) -> Verdict {
         .find(|s| (get("/authorize"))(s) || (post("/token"))(s))
     {
         return fail(format!(
-            "the AS lists only plain PKCE, yet the client went on to {} (basic/authorization §Authorization Code Protection: MUST refuse to proceed)",
+            "the AS metadata has no code_challenge_methods_supported (no PKCE), yet the client went on to {} (basic/authorization §Authorization Code Protection: MUST refuse to proceed)",
             s.path()
         ));
     }
@@ -262,7 +263,7 @@ pub(crate) fn wrong_iss(x: &Exchange) -> Verdict {
     refused_response(
         x,
         "iss of another issuer",
-        "RFC 9207 §2.4, 2026-07-28 basic/authorization §Authorization Response Issuer Validation: MUST NOT proceed",
+        "RFC 9207 §2.4, 2026-07-28 basic/authorization §Authorization Response Validation: MUST validate before sending the code to any token endpoint",
     )
 }
 
@@ -272,7 +273,7 @@ pub(crate) fn wrong_state(x: &Exchange) -> Verdict {
     refused_response(
         x,
         "a state the client never sent",
-        "OAuth 2.1 §7.5.2 and basic/authorization §Open Redirection: verify state",
+        "basic/authorization §Open Redirection: SHOULD verify state",
     )
 }
 

@@ -6,7 +6,7 @@
 //! version in use, and judges what the client did. The `client/auth-*` scenarios put the
 //! endpoint behind a scripted authorization server on the same origin ([`auth`]).
 
-mod auth;
+pub(crate) mod auth;
 mod auth_checks;
 mod checks;
 mod launch;
@@ -131,7 +131,7 @@ pub(crate) fn scenarios() -> Vec<ClientScenario> {
         },
         ClientScenario {
             name: "client/auth-flow",
-            spec: "2025-11-25 basic/authorization §Authorization Server Discovery, §Authorization Code Protection, §Resource Parameter Implementation, §Token Requirements",
+            spec: "2025-11-25 basic/authorization §Authorization Server Discovery, §Dynamic Client Registration, §Authorization Code Protection, §Resource Parameter Implementation, §Token Requirements",
             severity: Severity::Must,
             official: "auth/metadata-default",
             context: None,
@@ -140,7 +140,7 @@ pub(crate) fn scenarios() -> Vec<ClientScenario> {
         },
         ClientScenario {
             name: "client/auth-no-s256",
-            spec: "2025-11-25 basic/authorization §Authorization Code Protection (no S256 advertised: MUST refuse)",
+            spec: "2025-11-25 basic/authorization §Authorization Code Protection (no code_challenge_methods_supported: MUST refuse to proceed)",
             severity: Severity::Must,
             official: "auth/metadata-default",
             context: None,
@@ -149,7 +149,7 @@ pub(crate) fn scenarios() -> Vec<ClientScenario> {
         },
         ClientScenario {
             name: "client/auth-wrong-iss",
-            spec: "2026-07-28 basic/authorization §Authorization Response Issuer Validation (RFC 9207)",
+            spec: "2026-07-28 basic/authorization §Authorization Response Validation (RFC 9207 §2.4)",
             severity: Severity::Must,
             official: "auth/metadata-default",
             context: None,
@@ -158,7 +158,7 @@ pub(crate) fn scenarios() -> Vec<ClientScenario> {
         },
         ClientScenario {
             name: "client/auth-wrong-state",
-            spec: "2025-11-25 basic/authorization §Open Redirection; OAuth 2.1 §7.5.2 (state)",
+            spec: "2025-11-25 basic/authorization §Open Redirection (use and verify state)",
             severity: Severity::Should,
             official: "auth/metadata-default",
             context: None,
@@ -167,7 +167,7 @@ pub(crate) fn scenarios() -> Vec<ClientScenario> {
         },
         ClientScenario {
             name: "client/auth-step-up",
-            spec: "2025-11-25 basic/authorization §Scope Challenge Handling (Step-Up Authorization Flow)",
+            spec: "2025-11-25 basic/authorization §Scope Challenge Handling, §Step-Up Authorization Flow",
             severity: Severity::Should,
             official: "auth/scope-step-up",
             context: None,
