@@ -40,11 +40,19 @@ pub(crate) enum ClientFault {
     IgnoresState,
     /// Gives up on a 403 `insufficient_scope` instead of authorizing for the scope.
     NoStepUp,
+    /// Authorizes again after every 403 `insufficient_scope`, many times over.
+    UnboundedStepUp,
+    /// Sends notifications without its access token.
+    NoBearerOnNotifications,
 }
 
 /// How many times one request may be authorized (a 401, then step-ups) before the client
 /// gives up.
 const AUTHORIZATIONS_PER_REQUEST: usize = 3;
+
+/// The same with [`ClientFault::UnboundedStepUp`]: still bounded, so the fixture ends, but
+/// far past what the scenario allows.
+const AUTHORIZATIONS_UNBOUNDED: usize = 12;
 
 /// What `request` fails with when the server answered 404 to a request in a session.
 const SESSION_GONE: &str = "the session is gone (404)";
@@ -253,9 +261,19 @@ impl Peer {
     }
 
     async fn notify(&mut self, method: &str) -> Result<(), String> {
-        self.post(&json!({"jsonrpc": "2.0", "method": method}))
+        let withheld = if self.fault == ClientFault::NoBearerOnNotifications {
+            self.token.take()
+        } else {
+            None
+        };
+        let sent = self
+            .post(&json!({"jsonrpc": "2.0", "method": method}))
             .await
-            .map(drop)
+            .map(drop);
+        if withheld.is_some() {
+            self.token = withheld;
+        }
+        sent
     }
 
     /// Sends a request and reads its answer, from JSON or from a stream (answering the
@@ -272,7 +290,12 @@ impl Peer {
         }
         let message = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
         let mut response = self.post(&message).await?;
-        for _ in 0..AUTHORIZATIONS_PER_REQUEST {
+        let tries = if self.fault == ClientFault::UnboundedStepUp {
+            AUTHORIZATIONS_UNBOUNDED
+        } else {
+            AUTHORIZATIONS_PER_REQUEST
+        };
+        for _ in 0..tries {
             let Some(challenge) = self.challenge(&response) else {
                 break;
             };

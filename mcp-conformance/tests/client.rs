@@ -29,15 +29,16 @@ fn client(command: &str, name: &str) -> (bool, String, Vec<Value>) {
 }
 
 /// How many client scenarios there are.
-const SCENARIOS: usize = 12;
+const SCENARIOS: usize = 13;
 
 /// The authorization scenarios.
-const AUTH: [&str; 5] = [
+const AUTH: [&str; 6] = [
     "client/auth-flow",
     "client/auth-no-s256",
     "client/auth-wrong-iss",
     "client/auth-wrong-state",
     "client/auth-step-up",
+    "client/auth-step-up-limit",
 ];
 
 /// The scenarios that failed against the fixture client with `fault`; none is skipped.
@@ -128,12 +129,16 @@ fn no_resource_parameter_fails_auth_flow() {
 }
 
 /// The authorization server checks S256 (the only method it offers), so a plain challenge
-/// gets no token, and the step-up scenario, which needs one, fails too.
+/// gets no token, and the step-up scenarios, which need one, fail too.
 #[test]
 fn plain_pkce_fails_the_scenarios_that_need_a_token() {
     assert_eq!(
         failing("plain-pkce"),
-        set(&["client/auth-flow", "client/auth-step-up"])
+        set(&[
+            "client/auth-flow",
+            "client/auth-step-up",
+            "client/auth-step-up-limit"
+        ])
     );
 }
 
@@ -155,6 +160,22 @@ fn a_forged_state_accepted_fails_auth_wrong_state() {
 #[test]
 fn giving_up_on_insufficient_scope_fails_auth_step_up() {
     assert_eq!(failing("no-step-up"), set(&["client/auth-step-up"]));
+}
+
+#[test]
+fn stepping_up_without_limit_fails_auth_step_up_limit() {
+    assert_eq!(
+        failing("unbounded-step-up"),
+        set(&["client/auth-step-up-limit"])
+    );
+}
+
+#[test]
+fn a_notification_without_the_token_fails_auth_flow() {
+    assert_eq!(
+        failing("no-bearer-on-notifications"),
+        set(&["client/auth-flow"])
+    );
 }
 
 #[test]

@@ -77,6 +77,8 @@ pub(crate) enum AuthPlan {
     WrongState,
     /// `tools/call` needs `mcp:write`: a token without it gets 403 `insufficient_scope`.
     StepUp,
+    /// `tools/call` gets 403 `insufficient_scope` whatever the token's scope.
+    StepUpRefused,
 }
 
 /// A code not yet redeemed: what the authorization request asked for.
@@ -247,10 +249,12 @@ impl AuthScript {
                 format!(r#"Bearer resource_metadata="{metadata}", scope="{BASE_SCOPE}""#),
             );
         };
-        if self.plan == AuthPlan::StepUp
-            && seen.rpc_method() == Some("tools/call")
-            && !scope.split(' ').any(|s| s == WRITE_SCOPE)
-        {
+        let refused = match self.plan {
+            AuthPlan::StepUp => !scope.split(' ').any(|s| s == WRITE_SCOPE),
+            AuthPlan::StepUpRefused => true,
+            _ => false,
+        };
+        if refused && seen.rpc_method() == Some("tools/call") {
             // §Runtime Insufficient Scope Errors.
             return Answer::status(403).with(
                 "www-authenticate",

@@ -8,6 +8,7 @@ use super::auth::{
     AS_METADATA_PATH, CLIENT_ID, STEP_UP_SCOPE, WRITE_SCOPE, code, origin, pairs, s256, token,
 };
 use super::checks::{Halt, exited_cleanly, fail};
+use super::launch::Exit;
 use super::wire::{MCP_PATH, Seen};
 use super::{Exchange, Verdict};
 
@@ -289,12 +290,7 @@ pub(crate) fn step_up(x: &Exchange) -> Verdict {
     }) else {
         return fail("the client never called a tool with its first token");
     };
-    let authorizations = x.seen.iter().filter(|s| (get("/authorize"))(s)).count();
-    if authorizations > MAX_AUTHORIZATIONS {
-        return fail(format!(
-            "the client authorized {authorizations} times: step-up retries must be bounded (basic/authorization §Step-Up Authorization Flow)"
-        ));
-    }
+    bounded(x)?;
     let Some(again) = first(x, refused + 1, get("/authorize")) else {
         return fail(format!(
             "after 403 insufficient_scope with scope=\"{STEP_UP_SCOPE}\", the client did not authorize again (basic/authorization §Step-Up Authorization Flow: SHOULD)"
@@ -319,4 +315,36 @@ pub(crate) fn step_up(x: &Exchange) -> Verdict {
     }
     no_token_in_urls(x)?;
     exited_cleanly(x)
+}
+
+/// At most [`MAX_AUTHORIZATIONS`] authorization requests.
+fn bounded(x: &Exchange) -> Verdict {
+    let authorizations = x.seen.iter().filter(|s| (get("/authorize"))(s)).count();
+    if authorizations > MAX_AUTHORIZATIONS {
+        return fail(format!(
+            "the client authorized {authorizations} times (at most {MAX_AUTHORIZATIONS}: the first and a few step-ups): retries must be limited (basic/authorization §Step-Up Authorization Flow: SHOULD)"
+        ));
+    }
+    Ok(())
+}
+
+/// `client/auth-step-up-limit`: every tool call gets 403 `insufficient_scope`, however
+/// authorized; the client gives up after a few step-ups (or at once) and ends.
+pub(crate) fn step_up_limit(x: &Exchange) -> Verdict {
+    discovered(x)?;
+    let bearer = format!("Bearer {}", token(1));
+    if first(x, 0, |s| {
+        s.path() == MCP_PATH
+            && s.rpc_method() == Some("tools/call")
+            && s.header("authorization") == Some(bearer.as_str())
+    })
+    .is_none()
+    {
+        return fail("the client never called a tool with its first token");
+    }
+    bounded(x)?;
+    if let Exit::TimedOut(_) = x.exit {
+        return fail("the client was still retrying when its time was up");
+    }
+    no_token_in_urls(x)
 }

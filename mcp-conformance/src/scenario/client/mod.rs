@@ -174,6 +174,15 @@ pub(crate) fn scenarios() -> Vec<ClientScenario> {
             script: || Box::new(AuthScript::new(AuthPlan::StepUp)),
             judge: auth_checks::step_up,
         },
+        ClientScenario {
+            name: "client/auth-step-up-limit",
+            spec: "2025-11-25 basic/authorization §Step-Up Authorization Flow (retry limits)",
+            severity: Severity::Should,
+            official: "auth/scope-retry-limit",
+            context: None,
+            script: || Box::new(AuthScript::new(AuthPlan::StepUpRefused)),
+            judge: auth_checks::step_up_limit,
+        },
     ]
 }
 
