@@ -44,6 +44,8 @@ pub(crate) enum ClientFault {
     UnboundedStepUp,
     /// Sends notifications without its access token.
     NoBearerOnNotifications,
+    /// Also puts its access token in the URL of every POST (`?access_token=`).
+    TokenInQuery,
 }
 
 /// How many times one request may be authorized (a 401, then step-ups) before the client
@@ -252,7 +254,11 @@ impl Peer {
 
     async fn post(&self, message: &Value) -> Result<Response, String> {
         let method = message["method"].as_str();
-        self.with_headers(self.http.post(&self.url), method)
+        let url = match (&self.token, self.fault) {
+            (Some(t), ClientFault::TokenInQuery) => format!("{}?access_token={t}", self.url),
+            _ => self.url.clone(),
+        };
+        self.with_headers(self.http.post(url), method)
             .header(CONTENT_TYPE, "application/json")
             .body(message.to_string())
             .send()

@@ -178,6 +178,19 @@ fn a_notification_without_the_token_fails_auth_flow() {
     );
 }
 
+/// Every scenario in which the client gets a token looks at its URLs.
+#[test]
+fn a_token_in_the_url_fails_the_scenarios_with_a_token() {
+    assert_eq!(
+        failing("token-in-query"),
+        set(&[
+            "client/auth-flow",
+            "client/auth-step-up",
+            "client/auth-step-up-limit"
+        ])
+    );
+}
+
 #[test]
 fn the_reference_client_passes_every_client_scenario_and_skips_authorization() {
     let exe = env!("CARGO_BIN_EXE_mcp-conformance");
