@@ -294,3 +294,23 @@ impl Script for AuthScript {
         self.mcp.speaking()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn s256_matches_the_rfc_7636_example() {
+        // RFC 7636 Appendix B.
+        assert_eq!(
+            super::s256("dBjftJeZ4CVP-mB92K27uhbUHU6i8DqSFHfKkT3ZiTs"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWW2WJ7nbdyP4"
+        );
+    }
+
+    #[test]
+    fn pairs_are_decoded() {
+        let p = super::pairs("a=1&resource=http%3A%2F%2F127.0.0.1%3A8%2Fmcp&s=x+y");
+        assert_eq!(p["resource"], "http://127.0.0.1:8/mcp");
+        assert_eq!(p["s"], "x y");
+        assert!(super::pairs("").is_empty());
+    }
+}
