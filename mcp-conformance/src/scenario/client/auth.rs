@@ -301,8 +301,8 @@ mod tests {
     fn s256_matches_the_rfc_7636_example() {
         // RFC 7636 Appendix B.
         assert_eq!(
-            super::s256("dBjftJeZ4CVP-mB92K27uhbUHU6i8DqSFHfKkT3ZiTs"),
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWW2WJ7nbdyP4"
+            super::s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
     }
 
