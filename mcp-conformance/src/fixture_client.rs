@@ -9,6 +9,8 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::{Client, RequestBuilder, Response};
 use serde_json::{Value, json};
 
+mod auth;
+
 /// The deliberate faults.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum ClientFault {
@@ -26,7 +28,33 @@ pub(crate) enum ClientFault {
     ReusesIds,
     /// Gives up when its session is gone (404) instead of starting a new one.
     KeepsEndedSession,
+    /// Sends no `resource` (RFC 8707) on the authorization and token requests.
+    NoResource,
+    /// Sends its PKCE verifier as a `plain` challenge.
+    PlainPkce,
+    /// Authorizes even when the authorization server's metadata offers no PKCE (S256).
+    IgnoresS256,
+    /// Redeems the code whatever issuer the authorization response names (RFC 9207).
+    IgnoresIss,
+    /// Redeems the code whatever `state` the authorization response carries.
+    IgnoresState,
+    /// Gives up on a 403 `insufficient_scope` instead of authorizing for the scope.
+    NoStepUp,
+    /// Authorizes again after every 403 `insufficient_scope`, many times over.
+    UnboundedStepUp,
+    /// Sends notifications without its access token.
+    NoBearerOnNotifications,
+    /// Also puts its access token in the URL of every POST (`?access_token=`).
+    TokenInQuery,
 }
+
+/// How many times one request may be authorized (a 401, then step-ups) before the client
+/// gives up.
+const AUTHORIZATIONS_PER_REQUEST: usize = 3;
+
+/// The same with [`ClientFault::UnboundedStepUp`]: still bounded, so the fixture ends, but
+/// far past what the scenario allows.
+const AUTHORIZATIONS_UNBOUNDED: usize = 12;
 
 /// What `request` fails with when the server answered 404 to a request in a session.
 const SESSION_GONE: &str = "the session is gone (404)";
@@ -56,6 +84,8 @@ pub(crate) fn run(fault: ClientFault, url: &str) -> Result<(), String> {
         session: None,
         version: None,
         next_id: 0,
+        login: auth::Login::default(),
+        token: None,
     };
     runtime.block_on(peer.scenario(&scenario, &context))
 }
@@ -110,6 +140,9 @@ struct Peer {
     session: Option<String>,
     version: Option<String>,
     next_id: i64,
+    login: auth::Login,
+    /// The access token, once authorized.
+    token: Option<String>,
 }
 
 impl Peer {
@@ -145,6 +178,10 @@ impl Peer {
             }
             "sse-retry" => {
                 let params = json!({"name": "test_reconnection", "arguments": {}});
+                self.request("tools/call", params).await?;
+            }
+            auth if auth.starts_with("auth/") => {
+                let params = json!({"name": "ping_tool", "arguments": {}});
                 self.request("tools/call", params).await?;
             }
             _ => {}
@@ -200,6 +237,9 @@ impl Peer {
         if let Some(s) = &self.session {
             r = r.header("mcp-session-id", s);
         }
+        if let Some(t) = &self.token {
+            r = r.bearer_auth(t);
+        }
         if let Some(v) = &self.version
             && v.as_str() >= "2025-06-18"
             && self.fault != ClientFault::NoProtocolVersionHeader
@@ -214,7 +254,11 @@ impl Peer {
 
     async fn post(&self, message: &Value) -> Result<Response, String> {
         let method = message["method"].as_str();
-        self.with_headers(self.http.post(&self.url), method)
+        let url = match (&self.token, self.fault) {
+            (Some(t), ClientFault::TokenInQuery) => format!("{}?access_token={t}", self.url),
+            _ => self.url.clone(),
+        };
+        self.with_headers(self.http.post(url), method)
             .header(CONTENT_TYPE, "application/json")
             .body(message.to_string())
             .send()
@@ -223,9 +267,19 @@ impl Peer {
     }
 
     async fn notify(&mut self, method: &str) -> Result<(), String> {
-        self.post(&json!({"jsonrpc": "2.0", "method": method}))
+        let withheld = if self.fault == ClientFault::NoBearerOnNotifications {
+            self.token.take()
+        } else {
+            None
+        };
+        let sent = self
+            .post(&json!({"jsonrpc": "2.0", "method": method}))
             .await
-            .map(drop)
+            .map(drop);
+        if withheld.is_some() {
+            self.token = withheld;
+        }
+        sent
     }
 
     /// Sends a request and reads its answer, from JSON or from a stream (answering the
@@ -241,7 +295,23 @@ impl Peer {
                 "io.modelcontextprotocol/clientCapabilities": {}});
         }
         let message = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
-        let response = self.post(&message).await?;
+        let mut response = self.post(&message).await?;
+        let tries = if self.fault == ClientFault::UnboundedStepUp {
+            AUTHORIZATIONS_UNBOUNDED
+        } else {
+            AUTHORIZATIONS_PER_REQUEST
+        };
+        for _ in 0..tries {
+            let Some(challenge) = self.challenge(&response) else {
+                break;
+            };
+            self.token = Some(
+                self.login
+                    .authorize(self.fault, &self.url, &challenge)
+                    .await?,
+            );
+            response = self.post(&message).await?;
+        }
         if response.status() == reqwest::StatusCode::NOT_FOUND && self.session.is_some() {
             return Err(SESSION_GONE.into());
         }
@@ -299,6 +369,24 @@ impl Peer {
             };
         }
         Err(format!("no answer to {method}"))
+    }
+
+    /// The challenge of a 401, or of a 403 `insufficient_scope` (basic/authorization §Step-Up
+    /// Authorization Flow), to authorize after.
+    fn challenge(&self, response: &Response) -> Option<String> {
+        let challenge = response
+            .headers()
+            .get("www-authenticate")
+            .and_then(|v| v.to_str().ok())?;
+        match response.status().as_u16() {
+            401 => Some(challenge.to_owned()),
+            403 if challenge.contains("insufficient_scope")
+                && self.fault != ClientFault::NoStepUp =>
+            {
+                Some(challenge.to_owned())
+            }
+            _ => None,
+        }
     }
 
     /// Answers a server request: a form is accepted with its defaults.

@@ -1,6 +1,8 @@
 //! `mcp-conformance client --command` against the hidden fixture client, which is conformant
 //! but for one deliberate fault: each fault fails the client scenarios that look at what it
-//! breaks, and nothing else fails; the reference client (`mcp-client`) passes them all.
+//! breaks, and nothing else fails; the reference client (`mcp-client`) passes them all but
+//! the authorization scenarios, which it skips (it does no OAuth), and `everything-client`
+//! (`mcp-client` with `mcp-auth`'s authorizer) passes those too.
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -26,11 +28,24 @@ fn client(command: &str, name: &str) -> (bool, String, Vec<Value>) {
     (out.status.success(), table, records)
 }
 
+/// How many client scenarios there are.
+const SCENARIOS: usize = 13;
+
+/// The authorization scenarios.
+const AUTH: [&str; 6] = [
+    "client/auth-flow",
+    "client/auth-no-s256",
+    "client/auth-wrong-iss",
+    "client/auth-wrong-state",
+    "client/auth-step-up",
+    "client/auth-step-up-limit",
+];
+
 /// The scenarios that failed against the fixture client with `fault`; none is skipped.
 fn failing(fault: &str) -> BTreeSet<String> {
     let exe = env!("CARGO_BIN_EXE_mcp-conformance");
     let (ok, table, records) = client(&format!("'{exe}' fixture-client --fault {fault}"), fault);
-    assert_eq!(records.len(), 7, "{table}");
+    assert_eq!(records.len(), SCENARIOS, "{table}");
     let mut failed = BTreeSet::new();
     for r in &records {
         assert_ne!(r["outcome"]["status"], "skip", "{fault}: {r}");
@@ -109,15 +124,94 @@ fn giving_up_on_an_ended_session_fails_session_expired() {
 }
 
 #[test]
-fn the_reference_client_passes_every_client_scenario() {
+fn no_resource_parameter_fails_auth_flow() {
+    assert_eq!(failing("no-resource"), set(&["client/auth-flow"]));
+}
+
+/// The authorization server checks S256 (the only method it offers), so a plain challenge
+/// gets no token, and the step-up scenarios, which need one, fail too.
+#[test]
+fn plain_pkce_fails_the_scenarios_that_need_a_token() {
+    assert_eq!(
+        failing("plain-pkce"),
+        set(&[
+            "client/auth-flow",
+            "client/auth-step-up",
+            "client/auth-step-up-limit"
+        ])
+    );
+}
+
+#[test]
+fn authorizing_without_s256_fails_auth_no_s256() {
+    assert_eq!(failing("ignores-s256"), set(&["client/auth-no-s256"]));
+}
+
+#[test]
+fn a_foreign_issuer_accepted_fails_auth_wrong_iss() {
+    assert_eq!(failing("ignores-iss"), set(&["client/auth-wrong-iss"]));
+}
+
+#[test]
+fn a_forged_state_accepted_fails_auth_wrong_state() {
+    assert_eq!(failing("ignores-state"), set(&["client/auth-wrong-state"]));
+}
+
+#[test]
+fn giving_up_on_insufficient_scope_fails_auth_step_up() {
+    assert_eq!(failing("no-step-up"), set(&["client/auth-step-up"]));
+}
+
+#[test]
+fn stepping_up_without_limit_fails_auth_step_up_limit() {
+    assert_eq!(
+        failing("unbounded-step-up"),
+        set(&["client/auth-step-up-limit"])
+    );
+}
+
+#[test]
+fn a_notification_without_the_token_fails_auth_flow() {
+    assert_eq!(
+        failing("no-bearer-on-notifications"),
+        set(&["client/auth-flow"])
+    );
+}
+
+/// Every scenario in which the client gets a token looks at its URLs.
+#[test]
+fn a_token_in_the_url_fails_the_scenarios_with_a_token() {
+    assert_eq!(
+        failing("token-in-query"),
+        set(&[
+            "client/auth-flow",
+            "client/auth-step-up",
+            "client/auth-step-up-limit"
+        ])
+    );
+}
+
+#[test]
+fn the_reference_client_passes_every_client_scenario_and_skips_authorization() {
     let exe = env!("CARGO_BIN_EXE_mcp-conformance");
     let (ok, table, records) = client(&format!("'{exe}' reference-client"), "reference");
     assert!(ok, "{table}");
-    assert_eq!(records.len(), 7, "{table}");
-    assert!(
-        records.iter().all(|r| r["outcome"]["status"] == "pass"),
-        "{table}"
-    );
+    assert_eq!(records.len(), SCENARIOS, "{table}");
+    for r in &records {
+        let name = r["scenario"].as_str().unwrap_or_default();
+        if AUTH.contains(&name) {
+            // The reference client does no OAuth: the 401 ends it, and the scenario says why.
+            assert_eq!(r["outcome"]["status"], "skip", "{table}");
+            assert!(
+                r["outcome"]["reason"]
+                    .as_str()
+                    .is_some_and(|why| why.contains("does not implement authorization")),
+                "{r}"
+            );
+        } else {
+            assert_eq!(r["outcome"]["status"], "pass", "{table}");
+        }
+    }
     // Each ran at the version its scenario is about.
     let version = |name: &str| {
         records
@@ -162,7 +256,8 @@ fn a_client_that_does_nothing_fails_every_scenario_and_one_that_hangs_is_stopped
 /// `everything-client` (package mcp-examples, the client we run under the official suite),
 /// when it is built next to this binary (`cargo build -p mcp-examples --bin
 /// everything-client`): it passes every scenario, `client/session-expired` included
-/// (`mcp-client` starts a new session after a 404 and sends the call again in it).
+/// (`mcp-client` starts a new session after a 404 and sends the call again in it), and the
+/// authorization scenarios.
 #[test]
 fn everything_client_when_built() {
     let exe = std::path::Path::new(env!("CARGO_BIN_EXE_mcp-conformance"));

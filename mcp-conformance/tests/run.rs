@@ -124,7 +124,15 @@ fn the_transport_filter_selects_scenarios() {
     assert!(ok, "{table}");
     assert_eq!(
         table.lines().filter(|l| l.starts_with("client/")).count(),
-        7,
+        13,
+        "{table}"
+    );
+    // The reference client does no OAuth: the authorization scenarios skip, saying why.
+    assert!(
+        table
+            .lines()
+            .filter(|l| l.starts_with("client/auth-"))
+            .all(|l| l.contains(" skip (the client does not implement authorization")),
         "{table}"
     );
     let (ok, table) = run(&["--transport", "memory", "--scenario", "jsonrpc/parse-error"]);

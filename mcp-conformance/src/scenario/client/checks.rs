@@ -27,12 +27,12 @@ impl From<String> for Halt {
     }
 }
 
-fn fail<T>(reason: impl Into<String>) -> Result<T, Halt> {
+pub(super) fn fail<T>(reason: impl Into<String>) -> Result<T, Halt> {
     Err(Halt::Fail(reason.into()))
 }
 
 /// The client exited with status 0.
-fn exited_cleanly(x: &Exchange) -> Verdict {
+pub(super) fn exited_cleanly(x: &Exchange) -> Verdict {
     match x.exit.problem() {
         Some(p) => fail(p),
         None => Ok(()),

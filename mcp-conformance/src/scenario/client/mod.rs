@@ -3,9 +3,11 @@
 //! official client contract (the server's URL as the last argument,
 //! `MCP_CONFORMANCE_SCENARIO` and `MCP_CONFORMANCE_CONTEXT` in the environment), keeps every
 //! message both ways, validates every message the client sent against the schema of the
-//! version in use, and judges what the client did. Authorization scenarios are not covered
-//! yet.
+//! version in use, and judges what the client did. The `client/auth-*` scenarios put the
+//! endpoint behind a scripted authorization server on the same origin ([`auth`]).
 
+pub(crate) mod auth;
+mod auth_checks;
 mod checks;
 mod launch;
 pub(crate) mod session;
@@ -19,8 +21,9 @@ use serde_json::{Value, json};
 
 use super::{Outcome, Severity};
 use crate::schema_book;
+use auth::{AuthPlan, AuthScript};
 use session::{Plan, SessionScript};
-use wire::{Entry, Script, ScriptedServer, Seen};
+use wire::{Entry, MCP_PATH, Script, ScriptedServer, Seen};
 
 pub(crate) use launch::Exit;
 
@@ -126,6 +129,60 @@ pub(crate) fn scenarios() -> Vec<ClientScenario> {
             script: || Box::new(SessionScript::new(Plan::SessionExpired)),
             judge: checks::session_expired,
         },
+        ClientScenario {
+            name: "client/auth-flow",
+            spec: "2025-11-25 basic/authorization §Authorization Server Discovery, §Dynamic Client Registration, §Authorization Code Protection, §Resource Parameter Implementation, §Token Requirements",
+            severity: Severity::Must,
+            official: "auth/metadata-default",
+            context: None,
+            script: || Box::new(AuthScript::new(AuthPlan::Flow)),
+            judge: auth_checks::flow,
+        },
+        ClientScenario {
+            name: "client/auth-no-s256",
+            spec: "2025-11-25 basic/authorization §Authorization Code Protection (no code_challenge_methods_supported: MUST refuse to proceed)",
+            severity: Severity::Must,
+            official: "auth/metadata-default",
+            context: None,
+            script: || Box::new(AuthScript::new(AuthPlan::NoS256)),
+            judge: auth_checks::no_s256,
+        },
+        ClientScenario {
+            name: "client/auth-wrong-iss",
+            spec: "2026-07-28 basic/authorization §Authorization Response Validation (RFC 9207 §2.4)",
+            severity: Severity::Must,
+            official: "auth/metadata-default",
+            context: None,
+            script: || Box::new(AuthScript::new(AuthPlan::WrongIss)),
+            judge: auth_checks::wrong_iss,
+        },
+        ClientScenario {
+            name: "client/auth-wrong-state",
+            spec: "2025-11-25 basic/authorization §Open Redirection (use and verify state)",
+            severity: Severity::Should,
+            official: "auth/metadata-default",
+            context: None,
+            script: || Box::new(AuthScript::new(AuthPlan::WrongState)),
+            judge: auth_checks::wrong_state,
+        },
+        ClientScenario {
+            name: "client/auth-step-up",
+            spec: "2025-11-25 basic/authorization §Scope Challenge Handling, §Step-Up Authorization Flow",
+            severity: Severity::Should,
+            official: "auth/scope-step-up",
+            context: None,
+            script: || Box::new(AuthScript::new(AuthPlan::StepUp)),
+            judge: auth_checks::step_up,
+        },
+        ClientScenario {
+            name: "client/auth-step-up-limit",
+            spec: "2025-11-25 basic/authorization §Step-Up Authorization Flow (retry limits)",
+            severity: Severity::Should,
+            official: "auth/scope-retry-limit",
+            context: None,
+            script: || Box::new(AuthScript::new(AuthPlan::StepUpRefused)),
+            judge: auth_checks::step_up_limit,
+        },
     ]
 }
 
@@ -203,6 +260,7 @@ fn describe(entry: &Entry) -> String {
                 "mcp-method",
                 "mcp-name",
                 "last-event-id",
+                "authorization",
             ]
             .iter()
             .filter_map(|h| s.header(h).map(|v| format!("{h}: {v}")))
@@ -211,8 +269,9 @@ fn describe(entry: &Entry) -> String {
                 headers.push(format!("accept: {}", s.header("accept").unwrap_or("-")));
             }
             format!(
-                "← {} at {} ms [{}] {}",
+                "← {} {} at {} ms [{}] {}",
                 s.method,
+                s.target,
                 s.at.as_millis(),
                 headers.join(", "),
                 crate::target::clip(&s.text)
@@ -226,7 +285,9 @@ fn describe(entry: &Entry) -> String {
 /// 2026-07-28 probe by 2026-07-28).
 fn violations(seen: &[Seen]) -> Vec<String> {
     let mut out = Vec::new();
-    for s in seen {
+    // Only what went to the MCP endpoint is JSON-RPC (the authorization server's endpoints
+    // take JSON and forms of their own).
+    for s in seen.iter().filter(|s| s.path() == MCP_PATH) {
         for m in s.messages() {
             let method = m.get("method").and_then(Value::as_str);
             let version = match method {

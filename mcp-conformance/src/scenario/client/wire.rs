@@ -22,6 +22,9 @@ use tokio::time::Instant;
 
 use crate::target::clip;
 
+/// The path of the MCP endpoint.
+pub(crate) const MCP_PATH: &str = "/mcp";
+
 /// The largest request body read.
 const BODY_LIMIT: usize = 1 << 20;
 
@@ -36,6 +39,8 @@ pub(crate) struct Seen {
     pub(crate) at: Duration,
     /// `GET`, `POST`, `DELETE`...
     pub(crate) method: String,
+    /// The request target: path and query.
+    pub(crate) target: String,
     /// Its headers.
     pub(crate) headers: HeaderMap,
     /// The body parsed as JSON (`Null` when empty or not JSON).
@@ -50,6 +55,11 @@ impl Seen {
     /// A header's value as text.
     pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The path of the target, without the query.
+    pub(crate) fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or_default()
     }
 
     /// The JSON-RPC messages in the body (one, or each of a batch).
@@ -184,7 +194,7 @@ impl ScriptedServer {
     /// Binds 127.0.0.1:0 and serves `script` until [`ScriptedServer::finish`].
     pub(crate) async fn start(script: Box<dyn Script>) -> std::io::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let url = format!("http://{}/mcp", listener.local_addr()?);
+        let url = format!("http://{}{MCP_PATH}", listener.local_addr()?);
         let shared = Arc::new(Mutex::new(Shared {
             script,
             log: Vec::new(),
@@ -231,6 +241,10 @@ async fn handle(log: Log, request: Request<Incoming>) -> Result<Response<Out>, I
     let seen = Seen {
         at: shared.started.elapsed(),
         method: parts.method.to_string(),
+        target: parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned()),
         headers: parts.headers,
         body: serde_json::from_str(&text).unwrap_or(Value::Null),
         text,
