@@ -19,7 +19,8 @@ if [ "${BUILD_COST:-yes}" != no ]; then
         printf 'without debug info (`scripts/build-cost.sh --build`, one build after the other on this\n'
         printf 'machine): crates in the normal dependency graph, build time, stripped binary size.\n'
         printf '`ours-stdio-lean` is `mcp-server` without default features (no `validate`: arguments are\n'
-        printf 'checked by serde only, as rmcp does); `ours-stdio` validates them against their JSON Schema.\n\n'
+        printf 'checked by serde only, as rmcp does); `ours-stdio` also checks what serde cannot (ranges,\n'
+        printf 'lengths, patterns) against the tool'"'"'s JSON Schema, with the `jsonschema` crate.\n\n'
         "$root/scripts/build-cost.sh" --build
     } >>"$root/BENCHMARKS.md"
 fi
