@@ -167,6 +167,8 @@ pub(crate) struct Conversation {
     /// The client capabilities every request of 2026-07-28 declares (none unless a
     /// scenario [declares](Conversation::declare) some).
     client_capabilities: Value,
+    /// Ids of requests given up on and cancelled: a late answer to one is no violation.
+    cancelled: Vec<Value>,
 }
 
 /// The most notifications kept until a scenario takes them.
@@ -210,6 +212,7 @@ impl Conversation {
             omitted: 0,
             violations: Vec::new(),
             notifications: Vec::new(),
+            cancelled: Vec::new(),
             client_capabilities: json!({}),
         })
     }
@@ -365,19 +368,75 @@ impl Conversation {
         method: Option<&str>,
         within: Duration,
     ) -> Result<Reply, String> {
+        self.answer_or_timeout(id, method, within)
+            .await?
+            .ok_or_else(|| {
+                format!(
+                    "no answer to {} within {} s",
+                    method.unwrap_or("the request"),
+                    within.as_secs()
+                )
+            })
+    }
+
+    /// Sends request `method`, which may rightly take long (a tool called with arguments
+    /// drawn from its schema may be asked to work for hours): `Ok(None)` when it is not
+    /// answered within [`ANSWER_WITHIN`] but the server is busy rather than hung, that is,
+    /// after the request is cancelled (`notifications/cancelled`) it still answers a `ping`
+    /// (`server/discover` in 2026-07-28). A server that answers neither has hung: `Err`.
+    pub(crate) async fn request_or_cancel(
+        &mut self,
+        id: Value,
+        method: &str,
+        params: Value,
+    ) -> Result<Option<Reply>, String> {
+        let params = self.stamp(params);
+        let message = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        self.send_raw(message.to_string().as_bytes()).await?;
+        if let Some(reply) = self
+            .answer_or_timeout(&id, Some(method), ANSWER_WITHIN)
+            .await?
+        {
+            return Ok(Some(reply));
+        }
+        let reason = format!("no answer within {} s", ANSWER_WITHIN.as_secs());
+        self.notify(
+            "notifications/cancelled",
+            json!({"requestId": id, "reason": reason}),
+        )
+        .await?;
+        self.cancelled.push(id);
+        let alive = if self.stateless() {
+            "server/discover"
+        } else {
+            "ping"
+        };
+        match self.request(alive, json!({})).await {
+            Ok(_) => Ok(None),
+            Err(e) => Err(format!(
+                "no answer to {method} within {} s, and none to {alive} after it was \
+                 cancelled: the server hung ({e})",
+                ANSWER_WITHIN.as_secs()
+            )),
+        }
+    }
+
+    /// Waits for the response with `id`, validating it and everything before it; `None`
+    /// when none came within `within`.
+    async fn answer_or_timeout(
+        &mut self,
+        id: &Value,
+        method: Option<&str>,
+        within: Duration,
+    ) -> Result<Option<Reply>, String> {
         // Bounded: every message the target sends either ends the wait or is kept, and the
         // whole wait is bounded in time.
         let deadline = tokio::time::Instant::now() + within;
         loop {
-            let message = tokio::time::timeout_at(deadline, self.next_message())
-                .await
-                .map_err(|_| {
-                    format!(
-                        "no answer to {} within {} s",
-                        method.unwrap_or("the request"),
-                        within.as_secs()
-                    )
-                })??;
+            let Ok(message) = tokio::time::timeout_at(deadline, self.next_message()).await else {
+                return Ok(None);
+            };
+            let message = message?;
             let Some(message) = message else {
                 return Err("the server closed the connection without answering".into());
             };
@@ -387,18 +446,24 @@ impl Conversation {
                 self.on_unsolicited(message).await?;
                 continue;
             }
+            if message
+                .get("id")
+                .is_some_and(|late| self.cancelled.contains(late))
+            {
+                continue; // the answer to a request given up on: allowed, not judged
+            }
             if message.get("id") != Some(id) {
                 // An error without an id (or with a null one) answers a message that could
                 // not be read.
                 if message.get("id").is_none_or(Value::is_null) && message.get("error").is_some() {
-                    return Ok(error_reply(&message));
+                    return Ok(Some(error_reply(&message)));
                 }
                 self.violations
                     .push(format!("a response to an unknown id: {message}"));
                 continue;
             }
             if message.get("error").is_some() {
-                return Ok(error_reply(&message));
+                return Ok(Some(error_reply(&message)));
             }
             let result = message["result"].clone();
             let def = method.and_then(|m| schema_book::result_def(self.version, m, &result));
@@ -410,7 +475,7 @@ impl Conversation {
             {
                 self.violations.push(why);
             }
-            return Ok(Reply::Result(result));
+            return Ok(Some(Reply::Result(result)));
         }
     }
 

@@ -29,7 +29,7 @@ use self::cases::{Cases, Step};
 use super::listing::listed_tools;
 use super::{Halt, ServerScenario, judge, open, scenario, still_answers};
 use crate::scenario::{Outcome, Severity};
-use crate::target::{ANSWER_WITHIN, Conversation, Reply, Target};
+use crate::target::{Conversation, Reply, Target};
 
 pub(super) fn scenarios() -> Vec<ServerScenario> {
     vec![scenario(
@@ -295,16 +295,14 @@ impl Probe<'_> {
             Some(c) if self.main_lost => c,
             _ => &mut self.main,
         };
-        let params = c.stamp(json!({"name": name, "arguments": args}));
-        let message = json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": params});
-        let reply = match c.send_raw(message.to_string().as_bytes()).await {
-            Ok(()) => {
-                c.answer_within(&id, Some("tools/call"), ANSWER_WITHIN)
-                    .await
-            }
-            Err(e) => Err(e),
+        let params = json!({"name": name, "arguments": args});
+        let verdict = match c.request_or_cancel(id, "tools/call", params).await {
+            // Still working after the wait, and the server answers a ping: a long-running
+            // tool (asked to sleep for hours, say), not a hang. Nothing to judge.
+            Ok(None) => Verdict::Fine,
+            Ok(Some(reply)) => judge_reply(kind, Ok(reply)),
+            Err(why) => judge_reply(kind, Err(why)),
         };
-        let verdict = judge_reply(kind, reply);
         if let Verdict::Broken { lost: true, .. } = verdict {
             if self.main_lost {
                 self.spare = None;

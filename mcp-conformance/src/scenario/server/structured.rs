@@ -48,17 +48,20 @@ async fn structured_output(target: &Target, version: ProtocolVersion) -> Outcome
         if declared.is_empty() {
             return Err(Halt::Skip("no tool declares an outputSchema".into()));
         }
-        let mut judged = 0;
+        let (mut judged, mut calls) = (0, 0);
         for tool in declared {
             let name = tool["name"].as_str().unwrap_or_default();
             let output = jsonschema::validator_for(&tool["outputSchema"]).map_err(|e| {
                 format!("tool {name}: its outputSchema is not a valid JSON Schema: {e}")
             })?;
             for args in accepted_arguments(&tool["inputSchema"], CALLS_PER_TOOL).await {
-                let reply = c
-                    .request("tools/call", json!({"name": name, "arguments": args}))
-                    .await?;
-                let Reply::Result(result) = reply else {
+                calls += 1;
+                let id = json!(format!("structured-{calls}"));
+                let params = json!({"name": name, "arguments": args});
+                // No answer yet from a busy server (a long-running tool): nothing to judge.
+                let Some(Reply::Result(result)) =
+                    c.request_or_cancel(id, "tools/call", params).await?
+                else {
                     continue;
                 };
                 let incomplete = result.get("resultType").is_some_and(|t| t != "complete");
