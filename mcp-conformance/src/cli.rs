@@ -188,6 +188,11 @@ pub(crate) struct TargetArgs {
     scenario: Option<String>,
     #[command(flatten)]
     report: ReportArgs,
+    /// `server` only: how long a request waits for its answer. A tool call with generated
+    /// arguments still unanswered then is cancelled, and not judged if the server still
+    /// answers a ping (busy, not hung).
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::target::ANSWER_WITHIN.as_secs_f64())]
+    answer_within: f64,
     /// `client` only: how long the client may run in one scenario before it is killed.
     #[arg(long, value_name = "SECONDS", default_value_t = scenario::client::CLIENT_WITHIN.as_secs_f64())]
     timeout: f64,
@@ -234,6 +239,15 @@ pub(crate) fn server(args: &TargetArgs) -> ExitCode {
         Ok(v) => v,
         Err(code) => return code,
     };
+    match Duration::try_from_secs_f64(args.answer_within) {
+        Ok(wait) if !wait.is_zero() => crate::target::set_answer_wait(wait),
+        _ => {
+            eprintln!(
+                "mcp-conformance server: --answer-within must be a positive number of seconds"
+            );
+            return ExitCode::from(2);
+        }
+    }
     let started = Instant::now();
     let progress = Progress::new(args.report.quiet);
     let records = match runtime()

@@ -43,6 +43,20 @@ pub(crate) enum Fault {
     MrtrAsksForever,
     /// The `confirm` tool asks for an elicitation whether the client declared it or not.
     MrtrAsksUndeclared,
+    /// `add` with a term above [`LARGEST_TERM`] is never answered, but the server goes on
+    /// serving: busy, not hung. NOT a fault: no scenario may fail for it.
+    SlowOnLargeNumber,
+    /// `add` with a term above [`LARGEST_TERM`] stops the server: it reads nothing more and
+    /// answers nothing, without exiting (a hang, not a crash).
+    HangOnLargeNumber,
+}
+
+/// How a tool call ends the request when it gives no result.
+enum Stop {
+    /// The process exits with this code (a crash).
+    Exit(i32),
+    /// No answer to this request; the server goes on.
+    Silent,
 }
 
 /// The largest term `add` survives under [`Fault::CrashOnLargeNumber`].
@@ -211,7 +225,8 @@ fn answer(fault: Fault, session: &mut Session, line: &str) -> Vec<Value> {
         },
         "tools/call" => match call.tool(&mut out) {
             Ok(result) => result,
-            Err(exit) => std::process::exit(exit),
+            Err(Stop::Exit(code)) => std::process::exit(code),
+            Err(Stop::Silent) => return out,
         },
         _ if fault == Fault::WrongErrorCode => {
             return vec![error(Some(id), -32603, "internal error")];
@@ -285,15 +300,21 @@ impl Call<'_> {
 
     /// The result of `tools/call` (with progress notifications pushed to `out` first), or
     /// the exit code of a deliberate crash.
-    fn tool(&self, out: &mut Vec<Value>) -> Result<Value, i32> {
+    fn tool(&self, out: &mut Vec<Value>) -> Result<Value, Stop> {
         let args = &self.params["arguments"];
         match self.params["name"].as_str() {
             Some("add") => {
                 let terms = args["a"].as_i64().zip(args["b"].as_i64());
-                if self.fault == Fault::CrashOnLargeNumber
-                    && terms.is_some_and(|(a, b)| a.max(b) > LARGEST_TERM)
-                {
-                    return Err(4);
+                if terms.is_some_and(|(a, b)| a.max(b) > LARGEST_TERM) {
+                    match self.fault {
+                        Fault::CrashOnLargeNumber => return Err(Stop::Exit(4)),
+                        Fault::SlowOnLargeNumber => return Err(Stop::Silent),
+                        Fault::HangOnLargeNumber => loop {
+                            // Bounded by the caller, which kills the process when done.
+                            std::thread::sleep(std::time::Duration::from_secs(3600));
+                        },
+                        _ => {}
+                    }
                 }
                 let Some(sum) = terms.and_then(|(a, b)| a.checked_add(b)) else {
                     return Ok(self.text("`a` and `b` (integers) are required", true));
@@ -328,7 +349,7 @@ impl Call<'_> {
             _ => {
                 let text = args["text"].as_str();
                 if text.is_none() && self.fault == Fault::CrashOnBadArgument {
-                    return Err(3);
+                    return Err(Stop::Exit(3));
                 }
                 Ok(match text {
                     Some(text) => self.text(text, false),

@@ -541,3 +541,59 @@ fn asking_for_an_undeclared_capability_fails_every_scenario_that_calls_the_tool(
         assert!(reason.contains("did not declare `elicitation`"), "{reason}");
     }
 }
+
+/// The `tools/*` scenarios in 2025-11-25 against the fixture with `fault`, waiting 0.3 s for
+/// an answer: the records.
+fn tools_scenarios_with(fault: &str) -> Vec<Value> {
+    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
+    let command = format!("'{exe}' fixture-server --fault {fault}");
+    let report = std::env::temp_dir().join(format!(
+        "mcp-conformance-{fault}-{}.json",
+        std::process::id()
+    ));
+    let args = [
+        "--command",
+        &command,
+        "--version",
+        "2025-11-25",
+        "--scenario",
+        "tools/",
+        "--answer-within",
+        "0.3",
+        "--quiet",
+    ];
+    server(&args, &report).1
+}
+
+/// A tool that is still working when the wait is over, on a server that still answers a
+/// ping, is cancelled and not judged: busy is not hung.
+#[test]
+fn a_busy_server_is_not_a_hung_one() {
+    let records = tools_scenarios_with("slow-on-large-number");
+    assert!(records.iter().any(|r| r["scenario"] == "tools/probe"));
+    let failed: Vec<&Value> = records
+        .iter()
+        .filter(|r| r["outcome"]["status"] == "fail")
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}");
+}
+
+/// A server that stops answering altogether, ping included, has hung: the scenarios that
+/// call the tool with large numbers fail, saying so.
+#[test]
+fn a_hung_server_fails_the_scenarios_that_meet_it() {
+    let records = tools_scenarios_with("hang-on-large-number");
+    let failed: BTreeSet<String> = records
+        .iter()
+        .filter(|r| r["outcome"]["status"] == "fail")
+        .filter_map(|r| r["scenario"].as_str().map(str::to_owned))
+        .collect();
+    let expected: BTreeSet<String> = ["tools/probe", "tools/structured-output"]
+        .map(str::to_owned)
+        .into();
+    assert_eq!(failed, expected, "{records:?}");
+    for r in records.iter().filter(|r| r["outcome"]["status"] == "fail") {
+        let reason = r["outcome"]["reason"].as_str().unwrap_or_default();
+        assert!(reason.contains("the server hung"), "{reason}");
+    }
+}

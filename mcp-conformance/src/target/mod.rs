@@ -31,6 +31,20 @@ pub(crate) mod raw {
 /// How long the target may take to answer one request.
 pub(crate) const ANSWER_WITHIN: Duration = Duration::from_secs(10);
 
+/// The wait for an answer this run uses: [`ANSWER_WITHIN`] unless `--answer-within` set
+/// another (for a slow target, or for a test that must not wait 10 s per call).
+static ANSWER_WAIT: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+
+/// Sets the wait of [`answer_wait`] once, before any conversation opens.
+pub(crate) fn set_answer_wait(wait: Duration) {
+    let _ = ANSWER_WAIT.set(wait);
+}
+
+/// How long a request waits for its answer.
+pub(crate) fn answer_wait() -> Duration {
+    ANSWER_WAIT.get().copied().unwrap_or(ANSWER_WITHIN)
+}
+
 /// Where the target is.
 #[derive(Clone, Debug)]
 pub(crate) enum Target {
@@ -358,7 +372,7 @@ impl Conversation {
         id: &Value,
         method: Option<&str>,
     ) -> Result<Reply, String> {
-        self.answer_within(id, method, ANSWER_WITHIN).await
+        self.answer_within(id, method, answer_wait()).await
     }
 
     /// [`Conversation::answer_to`], waiting at most `within`.
@@ -372,16 +386,16 @@ impl Conversation {
             .await?
             .ok_or_else(|| {
                 format!(
-                    "no answer to {} within {} s",
+                    "no answer to {} within {:.1} s",
                     method.unwrap_or("the request"),
-                    within.as_secs()
+                    within.as_secs_f64()
                 )
             })
     }
 
     /// Sends request `method`, which may rightly take long (a tool called with arguments
     /// drawn from its schema may be asked to work for hours): `Ok(None)` when it is not
-    /// answered within [`ANSWER_WITHIN`] but the server is busy rather than hung, that is,
+    /// answered within [`answer_wait`] but the server is busy rather than hung, that is,
     /// after the request is cancelled (`notifications/cancelled`) it still answers a `ping`
     /// (`server/discover` in 2026-07-28). A server that answers neither has hung: `Err`.
     pub(crate) async fn request_or_cancel(
@@ -394,12 +408,12 @@ impl Conversation {
         let message = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
         self.send_raw(message.to_string().as_bytes()).await?;
         if let Some(reply) = self
-            .answer_or_timeout(&id, Some(method), ANSWER_WITHIN)
+            .answer_or_timeout(&id, Some(method), answer_wait())
             .await?
         {
             return Ok(Some(reply));
         }
-        let reason = format!("no answer within {} s", ANSWER_WITHIN.as_secs());
+        let reason = format!("no answer within {:.1} s", answer_wait().as_secs_f64());
         self.notify(
             "notifications/cancelled",
             json!({"requestId": id, "reason": reason}),
@@ -414,9 +428,9 @@ impl Conversation {
         match self.request(alive, json!({})).await {
             Ok(_) => Ok(None),
             Err(e) => Err(format!(
-                "no answer to {method} within {} s, and none to {alive} after it was \
+                "no answer to {method} within {:.1} s, and none to {alive} after it was \
                  cancelled: the server hung ({e})",
-                ANSWER_WITHIN.as_secs()
+                answer_wait().as_secs_f64()
             )),
         }
     }

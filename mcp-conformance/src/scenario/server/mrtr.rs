@@ -74,12 +74,14 @@ async fn find_asking(c: &mut Conversation) -> Result<Asking, Halt> {
             continue;
         };
         let params = json!({"name": name, "arguments": arguments});
+        let id = json!(format!("find-asking-{name}"));
+        // A tool still busy after the wait (and cancelled) asked for nothing in time.
         let reply = c
-            .request("tools/call", params)
+            .request_or_cancel(id, "tools/call", params)
             .await
             .map_err(|e| format!("tool {name}: {e}"))?;
         match reply {
-            Reply::Result(result) if result["resultType"] == "input_required" => {
+            Some(Reply::Result(result)) if result["resultType"] == "input_required" => {
                 return Ok(Asking {
                     name,
                     arguments,
