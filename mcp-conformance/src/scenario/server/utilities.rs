@@ -70,20 +70,28 @@ async fn progress(target: &Target, version: ProtocolVersion) -> Outcome {
     with_session!(target, version, |c| {
         let callable = callable_with_nothing(&listed_tools(&mut c).await?, MAX_TOOLS);
         let mut reported = 0;
+        // Tokens of calls given up on and cancelled: progress for them that crossed the
+        // cancellation, or a server that goes on working anyway (cancellation asks it to
+        // stop with a SHOULD), is not judged here.
+        let mut cancelled = Vec::new();
         c.take_notifications();
         for name in &callable {
             let token = format!("progress-{name}");
             let params = json!({"name": name, "arguments": {}, "_meta": {"progressToken": token}});
             // Any answer will do, or none from a tool that works longer than the wait (it
             // is cancelled then): what is judged is the progress on the way.
-            c.request_or_cancel(json!(token), "tools/call", params)
+            let answered = c
+                .request_or_cancel(json!(token), "tools/call", params)
                 .await
                 .map_err(|e| format!("tool {name}: {e}"))?;
-            reported += judge_progress(&mut c, Some(&token))?;
+            reported += judge_progress(&mut c, Some(&token), &cancelled)?;
+            if answered.is_none() {
+                cancelled.push(token);
+            }
         }
         // Progress after its request was answered shows up before this answer.
         still_answers(&mut c).await?;
-        judge_progress(&mut c, None)?;
+        judge_progress(&mut c, None, &cancelled)?;
         if reported == 0 {
             return Err(Halt::Skip(format!(
                 "no notifications/progress for a progressToken (tools called with {{}}: {})",
@@ -98,9 +106,20 @@ async fn progress(target: &Target, version: ProtocolVersion) -> Outcome {
     })
 }
 
-/// Judges the progress notifications received since the last look; how many there were.
-fn judge_progress(c: &mut Conversation, token: Option<&str>) -> Result<usize, String> {
-    judge_notifications(c.take_notifications(), token)
+/// Judges the progress notifications received since the last look, but those for the
+/// `cancelled` tokens; how many there were.
+fn judge_progress(
+    c: &mut Conversation,
+    token: Option<&str>,
+    cancelled: &[String],
+) -> Result<usize, String> {
+    let mut notifications = c.take_notifications();
+    notifications.retain(|n| {
+        let of = n["params"]["progressToken"].as_str();
+        !(n["method"] == "notifications/progress"
+            && of.is_some_and(|t| cancelled.iter().any(|c| c == t)))
+    });
+    judge_notifications(notifications, token)
 }
 
 /// Each progress notification among `notifications` carries `token` (none is allowed when no
