@@ -279,6 +279,11 @@ impl Wire for HttpWire {
     fn last_status(&self) -> Option<u16> {
         self.last_status.map(|s| s.as_u16())
     }
+
+    fn abandon_oldest(&mut self) {
+        // Dropping the response closes its stream.
+        self.streams.pop_front();
+    }
 }
 
 impl Drop for HttpWire {
