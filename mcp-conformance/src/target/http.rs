@@ -124,13 +124,23 @@ impl HttpWire {
         if method.as_deref() == Some("initialize") {
             self.initialize_id = message.as_ref().and_then(|m| m.get("id").cloned());
         }
-        let response = self
+        // Bounded: a server that never sends the response head must not stop the run.
+        let wait = super::answer_wait();
+        let sending = self
             .client
             .post(&self.url)
             .headers(self.headers(message.as_ref()))
             .body(bytes.to_vec())
-            .send()
+            .send();
+        let response = tokio::time::timeout(wait, sending)
             .await
+            .map_err(|_| {
+                io::Error::other(format!(
+                    "POST {}: no response head within {:.1} s",
+                    self.url,
+                    wait.as_secs_f64()
+                ))
+            })?
             .map_err(|e| io::Error::other(format!("POST {}: {e}", self.url)))?;
         let what = method.as_deref().unwrap_or("a message");
         if method.as_deref() == Some("initialize")
@@ -280,9 +290,9 @@ impl Wire for HttpWire {
         self.last_status.map(|s| s.as_u16())
     }
 
-    fn abandon_oldest(&mut self) {
+    fn abandon_newest(&mut self) {
         // Dropping the response closes its stream.
-        self.streams.pop_front();
+        self.streams.pop_back();
     }
 }
 

@@ -127,10 +127,11 @@ pub(crate) trait Wire: Send {
     fn last_status(&self) -> Option<u16> {
         None
     }
-    /// Stops waiting for the answer to the oldest request still open (one given up on and
-    /// cancelled), so the answers to later ones are not queued behind it (HTTP, where each
-    /// request has its own answer stream; over stdio there is nothing to let go of).
-    fn abandon_oldest(&mut self) {}
+    /// Stops waiting for the answer to the request sent last (given up on and cancelled),
+    /// so the answers to later ones are not queued behind it (HTTP, where each request has
+    /// its own answer stream, kept in the order sent; over stdio there is nothing to let go
+    /// of).
+    fn abandon_newest(&mut self) {}
 }
 
 /// The target's answer to a request.
@@ -417,7 +418,7 @@ impl Conversation {
         {
             return Ok(Some(reply));
         }
-        self.wire.abandon_oldest();
+        self.wire.abandon_newest();
         let reason = format!("no answer within {:.1} s", answer_wait().as_secs_f64());
         self.notify(
             "notifications/cancelled",
