@@ -219,9 +219,9 @@ fn headers(given: &[String]) -> Result<reqwest::header::HeaderMap, String> {
 /// Tests a target server.
 pub(crate) fn server(args: &TargetArgs) -> ExitCode {
     let target = match (&args.command, &args.url) {
-        (Some(command), None) => Target::Command(command.clone()),
+        (Some(command), None) => Target::command(command.clone()),
         (None, Some(url)) => match headers(&args.headers) {
-            Ok(headers) => Target::Url(Endpoint {
+            Ok(headers) => Target::url(Endpoint {
                 url: url.clone(),
                 headers,
             }),
@@ -235,12 +235,13 @@ pub(crate) fn server(args: &TargetArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let mut target = target;
     let versions = match parse_versions(&args.versions) {
         Ok(v) => v,
         Err(code) => return code,
     };
     match Duration::try_from_secs_f64(args.answer_within) {
-        Ok(wait) if !wait.is_zero() => crate::target::set_answer_wait(wait),
+        Ok(wait) if !wait.is_zero() => target.options.answer_wait = wait,
         _ => {
             eprintln!(
                 "mcp-conformance server: --answer-within must be a positive number of seconds"
@@ -463,14 +464,14 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
     let server = runtime().and_then(|rt| {
         let mut r = Vec::new();
         if wanted(Transport::Stdio) {
-            let target = Target::Command(reference_command()?);
+            let target = Target::command(reference_command()?);
             r.extend(server_records(&rt, &target, &versions, filter, &progress)?);
         }
         if wanted(Transport::Http) {
             let (url, server) = rt.block_on(scenario::reference::server::serve_http())?;
             r.extend(server_records(
                 &rt,
-                &Target::Url(Endpoint::new(url)),
+                &Target::url(Endpoint::new(url)),
                 &versions,
                 filter,
                 &progress,

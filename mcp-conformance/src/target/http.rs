@@ -60,11 +60,13 @@ pub(crate) struct HttpWire {
     streams: VecDeque<(Response, EventReader)>,
     /// The status of the last POST.
     last_status: Option<StatusCode>,
+    /// How long a POST waits for its response head.
+    answer_wait: Duration,
 }
 
 impl HttpWire {
     /// A client of `endpoint` (nothing is sent yet).
-    pub(crate) fn new(endpoint: &super::Endpoint) -> io::Result<Self> {
+    pub(crate) fn new(endpoint: &super::Endpoint, answer_wait: Duration) -> io::Result<Self> {
         Ok(Self {
             client: client(&endpoint.headers)?,
             url: endpoint.url.clone(),
@@ -74,6 +76,7 @@ impl HttpWire {
             received: VecDeque::new(),
             streams: VecDeque::new(),
             last_status: None,
+            answer_wait,
         })
     }
 
@@ -125,7 +128,7 @@ impl HttpWire {
             self.initialize_id = message.as_ref().and_then(|m| m.get("id").cloned());
         }
         // Bounded: a server that never sends the response head must not stop the run.
-        let wait = super::answer_wait();
+        let wait = self.answer_wait;
         let sending = self
             .client
             .post(&self.url)

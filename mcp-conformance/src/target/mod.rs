@@ -31,27 +31,39 @@ pub(crate) mod raw {
 /// How long the target may take to answer one request.
 pub(crate) const ANSWER_WITHIN: Duration = Duration::from_secs(10);
 
-/// The wait for an answer this run uses: [`ANSWER_WITHIN`] unless `--answer-within` set
-/// another (for a slow target, or for a test that must not wait 10 s per call).
-static ANSWER_WAIT: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
-
-/// Sets the wait of [`answer_wait`] once, before any conversation opens.
-pub(crate) fn set_answer_wait(wait: Duration) {
-    let _ = ANSWER_WAIT.set(wait);
-}
-
-/// How long a request waits for its answer.
-pub(crate) fn answer_wait() -> Duration {
-    ANSWER_WAIT.get().copied().unwrap_or(ANSWER_WITHIN)
-}
-
-/// Where the target is.
+/// A target server: where it is, and how this run treats it.
 #[derive(Clone, Debug)]
-pub(crate) enum Target {
+pub(crate) struct Target {
+    /// Where it is.
+    pub(crate) place: Place,
+    /// How this run treats it.
+    pub(crate) options: Options,
+}
+
+/// Where a target server is.
+#[derive(Clone, Debug)]
+pub(crate) enum Place {
     /// A command that starts the server; spoken to over stdio.
     Command(String),
     /// The URL of an MCP endpoint; spoken to over Streamable HTTP.
     Url(Endpoint),
+}
+
+/// How a run treats its target: options of the command line, carried by the [`Target`]
+/// rather than kept in globals, so that runs with other options can share a process (tests,
+/// and a crate that checks its own server).
+#[derive(Clone, Debug)]
+pub(crate) struct Options {
+    /// How long a request waits for its answer ([`ANSWER_WITHIN`] by default).
+    pub(crate) answer_wait: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            answer_wait: ANSWER_WITHIN,
+        }
+    }
 }
 
 /// An MCP endpoint at a URL, and the headers every request to it carries (`--header`: an
@@ -75,35 +87,56 @@ impl Endpoint {
 }
 
 impl Target {
+    /// The server `command` starts, with default options.
+    pub(crate) fn command(command: impl Into<String>) -> Self {
+        Self {
+            place: Place::Command(command.into()),
+            options: Options::default(),
+        }
+    }
+
+    /// The server at `endpoint`, with default options.
+    pub(crate) fn url(endpoint: Endpoint) -> Self {
+        Self {
+            place: Place::Url(endpoint),
+            options: Options::default(),
+        }
+    }
+
     /// A new connection: for a command, a new process.
     pub(crate) fn connect(&self) -> io::Result<Box<dyn Wire>> {
-        match self {
-            Self::Command(c) => Ok(Box::new(StdioWire::spawn(c)?)),
-            Self::Url(e) => Ok(Box::new(HttpWire::new(e)?)),
+        match &self.place {
+            Place::Command(c) => Ok(Box::new(StdioWire::spawn(c)?)),
+            Place::Url(e) => Ok(Box::new(HttpWire::new(e, self.options.answer_wait)?)),
         }
     }
 
     /// The URL of an HTTP target.
-    pub(crate) fn url(&self) -> Option<&str> {
-        match self {
-            Self::Url(e) => Some(&e.url),
-            Self::Command(_) => None,
+    pub(crate) fn http_url(&self) -> Option<&str> {
+        match &self.place {
+            Place::Url(e) => Some(&e.url),
+            Place::Command(_) => None,
         }
     }
 
     /// An HTTP client for an HTTP target's own scenarios, sending the target's headers.
     pub(crate) fn http_client(&self) -> io::Result<reqwest::Client> {
-        match self {
-            Self::Url(e) => http::client(&e.headers),
-            Self::Command(_) => Err(io::Error::other("not an HTTP target")),
+        match &self.place {
+            Place::Url(e) => http::client(&e.headers),
+            Place::Command(_) => Err(io::Error::other("not an HTTP target")),
         }
+    }
+
+    /// How long a request waits for its answer.
+    pub(crate) fn answer_wait(&self) -> Duration {
+        self.options.answer_wait
     }
 
     /// Its name in reports.
     pub(crate) fn transport(&self) -> &'static str {
-        match self {
-            Self::Command(_) => "stdio",
-            Self::Url(_) => "http",
+        match &self.place {
+            Place::Command(_) => "stdio",
+            Place::Url(_) => "http",
         }
     }
 }
@@ -188,6 +221,8 @@ pub(crate) struct Conversation {
     client_capabilities: Value,
     /// Ids of requests given up on and cancelled: a late answer to one is no violation.
     cancelled: Vec<Value>,
+    /// How long a request waits for its answer (the target's option).
+    answer_wait: Duration,
 }
 
 /// The most notifications kept until a scenario takes them.
@@ -233,6 +268,7 @@ impl Conversation {
             notifications: Vec::new(),
             cancelled: Vec::new(),
             client_capabilities: json!({}),
+            answer_wait: target.answer_wait(),
         })
     }
 
@@ -291,6 +327,11 @@ impl Conversation {
             c.notify("notifications/initialized", json!({})).await?;
         }
         Ok(())
+    }
+
+    /// How long a request waits for its answer (the target's option).
+    pub(crate) fn answer_wait(&self) -> Duration {
+        self.answer_wait
     }
 
     /// Whether this version has no handshake (2026-07-28 on).
@@ -377,7 +418,7 @@ impl Conversation {
         id: &Value,
         method: Option<&str>,
     ) -> Result<Reply, String> {
-        self.answer_within(id, method, answer_wait()).await
+        self.answer_within(id, method, self.answer_wait).await
     }
 
     /// [`Conversation::answer_to`], waiting at most `within`.
@@ -400,7 +441,7 @@ impl Conversation {
 
     /// Sends request `method`, which may rightly take long (a tool called with arguments
     /// drawn from its schema may be asked to work for hours): `Ok(None)` when it is not
-    /// answered within [`answer_wait`] but the server is busy rather than hung, that is,
+    /// answered within the target's answer wait but the server is busy rather than hung, that is,
     /// after the request is cancelled (`notifications/cancelled`) it still answers a `ping`
     /// (`server/discover` in 2026-07-28). A server that answers neither has hung: `Err`.
     pub(crate) async fn request_or_cancel(
@@ -413,13 +454,13 @@ impl Conversation {
         let message = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
         self.send_raw(message.to_string().as_bytes()).await?;
         if let Some(reply) = self
-            .answer_or_timeout(&id, Some(method), answer_wait())
+            .answer_or_timeout(&id, Some(method), self.answer_wait)
             .await?
         {
             return Ok(Some(reply));
         }
         self.wire.abandon_newest();
-        let reason = format!("no answer within {:.1} s", answer_wait().as_secs_f64());
+        let reason = format!("no answer within {:.1} s", self.answer_wait.as_secs_f64());
         self.notify(
             "notifications/cancelled",
             json!({"requestId": id, "reason": reason}),
@@ -436,7 +477,7 @@ impl Conversation {
             Err(e) => Err(format!(
                 "no answer to {method} within {:.1} s, and none to {alive} after it was \
                  cancelled: the server hung ({e})",
-                answer_wait().as_secs_f64()
+                self.answer_wait.as_secs_f64()
             )),
         }
     }

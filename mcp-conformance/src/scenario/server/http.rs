@@ -55,7 +55,7 @@ const UNKNOWN_SESSION: &str = "mcp-conformance-no-such-session";
 /// The target's URL and a conversation not yet opened, or why the scenario does not apply.
 fn unopened(target: &Target, version: ProtocolVersion) -> Result<(&str, Conversation), Outcome> {
     let url = target
-        .url()
+        .http_url()
         .ok_or_else(|| Outcome::skip("an HTTP rule: the target is not at a URL"))?;
     let c = Conversation::new(target, version).map_err(|e| Outcome::fail(e, vec![]))?;
     Ok((url, c))
@@ -68,7 +68,7 @@ pub(super) async fn in_session(
     version: ProtocolVersion,
 ) -> Result<(&str, Conversation, Result<String, Halt>), Outcome> {
     let url = target
-        .url()
+        .http_url()
         .ok_or_else(|| Outcome::skip("an HTTP rule: the target is not at a URL"))?;
     if let Err(Halt::Skip(why)) = session_era(version) {
         return Err(Outcome::skip(why));

@@ -138,7 +138,7 @@ async fn request_before_initialize(target: &Target, version: ProtocolVersion) ->
         if let Some(r) = served {
             // Over HTTP a server that keeps no session has no initialization state to
             // check: each POST stands alone.
-            if target.url().is_some() && c.session_id().is_none() {
+            if target.http_url().is_some() && c.session_id().is_none() {
                 return Err(Halt::Skip(
                     "the server keeps no session over HTTP: a request before initialize is one like any other".into(),
                 ));

@@ -26,7 +26,7 @@ use super::listing::{callable_with_nothing, listed_tools};
 use super::{Halt, ServerScenario, judge, scenario};
 use crate::scenario::{Outcome, Severity};
 use crate::target::raw::{ACCEPT_BOTH, Event, EventReader, PROTOCOL_VERSION, SESSION_ID, is_sse};
-use crate::target::{Conversation, Target, answer_wait, clip_at};
+use crate::target::{Conversation, Target, clip_at};
 
 pub(super) fn scenarios() -> Vec<ServerScenario> {
     vec![scenario(
@@ -97,7 +97,7 @@ impl Session<'_> {
                 serde_json::from_slice::<Value>(&e.data).is_ok_and(|m| m["id"] == id.as_str())
             })
         };
-        let events = read_events(response, answer_wait(), answered).await?;
+        let events = read_events(response, c.answer_wait(), answered).await?;
         note_events(c, "the POST's stream", &events);
         Ok(events)
     }
