@@ -100,6 +100,10 @@ pub(crate) struct ReportArgs {
     /// Write the results as JUnit XML to this file.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// Write the results as one self-contained HTML page to this file: a summary by level and
+    /// version, each finding once with its requirement, reason and evidence.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     /// Show no progress on standard error (by default: a bar on a terminal, one line per
     /// result otherwise).
     #[arg(long)]
@@ -260,7 +264,13 @@ pub(crate) fn server(args: &TargetArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    finish(&progress, &records, started, &args.report)
+    // The URL or the command, never the `--header` values (credentials).
+    let title = match (&args.command, &args.url) {
+        (Some(command), _) => format!("server --command {command}"),
+        (_, Some(url)) => format!("server --url {url}"),
+        _ => "server".to_owned(),
+    };
+    finish(&progress, &records, started, &args.report, &title)
 }
 
 /// Tests a client started by `--command`.
@@ -281,7 +291,13 @@ pub(crate) fn client(args: &TargetArgs) -> ExitCode {
     let records = runtime()
         .map(|rt| client_records(&rt, command, args.scenario.as_deref(), within, &progress));
     match records {
-        Ok(records) => finish(&progress, &records, started, &args.report),
+        Ok(records) => finish(
+            &progress,
+            &records,
+            started,
+            &args.report,
+            &format!("client --command {command}"),
+        ),
         Err(e) => {
             eprintln!("mcp-conformance: {e}");
             ExitCode::from(2)
@@ -498,15 +514,23 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    finish(&progress, &records, started, &args.report)
+    finish(
+        &progress,
+        &records,
+        started,
+        &args.report,
+        "run (this workspace's own server and client)",
+    )
 }
 
-/// Prints the table, writes the files asked for, and gives the exit code.
+/// Prints the table, writes the files asked for (`title` names what was tested), and gives
+/// the exit code.
 fn finish(
     progress: &Progress,
     records: &[Record],
     started: Instant,
     report: &ReportArgs,
+    title: &str,
 ) -> ExitCode {
     progress.finish();
     print!("{}", report::table(records, started.elapsed()));
@@ -518,6 +542,12 @@ fn finish(
     }
     if let Some(path) = &report.junit
         && let Err(e) = std::fs::write(path, report::junit(records))
+    {
+        eprintln!("mcp-conformance: writing {}: {e}", path.display());
+        return ExitCode::from(2);
+    }
+    if let Some(path) = &report.html
+        && let Err(e) = std::fs::write(path, report::html(records, started.elapsed(), title))
     {
         eprintln!("mcp-conformance: writing {}: {e}", path.display());
         return ExitCode::from(2);

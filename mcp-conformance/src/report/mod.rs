@@ -1,9 +1,11 @@
-//! Reports: a summary table for people, JSON and JUnit XML for machines.
+//! Reports: a summary table and an HTML page for people, JSON and JUnit XML for machines.
 
+mod html;
 mod json;
 mod junit;
 mod table;
 
+pub(crate) use html::html;
 pub(crate) use json::json;
 pub(crate) use junit::junit;
 pub(crate) use table::table;

@@ -6,6 +6,7 @@
 //! JSON-RPC error body delivers that error; without one it is a failure naming the status.
 
 use std::collections::VecDeque;
+use std::fmt::Write as _;
 use std::io;
 use std::time::Duration;
 
@@ -62,6 +63,11 @@ pub(crate) struct HttpWire {
     last_status: Option<StatusCode>,
     /// How long a POST waits for its response head.
     answer_wait: Duration,
+    /// The names of the `--header` headers every request carries (their values may be
+    /// credentials: the evidence names them only).
+    extra_headers: Vec<String>,
+    /// The last POST's request line, headers and response status, for the evidence.
+    exchange: Option<String>,
 }
 
 impl HttpWire {
@@ -77,6 +83,12 @@ impl HttpWire {
             streams: VecDeque::new(),
             last_status: None,
             answer_wait,
+            extra_headers: endpoint
+                .headers
+                .keys()
+                .map(|name| name.as_str().to_owned())
+                .collect(),
+            exchange: None,
         })
     }
 
@@ -129,10 +141,16 @@ impl HttpWire {
         }
         // Bounded: a server that never sends the response head must not stop the run.
         let wait = self.answer_wait;
+        let headers = self.headers(message.as_ref());
+        let mut exchange = format!("  POST {} with {}", self.url, describe(&headers));
+        for name in &self.extra_headers {
+            let _ = write!(exchange, ", {name}: (given by --header, not shown)");
+        }
+        self.exchange = Some(exchange);
         let sending = self
             .client
             .post(&self.url)
-            .headers(self.headers(message.as_ref()))
+            .headers(headers)
             .body(bytes.to_vec())
             .send();
         let response = tokio::time::timeout(wait, sending)
@@ -153,6 +171,14 @@ impl HttpWire {
         }
         let status = response.status();
         self.last_status = Some(status);
+        if let Some(exchange) = &mut self.exchange {
+            let kind = response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("no content type");
+            let _ = write!(exchange, " → HTTP {status} ({kind})");
+        }
         if is_sse(&response) && status.is_success() {
             self.streams
                 .push_back((response, EventReader::new(MAX_MESSAGE)));
@@ -216,6 +242,15 @@ impl HttpWire {
         }
         Ok(())
     }
+}
+
+/// The headers as evidence shows them: `Name: value` pairs, in the order sent.
+fn describe(headers: &HeaderMap) -> String {
+    headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {}", String::from_utf8_lossy(value.as_bytes())))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn insert(h: &mut HeaderMap, name: &'static str, value: &str) {
@@ -291,6 +326,10 @@ impl Wire for HttpWire {
 
     fn last_status(&self) -> Option<u16> {
         self.last_status.map(|s| s.as_u16())
+    }
+
+    fn take_exchange(&mut self) -> Option<String> {
+        self.exchange.take()
     }
 
     fn abandon_newest(&mut self) {

@@ -160,6 +160,12 @@ pub(crate) trait Wire: Send {
     fn last_status(&self) -> Option<u16> {
         None
     }
+    /// How the last message went on the wire, for the evidence: over HTTP the request line,
+    /// the headers sent (the values of `--header` ones withheld) and the response status;
+    /// `None` where there is nothing to add (stdio), or once taken.
+    fn take_exchange(&mut self) -> Option<String> {
+        None
+    }
     /// Stops waiting for the answer to the request sent last (given up on and cancelled),
     /// so the answers to later ones are not queued behind it (HTTP, where each request has
     /// its own answer stream, kept in the order sent; over stdio there is nothing to let go
@@ -363,10 +369,15 @@ impl Conversation {
     /// Sends raw bytes as one message.
     pub(crate) async fn send_raw(&mut self, bytes: &[u8]) -> Result<(), String> {
         self.keep(|| format!("→ {}", clip(&String::from_utf8_lossy(bytes))));
-        self.wire
+        let sent = self
+            .wire
             .send(bytes)
             .await
-            .map_err(|e| format!("sending failed: {e}"))
+            .map_err(|e| format!("sending failed: {e}"));
+        if let Some(exchange) = self.wire.take_exchange() {
+            self.keep(|| exchange);
+        }
+        sent
     }
 
     /// Stamps `params` as the version requires: from 2026-07-28 every request names its
