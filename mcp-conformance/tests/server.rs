@@ -203,6 +203,53 @@ fn a_server_that_keeps_asking_fails_the_round_trip_alone() {
 }
 
 #[test]
+fn an_error_with_a_null_id_answering_unreadable_input_fails_nothing() {
+    // JSON-RPC 2.0 §5 spells "no id" as null; the 2025-11-25 schema leaves it out. Either
+    // is accepted in every version, with a note in the evidence.
+    assert_eq!(failing("null-id-for-unreadable"), set(&[]));
+    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
+    let command = format!("'{exe}' fixture-server --fault null-id-for-unreadable");
+    let report = std::env::temp_dir().join(format!(
+        "mcp-conformance-null-id-note-{}.json",
+        std::process::id()
+    ));
+    let args = [
+        "--command",
+        &command,
+        "--scenario",
+        "jsonrpc/parse-error-survived",
+        "--version",
+        "2025-11-25",
+    ];
+    let (_, records) = server(&args, &report);
+    let evidence = records[0]["outcome"]["evidence"].to_string();
+    assert!(
+        evidence.contains("note: an error with \\\"id\\\": null"),
+        "{evidence}"
+    );
+}
+
+#[test]
+fn an_error_that_loses_the_id_of_a_readable_request_fails_where_it_is_met() {
+    // Every scenario that sends a method the fixture does not know.
+    assert_eq!(
+        failing("null-id-for-unknown-method"),
+        set(&[
+            "capabilities/completions",
+            "capabilities/logging",
+            "jsonrpc/unknown-method",
+            "resources/subscribe-honesty"
+        ])
+    );
+    let record = the_fixture_failure("null-id-for-unknown-method", "jsonrpc/unknown-method");
+    let reason = record["outcome"]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("without the request's id") && reason.contains("readable request"),
+        "{reason}"
+    );
+}
+
+#[test]
 fn a_crash_on_a_bad_argument_fails_the_scenarios_that_send_bad_arguments() {
     assert_eq!(
         failing("crash-on-bad-argument"),
