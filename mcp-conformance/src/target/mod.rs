@@ -208,6 +208,9 @@ pub(crate) struct Conversation {
     pub(crate) version: ProtocolVersion,
     /// The server's capabilities, from `initialize` or `server/discover`.
     pub(crate) capabilities: Value,
+    /// The versions the server says it supports (`server/discover`, 2026-07-28 on; `null`
+    /// before, where `initialize` agrees on one).
+    pub(crate) supported_versions: Value,
     next_id: i64,
     /// The first [`EVIDENCE_LINES`] lines exchanged; `omitted` counts the rest.
     evidence: Vec<String>,
@@ -264,6 +267,7 @@ impl Conversation {
             wire,
             version,
             capabilities: Value::Null,
+            supported_versions: Value::Null,
             next_id: 0,
             evidence: Vec::new(),
             omitted: 0,
@@ -309,6 +313,7 @@ impl Conversation {
                 other => other.result("server/discover")?,
             };
             c.capabilities = discovered["capabilities"].clone();
+            c.supported_versions = discovered["supportedVersions"].clone();
             let served = discovered["supportedVersions"]
                 .as_array()
                 .is_some_and(|a| a.contains(&json!(version.as_str())));
