@@ -274,10 +274,30 @@ fn a_crash_on_a_large_number_is_found_by_generated_arguments_alone() {
 }
 
 #[test]
-fn serving_before_initialize_fails_that_scenario_alone() {
-    assert_eq!(
-        failing("serves-before-initialize"),
-        set(&["lifecycle/request-before-initialize"])
+fn serving_before_initialize_over_stdio_is_a_note_not_a_failure() {
+    // basic/lifecycle §Initialization binds the client; no text tells a stdio server to
+    // refuse. The pass says what it saw.
+    assert_eq!(failing("serves-before-initialize"), set(&[]));
+    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
+    let command = format!("'{exe}' fixture-server --fault serves-before-initialize");
+    let report = std::env::temp_dir().join(format!(
+        "mcp-conformance-before-init-{}.json",
+        std::process::id()
+    ));
+    let args = [
+        "--command",
+        &command,
+        "--scenario",
+        "lifecycle/request-before-initialize",
+        "--version",
+        "2025-11-25",
+    ];
+    let (_, records) = server(&args, &report);
+    assert_eq!(records[0]["outcome"]["status"], "pass", "{records:?}");
+    let evidence = records[0]["outcome"]["evidence"].to_string();
+    assert!(
+        evidence.contains("note: tools/list before initialize was served"),
+        "{evidence}"
     );
 }
 
@@ -373,11 +393,14 @@ fn an_http_error_status_without_a_json_rpc_body_is_a_clear_failure() {
 
 #[test]
 fn a_server_that_answers_everything_with_200_fails_the_http_rules() {
-    // No Origin check, no Accept check, a GET served like a POST.
-    let url = raw_http_server(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 36\r\nconnection: close\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}",
-        16,
+    // No Origin check, no Accept check, a GET served like a POST: every answer is the
+    // answer to `initialize` (so the version is served, and the rules apply).
+    const ANSWER: &str = r#"{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-11-25","capabilities":{},"serverInfo":{"name":"all-200","version":"1"}}}"#;
+    let response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{ANSWER}",
+        ANSWER.len()
     );
+    let url = raw_http_server(response.leak(), 64);
     let report =
         std::env::temp_dir().join(format!("mcp-conformance-200-{}.json", std::process::id()));
     let (_, records) = server(
@@ -387,7 +410,7 @@ fn a_server_that_answers_everything_with_200_fails_the_http_rules() {
             "--scenario",
             "http/",
             "--version",
-            "2026-07-28",
+            "2025-11-25",
         ],
         &report,
     );
@@ -400,10 +423,198 @@ fn a_server_that_answers_everything_with_200_fails_the_http_rules() {
     for rule in ["http/foreign-origin", "http/not-acceptable", "http/get"] {
         assert_eq!(status(rule), Some("fail".into()), "{rule}: {records:?}");
     }
-    // 2026-07-28 has no sessions.
+    // It assigns no session.
     for rule in ["http/unknown-session", "http/delete-ends-session"] {
         assert_eq!(status(rule), Some("skip".into()), "{rule}: {records:?}");
     }
+}
+
+/// The head (request line and headers, lower-cased names) and body of one HTTP/1.1 request.
+struct Request {
+    line: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Request {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A conformant server of the session era (2024-11-05..2025-11-25) on 127.0.0.1, written at
+/// the HTTP level as the TypeScript SDK answers: a request without a session gets 400 with a
+/// JSON-RPC error whose id is null, `server/discover` included (it does not serve
+/// 2026-07-28); a foreign Origin 403; an unknown or deleted session 404; a GET in a session
+/// 405 (it offers no stream). Its URL; it serves its first `connections` connections.
+fn session_era_http_server(connections: usize) -> String {
+    use std::collections::HashSet;
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let url = format!("http://{}/mcp", listener.local_addr().expect("its address"));
+    std::thread::spawn(move || {
+        let mut sessions = HashSet::new();
+        for (n, stream) in listener.incoming().take(connections).enumerate() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+            let Some(request) = read_full_request(&mut stream) else {
+                continue;
+            };
+            let (status, session, body) = session_era_answer(&request, &mut sessions, n);
+            let mut head = format!("HTTP/1.1 {status}\r\nconnection: close\r\n");
+            if let Some(id) = session {
+                head.push_str(&format!("mcp-session-id: {id}\r\n"));
+            }
+            if !body.is_empty() {
+                head.push_str("content-type: application/json\r\n");
+            }
+            let response = format!("{head}content-length: {}\r\n\r\n{body}", body.len());
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    url
+}
+
+/// How [`session_era_http_server`] answers `request`: the status, a new session id, the body.
+fn session_era_answer(
+    request: &Request,
+    sessions: &mut std::collections::HashSet<String>,
+    n: usize,
+) -> (&'static str, Option<String>, String) {
+    let refusal = |message: &str| {
+        serde_json::json!({"jsonrpc": "2.0", "id": null,
+            "error": {"code": -32000, "message": message}})
+        .to_string()
+    };
+    if request
+        .header("origin")
+        .is_some_and(|o| !o.starts_with("http://127.0.0.1") && !o.starts_with("http://localhost"))
+    {
+        return ("403 Forbidden", None, refusal("Forbidden origin"));
+    }
+    let message: Value = serde_json::from_str(&request.body).unwrap_or(Value::Null);
+    let session = request.header("mcp-session-id");
+    if message["method"] == "initialize" && request.line.starts_with("POST") {
+        let accept = request.header("accept").unwrap_or_default();
+        if !(accept.contains("application/json") && accept.contains("text/event-stream")) {
+            return ("406 Not Acceptable", None, refusal("Not Acceptable"));
+        }
+        let asked = message["params"]["protocolVersion"]
+            .as_str()
+            .unwrap_or_default();
+        let agreed = if ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"].contains(&asked) {
+            asked
+        } else {
+            "2025-11-25"
+        };
+        let id = format!("session-{n}");
+        sessions.insert(id.clone());
+        let body = serde_json::json!({"jsonrpc": "2.0", "id": message["id"],
+            "result": {"protocolVersion": agreed, "capabilities": {},
+                "serverInfo": {"name": "session-era", "version": "1"}}});
+        return ("200 OK", Some(id), body.to_string());
+    }
+    // §Session Management 2 and 3.
+    let Some(session) = session else {
+        return (
+            "400 Bad Request",
+            None,
+            refusal("Bad Request: No valid session ID provided"),
+        );
+    };
+    if !sessions.contains(session) {
+        return ("404 Not Found", None, refusal("Session not found"));
+    }
+    if request.line.starts_with("DELETE") {
+        sessions.remove(session);
+        return ("200 OK", None, String::new());
+    }
+    if request.line.starts_with("GET") {
+        return ("405 Method Not Allowed", None, String::new());
+    }
+    match (message.get("id"), message["method"].as_str()) {
+        (None, _) => ("202 Accepted", None, String::new()),
+        (Some(id), Some("ping")) => (
+            "200 OK",
+            None,
+            serde_json::json!({"jsonrpc": "2.0", "id": id, "result": {}}).to_string(),
+        ),
+        (Some(id), _) => (
+            "200 OK",
+            None,
+            serde_json::json!({"jsonrpc": "2.0", "id": id,
+                "error": {"code": -32601, "message": "Method not found"}})
+            .to_string(),
+        ),
+    }
+}
+
+#[test]
+fn a_session_era_server_is_judged_only_by_the_rules_of_what_it_serves() {
+    // Its 400s with "id": null are right in every version (JSON-RPC 2.0 §5; basic/transports
+    // §Sending Messages 4); its 2026-07-28 rows are skipped, not failed; a GET that sends the
+    // session id and accepts an event stream gets its 405 (audit F2, F15, F18, F19).
+    let url = session_era_http_server(1000);
+    let report = std::env::temp_dir().join(format!(
+        "mcp-conformance-session-era-{}.json",
+        std::process::id()
+    ));
+    let (out, records) = server(&["--url", &url, "--scenario", "http/", "--quiet"], &report);
+    let failed: Vec<&Value> = records
+        .iter()
+        .filter(|r| r["outcome"]["status"] == "fail")
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    assert!(out.status.success());
+    for r in records.iter().filter(|r| r["version"] == "2026-07-28") {
+        assert_eq!(r["outcome"]["status"], "skip", "{r}");
+        // The session rules say 2026-07-28 has none; the others that it is not served.
+        let reason = r["outcome"]["reason"].as_str().unwrap_or_default();
+        assert!(
+            reason.contains("does not serve 2026-07-28") || reason.contains("has no sessions"),
+            "{reason}"
+        );
+    }
+    for rule in ["http/foreign-origin", "http/not-acceptable", "http/get"] {
+        let row = records
+            .iter()
+            .find(|r| r["scenario"] == rule && r["version"] == "2026-07-28");
+        let reason = row.map(|r| r["outcome"]["reason"].to_string());
+        assert!(
+            reason.is_some_and(|r| r.contains("does not serve 2026-07-28")),
+            "{rule}: {records:#?}"
+        );
+    }
+    let passed = |name: &str| {
+        records
+            .iter()
+            .filter(|r| r["scenario"] == name && r["outcome"]["status"] == "pass")
+            .count()
+    };
+    for rule in [
+        "http/foreign-origin",
+        "http/get",
+        "http/delete-ends-session",
+    ] {
+        assert!(passed(rule) >= 3, "{rule}: {records:#?}");
+    }
+    let report = std::env::temp_dir().join(format!(
+        "mcp-conformance-session-era-lifecycle-{}.json",
+        std::process::id()
+    ));
+    let args = [
+        "--url",
+        &url,
+        "--scenario",
+        "lifecycle/request-before-initialize",
+        "--version",
+        "2025-11-25",
+    ];
+    let (_, records) = server(&args, &report);
+    assert_eq!(records[0]["outcome"]["status"], "pass", "{records:#?}");
 }
 
 #[test]
@@ -460,6 +671,11 @@ fn a_pass_carries_the_messages_exchanged_in_json_and_junit_but_not_in_the_table(
 
 /// One HTTP/1.1 request read from `stream`: its request line and body.
 fn read_request(stream: &mut std::net::TcpStream) -> Option<(String, String)> {
+    read_full_request(stream).map(|r| (r.line, r.body))
+}
+
+/// One HTTP/1.1 request read from `stream`, headers included.
+fn read_full_request(stream: &mut std::net::TcpStream) -> Option<Request> {
     use std::io::Read;
     let mut bytes = Vec::new();
     let mut buf = [0u8; 4096];
@@ -479,7 +695,17 @@ fn read_request(stream: &mut std::net::TcpStream) -> Option<(String, String)> {
             if bytes.len() >= end + 4 + length {
                 let body = String::from_utf8_lossy(&bytes[end + 4..end + 4 + length]);
                 let line = head.lines().next().unwrap_or_default().to_owned();
-                return Some((line, body.into_owned()));
+                let headers = head
+                    .lines()
+                    .skip(1)
+                    .filter_map(|l| l.split_once(':'))
+                    .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+                    .collect();
+                return Some(Request {
+                    line,
+                    headers,
+                    body: body.into_owned(),
+                });
             }
         }
         let n = stream.read(&mut buf).ok().filter(|n| *n > 0)?;
