@@ -389,7 +389,8 @@ fn server_records(
             let record = Record {
                 scenario: s.name,
                 spec: s.spec,
-                severity: s.severity.as_str(),
+                // A finding may be at another level than the scenario's headline.
+                severity: outcome.severity(s.severity).as_str(),
                 transport: target.transport(),
                 version: version.as_str(),
                 outcome,

@@ -46,6 +46,13 @@ pub(crate) enum Fault {
     /// `add` with a term above [`LARGEST_TERM`] is never answered, but the server goes on
     /// serving: busy, not hung. NOT a fault: no scenario may fail for it.
     SlowOnLargeNumber,
+    /// Input it cannot read (malformed JSON, a request without a method) is answered with
+    /// `"id": null`, as JSON-RPC 2.0 §5 spells it (the 2025-11-25 schema prefers no id).
+    /// NOT a fault: no scenario may fail for it.
+    NullIdForUnreadable,
+    /// A request for a method it does not know, readable as it is, is answered with
+    /// `"id": null`: the answer has lost the request's id.
+    NullIdForUnknownMethod,
     /// `add` with a term above [`LARGEST_TERM`] stops the server: it reads nothing more and
     /// answers nothing, without exiting (a hang, not a crash).
     HangOnLargeNumber,
@@ -123,12 +130,21 @@ fn error(id: Option<&Value>, code: i64, message: &str) -> Value {
 /// What a message is answered with: notifications on the way, then the response (nothing
 /// for a notification).
 fn answer(fault: Fault, session: &mut Session, line: &str) -> Vec<Value> {
+    let null = Value::Null;
     let Ok(message) = serde_json::from_str::<Value>(line) else {
-        return vec![error(None, -32700, "parse error")];
+        let id = (fault == Fault::NullIdForUnreadable).then_some(&null);
+        return vec![error(id, -32700, "parse error")];
     };
     let id = message.get("id");
     let Some(method) = message.get("method").and_then(Value::as_str) else {
         // A response (to nothing: this server sends no requests) or an invalid request.
+        let id = id.map(|id| {
+            if fault == Fault::NullIdForUnreadable {
+                &null
+            } else {
+                id
+            }
+        });
         return id
             .map(|id| error(Some(id), -32600, "invalid request: no method"))
             .into_iter()
@@ -230,6 +246,9 @@ fn answer(fault: Fault, session: &mut Session, line: &str) -> Vec<Value> {
         },
         _ if fault == Fault::WrongErrorCode => {
             return vec![error(Some(id), -32603, "internal error")];
+        }
+        _ if fault == Fault::NullIdForUnknownMethod => {
+            return vec![error(Some(&null), -32601, "method not found")];
         }
         _ => return vec![error(Some(id), -32601, "method not found")],
     };

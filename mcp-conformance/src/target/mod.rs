@@ -214,6 +214,9 @@ pub(crate) struct Conversation {
     pub(crate) version: ProtocolVersion,
     /// The server's capabilities, from `initialize` or `server/discover`.
     pub(crate) capabilities: Value,
+    /// The versions the server says it supports (`server/discover`, 2026-07-28 on; `null`
+    /// before, where `initialize` agrees on one).
+    pub(crate) supported_versions: Value,
     next_id: i64,
     /// The first [`EVIDENCE_LINES`] lines exchanged; `omitted` counts the rest.
     evidence: Vec<String>,
@@ -229,6 +232,9 @@ pub(crate) struct Conversation {
     cancelled: Vec<Value>,
     /// How long a request waits for its answer (the target's option).
     answer_wait: Duration,
+    /// The request waited for may be unreadable (malformed JSON, an invalid request, a body
+    /// too large): an error without its id may answer it (JSON-RPC 2.0 §5).
+    pending_unreadable: bool,
 }
 
 /// The most notifications kept until a scenario takes them.
@@ -267,6 +273,7 @@ impl Conversation {
             wire,
             version,
             capabilities: Value::Null,
+            supported_versions: Value::Null,
             next_id: 0,
             evidence: Vec::new(),
             omitted: 0,
@@ -275,6 +282,7 @@ impl Conversation {
             cancelled: Vec::new(),
             client_capabilities: json!({}),
             answer_wait: target.answer_wait(),
+            pending_unreadable: false,
         })
     }
 
@@ -311,6 +319,7 @@ impl Conversation {
                 other => other.result("server/discover")?,
             };
             c.capabilities = discovered["capabilities"].clone();
+            c.supported_versions = discovered["supportedVersions"].clone();
             let served = discovered["supportedVersions"]
                 .as_array()
                 .is_some_and(|a| a.contains(&json!(version.as_str())));
@@ -450,6 +459,21 @@ impl Conversation {
             })
     }
 
+    /// Waits at most `within` for the answer to bad input sent raw with `id` (`null` when
+    /// the input has no id to read): an error whose id is null or absent answers it, as
+    /// JSON-RPC 2.0 §5 has it for input whose id could not be read ("Parse error/Invalid
+    /// Request"), as does an error with `id`.
+    pub(crate) async fn answer_to_bad_input(
+        &mut self,
+        id: &Value,
+        within: Duration,
+    ) -> Result<Reply, String> {
+        self.pending_unreadable = true;
+        let answer = self.answer_within(id, None, within).await;
+        self.pending_unreadable = false;
+        answer
+    }
+
     /// Sends request `method`, which may rightly take long (a tool called with arguments
     /// drawn from its schema may be asked to work for hours): `Ok(None)` when it is not
     /// answered within the target's answer wait but the server is busy rather than hung, that is,
@@ -525,13 +549,23 @@ impl Conversation {
                 continue; // the answer to a request given up on: allowed, not judged
             }
             if message.get("id") != Some(id) {
-                // An error without an id (or with a null one) answers a message that could
-                // not be read.
                 if message.get("id").is_none_or(Value::is_null) && message.get("error").is_some() {
+                    // An error with no id to echo answers the request waited for; it may
+                    // drop the id only when it answers input whose id could not be read, or
+                    // over HTTP as the body of an error status (basic/transports §Sending
+                    // Messages 4: "a JSON-RPC error response that has no id"). A readable
+                    // request answered so has lost its id: JSON-RPC 2.0 §5, the id "MUST
+                    // be the same as the value of the id member in the Request Object".
+                    let refusal = self.wire.last_status().is_some_and(|s| s >= 400);
+                    if !(self.pending_unreadable || refusal) {
+                        self.violate(format!(
+                            "an error without the request's id answered {} (id {id}), a                              readable request: a response MUST carry the id of the request it                              answers (JSON-RPC 2.0 §5; basic §Responses)",
+                            method.unwrap_or("the request")
+                        ));
+                    }
                     return Ok(Some(error_reply(&message)));
                 }
-                self.violations
-                    .push(format!("a response to an unknown id: {message}"));
+                self.violate(format!("a response to an unknown id: {message}"));
                 continue;
             }
             if message.get("error").is_some() {
@@ -542,10 +576,8 @@ impl Conversation {
             if let Some(def) = def {
                 self.validate(def, &result, method.unwrap_or_default());
             }
-            if let Some(why) = undeclared_input_request(&self.client_capabilities, &result)
-                && self.violations.len() < VIOLATIONS_KEPT
-            {
-                self.violations.push(why);
+            if let Some(why) = undeclared_input_request(&self.client_capabilities, &result) {
+                self.violate(why);
             }
             return Ok(Some(Reply::Result(result)));
         }
@@ -562,14 +594,43 @@ impl Conversation {
         self.keep(|| format!("← {}", clip(&text)));
         let value: Value = serde_json::from_str(&text)
             .map_err(|e| format!("the server sent something that is not JSON ({e})"))?;
-        // An error answering a message whose id could not be read has no id (2025-11-25 on)
-        // or a null one (JSON-RPC 2.0 §5); the schemas before 2025-11-25 require an id
-        // that is a string or a number, so they cannot judge such an error at all.
-        let unreadable = value.get("error").is_some() && value.get("id").is_none_or(Value::is_null);
-        if !unreadable || self.version >= ProtocolVersion::V2025_11_25 {
-            self.validate("JSONRPCMessage", &value, "a message");
+        match value.get("id") {
+            Some(id) if !id.is_null() => self.validate("JSONRPCMessage", &value, "a message"),
+            _ if value.get("error").is_some() => self.judge_idless_error(&value),
+            _ => self.validate("JSONRPCMessage", &value, "a message"),
         }
         Ok(Some(value))
+    }
+
+    /// Validates an error whose id is null or absent. Two normative texts spell "no id"
+    /// differently: JSON-RPC 2.0 §5 says the id "MUST be Null" when it could not be read;
+    /// the schemas up to 2025-06-18 require a string or number id, and from 2025-11-25
+    /// make it optional but not nullable (basic §Error Responses: "except in error cases
+    /// where the ID could not be read"). Either spelling is accepted in every version, with
+    /// a note where the schema prefers the other; the rest of the error is validated as the
+    /// schema has it. Whether the id could be dropped at all is judged where the error is
+    /// taken as an answer ([`Conversation::answer_or_timeout`]).
+    fn judge_idless_error(&mut self, value: &Value) {
+        let null = value.get("id").is_some_and(Value::is_null);
+        let note = match (null, self.version >= ProtocolVersion::V2025_11_25) {
+            (true, true) => Some(format!(
+                "note: an error with \"id\": null; JSON-RPC 2.0 §5 requires null when the id \
+                 could not be read, the {} schema prefers leaving id out: either is accepted",
+                self.version
+            )),
+            (false, false) => Some(format!(
+                "note: an error without an id; the {} schema requires one and JSON-RPC 2.0 §5 \
+                 spells it null, 2025-11-25 on allow leaving it out: either is accepted",
+                self.version
+            )),
+            _ => None,
+        };
+        if let Some(note) = note {
+            self.keep(|| note);
+        }
+        let mut stand_in = value.clone();
+        stand_in["id"] = json!(0);
+        self.validate("JSONRPCMessage", &stand_in, "an error without an id");
     }
 
     /// A notification or a request from the target: notifications are validated (and are in
@@ -610,15 +671,24 @@ impl Conversation {
     }
 
     fn validate(&mut self, def: &str, value: &Value, what: &str) {
-        if self.violations.len() >= VIOLATIONS_KEPT {
-            return;
-        }
         if let Err(errors) = schema_book::check(self.version, def, value) {
-            self.violations.push(format!(
+            // An error met on several paths of a union is one error.
+            let mut seen = std::collections::HashSet::new();
+            let mut errors = errors;
+            errors.retain(|e| seen.insert(e.clone()));
+            self.violate(format!(
                 "{what} does not match {def} of the {} schema: {}",
                 self.version,
                 errors.join("; ")
             ));
+        }
+    }
+
+    /// Keeps violation `why`, unless it is kept already (one defect met twice, a tool called
+    /// twice with the same bad result, is one finding) or enough are.
+    fn violate(&mut self, why: String) {
+        if self.violations.len() < VIOLATIONS_KEPT && !self.violations.contains(&why) {
+            self.violations.push(why);
         }
     }
 

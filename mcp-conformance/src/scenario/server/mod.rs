@@ -94,8 +94,11 @@ pub(super) async fn open(
 /// Why a check stopped before the end.
 #[derive(Debug)]
 pub(super) enum Halt {
-    /// The target did something wrong.
+    /// The target did something wrong, breaking a text of the scenario's headline level.
     Fail(String),
+    /// The target did something wrong, breaking a text of this level (a scenario that
+    /// checks texts of several levels: a MUST NOT and a MAY of one section, say).
+    FailAt(Severity, String),
     /// The check does not apply to this target (it lacks the feature).
     Skip(String),
 }
@@ -112,15 +115,27 @@ pub(super) fn judge(c: &mut Conversation, verdict: Result<(), Halt>) -> Outcome 
     match verdict {
         // What the server sent on the way is judged even when the check does not apply.
         Err(Halt::Skip(reason)) if c.violations().is_empty() => Outcome::skip(reason),
+        // Schema violations break a MUST (basic §Messages; the schema is normative), whatever
+        // the level of the scenario that met them.
         Err(Halt::Skip(_)) => {
             let reason = c.violations().join("\n");
-            Outcome::fail(clip_at(&reason, REASON_CHARS), c.evidence())
+            Outcome::fail_at(Severity::Must, clip_at(&reason, REASON_CHARS), c.evidence())
         }
         // The evidence has the messages in full: the reason only points at them.
         Err(Halt::Fail(reason)) => Outcome::fail(clip_at(&reason, REASON_CHARS), c.evidence()),
+        // A schema violation on the way breaks a MUST whatever the finding's own level.
+        Err(Halt::FailAt(level, reason))
+            if level != Severity::Must && !c.violations().is_empty() =>
+        {
+            let reason = format!("{reason}\n{}", c.violations().join("\n"));
+            Outcome::fail_at(Severity::Must, clip_at(&reason, REASON_CHARS), c.evidence())
+        }
+        Err(Halt::FailAt(level, reason)) => {
+            Outcome::fail_at(level, clip_at(&reason, REASON_CHARS), c.evidence())
+        }
         Ok(()) if !c.violations().is_empty() => {
             let reason = c.violations().join("\n");
-            Outcome::fail(reason, c.evidence())
+            Outcome::fail_at(Severity::Must, reason, c.evidence())
         }
         Ok(()) => Outcome::pass_with(c.evidence()),
     }
