@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::time::Duration;
 
+use super::findings::findings;
 use crate::cli::Record;
 use crate::scenario::Outcome;
 
@@ -62,44 +63,6 @@ impl Tally {
             self.skipped
         );
     }
-}
-
-/// One finding: a scenario that failed for one reason, with where it failed.
-struct Finding<'a> {
-    scenario: &'a str,
-    severity: &'a str,
-    spec: &'a str,
-    reason: &'a str,
-    /// `version over transport`, in the order the rows came.
-    places: Vec<String>,
-    /// The evidence of the first row that showed it.
-    evidence: &'a [String],
-}
-
-/// The failures grouped: one finding per scenario and reason, in the order first seen.
-fn findings(records: &[Record]) -> Vec<Finding<'_>> {
-    let mut found: Vec<Finding<'_>> = Vec::new();
-    for r in records {
-        let Outcome::Fail { reason, evidence } = &r.outcome else {
-            continue;
-        };
-        let place = format!("{} over {}", r.version, r.transport);
-        match found
-            .iter_mut()
-            .find(|f| f.scenario == r.scenario && f.reason == reason.as_str())
-        {
-            Some(f) => f.places.push(place),
-            None => found.push(Finding {
-                scenario: r.scenario,
-                severity: r.severity,
-                spec: r.spec,
-                reason,
-                places: vec![place],
-                evidence,
-            }),
-        }
-    }
-    found
 }
 
 /// A table of tallies under `heading`, one row per key.
@@ -165,7 +128,23 @@ pub(crate) fn html(records: &[Record], elapsed: Duration, title: &str) -> String
         out.push_str("<p>None: every scenario that applies passed.</p>\n");
     }
     for f in &found {
-        let level_class = if f.severity == "MUST" { "" } else { " should" };
+        let first = &records[f.rows[0]];
+        let Outcome::Fail {
+            reason, evidence, ..
+        } = &first.outcome
+        else {
+            continue;
+        };
+        let places: Vec<String> = f
+            .rows
+            .iter()
+            .map(|&at| format!("{} over {}", records[at].version, records[at].transport))
+            .collect();
+        let level_class = if first.severity == "MUST" {
+            ""
+        } else {
+            " should"
+        };
         let _ = writeln!(
             out,
             "<div class=\"finding{level_class}\"><h3><code>{}</code> \
@@ -173,14 +152,14 @@ pub(crate) fn html(records: &[Record], elapsed: Duration, title: &str) -> String
              <p><b>Requirement:</b> {}</p><p><b>Why it failed:</b></p><pre>{}</pre>\
              <p><b>Holds for:</b> {}</p>\
              <details><summary>Evidence ({} lines, from {})</summary><pre>{}</pre></details></div>",
-            escape(f.scenario),
-            escape(f.severity),
-            escape(f.spec),
-            escape(f.reason),
-            escape(&f.places.join(", ")),
-            f.evidence.len(),
-            escape(&f.places[0]),
-            escape(&f.evidence.join("\n"))
+            escape(first.scenario),
+            escape(first.severity),
+            escape(first.spec),
+            escape(reason),
+            escape(&places.join(", ")),
+            evidence.len(),
+            escape(&places[0]),
+            escape(&evidence.join("\n"))
         );
     }
 

@@ -1,5 +1,6 @@
 //! Reports: a summary table and an HTML page for people, JSON and JUnit XML for machines.
 
+mod findings;
 mod html;
 mod json;
 mod junit;
