@@ -756,7 +756,7 @@ fn allowed_tools_widen_the_policy_denied_ones_narrow_it_and_deny_wins() {
 
 #[test]
 fn call_tools_none_calls_nothing_and_the_scenarios_that_need_a_call_skip_saying_why() {
-    let (out, records, calls) = recorded_run(
+    let (_, records, calls) = recorded_run(
         "none",
         &[
             "--call-tools",
