@@ -10,7 +10,7 @@ use mcp_protocol::ProtocolVersion;
 use crate::progress::Progress;
 use crate::report;
 use crate::scenario::{self, Outcome, Transport};
-use crate::target::{Endpoint, Target};
+use crate::target::{CallTools, Endpoint, Target, ToolPolicy};
 
 /// Conformance testing for Model Context Protocol servers and clients.
 #[derive(Debug, Parser)]
@@ -62,6 +62,10 @@ pub(crate) enum Command {
         /// The fault.
         #[arg(long, value_enum)]
         fault: crate::fixture::Fault,
+        /// Appends each `tools/call` received (a JSON line: name and arguments) to this
+        /// file, so tests can see from the server's side which tools a run called.
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
     },
 }
 
@@ -197,6 +201,18 @@ pub(crate) struct TargetArgs {
     /// answers a ping (busy, not hung).
     #[arg(long, value_name = "SECONDS", default_value_t = crate::target::ANSWER_WITHIN.as_secs_f64())]
     answer_within: f64,
+    /// `server` only: which tools may be called. `readonly`: only tools annotated
+    /// `readOnlyHint: true`, and not `destructiveHint: true` nor `openWorldHint: true`;
+    /// `all`: every tool, whatever it may change (only against a server whose data may be
+    /// lost); `none`: no tool. The report names every tool not called and why.
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = CallTools::ReadOnly)]
+    call_tools: CallTools,
+    /// `server` only: call this tool too, whatever `--call-tools` says (repeatable).
+    #[arg(long = "allow-tool", value_name = "NAME")]
+    allow_tools: Vec<String>,
+    /// `server` only: never call this tool, whatever else says so (repeatable).
+    #[arg(long = "deny-tool", value_name = "NAME")]
+    deny_tools: Vec<String>,
     /// `client` only: how long the client may run in one scenario before it is killed.
     #[arg(long, value_name = "SECONDS", default_value_t = scenario::client::CLIENT_WITHIN.as_secs_f64())]
     timeout: f64,
@@ -252,6 +268,18 @@ pub(crate) fn server(args: &TargetArgs) -> ExitCode {
             );
             return ExitCode::from(2);
         }
+    }
+    target.options.tools = ToolPolicy {
+        call: args.call_tools,
+        allow: args.allow_tools.clone(),
+        deny: args.deny_tools.clone(),
+    };
+    if args.call_tools == CallTools::All {
+        eprintln!(
+            "mcp-conformance server: WARNING: --call-tools all calls every tool the server \
+             lists, with generated arguments, including tools that write, delete or send: run \
+             it only against a server whose data may be lost"
+        );
     }
     let started = Instant::now();
     let progress = Progress::new(args.report.quiet);
@@ -480,19 +508,17 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
     let filter = args.scenario.as_deref();
     let server = runtime().and_then(|rt| {
         let mut r = Vec::new();
+        // The reference server is ours and its tools harmless: every one is called.
         if wanted(Transport::Stdio) {
-            let target = Target::command(reference_command()?);
+            let mut target = Target::command(reference_command()?);
+            target.options.tools = ToolPolicy::all();
             r.extend(server_records(&rt, &target, &versions, filter, &progress)?);
         }
         if wanted(Transport::Http) {
             let (url, server) = rt.block_on(scenario::reference::server::serve_http())?;
-            r.extend(server_records(
-                &rt,
-                &Target::url(Endpoint::new(url)),
-                &versions,
-                filter,
-                &progress,
-            )?);
+            let mut target = Target::url(Endpoint::new(url));
+            target.options.tools = ToolPolicy::all();
+            r.extend(server_records(&rt, &target, &versions, filter, &progress)?);
             server.shutdown();
         }
         // The client scenarios, against the reference client (this binary, re-executed).
@@ -535,6 +561,7 @@ fn finish(
 ) -> ExitCode {
     progress.finish();
     print!("{}", report::table(records, started.elapsed()));
+    print!("{}", report::not_called(records));
     if let Some(path) = &report.json
         && let Err(e) = std::fs::write(path, report::json(records))
     {

@@ -2,8 +2,17 @@
 //! (newline-delimited JSON on stdio) that is conformant except for one deliberate fault, so
 //! the tests can prove that each fault fails the scenarios that look at it, and only those.
 //! Hidden from `--help`: it is a test fixture, not a product.
+//!
+//! Its tools carry annotations (server/tools §Tool annotations) in every version, 2024-11-05
+//! included (an extra property its schema allows), so the tool policy has something to
+//! judge: `echo`, `add`, `count` and `confirm` say `readOnlyHint: true` and are called by
+//! default; `delete_everything` (`destructiveHint: true`), `write_note` (no annotations) and
+//! `fetch_url` (read-only, `openWorldHint: true`) must not be. With `--record FILE` every
+//! `tools/call` received is appended to FILE, so a test sees from the server's side which
+//! tools a run called, and with what.
 
 use std::io::{BufRead, Write};
+use std::path::Path;
 
 use serde_json::{Value, json};
 
@@ -83,8 +92,17 @@ const VERSIONS: [&str; 5] = [
 /// The first version with `outputSchema` and `structuredContent`.
 const STRUCTURED_SINCE: &str = "2025-06-18";
 
-/// The tools listed.
-const TOOLS: [&str; 4] = ["echo", "add", "count", "confirm"];
+/// The tools listed: four read-only ones the scenarios rely on, then three the default tool
+/// policy withholds.
+const TOOLS: [&str; 7] = [
+    "echo",
+    "add",
+    "count",
+    "confirm",
+    "delete_everything",
+    "write_note",
+    "fetch_url",
+];
 
 /// The one prompt listed.
 const PROMPT: &str = "hello";
@@ -98,8 +116,8 @@ struct Session {
     version: Option<String>,
 }
 
-/// Serves stdin/stdout until stdin closes.
-pub(crate) fn serve(fault: Fault) -> std::io::Result<()> {
+/// Serves stdin/stdout until stdin closes; each `tools/call` is appended to `record`.
+pub(crate) fn serve(fault: Fault, record: Option<&Path>) -> std::io::Result<()> {
     let stdin = std::io::stdin().lock();
     let mut stdout = std::io::stdout().lock();
     let mut session = Session::default();
@@ -111,12 +129,32 @@ pub(crate) fn serve(fault: Fault) -> std::io::Result<()> {
         if fault == Fault::CrashOnHugeLine && line.len() > HUGE_LINE {
             std::process::exit(5);
         }
+        if let Some(path) = record {
+            record_call(path, &line)?;
+        }
         for reply in answer(fault, &mut session, &line) {
             writeln!(stdout, "{reply}")?;
         }
         stdout.flush()?;
     }
     Ok(())
+}
+
+/// Appends the name and arguments of the `tools/call` in `line`, if it is one, to `path`.
+fn record_call(path: &Path, line: &str) -> std::io::Result<()> {
+    let Ok(message) = serde_json::from_str::<Value>(line) else {
+        return Ok(());
+    };
+    if message["method"] != "tools/call" {
+        return Ok(());
+    }
+    let params = &message["params"];
+    let entry = json!({"name": params["name"], "arguments": params["arguments"]});
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    writeln!(file, "{entry}")
 }
 
 fn error(id: Option<&Value>, code: i64, message: &str) -> Value {
@@ -272,23 +310,36 @@ impl Call<'_> {
     }
 
     fn tools(&self) -> Value {
+        let read_only = json!({"readOnlyHint": true, "openWorldHint": false});
         let mut echo = json!({"name": "echo", "description": "Echoes its text.",
-            "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}});
+            "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]},
+            "annotations": read_only});
         if self.fault == Fault::NoInputSchema {
             echo.as_object_mut().map(|t| t.remove("inputSchema"));
         }
         let mut add = json!({"name": "add", "description": "Adds two integers.",
             "inputSchema": {"type": "object", "required": ["a", "b"], "properties": {
-                "a": {"type": "integer"}, "b": {"type": "integer"}}}});
+                "a": {"type": "integer"}, "b": {"type": "integer"}}},
+            "annotations": read_only});
         if self.structured {
             add["outputSchema"] = json!({"type": "object", "required": ["sum"],
                 "properties": {"sum": {"type": "integer"}}});
         }
         let count = json!({"name": "count", "description": "Counts to three, reporting progress.",
-            "inputSchema": {"type": "object", "properties": {}}});
+            "inputSchema": {"type": "object", "properties": {}}, "annotations": read_only});
         let confirm = json!({"name": "confirm", "description": "Asks who is asking (2026-07-28 MRTR).",
-            "inputSchema": {"type": "object", "properties": {}}});
-        json!([echo, add, count, confirm])
+            "inputSchema": {"type": "object", "properties": {}}, "annotations": read_only});
+        // What the tool policy must keep a run from calling by default.
+        let delete = json!({"name": "delete_everything", "description": "Deletes every note.",
+            "inputSchema": {"type": "object", "properties": {}},
+            "annotations": {"destructiveHint": true}});
+        let write = json!({"name": "write_note", "description": "Writes a note.",
+            "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}});
+        let fetch = json!({"name": "fetch_url", "description": "Fetches a URL (not really).",
+            "inputSchema": {"type": "object", "required": ["url"],
+                "properties": {"url": {"type": "string", "format": "uri"}}},
+            "annotations": {"readOnlyHint": true, "openWorldHint": true}});
+        json!([echo, add, count, confirm, delete, write, fetch])
     }
 
     /// A complete result.
@@ -365,6 +416,12 @@ impl Call<'_> {
                 }
                 Ok(self.text("3", false))
             }
+            // A fixture changes and fetches nothing; the record shows these were called.
+            Some("delete_everything") => Ok(self.text("deleted every note", false)),
+            Some("fetch_url") => Ok(match args["url"].as_str() {
+                Some(url) => self.text(&format!("fetched nothing from {url}"), false),
+                None => self.text("`url` (a string) is required", true),
+            }),
             _ => {
                 let text = args["text"].as_str();
                 if text.is_none() && self.fault == Fault::CrashOnBadArgument {

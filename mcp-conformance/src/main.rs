@@ -48,13 +48,15 @@ fn main() -> ExitCode {
         Command::Golden(args) => cli::golden(&args),
         Command::ReferenceServer(args) => cli::reference_server(&args),
         Command::Server(args) => cli::server(&args),
-        Command::FixtureServer { fault } => match fixture::serve(fault) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("mcp-conformance fixture-server: {e}");
-                ExitCode::FAILURE
+        Command::FixtureServer { fault, record } => {
+            match fixture::serve(fault, record.as_deref()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("mcp-conformance fixture-server: {e}");
+                    ExitCode::FAILURE
+                }
             }
-        },
+        }
         Command::Client(args) => cli::client(&args),
         Command::FixtureClient { fault, url } => match fixture_client::run(fault, &url) {
             Ok(()) => ExitCode::SUCCESS,

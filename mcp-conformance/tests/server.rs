@@ -767,7 +767,8 @@ fn server_that_numbers_events(connections: usize, replay: Replay) -> String {
                 Some("tools/list") => (
                     "application/json",
                     serde_json::json!({"jsonrpc": "2.0", "id": id,
-                    "result": {"tools": [{"name": "tick", "inputSchema": {"type": "object"}}]}})
+                    "result": {"tools": [{"name": "tick", "inputSchema": {"type": "object"},
+                        "annotations": {"readOnlyHint": true}}]}})
                     .to_string(),
                 ),
                 Some("tools/call") => {
@@ -934,5 +935,197 @@ fn a_hung_server_fails_the_scenarios_that_meet_it() {
     for r in records.iter().filter(|r| r["outcome"]["status"] == "fail") {
         let reason = r["outcome"]["reason"].as_str().unwrap_or_default();
         assert!(reason.contains("the server hung"), "{reason}");
+    }
+}
+
+/// `mcp-conformance server` against the conformant fixture with `args`, the fixture
+/// recording every `tools/call` it gets, which must pass: the run's output, its report's
+/// records, and the calls the fixture saw (name and arguments), oldest first.
+fn recorded_run(name: &str, args: &[&str]) -> (std::process::Output, Vec<Value>, Vec<Value>) {
+    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
+    let dir = std::env::temp_dir();
+    let calls = dir.join(format!(
+        "mcp-conformance-calls-{name}-{}",
+        std::process::id()
+    ));
+    let report = dir.join(format!(
+        "mcp-conformance-{name}-{}.json",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&calls);
+    let command = format!(
+        "'{exe}' fixture-server --fault none --record '{}'",
+        calls.display()
+    );
+    let mut all = vec!["--command", &command];
+    all.extend(args);
+    let (out, records) = server(&all, &report);
+    // The fixture is conformant: whichever tools are called, nothing fails.
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let seen = std::fs::read_to_string(&calls).unwrap_or_default();
+    let _ = std::fs::remove_file(&calls);
+    let seen = seen
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    (out, records, seen)
+}
+
+/// The names of the tools `calls` called.
+fn names(calls: &[Value]) -> BTreeSet<String> {
+    calls
+        .iter()
+        .filter_map(|c| c["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn by_default_only_tools_annotated_read_only_are_called_and_the_others_are_named() {
+    let (out, records, calls) = recorded_run("default-policy", &[]);
+    // Every version, every scenario: the fixture never saw a call of a tool that does not
+    // say it is harmless, and it did see calls of those that do.
+    assert_eq!(
+        names(&calls),
+        set(&["add", "confirm", "count", "echo"]),
+        "{calls:?}"
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "  delete_everything: no readOnlyHint [",
+        "  write_note: no readOnlyHint [",
+        "  fetch_url: openWorldHint: true",
+    ] {
+        assert!(table.contains(line), "{line:?} not in\n{table}");
+    }
+    // The JSON rows of the scenarios that call tools name them too.
+    let probe = records
+        .iter()
+        .find(|r| r["scenario"] == "tools/probe")
+        .expect("a tools/probe row");
+    let evidence = probe["outcome"]["evidence"].to_string();
+    assert!(
+        evidence.contains("tool not called: delete_everything: no readOnlyHint"),
+        "{evidence}"
+    );
+}
+
+#[test]
+fn call_tools_all_warns_then_calls_every_tool_with_arguments_that_stay_local() {
+    let (out, _, calls) = recorded_run(
+        "all",
+        &[
+            "--call-tools",
+            "all",
+            "--scenario",
+            "tools/probe",
+            "--version",
+            "2025-11-25",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("WARNING: --call-tools all"), "{stderr}");
+    assert_eq!(
+        names(&calls),
+        set(&[
+            "add",
+            "confirm",
+            "count",
+            "delete_everything",
+            "echo",
+            "fetch_url",
+            "write_note"
+        ])
+    );
+    // fetch_url's `url` has format uri: every one drawn is on .invalid.
+    let urls: Vec<&str> = calls
+        .iter()
+        .filter(|c| c["name"] == "fetch_url")
+        .filter_map(|c| c["arguments"]["url"].as_str())
+        .collect();
+    assert!(!urls.is_empty(), "{calls:?}");
+    for url in urls {
+        assert!(url.starts_with("http://mcp-conformance.invalid/"), "{url}");
+    }
+    // Free strings hold nothing that could make a URL or an address.
+    for c in calls
+        .iter()
+        .filter(|c| c["name"] == "echo" || c["name"] == "write_note")
+    {
+        if let Some(text) = c["arguments"]["text"].as_str() {
+            assert!(!text.contains([':', '/', '@', '.', '\\']), "{text:?}");
+        }
+    }
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Tools not called"));
+}
+
+#[test]
+fn allowed_tools_widen_the_policy_denied_ones_narrow_it_and_deny_wins() {
+    let (out, _, calls) = recorded_run(
+        "allow-deny",
+        &[
+            "--allow-tool",
+            "write_note",
+            "--allow-tool",
+            "delete_everything",
+            "--deny-tool",
+            "delete_everything",
+            "--deny-tool",
+            "add",
+            "--scenario",
+            "tools/probe",
+            "--version",
+            "2025-11-25",
+        ],
+    );
+    assert_eq!(
+        names(&calls),
+        set(&["confirm", "count", "echo", "write_note"])
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("  add: --deny-tool ["), "{table}");
+    assert!(
+        table.contains("  delete_everything: --deny-tool ["),
+        "{table}"
+    );
+}
+
+#[test]
+fn call_tools_none_calls_nothing_and_the_scenarios_that_need_a_call_skip_saying_why() {
+    let (_, records, calls) = recorded_run(
+        "none",
+        &[
+            "--call-tools",
+            "none",
+            "--version",
+            "2025-11-25",
+            "--version",
+            "2026-07-28",
+        ],
+    );
+    assert_eq!(calls, Vec::<Value>::new());
+    for name in [
+        "tools/probe",
+        "tools/bad-arguments",
+        "tools/structured-output",
+        "utilities/progress",
+        "mrtr/round-trip",
+        "mrtr/tampered-state",
+    ] {
+        let rows: Vec<_> = records.iter().filter(|r| r["scenario"] == name).collect();
+        assert!(!rows.is_empty(), "{name}");
+        for r in rows {
+            let outcome = &r["outcome"];
+            assert_eq!(outcome["status"], "skip", "{r}");
+            let reason = outcome["reason"].as_str().unwrap_or_default();
+            // MRTR does not exist in 2025-11-25: that row skips for that.
+            assert!(
+                reason.contains("--call-tools none") || reason.contains("new in 2026-07-28"),
+                "{r}"
+            );
+        }
     }
 }

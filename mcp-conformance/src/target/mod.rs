@@ -9,9 +9,11 @@
 //! line both ways.
 
 mod http;
+mod policy;
 mod sse;
 mod stdio;
 
+use std::collections::HashMap;
 use std::io;
 use std::time::Duration;
 
@@ -21,6 +23,7 @@ use serde_json::{Value, json};
 
 use crate::schema_book;
 pub(crate) use http::HttpWire;
+pub(crate) use policy::{CallTools, ToolPolicy};
 pub(crate) use stdio::StdioWire;
 /// Raw HTTP, for the scenarios that judge the transport itself.
 pub(crate) mod raw {
@@ -56,12 +59,15 @@ pub(crate) enum Place {
 pub(crate) struct Options {
     /// How long a request waits for its answer ([`ANSWER_WITHIN`] by default).
     pub(crate) answer_wait: Duration,
+    /// Which tools may be called (read-only ones by default).
+    pub(crate) tools: ToolPolicy,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Self {
             answer_wait: ANSWER_WITHIN,
+            tools: ToolPolicy::default(),
         }
     }
 }
@@ -235,6 +241,11 @@ pub(crate) struct Conversation {
     /// The request waited for may be unreadable (malformed JSON, an invalid request, a body
     /// too large): an error without its id may answer it (JSON-RPC 2.0 §5).
     pending_unreadable: bool,
+    /// Which tools may be called (the target's option), enforced on every `tools/call` this
+    /// conversation sends.
+    policy: ToolPolicy,
+    /// The tools seen in `tools/list` results, by name: what the policy judges a call by.
+    listed: HashMap<String, Value>,
 }
 
 /// The most notifications kept until a scenario takes them.
@@ -247,12 +258,25 @@ const EVIDENCE_LINES: usize = 300;
 /// The most schema violations kept; one is enough to fail, a few help to fix.
 const VIOLATIONS_KEPT: usize = 20;
 
-/// The most characters of one message kept as evidence.
-const EVIDENCE_CHARS: usize = 2000;
+/// The most bytes of one line of evidence (a message, a note, a server's stderr): a
+/// server that dumps its environment or a large file into an answer cannot swallow a report.
+const EVIDENCE_BYTES: usize = 4096;
 
-/// `text`, cut after `EVIDENCE_CHARS` characters.
+/// `text`, cut after [`EVIDENCE_BYTES`] bytes (on a character boundary), the cut marked.
 pub(crate) fn clip(text: &str) -> String {
-    clip_at(text, EVIDENCE_CHARS)
+    if text.len() <= EVIDENCE_BYTES {
+        return text.to_owned();
+    }
+    let mut at = EVIDENCE_BYTES;
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    format!(
+        "{}… [cut: {} of {} bytes shown]",
+        &text[..at],
+        at,
+        text.len()
+    )
 }
 
 /// `text`, cut after `chars` characters, saying how long it was.
@@ -283,6 +307,8 @@ impl Conversation {
             client_capabilities: json!({}),
             answer_wait: target.answer_wait(),
             pending_unreadable: false,
+            policy: target.options.tools.clone(),
+            listed: HashMap::new(),
         })
     }
 
@@ -377,7 +403,7 @@ impl Conversation {
 
     /// Sends raw bytes as one message.
     pub(crate) async fn send_raw(&mut self, bytes: &[u8]) -> Result<(), String> {
-        self.keep(|| format!("→ {}", clip(&String::from_utf8_lossy(bytes))));
+        self.keep(|| format!("→ {}", String::from_utf8_lossy(bytes)));
         let sent = self
             .wire
             .send(bytes)
@@ -423,6 +449,7 @@ impl Conversation {
 
     /// Sends request `method` and waits for its answer.
     pub(crate) async fn request(&mut self, method: &str, params: Value) -> Result<Reply, String> {
+        self.check_call(method, &params)?;
         self.next_id += 1;
         let id = json!(self.next_id);
         let params = self.stamp(params);
@@ -485,6 +512,7 @@ impl Conversation {
         method: &str,
         params: Value,
     ) -> Result<Option<Reply>, String> {
+        self.check_call(method, &params)?;
         let params = self.stamp(params);
         let message = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
         self.send_raw(message.to_string().as_bytes()).await?;
@@ -513,6 +541,37 @@ impl Conversation {
                 "no answer to {method} within {:.1} s, and none to {alive} after it was \
                  cancelled: the server hung ({e})",
                 self.answer_wait.as_secs_f64()
+            )),
+        }
+    }
+
+    /// Why the tool called `name` may not be called under the run's tool policy, judged by
+    /// the annotations of its last listing in this conversation; `None` when it may.
+    pub(crate) fn withheld(&self, name: &str) -> Option<String> {
+        match self.listed.get(name) {
+            Some(tool) => self.policy.withheld(tool),
+            None => self.policy.withheld_unlisted(name),
+        }
+    }
+
+    /// The run's tool policy.
+    pub(crate) fn policy(&self) -> &ToolPolicy {
+        &self.policy
+    }
+
+    /// The last line of defence of the tool policy: a `tools/call` of a tool the policy
+    /// withholds is not sent, whichever scenario asked (they choose their tools with the
+    /// policy; this catches one that forgot).
+    fn check_call(&self, method: &str, params: &Value) -> Result<(), String> {
+        if method != "tools/call" {
+            return Ok(());
+        }
+        let name = params["name"].as_str().unwrap_or_default();
+        match self.withheld(name) {
+            None => Ok(()),
+            Some(why) => Err(format!(
+                "mcp-conformance refused to call tool {name}: {why} (a bug of the scenario: \
+                 it must choose tools with the tool policy)"
             )),
         }
     }
@@ -576,6 +635,15 @@ impl Conversation {
             if let Some(def) = def {
                 self.validate(def, &result, method.unwrap_or_default());
             }
+            if method == Some("tools/list")
+                && let Some(tools) = result["tools"].as_array()
+            {
+                for tool in tools {
+                    if let Some(name) = tool["name"].as_str() {
+                        self.listed.insert(name.to_owned(), tool.clone());
+                    }
+                }
+            }
             if let Some(why) = undeclared_input_request(&self.client_capabilities, &result) {
                 self.violate(why);
             }
@@ -591,7 +659,7 @@ impl Conversation {
             Err(e) => return Err(format!("reading from the server failed: {e}")),
         };
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        self.keep(|| format!("← {}", clip(&text)));
+        self.keep(|| format!("← {text}"));
         let value: Value = serde_json::from_str(&text)
             .map_err(|e| format!("the server sent something that is not JSON ({e})"))?;
         match value.get("id") {
@@ -661,10 +729,10 @@ impl Conversation {
         self.keep(|| line);
     }
 
-    /// Adds a line of evidence, while there is room.
+    /// Adds a line of evidence (at most [`EVIDENCE_BYTES`] of it), while there is room.
     fn keep(&mut self, line: impl FnOnce() -> String) {
         if self.evidence.len() < EVIDENCE_LINES {
-            self.evidence.push(line());
+            self.evidence.push(clip(&line()));
         } else {
             self.omitted += 1;
         }
@@ -676,11 +744,12 @@ impl Conversation {
             let mut seen = std::collections::HashSet::new();
             let mut errors = errors;
             errors.retain(|e| seen.insert(e.clone()));
-            self.violate(format!(
+            // A schema error quotes the value it is about, which may be any size.
+            self.violate(clip(&format!(
                 "{what} does not match {def} of the {} schema: {}",
                 self.version,
                 errors.join("; ")
-            ));
+            )));
         }
     }
 
@@ -719,7 +788,7 @@ impl Conversation {
             out.push(format!("… and {} more lines", self.omitted));
         }
         if let Some(d) = self.wire.diagnostics() {
-            out.push(d);
+            out.push(clip(&d));
         }
         out
     }
@@ -751,4 +820,26 @@ fn undeclared_input_request(declared: &Value, result: &Value) -> Option<String> 
 fn error_reply(message: &Value) -> Reply {
     let error = message["error"].clone();
     Reply::Error(error["code"].as_i64().unwrap_or(0), error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_is_cut_at_4_kib_on_a_character_boundary_and_says_so() {
+        assert_eq!(clip("short"), "short");
+        let dump = "é".repeat(5000); // 10,000 bytes, two per character
+        let cut = clip(&dump);
+        let (kept, marker) = cut.split_once('…').expect("the cut is marked");
+        assert_eq!(kept.len(), EVIDENCE_BYTES);
+        assert!(kept.chars().all(|c| c == 'é'));
+        assert_eq!(marker, " [cut: 4096 of 10000 bytes shown]");
+        let odd = format!("a{dump}");
+        let (kept, _) = clip(&odd)
+            .split_once('…')
+            .map(|(k, m)| (k.to_owned(), m.to_owned()))
+            .expect("cut");
+        assert_eq!(kept.len(), EVIDENCE_BYTES - 1, "backs off to the boundary");
+    }
 }

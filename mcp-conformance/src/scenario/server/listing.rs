@@ -197,6 +197,10 @@ async fn invalid_cursor(target: &Target, version: ProtocolVersion) -> Outcome {
 async fn input_schemas(target: &Target, version: ProtocolVersion) -> Outcome {
     with_session!(target, version, |c| {
         let tools = listed_tools(&mut c).await?;
+        // Every tool the policy withholds is named in the evidence here, in the one
+        // scenario that reads every tool and calls none: the table's summary of the tools
+        // not called has them even when every scenario that calls tools skips.
+        super::callable::split(&mut c, &tools);
         for tool in &tools {
             let name = &tool["name"];
             let schema = &tool["inputSchema"];

@@ -3,11 +3,13 @@
 //! cannot leak into the next, and judges what came back, including every schema violation
 //! in what the server sent.
 
+mod callable;
 mod honesty;
 mod http;
 mod jsonrpc;
 mod lifecycle;
 mod listing;
+pub(crate) mod local_values;
 mod mrtr;
 mod probe;
 mod reads;
@@ -22,6 +24,7 @@ use mcp_protocol::ProtocolVersion;
 
 use super::{Outcome, Severity};
 use crate::target::{Conversation, OpenError, Target, clip_at};
+pub(crate) use callable::NOT_CALLED;
 
 /// The most characters of a failure's reason.
 const REASON_CHARS: usize = 300;

@@ -35,8 +35,9 @@ use reqwest::{RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
+use super::callable::callable_tools;
 use super::http::in_session;
-use super::listing::{callable_with_nothing, listed_tools};
+use super::listing::callable_with_nothing;
 use super::{Halt, ServerScenario, judge, scenario};
 use crate::scenario::{Outcome, Severity};
 use crate::target::raw::{ACCEPT_BOTH, Event, EventReader, PROTOCOL_VERSION, SESSION_ID, is_sse};
@@ -87,6 +88,10 @@ impl Session<'_> {
     /// Calls tool `name` with `{}` and progress token [`call_id`]`(n)`; the events of its
     /// answer, or nothing when it was answered with plain JSON.
     async fn call(&self, c: &mut Conversation, name: &str, n: usize) -> Result<Vec<Event>, String> {
+        // These calls bypass the conversation, so its guard of the tool policy too.
+        if let Some(why) = c.withheld(name) {
+            return Err(format!("mcp-conformance refused to call tool {name}: {why}"));
+        }
         let id = call_id(n);
         let body = json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
             "params": {"name": name, "arguments": {}, "_meta": {"progressToken": id}}});
@@ -210,7 +215,7 @@ async fn resumability(target: &Target, version: ProtocolVersion) -> Outcome {
             id,
             version,
         };
-        let callable = callable_with_nothing(&listed_tools(&mut c).await?, MAX_TOOLS);
+        let callable = callable_with_nothing(&callable_tools(&mut c).await?, MAX_TOOLS);
         let mut found = None;
         for (n, name) in callable.iter().enumerate() {
             let events = s.call(&mut c, name, n).await?;
