@@ -9,6 +9,7 @@
 //! line both ways.
 
 mod http;
+mod preflight;
 mod sse;
 mod stdio;
 
@@ -21,6 +22,7 @@ use serde_json::{Value, json};
 
 use crate::schema_book;
 pub(crate) use http::HttpWire;
+pub(crate) use preflight::preflight;
 pub(crate) use stdio::StdioWire;
 /// Raw HTTP, for the scenarios that judge the transport itself.
 pub(crate) mod raw {
@@ -223,6 +225,8 @@ pub(crate) struct Conversation {
     cancelled: Vec<Value>,
     /// How long a request waits for its answer (the target's option).
     answer_wait: Duration,
+    /// Whether the target has sent one JSON-RPC message yet (see [`preflight()`]).
+    heard: bool,
 }
 
 /// The most notifications kept until a scenario takes them.
@@ -269,6 +273,7 @@ impl Conversation {
             cancelled: Vec::new(),
             client_capabilities: json!({}),
             answer_wait: target.answer_wait(),
+            heard: false,
         })
     }
 
@@ -551,6 +556,7 @@ impl Conversation {
         self.keep(|| format!("← {}", clip(&text)));
         let value: Value = serde_json::from_str(&text)
             .map_err(|e| format!("the server sent something that is not JSON ({e})"))?;
+        self.heard |= value["jsonrpc"] == "2.0";
         // An error answering a message whose id could not be read has no id (2025-11-25 on)
         // or a null one (JSON-RPC 2.0 §5); the schemas before 2025-11-25 require an id
         // that is a string or a number, so they cannot judge such an error at all.
@@ -609,6 +615,12 @@ impl Conversation {
                 errors.join("; ")
             ));
         }
+    }
+
+    /// Whether the target has sent at least one JSON-RPC message (`"jsonrpc": "2.0"`) on
+    /// this connection, whatever it said.
+    pub(crate) fn heard(&self) -> bool {
+        self.heard
     }
 
     /// The session the target assigned over HTTP, if it did.
