@@ -14,7 +14,14 @@ use crate::target::{CallTools, Endpoint, Target, ToolPolicy};
 
 /// Conformance testing for Model Context Protocol servers and clients.
 #[derive(Debug, Parser)]
-#[command(name = "mcp-conformance", version, about)]
+#[command(
+    name = "mcp-conformance",
+    version,
+    about,
+    after_help = "Exit codes: 0 nothing failed; 1 a scenario failed; 2 a usage error: a wrong \
+                  command line, filters that select no scenario, or a target that cannot be \
+                  started or reached (the reason is on standard error)."
+)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -281,17 +288,25 @@ pub(crate) fn server(args: &TargetArgs) -> ExitCode {
              it only against a server whose data may be lost"
         );
     }
+    let chosen = server_scenarios(args.scenario.as_deref());
+    if chosen.is_empty() {
+        return selects_nothing("server", args.scenario.as_deref());
+    }
     let started = Instant::now();
-    let progress = Progress::new(args.report.quiet);
-    let records = match runtime()
-        .and_then(|rt| server_records(&rt, &target, &versions, args.scenario.as_deref(), &progress))
-    {
-        Ok(r) => r,
+    let rt = match runtime() {
+        Ok(rt) => rt,
         Err(e) => {
             eprintln!("mcp-conformance: {e}");
             return ExitCode::from(2);
         }
     };
+    // A target that cannot be spoken to would fail every scenario for that one reason.
+    if let Err(why) = rt.block_on(crate::target::preflight(&target, &versions)) {
+        eprintln!("mcp-conformance server: the target cannot be reached: {why}");
+        return ExitCode::from(2);
+    }
+    let progress = Progress::new(args.report.quiet);
+    let records = server_records(&rt, &target, &chosen, &versions, &progress);
     // The URL or the command, never the `--header` values (credentials).
     let title = match (&args.command, &args.url) {
         (Some(command), _) => format!("server --command {command}"),
@@ -299,6 +314,34 @@ pub(crate) fn server(args: &TargetArgs) -> ExitCode {
         _ => "server".to_owned(),
     };
     finish(&progress, &records, started, &args.report, &title)
+}
+
+/// The server scenarios whose name contains `filter`.
+fn server_scenarios(filter: Option<&str>) -> Vec<scenario::server::ServerScenario> {
+    scenario::server::scenarios()
+        .into_iter()
+        .filter(|s| filter.is_none_or(|f| s.name.contains(f)))
+        .collect()
+}
+
+/// The client scenarios whose name contains `filter`.
+fn client_scenarios(filter: Option<&str>) -> Vec<scenario::client::ClientScenario> {
+    scenario::client::scenarios()
+        .into_iter()
+        .filter(|s| filter.is_none_or(|f| s.name.contains(f)))
+        .collect()
+}
+
+/// Exit 2 for filters that select no scenario: a run of nothing is no pass.
+fn selects_nothing(command: &str, filter: Option<&str>) -> ExitCode {
+    match filter {
+        Some(f) => eprintln!(
+            "mcp-conformance {command}: no scenario matches --scenario {f:?} with the other \
+             filters (see `mcp-conformance list`)"
+        ),
+        None => eprintln!("mcp-conformance {command}: the filters select no scenario"),
+    }
+    ExitCode::from(2)
 }
 
 /// Tests a client started by `--command`.
@@ -314,39 +357,37 @@ pub(crate) fn client(args: &TargetArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let chosen = client_scenarios(args.scenario.as_deref());
+    if chosen.is_empty() {
+        return selects_nothing("client", args.scenario.as_deref());
+    }
     let started = Instant::now();
-    let progress = Progress::new(args.report.quiet);
-    let records = runtime()
-        .map(|rt| client_records(&rt, command, args.scenario.as_deref(), within, &progress));
-    match records {
-        Ok(records) => finish(
-            &progress,
-            &records,
-            started,
-            &args.report,
-            &format!("client --command {command}"),
-        ),
+    let rt = match runtime() {
+        Ok(rt) => rt,
         Err(e) => {
             eprintln!("mcp-conformance: {e}");
-            ExitCode::from(2)
+            return ExitCode::from(2);
         }
+    };
+    if let Err(why) = rt.block_on(scenario::client::preflight(command)) {
+        eprintln!("mcp-conformance client: {why}");
+        return ExitCode::from(2);
     }
+    let progress = Progress::new(args.report.quiet);
+    let records = client_records(&rt, command, chosen, within, &progress);
+    let title = format!("client --command {command}");
+    finish(&progress, &records, started, &args.report, &title)
 }
 
-/// Runs every client scenario (whose name contains `filter`) against the client `command`
-/// starts, on `runtime`.
+/// Runs the `chosen` client scenarios against the client `command` starts, on `runtime`.
 fn client_records(
     runtime: &tokio::runtime::Runtime,
     command: &str,
-    filter: Option<&str>,
+    chosen: Vec<scenario::client::ClientScenario>,
     within: Duration,
     progress: &Progress,
 ) -> Vec<Record> {
     let mut records = Vec::new();
-    let chosen: Vec<_> = scenario::client::scenarios()
-        .into_iter()
-        .filter(|s| filter.is_none_or(|f| s.name.contains(f)))
-        .collect();
     progress.expect(chosen.len());
     for s in chosen {
         progress.start(s.name, "http", "-");
@@ -394,20 +435,15 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
-/// Runs every server scenario (whose name contains `filter`) against `target`, per version,
-/// on `runtime`.
+/// Runs the `chosen` server scenarios against `target`, per version, on `runtime`.
 fn server_records(
     runtime: &tokio::runtime::Runtime,
     target: &Target,
+    chosen: &[scenario::server::ServerScenario],
     versions: &[ProtocolVersion],
-    filter: Option<&str>,
     progress: &Progress,
-) -> std::io::Result<Vec<Record>> {
+) -> Vec<Record> {
     let mut records = Vec::new();
-    let chosen: Vec<_> = scenario::server::scenarios()
-        .into_iter()
-        .filter(|s| filter.is_none_or(|f| s.name.contains(f)))
-        .collect();
     progress.expect(chosen.len() * versions.len());
     for s in chosen {
         for &version in versions {
@@ -427,7 +463,7 @@ fn server_records(
             progress.record(&mut records, record);
         }
     }
-    Ok(records)
+    records
 }
 
 fn parse_versions(given: &[String]) -> Result<Vec<ProtocolVersion>, ExitCode> {
@@ -485,6 +521,21 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
                 .is_none_or(|t| args.transports.is_empty() || args.transports.contains(&t))
         })
         .collect();
+    let wanted = |t| args.transports.is_empty() || args.transports.contains(&t);
+    let filter = args.scenario.as_deref();
+    let servers = if wanted(Transport::Stdio) || wanted(Transport::Http) {
+        server_scenarios(filter)
+    } else {
+        Vec::new()
+    };
+    let clients = if wanted(Transport::Http) {
+        client_scenarios(filter)
+    } else {
+        Vec::new()
+    };
+    if chosen.is_empty() && servers.is_empty() && clients.is_empty() {
+        return selects_nothing("run", filter);
+    }
     progress.expect(chosen.len() * versions.len());
     for s in chosen {
         for &version in &versions {
@@ -504,30 +555,28 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
         }
     }
     // The wire-level server scenarios, against the reference server over stdio and HTTP.
-    let wanted = |t| args.transports.is_empty() || args.transports.contains(&t);
-    let filter = args.scenario.as_deref();
     let server = runtime().and_then(|rt| {
         let mut r = Vec::new();
         // The reference server is ours and its tools harmless: every one is called.
         if wanted(Transport::Stdio) {
             let mut target = Target::command(reference_command()?);
             target.options.tools = ToolPolicy::all();
-            r.extend(server_records(&rt, &target, &versions, filter, &progress)?);
+            r.extend(server_records(&rt, &target, &servers, &versions, &progress));
         }
         if wanted(Transport::Http) {
             let (url, server) = rt.block_on(scenario::reference::server::serve_http())?;
             let mut target = Target::url(Endpoint::new(url));
             target.options.tools = ToolPolicy::all();
-            r.extend(server_records(&rt, &target, &versions, filter, &progress)?);
+            r.extend(server_records(&rt, &target, &servers, &versions, &progress));
             server.shutdown();
         }
         // The client scenarios, against the reference client (this binary, re-executed).
-        if wanted(Transport::Http) {
+        if !clients.is_empty() {
             let command = format!("{} reference-client", this_binary()?);
             r.extend(client_records(
                 &rt,
                 &command,
-                filter,
+                clients,
                 scenario::client::CLIENT_WITHIN,
                 &progress,
             ));

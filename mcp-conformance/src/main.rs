@@ -7,8 +7,12 @@
 //! `mcp-conformance golden --bless` (`cargo run -p mcp-conformance -- golden --bless`)
 //! writes them anew after an intended change on the wire. See the `golden` module.
 //!
-//! Exit codes: 0 every scenario passed (or was skipped for a stated reason); 1 at least one
-//! scenario failed; 2 the command line was wrong or the command is not available yet.
+//! Exit codes: 0 nothing failed (every scenario passed or was skipped for a stated reason);
+//! 1 at least one scenario failed; 2 a usage error, with one line saying why on standard
+//! error: the command line is wrong, the filters (`--scenario`, `--transport`) select no
+//! scenario, or the target cannot be started or reached (checked before any scenario runs: a
+//! closed port, a malformed URL, a path that is not an MCP endpoint, a command that is not
+//! found, exits, or never writes a JSON-RPC message), or a report file cannot be written.
 
 mod cli;
 mod fixture;

@@ -376,15 +376,26 @@ fn raw_http_server(response: &'static str, connections: usize) -> String {
 }
 
 #[test]
-fn an_http_error_status_without_a_json_rpc_body_is_a_clear_failure() {
+fn an_http_error_status_without_a_json_rpc_body_is_a_clear_usage_error() {
+    // Not one JSON-RPC message: the target cannot be spoken to, which stops the run before
+    // any scenario (exit 2) with the status and the body as the reason.
     let url = raw_http_server(
         "HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/plain\r\ncontent-length: 4\r\nconnection: close\r\n\r\nnope",
         8,
     );
-    let record = the_one_failure("500", &["--url", &url, "--scenario", "server/handshake"]);
-    let outcome = &record["outcome"];
-    assert_eq!(record["transport"], "http");
-    let reason = outcome["reason"].as_str().unwrap_or_default();
+    let out = Command::new(env!("CARGO_BIN_EXE_mcp-conformance"))
+        .args([
+            "server",
+            "--url",
+            &url,
+            "--version",
+            "2025-11-25",
+            "--quiet",
+        ])
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let reason = String::from_utf8_lossy(&out.stderr);
     assert!(
         reason.contains("HTTP 500") && reason.contains("nope") && reason.contains("initialize"),
         "{reason}"

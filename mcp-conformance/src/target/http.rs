@@ -162,7 +162,7 @@ impl HttpWire {
                     wait.as_secs_f64()
                 ))
             })?
-            .map_err(|e| io::Error::other(format!("POST {}: {e}", self.url)))?;
+            .map_err(|e| io::Error::other(format!("POST {}: {}", self.url, with_causes(&e))))?;
         let what = method.as_deref().unwrap_or("a message");
         if method.as_deref() == Some("initialize")
             && let Some(id) = response.headers().get(SESSION_ID)
@@ -251,6 +251,21 @@ fn describe(headers: &HeaderMap) -> String {
         .map(|(name, value)| format!("{name}: {}", String::from_utf8_lossy(value.as_bytes())))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// `e` with its causes: reqwest's own text ("error sending request") hides why (a refused
+/// connection, a name that does not resolve).
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let said = c.to_string();
+        if !text.contains(&said) {
+            text = format!("{text}: {said}");
+        }
+        cause = c.source();
+    }
+    text
 }
 
 fn insert(h: &mut HeaderMap, name: &'static str, value: &str) {

@@ -10,6 +10,7 @@
 
 mod http;
 mod policy;
+mod preflight;
 mod sse;
 mod stdio;
 
@@ -24,6 +25,7 @@ use serde_json::{Value, json};
 use crate::schema_book;
 pub(crate) use http::HttpWire;
 pub(crate) use policy::{CallTools, ToolPolicy};
+pub(crate) use preflight::preflight;
 pub(crate) use stdio::StdioWire;
 /// Raw HTTP, for the scenarios that judge the transport itself.
 pub(crate) mod raw {
@@ -246,6 +248,8 @@ pub(crate) struct Conversation {
     policy: ToolPolicy,
     /// The tools seen in `tools/list` results, by name: what the policy judges a call by.
     listed: HashMap<String, Value>,
+    /// Whether the target has sent one JSON-RPC message yet (see [`preflight()`]).
+    heard: bool,
 }
 
 /// The most notifications kept until a scenario takes them.
@@ -309,6 +313,7 @@ impl Conversation {
             pending_unreadable: false,
             policy: target.options.tools.clone(),
             listed: HashMap::new(),
+            heard: false,
         })
     }
 
@@ -662,6 +667,7 @@ impl Conversation {
         self.keep(|| format!("← {text}"));
         let value: Value = serde_json::from_str(&text)
             .map_err(|e| format!("the server sent something that is not JSON ({e})"))?;
+        self.heard |= value["jsonrpc"] == "2.0";
         match value.get("id") {
             Some(id) if !id.is_null() => self.validate("JSONRPCMessage", &value, "a message"),
             _ if value.get("error").is_some() => self.judge_idless_error(&value),
@@ -759,6 +765,12 @@ impl Conversation {
         if self.violations.len() < VIOLATIONS_KEPT && !self.violations.contains(&why) {
             self.violations.push(why);
         }
+    }
+
+    /// Whether the target has sent at least one JSON-RPC message (`"jsonrpc": "2.0"`) on
+    /// this connection, whatever it said.
+    pub(crate) fn heard(&self) -> bool {
+        self.heard
     }
 
     /// The session the target assigned over HTTP, if it did.

@@ -118,3 +118,31 @@ pub(crate) async fn run_client(
         }
     }
 }
+
+/// How long [`preflight`] lets the client run: enough for `sh` to find (or not find) it.
+const PREFLIGHT_WITHIN: Duration = Duration::from_secs(2);
+
+/// Whether `command` can be started at all, before any scenario runs: it is run once against
+/// a closed loopback port (so it talks to nothing) for at most [`PREFLIGHT_WITHIN`]. `Err`
+/// with the reason when `sh` could not find or execute it (exit status 127 or 126, POSIX
+/// `sh` §Command Search and Execution) or could not start it; how else it ends is the
+/// scenarios' business.
+pub(crate) async fn preflight(command: &str) -> Result<(), String> {
+    // A port that was just free: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| format!("no loopback port: {e}"))?
+        .port();
+    let url = format!("http://127.0.0.1:{port}/mcp");
+    match run_client(command, &url, "initialize", None, PREFLIGHT_WITHIN).await {
+        Exit::Code(Some(code @ (126 | 127)), stderr) => {
+            let stderr = stderr.trim().replace('\n', "; ");
+            Err(format!(
+                "the command cannot be started (sh exit status {code}): {}",
+                crate::target::clip_at(&stderr, 300)
+            ))
+        }
+        Exit::NotStarted(e) => Err(format!("the command cannot be started: {e}")),
+        Exit::Code(..) | Exit::TimedOut(_) => Ok(()),
+    }
+}

@@ -10,6 +10,7 @@ pub(crate) mod auth;
 mod auth_checks;
 mod checks;
 mod launch;
+pub(crate) use launch::preflight;
 pub(crate) mod session;
 pub(crate) mod stateless;
 pub(crate) mod wire;
