@@ -7,6 +7,7 @@ use std::io::{BufRead, Write};
 
 use serde_json::{Value, json};
 
+pub(crate) mod http;
 mod mrtr;
 
 /// The deliberate faults.

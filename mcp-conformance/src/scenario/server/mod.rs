@@ -5,6 +5,8 @@
 
 mod honesty;
 mod http;
+mod http_origin;
+mod http_post;
 mod jsonrpc;
 mod lifecycle;
 mod listing;
@@ -70,6 +72,7 @@ pub(crate) fn scenarios() -> Vec<ServerScenario> {
     all.extend(mrtr::scenarios());
     all.extend(utilities::scenarios());
     all.extend(http::scenarios());
+    all.extend(http_origin::scenarios());
     all.extend(resume::scenarios());
     all
 }
