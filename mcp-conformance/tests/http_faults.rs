@@ -137,3 +137,38 @@ fn an_unchecked_host_fails_the_host_rule_alone() {
     assert_eq!(failing("ignores-host"), only("http/foreign-host", &ALL));
 }
 
+#[test]
+fn a_notification_answered_with_200_fails_the_202_rule_alone() {
+    // 2024-11-05's HTTP+SSE has no such rule.
+    let versions = ["2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"];
+    assert_eq!(
+        failing("notification-gets200"),
+        only("http/notification-accepted", &versions)
+    );
+}
+
+#[test]
+fn an_unknown_protocol_version_header_served_fails_that_rule_alone() {
+    // The fault is the session era's (the header exists from 2025-06-18).
+    assert_eq!(
+        failing("accepts-any-protocol-version"),
+        only("http/bad-protocol-version", &["2025-06-18", "2025-11-25"])
+    );
+}
+
+#[test]
+fn headers_that_do_not_match_the_body_served_fail_the_mismatch_rule_alone() {
+    assert_eq!(
+        failing("ignores-header-mismatch"),
+        only("http/header-mismatch", &["2026-07-28"])
+    );
+}
+
+#[test]
+fn a_session_id_with_a_space_fails_the_character_rule_alone() {
+    assert_eq!(
+        failing("session-id-with-space"),
+        only("http/session-id-characters", &SESSION_ERA)
+    );
+}
+

@@ -5,6 +5,7 @@
 
 mod honesty;
 mod http;
+mod http_headers;
 mod http_origin;
 mod http_post;
 mod jsonrpc;
@@ -73,6 +74,7 @@ pub(crate) fn scenarios() -> Vec<ServerScenario> {
     all.extend(utilities::scenarios());
     all.extend(http::scenarios());
     all.extend(http_origin::scenarios());
+    all.extend(http_headers::scenarios());
     all.extend(resume::scenarios());
     all
 }
