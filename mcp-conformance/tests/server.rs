@@ -46,6 +46,7 @@ fn skips(name: &str, version: &str) -> bool {
         || (name.starts_with("mrtr/") && version < "2026-07-28")
         || (name == "capabilities/completions" && version == "2024-11-05")
         || (name == "tools/structured-output" && version < "2025-06-18")
+        || (name == "tools/names" && version < "2025-11-25")
         || (matches!(
             name,
             "lifecycle/request-before-initialize"
@@ -148,6 +149,7 @@ fn a_tool_without_input_schema_fails_every_scenario_that_lists_tools() {
             "pagination/walk",
             "tools/bad-arguments",
             "tools/input-schemas",
+            "tools/names",
             "tools/probe",
             "tools/structured-output",
             "utilities/progress"
@@ -269,6 +271,18 @@ fn serving_an_unadvertised_subscribe_fails_that_scenario_alone() {
         failing("unadvertised-subscribe"),
         set(&["resources/subscribe-honesty"])
     );
+}
+
+#[test]
+fn tool_names_against_the_recommendations_fail_that_should_alone() {
+    // Both are SHOULDs of 2025-11-25 server/tools §Tool Names: a name listed twice is no
+    // failure of the pagination walk.
+    assert_eq!(failing("spaced-tool-name"), set(&["tools/names"]));
+    assert_eq!(failing("duplicate-tool-name"), set(&["tools/names"]));
+    let record = the_fixture_failure("duplicate-tool-name", "tools/names");
+    assert_eq!(record["severity"], "SHOULD");
+    let reason = record["outcome"]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("\"echo\" is listed twice"), "{reason}");
 }
 
 #[test]

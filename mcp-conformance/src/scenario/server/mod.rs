@@ -17,6 +17,7 @@ mod reads;
 mod resources;
 mod resume;
 mod structured;
+mod tool_names;
 mod tools;
 mod utilities;
 
@@ -65,6 +66,7 @@ pub(crate) fn scenarios() -> Vec<ServerScenario> {
     all.extend(jsonrpc::scenarios());
     all.extend(listing::scenarios());
     all.extend(tools::scenarios());
+    all.extend(tool_names::scenarios());
     all.extend(structured::scenarios());
     all.extend(probe::scenarios());
     all.extend(resources::scenarios());
