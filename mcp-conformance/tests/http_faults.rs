@@ -172,3 +172,11 @@ fn a_session_id_with_a_space_fails_the_character_rule_alone() {
     );
 }
 
+#[test]
+fn a_server_that_refuses_a_second_open_stream_fails_the_concurrency_rule_alone() {
+    // The fault keys its streams by session: 2026-07-28 has none.
+    assert_eq!(
+        failing("one-stream-at-a-time"),
+        only("http/concurrent-streams", &SESSION_ERA)
+    );
+}

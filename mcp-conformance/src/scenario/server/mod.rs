@@ -8,6 +8,7 @@ mod http;
 mod http_headers;
 mod http_origin;
 mod http_post;
+mod http_streams;
 mod jsonrpc;
 mod lifecycle;
 mod listing;
@@ -77,6 +78,7 @@ pub(crate) fn scenarios() -> Vec<ServerScenario> {
     all.extend(http::scenarios());
     all.extend(http_origin::scenarios());
     all.extend(http_headers::scenarios());
+    all.extend(http_streams::scenarios());
     all.extend(resume::scenarios());
     all
 }
