@@ -74,6 +74,14 @@ pub(crate) enum Command {
         #[arg(long, value_name = "FILE")]
         record: Option<PathBuf>,
     },
+    /// The reference server over Streamable HTTP behind a layer with one deliberate fault,
+    /// for the suite's own tests: prints its URL, serves until standard input closes.
+    #[command(hide = true)]
+    FixtureHttpServer {
+        /// The fault.
+        #[arg(long, value_enum)]
+        fault: crate::fixture::http::HttpFault,
+    },
 }
 
 #[derive(Debug, Args)]

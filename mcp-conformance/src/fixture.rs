@@ -16,6 +16,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
+pub(crate) mod http;
 mod mrtr;
 
 /// The deliberate faults.
@@ -52,6 +53,11 @@ pub(crate) enum Fault {
     MrtrAsksForever,
     /// The `confirm` tool asks for an elicitation whether the client declared it or not.
     MrtrAsksUndeclared,
+    /// The `echo` tool is listed (and called) as [`SPACED_ECHO`], a name with a space
+    /// (2025-11-25 server/tools §Tool Names: a SHOULD).
+    SpacedToolName,
+    /// The `echo` tool is listed twice (§Tool Names: names SHOULD be unique).
+    DuplicateToolName,
     /// `add` with a term above [`LARGEST_TERM`] is never answered, but the server goes on
     /// serving: busy, not hung. NOT a fault: no scenario may fail for it.
     SlowOnLargeNumber,
@@ -103,6 +109,9 @@ const TOOLS: [&str; 7] = [
     "write_note",
     "fetch_url",
 ];
+
+/// `echo`'s name under [`Fault::SpacedToolName`].
+const SPACED_ECHO: &str = "echo text";
 
 /// The one prompt listed.
 const PROMPT: &str = "hello";
@@ -270,7 +279,7 @@ fn answer(fault: Fault, session: &mut Session, line: &str) -> Vec<Value> {
             json!({})
         }
         // server/tools §Error Handling: an unknown tool is a protocol error.
-        "tools/call" if !TOOLS.contains(&params["name"].as_str().unwrap_or_default()) => {
+        "tools/call" if !call.has_tool(params["name"].as_str().unwrap_or_default()) => {
             return vec![error(Some(id), -32602, "unknown tool")];
         }
         "tools/call" if params["name"] == "confirm" => match mrtr::confirm(&call) {
@@ -309,9 +318,24 @@ impl Call<'_> {
         json!({"tools": {}, "resources": {}, "prompts": {}})
     }
 
+    /// Whether `name` is a tool of the list.
+    fn has_tool(&self, name: &str) -> bool {
+        match self.fault {
+            Fault::SpacedToolName => {
+                name == SPACED_ECHO || (name != "echo" && TOOLS.contains(&name))
+            }
+            _ => TOOLS.contains(&name),
+        }
+    }
+
     fn tools(&self) -> Value {
         let read_only = json!({"readOnlyHint": true, "openWorldHint": false});
-        let mut echo = json!({"name": "echo", "description": "Echoes its text.",
+        let name = if self.fault == Fault::SpacedToolName {
+            SPACED_ECHO
+        } else {
+            "echo"
+        };
+        let mut echo = json!({"name": name, "description": "Echoes its text.",
             "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]},
             "annotations": read_only});
         if self.fault == Fault::NoInputSchema {
@@ -339,6 +363,9 @@ impl Call<'_> {
             "inputSchema": {"type": "object", "required": ["url"],
                 "properties": {"url": {"type": "string", "format": "uri"}}},
             "annotations": {"readOnlyHint": true, "openWorldHint": true}});
+        if self.fault == Fault::DuplicateToolName {
+            return json!([echo, add, count, confirm, delete, write, fetch, echo]);
+        }
         json!([echo, add, count, confirm, delete, write, fetch])
     }
 

@@ -61,6 +61,13 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::FixtureHttpServer { fault } => match fixture::http::serve(fault) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("mcp-conformance fixture-http-server: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Client(args) => cli::client(&args),
         Command::FixtureClient { fault, url } => match fixture_client::run(fault, &url) {
             Ok(()) => ExitCode::SUCCESS,

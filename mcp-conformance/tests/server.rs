@@ -46,6 +46,7 @@ fn skips(name: &str, version: &str) -> bool {
         || (name.starts_with("mrtr/") && version < "2026-07-28")
         || (name == "capabilities/completions" && version == "2024-11-05")
         || (name == "tools/structured-output" && version < "2025-06-18")
+        || (name == "tools/names" && version < "2025-11-25")
         || (matches!(
             name,
             "lifecycle/request-before-initialize"
@@ -148,6 +149,7 @@ fn a_tool_without_input_schema_fails_every_scenario_that_lists_tools() {
             "pagination/walk",
             "tools/bad-arguments",
             "tools/input-schemas",
+            "tools/names",
             "tools/probe",
             "tools/structured-output",
             "utilities/progress"
@@ -339,6 +341,18 @@ fn serving_an_unadvertised_subscribe_fails_that_scenario_alone() {
 }
 
 #[test]
+fn tool_names_against_the_recommendations_fail_that_should_alone() {
+    // Both are SHOULDs of 2025-11-25 server/tools §Tool Names: a name listed twice is no
+    // failure of the pagination walk.
+    assert_eq!(failing("spaced-tool-name"), set(&["tools/names"]));
+    assert_eq!(failing("duplicate-tool-name"), set(&["tools/names"]));
+    let record = the_fixture_failure("duplicate-tool-name", "tools/names");
+    assert_eq!(record["severity"], "SHOULD");
+    let reason = record["outcome"]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("\"echo\" is listed twice"), "{reason}");
+}
+
+#[test]
 fn probing_shrinks_a_crash_to_the_smallest_number_that_causes_it() {
     // The fixture's `add` survives terms up to 1000: the minimal failing case has one term
     // of 1001 and the other shrunk to 0.
@@ -403,6 +417,19 @@ fn an_http_error_status_without_a_json_rpc_body_is_a_clear_usage_error() {
 }
 
 #[test]
+fn an_endpoint_that_refuses_everything_does_not_pass_the_origin_and_host_rules() {
+    // A wrong path: 404 to a foreign Origin or Host, and to the control requests too.
+    let url = raw_http_server(
+        "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+        32,
+    );
+    for rule in ["http/foreign-origin", "http/foreign-host"] {
+        let record = the_one_failure("404", &["--url", &url, "--scenario", rule]);
+        assert_eq!(record["scenario"], rule);
+    }
+}
+
+#[test]
 fn a_server_that_answers_everything_with_200_fails_the_http_rules() {
     // No Origin check, no Accept check, a GET served like a POST: every answer is the
     // answer to `initialize` (so the version is served, and the rules apply).
@@ -431,7 +458,7 @@ fn a_server_that_answers_everything_with_200_fails_the_http_rules() {
             .find(|r| r["scenario"] == name)
             .map(|r| r["outcome"]["status"].clone())
     };
-    for rule in ["http/foreign-origin", "http/not-acceptable", "http/get"] {
+    for rule in ["http/not-acceptable", "http/get"] {
         assert_eq!(status(rule), Some("fail".into()), "{rule}: {records:?}");
     }
     // It assigns no session.

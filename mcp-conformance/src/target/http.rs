@@ -136,6 +136,11 @@ impl HttpWire {
         let is_request = message
             .as_ref()
             .is_some_and(|m| m.get("id").is_some() && m.get("method").is_some());
+        // A notification or a response: no answer is due.
+        let answers_nothing = message.as_ref().is_some_and(|m| match m.get("method") {
+            Some(_) => m.get("id").is_none(),
+            None => m.get("result").is_some() || m.get("error").is_some(),
+        });
         if method.as_deref() == Some("initialize") {
             self.initialize_id = message.as_ref().and_then(|m| m.get("id").cloned());
         }
@@ -185,6 +190,12 @@ impl HttpWire {
             return Ok(());
         }
         let body = read_bounded(response).await?;
+        if answers_nothing && status.is_success() {
+            // §Sending Messages 4: an accepted notification or response gets 202 with no
+            // body; anything else in a 2xx is no message to the client, and is judged by
+            // `http/notification-accepted` alone rather than by whatever request waits next.
+            return Ok(());
+        }
         if status == StatusCode::ACCEPTED && body.is_empty() {
             if is_request {
                 // §Sending Messages: a request gets a JSON object or an SSE stream.

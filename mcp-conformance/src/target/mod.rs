@@ -29,7 +29,9 @@ pub(crate) use preflight::preflight;
 pub(crate) use stdio::StdioWire;
 /// Raw HTTP, for the scenarios that judge the transport itself.
 pub(crate) mod raw {
-    pub(crate) use super::http::{ACCEPT_BOTH, PROTOCOL_VERSION, SESSION_ID, is_sse, read_bounded};
+    pub(crate) use super::http::{
+        ACCEPT_BOTH, PROTOCOL_VERSION, SESSION_ID, header_value, is_sse, read_bounded,
+    };
     pub(crate) use super::sse::{Event, EventReader};
 }
 

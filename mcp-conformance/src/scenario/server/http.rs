@@ -1,6 +1,6 @@
 //! Streamable HTTP rules (2025-03-26 to 2025-11-25 basic/transports §Streamable HTTP;
-//! 2026-07-28 basic/transports/streamable-http): statuses for a foreign Origin, a client
-//! that accepts neither answer type, sessions that do not exist or were ended, and GET.
+//! 2026-07-28 basic/transports/streamable-http): statuses for a client that accepts
+//! neither answer type, sessions that do not exist or were ended, and GET.
 //! They apply to targets at a URL only; any other target skips them, saying so.
 //!
 //! Three rules keep these verdicts true, for every raw-HTTP scenario (use [`served`] or
@@ -16,7 +16,7 @@
 
 use futures::FutureExt;
 use mcp_protocol::ProtocolVersion;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, ORIGIN};
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::json;
 
@@ -27,12 +27,6 @@ use crate::target::{Conversation, Target, clip_at};
 
 pub(super) fn scenarios() -> Vec<ServerScenario> {
     vec![
-        scenario(
-            "http/foreign-origin",
-            "basic/transports §Security Warning (2025-11-25 on: 403); 2026-07-28 streamable-http §Security & Endpoint",
-            Severity::Must,
-            |t, v| foreign_origin(t, v).boxed(),
-        ),
         scenario(
             "http/not-acceptable",
             "basic/transports §Sending Messages 2 (the client MUST accept both); RFC 9110 §15.5.7 (406)",
@@ -71,6 +65,20 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
 /// A session id no server issued.
 const UNKNOWN_SESSION: &str = "mcp-conformance-no-such-session";
 
+/// The target's URL and a conversation not yet opened, or why the scenario does not apply:
+/// for a scenario whose fault is in the handshake itself, which must then learn whether the
+/// version is served from the handshake's answer (and skip when it is not) as [`served`] does.
+pub(super) fn unopened(
+    target: &Target,
+    version: ProtocolVersion,
+) -> Result<(&str, Conversation), Outcome> {
+    let url = target
+        .http_url()
+        .ok_or_else(|| Outcome::skip("an HTTP rule: the target is not at a URL"))?;
+    let c = Conversation::new(target, version).map_err(|e| Outcome::fail(e, vec![]))?;
+    Ok((url, c))
+}
+
 /// The target's URL and a conversation opened at `version`, or why the scenario does not
 /// apply: the target is not at a URL, or it does not serve `version` (a skip naming what it
 /// answered). Every raw-HTTP scenario starts here or at [`in_session`], so no rule of a
@@ -106,7 +114,7 @@ pub(super) async fn in_session(
 }
 
 /// Passes when `status` is one of `wanted`, else fails with what was `seen`.
-fn expect(status: StatusCode, seen: String, wanted: &[StatusCode]) -> Result<(), Halt> {
+pub(super) fn expect(status: StatusCode, seen: String, wanted: &[StatusCode]) -> Result<(), Halt> {
     if wanted.contains(&status) {
         return Ok(());
     }
@@ -119,7 +127,7 @@ fn expect(status: StatusCode, seen: String, wanted: &[StatusCode]) -> Result<(),
 
 /// The message that opens a conversation (`initialize`, or `server/discover` from
 /// 2026-07-28), as a POST with the headers its version requires.
-fn opening(c: &Conversation, client: &reqwest::Client, url: &str) -> RequestBuilder {
+pub(super) fn opening(c: &Conversation, client: &reqwest::Client, url: &str) -> RequestBuilder {
     let (method, params) = if c.stateless() {
         ("server/discover", c.stamp(json!({})))
     } else {
@@ -139,7 +147,7 @@ fn opening(c: &Conversation, client: &reqwest::Client, url: &str) -> RequestBuil
 }
 
 /// A `ping` in session `id`, as a POST of the session era.
-fn ping_in(
+pub(super) fn ping_in(
     version: ProtocolVersion,
     client: &reqwest::Client,
     url: &str,
@@ -166,22 +174,33 @@ pub(super) async fn exchange(
     what: &str,
     request: RequestBuilder,
 ) -> Result<(StatusCode, String), String> {
+    let (status, _, seen) = exchange_body(c, what, request).await?;
+    Ok((status, seen))
+}
+
+/// [`exchange`], also giving the body (empty for an SSE stream, which is not read).
+pub(super) async fn exchange_body(
+    c: &mut Conversation,
+    what: &str,
+    request: RequestBuilder,
+) -> Result<(StatusCode, Vec<u8>, String), String> {
     c.note(format!("→ {what}"));
     let response = request
         .send()
         .await
         .map_err(|e| format!("{what}: the request failed: {e}"))?;
     let status = response.status();
-    let body = if is_sse(&response) {
-        "(an SSE stream)".to_owned()
+    let (bytes, body) = if is_sse(&response) {
+        (Vec::new(), "(an SSE stream)".to_owned())
     } else {
         let bytes = read_bounded(response)
             .await
             .map_err(|e| format!("{what}: reading the answer: {e}"))?;
-        clip_at(&String::from_utf8_lossy(&bytes), 200)
+        let body = clip_at(&String::from_utf8_lossy(&bytes), 200);
+        (bytes, body)
     };
     c.note(format!("← HTTP {status} {body}"));
-    Ok((status, format!("{what} got HTTP {status} {body}")))
+    Ok((status, bytes, format!("{what} got HTTP {status} {body}")))
 }
 
 /// Sessions exist from 2025-03-26 to 2025-11-25 (2024-11-05 has HTTP+SSE instead).
@@ -195,41 +214,6 @@ pub(super) fn session_era(version: ProtocolVersion) -> Result<(), Halt> {
         return Err(Halt::Skip("2026-07-28 has no sessions".into()));
     }
     Ok(())
-}
-
-async fn foreign_origin(target: &Target, version: ProtocolVersion) -> Outcome {
-    let (url, mut c) = match served(target, version).await {
-        Ok(p) => p,
-        Err(outcome) => return outcome,
-    };
-    let request = target.http_client().map(|client| {
-        opening(&c, &client, url)
-            .header(ACCEPT, ACCEPT_BOTH)
-            .header(ORIGIN, "http://attacker.example")
-    });
-    let verdict = async {
-        let request = request.map_err(|e| e.to_string())?;
-        let (status, seen) = exchange(
-            &mut c,
-            "a POST from Origin http://attacker.example",
-            request,
-        )
-        .await?;
-        // 403 is required from 2025-11-25; before, the Origin had to be validated, with no
-        // status named.
-        let refused = if version >= ProtocolVersion::V2025_11_25 {
-            status == StatusCode::FORBIDDEN
-        } else {
-            status.is_client_error()
-        };
-        if refused {
-            Ok(())
-        } else {
-            Err(Halt::Fail(seen))
-        }
-    }
-    .await;
-    judge(&mut c, verdict)
 }
 
 async fn not_acceptable(target: &Target, version: ProtocolVersion) -> Outcome {

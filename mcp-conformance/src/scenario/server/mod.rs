@@ -6,6 +6,10 @@
 mod callable;
 mod honesty;
 mod http;
+mod http_headers;
+mod http_origin;
+mod http_post;
+mod http_streams;
 mod jsonrpc;
 mod lifecycle;
 mod listing;
@@ -16,6 +20,7 @@ mod reads;
 mod resources;
 mod resume;
 mod structured;
+mod tool_names;
 mod tools;
 mod utilities;
 
@@ -65,6 +70,7 @@ pub(crate) fn scenarios() -> Vec<ServerScenario> {
     all.extend(jsonrpc::scenarios());
     all.extend(listing::scenarios());
     all.extend(tools::scenarios());
+    all.extend(tool_names::scenarios());
     all.extend(structured::scenarios());
     all.extend(probe::scenarios());
     all.extend(resources::scenarios());
@@ -73,6 +79,9 @@ pub(crate) fn scenarios() -> Vec<ServerScenario> {
     all.extend(mrtr::scenarios());
     all.extend(utilities::scenarios());
     all.extend(http::scenarios());
+    all.extend(http_origin::scenarios());
+    all.extend(http_headers::scenarios());
+    all.extend(http_streams::scenarios());
     all.extend(resume::scenarios());
     all
 }

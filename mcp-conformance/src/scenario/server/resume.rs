@@ -90,7 +90,9 @@ impl Session<'_> {
     async fn call(&self, c: &mut Conversation, name: &str, n: usize) -> Result<Vec<Event>, String> {
         // These calls bypass the conversation, so its guard of the tool policy too.
         if let Some(why) = c.withheld(name) {
-            return Err(format!("mcp-conformance refused to call tool {name}: {why}"));
+            return Err(format!(
+                "mcp-conformance refused to call tool {name}: {why}"
+            ));
         }
         let id = call_id(n);
         let body = json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
