@@ -9,6 +9,7 @@ mod jsonrpc;
 mod lifecycle;
 mod listing;
 mod mrtr;
+mod official;
 mod probe;
 mod reads;
 mod resources;
@@ -71,6 +72,7 @@ pub(crate) fn scenarios() -> Vec<ServerScenario> {
     all.extend(utilities::scenarios());
     all.extend(http::scenarios());
     all.extend(resume::scenarios());
+    all.extend(official::scenarios());
     all
 }
 
