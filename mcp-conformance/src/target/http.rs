@@ -112,6 +112,10 @@ impl HttpWire {
                 let name = match method {
                     "tools/call" | "prompts/get" => params.and_then(|p| p["name"].as_str()),
                     "resources/read" => params.and_then(|p| p["uri"].as_str()),
+                    // The tasks extension (SEP-2663): the task's id.
+                    "tasks/get" | "tasks/cancel" | "tasks/update" | "tasks/result" => {
+                        params.and_then(|p| p["taskId"].as_str())
+                    }
                     _ => None,
                 };
                 if let Some(name) = name {

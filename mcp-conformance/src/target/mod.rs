@@ -252,7 +252,15 @@ pub(crate) struct Conversation {
     listed: HashMap<String, Value>,
     /// Whether the target has sent one JSON-RPC message yet (see [`preflight()`]).
     heard: bool,
+    /// Answers the target's own requests, when a scenario set one ([`Responder`]).
+    responder: Option<Responder>,
 }
+
+/// Answers a request of the target (`sampling/createMessage`, `elicitation/create`,
+/// `roots/list`, …): `Some(result)` is sent as the result, `None` as "method not found".
+/// Only the scenarios that set one (the official suite's counterparts) answer such requests;
+/// the others offer no client capabilities.
+pub(crate) type Responder = Box<dyn FnMut(&str, &Value) -> Option<Value> + Send>;
 
 /// The most notifications kept until a scenario takes them.
 const NOTIFICATIONS_KEPT: usize = 100;
@@ -316,6 +324,7 @@ impl Conversation {
             policy: target.options.tools.clone(),
             listed: HashMap::new(),
             heard: false,
+            responder: None,
         })
     }
 
@@ -387,11 +396,17 @@ impl Conversation {
         !self.version.has_handshake()
     }
 
-    /// `initialize` params for this conversation's version.
+    /// `initialize` params for this conversation's version: the declared capabilities when
+    /// a [`Responder`] answers the requests they allow, none otherwise.
     pub(crate) fn initialize_params(&self) -> Value {
+        let capabilities = if self.responder.is_some() {
+            self.client_capabilities.clone()
+        } else {
+            json!({})
+        };
         json!({
             "protocolVersion": self.version.as_str(),
-            "capabilities": {},
+            "capabilities": capabilities,
             "clientInfo": {"name": "mcp-conformance", "version": env!("CARGO_PKG_VERSION")},
         })
     }
@@ -401,6 +416,14 @@ impl Conversation {
     /// server-to-client request of the session era whatever it declares here.
     pub(crate) fn declare(&mut self, capabilities: Value) {
         self.client_capabilities = capabilities;
+    }
+
+    /// Answers the target's requests with `responder` from now on (set before the
+    /// [handshake](Conversation::handshake), with [`Conversation::declare`], so `initialize`
+    /// declares the capabilities it serves). Each request it sees is validated against the
+    /// version's `ServerRequest`.
+    pub(crate) fn respond_with(&mut self, responder: Responder) {
+        self.responder = Some(responder);
     }
 
     /// Whether the server advertised capability `name`.
@@ -715,6 +738,10 @@ impl Conversation {
         match message.get("id") {
             Some(id) if message.get("method").is_some() => {
                 let id = id.clone();
+                if let Some(result) = self.respond(&message) {
+                    let reply = json!({"jsonrpc": "2.0", "id": id, "result": result});
+                    return self.send_raw(reply.to_string().as_bytes()).await;
+                }
                 let reply = json!({"jsonrpc": "2.0", "id": id,
                     "error": {"code": -32601, "message": "the conformance client offers no capabilities"}});
                 self.send_raw(reply.to_string().as_bytes()).await
@@ -729,6 +756,18 @@ impl Conversation {
                 Ok(())
             }
         }
+    }
+
+    /// The [`Responder`]'s answer to the target's request `message`, if one is set.
+    fn respond(&mut self, message: &Value) -> Option<Value> {
+        let responder = self.responder.as_mut()?;
+        let method = message["method"].as_str().unwrap_or_default().to_owned();
+        let answer = responder(&method, &message["params"]);
+        // 2026-07-28 has no server-to-client requests (input goes by MRTR).
+        if schema_book::defines(self.version, "ServerRequest") {
+            self.validate("ServerRequest", message, "a request");
+        }
+        answer
     }
 
     /// Adds `line` to the evidence: an exchange made outside the conversation (a raw HTTP

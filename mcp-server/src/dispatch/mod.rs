@@ -168,11 +168,19 @@ impl Server {
                 let meta = meta.as_ref().expect("has a version");
                 Scope {
                     version,
+                    // basic/versioning §Request Metadata: a request missing a required
+                    // field is malformed, -32602 (the HTTP layer checks it first; over stdio
+                    // it is checked here).
                     client_capabilities: RequestMeta::decode(
                         meta.client_capabilities,
                         Meta::CLIENT_CAPABILITIES,
                     )?
-                    .unwrap_or_default(),
+                    .ok_or_else(|| {
+                        ErrorObject::invalid_params(
+                            "invalid params: `_meta[\"io.modelcontextprotocol/clientCapabilities\"]` \
+                             is required",
+                        )
+                    })?,
                     client_info: RequestMeta::decode(meta.client_info, Meta::CLIENT_INFO)?,
                     log_level: RequestMeta::decode(meta.log_level, Meta::LOG_LEVEL)?,
                     progress_token,

@@ -15,6 +15,7 @@ mod lifecycle;
 mod listing;
 pub(crate) mod local_values;
 mod mrtr;
+mod official;
 mod probe;
 mod reads;
 mod resources;
@@ -83,6 +84,7 @@ pub(crate) fn scenarios() -> Vec<ServerScenario> {
     all.extend(http_headers::scenarios());
     all.extend(http_streams::scenarios());
     all.extend(resume::scenarios());
+    all.extend(official::scenarios());
     all
 }
 

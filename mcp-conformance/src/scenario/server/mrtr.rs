@@ -8,7 +8,7 @@
 //! may need. Only `tools/call` is tried: `prompts/get` and `resources/read` may ask too,
 //! but are not looked at here.
 
-mod answers;
+pub(super) mod answers;
 
 use futures::FutureExt;
 use mcp_protocol::ProtocolVersion;

@@ -8,12 +8,12 @@ use crate::scenario::server::local_values::{for_format, points_outside};
 
 /// The client capabilities the MRTR scenarios declare: every kind of input request, so a
 /// server may ask for any of them (§Server Requirements 7).
-pub(super) fn capabilities() -> Value {
+pub(in crate::scenario::server) fn capabilities() -> Value {
     json!({"elicitation": {"form": {}, "url": {}}, "sampling": {}, "roots": {}})
 }
 
 /// The answer to one input request, or why the request itself is wrong.
-pub(super) fn answer(request: &Value) -> Result<Value, String> {
+pub(in crate::scenario::server) fn answer(request: &Value) -> Result<Value, String> {
     match request["method"].as_str() {
         Some("elicitation/create") => elicit(&request["params"]),
         Some("sampling/createMessage") => Ok(json!({
