@@ -102,7 +102,7 @@ async fn notification_accepted(target: &Target, version: ProtocolVersion) -> Out
     let verdict = async {
         let client = target.http_client().map_err(|e| e.to_string())?;
         if c.stateless() {
-            c.handshake().await.map_err(not_served)?;
+            c.handshake().await.map_err(|e| not_served(e, version))?;
             // 2026-07-28 defines no client notification over HTTP; the rule is the transport's,
             // for whatever notification comes.
             let params = c.stamp(json!({"requestId": "mcp-conformance-none"}));
@@ -143,9 +143,12 @@ async fn notification_accepted(target: &Target, version: ProtocolVersion) -> Out
 }
 
 /// A handshake that failed: a version not served is a skip.
-fn not_served(e: crate::target::OpenError) -> Halt {
+fn not_served(e: crate::target::OpenError, version: ProtocolVersion) -> Halt {
     match e {
-        crate::target::OpenError::NotServed(why) => Halt::Skip(format!("not served: {why}")),
+        // Worded as every scenario words it (`super::open`).
+        crate::target::OpenError::NotServed(why) => {
+            Halt::Skip(format!("the server does not serve {version}: {why}"))
+        }
         crate::target::OpenError::Failed(why) => Halt::Fail(why),
     }
 }

@@ -7,8 +7,8 @@ use reqwest::RequestBuilder;
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use serde_json::Value;
 
-use crate::target::raw::{ACCEPT_BOTH, PROTOCOL_VERSION, SESSION_ID};
 use crate::target::Conversation;
+use crate::target::raw::{ACCEPT_BOTH, PROTOCOL_VERSION, SESSION_ID};
 
 /// A POST of `body` with the headers every POST carries and `headers`.
 pub(super) fn post(
