@@ -60,6 +60,11 @@ const MAX_TOOLS: usize = 8;
 const MAX_EVENTS: usize = 256;
 /// The most bytes of one SSE line or event.
 const MAX_EVENT_BYTES: usize = 1024 * 1024;
+/// How long the stream to resume is read to its response once its events carry ids: long
+/// enough for a tool that reports progress for seconds, whatever `--answer-within` is (with
+/// the stream read whole, every message of it is known, and any other in the replay is
+/// known to be foreign).
+const NUMBERED_MAX: Duration = Duration::from_secs(15);
 /// The replay has gone quiet when no event came for this long.
 const QUIET: Duration = Duration::from_secs(2);
 /// The longest a replay is read.
@@ -85,8 +90,14 @@ impl Session<'_> {
     }
 
     /// Calls tool `name` with `{}` and progress token [`call_id`]`(n)`; the events of its
-    /// answer, or nothing when it was answered with plain JSON.
-    async fn call(&self, c: &mut Conversation, name: &str, n: usize) -> Result<Vec<Event>, String> {
+    /// answer read within `limits`, or nothing when it was answered with plain JSON.
+    async fn call(
+        &self,
+        c: &mut Conversation,
+        name: &str,
+        n: usize,
+        limits: Limits,
+    ) -> Result<Vec<Event>, String> {
         let id = call_id(n);
         let body = json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
             "params": {"name": name, "arguments": {}, "_meta": {"progressToken": id}}});
@@ -109,7 +120,7 @@ impl Session<'_> {
             ));
             return Ok(Vec::new());
         }
-        let events = read_events(response, c.answer_wait(), |events| answered(events, &id)).await?;
+        let events = read_until(response, limits, |events| answered(events, &id)).await?;
         note_events(c, "the POST's stream", &events);
         Ok(events)
     }
@@ -128,29 +139,48 @@ fn answered(events: &[Event], id: &str) -> bool {
     })
 }
 
-/// Events of `response` until `enough` holds, the stream ends, [`MAX_EVENTS`] came, or
-/// `within` passed.
-async fn read_events(
-    response: reqwest::Response,
+/// How long an event stream is read.
+#[derive(Clone, Copy)]
+struct Limits {
+    /// The longest it is read.
     within: Duration,
-    enough: impl Fn(&[Event]) -> bool,
-) -> Result<Vec<Event>, String> {
-    read_until(response, within, None, enough).await
+    /// It has gone quiet, and is read no further, when no event came for this long.
+    quiet: Option<Duration>,
+    /// A stream none of whose events carried an id by then is read no further (it cannot
+    /// be resumed).
+    unnumbered: Option<Duration>,
 }
 
-/// [`read_events`], also stopping when no event came for `quiet`.
+impl Limits {
+    /// Read for `within`, however it goes.
+    fn plain(within: Duration) -> Self {
+        Self {
+            within,
+            quiet: None,
+            unnumbered: None,
+        }
+    }
+}
+
+/// Events of `response` until `enough` holds, the stream ends, [`MAX_EVENTS`] came, or a
+/// limit of `limits` is reached.
 async fn read_until(
     mut response: reqwest::Response,
-    within: Duration,
-    quiet: Option<Duration>,
+    limits: Limits,
     enough: impl Fn(&[Event]) -> bool,
 ) -> Result<Vec<Event>, String> {
-    let end = Instant::now() + within;
+    let start = Instant::now();
+    let end = start + limits.within;
     let mut reader = EventReader::new(MAX_EVENT_BYTES);
-    let mut events = Vec::new();
-    let mut last_event = Instant::now();
+    let mut events: Vec<Event> = Vec::new();
+    let mut last_event = start;
     while events.len() < MAX_EVENTS && !enough(&events) {
-        let deadline = quiet.map_or(end, |q| end.min(last_event + q));
+        let mut deadline = limits.quiet.map_or(end, |q| end.min(last_event + q));
+        if let Some(u) = limits.unnumbered
+            && !events.iter().any(|e| e.id.is_some())
+        {
+            deadline = deadline.min(start + u);
+        }
         let before = events.len();
         let chunk = match tokio::time::timeout_at(deadline, response.chunk()).await {
             Err(_) | Ok(Ok(None)) => break,
@@ -212,8 +242,16 @@ async fn resumability(target: &Target, version: ProtocolVersion) -> Outcome {
         };
         let callable = callable_with_nothing(&listed_tools(&mut c).await?, MAX_TOOLS);
         let mut found = None;
+        // A numbered stream is read to its response (bounded by NUMBERED_MAX, not by the
+        // answer wait); one whose events carry no id is given up after the answer wait.
+        let wait = c.answer_wait();
+        let search = Limits {
+            within: NUMBERED_MAX.max(wait),
+            quiet: None,
+            unnumbered: Some(wait),
+        };
         for (n, name) in callable.iter().enumerate() {
-            let events = s.call(&mut c, name, n).await?;
+            let events = s.call(&mut c, name, n, search).await?;
             if let Some(at) = cut(&events) {
                 found = Some((n, name, events, at));
                 break;
@@ -230,7 +268,9 @@ async fn resumability(target: &Target, version: ProtocolVersion) -> Outcome {
                 }
             )));
         };
-        let second = s.call(&mut c, name, callable.len()).await?;
+        let second = s
+            .call(&mut c, name, callable.len(), Limits::plain(wait))
+            .await?;
         let first_ids: HashSet<_> = first.iter().filter_map(|e| e.id.clone()).collect();
         let second_ids: HashSet<_> = second.iter().filter_map(|e| e.id.clone()).collect();
         if let Some(twice) = first_ids.intersection(&second_ids).next() {
@@ -302,7 +342,11 @@ async fn replay(
     }
     // Until it goes quiet, not until as many events came as were expected: a message that
     // does not belong may come before, between or after the ones that do.
-    let replay = read_until(response, REPLAY_MAX, Some(QUIET), |_| false).await?;
+    let limits = Limits {
+        quiet: Some(QUIET),
+        ..Limits::plain(REPLAY_MAX)
+    };
+    let replay = read_until(response, limits, |_| false).await?;
     note_events(c, "the replay", &replay);
     Ok(Some(replay))
 }
