@@ -432,12 +432,31 @@ fn judge_replay(streams: &Streams, last_id: &str, replay: &[Event]) -> Result<()
         }
     }
     if !elsewhere.is_empty() {
-        let shown: Vec<_> = elsewhere.iter().take(3).cloned().collect();
+        // Each kind once, with how often it came. The event id is in the evidence, not the
+        // reason: the same fault in two versions is one finding.
+        let mut kinds: Vec<(String, usize)> = Vec::new();
+        for why in &elsewhere {
+            match kinds.iter_mut().find(|(k, _)| k == why) {
+                Some((_, n)) => *n += 1,
+                None => kinds.push((why.clone(), 1)),
+            }
+        }
+        let shown: Vec<String> = kinds
+            .iter()
+            .take(3)
+            .map(|(k, n)| {
+                if *n > 1 {
+                    format!("{n} × {k}")
+                } else {
+                    k.clone()
+                }
+            })
+            .collect();
         return Err(Halt::FailAt(
             Severity::Must,
             format!(
-                "the replay after event {last_id} carries {} message(s) of another stream (MUST \
-                 NOT): {}",
+                "the replay (a GET with the Last-Event-ID of the resumed stream) carries {} \
+                 message(s) of another stream (MUST NOT): {}",
                 elsewhere.len(),
                 shown.join("; ")
             ),
@@ -449,7 +468,8 @@ fn judge_replay(streams: &Streams, last_id: &str, replay: &[Event]) -> Result<()
         return Err(Halt::FailAt(
             Severity::May,
             format!(
-                "the GET with Last-Event-ID {last_id} was accepted (an event stream), but of the \
+                "the GET with the Last-Event-ID of the resumed stream was accepted (an event \
+                 stream), but of the \
                  {} message(s) the stream carried after that event {came} came back{}, and \
                  nothing of another stream: a server that resumes MAY replay them, one that \
                  cannot should refuse the GET",
