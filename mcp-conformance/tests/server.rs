@@ -250,6 +250,31 @@ fn an_error_that_loses_the_id_of_a_readable_request_fails_where_it_is_met() {
 }
 
 #[test]
+fn a_finding_is_reported_at_the_level_of_its_version_s_text() {
+    // -32002 for an unknown resource is what 2025-11-25 asks (a SHOULD); 2026-07-28 MUSTs
+    // -32602: only that row fails, and at MUST, under a scenario whose headline is SHOULD.
+    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
+    let command = format!("'{exe}' fixture-server --fault old-not-found-code");
+    let report = std::env::temp_dir().join(format!(
+        "mcp-conformance-old-not-found-{}.json",
+        std::process::id()
+    ));
+    let args = [
+        "--command",
+        &command,
+        "--scenario",
+        "resources/read-unknown",
+    ];
+    let (_, records) = server(&args, &report);
+    for r in &records {
+        let failed = r["outcome"]["status"] == "fail";
+        assert_eq!(failed, r["version"] == "2026-07-28", "{r}");
+        let level = if failed { "MUST" } else { "SHOULD" };
+        assert_eq!(r["severity"], level, "{r}");
+    }
+}
+
+#[test]
 fn a_crash_on_a_bad_argument_fails_the_scenarios_that_send_bad_arguments() {
     assert_eq!(
         failing("crash-on-bad-argument"),

@@ -29,13 +29,17 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
     vec![
         scenario(
             "http/foreign-origin",
-            "basic/transports §Security Warning (2025-11-25 on: 403); 2026-07-28 streamable-http §Security & Endpoint",
+            "basic/transports §Security Warning (\"Servers MUST validate the Origin header on all \
+             incoming connections\"; 2025-11-25 on: \"MUST respond with HTTP 403 Forbidden\"); \
+             2026-07-28 streamable-http §Security & Endpoint",
             Severity::Must,
             |t, v| foreign_origin(t, v).boxed(),
         ),
         scenario(
             "http/not-acceptable",
-            "basic/transports §Sending Messages 2 (the client MUST accept both); RFC 9110 §15.5.7 (406)",
+            "basic/transports §Sending Messages 2 (the client \"MUST include an Accept header, listing \
+             both application/json and text/event-stream\"); RFC 9110 §15.5.7 (406 for what the \
+             client cannot accept)",
             Severity::Should,
             |t, v| not_acceptable(t, v).boxed(),
         ),
@@ -52,7 +56,9 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
         ),
         scenario(
             "http/delete-ends-session",
-            "2025-03-26..2025-11-25 basic/transports §Session Management 3, 5",
+            "2025-03-26..2025-11-25 basic/transports §Session Management 3 (\"The server MAY terminate \
+             the session at any time, after which it MUST respond to requests containing that \
+             session ID with HTTP 404 Not Found\"), 5 (DELETE)",
             Severity::Must,
             |t, v| delete_ends_session(t, v).boxed(),
         ),
