@@ -552,7 +552,9 @@ impl Conversation {
                     let refusal = self.wire.last_status().is_some_and(|s| s >= 400);
                     if !(self.pending_unreadable || refusal) {
                         self.violate(format!(
-                            "an error without the request's id answered {} (id {id}), a                              readable request: a response MUST carry the id of the request it                              answers (JSON-RPC 2.0 §5; basic §Responses)",
+                            "an error without the request's id answered {} (id {id}), a \
+                             readable request: a response MUST carry the id of the request it \
+                             answers (JSON-RPC 2.0 §5; basic §Responses)",
                             method.unwrap_or("the request")
                         ));
                     }
@@ -742,7 +744,8 @@ fn undeclared_input_request(declared: &Value, result: &Value) -> Option<String> 
         };
         declared.get(capability).is_none_or(Value::is_null).then(|| {
             format!(
-                "input request {key:?} is {method}, but the client did not declare `{capability}`                  (MUST NOT: basic/patterns/mrtr §Server Requirements 7)"
+                "input request {key:?} is {method}, but the client did not declare `{capability}` \
+                 (MUST NOT: basic/patterns/mrtr §Server Requirements 7)"
             )
         })
     })

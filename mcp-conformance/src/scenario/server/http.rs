@@ -318,10 +318,11 @@ async fn get(target: &Target, version: ProtocolVersion) -> Outcome {
     };
     let verdict = async {
         let client = target.http_client().map_err(|e| e.to_string())?;
-        let mut request = client
-            .get(url)
-            .header(ACCEPT, "text/event-stream")
-            .header(PROTOCOL_VERSION, version.as_str());
+        let mut request = client.get(url).header(ACCEPT, "text/event-stream");
+        // §Protocol Version Header: from 2025-06-18 on every request after initialization.
+        if version >= ProtocolVersion::V2025_06_18 {
+            request = request.header(PROTOCOL_VERSION, version.as_str());
+        }
         if !version.has_handshake() {
             let older: Vec<&str> = c
                 .supported_versions
