@@ -68,6 +68,9 @@ pub(crate) enum Fault {
     /// A request for a method it does not know, readable as it is, is answered with
     /// `"id": null`: the answer has lost the request's id.
     NullIdForUnknownMethod,
+    /// A resource that does not exist gets -32002 in 2026-07-28 too, where that revision
+    /// requires -32602 (a MUST; -32002 was a SHOULD before).
+    OldNotFoundCode,
     /// `add` with a term above [`LARGEST_TERM`] stops the server: it reads nothing more and
     /// answers nothing, without exiting (a hang, not a crash).
     HangOnLargeNumber,
@@ -270,7 +273,11 @@ fn answer(fault: Fault, session: &mut Session, line: &str) -> Vec<Value> {
         }
         // server/resources §Error Handling: -32002 until 2026-07-28 made it -32602.
         "resources/read" => {
-            let code = if stateless { -32602 } else { -32002 };
+            let code = if stateless && fault != Fault::OldNotFoundCode {
+                -32602
+            } else {
+                -32002
+            };
             return vec![error(Some(id), code, "resource not found")];
         }
         "resources/subscribe" | "resources/unsubscribe"

@@ -63,6 +63,19 @@ fn the_fixture_failure(fault: &str, scenario: &str) -> Value {
     the_one_failure(fault, &["--command", &command, "--scenario", scenario])
 }
 
+/// The records of `mcp-conformance server ARGS` against the fixture with `fault`.
+fn fixture_records(fault: &str, args: &[&str]) -> Vec<Value> {
+    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
+    let command = format!("'{exe}' fixture-server --fault {fault}");
+    let report = std::env::temp_dir().join(format!(
+        "mcp-conformance-records-{fault}-{}.json",
+        std::process::id()
+    ));
+    let mut all = vec!["--command", &command];
+    all.extend(args);
+    server(&all, &report).1
+}
+
 /// The scenarios that failed, for every version, against the fixture with `fault`.
 fn failing(fault: &str) -> BTreeSet<String> {
     let exe = env!("CARGO_BIN_EXE_mcp-conformance");
@@ -210,21 +223,13 @@ fn an_error_with_a_null_id_answering_unreadable_input_fails_nothing() {
     // JSON-RPC 2.0 §5 spells "no id" as null; the 2025-11-25 schema leaves it out. Either
     // is accepted in every version, with a note in the evidence.
     assert_eq!(failing("null-id-for-unreadable"), set(&[]));
-    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
-    let command = format!("'{exe}' fixture-server --fault null-id-for-unreadable");
-    let report = std::env::temp_dir().join(format!(
-        "mcp-conformance-null-id-note-{}.json",
-        std::process::id()
-    ));
     let args = [
-        "--command",
-        &command,
         "--scenario",
         "jsonrpc/parse-error-survived",
         "--version",
         "2025-11-25",
     ];
-    let (_, records) = server(&args, &report);
+    let records = fixture_records("null-id-for-unreadable", &args);
     let evidence = records[0]["outcome"]["evidence"].to_string();
     assert!(
         evidence.contains("note: an error with \\\"id\\\": null"),
@@ -250,6 +255,22 @@ fn an_error_that_loses_the_id_of_a_readable_request_fails_where_it_is_met() {
         reason.contains("without the request's id") && reason.contains("readable request"),
         "{reason}"
     );
+}
+
+#[test]
+fn a_finding_is_reported_at_the_level_of_its_version_s_text() {
+    // -32002 for an unknown resource is what 2025-11-25 asks (a SHOULD); 2026-07-28 MUSTs
+    // -32602: only that row fails, and at MUST, under a scenario whose headline is SHOULD.
+    let records = fixture_records(
+        "old-not-found-code",
+        &["--scenario", "resources/read-unknown"],
+    );
+    for r in &records {
+        let failed = r["outcome"]["status"] == "fail";
+        assert_eq!(failed, r["version"] == "2026-07-28", "{r}");
+        let level = if failed { "MUST" } else { "SHOULD" };
+        assert_eq!(r["severity"], level, "{r}");
+    }
 }
 
 #[test]
@@ -281,21 +302,13 @@ fn serving_before_initialize_over_stdio_is_a_note_not_a_failure() {
     // basic/lifecycle §Initialization binds the client; no text tells a stdio server to
     // refuse. The pass says what it saw.
     assert_eq!(failing("serves-before-initialize"), set(&[]));
-    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
-    let command = format!("'{exe}' fixture-server --fault serves-before-initialize");
-    let report = std::env::temp_dir().join(format!(
-        "mcp-conformance-before-init-{}.json",
-        std::process::id()
-    ));
     let args = [
-        "--command",
-        &command,
         "--scenario",
         "lifecycle/request-before-initialize",
         "--version",
         "2025-11-25",
     ];
-    let (_, records) = server(&args, &report);
+    let records = fixture_records("serves-before-initialize", &args);
     assert_eq!(records[0]["outcome"]["status"], "pass", "{records:?}");
     let evidence = records[0]["outcome"]["evidence"].to_string();
     assert!(

@@ -233,6 +233,9 @@ pub(crate) struct Conversation {
     omitted: usize,
     /// Schema violations in what the target sent (the first [`VIOLATIONS_KEPT`]).
     violations: Vec<String>,
+    /// What makes each schema violation kept one defect ([`violation_kind`]): the same
+    /// defect met again, in another message, is not kept twice.
+    violation_kinds: Vec<String>,
     /// Notifications the target sent, not yet taken (the first [`NOTIFICATIONS_KEPT`]).
     notifications: Vec<Value>,
     /// The client capabilities every request of 2026-07-28 declares (none unless a
@@ -316,6 +319,7 @@ impl Conversation {
             evidence: Vec::new(),
             omitted: 0,
             violations: Vec::new(),
+            violation_kinds: Vec::new(),
             notifications: Vec::new(),
             cancelled: Vec::new(),
             client_capabilities: json!({}),
@@ -648,7 +652,9 @@ impl Conversation {
                     let refusal = self.wire.last_status().is_some_and(|s| s >= 400);
                     if !(self.pending_unreadable || refusal) {
                         self.violate(format!(
-                            "an error without the request's id answered {} (id {id}), a                              readable request: a response MUST carry the id of the request it                              answers (JSON-RPC 2.0 §5; basic §Responses)",
+                            "an error without the request's id answered {} (id {id}), a \
+                             readable request: a response MUST carry the id of the request it \
+                             answers (JSON-RPC 2.0 §5; basic §Responses)",
                             method.unwrap_or("the request")
                         ));
                     }
@@ -791,7 +797,13 @@ impl Conversation {
             let mut seen = std::collections::HashSet::new();
             let mut errors = errors;
             errors.retain(|e| seen.insert(e.clone()));
-            // A schema error quotes the value it is about, which may be any size.
+            // One defect (a content type the version lacks, say) met in another message, or
+            // at another index of the same one, is the same finding.
+            let kind = violation_kind(what, def, &errors);
+            if self.violation_kinds.contains(&kind) {
+                return;
+            }
+            self.violation_kinds.push(kind);
             self.violate(clip(&format!(
                 "{what} does not match {def} of the {} schema: {}",
                 self.version,
@@ -864,10 +876,36 @@ fn undeclared_input_request(declared: &Value, result: &Value) -> Option<String> 
         };
         declared.get(capability).is_none_or(Value::is_null).then(|| {
             format!(
-                "input request {key:?} is {method}, but the client did not declare `{capability}`                  (MUST NOT: basic/patterns/mrtr §Server Requirements 7)"
+                "input request {key:?} is {method}, but the client did not declare `{capability}` \
+                 (MUST NOT: basic/patterns/mrtr §Server Requirements 7)"
             )
         })
     })
+}
+
+/// What makes schema `errors` of `what` against `def` one defect: each error with the
+/// offending value (an object or array quoted at its start) left out and the indexes of
+/// its path made alike, as a set.
+fn violation_kind(what: &str, def: &str, errors: &[String]) -> String {
+    let mut kinds: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            let close = match e.chars().next() {
+                Some('{') => Some("} is "),
+                Some('[') => Some("] is "),
+                _ => None,
+            };
+            let rest = close
+                .and_then(|c| e.rfind(c).map(|at| &e[at + 1..]))
+                .unwrap_or(e);
+            rest.chars()
+                .map(|c| if c.is_ascii_digit() { '*' } else { c })
+                .collect()
+        })
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    format!("{what} {def}: {}", kinds.join("; "))
 }
 
 fn error_reply(message: &Value) -> Reply {
@@ -894,5 +932,30 @@ mod tests {
             .map(|(k, m)| (k.to_owned(), m.to_owned()))
             .expect("cut");
         assert_eq!(kept.len(), EVIDENCE_BYTES - 1, "backs off to the boundary");
+    }
+
+    #[test]
+    fn one_schema_defect_in_two_messages_is_one_kind() {
+        let at = |value: &str, index: u32| {
+            format!(
+                "{value} is not valid under any of the schemas listed in the 'anyOf' keyword (at /content/{index})"
+            )
+        };
+        let one = [at(r#"{"type":"resource_link","uri":"a"}"#, 1)];
+        let two = [
+            at(r#"{"type":"resource_link","uri":"b"}"#, 1),
+            at(r#"{"type":"resource_link","uri":"c"}"#, 2),
+        ];
+        assert_eq!(
+            violation_kind("a", "CallToolResult", &one),
+            violation_kind("a", "CallToolResult", &two)
+        );
+        // A missing property is named by its value: two properties, two defects.
+        let name = ["\"name\" is a required property (at /tools/0)".to_owned()];
+        let uri = ["\"uri\" is a required property (at /tools/0)".to_owned()];
+        assert_ne!(
+            violation_kind("a", "ListToolsResult", &name),
+            violation_kind("a", "ListToolsResult", &uri)
+        );
     }
 }

@@ -24,7 +24,13 @@ pub(crate) struct StdioWire {
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
     stderr: Arc<Mutex<String>>,
+    /// The task copying the target's stderr into `stderr`, until the pipe closes.
+    stderr_task: Option<tokio::task::JoinHandle<()>>,
 }
+
+/// How long a target that went away is given to exit and finish its stderr, so the report
+/// says why it went (a command not found, a crash's message) rather than racing it.
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl StdioWire {
     /// Starts `command` (run by `sh -c`, so it may hold arguments and quotes).
@@ -46,9 +52,10 @@ impl StdioWire {
             .take()
             .ok_or_else(|| io::Error::other("no stdout"))?;
         let stderr = Arc::new(Mutex::new(String::new()));
+        let mut stderr_task = None;
         if let Some(mut pipe) = child.stderr.take() {
             let kept = stderr.clone();
-            tokio::spawn(async move {
+            stderr_task = Some(tokio::spawn(async move {
                 let mut buf = [0u8; 4096];
                 while let Ok(n @ 1..) = pipe.read(&mut buf).await {
                     let mut kept = kept.lock().unwrap_or_else(PoisonError::into_inner);
@@ -56,23 +63,40 @@ impl StdioWire {
                         kept.push_str(&String::from_utf8_lossy(&buf[..n]));
                     }
                 }
-            });
+            }));
         }
         Ok(Self {
             child,
             stdin,
             stdout: BufReader::new(stdout),
             stderr,
+            stderr_task,
         })
+    }
+
+    /// After the target closed its end: waits (at most [`SETTLE`]) for it to exit and for its
+    /// stderr to be read to the end, for [`Wire::diagnostics`].
+    async fn settle(&mut self) {
+        let _ = tokio::time::timeout(SETTLE, self.child.wait()).await;
+        if let Some(task) = self.stderr_task.take() {
+            let _ = tokio::time::timeout(SETTLE, task).await;
+        }
     }
 }
 
 impl Wire for StdioWire {
     fn send<'a>(&'a mut self, message: &'a [u8]) -> BoxFuture<'a, io::Result<()>> {
         async move {
-            self.stdin.write_all(message).await?;
-            self.stdin.write_all(b"\n").await?;
-            self.stdin.flush().await
+            let sent = async {
+                self.stdin.write_all(message).await?;
+                self.stdin.write_all(b"\n").await?;
+                self.stdin.flush().await
+            }
+            .await;
+            if sent.is_err() {
+                self.settle().await; // a broken pipe: the target is gone, say why
+            }
+            sent
         }
         .boxed()
     }
@@ -85,6 +109,7 @@ impl Wire for StdioWire {
                 .read_until(b'\n', &mut line)
                 .await?;
             if n == 0 {
+                self.settle().await;
                 return Ok(None);
             }
             if line.last() != Some(&b'\n') && n >= MAX_LINE {

@@ -29,7 +29,9 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
     vec![
         scenario(
             "http/not-acceptable",
-            "basic/transports §Sending Messages 2 (the client MUST accept both); RFC 9110 §15.5.7 (406)",
+            "basic/transports §Sending Messages 2 (the client \"MUST include an Accept header, listing \
+             both application/json and text/event-stream\"); RFC 9110 §15.5.7 (406 for what the \
+             client cannot accept)",
             Severity::Should,
             |t, v| not_acceptable(t, v).boxed(),
         ),
@@ -46,7 +48,9 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
         ),
         scenario(
             "http/delete-ends-session",
-            "2025-03-26..2025-11-25 basic/transports §Session Management 3, 5",
+            "2025-03-26..2025-11-25 basic/transports §Session Management 3 (\"The server MAY terminate \
+             the session at any time, after which it MUST respond to requests containing that \
+             session ID with HTTP 404 Not Found\"), 5 (DELETE)",
             Severity::Must,
             |t, v| delete_ends_session(t, v).boxed(),
         ),
@@ -296,10 +300,11 @@ async fn get(target: &Target, version: ProtocolVersion) -> Outcome {
     };
     let verdict = async {
         let client = target.http_client().map_err(|e| e.to_string())?;
-        let mut request = client
-            .get(url)
-            .header(ACCEPT, "text/event-stream")
-            .header(PROTOCOL_VERSION, version.as_str());
+        let mut request = client.get(url).header(ACCEPT, "text/event-stream");
+        // §Protocol Version Header: from 2025-06-18 on every request after initialization.
+        if version >= ProtocolVersion::V2025_06_18 {
+            request = request.header(PROTOCOL_VERSION, version.as_str());
+        }
         if !version.has_handshake() {
             let older: Vec<&str> = c
                 .supported_versions

@@ -15,19 +15,25 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
     vec![
         scenario(
             "jsonrpc/unknown-method",
-            "basic §Responses; JSON-RPC 2.0 §5.1 (-32601)",
+            "JSON-RPC 2.0 §5.1 (\"-32601 Method not found: The method does not exist / is not \
+             available\"); basic §Messages (\"All messages … MUST follow the JSON-RPC 2.0 \
+             specification\")",
             Severity::Must,
             |t, v| unknown_method(t, v).boxed(),
         ),
         scenario(
             "jsonrpc/parse-error-survived",
-            "JSON-RPC 2.0 §5.1 (-32700, id null); the connection carries on",
+            "JSON-RPC 2.0 §5 (the id \"MUST be Null\" when it could not be read; the 2025-11-25 schema \
+             leaves it out: both accepted), §5.1 (\"-32700 Parse error: Invalid JSON was received \
+             by the server\"); the connection carries on",
             Severity::Must,
             |t, v| parse_error(t, v).boxed(),
         ),
         scenario(
             "jsonrpc/invalid-request",
-            "JSON-RPC 2.0 §5.1 (-32600); basic §Requests (method is required)",
+            "JSON-RPC 2.0 §5.1 (\"-32600 Invalid Request: The JSON sent is not a valid Request \
+             object\"); basic §Messages (\"All messages … MUST follow the JSON-RPC 2.0 \
+             specification\")",
             Severity::Must,
             |t, v| invalid_request(t, v).boxed(),
         ),

@@ -15,13 +15,16 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
     vec![
         scenario(
             "server/handshake",
-            "basic/lifecycle §Initialization; 2026-07-28 basic/versioning §Discovery",
+            "2024-11-05..2025-11-25 basic/lifecycle §Initialization (\"The server MUST respond with its own \
+             capabilities and information\"); 2026-07-28 basic/versioning §Discovery",
             Severity::Must,
             |t, v| handshake(t, v).boxed(),
         ),
         scenario(
             "server/unknown-version",
-            "basic/lifecycle §Version Negotiation; 2026-07-28 basic/versioning (UnsupportedProtocolVersionError)",
+            "2024-11-05..2025-11-25 basic/lifecycle §Version Negotiation (\"Otherwise, the server MUST \
+             respond with another protocol version it supports\"); 2026-07-28 basic/versioning \
+             (UnsupportedProtocolVersionError, -32022)",
             Severity::Must,
             |t, v| unknown_version(t, v).boxed(),
         ),

@@ -61,6 +61,11 @@ const MAX_TOOLS: usize = 8;
 const MAX_EVENTS: usize = 256;
 /// The most bytes of one SSE line or event.
 const MAX_EVENT_BYTES: usize = 1024 * 1024;
+/// How long the stream to resume is read to its response once its events carry ids: long
+/// enough for a tool that reports progress for seconds, whatever `--answer-within` is (with
+/// the stream read whole, every message of it is known, and any other in the replay is
+/// known to be foreign).
+const NUMBERED_MAX: Duration = Duration::from_secs(15);
 /// The replay has gone quiet when no event came for this long.
 const QUIET: Duration = Duration::from_secs(2);
 /// The longest a replay is read.
@@ -86,8 +91,14 @@ impl Session<'_> {
     }
 
     /// Calls tool `name` with `{}` and progress token [`call_id`]`(n)`; the events of its
-    /// answer, or nothing when it was answered with plain JSON.
-    async fn call(&self, c: &mut Conversation, name: &str, n: usize) -> Result<Vec<Event>, String> {
+    /// answer read within `limits`, or nothing when it was answered with plain JSON.
+    async fn call(
+        &self,
+        c: &mut Conversation,
+        name: &str,
+        n: usize,
+        limits: Limits,
+    ) -> Result<Vec<Event>, String> {
         // These calls bypass the conversation, so its guard of the tool policy too.
         if let Some(why) = c.withheld(name) {
             return Err(format!(
@@ -116,7 +127,7 @@ impl Session<'_> {
             ));
             return Ok(Vec::new());
         }
-        let events = read_events(response, c.answer_wait(), |events| answered(events, &id)).await?;
+        let events = read_until(response, limits, |events| answered(events, &id)).await?;
         note_events(c, "the POST's stream", &events);
         Ok(events)
     }
@@ -135,29 +146,48 @@ fn answered(events: &[Event], id: &str) -> bool {
     })
 }
 
-/// Events of `response` until `enough` holds, the stream ends, [`MAX_EVENTS`] came, or
-/// `within` passed.
-async fn read_events(
-    response: reqwest::Response,
+/// How long an event stream is read.
+#[derive(Clone, Copy)]
+struct Limits {
+    /// The longest it is read.
     within: Duration,
-    enough: impl Fn(&[Event]) -> bool,
-) -> Result<Vec<Event>, String> {
-    read_until(response, within, None, enough).await
+    /// It has gone quiet, and is read no further, when no event came for this long.
+    quiet: Option<Duration>,
+    /// A stream none of whose events carried an id by then is read no further (it cannot
+    /// be resumed).
+    unnumbered: Option<Duration>,
 }
 
-/// [`read_events`], also stopping when no event came for `quiet`.
+impl Limits {
+    /// Read for `within`, however it goes.
+    fn plain(within: Duration) -> Self {
+        Self {
+            within,
+            quiet: None,
+            unnumbered: None,
+        }
+    }
+}
+
+/// Events of `response` until `enough` holds, the stream ends, [`MAX_EVENTS`] came, or a
+/// limit of `limits` is reached.
 async fn read_until(
     mut response: reqwest::Response,
-    within: Duration,
-    quiet: Option<Duration>,
+    limits: Limits,
     enough: impl Fn(&[Event]) -> bool,
 ) -> Result<Vec<Event>, String> {
-    let end = Instant::now() + within;
+    let start = Instant::now();
+    let end = start + limits.within;
     let mut reader = EventReader::new(MAX_EVENT_BYTES);
-    let mut events = Vec::new();
-    let mut last_event = Instant::now();
+    let mut events: Vec<Event> = Vec::new();
+    let mut last_event = start;
     while events.len() < MAX_EVENTS && !enough(&events) {
-        let deadline = quiet.map_or(end, |q| end.min(last_event + q));
+        let mut deadline = limits.quiet.map_or(end, |q| end.min(last_event + q));
+        if let Some(u) = limits.unnumbered
+            && !events.iter().any(|e| e.id.is_some())
+        {
+            deadline = deadline.min(start + u);
+        }
         let before = events.len();
         let chunk = match tokio::time::timeout_at(deadline, response.chunk()).await {
             Err(_) | Ok(Ok(None)) => break,
@@ -219,8 +249,16 @@ async fn resumability(target: &Target, version: ProtocolVersion) -> Outcome {
         };
         let callable = callable_with_nothing(&callable_tools(&mut c).await?, MAX_TOOLS);
         let mut found = None;
+        // A numbered stream is read to its response (bounded by NUMBERED_MAX, not by the
+        // answer wait); one whose events carry no id is given up after the answer wait.
+        let wait = c.answer_wait();
+        let search = Limits {
+            within: NUMBERED_MAX.max(wait),
+            quiet: None,
+            unnumbered: Some(wait),
+        };
         for (n, name) in callable.iter().enumerate() {
-            let events = s.call(&mut c, name, n).await?;
+            let events = s.call(&mut c, name, n, search).await?;
             if let Some(at) = cut(&events) {
                 found = Some((n, name, events, at));
                 break;
@@ -237,7 +275,9 @@ async fn resumability(target: &Target, version: ProtocolVersion) -> Outcome {
                 }
             )));
         };
-        let second = s.call(&mut c, name, callable.len()).await?;
+        let second = s
+            .call(&mut c, name, callable.len(), Limits::plain(wait))
+            .await?;
         let first_ids: HashSet<_> = first.iter().filter_map(|e| e.id.clone()).collect();
         let second_ids: HashSet<_> = second.iter().filter_map(|e| e.id.clone()).collect();
         if let Some(twice) = first_ids.intersection(&second_ids).next() {
@@ -309,7 +349,11 @@ async fn replay(
     }
     // Until it goes quiet, not until as many events came as were expected: a message that
     // does not belong may come before, between or after the ones that do.
-    let replay = read_until(response, REPLAY_MAX, Some(QUIET), |_| false).await?;
+    let limits = Limits {
+        quiet: Some(QUIET),
+        ..Limits::plain(REPLAY_MAX)
+    };
+    let replay = read_until(response, limits, |_| false).await?;
     note_events(c, "the replay", &replay);
     Ok(Some(replay))
 }
@@ -395,12 +439,31 @@ fn judge_replay(streams: &Streams, last_id: &str, replay: &[Event]) -> Result<()
         }
     }
     if !elsewhere.is_empty() {
-        let shown: Vec<_> = elsewhere.iter().take(3).cloned().collect();
+        // Each kind once, with how often it came. The event id is in the evidence, not the
+        // reason: the same fault in two versions is one finding.
+        let mut kinds: Vec<(String, usize)> = Vec::new();
+        for why in &elsewhere {
+            match kinds.iter_mut().find(|(k, _)| k == why) {
+                Some((_, n)) => *n += 1,
+                None => kinds.push((why.clone(), 1)),
+            }
+        }
+        let shown: Vec<String> = kinds
+            .iter()
+            .take(3)
+            .map(|(k, n)| {
+                if *n > 1 {
+                    format!("{n} × {k}")
+                } else {
+                    k.clone()
+                }
+            })
+            .collect();
         return Err(Halt::FailAt(
             Severity::Must,
             format!(
-                "the replay after event {last_id} carries {} message(s) of another stream (MUST \
-                 NOT): {}",
+                "the replay (a GET with the Last-Event-ID of the resumed stream) carries {} \
+                 message(s) of another stream (MUST NOT): {}",
                 elsewhere.len(),
                 shown.join("; ")
             ),
@@ -412,7 +475,8 @@ fn judge_replay(streams: &Streams, last_id: &str, replay: &[Event]) -> Result<()
         return Err(Halt::FailAt(
             Severity::May,
             format!(
-                "the GET with Last-Event-ID {last_id} was accepted (an event stream), but of the \
+                "the GET with the Last-Event-ID of the resumed stream was accepted (an event \
+                 stream), but of the \
                  {} message(s) the stream carried after that event {came} came back{}, and \
                  nothing of another stream: a server that resumes MAY replay them, one that \
                  cannot should refuse the GET",
