@@ -95,28 +95,15 @@ async fn notification_accepted(target: &Target, version: ProtocolVersion) -> Out
     if version == ProtocolVersion::V2024_11_05 {
         return Outcome::skip("2024-11-05 defines HTTP+SSE, which has no such rule");
     }
+    if !version.has_handshake() {
+        return notification_without_session(target, version).await;
+    }
     let (url, mut c) = match unopened(target, version) {
         Ok(unopened) => unopened,
         Err(outcome) => return outcome,
     };
     let verdict = async {
         let client = target.http_client().map_err(|e| e.to_string())?;
-        if c.stateless() {
-            c.handshake().await.map_err(not_served)?;
-            // 2026-07-28 defines no client notification over HTTP; the rule is the transport's,
-            // for whatever notification comes.
-            let params = c.stamp(json!({"requestId": "mcp-conformance-none"}));
-            let body =
-                json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": params});
-            let headers = [
-                (PROTOCOL_VERSION, version.as_str()),
-                ("mcp-method", "notifications/cancelled"),
-            ];
-            let request = post(&client, url, &body, &headers);
-            let (status, body, seen) =
-                exchange_body(&mut c, "a POST of a notification", request).await?;
-            return accepted(status, &body, seen);
-        }
         // The handshake by hand: its notification is the one sent raw.
         let init = c.request("initialize", c.initialize_params()).await?;
         let init = init.result("initialize")?;
@@ -142,12 +129,28 @@ async fn notification_accepted(target: &Target, version: ProtocolVersion) -> Out
     judge(&mut c, verdict)
 }
 
-/// A handshake that failed: a version not served is a skip.
-fn not_served(e: crate::target::OpenError) -> Halt {
-    match e {
-        crate::target::OpenError::NotServed(why) => Halt::Skip(format!("not served: {why}")),
-        crate::target::OpenError::Failed(why) => Halt::Fail(why),
+/// `http/notification-accepted` in 2026-07-28, which defines no client notification over
+/// HTTP: the rule is the transport's, for whatever notification comes.
+async fn notification_without_session(target: &Target, version: ProtocolVersion) -> Outcome {
+    let (url, mut c) = match opened(target, version).await {
+        Ok(opened) => opened,
+        Err(outcome) => return outcome,
+    };
+    let verdict = async {
+        let client = target.http_client().map_err(|e| e.to_string())?;
+        let params = c.stamp(json!({"requestId": "mcp-conformance-none"}));
+        let body = json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": params});
+        let headers = [
+            (PROTOCOL_VERSION, version.as_str()),
+            ("mcp-method", "notifications/cancelled"),
+        ];
+        let request = post(&client, url, &body, &headers);
+        let (status, body, seen) =
+            exchange_body(&mut c, "a POST of a notification", request).await?;
+        accepted(status, &body, seen)
     }
+    .await;
+    judge(&mut c, verdict)
 }
 
 /// A `server/discover` of 2026-07-28 claiming `version` in its body (`_meta`), as `c`
