@@ -164,10 +164,23 @@ fn an_unknown_protocol_version_header_served_fails_that_rule_alone() {
 
 #[test]
 fn headers_that_do_not_match_the_body_served_fail_the_mismatch_rule_alone() {
+    let records = records("ignores-header-mismatch", &[]);
     assert_eq!(
-        failing("ignores-header-mismatch"),
+        failures(&records),
         only("http/header-mismatch", &["2026-07-28"])
     );
+    // Every case is named: a wrong method, none, a wrong version, a wrong name, none.
+    let failed = records.iter().find(|r| r["outcome"]["status"] == "fail");
+    let reason = failed.map_or("", |r| r["outcome"]["reason"].as_str().unwrap_or_default());
+    for case in [
+        "discover, Mcp-Method: tools/list",
+        "discover, no Mcp-Method",
+        "MCP-Protocol-Version: 2025-11-25",
+        "Mcp-Name: another tool",
+        "tools/call, no Mcp-Name",
+    ] {
+        assert!(reason.contains(case), "{case}: {reason}");
+    }
 }
 
 #[test]
