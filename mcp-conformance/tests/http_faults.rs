@@ -110,6 +110,12 @@ fn the_fixture_without_a_fault_passes_everything() {
 }
 
 #[test]
+fn a_server_that_turns_every_browser_away_is_no_failure() {
+    // Its own origin is refused with 403 too: the Origin rule's control accepts that.
+    assert_eq!(failing("refuses-every-origin"), BTreeMap::new());
+}
+
+#[test]
 fn origin_checked_on_initialize_only_fails_the_origin_rule_in_every_version() {
     // The later POST is served from a foreign origin, in every version; 2026-07-28 has no
     // initialize at all.
@@ -158,10 +164,23 @@ fn an_unknown_protocol_version_header_served_fails_that_rule_alone() {
 
 #[test]
 fn headers_that_do_not_match_the_body_served_fail_the_mismatch_rule_alone() {
+    let records = records("ignores-header-mismatch", &[]);
     assert_eq!(
-        failing("ignores-header-mismatch"),
+        failures(&records),
         only("http/header-mismatch", &["2026-07-28"])
     );
+    // Every case is named: a wrong method, none, a wrong version, a wrong name, none.
+    let failed = records.iter().find(|r| r["outcome"]["status"] == "fail");
+    let reason = failed.map_or("", |r| r["outcome"]["reason"].as_str().unwrap_or_default());
+    for case in [
+        "discover, Mcp-Method: tools/list",
+        "discover, no Mcp-Method",
+        "MCP-Protocol-Version: 2025-11-25",
+        "Mcp-Name: another tool",
+        "tools/call, no Mcp-Name",
+    ] {
+        assert!(reason.contains(case), "{case}: {reason}");
+    }
 }
 
 #[test]
@@ -177,6 +196,19 @@ fn a_server_that_refuses_a_second_open_stream_fails_the_concurrency_rule_alone()
     // The fault keys its streams by session: 2026-07-28 has none.
     assert_eq!(
         failing("one-stream-at-a-time"),
+        only("http/concurrent-streams", &SESSION_ERA)
+    );
+}
+
+#[test]
+fn a_server_that_swaps_the_answers_of_concurrent_requests_fails_the_concurrency_rule_alone() {
+    let records = records("swaps-concurrent-answers", &[]);
+    for r in records.iter().filter(|r| r["outcome"]["status"] == "fail") {
+        let reason = r["outcome"]["reason"].as_str().unwrap_or_default();
+        assert!(reason.contains("carried the response to"), "{reason}");
+    }
+    assert_eq!(
+        failures(&records),
         only("http/concurrent-streams", &SESSION_ERA)
     );
 }
