@@ -148,6 +148,8 @@ async fn loopback_redirect_receives_the_code() {
     .with_timeout(Duration::from_secs(20));
     let authorizer = Authorizer::builder(&resource, Grant::AuthorizationCode(Arc::new(redirect)))
         .url_policy(UrlPolicy::allow_loopback())
+        // The test stands in for the user, who approves every step-up.
+        .on_step_up(|_| async { true })
         .build()
         .expect("authorizer");
     let token = authorizer
