@@ -856,16 +856,15 @@ async fn event_streams_end_when_the_callers_token_expires() {
             .unwrap_or(0);
         async move {
             let mut p = Principal::new("https://as.test", "alice");
-            p.expires_at =
-                Some(std::time::SystemTime::now() + std::time::Duration::from_millis(left));
+            p.expires_at = Some(std::time::SystemTime::now() + Duration::from_millis(left));
             Ok(Some(p))
         }
         .boxed()
     });
     let config = HttpConfig::new()
         .authenticate(authenticate)
-        .token_expiry_leeway(std::time::Duration::from_millis(200))
-        .keep_alive(std::time::Duration::from_millis(100));
+        .token_expiry_leeway(Duration::from_millis(200))
+        .keep_alive(Duration::from_millis(100));
     let h = HttpHarness::start_with(
         crate::support::everything_server(Server::builder("t", "1")),
         config,
@@ -897,13 +896,10 @@ async fn event_streams_end_when_the_callers_token_expires() {
         .unwrap();
     assert_eq!(get.status(), 200);
     // Keep-alives every 100 ms would keep it open forever; the deadline (500 + 200 ms) ends it.
-    let ended = tokio::time::timeout(std::time::Duration::from_secs(10), get.bytes()).await;
+    let ended = tokio::time::timeout(Duration::from_secs(10), get.bytes()).await;
     assert!(ended.is_ok(), "the GET stream outlived its token");
     let lasted = started.elapsed();
-    assert!(
-        lasted >= std::time::Duration::from_millis(600),
-        "{lasted:?}"
-    );
+    assert!(lasted >= Duration::from_millis(600), "{lasted:?}");
 
     // 2026-07-28: a listen stream with 300 ms left.
     let started = std::time::Instant::now();
@@ -919,7 +915,7 @@ async fn event_streams_end_when_the_callers_token_expires() {
         .await
         .unwrap();
     assert_eq!(listen.status(), 200);
-    let ended = tokio::time::timeout(std::time::Duration::from_secs(10), listen.bytes()).await;
+    let ended = tokio::time::timeout(Duration::from_secs(10), listen.bytes()).await;
     assert!(ended.is_ok(), "the listen stream outlived its token");
-    assert!(started.elapsed() >= std::time::Duration::from_millis(400));
+    assert!(started.elapsed() >= Duration::from_millis(400));
 }
