@@ -254,7 +254,7 @@ async fn without_the_applications_consent_there_is_no_step_up() {
     let asked = Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = asked.clone();
     let builder = headless(&resource).on_step_up(move |step| {
-        seen.lock().expect("lock").push(step.requested.clone());
+        seen.lock().expect("lock").push(step.requested);
         async { false }
     });
     let (authorizer, first) = authorized(builder).await;
