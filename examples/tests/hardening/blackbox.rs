@@ -180,40 +180,39 @@ async fn dev_setup() {
         assert_invalid_token(&server, "A14", &got, "malformed token");
     }
 
-    // B1: a read-only token cannot write or close.
-    let got = call_with(
-        &server,
-        Some(&bearer),
-        "createTicket",
-        json!({"queue": "support", "title": "t", "body": "b"}),
-        None,
-    )
-    .await;
-    assert_insufficient_scope(&server, "B1 createTicket", &got, "tickets:write");
-    let got = call_with(
-        &server,
-        Some(&bearer),
-        "closeTicket",
-        json!({"id": 1}),
-        None,
-    )
-    .await;
-    assert_insufficient_scope(&server, "B1 closeTicket", &got, "tickets:admin");
-    let write = server.token("alice", "tickets:read tickets:write").await;
-    let got = call_with(
-        &server,
-        Some(&format!("Bearer {write}")),
-        "closeTicket",
-        json!({"id": 1}),
-        None,
-    )
-    .await;
-    assert_insufficient_scope(
-        &server,
-        "B1 closeTicket (read+write)",
-        &got,
-        "tickets:admin",
+    // B1: a read-only token cannot write or close; read+write cannot close.
+    let write = format!(
+        "Bearer {}",
+        server.token("alice", "tickets:read tickets:write").await
     );
+    let create = json!({"queue": "support", "title": "t", "body": "b"});
+    let b1 = [
+        (
+            "B1 createTicket",
+            &bearer,
+            "createTicket",
+            create,
+            "tickets:write",
+        ),
+        (
+            "B1 closeTicket",
+            &bearer,
+            "closeTicket",
+            json!({"id": 1}),
+            "tickets:admin",
+        ),
+        (
+            "B1 closeTicket (read+write)",
+            &write,
+            "closeTicket",
+            json!({"id": 1}),
+            "tickets:admin",
+        ),
+    ];
+    for (case, auth, tool, arguments, scope) in b1 {
+        let got = call_with(&server, Some(auth), tool, arguments, None).await;
+        assert_insufficient_scope(&server, case, &got, scope);
+    }
 
     // B3: the hierarchy: an admin-only token reads.
     let admin = server.token("alice", "tickets:admin").await;
