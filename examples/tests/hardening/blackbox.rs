@@ -2,8 +2,8 @@
 //! auth.md §5) as tests: each asserts the status, the exact challenge and the body.
 //!
 //! Where each of the 61 rows is, or why it is not here:
-//! - A1–A3, A14, B1, B3, B5, B8, B12, B13, F2: [`dev_setup`] below.
-//! - A4–A12 (claims, algorithms, keys, `typ`, `crit`): [`issuer_setup`] below, with tokens
+//! - A1–A3, A14, A16 (64 KiB token), B1, B3, B5, B8, B12, B13, F2: [`dev_setup`] below.
+//! - A4–A12 (claims, types, algorithms, keys, `typ`, `crit`): [`issuer_setup`] below, with tokens
 //!   signed by a test issuer (the development AS cannot mint them).
 //! - A2 two `Authorization` headers, A5 several audiences, A10 `crit`, B6, G1, G3 (pre-answered
 //!   confirmation, stale sign-in): the tests of `hardening.rs` and `hardening/issuer.rs`.
@@ -18,7 +18,8 @@
 //!   server); B9 (client-credentials tokens carry no tenant: every tool answers a tool error,
 //!   which `tickets.rs` covers).
 //! - Not automated yet: A11's 50-`kid` flood and key rotation (covered at the verifier level
-//!   by `mcp-auth/tests/negative.rs`), A16 (1 MiB header → 431, 30000-deep claims).
+//!   by `mcp-auth/tests/negative.rs`), A16's 1 MiB header (431) and 30000-deep claims (the
+//!   64 KiB token is here), A7's `iat` in the future (accepted: no check, as observed).
 
 use serde_json::{Value, json};
 
@@ -179,6 +180,12 @@ async fn dev_setup() {
         .await;
         assert_invalid_token(&server, "A14", &got, "malformed token");
     }
+
+    // A16: a 64 KiB bearer value is read as a (malformed) token, bounded, and the server
+    // carries on.
+    let big = format!("Bearer {}", "a".repeat(64 * 1024));
+    let got = call_with(&server, Some(&big), "searchTickets", json!({}), None).await;
+    assert_invalid_token(&server, "A16 64 KiB token", &got, "malformed token");
 
     // B1: a read-only token cannot write or close; read+write cannot close.
     let write = format!(
@@ -430,6 +437,47 @@ async fn issuer_setup() {
         ),
     ];
     for (case, claims, description) in cases {
+        let got = call_with(
+            &server,
+            Some(&ok(&claims)),
+            "searchTickets",
+            json!({}),
+            None,
+        )
+        .await;
+        assert_invalid_token(&server, case, &got, description);
+    }
+    // A8: claims of the wrong type or range. jsonwebtoken reads an `exp` that is not a
+    // number of seconds it can hold as no `exp` at all; a fractional one passes it and is
+    // refused when the principal is built.
+    let a8: Vec<(&str, Value, &str)> = vec![
+        (
+            "A8 exp as a string",
+            with(base.clone(), "exp", json!("9999999999")),
+            "missing claim exp",
+        ),
+        (
+            "A8 exp 1e30",
+            with(base.clone(), "exp", json!(1e30)),
+            "missing claim exp",
+        ),
+        (
+            "A8 exp -1",
+            with(base.clone(), "exp", json!(-1)),
+            "missing claim exp",
+        ),
+        (
+            "A8 exp 300.5 s ahead",
+            with(base.clone(), "exp", json!(now as f64 + 300.5)),
+            "malformed token",
+        ),
+        (
+            "A8 nbf as a string",
+            with(base.clone(), "nbf", json!("0")),
+            "malformed token",
+        ),
+    ];
+    for (case, claims, description) in a8 {
         let got = call_with(
             &server,
             Some(&ok(&claims)),
