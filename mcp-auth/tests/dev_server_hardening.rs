@@ -283,3 +283,22 @@ async fn no_scope_asked_gets_the_default_scope_and_tokens_carry_auth_time() {
     );
     server.shutdown().await;
 }
+
+/// E4: a code issued to one client and redeemed by another is `invalid_grant`, and it is
+/// spent: its own client cannot redeem it afterwards either.
+#[tokio::test]
+async fn a_code_redeemed_by_another_client_is_refused_and_spent() {
+    let server = server(false).await;
+    let a = public_client(&server).await;
+    let b = public_client(&server).await;
+    let code = get_code(&server, &a).await;
+    let (status, body) = exchange(&server, &b, &code, VERIFIER).await;
+    assert_error(status, &body, 400, "invalid_grant");
+    assert_eq!(
+        body["error_description"],
+        "code expired or issued to another client"
+    );
+    let (status, body) = exchange(&server, &a, &code, VERIFIER).await;
+    assert_error(status, &body, 400, "invalid_grant");
+    server.shutdown().await;
+}
