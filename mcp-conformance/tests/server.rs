@@ -40,7 +40,8 @@ fn the_one_failure(name: &str, args: &[&str]) -> Value {
 }
 
 /// Whether scenario `name` skips `version` against the fixture: the HTTP rules (the fixture
-/// speaks stdio), and the scenarios of a feature the version does not have.
+/// speaks stdio), the scenarios of a feature the version does not have, and the official
+/// suite's counterparts (the fixture does not offer the official fixture's names).
 fn skips(name: &str, version: &str) -> bool {
     name.starts_with("http/")
         || name.starts_with("official/")

@@ -22,10 +22,10 @@
 //! - [`input`]: `tools-call-sampling`, `tools-call-elicitation`, `elicitation-sep1034-defaults`,
 //!   `elicitation-sep1330-enums` (the conversation answers the server's requests).
 //! - [`mrtr`]: `input-required-result-*` (2026-07-28 multi round-trip requests).
-//! - [`tasks`]: `tasks-lifecycle` (the tasks extension's fixtures `greet`, `slow_compute`,
-//!   `failing_job`). The other nine `tasks-*` scenarios and the three `sep-2640-skills-*`
-//!   (an extension `everything-server` does not offer) have no counterpart yet: the README's
-//!   mapping table says so.
+//! - [`tasks`]: six of the ten `tasks-*` (the tasks extension's fixtures `greet`,
+//!   `slow_compute`, `failing_job`). The other four `tasks-*` scenarios and the three
+//!   `sep-2640-skills-*` (an extension `everything-server` does not offer) have no
+//!   counterpart yet: the README's mapping table says so.
 //! - [`http`]: `server-sse-polling`, `server-sse-multiple-streams`,
 //!   `dns-rebinding-protection`, `http-header-validation`,
 //!   `http-custom-header-server-validation`.
