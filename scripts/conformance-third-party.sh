@@ -24,7 +24,8 @@
 #
 # Reports: target/conformance-third-party/NAME.{json,txt,changed}. The README section between
 # the third-party-matrix markers is generated from them by scripts/conformance/third_party_matrix.py.
-# PROFILE=debug uses a debug build (quicker to build, slower to run).
+# PROFILE=debug uses a debug build (quicker to build, slower to run); MCP_CONFORMANCE_ARGS adds
+# options to every run (the matrix says the defaults were used only when it is empty).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -120,7 +121,9 @@ test_one() {
     dir=$(mktemp -d "${TMPDIR:-/tmp}/mcp-third-party-$name.XXXXXX")
     seed "$name" "$dir"
     before=$(tree_hash "$dir")
-    local args=(--json "$out/$name.json" --quiet)
+    # MCP_CONFORMANCE_ARGS: more options, e.g. "--answer-within 30" on a loaded machine.
+    # shellcheck disable=SC2206
+    local args=(--json "$out/$name.json" --quiet ${MCP_CONFORMANCE_ARGS:-})
     case $name in
     *-http)
         port=$((20000 + RANDOM % 20000))
@@ -174,7 +177,7 @@ for name in "${chosen[@]}"; do
 done
 if [ $# -eq 0 ]; then
     python3 scripts/conformance/third_party_matrix.py "$out" README.md \
-        "$(date -u +%Y-%m-%d) at commit $(git rev-parse --short HEAD)"
+        "$(date -u +%Y-%m-%d) at commit $(git rev-parse --short HEAD)" "${MCP_CONFORMANCE_ARGS:-}"
 fi
 echo "reports: $out"
 if [ ${#failed[@]} -gt 0 ]; then
