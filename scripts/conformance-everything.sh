@@ -22,9 +22,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The fixture's tools carry no annotations (the official contract names none), so the default
+# policy (`--call-tools readonly`) would call none of them; our own fixture server's tools are
+# harmless, so this script calls them all.
+calls=(--call-tools all)
+
 echo "== official/* over stdio"
 status=0
-"$MCP_CONFORMANCE" server --command "$EVERYTHING_SERVER --stdio" --scenario official/ \
+"$MCP_CONFORMANCE" server --command "$EVERYTHING_SERVER --stdio" --scenario official/ "${calls[@]}" \
     --json "$out/stdio.json" >"$out/stdio.txt" || status=$?
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -35,7 +40,7 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 echo "== official/* over HTTP (127.0.0.1:$port)"
-"$MCP_CONFORMANCE" server --url "http://127.0.0.1:$port/mcp" --scenario official/ \
+"$MCP_CONFORMANCE" server --url "http://127.0.0.1:$port/mcp" --scenario official/ "${calls[@]}" \
     --json "$out/http.json" >"$out/http.txt" || status=$?
 
 python3 - "$out/stdio.json" "$out/http.json" <<'PY'
