@@ -17,9 +17,13 @@
 //!   `exp` + leeway, by design); B2 (every tool needs exactly one scope); B7 (one issuer per
 //!   server); B9 (client-credentials tokens carry no tenant: every tool answers a tool error,
 //!   which `tickets.rs` covers).
-//! - Not automated yet: A11's 50-`kid` flood and key rotation (covered at the verifier level
-//!   by `mcp-auth/tests/negative.rs`), A16's 1 MiB header (431) and 30000-deep claims (the
-//!   64 KiB token is here), A7's `iat` in the future (accepted: no check, as observed).
+//! - A16's 1 MiB header (431) and deeply nested claims (128 to 30,000 deep):
+//!   [`hostile_sizes_and_depths_are_refused_and_the_server_goes_on`].
+//! - A11's 50-`kid` flood and key rotation: at the verifier, `mcp-auth/tests/negative.rs`
+//!   (one rate-limited JWKS refetch for any number of unknown `kid`s, then the rotated key).
+//! - n/a: A7's `iat` in the future is accepted, as observed: RFC 7519 §4.1.6 makes `iat`
+//!   informational and RFC 9068 §4 asks a resource server to check `exp` (and `nbf`), which
+//!   [`issuer_setup`] does; a future `iat` grants nothing `exp` does not bound.
 
 use serde_json::{Value, json};
 
@@ -552,5 +556,98 @@ async fn issuer_setup() {
         )
         .await;
         assert_invalid_token(&server, case, &got, description);
+    }
+}
+
+/// `depth` arrays nested in one another around an empty one, `[[[…]]]`, built without
+/// recursion (serde_json refuses to parse text deeper than 128).
+fn nested(depth: usize) -> Value {
+    (0..depth).fold(json!([]), |inner, _| json!([inner]))
+}
+
+/// A token whose payload is `claims` with member `"x"` nesting `depth` arrays, written as
+/// text (a `Value` that deep would overflow this test's own stack when serialized or
+/// dropped), under a signature that cannot be right.
+fn deep_unsigned_token(claims: &Value, depth: usize) -> String {
+    use base64::Engine as _;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let text = claims.to_string();
+    let payload = format!(
+        "{},\"x\":{}{}}}",
+        &text[..text.len() - 1],
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let header = json!({"alg": "ES256", "kid": "k1", "typ": "at+jwt"}).to_string();
+    format!(
+        "{}.{}.c2ln",
+        b64(header.as_bytes()),
+        b64(payload.as_bytes())
+    )
+}
+
+/// A16: hostile sizes and shapes are refused before any harm, quickly, and the server goes
+/// on serving: a 1 MiB `Authorization` header gets 431 with no body; validly signed tokens
+/// whose claims nest 128 and 1,000 deep, and payloads nesting 5,000 and 30,000 deep, get
+/// 401 `invalid_token` with the exact challenge; the good token is served after each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_sizes_and_depths_are_refused_and_the_server_goes_on() {
+    let key = TestKey::generate("k1");
+    let issuer = super::issuer::serve_issuer(&key).await;
+    let server = TicketsServer::launch(
+        "127.0.0.1:0",
+        Some(&issuer),
+        &["--issuer", &issuer, "--auth-failure-burst", "100"],
+    )
+    .await;
+    let good_token = format!("Bearer {}", key.sign(&good(&issuer, &server.url)));
+    let served = || async {
+        let got = call_with(&server, Some(&good_token), "searchTickets", json!({}), None).await;
+        assert_eq!(got.0, 200, "the server goes on serving: {}", got.2);
+    };
+
+    // One MiB of header: refused by the HTTP layer (RFC 6585 §5), no crypto, no body.
+    let huge = format!("Bearer {}", "a".repeat(1 << 20));
+    let response = reqwest::Client::new()
+        .post(&server.url)
+        .header("authorization", huge)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .expect("an answer, not a reset");
+    assert_eq!(response.status().as_u16(), 431);
+    assert!(response.text().await.expect("body").is_empty());
+    served().await;
+
+    let mut tokens: Vec<(String, String)> = [128, 1_000]
+        .into_iter()
+        .map(|depth| {
+            let claims = with(good(&issuer, &server.url), "x", nested(depth));
+            (format!("signed, {depth} deep"), key.sign(&claims))
+        })
+        .collect();
+    for depth in [5_000, 30_000] {
+        let token = deep_unsigned_token(&good(&issuer, &server.url), depth);
+        tokens.push((format!("unsigned, {depth} deep"), token));
+    }
+    for (case, token) in tokens {
+        let got = call_with(
+            &server,
+            Some(&format!("Bearer {token}")),
+            "searchTickets",
+            json!({}),
+            None,
+        )
+        .await;
+        assert_eq!(got.0, 401, "{case}: {}", got.2);
+        let challenge = www(&got.1).unwrap_or_default();
+        assert!(
+            challenge.starts_with("Bearer error=\"invalid_token\", error_description=\""),
+            "{case}: {challenge}"
+        );
+        assert_eq!(got.2["error"]["code"], -32600, "{case}");
+        assert_eq!(got.2["error"]["data"]["error"], "invalid_token", "{case}");
+        served().await;
     }
 }
