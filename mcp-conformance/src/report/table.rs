@@ -3,7 +3,7 @@
 use std::fmt::Write;
 use std::time::Duration;
 
-use crate::cli::Record;
+use crate::report::Record;
 use crate::scenario::Outcome;
 
 /// One line per scenario and version, failures explained below the line, then totals.

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
 use super::Wire;
@@ -21,9 +21,53 @@ const MAX_LINE: usize = 16 * 1024 * 1024;
 /// A server child process. Killed when dropped.
 pub(crate) struct StdioWire {
     child: Child,
-    stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
+    lines: Lines<ChildStdout, ChildStdin>,
     stderr: Arc<Mutex<String>>,
+}
+
+/// Newline-delimited JSON messages over a byte stream each way: a child's stdio, or an
+/// in-memory pipe.
+pub(crate) struct Lines<R, W> {
+    input: BufReader<R>,
+    output: W,
+}
+
+impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> Lines<R, W> {
+    /// Messages read from `input` and written to `output`.
+    pub(crate) fn new(input: R, output: W) -> Self {
+        Self {
+            input: BufReader::new(input),
+            output,
+        }
+    }
+
+    /// Writes one message (its bytes exactly) and the newline that ends it.
+    pub(crate) async fn send(&mut self, message: &[u8]) -> io::Result<()> {
+        self.output.write_all(message).await?;
+        self.output.write_all(b"\n").await?;
+        self.output.flush().await
+    }
+
+    /// The next line, without its line ending; `None` at the end of the stream.
+    pub(crate) async fn recv(&mut self) -> io::Result<Option<Vec<u8>>> {
+        let mut line = Vec::new();
+        let n = (&mut self.input)
+            .take(MAX_LINE as u64)
+            .read_until(b'\n', &mut line)
+            .await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if line.last() != Some(&b'\n') && n >= MAX_LINE {
+            return Err(io::Error::other(format!(
+                "a line longer than {MAX_LINE} bytes"
+            )));
+        }
+        while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            line.pop();
+        }
+        Ok(Some(line))
+    }
 }
 
 impl StdioWire {
@@ -60,8 +104,7 @@ impl StdioWire {
         }
         Ok(Self {
             child,
-            stdin,
-            stdout: BufReader::new(stdout),
+            lines: Lines::new(stdout, stdin),
             stderr,
         })
     }
@@ -69,35 +112,11 @@ impl StdioWire {
 
 impl Wire for StdioWire {
     fn send<'a>(&'a mut self, message: &'a [u8]) -> BoxFuture<'a, io::Result<()>> {
-        async move {
-            self.stdin.write_all(message).await?;
-            self.stdin.write_all(b"\n").await?;
-            self.stdin.flush().await
-        }
-        .boxed()
+        self.lines.send(message).boxed()
     }
 
     fn recv(&mut self) -> BoxFuture<'_, io::Result<Option<Vec<u8>>>> {
-        async move {
-            let mut line = Vec::new();
-            let n = (&mut self.stdout)
-                .take(MAX_LINE as u64)
-                .read_until(b'\n', &mut line)
-                .await?;
-            if n == 0 {
-                return Ok(None);
-            }
-            if line.last() != Some(&b'\n') && n >= MAX_LINE {
-                return Err(io::Error::other(format!(
-                    "a line longer than {MAX_LINE} bytes"
-                )));
-            }
-            while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-                line.pop();
-            }
-            Ok(Some(line))
-        }
-        .boxed()
+        self.lines.recv().boxed()
     }
 
     fn diagnostics(&mut self) -> Option<String> {
