@@ -24,12 +24,13 @@ step "1. Start the server (a fresh demo database; the development AS beside it)"
 tickets_start
 echo "MCP endpoint $MCP, authorization server $AS"
 
-step "2. No token: 401, and the challenge says where the metadata is"
+step "2. No token: 401; the challenge names the least scope and where the metadata is"
 status=$(curl -s -o /dev/null -D "$work/h" -w '%{http_code}' "$MCP" \
     -H 'content-type: application/json' -H 'accept: application/json, text/event-stream' \
     -d '{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{}}')
 grep -i '^www-authenticate' "$work/h"
 [ "$status" = 401 ] || fail "expected 401, got $status"
+grep -qi 'scope="tickets:read"' "$work/h" || fail "the challenge does not name tickets:read"
 curl -s "${MCP%/mcp}/.well-known/oauth-protected-resource/mcp" | tee "$work/prm"
 echo
 [ "$(json 'd["resource"]' <"$work/prm")" = "$MCP" ] || fail "the metadata names another resource"

@@ -147,6 +147,8 @@ async fn code_flow_with_oidc_provider_reaches_the_tool_as_alice_of_acme() {
         Authorizer::builder(&resource, Grant::AuthorizationCode(Arc::new(redirect)))
             .url_policy(UrlPolicy::allow_loopback())
             .client_name("oauth-e2e")
+            // The test stands in for the user, who approves the step-up.
+            .on_step_up(|_| async { true })
             .build()
             .expect("authorizer"),
     );

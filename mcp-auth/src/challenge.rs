@@ -13,6 +13,11 @@ pub enum ErrorCode {
     InvalidToken,
     /// The token lacks a scope the request needs: 403.
     InsufficientScope,
+    /// The user's authentication is too old for this request (RFC 9470 §3): 403 here, with
+    /// `max_age`. RFC 9470's examples answer 401; this crate answers 403 so that a client
+    /// does not take it for an expired token and silently refresh (a refreshed token keeps
+    /// the old `auth_time`): the user has to sign in again, which is the point.
+    InsufficientUserAuthentication,
 }
 
 impl ErrorCode {
@@ -22,6 +27,7 @@ impl ErrorCode {
             Self::InvalidRequest => "invalid_request",
             Self::InvalidToken => "invalid_token",
             Self::InsufficientScope => "insufficient_scope",
+            Self::InsufficientUserAuthentication => "insufficient_user_authentication",
         }
     }
 
@@ -29,7 +35,7 @@ impl ErrorCode {
         match self {
             Self::InvalidRequest => 400,
             Self::InvalidToken => 401,
-            Self::InsufficientScope => 403,
+            Self::InsufficientScope | Self::InsufficientUserAuthentication => 403,
         }
     }
 }
@@ -48,7 +54,7 @@ impl Challenge {
     /// `scope`, when not empty, tells the client what to ask for (2025-11-25
     /// `basic/authorization` §Scope Selection Strategy).
     pub fn unauthenticated(resource_metadata: &str, scope: &BTreeSet<String>) -> Self {
-        Self::build(None, resource_metadata, None, scope)
+        Self::build(None, resource_metadata, None, scope, None)
     }
 
     /// An error challenge: 400 for `invalid_request`, 401 for `invalid_token`, 403 for
@@ -59,7 +65,19 @@ impl Challenge {
         description: Option<&str>,
         scope: &BTreeSet<String>,
     ) -> Self {
-        Self::build(Some(code), resource_metadata, description, scope)
+        Self::build(Some(code), resource_metadata, description, scope, None)
+    }
+
+    /// 403 `insufficient_user_authentication` with `max_age` (RFC 9470 §3): the user must
+    /// authenticate again, at most `max_age_secs` before the new token is used.
+    pub fn insufficient_user_authentication(resource_metadata: &str, max_age_secs: u64) -> Self {
+        Self::build(
+            Some(ErrorCode::InsufficientUserAuthentication),
+            resource_metadata,
+            Some("a more recent authentication is required"),
+            &BTreeSet::new(),
+            Some(max_age_secs),
+        )
     }
 
     fn build(
@@ -67,6 +85,7 @@ impl Challenge {
         resource_metadata: &str,
         description: Option<&str>,
         scope: &BTreeSet<String>,
+        max_age: Option<u64>,
     ) -> Self {
         let mut header = String::from("Bearer ");
         let mut params: Vec<(&str, String)> = Vec::with_capacity(4);
@@ -79,6 +98,9 @@ impl Challenge {
         if !scope.is_empty() {
             let joined: Vec<&str> = scope.iter().map(String::as_str).collect();
             params.push(("scope", joined.join(" ")));
+        }
+        if let Some(max_age) = max_age {
+            params.push(("max_age", max_age.to_string()));
         }
         params.push(("resource_metadata", resource_metadata.to_owned()));
         for (i, (name, value)) in params.iter().enumerate() {

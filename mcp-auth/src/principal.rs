@@ -24,6 +24,12 @@ pub struct Principal {
     pub scopes: BTreeSet<String>,
     /// When the token expires (`exp`), if known.
     pub expires_at: Option<SystemTime>,
+    /// When the user last authenticated: the token's `auth_time` (OpenID Connect Core §2,
+    /// RFC 9470 §4), else its `iat`, if either is present. A resource can ask for a recent
+    /// authentication before a sensitive action ([`ScopePolicy::recent_authentication`]).
+    ///
+    /// [`ScopePolicy::recent_authentication`]: crate::ScopePolicy::recent_authentication
+    pub authenticated_at: Option<SystemTime>,
 }
 
 /// A stable identity for session binding: issuer plus subject.
@@ -49,6 +55,7 @@ impl Principal {
             tenant: None,
             scopes: BTreeSet::new(),
             expires_at: None,
+            authenticated_at: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Which scopes each tool, resource, prompt or method needs.
 
 use std::collections::{BTreeSet, HashMap};
+use std::time::{Duration, SystemTime};
 
 use crate::{Challenge, ErrorCode, Principal};
 
@@ -31,6 +32,8 @@ pub struct ScopePolicy {
     resources: Vec<(String, BTreeSet<String>)>,
     /// broader scope → the narrower scopes it implies.
     implies: HashMap<String, BTreeSet<String>>,
+    /// tool → the most time since the user's authentication a call may come.
+    recent: HashMap<String, Duration>,
 }
 
 fn set<I: IntoIterator<Item = S>, S: Into<String>>(scopes: I) -> BTreeSet<String> {
@@ -107,6 +110,49 @@ impl ScopePolicy {
             .or_default()
             .extend(set(narrower));
         self
+    }
+
+    /// A call of `tool` needs a recent user authentication: the token's `auth_time` (else
+    /// `iat`) at most `max_age` ago (RFC 9470). Meant for destructive tools, so that a token
+    /// obtained long ago (or stolen) cannot do the worst on its own.
+    #[must_use]
+    pub fn recent_authentication(mut self, tool: &str, max_age: Duration) -> Self {
+        self.recent.insert(tool.to_owned(), max_age);
+        self
+    }
+
+    /// The most time since the user's authentication a call of `target` may come, if it
+    /// has such a rule.
+    pub fn max_auth_age(&self, target: Target<'_>) -> Option<Duration> {
+        match target {
+            Target::Tool(name) => self.recent.get(name).copied(),
+            _ => None,
+        }
+    }
+
+    /// Whether `principal` authenticated recently enough for `target`
+    /// ([`recent_authentication`](Self::recent_authentication)); if not (or if the token says
+    /// nothing of when), 403 `insufficient_user_authentication` with `max_age` (RFC 9470 §3).
+    pub fn check_recent(
+        &self,
+        principal: &Principal,
+        target: Target<'_>,
+        resource_metadata: &str,
+        now: SystemTime,
+    ) -> Result<(), Challenge> {
+        let Some(max_age) = self.max_auth_age(target) else {
+            return Ok(());
+        };
+        let recent = principal
+            .authenticated_at
+            .is_some_and(|at| now.duration_since(at).map_or(true, |age| age <= max_age));
+        if recent {
+            return Ok(());
+        }
+        Err(Challenge::insufficient_user_authentication(
+            resource_metadata,
+            max_age.as_secs(),
+        ))
     }
 
     /// The scopes `target` needs.

@@ -34,6 +34,10 @@ pub enum TokenError {
     /// The signing algorithm is not one the verifier is configured for (this includes `none`).
     #[error("algorithm not allowed")]
     AlgorithmNotAllowed,
+    /// The header has `crit`: it names extensions that must be understood, and this verifier
+    /// understands none (RFC 7515 §4.1.11: such a JWS is invalid).
+    #[error("unsupported critical header (crit)")]
+    UnsupportedCritical,
     /// The `typ` header is present and is not `at+jwt` (RFC 9068 §4).
     #[error("not an access token (typ)")]
     WrongType,

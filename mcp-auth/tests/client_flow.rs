@@ -160,7 +160,8 @@ async fn loopback_redirect_receives_the_code() {
 #[tokio::test]
 async fn step_up_unions_scopes_and_stops_at_the_limit() {
     let (resource, server) = site_with_dev_server(|b| b, |r, _| r).await;
-    let (authorizer, first) = authorized(headless(&resource)).await;
+    // The test stands in for the user, who approves every step-up.
+    let (authorizer, first) = authorized(headless(&resource).on_step_up(|_| async { true })).await;
     let forbidden = Some(r#"Bearer error="insufficient_scope", scope="tickets:write""#);
     let second = authorizer
         .forbidden(forbidden, Some(&first))
@@ -236,4 +237,35 @@ async fn root_well_known_form_is_the_fallback() {
     ));
     let (_authorizer, token) = authorized(headless(&resource)).await;
     verify(&server, &resource, token.expose()).await;
+}
+
+#[tokio::test]
+async fn without_the_applications_consent_there_is_no_step_up() {
+    let (resource, _server) = site_with_dev_server(|b| b, |r, _| r).await;
+    let forbidden = Some(r#"Bearer error="insufficient_scope", scope="tickets:write""#);
+    // No hook: refused at once, nothing asked of the authorization server.
+    let (authorizer, first) = authorized(headless(&resource)).await;
+    let refused = authorizer.forbidden(forbidden, Some(&first)).await;
+    assert!(
+        matches!(&refused, Err(AuthError::StepUpDeclined { scope, .. }) if scope == "tickets:read tickets:write"),
+        "{refused:?}"
+    );
+    // A hook that says no: asked once with what the step-up would ask for, then refused.
+    let asked = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = asked.clone();
+    let builder = headless(&resource).on_step_up(move |step| {
+        seen.lock().expect("lock").push(step.requested);
+        async { false }
+    });
+    let (authorizer, first) = authorized(builder).await;
+    let refused = authorizer.forbidden(forbidden, Some(&first)).await;
+    assert!(
+        matches!(refused, Err(AuthError::StepUpDeclined { .. })),
+        "{refused:?}"
+    );
+    let asked = asked.lock().expect("lock").clone();
+    assert_eq!(asked.len(), 1);
+    assert!(asked[0].contains("tickets:write") && asked[0].contains("tickets:read"));
+    // The token in hand is still the first one.
+    assert_eq!(authorizer.bearer().await.expect("bearer"), Some(first));
 }

@@ -148,6 +148,8 @@ fn authorizer(resource: &str, store: Arc<MemoryTokenStore>) -> Arc<Authorizer> {
     Arc::new(
         Authorizer::builder(resource, Grant::AuthorizationCode(Arc::new(redirect)))
             .url_policy(UrlPolicy::allow_loopback())
+            // The test stands in for the user, who approves every step-up.
+            .on_step_up(|_| async { true })
             .token_store(store)
             .build()
             .unwrap(),

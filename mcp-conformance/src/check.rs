@@ -9,7 +9,7 @@ use mcp_protocol::ProtocolVersion;
 use crate::progress::Progress;
 use crate::report::Report;
 use crate::scenario::server::{ServerScenario, scenarios};
-use crate::target::{Endpoint, Target};
+use crate::target::{Endpoint, Target, ToolPolicy};
 use crate::{runner, target};
 
 /// A check of one MCP server by every server scenario (or those a filter selects), in every
@@ -139,6 +139,22 @@ impl ServerCheck {
     /// the server still answers a ping, not judged (`--call-within`; 3 s by default).
     pub fn call_within(mut self, wait: Duration) -> Self {
         self.target.options.call_wait = wait;
+        self
+    }
+
+    /// Calls every tool the server lists, whatever its annotations say (`--call-tools all`).
+    /// By default only tools annotated `readOnlyHint: true` (and neither `destructiveHint`
+    /// nor `openWorldHint`) are called, as a run against a server with real data must; a
+    /// test of one's own server, whose tools are harmless, usually wants them all.
+    pub fn call_all_tools(mut self) -> Self {
+        self.target.options.tools = ToolPolicy::all();
+        self
+    }
+
+    /// Which tools may be called (the command's `--call-tools`, `--allow-tool`,
+    /// `--deny-tool`).
+    pub(crate) fn tools(mut self, policy: ToolPolicy) -> Self {
+        self.target.options.tools = policy;
         self
     }
 

@@ -12,7 +12,7 @@ use crate::progress::Progress;
 use crate::report::{Record, Report};
 use crate::runner;
 use crate::scenario::{self, Transport};
-use crate::target::{Endpoint, Target};
+use crate::target::{CallTools, Endpoint, Target, ToolPolicy};
 
 /// Conformance testing for Model Context Protocol servers and clients.
 #[derive(Debug, Parser)]
@@ -71,6 +71,18 @@ pub(crate) enum Command {
         /// The fault.
         #[arg(long, value_enum)]
         fault: crate::fixture::Fault,
+        /// Appends each `tools/call` received (a JSON line: name and arguments) to this
+        /// file, so tests can see from the server's side which tools a run called.
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
+    },
+    /// The reference server over Streamable HTTP behind a layer with one deliberate fault,
+    /// for the suite's own tests: prints its URL, serves until standard input closes.
+    #[command(hide = true)]
+    FixtureHttpServer {
+        /// The fault.
+        #[arg(long, value_enum)]
+        fault: crate::fixture::http::HttpFault,
     },
 }
 
@@ -109,6 +121,10 @@ pub(crate) struct ReportArgs {
     /// Write the results as JUnit XML to this file.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// Write the results as one self-contained HTML page to this file: a summary by level and
+    /// version, each finding once with its requirement, reason and evidence.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     /// Show no progress on standard error (by default: a bar on a terminal, one line per
     /// result otherwise).
     #[arg(long)]
@@ -227,6 +243,18 @@ pub(crate) struct TargetArgs {
     /// judged.
     #[arg(long, value_name = "SECONDS", default_value_t = crate::target::CALL_WITHIN.as_secs_f64())]
     call_within: f64,
+    /// `server` only: which tools may be called. `readonly`: only tools annotated
+    /// `readOnlyHint: true`, and not `destructiveHint: true` nor `openWorldHint: true`;
+    /// `all`: every tool, whatever it may change (only against a server whose data may be
+    /// lost); `none`: no tool. The report names every tool not called and why.
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = CallTools::ReadOnly)]
+    call_tools: CallTools,
+    /// `server` only: call this tool too, whatever `--call-tools` says (repeatable).
+    #[arg(long = "allow-tool", value_name = "NAME")]
+    allow_tools: Vec<String>,
+    /// `server` only: never call this tool, whatever else says so (repeatable).
+    #[arg(long = "deny-tool", value_name = "NAME")]
+    deny_tools: Vec<String>,
     /// `client` only: how long the client may run in one scenario before it is killed.
     #[arg(long, value_name = "SECONDS", default_value_t = scenario::client::CLIENT_WITHIN.as_secs_f64())]
     timeout: f64,
@@ -293,13 +321,31 @@ pub(crate) fn server(args: &TargetArgs) -> ExitCode {
     check = check
         .answer_within(parsed[0])
         .call_within(parsed[1])
-        .jobs(args.jobs.get());
+        .jobs(args.jobs.get())
+        .tools(ToolPolicy {
+            call: args.call_tools,
+            allow: args.allow_tools.clone(),
+            deny: args.deny_tools.clone(),
+        });
+    if args.call_tools == CallTools::All {
+        eprintln!(
+            "mcp-conformance server: WARNING: --call-tools all calls every tool the server \
+             lists, with generated arguments, including tools that write, delete or send: run \
+             it only against a server whose data may be lost"
+        );
+    }
     if let Some(filter) = &args.scenario {
         check = check.scenario(filter.clone());
     }
+    // The URL or the command, never the `--header` values (credentials).
+    let title = match (&args.command, &args.url) {
+        (Some(command), _) => format!("server --command {command}"),
+        (_, Some(url)) => format!("server --url {url}"),
+        _ => "server".to_owned(),
+    };
     let progress = Progress::new(args.report.quiet);
     match check.run_with(&progress) {
-        Ok(report) => finish(&progress, &report, &args.report),
+        Ok(report) => finish(&progress, &report, &args.report, &title),
         Err(CheckError::NothingSelected(_)) => selects_nothing("server", args.scenario.as_deref()),
         Err(e) => {
             progress.finish();
@@ -370,7 +416,13 @@ pub(crate) fn client(args: &TargetArgs) -> ExitCode {
     let progress = Progress::new(args.report.quiet);
     let tasks = runner::client_tasks(command, chosen, within);
     let records = runner::run_tasks(&rt, jobs, &progress, tasks);
-    finish(&progress, &report_of(records, started), &args.report)
+    let title = format!("client --command {command}");
+    finish(
+        &progress,
+        &report_of(records, started),
+        &args.report,
+        &title,
+    )
 }
 
 /// The reference client: connects to `url` and makes the calls of the scenario named in
@@ -467,12 +519,15 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
     let server = runner::runtime(jobs).and_then(|rt| {
         let mut tasks = Vec::new();
         if wanted(Transport::Stdio) {
-            let target = Target::command(reference_command()?);
+            // The reference server is ours and its tools harmless: every one is called.
+            let mut target = Target::command(reference_command()?);
+            target.options.tools = ToolPolicy::all();
             tasks.extend(runner::server_tasks(&target, &servers, &versions));
         }
         let http = if wanted(Transport::Http) {
             let (url, server) = rt.block_on(scenario::reference::server::serve_http())?;
-            let target = Target::url(Endpoint::new(url));
+            let mut target = Target::url(Endpoint::new(url));
+            target.options.tools = ToolPolicy::all();
             tasks.extend(runner::server_tasks(&target, &servers, &versions));
             Some(server)
         } else {
@@ -496,13 +551,20 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    finish(&progress, &report_of(records, started), &args.report)
+    finish(
+        &progress,
+        &report_of(records, started),
+        &args.report,
+        "run (this workspace's own server and client)",
+    )
 }
 
-/// Prints the table, writes the files asked for, and gives the exit code.
-fn finish(progress: &Progress, report: &Report, args: &ReportArgs) -> ExitCode {
+/// Prints the table, writes the files asked for (`title` names what was tested), and gives
+/// the exit code.
+fn finish(progress: &Progress, report: &Report, args: &ReportArgs, title: &str) -> ExitCode {
     progress.finish();
     print!("{}", report.table());
+    print!("{}", crate::report::not_called(&report.records));
     if let Some(path) = &args.json
         && let Err(e) = std::fs::write(path, report.json())
     {
@@ -511,6 +573,12 @@ fn finish(progress: &Progress, report: &Report, args: &ReportArgs) -> ExitCode {
     }
     if let Some(path) = &args.junit
         && let Err(e) = std::fs::write(path, report.junit())
+    {
+        eprintln!("mcp-conformance: writing {}: {e}", path.display());
+        return ExitCode::from(2);
+    }
+    if let Some(path) = &args.html
+        && let Err(e) = std::fs::write(path, report.html(title))
     {
         eprintln!("mcp-conformance: writing {}: {e}", path.display());
         return ExitCode::from(2);

@@ -2,11 +2,21 @@
 //! (newline-delimited JSON on stdio) that is conformant except for one deliberate fault, so
 //! the tests can prove that each fault fails the scenarios that look at it, and only those.
 //! Hidden from `--help`: it is a test fixture, not a product.
+//!
+//! Its tools carry annotations (server/tools §Tool annotations) in every version, 2024-11-05
+//! included (an extra property its schema allows), so the tool policy has something to
+//! judge: `echo`, `add`, `count` and `confirm` say `readOnlyHint: true` and are called by
+//! default; `delete_everything` (`destructiveHint: true`), `write_note` (no annotations) and
+//! `fetch_url` (read-only, `openWorldHint: true`) must not be. With `--record FILE` every
+//! `tools/call` received is appended to FILE, so a test sees from the server's side which
+//! tools a run called, and with what.
 
 use std::io::{BufRead, Write};
+use std::path::Path;
 
 use serde_json::{Value, json};
 
+pub(crate) mod http;
 mod mrtr;
 
 /// The deliberate faults.
@@ -43,9 +53,24 @@ pub(crate) enum Fault {
     MrtrAsksForever,
     /// The `confirm` tool asks for an elicitation whether the client declared it or not.
     MrtrAsksUndeclared,
+    /// The `echo` tool is listed (and called) as [`SPACED_ECHO`], a name with a space
+    /// (2025-11-25 server/tools §Tool Names: a SHOULD).
+    SpacedToolName,
+    /// The `echo` tool is listed twice (§Tool Names: names SHOULD be unique).
+    DuplicateToolName,
     /// `add` with a term above [`LARGEST_TERM`] is never answered, but the server goes on
     /// serving: busy, not hung. NOT a fault: no scenario may fail for it.
     SlowOnLargeNumber,
+    /// Input it cannot read (malformed JSON, a request without a method) is answered with
+    /// `"id": null`, as JSON-RPC 2.0 §5 spells it (the 2025-11-25 schema prefers no id).
+    /// NOT a fault: no scenario may fail for it.
+    NullIdForUnreadable,
+    /// A request for a method it does not know, readable as it is, is answered with
+    /// `"id": null`: the answer has lost the request's id.
+    NullIdForUnknownMethod,
+    /// A resource that does not exist gets -32002 in 2026-07-28 too, where that revision
+    /// requires -32602 (a MUST; -32002 was a SHOULD before).
+    OldNotFoundCode,
     /// `add` with a term above [`LARGEST_TERM`] stops the server: it reads nothing more and
     /// answers nothing, without exiting (a hang, not a crash).
     HangOnLargeNumber,
@@ -76,8 +101,20 @@ const VERSIONS: [&str; 5] = [
 /// The first version with `outputSchema` and `structuredContent`.
 const STRUCTURED_SINCE: &str = "2025-06-18";
 
-/// The tools listed.
-const TOOLS: [&str; 4] = ["echo", "add", "count", "confirm"];
+/// The tools listed: four read-only ones the scenarios rely on, then three the default tool
+/// policy withholds.
+const TOOLS: [&str; 7] = [
+    "echo",
+    "add",
+    "count",
+    "confirm",
+    "delete_everything",
+    "write_note",
+    "fetch_url",
+];
+
+/// `echo`'s name under [`Fault::SpacedToolName`].
+const SPACED_ECHO: &str = "echo text";
 
 /// The one prompt listed.
 const PROMPT: &str = "hello";
@@ -91,8 +128,8 @@ struct Session {
     version: Option<String>,
 }
 
-/// Serves stdin/stdout until stdin closes.
-pub(crate) fn serve(fault: Fault) -> std::io::Result<()> {
+/// Serves stdin/stdout until stdin closes; each `tools/call` is appended to `record`.
+pub(crate) fn serve(fault: Fault, record: Option<&Path>) -> std::io::Result<()> {
     let stdin = std::io::stdin().lock();
     let mut stdout = std::io::stdout().lock();
     let mut session = Session::default();
@@ -104,12 +141,32 @@ pub(crate) fn serve(fault: Fault) -> std::io::Result<()> {
         if fault == Fault::CrashOnHugeLine && line.len() > HUGE_LINE {
             std::process::exit(5);
         }
+        if let Some(path) = record {
+            record_call(path, &line)?;
+        }
         for reply in answer(fault, &mut session, &line) {
             writeln!(stdout, "{reply}")?;
         }
         stdout.flush()?;
     }
     Ok(())
+}
+
+/// Appends the name and arguments of the `tools/call` in `line`, if it is one, to `path`.
+fn record_call(path: &Path, line: &str) -> std::io::Result<()> {
+    let Ok(message) = serde_json::from_str::<Value>(line) else {
+        return Ok(());
+    };
+    if message["method"] != "tools/call" {
+        return Ok(());
+    }
+    let params = &message["params"];
+    let entry = json!({"name": params["name"], "arguments": params["arguments"]});
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    writeln!(file, "{entry}")
 }
 
 fn error(id: Option<&Value>, code: i64, message: &str) -> Value {
@@ -123,12 +180,21 @@ fn error(id: Option<&Value>, code: i64, message: &str) -> Value {
 /// What a message is answered with: notifications on the way, then the response (nothing
 /// for a notification).
 fn answer(fault: Fault, session: &mut Session, line: &str) -> Vec<Value> {
+    let null = Value::Null;
     let Ok(message) = serde_json::from_str::<Value>(line) else {
-        return vec![error(None, -32700, "parse error")];
+        let id = (fault == Fault::NullIdForUnreadable).then_some(&null);
+        return vec![error(id, -32700, "parse error")];
     };
     let id = message.get("id");
     let Some(method) = message.get("method").and_then(Value::as_str) else {
         // A response (to nothing: this server sends no requests) or an invalid request.
+        let id = id.map(|id| {
+            if fault == Fault::NullIdForUnreadable {
+                &null
+            } else {
+                id
+            }
+        });
         return id
             .map(|id| error(Some(id), -32600, "invalid request: no method"))
             .into_iter()
@@ -207,7 +273,11 @@ fn answer(fault: Fault, session: &mut Session, line: &str) -> Vec<Value> {
         }
         // server/resources §Error Handling: -32002 until 2026-07-28 made it -32602.
         "resources/read" => {
-            let code = if stateless { -32602 } else { -32002 };
+            let code = if stateless && fault != Fault::OldNotFoundCode {
+                -32602
+            } else {
+                -32002
+            };
             return vec![error(Some(id), code, "resource not found")];
         }
         "resources/subscribe" | "resources/unsubscribe"
@@ -216,7 +286,7 @@ fn answer(fault: Fault, session: &mut Session, line: &str) -> Vec<Value> {
             json!({})
         }
         // server/tools §Error Handling: an unknown tool is a protocol error.
-        "tools/call" if !TOOLS.contains(&params["name"].as_str().unwrap_or_default()) => {
+        "tools/call" if !call.has_tool(params["name"].as_str().unwrap_or_default()) => {
             return vec![error(Some(id), -32602, "unknown tool")];
         }
         "tools/call" if params["name"] == "confirm" => match mrtr::confirm(&call) {
@@ -230,6 +300,9 @@ fn answer(fault: Fault, session: &mut Session, line: &str) -> Vec<Value> {
         },
         _ if fault == Fault::WrongErrorCode => {
             return vec![error(Some(id), -32603, "internal error")];
+        }
+        _ if fault == Fault::NullIdForUnknownMethod => {
+            return vec![error(Some(&null), -32601, "method not found")];
         }
         _ => return vec![error(Some(id), -32601, "method not found")],
     };
@@ -252,24 +325,55 @@ impl Call<'_> {
         json!({"tools": {}, "resources": {}, "prompts": {}})
     }
 
+    /// Whether `name` is a tool of the list.
+    fn has_tool(&self, name: &str) -> bool {
+        match self.fault {
+            Fault::SpacedToolName => {
+                name == SPACED_ECHO || (name != "echo" && TOOLS.contains(&name))
+            }
+            _ => TOOLS.contains(&name),
+        }
+    }
+
     fn tools(&self) -> Value {
-        let mut echo = json!({"name": "echo", "description": "Echoes its text.",
-            "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}});
+        let read_only = json!({"readOnlyHint": true, "openWorldHint": false});
+        let name = if self.fault == Fault::SpacedToolName {
+            SPACED_ECHO
+        } else {
+            "echo"
+        };
+        let mut echo = json!({"name": name, "description": "Echoes its text.",
+            "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]},
+            "annotations": read_only});
         if self.fault == Fault::NoInputSchema {
             echo.as_object_mut().map(|t| t.remove("inputSchema"));
         }
         let mut add = json!({"name": "add", "description": "Adds two integers.",
             "inputSchema": {"type": "object", "required": ["a", "b"], "properties": {
-                "a": {"type": "integer"}, "b": {"type": "integer"}}}});
+                "a": {"type": "integer"}, "b": {"type": "integer"}}},
+            "annotations": read_only});
         if self.structured {
             add["outputSchema"] = json!({"type": "object", "required": ["sum"],
                 "properties": {"sum": {"type": "integer"}}});
         }
         let count = json!({"name": "count", "description": "Counts to three, reporting progress.",
-            "inputSchema": {"type": "object", "properties": {}}});
+            "inputSchema": {"type": "object", "properties": {}}, "annotations": read_only});
         let confirm = json!({"name": "confirm", "description": "Asks who is asking (2026-07-28 MRTR).",
-            "inputSchema": {"type": "object", "properties": {}}});
-        json!([echo, add, count, confirm])
+            "inputSchema": {"type": "object", "properties": {}}, "annotations": read_only});
+        // What the tool policy must keep a run from calling by default.
+        let delete = json!({"name": "delete_everything", "description": "Deletes every note.",
+            "inputSchema": {"type": "object", "properties": {}},
+            "annotations": {"destructiveHint": true}});
+        let write = json!({"name": "write_note", "description": "Writes a note.",
+            "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}});
+        let fetch = json!({"name": "fetch_url", "description": "Fetches a URL (not really).",
+            "inputSchema": {"type": "object", "required": ["url"],
+                "properties": {"url": {"type": "string", "format": "uri"}}},
+            "annotations": {"readOnlyHint": true, "openWorldHint": true}});
+        if self.fault == Fault::DuplicateToolName {
+            return json!([echo, add, count, confirm, delete, write, fetch, echo]);
+        }
+        json!([echo, add, count, confirm, delete, write, fetch])
     }
 
     /// A complete result.
@@ -346,6 +450,12 @@ impl Call<'_> {
                 }
                 Ok(self.text("3", false))
             }
+            // A fixture changes and fetches nothing; the record shows these were called.
+            Some("delete_everything") => Ok(self.text("deleted every note", false)),
+            Some("fetch_url") => Ok(match args["url"].as_str() {
+                Some(url) => self.text(&format!("fetched nothing from {url}"), false),
+                None => self.text("`url` (a string) is required", true),
+            }),
             _ => {
                 let text = args["text"].as_str();
                 if text.is_none() && self.fault == Fault::CrashOnBadArgument {

@@ -15,6 +15,7 @@
 //! command's exit 2). See [`ServerCheck`] for an example.
 //!
 //! The rest (the scenarios, the wire-level targets, the fixtures) is internal.
+//!
 //! # The command line
 //!
 //! Golden transcripts: `mcp-conformance golden` re-runs the scripted exchanges of the
@@ -76,10 +77,19 @@ pub fn main() -> ExitCode {
         Command::Golden(args) => cli::golden(&args),
         Command::ReferenceServer(args) => cli::reference_server(&args),
         Command::Server(args) => cli::server(&args),
-        Command::FixtureServer { fault } => match fixture::serve(fault) {
+        Command::FixtureServer { fault, record } => {
+            match fixture::serve(fault, record.as_deref()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("mcp-conformance fixture-server: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::FixtureHttpServer { fault } => match fixture::http::serve(fault) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("mcp-conformance fixture-server: {e}");
+                eprintln!("mcp-conformance fixture-http-server: {e}");
                 ExitCode::FAILURE
             }
         },

@@ -15,7 +15,7 @@ use tokio::task::JoinSet;
 
 use crate::progress::Progress;
 use crate::report::Record;
-use crate::scenario::{self, Outcome};
+use crate::scenario::{self, Outcome, Severity};
 use crate::target::Target;
 
 /// The default `--jobs`: one per core.
@@ -38,7 +38,8 @@ pub(crate) fn runtime(jobs: usize) -> std::io::Result<tokio::runtime::Runtime> {
 pub(crate) struct Task {
     pub(crate) scenario: &'static str,
     pub(crate) spec: &'static str,
-    pub(crate) severity: &'static str,
+    /// The scenario's headline level (a finding may carry its own).
+    pub(crate) severity: Severity,
     pub(crate) transport: &'static str,
     pub(crate) version: &'static str,
     /// Whether it starts before the others (see [`STARTS_FIRST`]).
@@ -66,7 +67,7 @@ pub(crate) fn server_tasks(
             tasks.push(Task {
                 scenario: s.name,
                 spec: s.spec,
-                severity: s.severity.as_str(),
+                severity: s.severity,
                 transport: target.transport(),
                 version: version.as_str(),
                 first: STARTS_FIRST.contains(&s.name),
@@ -91,7 +92,7 @@ pub(crate) fn client_tasks(
             Task {
                 scenario: s.name,
                 spec: s.spec,
-                severity: s.severity.as_str(),
+                severity: s.severity,
                 transport: "http",
                 version: "-",
                 first: false,
@@ -133,7 +134,7 @@ pub(crate) fn run_blocking(
                     let record = Record {
                         scenario: s.name,
                         spec: s.spec,
-                        severity: s.severity.as_str(),
+                        severity: outcome.severity(s.severity).as_str(),
                         transport: s.transport_name(),
                         version: version.as_str(),
                         outcome,
@@ -209,7 +210,8 @@ async fn run_task(i: usize, task: Task) -> (usize, Record) {
     let record = Record {
         scenario,
         spec,
-        severity,
+        // A finding may be at another level than the scenario's headline.
+        severity: outcome.severity(severity).as_str(),
         transport,
         version,
         outcome,

@@ -151,6 +151,12 @@ pub(crate) fn result_def(
     result: &Value,
 ) -> Option<&'static str> {
     let may_ask = matches!(method, "tools/call" | "prompts/get" | "resources/read");
+    // A task (`resultType: "task"`, the 2026-07-28 tasks extension, SEP-2663, offered only
+    // to a client that declared it) is not a type of the core schema: it is not judged
+    // here (`official/tasks-lifecycle` judges its shape).
+    if method == "tools/call" && result["resultType"] == "task" && !version.has_handshake() {
+        return None;
+    }
     if may_ask
         && result["resultType"] == "input_required"
         && defines(version, "InputRequiredResult")

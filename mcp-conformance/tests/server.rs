@@ -40,12 +40,15 @@ fn the_one_failure(name: &str, args: &[&str]) -> Value {
 }
 
 /// Whether scenario `name` skips `version` against the fixture: the HTTP rules (the fixture
-/// speaks stdio), and the scenarios of a feature the version does not have.
+/// speaks stdio), the scenarios of a feature the version does not have, and the official
+/// suite's counterparts (the fixture does not offer the official fixture's names).
 fn skips(name: &str, version: &str) -> bool {
     name.starts_with("http/")
+        || name.starts_with("official/")
         || (name.starts_with("mrtr/") && version < "2026-07-28")
         || (name == "capabilities/completions" && version == "2024-11-05")
         || (name == "tools/structured-output" && version < "2025-06-18")
+        || (name == "tools/names" && version < "2025-11-25")
         || (matches!(
             name,
             "lifecycle/request-before-initialize"
@@ -59,6 +62,19 @@ fn the_fixture_failure(fault: &str, scenario: &str) -> Value {
     let exe = env!("CARGO_BIN_EXE_mcp-conformance");
     let command = format!("'{exe}' fixture-server --fault {fault}");
     the_one_failure(fault, &["--command", &command, "--scenario", scenario])
+}
+
+/// The records of `mcp-conformance server ARGS` against the fixture with `fault`.
+fn fixture_records(fault: &str, args: &[&str]) -> Vec<Value> {
+    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
+    let command = format!("'{exe}' fixture-server --fault {fault}");
+    let report = std::env::temp_dir().join(format!(
+        "mcp-conformance-records-{fault}-{}.json",
+        std::process::id()
+    ));
+    let mut all = vec!["--command", &command];
+    all.extend(args);
+    server(&all, &report).1
 }
 
 /// The scenarios that failed, for every version, against the fixture with `fault`.
@@ -148,6 +164,7 @@ fn a_tool_without_input_schema_fails_every_scenario_that_lists_tools() {
             "pagination/walk",
             "tools/bad-arguments",
             "tools/input-schemas",
+            "tools/names",
             "tools/probe",
             "tools/structured-output",
             "utilities/progress"
@@ -203,6 +220,61 @@ fn a_server_that_keeps_asking_fails_the_round_trip_alone() {
 }
 
 #[test]
+fn an_error_with_a_null_id_answering_unreadable_input_fails_nothing() {
+    // JSON-RPC 2.0 §5 spells "no id" as null; the 2025-11-25 schema leaves it out. Either
+    // is accepted in every version, with a note in the evidence.
+    assert_eq!(failing("null-id-for-unreadable"), set(&[]));
+    let args = [
+        "--scenario",
+        "jsonrpc/parse-error-survived",
+        "--version",
+        "2025-11-25",
+    ];
+    let records = fixture_records("null-id-for-unreadable", &args);
+    let evidence = records[0]["outcome"]["evidence"].to_string();
+    assert!(
+        evidence.contains("note: an error with \\\"id\\\": null"),
+        "{evidence}"
+    );
+}
+
+#[test]
+fn an_error_that_loses_the_id_of_a_readable_request_fails_where_it_is_met() {
+    // Every scenario that sends a method the fixture does not know.
+    assert_eq!(
+        failing("null-id-for-unknown-method"),
+        set(&[
+            "capabilities/completions",
+            "capabilities/logging",
+            "jsonrpc/unknown-method",
+            "resources/subscribe-honesty"
+        ])
+    );
+    let record = the_fixture_failure("null-id-for-unknown-method", "jsonrpc/unknown-method");
+    let reason = record["outcome"]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("without the request's id") && reason.contains("readable request"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn a_finding_is_reported_at_the_level_of_its_version_s_text() {
+    // -32002 for an unknown resource is what 2025-11-25 asks (a SHOULD); 2026-07-28 MUSTs
+    // -32602: only that row fails, and at MUST, under a scenario whose headline is SHOULD.
+    let records = fixture_records(
+        "old-not-found-code",
+        &["--scenario", "resources/read-unknown"],
+    );
+    for r in &records {
+        let failed = r["outcome"]["status"] == "fail";
+        assert_eq!(failed, r["version"] == "2026-07-28", "{r}");
+        let level = if failed { "MUST" } else { "SHOULD" };
+        assert_eq!(r["severity"], level, "{r}");
+    }
+}
+
+#[test]
 fn a_crash_on_a_bad_argument_fails_the_scenarios_that_send_bad_arguments() {
     assert_eq!(
         failing("crash-on-bad-argument"),
@@ -227,10 +299,22 @@ fn a_crash_on_a_large_number_is_found_by_generated_arguments_alone() {
 }
 
 #[test]
-fn serving_before_initialize_fails_that_scenario_alone() {
-    assert_eq!(
-        failing("serves-before-initialize"),
-        set(&["lifecycle/request-before-initialize"])
+fn serving_before_initialize_over_stdio_is_a_note_not_a_failure() {
+    // basic/lifecycle §Initialization binds the client; no text tells a stdio server to
+    // refuse. The pass says what it saw.
+    assert_eq!(failing("serves-before-initialize"), set(&[]));
+    let args = [
+        "--scenario",
+        "lifecycle/request-before-initialize",
+        "--version",
+        "2025-11-25",
+    ];
+    let records = fixture_records("serves-before-initialize", &args);
+    assert_eq!(records[0]["outcome"]["status"], "pass", "{records:?}");
+    let evidence = records[0]["outcome"]["evidence"].to_string();
+    assert!(
+        evidence.contains("note: tools/list before initialize was served"),
+        "{evidence}"
     );
 }
 
@@ -269,6 +353,18 @@ fn serving_an_unadvertised_subscribe_fails_that_scenario_alone() {
         failing("unadvertised-subscribe"),
         set(&["resources/subscribe-honesty"])
     );
+}
+
+#[test]
+fn tool_names_against_the_recommendations_fail_that_should_alone() {
+    // Both are SHOULDs of 2025-11-25 server/tools §Tool Names: a name listed twice is no
+    // failure of the pagination walk.
+    assert_eq!(failing("spaced-tool-name"), set(&["tools/names"]));
+    assert_eq!(failing("duplicate-tool-name"), set(&["tools/names"]));
+    let record = the_fixture_failure("duplicate-tool-name", "tools/names");
+    assert_eq!(record["severity"], "SHOULD");
+    let reason = record["outcome"]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("\"echo\" is listed twice"), "{reason}");
 }
 
 #[test]
@@ -336,12 +432,40 @@ fn an_http_error_status_without_a_json_rpc_body_is_a_clear_usage_error() {
 }
 
 #[test]
-fn a_server_that_answers_everything_with_200_fails_the_http_rules() {
-    // No Origin check, no Accept check, a GET served like a POST.
+fn an_endpoint_that_refuses_everything_does_not_pass_the_origin_and_host_rules() {
+    // A wrong path: 404 to a foreign Origin or Host, and to everything else. It never speaks
+    // MCP, so the run stops before any rule with exit 2 (a target that cannot be reached);
+    // the control requests that keep such a refusal from passing a rule against a server
+    // that does speak MCP are proven by the faults of `tests/http_faults.rs`.
     let url = raw_http_server(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 36\r\nconnection: close\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}",
-        16,
+        "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+        32,
     );
+    for rule in ["http/foreign-origin", "http/foreign-host"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_mcp-conformance"))
+            .args(["server", "--url", &url, "--scenario", rule, "--quiet"])
+            .output()
+            .expect("the binary runs");
+        assert_eq!(out.status.code(), Some(2), "{rule}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("cannot be reached"), "{rule}: {stderr}");
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains(" pass"),
+            "{rule}"
+        );
+    }
+}
+
+#[test]
+fn a_server_that_answers_everything_with_200_fails_the_http_rules() {
+    // No Origin check, no Accept check, a GET served like a POST: every answer is the
+    // answer to `initialize` (so the version is served, and the rules apply).
+    const ANSWER: &str = r#"{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-11-25","capabilities":{},"serverInfo":{"name":"all-200","version":"1"}}}"#;
+    let response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{ANSWER}",
+        ANSWER.len()
+    );
+    let url = raw_http_server(response.leak(), 64);
     let report =
         std::env::temp_dir().join(format!("mcp-conformance-200-{}.json", std::process::id()));
     let (_, records) = server(
@@ -351,7 +475,7 @@ fn a_server_that_answers_everything_with_200_fails_the_http_rules() {
             "--scenario",
             "http/",
             "--version",
-            "2026-07-28",
+            "2025-11-25",
         ],
         &report,
     );
@@ -361,13 +485,209 @@ fn a_server_that_answers_everything_with_200_fails_the_http_rules() {
             .find(|r| r["scenario"] == name)
             .map(|r| r["outcome"]["status"].clone())
     };
-    for rule in ["http/foreign-origin", "http/not-acceptable", "http/get"] {
+    for rule in ["http/not-acceptable", "http/get"] {
         assert_eq!(status(rule), Some("fail".into()), "{rule}: {records:?}");
     }
-    // 2026-07-28 has no sessions.
+    // It assigns no session.
     for rule in ["http/unknown-session", "http/delete-ends-session"] {
         assert_eq!(status(rule), Some("skip".into()), "{rule}: {records:?}");
     }
+}
+
+/// The head (request line and headers, lower-cased names) and body of one HTTP/1.1 request.
+struct Request {
+    line: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Request {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A conformant server of the session era (2024-11-05..2025-11-25) on 127.0.0.1, written at
+/// the HTTP level as the TypeScript SDK answers: a request without a session gets 400 with a
+/// JSON-RPC error whose id is null, `server/discover` included (it does not serve
+/// 2026-07-28); a foreign Origin 403; an unknown or deleted session 404; a GET in a session
+/// 405 (it offers no stream). Its URL; it serves its first `connections` connections.
+fn session_era_http_server(connections: usize) -> String {
+    use std::collections::HashSet;
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let url = format!("http://{}/mcp", listener.local_addr().expect("its address"));
+    std::thread::spawn(move || {
+        let mut sessions = HashSet::new();
+        for (n, stream) in listener.incoming().take(connections).enumerate() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+            let Some(request) = read_request(&mut stream) else {
+                continue;
+            };
+            let (status, session, body) = session_era_answer(&request, &mut sessions, n);
+            let mut head = format!("HTTP/1.1 {status}\r\nconnection: close\r\n");
+            if let Some(id) = session {
+                head.push_str(&format!("mcp-session-id: {id}\r\n"));
+            }
+            if !body.is_empty() {
+                head.push_str("content-type: application/json\r\n");
+            }
+            let response = format!("{head}content-length: {}\r\n\r\n{body}", body.len());
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    url
+}
+
+/// How [`session_era_http_server`] answers `request`: the status, a new session id, the body.
+fn session_era_answer(
+    request: &Request,
+    sessions: &mut std::collections::HashSet<String>,
+    n: usize,
+) -> (&'static str, Option<String>, String) {
+    let refusal = |message: &str| {
+        serde_json::json!({"jsonrpc": "2.0", "id": null,
+            "error": {"code": -32000, "message": message}})
+        .to_string()
+    };
+    if request
+        .header("origin")
+        .is_some_and(|o| !o.starts_with("http://127.0.0.1") && !o.starts_with("http://localhost"))
+    {
+        return ("403 Forbidden", None, refusal("Forbidden origin"));
+    }
+    let message: Value = serde_json::from_str(&request.body).unwrap_or(Value::Null);
+    let session = request.header("mcp-session-id");
+    if message["method"] == "initialize" && request.line.starts_with("POST") {
+        let accept = request.header("accept").unwrap_or_default();
+        if !(accept.contains("application/json") && accept.contains("text/event-stream")) {
+            return ("406 Not Acceptable", None, refusal("Not Acceptable"));
+        }
+        let asked = message["params"]["protocolVersion"]
+            .as_str()
+            .unwrap_or_default();
+        let agreed = if ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"].contains(&asked) {
+            asked
+        } else {
+            "2025-11-25"
+        };
+        let id = format!("session-{n}");
+        sessions.insert(id.clone());
+        let body = serde_json::json!({"jsonrpc": "2.0", "id": message["id"],
+            "result": {"protocolVersion": agreed, "capabilities": {},
+                "serverInfo": {"name": "session-era", "version": "1"}}});
+        return ("200 OK", Some(id), body.to_string());
+    }
+    // §Session Management 2 and 3.
+    let Some(session) = session else {
+        return (
+            "400 Bad Request",
+            None,
+            refusal("Bad Request: No valid session ID provided"),
+        );
+    };
+    if !sessions.contains(session) {
+        return ("404 Not Found", None, refusal("Session not found"));
+    }
+    if request.line.starts_with("DELETE") {
+        sessions.remove(session);
+        return ("200 OK", None, String::new());
+    }
+    if request.line.starts_with("GET") {
+        return ("405 Method Not Allowed", None, String::new());
+    }
+    match (message.get("id"), message["method"].as_str()) {
+        (None, _) => ("202 Accepted", None, String::new()),
+        (Some(id), Some("ping")) => (
+            "200 OK",
+            None,
+            serde_json::json!({"jsonrpc": "2.0", "id": id, "result": {}}).to_string(),
+        ),
+        (Some(id), _) => (
+            "200 OK",
+            None,
+            serde_json::json!({"jsonrpc": "2.0", "id": id,
+                "error": {"code": -32601, "message": "Method not found"}})
+            .to_string(),
+        ),
+    }
+}
+
+#[test]
+fn a_session_era_server_is_judged_only_by_the_rules_of_what_it_serves() {
+    // Its 400s with "id": null are right in every version (JSON-RPC 2.0 §5; basic/transports
+    // §Sending Messages 4); its 2026-07-28 rows are skipped, not failed; a GET that sends the
+    // session id and accepts an event stream gets its 405 (audit F2, F15, F18, F19).
+    let url = session_era_http_server(1000);
+    let report = std::env::temp_dir().join(format!(
+        "mcp-conformance-session-era-{}.json",
+        std::process::id()
+    ));
+    let (_, records) = server(&["--url", &url, "--scenario", "http/", "--quiet"], &report);
+    // The fake implements the rules of the audit's classes above; the header rules added
+    // beside them (a foreign Host, 202 for notifications, a bad MCP-Protocol-Version) have
+    // faults of their own in `tests/http_faults.rs`, and this fake breaks them.
+    let beside = [
+        "http/foreign-host",
+        "http/notification-accepted",
+        "http/bad-protocol-version",
+    ];
+    let failed: Vec<&Value> = records
+        .iter()
+        .filter(|r| r["outcome"]["status"] == "fail")
+        .filter(|r| !beside.contains(&r["scenario"].as_str().unwrap_or_default()))
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    for r in records.iter().filter(|r| r["version"] == "2026-07-28") {
+        assert_eq!(r["outcome"]["status"], "skip", "{r}");
+        // The session rules say 2026-07-28 has none; the others that it is not served.
+        let reason = r["outcome"]["reason"].as_str().unwrap_or_default();
+        assert!(
+            reason.contains("does not serve 2026-07-28") || reason.contains("has no sessions"),
+            "{reason}"
+        );
+    }
+    for rule in ["http/foreign-origin", "http/not-acceptable", "http/get"] {
+        let row = records
+            .iter()
+            .find(|r| r["scenario"] == rule && r["version"] == "2026-07-28");
+        let reason = row.map(|r| r["outcome"]["reason"].to_string());
+        assert!(
+            reason.is_some_and(|r| r.contains("does not serve 2026-07-28")),
+            "{rule}: {records:#?}"
+        );
+    }
+    let passed = |name: &str| {
+        records
+            .iter()
+            .filter(|r| r["scenario"] == name && r["outcome"]["status"] == "pass")
+            .count()
+    };
+    for rule in [
+        "http/foreign-origin",
+        "http/get",
+        "http/delete-ends-session",
+    ] {
+        assert!(passed(rule) >= 3, "{rule}: {records:#?}");
+    }
+    let report = std::env::temp_dir().join(format!(
+        "mcp-conformance-session-era-lifecycle-{}.json",
+        std::process::id()
+    ));
+    let args = [
+        "--url",
+        &url,
+        "--scenario",
+        "lifecycle/request-before-initialize",
+        "--version",
+        "2025-11-25",
+    ];
+    let (_, records) = server(&args, &report);
+    assert_eq!(records[0]["outcome"]["status"], "pass", "{records:#?}");
 }
 
 #[test]
@@ -422,8 +742,8 @@ fn a_pass_carries_the_messages_exchanged_in_json_and_junit_but_not_in_the_table(
     assert!(!table.contains("no/such/method"), "{table}");
 }
 
-/// One HTTP/1.1 request read from `stream`: its request line and body.
-fn read_request(stream: &mut std::net::TcpStream) -> Option<(String, String)> {
+/// One HTTP/1.1 request read from `stream`.
+fn read_request(stream: &mut std::net::TcpStream) -> Option<Request> {
     use std::io::Read;
     let mut bytes = Vec::new();
     let mut buf = [0u8; 4096];
@@ -443,7 +763,17 @@ fn read_request(stream: &mut std::net::TcpStream) -> Option<(String, String)> {
             if bytes.len() >= end + 4 + length {
                 let body = String::from_utf8_lossy(&bytes[end + 4..end + 4 + length]);
                 let line = head.lines().next().unwrap_or_default().to_owned();
-                return Some((line, body.into_owned()));
+                let headers = head
+                    .lines()
+                    .skip(1)
+                    .filter_map(|l| l.split_once(':'))
+                    .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+                    .collect();
+                return Some(Request {
+                    line,
+                    headers,
+                    body: body.into_owned(),
+                });
             }
         }
         let n = stream.read(&mut buf).ok().filter(|n| *n > 0)?;
@@ -452,35 +782,66 @@ fn read_request(stream: &mut std::net::TcpStream) -> Option<(String, String)> {
     None
 }
 
-/// A session-era server on 127.0.0.1 that numbers the events of its SSE answers but answers
-/// a GET with `Last-Event-ID` with an empty event stream: the replayed events are lost. Its
-/// URL; it serves its first `connections` connections.
-fn server_that_loses_events(connections: usize) -> String {
+/// What [`server_that_numbers_events`] does with a GET carrying `Last-Event-ID`.
+#[derive(Clone, Copy, PartialEq)]
+enum Replay {
+    /// An empty event stream: the later events are lost.
+    Nothing,
+    /// The later events of that stream, with an event of the other stream in between (as
+    /// server-everything's in-memory event store does).
+    Mixed,
+    /// The later events of that stream, and nothing else.
+    Faithful,
+}
+
+/// A session-era server on 127.0.0.1 that numbers the events of its SSE answers (`n/0` a
+/// priming event, `n/1` progress, `n/2` the response, for its `n`th connection) and answers
+/// a GET with `Last-Event-ID` as `replay` says. Its URL; it serves its first `connections`
+/// connections.
+fn server_that_numbers_events(connections: usize, replay: Replay) -> String {
     use std::io::Write;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
     let url = format!("http://{}/mcp", listener.local_addr().expect("its address"));
     std::thread::spawn(move || {
+        // The events of each stream, by connection.
+        let mut streams: Vec<(usize, [String; 3])> = Vec::new();
         for (n, stream) in listener.incoming().take(connections).enumerate() {
             let Ok(mut stream) = stream else { continue };
             let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
-            let Some((line, body)) = read_request(&mut stream) else {
+            let Some(request) = read_request(&mut stream) else {
                 continue;
             };
-            let message: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+            let message: Value = serde_json::from_str(&request.body).unwrap_or(Value::Null);
             let id = &message["id"];
             let (kind, body) = match message["method"].as_str() {
-                _ if !line.starts_with("POST") => ("text/event-stream", String::new()),
+                _ if !request.line.starts_with("POST") => {
+                    let from = request
+                        .header("last-event-id")
+                        .and_then(|l| l.split_once('/'));
+                    let k: Option<usize> = from.and_then(|(k, _)| k.parse().ok());
+                    let this = streams.iter().find(|(n, _)| Some(*n) == k);
+                    let other = streams.iter().rev().find(|(n, _)| Some(*n) != k);
+                    let body = match (replay, this, other) {
+                        (Replay::Faithful, Some((_, e)), _) => format!("{}{}", e[1], e[2]),
+                        (Replay::Mixed, Some((_, e)), Some((_, o))) => {
+                            format!("{}{}{}", e[1], o[1], e[2])
+                        }
+                        _ => String::new(),
+                    };
+                    ("text/event-stream", body)
+                }
                 Some("initialize") => (
                     "application/json",
                     serde_json::json!({"jsonrpc": "2.0", "id": id,
                     "result": {"protocolVersion": "2025-11-25", "capabilities": {"tools": {}},
-                        "serverInfo": {"name": "loses-events", "version": "1"}}})
+                        "serverInfo": {"name": "numbers-events", "version": "1"}}})
                     .to_string(),
                 ),
                 Some("tools/list") => (
                     "application/json",
                     serde_json::json!({"jsonrpc": "2.0", "id": id,
-                    "result": {"tools": [{"name": "tick", "inputSchema": {"type": "object"}}]}})
+                    "result": {"tools": [{"name": "tick", "inputSchema": {"type": "object"},
+                        "annotations": {"readOnlyHint": true}}]}})
                     .to_string(),
                 ),
                 Some("tools/call") => {
@@ -489,12 +850,14 @@ fn server_that_loses_events(connections: usize) -> String {
                         "params": {"progressToken": token, "progress": 1}});
                     let done = serde_json::json!({"jsonrpc": "2.0", "id": id,
                         "result": {"content": [{"type": "text", "text": "tick"}]}});
-                    (
-                        "text/event-stream",
-                        format!(
-                            "id: {n}/0\ndata:\n\nid: {n}/1\ndata: {progress}\n\nid: {n}/2\ndata: {done}\n\n"
-                        ),
-                    )
+                    let events = [
+                        format!("id: {n}/0\ndata:\n\n"),
+                        format!("id: {n}/1\ndata: {progress}\n\n"),
+                        format!("id: {n}/2\ndata: {done}\n\n"),
+                    ];
+                    let body = events.concat();
+                    streams.push((n, events));
+                    ("text/event-stream", body)
                 }
                 _ => ("", String::new()),
             };
@@ -513,18 +876,57 @@ fn server_that_loses_events(connections: usize) -> String {
     url
 }
 
+/// The `http/resumability` record in 2025-11-25 against a server that replays as `replay`.
+fn resumability_against(replay: Replay) -> Value {
+    let url = server_that_numbers_events(32, replay);
+    let report = std::env::temp_dir().join(format!(
+        "mcp-conformance-replay-{}-{}.json",
+        replay as u8,
+        std::process::id()
+    ));
+    let args = [
+        "--url",
+        &url,
+        "--scenario",
+        "http/resumability",
+        "--version",
+        "2025-11-25",
+    ];
+    let (_, mut records) = server(&args, &report);
+    assert_eq!(records.len(), 1, "{records:?}");
+    records.remove(0)
+}
+
 #[test]
-fn a_server_that_numbers_events_but_does_not_replay_them_fails_resumability() {
-    let url = server_that_loses_events(32);
-    let record = the_one_failure(
-        "loses-events",
-        &["--url", &url, "--scenario", "http/resumability"],
-    );
+fn a_server_that_numbers_events_but_does_not_replay_them_is_a_may_finding() {
+    // Replaying is a MAY (§Resumability and Redelivery 2): the finding says how many came,
+    // at its own level, and does not contradict itself.
+    let record = resumability_against(Replay::Nothing);
+    assert_eq!(record["outcome"]["status"], "fail", "{record}");
+    assert_eq!(record["severity"], "MAY", "{record}");
     let reason = record["outcome"]["reason"].as_str().unwrap_or_default();
     assert!(
-        reason.contains("did not replay") && reason.contains("they are lost"),
+        reason.contains("of the 2 message(s)") && reason.contains(" 0 came back"),
         "{reason}"
     );
+}
+
+#[test]
+fn a_replay_that_carries_an_event_of_another_stream_breaks_the_must_not() {
+    let record = resumability_against(Replay::Mixed);
+    assert_eq!(record["outcome"]["status"], "fail", "{record}");
+    assert_eq!(record["severity"], "MUST", "{record}");
+    let reason = record["outcome"]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("of another stream (MUST NOT)") && reason.contains("other POST stream"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn a_faithful_replay_passes_resumability() {
+    let record = resumability_against(Replay::Faithful);
+    assert_eq!(record["outcome"]["status"], "pass", "{record}");
 }
 
 #[test]
@@ -606,5 +1008,197 @@ fn a_hung_server_fails_the_scenarios_that_meet_it() {
     for r in records.iter().filter(|r| r["outcome"]["status"] == "fail") {
         let reason = r["outcome"]["reason"].as_str().unwrap_or_default();
         assert!(reason.contains("the server hung"), "{reason}");
+    }
+}
+
+/// `mcp-conformance server` against the conformant fixture with `args`, the fixture
+/// recording every `tools/call` it gets, which must pass: the run's output, its report's
+/// records, and the calls the fixture saw (name and arguments), oldest first.
+fn recorded_run(name: &str, args: &[&str]) -> (std::process::Output, Vec<Value>, Vec<Value>) {
+    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
+    let dir = std::env::temp_dir();
+    let calls = dir.join(format!(
+        "mcp-conformance-calls-{name}-{}",
+        std::process::id()
+    ));
+    let report = dir.join(format!(
+        "mcp-conformance-{name}-{}.json",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&calls);
+    let command = format!(
+        "'{exe}' fixture-server --fault none --record '{}'",
+        calls.display()
+    );
+    let mut all = vec!["--command", &command];
+    all.extend(args);
+    let (out, records) = server(&all, &report);
+    // The fixture is conformant: whichever tools are called, nothing fails.
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let seen = std::fs::read_to_string(&calls).unwrap_or_default();
+    let _ = std::fs::remove_file(&calls);
+    let seen = seen
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    (out, records, seen)
+}
+
+/// The names of the tools `calls` called.
+fn names(calls: &[Value]) -> BTreeSet<String> {
+    calls
+        .iter()
+        .filter_map(|c| c["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn by_default_only_tools_annotated_read_only_are_called_and_the_others_are_named() {
+    let (out, records, calls) = recorded_run("default-policy", &[]);
+    // Every version, every scenario: the fixture never saw a call of a tool that does not
+    // say it is harmless, and it did see calls of those that do.
+    assert_eq!(
+        names(&calls),
+        set(&["add", "confirm", "count", "echo"]),
+        "{calls:?}"
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "  delete_everything: no readOnlyHint [",
+        "  write_note: no readOnlyHint [",
+        "  fetch_url: openWorldHint: true",
+    ] {
+        assert!(table.contains(line), "{line:?} not in\n{table}");
+    }
+    // The JSON rows of the scenarios that call tools name them too.
+    let probe = records
+        .iter()
+        .find(|r| r["scenario"] == "tools/probe")
+        .expect("a tools/probe row");
+    let evidence = probe["outcome"]["evidence"].to_string();
+    assert!(
+        evidence.contains("tool not called: delete_everything: no readOnlyHint"),
+        "{evidence}"
+    );
+}
+
+#[test]
+fn call_tools_all_warns_then_calls_every_tool_with_arguments_that_stay_local() {
+    let (out, _, calls) = recorded_run(
+        "all",
+        &[
+            "--call-tools",
+            "all",
+            "--scenario",
+            "tools/probe",
+            "--version",
+            "2025-11-25",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("WARNING: --call-tools all"), "{stderr}");
+    assert_eq!(
+        names(&calls),
+        set(&[
+            "add",
+            "confirm",
+            "count",
+            "delete_everything",
+            "echo",
+            "fetch_url",
+            "write_note"
+        ])
+    );
+    // fetch_url's `url` has format uri: every one drawn is on .invalid.
+    let urls: Vec<&str> = calls
+        .iter()
+        .filter(|c| c["name"] == "fetch_url")
+        .filter_map(|c| c["arguments"]["url"].as_str())
+        .collect();
+    assert!(!urls.is_empty(), "{calls:?}");
+    for url in urls {
+        assert!(url.starts_with("http://mcp-conformance.invalid/"), "{url}");
+    }
+    // Free strings hold nothing that could make a URL or an address.
+    for c in calls
+        .iter()
+        .filter(|c| c["name"] == "echo" || c["name"] == "write_note")
+    {
+        if let Some(text) = c["arguments"]["text"].as_str() {
+            assert!(!text.contains([':', '/', '@', '.', '\\']), "{text:?}");
+        }
+    }
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Tools not called"));
+}
+
+#[test]
+fn allowed_tools_widen_the_policy_denied_ones_narrow_it_and_deny_wins() {
+    let (out, _, calls) = recorded_run(
+        "allow-deny",
+        &[
+            "--allow-tool",
+            "write_note",
+            "--allow-tool",
+            "delete_everything",
+            "--deny-tool",
+            "delete_everything",
+            "--deny-tool",
+            "add",
+            "--scenario",
+            "tools/probe",
+            "--version",
+            "2025-11-25",
+        ],
+    );
+    assert_eq!(
+        names(&calls),
+        set(&["confirm", "count", "echo", "write_note"])
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("  add: --deny-tool ["), "{table}");
+    assert!(
+        table.contains("  delete_everything: --deny-tool ["),
+        "{table}"
+    );
+}
+
+#[test]
+fn call_tools_none_calls_nothing_and_the_scenarios_that_need_a_call_skip_saying_why() {
+    let (_, records, calls) = recorded_run(
+        "none",
+        &[
+            "--call-tools",
+            "none",
+            "--version",
+            "2025-11-25",
+            "--version",
+            "2026-07-28",
+        ],
+    );
+    assert_eq!(calls, Vec::<Value>::new());
+    for name in [
+        "tools/probe",
+        "tools/bad-arguments",
+        "tools/structured-output",
+        "utilities/progress",
+        "mrtr/round-trip",
+        "mrtr/tampered-state",
+    ] {
+        let rows: Vec<_> = records.iter().filter(|r| r["scenario"] == name).collect();
+        assert!(!rows.is_empty(), "{name}");
+        for r in rows {
+            let outcome = &r["outcome"];
+            assert_eq!(outcome["status"], "skip", "{r}");
+            let reason = outcome["reason"].as_str().unwrap_or_default();
+            // MRTR does not exist in 2025-11-25: that row skips for that.
+            assert!(
+                reason.contains("--call-tools none") || reason.contains("new in 2026-07-28"),
+                "{r}"
+            );
+        }
     }
 }

@@ -32,10 +32,28 @@
 //! -32602. Answers sealed in an earlier round cannot be replaced by the client in a later
 //! one. The state is not encrypted: it holds the client's own answers.
 //!
+//! # Answers only to questions asked
+//!
+//! An answer is taken only for a question the server asked in this request's exchange:
+//! the state also seals the keys of the questions its `input_required` result asked, and
+//! `inputResponses` under any other key are ignored. An answer sent without a state, on the
+//! first request, is ignored too: otherwise a client (or a model steered by injected text)
+//! could pre-answer a confirmation the user never saw, and a destructive tool would run in
+//! one request (basic/patterns/mrtr lets servers ignore responses they do not recognise).
+//! Each state carries a one-time nonce: a state presented a second time is refused with
+//! -32602, so an answered round cannot be replayed to repeat its effect. The used nonces
+//! live in this process (until the state's expiry), so a deployment of several instances
+//! behind one endpoint must route a request's rounds to one instance, or accept that a
+//! state may be replayed once per instance.
+//!
+//! A tool may opt in to answers it did not ask for
+//! ([`ToolDef::accept_unsolicited_answers`](crate::ToolDef::accept_unsolicited_answers)),
+//! at the risk described there.
+//!
 //! [`RequestContext::elicit`]: crate::RequestContext::elicit
 //! [`RequestContext::elicit_as`]: crate::RequestContext::elicit_as
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
 use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -59,6 +77,8 @@ type HmacSha256 = Hmac<Sha256>;
 pub(crate) struct Sealer {
     key: [u8; 32],
     ttl: Duration,
+    /// Nonces of the states already opened, with their expiry (ms): a state opens once.
+    used: Mutex<HashMap<String, u64>>,
 }
 
 impl std::fmt::Debug for Sealer {
@@ -106,6 +126,21 @@ struct Payload {
     e: u64,
     /// Answers so far, by key.
     r: Map<String, Value>,
+    /// The keys of the questions this state's `input_required` result asked: the only
+    /// new answers the retry may carry.
+    #[serde(default)]
+    q: BTreeSet<String>,
+    /// One-time nonce: the state opens once.
+    n: String,
+}
+
+/// What an opened state holds.
+#[derive(Debug, Default)]
+pub(crate) struct Opened {
+    /// The answers of earlier rounds.
+    pub(crate) answers: Map<String, Value>,
+    /// The keys of the questions the server asked last.
+    pub(crate) asked: BTreeSet<String>,
 }
 
 fn now_ms() -> u64 {
@@ -120,7 +155,11 @@ impl Sealer {
         let mut key = [0u8; 32];
         // Without an OS random source there is no safe key; refusing to start is right.
         getrandom::fill(&mut key).expect("the OS random source failed");
-        Self { key, ttl }
+        Self {
+            key,
+            ttl,
+            used: Mutex::new(HashMap::new()),
+        }
     }
 
     fn mac(&self) -> HmacSha256 {
@@ -128,14 +167,24 @@ impl Sealer {
         HmacSha256::new_from_slice(&self.key).expect("HMAC accepts any key length")
     }
 
-    /// The state carrying `answers`, bound to `binding`.
-    pub(crate) fn seal(&self, binding: &Binding, answers: Map<String, Value>) -> String {
+    /// The state carrying `answers` and the keys of the questions `asked`, bound to
+    /// `binding`.
+    pub(crate) fn seal(
+        &self,
+        binding: &Binding,
+        answers: Map<String, Value>,
+        asked: BTreeSet<String>,
+    ) -> String {
+        let mut nonce = [0u8; 16];
+        getrandom::fill(&mut nonce).expect("the OS random source failed");
         let payload = Payload {
             m: binding.method.to_owned(),
             d: binding.digest.clone(),
             p: binding.principal.clone(),
             e: now_ms().saturating_add(self.ttl.as_millis() as u64),
             r: answers,
+            q: asked,
+            n: B64.encode(nonce),
         };
         let body = B64.encode(serde_json::to_vec(&payload).unwrap_or_default());
         let mut mac = self.mac();
@@ -144,12 +193,9 @@ impl Sealer {
         format!("{body}.{tag}")
     }
 
-    /// The answers in `state`, if it is ours, unexpired, and bound to `binding`.
-    pub(crate) fn open(
-        &self,
-        state: &str,
-        binding: &Binding,
-    ) -> Result<Map<String, Value>, ErrorObject> {
+    /// The answers and questions in `state`, if it is ours, unexpired, bound to `binding`
+    /// and not opened before (it is spent by this call).
+    pub(crate) fn open(&self, state: &str, binding: &Binding) -> Result<Opened, ErrorObject> {
         let bad = |why: &str| ErrorObject::invalid_params(format!("invalid requestState: {why}"));
         let (body, tag) = state.split_once('.').ok_or_else(|| bad("malformed"))?;
         let tag = B64.decode(tag).map_err(|_| bad("malformed"))?;
@@ -171,7 +217,24 @@ impl Sealer {
         if payload.p != binding.principal {
             return Err(bad("it belongs to another caller"));
         }
-        Ok(payload.r)
+        self.spend(&payload.n, payload.e)
+            .map_err(|()| bad("it was used already (start the request again)"))?;
+        Ok(Opened {
+            answers: payload.r,
+            asked: payload.q,
+        })
+    }
+
+    /// Records `nonce` as used until `expiry`; `Err` if it was used already. Expired
+    /// entries are dropped here, so the set holds at most the states of one TTL.
+    fn spend(&self, nonce: &str, expiry: u64) -> Result<(), ()> {
+        let mut used = self.used.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = now_ms();
+        used.retain(|_, e| *e >= now);
+        if used.insert(nonce.to_owned(), expiry).is_some() {
+            return Err(());
+        }
+        Ok(())
     }
 }
 
@@ -186,12 +249,20 @@ pub(crate) struct Round {
 }
 
 impl Round {
-    /// A round with `sealed` answers (from `requestState`) and the client's new `responses`;
-    /// a sealed answer is never replaced.
-    pub(crate) fn new(sealed: Map<String, Value>, responses: Option<InputResponses>) -> Self {
-        let mut answers = sealed;
+    /// A round with the `sealed` answers and questions (from `requestState`) and the
+    /// client's new `responses`. A new response is taken only for a question the sealed
+    /// state asked (or any, when `unsolicited` answers are accepted); a sealed answer is
+    /// never replaced.
+    pub(crate) fn new(
+        sealed: Opened,
+        responses: Option<InputResponses>,
+        unsolicited: bool,
+    ) -> Self {
+        let Opened { mut answers, asked } = sealed;
         for (k, v) in responses.map(|r| r.0).unwrap_or_default() {
-            answers.entry(k).or_insert(v);
+            if unsolicited || asked.contains(&k) {
+                answers.entry(k).or_insert(v);
+            }
         }
         Self {
             answers,
@@ -292,11 +363,13 @@ mod tests {
         let b = Binding::new("tools/call", &json!({"name": "x"}), None);
         let mut answers = Map::new();
         answers.insert("elicit-0".into(), json!({"action": "accept"}));
-        let state = sealer.seal(&b, answers.clone());
-        assert_eq!(sealer.open(&state, &b).unwrap(), answers);
-
+        let state = sealer.seal(&b, answers.clone(), BTreeSet::new());
         let other = Binding::new("tools/call", &json!({"name": "y"}), None);
         assert!(sealer.open(&state, &other).is_err());
+        assert_eq!(sealer.open(&state, &b).unwrap().answers, answers);
+        // Once opened, the state is spent.
+        assert!(sealer.open(&state, &b).is_err());
+
         let mut forged = state.clone().into_bytes();
         forged[3] ^= 1;
         assert!(
@@ -312,8 +385,9 @@ mod tests {
         let expired = Sealer {
             key: sealer.key,
             ttl: Duration::ZERO,
+            used: Mutex::default(),
         };
-        let old = expired.seal(&b, Map::new());
+        let old = expired.seal(&b, Map::new(), BTreeSet::new());
         std::thread::sleep(Duration::from_millis(2));
         assert!(expired.open(&old, &b).is_err());
     }
@@ -325,8 +399,32 @@ mod tests {
         let mut new = Map::new();
         new.insert("elicit-0".into(), json!(2));
         new.insert("sample-1".into(), json!(3));
-        let round = Round::new(sealed, Some(InputResponses(new)));
+        let opened = Opened {
+            answers: sealed,
+            asked: BTreeSet::from(["sample-1".to_owned()]),
+        };
+        let round = Round::new(opened, Some(InputResponses(new)), false);
         assert_eq!(round.answers["elicit-0"], 1);
         assert_eq!(round.answers["sample-1"], 3);
+    }
+
+    #[test]
+    fn answers_to_questions_not_asked_are_ignored() {
+        let mut new = Map::new();
+        new.insert("confirm".into(), json!({"action": "accept"}));
+        new.insert("elicit-1".into(), json!({"action": "accept"}));
+        // First request, no state: nothing was asked, nothing is taken.
+        let round = Round::new(Opened::default(), Some(InputResponses(new.clone())), false);
+        assert!(round.answers.is_empty());
+        // A state that asked `elicit-1` takes that answer only.
+        let opened = Opened {
+            answers: Map::new(),
+            asked: BTreeSet::from(["elicit-1".to_owned()]),
+        };
+        let round = Round::new(opened, Some(InputResponses(new.clone())), false);
+        assert_eq!(round.answers.keys().collect::<Vec<_>>(), ["elicit-1"]);
+        // A tool that opted in takes them all.
+        let round = Round::new(Opened::default(), Some(InputResponses(new)), true);
+        assert_eq!(round.answers.len(), 2);
     }
 }

@@ -7,18 +7,22 @@ with bench-server's tools (`echo {text}`, `add {a, b}`), over one of its HTTP tr
 import sys
 
 from mcp.server.mcpserver import MCPServer
+from mcp.types import ToolAnnotations
 
 port, mode = int(sys.argv[1]), sys.argv[2]
 server = MCPServer("python-interop")
+# Both tools change nothing and reach nothing: saying so lets `mcp-conformance server` call
+# them under its default tool policy (read-only tools only).
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
 
 
-@server.tool()
+@server.tool(annotations=READ_ONLY)
 def echo(text: str) -> str:
     """Returns the text."""
     return text
 
 
-@server.tool()
+@server.tool(annotations=READ_ONLY)
 def add(a: float, b: float) -> float:
     """Adds two numbers."""
     return a + b

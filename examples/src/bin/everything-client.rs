@@ -198,7 +198,10 @@ async fn authorizer(scenario: &str, url: &str, context: &Value) -> Result<Author
     let mut builder = Authorizer::builder(url, grant)
         .url_policy(UrlPolicy::allow_loopback())
         .client_name("mcp-rs-everything-client")
-        .client_metadata_document(CLIENT_METADATA_DOCUMENT);
+        .client_metadata_document(CLIENT_METADATA_DOCUMENT)
+        // A conformance client runs unattended: the run stands in for the user and approves
+        // the step-ups the scenarios ask for (auth/scope-step-up).
+        .on_step_up(|_| async { true });
     if let Some(client_id) = context.get("client_id").and_then(Value::as_str) {
         let text = |name: &str| context.get(name).and_then(Value::as_str);
         let credentials = match (text("private_key_pem"), text("client_secret")) {

@@ -37,7 +37,7 @@ use mcp_auth::{
 use mcp_examples::tickets::access::{self, SCOPES};
 use mcp_examples::tickets::audit::AuditWriter;
 use mcp_examples::tickets::limits::LimitsConfig;
-use mcp_examples::tickets::oauth::{self, RateLimit, TENANT_CLAIM};
+use mcp_examples::tickets::oauth::{self, FailureLimit, RateLimit, TENANT_CLAIM};
 use mcp_examples::tickets::store::{Store, StoreConfig};
 use mcp_examples::tickets::{self, App};
 use mcp_server::http::{HttpConfig, McpService};
@@ -95,6 +95,18 @@ struct Args {
     /// HTTP: the largest request body accepted, in bytes (larger ones get 413).
     #[arg(long, default_value_t = 64 * 1024)]
     max_request_bytes: usize,
+    /// HTTP: `closeTicket` needs a sign-in at most this many seconds old (the token's
+    /// `auth_time`, else `iat`); an older one gets 403 `insufficient_user_authentication`
+    /// with `max_age` (RFC 9470).
+    #[arg(long, default_value_t = 300)]
+    recent_auth_secs: u64,
+    /// HTTP: requests with a token that fails verification a client address may send in a
+    /// burst (then one a second; beyond, 429 before the token is read).
+    #[arg(long, default_value_t = FailureLimit::BURST)]
+    auth_failure_burst: u32,
+    /// HTTP, development authorization server: access-token lifetime in seconds.
+    #[arg(long, default_value_t = 300, conflicts_with = "issuer")]
+    token_ttl_secs: u64,
     /// Append audit lines to this file instead of stderr.
     #[arg(long)]
     audit_file: Option<PathBuf>,
@@ -168,6 +180,9 @@ async fn serve_http(
             let server = DevAuthServer::builder()
                 .resource(resource.clone())
                 .scopes(SCOPES)
+                // Least privilege: a client that asks for no scope gets tickets:read only.
+                .default_scopes([access::READ])
+                .access_token_ttl(Duration::from_secs(args.token_ttl_secs))
                 .user("alice", "acme")
                 .user("bob", "acme")
                 .user("carol", "globex")
@@ -185,7 +200,12 @@ async fn serve_http(
     let resource_server = Arc::new(
         ResourceServer::builder(resource.clone(), verifier)
             .authorization_server(issuer)
-            .scopes_supported(SCOPES)
+            // 2025-11-25 basic/authorization §Scope Selection Strategy: a client asks for the
+            // 401's `scope`, else every `scopes_supported`. Both name the least scope, so a
+            // client that follows the spec starts read-only; the 403 of a tool that needs
+            // more names its scope for a step-up the user approves.
+            .challenge_scopes([access::READ])
+            .scopes_supported([access::READ])
             .build(),
     );
     let app = App::new(store, None, limits);
@@ -193,9 +213,13 @@ async fn serve_http(
     let config = HttpConfig::new()
         .max_body(args.max_request_bytes)
         .resource_server(resource_server.clone())
-        .scope_policy(access::scope_policy());
+        .scope_policy(access::scope_policy().recent_authentication(
+            access::CLOSE_TICKET,
+            Duration::from_secs(args.recent_auth_secs),
+        ));
     let endpoint = server.http_service(config);
-    let service = RateLimit::new(endpoint.clone(), resource_server, app.limits());
+    let service = RateLimit::new(endpoint.clone(), resource_server, app.limits())
+        .failures(FailureLimit::new(args.auth_failure_burst));
     eprintln!("tickets-server: {resource}");
     serve(listener, service).await;
     server.shutdown();
@@ -224,10 +248,11 @@ async fn serve(listener: tokio::net::TcpListener, service: RateLimit<McpService>
                 }
             },
         };
+        let peer = stream.peer_addr().map(|a| a.ip()).ok();
         let connection = builder
             .serve_connection(
                 TokioIo::new(stream),
-                TowerToHyperService::new(service.clone()),
+                TowerToHyperService::new(service.clone().for_peer(peer)),
             )
             .into_owned();
         let connection = graceful.watch(connection);

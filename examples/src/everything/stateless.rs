@@ -96,7 +96,12 @@ pub fn tools(server: &Server) -> Vec<ToolDef> {
                 }
             },
         )
-        .description("MRTR: returns InputRequiredResult with elicitation request"),
+        .description("MRTR: returns InputRequiredResult with elicitation request")
+        // The official suite's `input-required-result-ignore-extra-params` sends the answer
+        // with the first request (no requestState) and wants the call completed. A name is a
+        // value the client owns, not a consent, so this fixture tool opts in; tickets-server's
+        // confirmations do not (issue 16: an answer counts only for a question asked).
+        .accept_unsolicited_answers(),
         ToolDef::new(
             "test_input_required_result_sampling",
             |_: NoArgs, ctx: RequestContext| async move {

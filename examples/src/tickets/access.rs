@@ -13,6 +13,10 @@ pub const READ: &str = "tickets:read";
 pub const WRITE: &str = "tickets:write";
 /// Closing tickets; implies the other two.
 pub const ADMIN: &str = "tickets:admin";
+/// The destructive tool: it needs [`ADMIN`] and a recent sign-in.
+pub const CLOSE_TICKET: &str = "closeTicket";
+/// How recent a sign-in `closeTicket` needs by default (RFC 9470 `max_age`).
+pub const RECENT_AUTH: Duration = Duration::from_secs(300);
 /// Every scope, least first.
 pub const SCOPES: [&str; 3] = [READ, WRITE, ADMIN];
 
@@ -25,13 +29,16 @@ pub const TOOL_SCOPES: [(&str, &str); 7] = [
     ("updateTicket", WRITE),
     ("assignTicket", WRITE),
     ("addComment", WRITE),
-    ("closeTicket", ADMIN),
+    (CLOSE_TICKET, ADMIN),
 ];
 
 /// The policy of [`TOOL_SCOPES`]: [`ADMIN`] implies [`WRITE`] and [`READ`], [`WRITE`]
-/// implies [`READ`]; resources, prompts and anything else need [`READ`].
+/// implies [`READ`]; resources, prompts and anything else need [`READ`]. `closeTicket` also
+/// needs a sign-in at most [`RECENT_AUTH`] old (checked by the HTTP endpoint: over stdio the
+/// local user is at the keyboard).
 pub fn scope_policy() -> ScopePolicy {
     let mut policy = ScopePolicy::new()
+        .recent_authentication(CLOSE_TICKET, RECENT_AUTH)
         .default_scopes([READ])
         .implies(ADMIN, [WRITE, READ])
         .implies(WRITE, [READ]);

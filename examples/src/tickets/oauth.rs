@@ -6,17 +6,21 @@
 //! again itself ([`App::call`](super::App::call)), whatever reached it.
 //!
 //! The per-caller rate limit (429 with `Retry-After`) is [`RateLimit`], a tower service in
-//! front of the endpoint. It needs the caller before the endpoint sees the request, so it
+//! front of the endpoint. Requests whose token fails verification are limited too, per client
+//! address ([`FailureLimit`]): each one costs a parse and often a signature check, and a
+//! caller without a valid token has no principal to be counted under. It needs the caller before the endpoint sees the request, so it
 //! verifies the bearer token itself with the same [`ResourceServer`] (one more signature
 //! check per request); a token it cannot verify is passed on for the endpoint to refuse with
 //! its challenge. It also writes the audit record of every request refused before a tool,
 //! resource or prompt sees it (401, 403, 413, and its own 429), so denials are in the trail
 //! too.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
+use std::net::IpAddr;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -80,6 +84,73 @@ pub async fn jwks_uri(client: &reqwest::Client, issuer: &str) -> Result<String, 
     Err(DiscoveryError::NoJwksUri(issuer.to_owned()))
 }
 
+/// Failed token verifications per client address: a token bucket of `burst` failures
+/// refilled at [`FailureLimit::PER_SEC`] a second. At most [`FailureLimit::MAX_ADDRESSES`]
+/// addresses are tracked; past that, full buckets are forgotten first, then everything (an
+/// attacker with that many addresses is beyond a per-address limit anyway).
+#[derive(Debug)]
+pub struct FailureLimit {
+    burst: f64,
+    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+}
+
+impl Default for FailureLimit {
+    fn default() -> Self {
+        Self::new(Self::BURST)
+    }
+}
+
+impl FailureLimit {
+    /// Failures an address may have in a burst, by default.
+    pub const BURST: u32 = 10;
+    /// Failures per second an address may keep up.
+    pub const PER_SEC: f64 = 1.0;
+    /// Addresses tracked at most.
+    pub const MAX_ADDRESSES: usize = 10_000;
+
+    /// A limit of `burst` failures in a burst.
+    pub fn new(burst: u32) -> Self {
+        Self {
+            burst: f64::from(burst),
+            buckets: Mutex::default(),
+        }
+    }
+
+    /// Whether `address` may have its token checked now; `Err` with the wait otherwise.
+    pub fn check(&self, address: IpAddr, now: Instant) -> Result<(), Duration> {
+        let buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
+        match buckets.get(&address) {
+            Some(&(tokens, at)) => {
+                let tokens = self.refill(tokens, at, now);
+                if tokens >= 1.0 {
+                    Ok(())
+                } else {
+                    Err(Duration::from_secs_f64((1.0 - tokens) / Self::PER_SEC))
+                }
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Counts one failed verification from `address`.
+    pub fn failed(&self, address: IpAddr, now: Instant) {
+        let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
+        if buckets.len() >= Self::MAX_ADDRESSES && !buckets.contains_key(&address) {
+            buckets.retain(|_, (tokens, at)| self.refill(*tokens, *at, now) < self.burst);
+            if buckets.len() >= Self::MAX_ADDRESSES {
+                buckets.clear();
+            }
+        }
+        let (tokens, at) = buckets.entry(address).or_insert((self.burst, now));
+        *tokens = (self.refill(*tokens, *at, now) - 1.0).max(0.0);
+        *at = now;
+    }
+
+    fn refill(&self, tokens: f64, at: Instant, now: Instant) -> f64 {
+        (tokens + now.saturating_duration_since(at).as_secs_f64() * Self::PER_SEC).min(self.burst)
+    }
+}
+
 /// A tower service that answers 429 with `Retry-After` to a caller past its rate limit and
 /// passes every other request to `inner` (see the module docs).
 #[derive(Clone, Debug)]
@@ -87,6 +158,8 @@ pub struct RateLimit<S> {
     inner: S,
     resource_server: Arc<ResourceServer>,
     limits: Arc<Limits>,
+    failures: Arc<FailureLimit>,
+    peer: Option<IpAddr>,
 }
 
 impl<S> RateLimit<S> {
@@ -96,7 +169,24 @@ impl<S> RateLimit<S> {
             inner,
             resource_server,
             limits,
+            failures: Arc::default(),
+            peer: None,
         }
+    }
+
+    /// Limits failed token verifications per client address with `failures`.
+    #[must_use]
+    pub fn failures(mut self, failures: FailureLimit) -> Self {
+        self.failures = Arc::new(failures);
+        self
+    }
+
+    /// This service for the requests of one connection from `peer` (its failed token
+    /// verifications are counted under that address).
+    #[must_use]
+    pub fn for_peer(mut self, peer: Option<IpAddr>) -> Self {
+        self.peer = peer;
+        self
     }
 }
 
@@ -122,17 +212,38 @@ where
         let mut inner = self.inner.clone();
         std::mem::swap(&mut inner, &mut self.inner);
         let (resource_server, limits) = (self.resource_server.clone(), self.limits.clone());
+        let (failures, peer) = (self.failures.clone(), self.peer);
         Box::pin(async move {
             let started = Instant::now();
             let authorization = request
                 .headers()
                 .get(AUTHORIZATION)
                 .and_then(|v| v.to_str().ok());
+            let target = Target::of(&request);
+            if authorization.is_some()
+                && let Some(peer) = peer
+                && let Err(wait) = failures.check(peer, started)
+            {
+                // Too many bad tokens from this address: not even parsed.
+                target.audit(
+                    None,
+                    "refused: HTTP 429 too many failed authentications".into(),
+                    started,
+                );
+                return Ok(too_many(wait));
+            }
             let principal = match authorization {
-                Some(authorization) => resource_server.authenticate(Some(authorization)).await.ok(),
+                Some(authorization) => {
+                    let verified = resource_server.authenticate(Some(authorization)).await.ok();
+                    if verified.is_none()
+                        && let Some(peer) = peer
+                    {
+                        failures.failed(peer, Instant::now());
+                    }
+                    verified
+                }
                 None => None,
             };
-            let target = Target::of(&request);
             if let Some(principal) = &principal
                 && let Err(wait) = limits.take(&principal.key(), Instant::now())
             {

@@ -412,10 +412,24 @@ impl TenantStore {
                 check_user(&tx, tenant, assignee)?;
             }
             let at = now();
+            // A random number, not the next of one counter shared by every tenant: a global
+            // sequence would tell each tenant how many tickets the others open (auth.md B6).
+            // Random among 2^53 - 2^32 values (integers a JSON client reads exactly); a
+            // collision, about never, takes the next draw.
+            let mut id = random_ticket_id();
+            while tx
+                .query_row("SELECT 1 FROM tickets WHERE id = ?1", params![id], |_| {
+                    Ok(())
+                })
+                .optional()?
+                .is_some()
+            {
+                id = random_ticket_id();
+            }
             tx.execute(
-                "INSERT INTO tickets (tenant, queue, title, body, status, priority, assignee,
+                "INSERT INTO tickets (id, tenant, queue, title, body, status, priority, assignee,
                                       reporter, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?8, ?8)",
+                 VALUES (?9, ?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?8, ?8)",
                 params![
                     tenant,
                     new.queue,
@@ -424,10 +438,11 @@ impl TenantStore {
                     new.priority.as_str(),
                     new.assignee,
                     reporter,
-                    at
+                    at,
+                    id
                 ],
             )?;
-            let ticket = load(&tx, tenant, tx.last_insert_rowid())?;
+            let ticket = load(&tx, tenant, id)?;
             tx.commit()?;
             Ok(ticket)
         })
@@ -592,3 +607,15 @@ impl TenantStore {
 #[cfg(test)]
 #[path = "store_tests.rs"]
 mod tests;
+
+/// A ticket number for a new ticket: uniform in [2^32, 2^53), so it is above every seeded
+/// number and exact as a JSON number (IEEE double).
+fn random_ticket_id() -> i64 {
+    const LOW: u64 = 1 << 32;
+    const HIGH: u64 = 1 << 53;
+    let mut bytes = [0u8; 8];
+    // Without an OS random source no unguessable number can be made; that is fatal here.
+    getrandom::fill(&mut bytes).expect("the OS random source failed");
+    let n = LOW + u64::from_le_bytes(bytes) % (HIGH - LOW);
+    i64::try_from(n).unwrap_or(i64::MAX)
+}

@@ -45,9 +45,10 @@ impl TicketsServer {
         Self::launch(addr, Some(issuer), &["--issuer", issuer]).await
     }
 
-    /// Starts the server on `addr`; waits for its URL and, without `issuer`, that of its
-    /// development authorization server.
-    async fn launch(addr: &str, issuer: Option<&str>, extra: &[&str]) -> Self {
+    /// Starts the server on `addr` with `extra` arguments (`issuer` is the `--issuer` among
+    /// them, if any); waits for its URL and, without `issuer`, that of its development
+    /// authorization server.
+    pub(crate) async fn launch(addr: &str, issuer: Option<&str>, extra: &[&str]) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("tickets.db");
         let mut child = Command::new(BIN)

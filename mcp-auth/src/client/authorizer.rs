@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -42,6 +44,31 @@ impl fmt::Debug for Grant {
     }
 }
 
+/// A step-up the server asks for: more scopes for `resource`. The application decides,
+/// usually by asking its user ([`AuthorizerBuilder::on_step_up`]).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct StepUp {
+    /// The MCP server.
+    pub resource: String,
+    /// The scopes asked for so far.
+    pub current: BTreeSet<String>,
+    /// The scopes the new authorization would ask for (the current ones and the challenge's).
+    pub requested: BTreeSet<String>,
+}
+
+type ConsentFuture = Pin<Box<dyn Future<Output = bool> + Send>>;
+
+/// The application's answer to a [`StepUp`].
+#[derive(Clone)]
+struct StepUpConsent(Arc<dyn Fn(StepUp) -> ConsentFuture + Send + Sync>);
+
+impl fmt::Debug for StepUpConsent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StepUpConsent")
+    }
+}
+
 /// Configures an [`Authorizer`].
 #[derive(Debug)]
 pub struct AuthorizerBuilder {
@@ -55,9 +82,24 @@ pub struct AuthorizerBuilder {
     max_step_up: u32,
     refresh_margin: Duration,
     legacy_discovery: bool,
+    step_up_consent: Option<StepUpConsent>,
 }
 
 impl AuthorizerBuilder {
+    /// Who approves a step-up authorization (a 403 `insufficient_scope` asking for more
+    /// scopes): `consent` gets the scopes asked so far and those the new authorization would
+    /// ask for, and the step-up goes ahead only if it answers `true`. Without it, no step-up
+    /// happens ([`AuthError::StepUpDeclined`]): a server (or text a model read) must not widen
+    /// a client's privileges silently; the user decides, through the application.
+    pub fn on_step_up<F, Fut>(mut self, consent: F) -> Self
+    where
+        F: Fn(StepUp) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = bool> + Send + 'static,
+    {
+        self.step_up_consent = Some(StepUpConsent(Arc::new(move |s| Box::pin(consent(s)))));
+        self
+    }
+
     /// Which destinations metadata and token requests may go to (default: public `https` only).
     pub fn url_policy(mut self, policy: UrlPolicy) -> Self {
         self.policy = policy;
@@ -128,6 +170,7 @@ impl AuthorizerBuilder {
             max_step_up: self.max_step_up,
             refresh_margin: self.refresh_margin,
             legacy_discovery: self.legacy_discovery,
+            step_up_consent: self.step_up_consent,
             step_ups: AtomicU32::new(0),
             session: Mutex::new(Session::default()),
         })
@@ -164,6 +207,7 @@ pub struct Authorizer {
     max_step_up: u32,
     refresh_margin: Duration,
     legacy_discovery: bool,
+    step_up_consent: Option<StepUpConsent>,
     step_ups: AtomicU32,
     session: Mutex<Session>,
 }
@@ -183,6 +227,7 @@ impl Authorizer {
             max_step_up: 2,
             refresh_margin: Duration::from_secs(30),
             legacy_discovery: true,
+            step_up_consent: None,
         }
     }
 
@@ -277,7 +322,8 @@ impl Authorizer {
 
     /// Handles a 403: with `error="insufficient_scope"`, authorizes again for the union of the
     /// scopes asked before and the scopes challenged (2026-07-28 index §Step-Up Authorization
-    /// Flow), at most [`max_step_up`](AuthorizerBuilder::max_step_up) times in a row.
+    /// Flow), at most [`max_step_up`](AuthorizerBuilder::max_step_up) times in a row, and
+    /// only when the application's [`on_step_up`](AuthorizerBuilder::on_step_up) consents.
     /// `rejected` as for [`unauthorized`](Self::unauthorized).
     pub async fn forbidden(
         &self,
@@ -305,7 +351,24 @@ impl Authorizer {
             return self.unauthorized(www_authenticate, rejected).await;
         };
         let key = self.key(&server);
-        session.scope.extend(challenge.scopes().map(str::to_owned));
+        let mut requested = session.scope.clone();
+        requested.extend(challenge.scopes().map(str::to_owned));
+        let declined = || AuthError::StepUpDeclined {
+            resource: self.resource.clone(),
+            scope: requested.iter().cloned().collect::<Vec<_>>().join(" "),
+        };
+        let Some(consent) = &self.step_up_consent else {
+            return Err(declined());
+        };
+        let asked = StepUp {
+            resource: self.resource.clone(),
+            current: session.scope.clone(),
+            requested: requested.clone(),
+        };
+        if !(consent.0)(asked).await {
+            return Err(declined());
+        }
+        session.scope = requested;
         self.authorize(&mut session, &server, &key).await
     }
 

@@ -151,6 +151,15 @@ pub enum AuthError {
         /// The configured limit.
         limit: u32,
     },
+    /// The server asked for more scopes and the application did not approve the step-up
+    /// (no [`on_step_up`](crate::client::AuthorizerBuilder::on_step_up) hook, or it said no).
+    #[error("step-up to {scope:?} for {resource:?} was not approved")]
+    StepUpDeclined {
+        /// The MCP server URL.
+        resource: String,
+        /// The scopes the step-up would have asked for.
+        scope: String,
+    },
     /// The client's `private_key_jwt` key is unusable (not PKCS#8 PEM, an algorithm other
     /// than ES256/ES384, or a key that cannot sign with it).
     #[error("unusable client assertion key: {reason}")]

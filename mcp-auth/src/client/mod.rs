@@ -64,7 +64,7 @@ mod secret;
 mod token;
 mod www_authenticate;
 
-pub use authorizer::{Authorizer, AuthorizerBuilder, Grant};
+pub use authorizer::{Authorizer, AuthorizerBuilder, Grant, StepUp};
 pub use client_auth::{ClientAssertionKey, TokenEndpointAuth};
 pub use discovery::{AuthorizationServerMetadata, server_metadata_urls};
 pub use error::{AuthError, BlockReason};

@@ -103,6 +103,7 @@ pub(crate) async fn authorize(
                 challenge: challenge.to_owned(),
                 user,
                 expires: Instant::now() + shared.config.code_ttl,
+                auth_time: super::keys::now_secs(),
             },
         );
     }

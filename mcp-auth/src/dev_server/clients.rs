@@ -14,6 +14,59 @@ use super::state::{AuthMethod, Client, Shared};
 
 /// Largest client ID metadata document read.
 const CIMD_MAX_BYTES: usize = 64 * 1024;
+/// Largest registration request body (the router caps it; RFC 7591 metadata is small).
+pub(crate) const REGISTER_MAX_BYTES: usize = 16 * 1024;
+/// Most redirect URIs one client may register.
+const MAX_REDIRECT_URIS: usize = 16;
+/// Longest string member (a URI, a name) of client metadata.
+const MAX_STRING_BYTES: usize = 2048;
+/// Longest `client_name`.
+const MAX_NAME_BYTES: usize = 256;
+/// Most members of a metadata object, and of any array in it.
+const MAX_MEMBERS: usize = 64;
+
+/// Whether client metadata stays within the bounds above; `Err` says which is exceeded.
+/// Unauthenticated registration must not let anyone store megabytes per client.
+fn within_bounds(meta: &Value) -> Result<(), String> {
+    let Some(map) = meta.as_object() else {
+        return Err("the metadata is not a JSON object".into());
+    };
+    if map.len() > MAX_MEMBERS {
+        return Err(format!("more than {MAX_MEMBERS} metadata members"));
+    }
+    for (name, value) in map {
+        let strings: Vec<&Value> = match value {
+            Value::Array(items) if items.len() > MAX_MEMBERS => {
+                return Err(format!("{name} has more than {MAX_MEMBERS} entries"));
+            }
+            Value::Array(items) => items.iter().collect(),
+            Value::Object(_) => return Err(format!("{name} is an object")),
+            other => vec![other],
+        };
+        let longest = strings
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        let limit = if name == "client_name" {
+            MAX_NAME_BYTES
+        } else {
+            MAX_STRING_BYTES
+        };
+        if longest > limit {
+            return Err(format!("{name} is longer than {limit} bytes"));
+        }
+    }
+    if map
+        .get("redirect_uris")
+        .and_then(Value::as_array)
+        .is_some_and(|uris| uris.len() > MAX_REDIRECT_URIS)
+    {
+        return Err(format!("more than {MAX_REDIRECT_URIS} redirect_uris"));
+    }
+    Ok(())
+}
 
 /// `https` anything, or `http` on a loopback host (OAuth 2.1 §8.4.2 / RFC 8252 §7.3).
 pub(crate) fn redirect_uri_allowed(uri: &str) -> bool {
@@ -54,6 +107,7 @@ fn string_list(meta: &Value, field: &str) -> Result<Option<Vec<String>>, ()> {
 
 /// Checks client metadata (RFC 7591 §2) into a [`Client`]; `Err` is (error code, description).
 fn client_from_metadata(meta: &Value) -> Result<Client, (&'static str, String)> {
+    within_bounds(meta).map_err(|why| ("invalid_client_metadata", why))?;
     let redirect_uris = string_list(meta, "redirect_uris")
         .map_err(|()| {
             (
@@ -127,8 +181,17 @@ pub(crate) async fn register(
     AxState(shared): AxState<Arc<Shared>>,
     body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
 ) -> (StatusCode, Json<Value>) {
-    let Ok(Json(meta)) = body else {
-        return invalid_metadata("invalid_client_metadata", "body is not a JSON object");
+    let meta = match body {
+        Ok(Json(meta)) => meta,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return invalid_metadata(
+                "invalid_client_metadata",
+                &format!("the metadata is larger than {REGISTER_MAX_BYTES} bytes"),
+            );
+        }
+        Err(_) => {
+            return invalid_metadata("invalid_client_metadata", "body is not a JSON object");
+        }
     };
     let mut client = match client_from_metadata(&meta) {
         Ok(client) => client,
@@ -219,8 +282,19 @@ impl Shared {
 
     async fn fetch_cimd(&self, url: &str) -> Result<Client, String> {
         let http = self.http.as_ref().ok_or("no HTTP client")?;
+        // The SSRF guard (auth.md C7): an IP literal is judged here, before any connection;
+        // a name is resolved and every address judged, and the client's resolver drops
+        // refused addresses again at connect time (no rebinding between check and connect).
+        // `/authorize` is a GET any web page can trigger, so without this any page could
+        // make this server probe the developer's loopback and intranet.
+        self.config
+            .cimd_policy()
+            .check(url)
+            .await
+            .map_err(|e| format!("client metadata URL refused: {e}"))?;
         let mut response = http
             .get(url)
+            .timeout(self.config.cimd_fetch_timeout)
             .header(header::ACCEPT, "application/json")
             .send()
             .await

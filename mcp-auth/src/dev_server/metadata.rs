@@ -17,7 +17,12 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/.well-known/oauth-authorization-server", get(metadata))
         .route("/.well-known/openid-configuration", get(metadata))
         .route("/jwks", get(jwks))
-        .route("/register", post(clients::register))
+        .route(
+            "/register",
+            post(clients::register).layer(axum::extract::DefaultBodyLimit::max(
+                clients::REGISTER_MAX_BYTES,
+            )),
+        )
         .route("/authorize", get(authorize::authorize))
         .route("/token", post(token::token))
         .route("/introspect", post(token::introspect))
@@ -40,8 +45,9 @@ async fn metadata(AxState(shared): AxState<Arc<Shared>>) -> Json<Value> {
         "token_endpoint_auth_methods_supported": ["none", "client_secret_basic", "client_secret_post"],
         "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "scopes_supported": shared.config.scopes,
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["ES256"],
+        // No ID tokens are issued, so none of OpenID Connect's ID-token fields are
+        // advertised (the document is served at the OIDC path too, because MCP clients look
+        // there, but this server is a plain OAuth 2.1 server).
         "authorization_response_iss_parameter_supported": true,
         "client_id_metadata_document_supported": true,
     }))

@@ -85,6 +85,7 @@ pub struct DevUser {
 pub struct DevAuthServerBuilder {
     resources: Vec<String>,
     scopes: Vec<String>,
+    default_scopes: Vec<String>,
     users: Vec<DevUser>,
     access_token_ttl: Duration,
     refresh_token_ttl: Duration,
@@ -101,6 +102,7 @@ impl Default for DevAuthServerBuilder {
         Self {
             resources: Vec::new(),
             scopes: Vec::new(),
+            default_scopes: Vec::new(),
             users: Vec::new(),
             access_token_ttl: Duration::from_secs(300),
             refresh_token_ttl: Duration::from_secs(24 * 3600),
@@ -129,6 +131,27 @@ impl DevAuthServerBuilder {
     {
         self.scopes.extend(scopes.into_iter().map(Into::into));
         self
+    }
+
+    /// The scopes granted when a request names none (least privilege; default: every
+    /// configured scope, for compatibility). Each must be one of [`scopes`](Self::scopes).
+    pub fn default_scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.default_scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The SSRF policy of client ID metadata document fetches: public addresses only, and
+    /// loopback too with [`allow_loopback_cimd`](Self::allow_loopback_cimd).
+    pub(crate) fn cimd_policy(&self) -> crate::client::UrlPolicy {
+        if self.allow_loopback_cimd {
+            crate::client::UrlPolicy::allow_loopback()
+        } else {
+            crate::client::UrlPolicy::public_only()
+        }
     }
 
     /// Adds a user with its subject and tenant. The first user added is the default login.
@@ -198,6 +221,15 @@ impl DevAuthServerBuilder {
         }
         if self.users.is_empty() {
             return Err(DevServerError::Config("at least one user is required"));
+        }
+        if self
+            .default_scopes
+            .iter()
+            .any(|d| !self.scopes.iter().any(|s| s == d))
+        {
+            return Err(DevServerError::Config(
+                "every default scope must be a configured scope",
+            ));
         }
         let listener = TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;

@@ -55,6 +55,16 @@ pub(crate) struct CodeGrant {
     pub(crate) challenge: String,
     pub(crate) user: DevUser,
     pub(crate) expires: Instant,
+    /// When the user signed in (seconds since the epoch): the tokens' `auth_time`.
+    pub(crate) auth_time: u64,
+}
+
+/// A code already redeemed: what was issued from it, revoked if the code comes again.
+#[derive(Debug)]
+pub(crate) struct RedeemedCode {
+    pub(crate) family: String,
+    pub(crate) access_token: String,
+    pub(crate) expires: Instant,
 }
 
 /// A refresh token; `used` marks one already rotated away.
@@ -67,6 +77,8 @@ pub(crate) struct RefreshGrant {
     pub(crate) user: DevUser,
     pub(crate) expires: Instant,
     pub(crate) used: bool,
+    /// When the user signed in: carried over by refresh, so a refreshed token is no fresher.
+    pub(crate) auth_time: u64,
 }
 
 /// A client ID metadata document's client and when it was fetched.
@@ -87,6 +99,9 @@ pub(crate) struct State {
     pub(crate) codes: HashMap<String, CodeGrant>,
     pub(crate) refresh: HashMap<String, RefreshGrant>,
     pub(crate) revoked_families: HashSet<String>,
+    /// Codes already redeemed, kept for the refresh-token lifetime so that a replay revokes
+    /// what the first redemption issued (OAuth 2.1 §4.1.3).
+    pub(crate) redeemed: HashMap<String, RedeemedCode>,
     /// Claims of issued access tokens, by token, for introspection.
     pub(crate) access: HashMap<String, Value>,
 }
@@ -169,6 +184,7 @@ impl State {
             .map_or(0, |d| d.as_secs());
         self.codes.retain(|_, c| c.expires > now);
         self.refresh.retain(|_, r| r.expires > now);
+        self.redeemed.retain(|_, r| r.expires > now);
         self.access.retain(|_, claims| {
             claims
                 .get("exp")
@@ -189,13 +205,10 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn new(config: DevAuthServerBuilder, issuer: String, key: SigningKey) -> Self {
-        // Client ID metadata documents: no redirects followed, a short timeout (the size cap
-        // is applied while reading the body).
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(config.cimd_fetch_timeout)
-            .build()
-            .ok();
+        // Client ID metadata documents: through the client's SSRF guard (no redirects, names
+        // resolved and every loopback, private, link-local and unique-local address dropped
+        // before connecting); the size cap is applied while reading the body.
+        let http = config.cimd_policy().http_client().ok();
         Self {
             config,
             issuer,
@@ -220,6 +233,7 @@ impl Shared {
         client_id: &str,
         resource: &str,
         scope: &str,
+        auth_time: Option<u64>,
     ) -> Result<(String, u64), String> {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -233,6 +247,9 @@ impl Shared {
         if let (Some(tenant), Some(map)) = (tenant, claims.as_object_mut()) {
             map.insert("tenant".into(), tenant.into());
         }
+        if let (Some(auth_time), Some(map)) = (auth_time, claims.as_object_mut()) {
+            map.insert("auth_time".into(), auth_time.into());
+        }
         let token = self.key.sign(&claims)?;
         let mut state = self.state();
         state.prune();
@@ -240,9 +257,14 @@ impl Shared {
         Ok((token, ttl))
     }
 
-    /// `scope` if every scope in it is configured; an absent or empty scope means all of them.
+    /// `scope` if every scope in it is configured; an absent or empty scope means the
+    /// default scopes (least privilege: a client that asks for nothing gets the least, never
+    /// everything), else all of them when no default is configured.
     pub(crate) fn grantable_scope(&self, requested: Option<&str>) -> Option<String> {
         match requested.map(str::trim).filter(|s| !s.is_empty()) {
+            None if !self.config.default_scopes.is_empty() => {
+                Some(self.config.default_scopes.join(" "))
+            }
             None => Some(self.config.scopes.join(" ")),
             Some(s) => s
                 .split(' ')

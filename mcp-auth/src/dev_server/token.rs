@@ -60,38 +60,54 @@ fn oauth_error(code: &str, description: &str) -> Response {
     }
 }
 
-/// Access token and a fresh refresh token in `family` (new family when `None`).
+/// What a token is issued for: the user (none for `client_credentials`) and when the user
+/// signed in.
+struct Holder<'a> {
+    user: Option<&'a DevUser>,
+    auth_time: Option<u64>,
+}
+
+/// Access token and, for a user, a fresh refresh token in `family`; the response and the
+/// access token (to revoke it if its code comes back).
 fn issue(
     shared: &Shared,
     client_id: &str,
-    user: Option<&DevUser>,
+    holder: &Holder<'_>,
     resource: &str,
     scope: &str,
-    family: Option<String>,
-) -> Response {
+    family: &str,
+) -> (Response, Option<String>) {
+    let user = holder.user;
     let subject = user.map_or(client_id, |u| u.subject.as_str());
     let tenant = user.map(|u| u.tenant.as_str());
-    let Ok((access, ttl)) = shared.access_token(subject, tenant, client_id, resource, scope) else {
-        return oauth_error("server_error", "cannot sign the token");
+    let Ok((access, ttl)) = shared.access_token(
+        subject,
+        tenant,
+        client_id,
+        resource,
+        scope,
+        holder.auth_time,
+    ) else {
+        return (oauth_error("server_error", "cannot sign the token"), None);
     };
     let mut body = json!({
         "access_token": access, "token_type": "Bearer", "expires_in": ttl, "scope": scope,
     });
     if let Some(user) = user {
-        let (Ok(refresh), Some(family)) = (random_token(), family.or_else(|| random_token().ok()))
-        else {
-            return oauth_error("server_error", "no randomness");
+        let Ok(refresh) = random_token() else {
+            return (oauth_error("server_error", "no randomness"), None);
         };
         shared.state().refresh.insert(
             refresh.clone(),
             RefreshGrant {
-                family,
+                family: family.to_owned(),
                 client_id: client_id.to_owned(),
                 resource: resource.to_owned(),
                 scope: scope.to_owned(),
                 user: user.clone(),
                 expires: Instant::now() + shared.config.refresh_token_ttl,
                 used: false,
+                auth_time: holder.auth_time.unwrap_or_default(),
             },
         );
         if let Some(map) = body.as_object_mut() {
@@ -99,12 +115,25 @@ fn issue(
         }
     }
     // OAuth 2.1 §3.2.3: token responses are not cached.
-    (
+    let response = (
         StatusCode::OK,
         [(header::CACHE_CONTROL, "no-store")],
         Json(body),
     )
-        .into_response()
+        .into_response();
+    (response, Some(access))
+}
+
+/// A code presented a second time: OAuth 2.1 §4.1.3 ("the authorization server SHOULD
+/// revoke all tokens previously issued based on that authorization code"). The refresh
+/// family goes, and the access token stops being active at introspection; a resource server
+/// that only checks the JWT's signature still accepts it until it expires.
+fn revoke_redeemed(shared: &Shared, code: &str) {
+    let mut state = shared.state();
+    if let Some(redeemed) = state.redeemed.remove(code) {
+        state.revoked_families.insert(redeemed.family);
+        state.access.remove(&redeemed.access_token);
+    }
 }
 
 pub(crate) async fn token(
@@ -130,8 +159,10 @@ pub(crate) async fn token(
     match grant_type {
         "authorization_code" => {
             // Single use: the code is removed before anything else is checked.
-            let grant = get("code").and_then(|code| shared.state().codes.remove(code));
+            let code = get("code").unwrap_or_default();
+            let grant = shared.state().codes.remove(code);
             let Some(grant) = grant else {
+                revoke_redeemed(&shared, code);
                 return oauth_error("invalid_grant", "unknown or used code");
             };
             if grant.client_id != client_id || grant.expires < Instant::now() {
@@ -155,20 +186,38 @@ pub(crate) async fn token(
             if !pkce_s256_matches(verifier, &grant.challenge) {
                 return oauth_error("invalid_grant", "PKCE verification failed");
             }
-            issue(
+            let Ok(family) = random_token() else {
+                return oauth_error("server_error", "no randomness");
+            };
+            let holder = Holder {
+                user: Some(&grant.user),
+                auth_time: Some(grant.auth_time),
+            };
+            let (response, access) = issue(
                 &shared,
                 &client_id,
-                Some(&grant.user),
+                &holder,
                 &grant.resource,
                 &grant.scope,
-                None,
-            )
+                &family,
+            );
+            if let Some(access_token) = access {
+                shared.state().redeemed.insert(
+                    code.to_owned(),
+                    super::state::RedeemedCode {
+                        family,
+                        access_token,
+                        expires: Instant::now() + shared.config.refresh_token_ttl,
+                    },
+                );
+            }
+            response
         }
         "refresh_token" => {
             let Some(presented) = get("refresh_token") else {
                 return oauth_error("invalid_request", "refresh_token is missing");
             };
-            let (user, resource, scope, family) = {
+            let (user, resource, scope, family, auth_time) = {
                 let mut state = shared.state();
                 let Some(grant) = state.refresh.get_mut(presented) else {
                     return oauth_error("invalid_grant", "unknown refresh token");
@@ -186,12 +235,14 @@ pub(crate) async fn token(
                 if grant.expires < Instant::now() {
                     return oauth_error("invalid_grant", "refresh token expired");
                 }
-                grant.used = true;
+                // Not marked used yet: a request refused below (another resource, a wider
+                // scope) must leave the token good for the corrected retry.
                 let taken = (
                     grant.user.clone(),
                     grant.resource.clone(),
                     grant.scope.clone(),
                     grant.family.clone(),
+                    grant.auth_time,
                 );
                 if state.revoked_families.contains(&taken.3) {
                     return oauth_error("invalid_grant", "refresh token revoked");
@@ -214,14 +265,22 @@ pub(crate) async fn token(
                     return oauth_error("invalid_scope", "scope wider than the original grant");
                 }
             };
-            issue(
-                &shared,
-                &client_id,
-                Some(&user),
-                &resource,
-                &scope,
-                Some(family),
-            )
+            {
+                // Rotation: used only now that the refresh succeeds. Checked again under the
+                // lock, so of two concurrent uses one wins and the other revokes the family.
+                let mut state = shared.state();
+                let grant = state.refresh.get_mut(presented).filter(|g| !g.used);
+                let Some(grant) = grant else {
+                    state.revoked_families.insert(family);
+                    return oauth_error("invalid_grant", "refresh token already used");
+                };
+                grant.used = true;
+            }
+            let holder = Holder {
+                user: Some(&user),
+                auth_time: Some(auth_time),
+            };
+            issue(&shared, &client_id, &holder, &resource, &scope, &family).0
         }
         "client_credentials" => {
             if client.auth_method == AuthMethod::None {
@@ -238,7 +297,11 @@ pub(crate) async fn token(
             let Some(scope) = shared.grantable_scope(get("scope")) else {
                 return oauth_error("invalid_scope", "scope not allowed");
             };
-            issue(&shared, &client_id, None, &resource, &scope, None)
+            let holder = Holder {
+                user: None,
+                auth_time: None,
+            };
+            issue(&shared, &client_id, &holder, &resource, &scope, "").0
         }
         _ => oauth_error("unsupported_grant_type", "unsupported grant_type"),
     }

@@ -40,9 +40,20 @@ pub(crate) fn principal_from_claims(
         (None, None) => Default::default(),
         _ => return Err(TokenError::Malformed),
     };
-    principal.expires_at = match claims.get("exp") {
-        None => None,
-        Some(v) => Some(UNIX_EPOCH + Duration::from_secs(v.as_u64().ok_or(TokenError::Malformed)?)),
+    let time = |name: &str| -> Result<Option<SystemTime>, TokenError> {
+        match claims.get(name) {
+            None => Ok(None),
+            Some(v) => Ok(Some(
+                UNIX_EPOCH + Duration::from_secs(v.as_u64().ok_or(TokenError::Malformed)?),
+            )),
+        }
+    };
+    principal.expires_at = time("exp")?;
+    // RFC 9470 §4 / OIDC Core §2: `auth_time` is when the user authenticated; a token
+    // without it was at best minted then (`iat`), so `iat` stands in.
+    principal.authenticated_at = match time("auth_time")? {
+        Some(t) => Some(t),
+        None => time("iat")?,
     };
     Ok(principal)
 }

@@ -54,6 +54,11 @@ pub struct JwtConfig {
     pub require_nbf: bool,
     /// The least time between two JWKS fetches caused by unknown `kid`s.
     pub refetch_interval: Duration,
+    /// Whether a token may name audiences besides this resource (`aud` an array of several).
+    /// Off by default: a token good at two resources can be replayed by either at the other
+    /// (the confused deputy of 2025-11-25 `basic/authorization` §Token Audience Binding), so
+    /// `aud` must be the resource itself, as a string or an array of one.
+    pub allow_multiple_audiences: bool,
 }
 
 impl JwtConfig {
@@ -68,6 +73,7 @@ impl JwtConfig {
             tenant_claim: None,
             require_nbf: false,
             refetch_interval: Duration::from_secs(60),
+            allow_multiple_audiences: false,
         }
     }
 }
@@ -82,9 +88,10 @@ struct KeyCache {
 /// Verifies RFC 9068 JWT access tokens.
 ///
 /// Checks, in order: the header's `alg` is in the pinned list (so `none` and HMAC never pass),
+/// there is no `crit` (RFC 7515 §4.1.11: no extension is understood here),
 /// `typ` is `at+jwt` when present, the key (by `kid`) is known — refetching the JWKS at most
 /// once per `refetch_interval` on an unknown `kid` — the signature, `exp`, `nbf`, `iss`, `aud`
-/// and `sub`.
+/// (exactly this resource unless [`JwtConfig::allow_multiple_audiences`]) and `sub`.
 pub struct JwtVerifier {
     config: JwtConfig,
     validations: HashMap<Algorithm, Validation>,
@@ -207,6 +214,9 @@ impl JwtVerifier {
             .validations
             .get(&header.alg)
             .ok_or(TokenError::AlgorithmNotAllowed)?;
+        if has_crit(token) {
+            return Err(TokenError::UnsupportedCritical);
+        }
         if let Some(typ) = &header.typ {
             // RFC 9068 §4: `at+jwt`, or the full media type `application/at+jwt`.
             if !(typ.eq_ignore_ascii_case("at+jwt")
@@ -221,9 +231,30 @@ impl JwtVerifier {
         }
         let data = jsonwebtoken::decode::<Map<String, Value>>(token, &key.0, validation)
             .map_err(map_error)?;
+        if !self.config.allow_multiple_audiences
+            && matches!(data.claims.get("aud"), Some(Value::Array(list)) if list.len() != 1)
+        {
+            // jsonwebtoken accepts an array naming us among others; one audience only.
+            return Err(TokenError::WrongAudience);
+        }
         let principal = principal_from_claims(&data.claims, self.config.tenant_claim.as_deref())?;
         Ok(principal)
     }
+}
+
+/// Whether the token's protected header has a `crit` member. jsonwebtoken's `Header` drops
+/// members it does not know, so the header is read again here (bounded: the header segment
+/// was already decoded once by `decode_header`).
+fn has_crit(token: &str) -> bool {
+    use base64::Engine as _;
+    let Some(segment) = token.split('.').next() else {
+        return false;
+    };
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(segment)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Map<String, Value>>(&bytes).ok())
+        .is_some_and(|header| header.contains_key("crit"))
 }
 
 fn map_error(error: jsonwebtoken::errors::Error) -> TokenError {

@@ -64,7 +64,9 @@ pub(crate) fn junit(records: &[Record]) -> String {
                     escape(reason)
                 );
             }
-            Outcome::Fail { reason, evidence } => {
+            Outcome::Fail {
+                reason, evidence, ..
+            } => {
                 let _ = writeln!(
                     out,
                     ">\n    <failure message=\"{}\">{}\n{}</failure>\n  </testcase>",

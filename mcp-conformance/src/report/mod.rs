@@ -1,11 +1,16 @@
-//! Reports: a summary table for people, JSON and JUnit XML for machines.
+//! Reports: a summary table and an HTML page for people, JSON and JUnit XML for machines.
 
+mod findings;
+mod html;
 mod json;
 mod junit;
+mod not_called;
 mod table;
 
+pub(crate) use html::html;
 pub(crate) use json::json;
 pub(crate) use junit::junit;
+pub(crate) use not_called::not_called;
 pub(crate) use table::table;
 
 use std::time::Duration;
@@ -128,5 +133,11 @@ impl Report {
     /// The records as a JUnit XML document (`--junit`).
     pub fn junit(&self) -> String {
         junit(&self.records)
+    }
+
+    /// The records as one self-contained HTML page (`--html`); `title` names what was
+    /// tested.
+    pub fn html(&self, title: &str) -> String {
+        html(&self.records, self.elapsed, title)
     }
 }

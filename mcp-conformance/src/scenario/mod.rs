@@ -25,13 +25,17 @@ pub(crate) use reference::Transport;
 use mcp_protocol::ProtocolVersion;
 use serde::Serialize;
 
-/// How strongly the spec requires what a scenario checks.
-#[derive(Clone, Copy, Debug)]
+/// How strongly the spec requires what a scenario checks (RFC 2119 as the spec uses it; a
+/// MUST NOT is a [`Severity::Must`], a SHOULD NOT a [`Severity::Should`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Severity {
     /// A MUST of the spec.
     Must,
     /// A SHOULD of the spec.
     Should,
+    /// A MAY of the spec: a server that does what it may must do it right, and a finding
+    /// of this level says how it went wrong without claiming a duty was broken.
+    May,
 }
 
 impl Severity {
@@ -39,6 +43,7 @@ impl Severity {
         match self {
             Self::Must => "MUST",
             Self::Should => "SHOULD",
+            Self::May => "MAY",
         }
     }
 }
@@ -50,10 +55,15 @@ pub(crate) enum Outcome {
     /// The behaviour matched the spec; `evidence` holds the messages exchanged (empty for
     /// checks that exchange none), so a pass can be audited as a failure can.
     Pass { evidence: Vec<String> },
-    /// It did not; `reason` says how and `evidence` holds the messages involved.
+    /// It did not; `reason` says how and `evidence` holds the messages involved. `level` is
+    /// the level of the text this finding breaks when it differs from the scenario's
+    /// headline level (one scenario may check a MUST and a SHOULD); the report's `severity`
+    /// is the finding's level (see [`Outcome::severity`]).
     Fail {
         reason: String,
         evidence: Vec<String>,
+        #[serde(skip)]
+        level: Option<Severity>,
     },
     /// The scenario does not apply to this version.
     Skip { reason: String },
@@ -76,6 +86,31 @@ impl Outcome {
         Self::Fail {
             reason: reason.into(),
             evidence,
+            level: None,
+        }
+    }
+
+    /// A failure at `level`, whatever the scenario's headline level.
+    pub(crate) fn fail_at(
+        level: Severity,
+        reason: impl Into<String>,
+        evidence: Vec<String>,
+    ) -> Self {
+        Self::Fail {
+            reason: reason.into(),
+            evidence,
+            level: Some(level),
+        }
+    }
+
+    /// The level this result is reported at: a failure's own level, else `headline` (the
+    /// scenario's).
+    pub(crate) fn severity(&self, headline: Severity) -> Severity {
+        match self {
+            Self::Fail {
+                level: Some(level), ..
+            } => *level,
+            _ => headline,
         }
     }
 

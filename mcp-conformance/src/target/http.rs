@@ -6,6 +6,7 @@
 //! JSON-RPC error body delivers that error; without one it is a failure naming the status.
 
 use std::collections::VecDeque;
+use std::fmt::Write as _;
 use std::io;
 use std::time::Duration;
 
@@ -67,6 +68,11 @@ pub(crate) struct HttpWire {
     last_status: Option<StatusCode>,
     /// How long a POST waits for its response head.
     answer_wait: Duration,
+    /// The names of the `--header` headers every request carries (their values may be
+    /// credentials: the evidence names them only).
+    extra_headers: Vec<String>,
+    /// The last POST's request line, headers and response status, for the evidence.
+    exchange: Option<String>,
 }
 
 impl HttpWire {
@@ -82,6 +88,12 @@ impl HttpWire {
             streams: VecDeque::new(),
             last_status: None,
             answer_wait,
+            extra_headers: endpoint
+                .headers
+                .keys()
+                .map(|name| name.as_str().to_owned())
+                .collect(),
+            exchange: None,
         })
     }
 
@@ -105,6 +117,10 @@ impl HttpWire {
                 let name = match method {
                     "tools/call" | "prompts/get" => params.and_then(|p| p["name"].as_str()),
                     "resources/read" => params.and_then(|p| p["uri"].as_str()),
+                    // The tasks extension (SEP-2663): the task's id.
+                    "tasks/get" | "tasks/cancel" | "tasks/update" | "tasks/result" => {
+                        params.and_then(|p| p["taskId"].as_str())
+                    }
                     _ => None,
                 };
                 if let Some(name) = name {
@@ -129,15 +145,26 @@ impl HttpWire {
         let is_request = message
             .as_ref()
             .is_some_and(|m| m.get("id").is_some() && m.get("method").is_some());
+        // A notification or a response: no answer is due.
+        let answers_nothing = message.as_ref().is_some_and(|m| match m.get("method") {
+            Some(_) => m.get("id").is_none(),
+            None => m.get("result").is_some() || m.get("error").is_some(),
+        });
         if method.as_deref() == Some("initialize") {
             self.initialize_id = message.as_ref().and_then(|m| m.get("id").cloned());
         }
         // Bounded: a server that never sends the response head must not stop the run.
         let wait = self.answer_wait;
+        let headers = self.headers(message.as_ref());
+        let mut exchange = format!("  POST {} with {}", self.url, describe(&headers));
+        for name in &self.extra_headers {
+            let _ = write!(exchange, ", {name}: (given by --header, not shown)");
+        }
+        self.exchange = Some(exchange);
         let sending = self
             .client
             .post(&self.url)
-            .headers(self.headers(message.as_ref()))
+            .headers(headers)
             .body(bytes.to_vec())
             .send();
         let response = tokio::time::timeout(wait, sending)
@@ -158,12 +185,26 @@ impl HttpWire {
         }
         let status = response.status();
         self.last_status = Some(status);
+        if let Some(exchange) = &mut self.exchange {
+            let kind = response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("no content type");
+            let _ = write!(exchange, " → HTTP {status} ({kind})");
+        }
         if is_sse(&response) && status.is_success() {
             self.streams
                 .push_back((response, EventReader::new(MAX_MESSAGE)));
             return Ok(());
         }
         let body = read_bounded(response).await?;
+        if answers_nothing && status.is_success() {
+            // §Sending Messages 4: an accepted notification or response gets 202 with no
+            // body; anything else in a 2xx is no message to the client, and is judged by
+            // `http/notification-accepted` alone rather than by whatever request waits next.
+            return Ok(());
+        }
         if status == StatusCode::ACCEPTED && body.is_empty() {
             if is_request {
                 // §Sending Messages: a request gets a JSON object or an SSE stream.
@@ -221,6 +262,15 @@ impl HttpWire {
         }
         Ok(())
     }
+}
+
+/// The headers as evidence shows them: `Name: value` pairs, in the order sent.
+fn describe(headers: &HeaderMap) -> String {
+    headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {}", String::from_utf8_lossy(value.as_bytes())))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `e` with its causes: reqwest's own text ("error sending request") hides why (a refused
@@ -311,6 +361,10 @@ impl Wire for HttpWire {
 
     fn last_status(&self) -> Option<u16> {
         self.last_status.map(|s| s.as_u16())
+    }
+
+    fn take_exchange(&mut self) -> Option<String> {
+        self.exchange.take()
     }
 
     fn abandon_newest(&mut self) {

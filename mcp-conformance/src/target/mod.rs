@@ -10,10 +10,12 @@
 
 mod http;
 mod memory;
+mod policy;
 mod preflight;
 mod sse;
 mod stdio;
 
+use std::collections::HashMap;
 use std::io;
 use std::time::Duration;
 
@@ -23,11 +25,14 @@ use serde_json::{Value, json};
 
 use crate::schema_book;
 pub(crate) use http::HttpWire;
+pub(crate) use policy::{CallTools, ToolPolicy};
 pub(crate) use preflight::preflight;
 pub(crate) use stdio::StdioWire;
 /// Raw HTTP, for the scenarios that judge the transport itself.
 pub(crate) mod raw {
-    pub(crate) use super::http::{ACCEPT_BOTH, PROTOCOL_VERSION, SESSION_ID, is_sse, read_bounded};
+    pub(crate) use super::http::{
+        ACCEPT_BOTH, PROTOCOL_VERSION, SESSION_ID, header_value, is_sse, read_bounded,
+    };
     pub(crate) use super::sse::{Event, EventReader};
 }
 
@@ -76,6 +81,8 @@ pub(crate) struct Options {
     /// How many scenarios run at once, each on its own connection (`--jobs`; by default
     /// the number of cores).
     pub(crate) jobs: usize,
+    /// Which tools may be called (read-only ones by default).
+    pub(crate) tools: ToolPolicy,
 }
 
 impl Default for Options {
@@ -84,6 +91,7 @@ impl Default for Options {
             answer_wait: ANSWER_WITHIN,
             call_wait: CALL_WITHIN,
             jobs: crate::runner::default_jobs(),
+            tools: ToolPolicy::default(),
         }
     }
 }
@@ -184,6 +192,12 @@ pub(crate) trait Wire: Send {
     fn last_status(&self) -> Option<u16> {
         None
     }
+    /// How the last message went on the wire, for the evidence: over HTTP the request line,
+    /// the headers sent (the values of `--header` ones withheld) and the response status;
+    /// `None` where there is nothing to add (stdio), or once taken.
+    fn take_exchange(&mut self) -> Option<String> {
+        None
+    }
     /// Stops waiting for the answer to the request sent last (given up on and cancelled),
     /// so the answers to later ones are not queued behind it (HTTP, where each request has
     /// its own answer stream, kept in the order sent; over stdio there is nothing to let go
@@ -232,12 +246,18 @@ pub(crate) struct Conversation {
     pub(crate) version: ProtocolVersion,
     /// The server's capabilities, from `initialize` or `server/discover`.
     pub(crate) capabilities: Value,
+    /// The versions the server says it supports (`server/discover`, 2026-07-28 on; `null`
+    /// before, where `initialize` agrees on one).
+    pub(crate) supported_versions: Value,
     next_id: i64,
     /// The first [`EVIDENCE_LINES`] lines exchanged; `omitted` counts the rest.
     evidence: Vec<String>,
     omitted: usize,
     /// Schema violations in what the target sent (the first [`VIOLATIONS_KEPT`]).
     violations: Vec<String>,
+    /// What makes each schema violation kept one defect ([`violation_kind`]): the same
+    /// defect met again, in another message, is not kept twice.
+    violation_kinds: Vec<String>,
     /// Notifications the target sent, not yet taken (the first [`NOTIFICATIONS_KEPT`]).
     notifications: Vec<Value>,
     /// The client capabilities every request of 2026-07-28 declares (none unless a
@@ -249,9 +269,25 @@ pub(crate) struct Conversation {
     answer_wait: Duration,
     /// How long a tool call with generated arguments waits (the target's option).
     call_wait: Duration,
+    /// The request waited for may be unreadable (malformed JSON, an invalid request, a body
+    /// too large): an error without its id may answer it (JSON-RPC 2.0 §5).
+    pending_unreadable: bool,
+    /// Which tools may be called (the target's option), enforced on every `tools/call` this
+    /// conversation sends.
+    policy: ToolPolicy,
+    /// The tools seen in `tools/list` results, by name: what the policy judges a call by.
+    listed: HashMap<String, Value>,
     /// Whether the target has sent one JSON-RPC message yet (see [`preflight()`]).
     heard: bool,
+    /// Answers the target's own requests, when a scenario set one ([`Responder`]).
+    responder: Option<Responder>,
 }
+
+/// Answers a request of the target (`sampling/createMessage`, `elicitation/create`,
+/// `roots/list`, …): `Some(result)` is sent as the result, `None` as "method not found".
+/// Only the scenarios that set one (the official suite's counterparts) answer such requests;
+/// the others offer no client capabilities.
+pub(crate) type Responder = Box<dyn FnMut(&str, &Value) -> Option<Value> + Send>;
 
 /// The most notifications kept until a scenario takes them.
 const NOTIFICATIONS_KEPT: usize = 100;
@@ -263,12 +299,25 @@ const EVIDENCE_LINES: usize = 300;
 /// The most schema violations kept; one is enough to fail, a few help to fix.
 const VIOLATIONS_KEPT: usize = 20;
 
-/// The most characters of one message kept as evidence.
-const EVIDENCE_CHARS: usize = 2000;
+/// The most bytes of one line of evidence (a message, a note, a server's stderr): a
+/// server that dumps its environment or a large file into an answer cannot swallow a report.
+const EVIDENCE_BYTES: usize = 4096;
 
-/// `text`, cut after `EVIDENCE_CHARS` characters.
+/// `text`, cut after [`EVIDENCE_BYTES`] bytes (on a character boundary), the cut marked.
 pub(crate) fn clip(text: &str) -> String {
-    clip_at(text, EVIDENCE_CHARS)
+    if text.len() <= EVIDENCE_BYTES {
+        return text.to_owned();
+    }
+    let mut at = EVIDENCE_BYTES;
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    format!(
+        "{}… [cut: {} of {} bytes shown]",
+        &text[..at],
+        at,
+        text.len()
+    )
 }
 
 /// `text`, cut after `chars` characters, saying how long it was.
@@ -289,16 +338,22 @@ impl Conversation {
             wire,
             version,
             capabilities: Value::Null,
+            supported_versions: Value::Null,
             next_id: 0,
             evidence: Vec::new(),
             omitted: 0,
             violations: Vec::new(),
+            violation_kinds: Vec::new(),
             notifications: Vec::new(),
             cancelled: Vec::new(),
             client_capabilities: json!({}),
             answer_wait: target.answer_wait(),
             call_wait: target.options.call_wait.min(target.answer_wait()),
+            pending_unreadable: false,
+            policy: target.options.tools.clone(),
+            listed: HashMap::new(),
             heard: false,
+            responder: None,
         })
     }
 
@@ -335,6 +390,7 @@ impl Conversation {
                 other => other.result("server/discover")?,
             };
             c.capabilities = discovered["capabilities"].clone();
+            c.supported_versions = discovered["supportedVersions"].clone();
             let served = discovered["supportedVersions"]
                 .as_array()
                 .is_some_and(|a| a.contains(&json!(version.as_str())));
@@ -369,11 +425,17 @@ impl Conversation {
         !self.version.has_handshake()
     }
 
-    /// `initialize` params for this conversation's version.
+    /// `initialize` params for this conversation's version: the declared capabilities when
+    /// a [`Responder`] answers the requests they allow, none otherwise.
     pub(crate) fn initialize_params(&self) -> Value {
+        let capabilities = if self.responder.is_some() {
+            self.client_capabilities.clone()
+        } else {
+            json!({})
+        };
         json!({
             "protocolVersion": self.version.as_str(),
-            "capabilities": {},
+            "capabilities": capabilities,
             "clientInfo": {"name": "mcp-conformance", "version": env!("CARGO_PKG_VERSION")},
         })
     }
@@ -385,6 +447,14 @@ impl Conversation {
         self.client_capabilities = capabilities;
     }
 
+    /// Answers the target's requests with `responder` from now on (set before the
+    /// [handshake](Conversation::handshake), with [`Conversation::declare`], so `initialize`
+    /// declares the capabilities it serves). Each request it sees is validated against the
+    /// version's `ServerRequest`.
+    pub(crate) fn respond_with(&mut self, responder: Responder) {
+        self.responder = Some(responder);
+    }
+
     /// Whether the server advertised capability `name`.
     pub(crate) fn has_capability(&self, name: &str) -> bool {
         self.capabilities.get(name).is_some_and(|c| !c.is_null())
@@ -392,11 +462,16 @@ impl Conversation {
 
     /// Sends raw bytes as one message.
     pub(crate) async fn send_raw(&mut self, bytes: &[u8]) -> Result<(), String> {
-        self.keep(|| format!("→ {}", clip(&String::from_utf8_lossy(bytes))));
-        self.wire
+        self.keep(|| format!("→ {}", String::from_utf8_lossy(bytes)));
+        let sent = self
+            .wire
             .send(bytes)
             .await
-            .map_err(|e| format!("sending failed: {e}"))
+            .map_err(|e| format!("sending failed: {e}"));
+        if let Some(exchange) = self.wire.take_exchange() {
+            self.keep(|| exchange);
+        }
+        sent
     }
 
     /// Stamps `params` as the version requires: from 2026-07-28 every request names its
@@ -433,6 +508,7 @@ impl Conversation {
 
     /// Sends request `method` and waits for its answer.
     pub(crate) async fn request(&mut self, method: &str, params: Value) -> Result<Reply, String> {
+        self.check_call(method, &params)?;
         self.next_id += 1;
         let id = json!(self.next_id);
         let params = self.stamp(params);
@@ -469,6 +545,21 @@ impl Conversation {
             })
     }
 
+    /// Waits at most `within` for the answer to bad input sent raw with `id` (`null` when
+    /// the input has no id to read): an error whose id is null or absent answers it, as
+    /// JSON-RPC 2.0 §5 has it for input whose id could not be read ("Parse error/Invalid
+    /// Request"), as does an error with `id`.
+    pub(crate) async fn answer_to_bad_input(
+        &mut self,
+        id: &Value,
+        within: Duration,
+    ) -> Result<Reply, String> {
+        self.pending_unreadable = true;
+        let answer = self.answer_within(id, None, within).await;
+        self.pending_unreadable = false;
+        answer
+    }
+
     /// Sends request `method`, which may rightly take long (a tool called with arguments
     /// drawn from its schema may be asked to work for hours): `Ok(None)` when it is not
     /// answered within the target's call wait ([`CALL_WITHIN`]) but the server is busy rather
@@ -481,6 +572,7 @@ impl Conversation {
         method: &str,
         params: Value,
     ) -> Result<Option<Reply>, String> {
+        self.check_call(method, &params)?;
         let params = self.stamp(params);
         let message = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
         self.send_raw(message.to_string().as_bytes()).await?;
@@ -509,6 +601,37 @@ impl Conversation {
                 "no answer to {method} within {:.1} s, and none to {alive} after it was \
                  cancelled: the server hung ({e})",
                 self.call_wait.as_secs_f64()
+            )),
+        }
+    }
+
+    /// Why the tool called `name` may not be called under the run's tool policy, judged by
+    /// the annotations of its last listing in this conversation; `None` when it may.
+    pub(crate) fn withheld(&self, name: &str) -> Option<String> {
+        match self.listed.get(name) {
+            Some(tool) => self.policy.withheld(tool),
+            None => self.policy.withheld_unlisted(name),
+        }
+    }
+
+    /// The run's tool policy.
+    pub(crate) fn policy(&self) -> &ToolPolicy {
+        &self.policy
+    }
+
+    /// The last line of defence of the tool policy: a `tools/call` of a tool the policy
+    /// withholds is not sent, whichever scenario asked (they choose their tools with the
+    /// policy; this catches one that forgot).
+    fn check_call(&self, method: &str, params: &Value) -> Result<(), String> {
+        if method != "tools/call" {
+            return Ok(());
+        }
+        let name = params["name"].as_str().unwrap_or_default();
+        match self.withheld(name) {
+            None => Ok(()),
+            Some(why) => Err(format!(
+                "mcp-conformance refused to call tool {name}: {why} (a bug of the scenario: \
+                 it must choose tools with the tool policy)"
             )),
         }
     }
@@ -545,13 +668,25 @@ impl Conversation {
                 continue; // the answer to a request given up on: allowed, not judged
             }
             if message.get("id") != Some(id) {
-                // An error without an id (or with a null one) answers a message that could
-                // not be read.
                 if message.get("id").is_none_or(Value::is_null) && message.get("error").is_some() {
+                    // An error with no id to echo answers the request waited for; it may
+                    // drop the id only when it answers input whose id could not be read, or
+                    // over HTTP as the body of an error status (basic/transports §Sending
+                    // Messages 4: "a JSON-RPC error response that has no id"). A readable
+                    // request answered so has lost its id: JSON-RPC 2.0 §5, the id "MUST
+                    // be the same as the value of the id member in the Request Object".
+                    let refusal = self.wire.last_status().is_some_and(|s| s >= 400);
+                    if !(self.pending_unreadable || refusal) {
+                        self.violate(format!(
+                            "an error without the request's id answered {} (id {id}), a \
+                             readable request: a response MUST carry the id of the request it \
+                             answers (JSON-RPC 2.0 §5; basic §Responses)",
+                            method.unwrap_or("the request")
+                        ));
+                    }
                     return Ok(Some(error_reply(&message)));
                 }
-                self.violations
-                    .push(format!("a response to an unknown id: {message}"));
+                self.violate(format!("a response to an unknown id: {message}"));
                 continue;
             }
             if message.get("error").is_some() {
@@ -562,10 +697,17 @@ impl Conversation {
             if let Some(def) = def {
                 self.validate(def, &result, method.unwrap_or_default());
             }
-            if let Some(why) = undeclared_input_request(&self.client_capabilities, &result)
-                && self.violations.len() < VIOLATIONS_KEPT
+            if method == Some("tools/list")
+                && let Some(tools) = result["tools"].as_array()
             {
-                self.violations.push(why);
+                for tool in tools {
+                    if let Some(name) = tool["name"].as_str() {
+                        self.listed.insert(name.to_owned(), tool.clone());
+                    }
+                }
+            }
+            if let Some(why) = undeclared_input_request(&self.client_capabilities, &result) {
+                self.violate(why);
             }
             return Ok(Some(Reply::Result(result)));
         }
@@ -579,18 +721,47 @@ impl Conversation {
             Err(e) => return Err(format!("reading from the server failed: {e}")),
         };
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        self.keep(|| format!("← {}", clip(&text)));
+        self.keep(|| format!("← {text}"));
         let value: Value = serde_json::from_str(&text)
             .map_err(|e| format!("the server sent something that is not JSON ({e})"))?;
         self.heard |= value["jsonrpc"] == "2.0";
-        // An error answering a message whose id could not be read has no id (2025-11-25 on)
-        // or a null one (JSON-RPC 2.0 §5); the schemas before 2025-11-25 require an id
-        // that is a string or a number, so they cannot judge such an error at all.
-        let unreadable = value.get("error").is_some() && value.get("id").is_none_or(Value::is_null);
-        if !unreadable || self.version >= ProtocolVersion::V2025_11_25 {
-            self.validate("JSONRPCMessage", &value, "a message");
+        match value.get("id") {
+            Some(id) if !id.is_null() => self.validate("JSONRPCMessage", &value, "a message"),
+            _ if value.get("error").is_some() => self.judge_idless_error(&value),
+            _ => self.validate("JSONRPCMessage", &value, "a message"),
         }
         Ok(Some(value))
+    }
+
+    /// Validates an error whose id is null or absent. Two normative texts spell "no id"
+    /// differently: JSON-RPC 2.0 §5 says the id "MUST be Null" when it could not be read;
+    /// the schemas up to 2025-06-18 require a string or number id, and from 2025-11-25
+    /// make it optional but not nullable (basic §Error Responses: "except in error cases
+    /// where the ID could not be read"). Either spelling is accepted in every version, with
+    /// a note where the schema prefers the other; the rest of the error is validated as the
+    /// schema has it. Whether the id could be dropped at all is judged where the error is
+    /// taken as an answer ([`Conversation::answer_or_timeout`]).
+    fn judge_idless_error(&mut self, value: &Value) {
+        let null = value.get("id").is_some_and(Value::is_null);
+        let note = match (null, self.version >= ProtocolVersion::V2025_11_25) {
+            (true, true) => Some(format!(
+                "note: an error with \"id\": null; JSON-RPC 2.0 §5 requires null when the id \
+                 could not be read, the {} schema prefers leaving id out: either is accepted",
+                self.version
+            )),
+            (false, false) => Some(format!(
+                "note: an error without an id; the {} schema requires one and JSON-RPC 2.0 §5 \
+                 spells it null, 2025-11-25 on allow leaving it out: either is accepted",
+                self.version
+            )),
+            _ => None,
+        };
+        if let Some(note) = note {
+            self.keep(|| note);
+        }
+        let mut stand_in = value.clone();
+        stand_in["id"] = json!(0);
+        self.validate("JSONRPCMessage", &stand_in, "an error without an id");
     }
 
     /// A notification or a request from the target: notifications are validated (and are in
@@ -599,6 +770,10 @@ impl Conversation {
         match message.get("id") {
             Some(id) if message.get("method").is_some() => {
                 let id = id.clone();
+                if let Some(result) = self.respond(&message) {
+                    let reply = json!({"jsonrpc": "2.0", "id": id, "result": result});
+                    return self.send_raw(reply.to_string().as_bytes()).await;
+                }
                 let reply = json!({"jsonrpc": "2.0", "id": id,
                     "error": {"code": -32601, "message": "the conformance client offers no capabilities"}});
                 self.send_raw(reply.to_string().as_bytes()).await
@@ -615,31 +790,59 @@ impl Conversation {
         }
     }
 
+    /// The [`Responder`]'s answer to the target's request `message`, if one is set.
+    fn respond(&mut self, message: &Value) -> Option<Value> {
+        let responder = self.responder.as_mut()?;
+        let method = message["method"].as_str().unwrap_or_default().to_owned();
+        let answer = responder(&method, &message["params"]);
+        // 2026-07-28 has no server-to-client requests (input goes by MRTR).
+        if schema_book::defines(self.version, "ServerRequest") {
+            self.validate("ServerRequest", message, "a request");
+        }
+        answer
+    }
+
     /// Adds `line` to the evidence: an exchange made outside the conversation (a raw HTTP
     /// request of a transport scenario) that shows what the verdict rests on.
     pub(crate) fn note(&mut self, line: String) {
         self.keep(|| line);
     }
 
-    /// Adds a line of evidence, while there is room.
+    /// Adds a line of evidence (at most [`EVIDENCE_BYTES`] of it), while there is room.
     fn keep(&mut self, line: impl FnOnce() -> String) {
         if self.evidence.len() < EVIDENCE_LINES {
-            self.evidence.push(line());
+            self.evidence.push(clip(&line()));
         } else {
             self.omitted += 1;
         }
     }
 
     fn validate(&mut self, def: &str, value: &Value, what: &str) {
-        if self.violations.len() >= VIOLATIONS_KEPT {
-            return;
-        }
         if let Err(errors) = schema_book::check(self.version, def, value) {
-            self.violations.push(format!(
+            // An error met on several paths of a union is one error.
+            let mut seen = std::collections::HashSet::new();
+            let mut errors = errors;
+            errors.retain(|e| seen.insert(e.clone()));
+            // One defect (a content type the version lacks, say) met in another message, or
+            // at another index of the same one, is the same finding.
+            let kind = violation_kind(what, def, &errors);
+            if self.violation_kinds.contains(&kind) {
+                return;
+            }
+            self.violation_kinds.push(kind);
+            self.violate(clip(&format!(
                 "{what} does not match {def} of the {} schema: {}",
                 self.version,
                 errors.join("; ")
-            ));
+            )));
+        }
+    }
+
+    /// Keeps violation `why`, unless it is kept already (one defect met twice, a tool called
+    /// twice with the same bad result, is one finding) or enough are.
+    fn violate(&mut self, why: String) {
+        if self.violations.len() < VIOLATIONS_KEPT && !self.violations.contains(&why) {
+            self.violations.push(why);
         }
     }
 
@@ -676,7 +879,7 @@ impl Conversation {
             out.push(format!("… and {} more lines", self.omitted));
         }
         if let Some(d) = self.wire.diagnostics() {
-            out.push(d);
+            out.push(clip(&d));
         }
         out
     }
@@ -699,13 +902,86 @@ fn undeclared_input_request(declared: &Value, result: &Value) -> Option<String> 
         };
         declared.get(capability).is_none_or(Value::is_null).then(|| {
             format!(
-                "input request {key:?} is {method}, but the client did not declare `{capability}`                  (MUST NOT: basic/patterns/mrtr §Server Requirements 7)"
+                "input request {key:?} is {method}, but the client did not declare `{capability}` \
+                 (MUST NOT: basic/patterns/mrtr §Server Requirements 7)"
             )
         })
     })
 }
 
+/// What makes schema `errors` of `what` against `def` one defect: each error with the
+/// offending value (an object or array quoted at its start) left out and the indexes of
+/// its path made alike, as a set.
+fn violation_kind(what: &str, def: &str, errors: &[String]) -> String {
+    let mut kinds: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            let close = match e.chars().next() {
+                Some('{') => Some("} is "),
+                Some('[') => Some("] is "),
+                _ => None,
+            };
+            let rest = close
+                .and_then(|c| e.rfind(c).map(|at| &e[at + 1..]))
+                .unwrap_or(e);
+            rest.chars()
+                .map(|c| if c.is_ascii_digit() { '*' } else { c })
+                .collect()
+        })
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    format!("{what} {def}: {}", kinds.join("; "))
+}
+
 fn error_reply(message: &Value) -> Reply {
     let error = message["error"].clone();
     Reply::Error(error["code"].as_i64().unwrap_or(0), error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_is_cut_at_4_kib_on_a_character_boundary_and_says_so() {
+        assert_eq!(clip("short"), "short");
+        let dump = "é".repeat(5000); // 10,000 bytes, two per character
+        let cut = clip(&dump);
+        let (kept, marker) = cut.split_once('…').expect("the cut is marked");
+        assert_eq!(kept.len(), EVIDENCE_BYTES);
+        assert!(kept.chars().all(|c| c == 'é'));
+        assert_eq!(marker, " [cut: 4096 of 10000 bytes shown]");
+        let odd = format!("a{dump}");
+        let (kept, _) = clip(&odd)
+            .split_once('…')
+            .map(|(k, m)| (k.to_owned(), m.to_owned()))
+            .expect("cut");
+        assert_eq!(kept.len(), EVIDENCE_BYTES - 1, "backs off to the boundary");
+    }
+
+    #[test]
+    fn one_schema_defect_in_two_messages_is_one_kind() {
+        let at = |value: &str, index: u32| {
+            format!(
+                "{value} is not valid under any of the schemas listed in the 'anyOf' keyword (at /content/{index})"
+            )
+        };
+        let one = [at(r#"{"type":"resource_link","uri":"a"}"#, 1)];
+        let two = [
+            at(r#"{"type":"resource_link","uri":"b"}"#, 1),
+            at(r#"{"type":"resource_link","uri":"c"}"#, 2),
+        ];
+        assert_eq!(
+            violation_kind("a", "CallToolResult", &one),
+            violation_kind("a", "CallToolResult", &two)
+        );
+        // A missing property is named by its value: two properties, two defects.
+        let name = ["\"name\" is a required property (at /tools/0)".to_owned()];
+        let uri = ["\"uri\" is a required property (at /tools/0)".to_owned()];
+        assert_ne!(
+            violation_kind("a", "ListToolsResult", &name),
+            violation_kind("a", "ListToolsResult", &uri)
+        );
+    }
 }

@@ -23,7 +23,13 @@ pub(crate) struct StdioWire {
     child: Child,
     lines: Lines<ChildStdout, ChildStdin>,
     stderr: Arc<Mutex<String>>,
+    /// The task copying the target's stderr into `stderr`, until the pipe closes.
+    stderr_task: Option<tokio::task::JoinHandle<()>>,
 }
+
+/// How long a target that went away is given to exit and finish its stderr, so the report
+/// says why it went (a command not found, a crash's message) rather than racing it.
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Newline-delimited JSON messages over a byte stream each way: a child's stdio, or an
 /// in-memory pipe.
@@ -90,9 +96,10 @@ impl StdioWire {
             .take()
             .ok_or_else(|| io::Error::other("no stdout"))?;
         let stderr = Arc::new(Mutex::new(String::new()));
+        let mut stderr_task = None;
         if let Some(mut pipe) = child.stderr.take() {
             let kept = stderr.clone();
-            tokio::spawn(async move {
+            stderr_task = Some(tokio::spawn(async move {
                 let mut buf = [0u8; 4096];
                 while let Ok(n @ 1..) = pipe.read(&mut buf).await {
                     let mut kept = kept.lock().unwrap_or_else(PoisonError::into_inner);
@@ -100,23 +107,47 @@ impl StdioWire {
                         kept.push_str(&String::from_utf8_lossy(&buf[..n]));
                     }
                 }
-            });
+            }));
         }
         Ok(Self {
             child,
             lines: Lines::new(stdout, stdin),
             stderr,
+            stderr_task,
         })
+    }
+
+    /// After the target closed its end: waits (at most [`SETTLE`]) for it to exit and for its
+    /// stderr to be read to the end, for [`Wire::diagnostics`].
+    async fn settle(&mut self) {
+        let _ = tokio::time::timeout(SETTLE, self.child.wait()).await;
+        if let Some(task) = self.stderr_task.take() {
+            let _ = tokio::time::timeout(SETTLE, task).await;
+        }
     }
 }
 
 impl Wire for StdioWire {
     fn send<'a>(&'a mut self, message: &'a [u8]) -> BoxFuture<'a, io::Result<()>> {
-        self.lines.send(message).boxed()
+        async move {
+            let sent = self.lines.send(message).await;
+            if sent.is_err() {
+                self.settle().await; // a broken pipe: the target is gone, say why
+            }
+            sent
+        }
+        .boxed()
     }
 
     fn recv(&mut self) -> BoxFuture<'_, io::Result<Option<Vec<u8>>>> {
-        self.lines.recv().boxed()
+        async move {
+            let line = self.lines.recv().await?;
+            if line.is_none() {
+                self.settle().await;
+            }
+            Ok(line)
+        }
+        .boxed()
     }
 
     fn diagnostics(&mut self) -> Option<String> {

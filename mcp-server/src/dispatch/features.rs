@@ -129,6 +129,7 @@ impl Server {
             salient: &["name", "arguments"],
             responses: params.input_responses,
             state: params.request_state,
+            unsolicited: entry.unsolicited_answers,
         };
         if wants_task {
             if !(scope.stateless() && entry.input_before_task) {
@@ -138,13 +139,18 @@ impl Server {
                 // MRTR → task composition (SEP-2663): the retry carrying the answers starts
                 // the task, which finds them by key.
                 let gathered = self
-                    .mrtr_round(replay.responses, replay.state.as_deref(), || {
-                        super::binding_of(
-                            call,
-                            replay.method,
-                            &super::salient_of(call, replay.salient),
-                        )
-                    })?
+                    .mrtr_round(
+                        replay.responses,
+                        replay.state.as_deref(),
+                        replay.unsolicited,
+                        || {
+                            super::binding_of(
+                                call,
+                                replay.method,
+                                &super::salient_of(call, replay.salient),
+                            )
+                        },
+                    )?
                     .answers();
                 return self.start_tool_task(session, call, scope, entry, args, gathered);
             }
@@ -250,6 +256,7 @@ impl Server {
                 salient: &["uri"],
                 responses: params.input_responses,
                 state: params.request_state,
+                unsolicited: false,
             },
             run,
             |out| match out {
@@ -319,6 +326,7 @@ impl Server {
                 salient: &["name", "arguments"],
                 responses: params.input_responses,
                 state: params.request_state,
+                unsolicited: false,
             },
             move |ctx| handler(args, ctx),
             |out| reply(out.map_err(|e| e.0)?, version),

@@ -168,11 +168,19 @@ impl Server {
                 let meta = meta.as_ref().expect("has a version");
                 Scope {
                     version,
+                    // basic/versioning §Request Metadata: a request missing a required
+                    // field is malformed, -32602 (the HTTP layer checks it first; over stdio
+                    // it is checked here).
                     client_capabilities: RequestMeta::decode(
                         meta.client_capabilities,
                         Meta::CLIENT_CAPABILITIES,
                     )?
-                    .unwrap_or_default(),
+                    .ok_or_else(|| {
+                        ErrorObject::invalid_params(
+                            "invalid params: `_meta[\"io.modelcontextprotocol/clientCapabilities\"]` \
+                             is required",
+                        )
+                    })?,
                     client_info: RequestMeta::decode(meta.client_info, Meta::CLIENT_INFO)?,
                     log_level: RequestMeta::decode(meta.log_level, Meta::LOG_LEVEL)?,
                     progress_token,
@@ -384,6 +392,7 @@ impl Server {
             salient,
             responses,
             state,
+            unsolicited,
         } = replay;
         // Hashing the salient params costs more than many handlers: bind only when a state
         // must be opened or sealed, not on every call.
@@ -395,14 +404,15 @@ impl Server {
                 salient_params.get_or_init(|| salient_of(call, salient)),
             )
         };
-        let round = Arc::new(self.mrtr_round(responses, state.as_deref(), binding)?);
+        let round = Arc::new(self.mrtr_round(responses, state.as_deref(), unsolicited, binding)?);
         let ctx = self.context(session, call, scope, InputMode::Mrtr(round.clone()));
         let end = mrtr::run(&round, catch_panic(handler(ctx))).await;
         match end {
             RoundEnd::Done(out) => finish(out?),
             RoundEnd::Invalid(error) => Err(error),
             RoundEnd::InputRequired(requests) => {
-                let state = self.inner.sealer.seal(&binding(), round.answers());
+                let asked = requests.0.keys().cloned().collect();
+                let state = self.inner.sealer.seal(&binding(), round.answers(), asked);
                 reply(
                     mcp_protocol::types::InputRequiredResult::new(requests)
                         .with_request_state(state),
@@ -415,24 +425,26 @@ impl Server {
 
 impl Server {
     /// The round of an MRTR request: the answers sealed in its `requestState` (checked
-    /// against what it is bound to) and its new `inputResponses`. Answers that come without
-    /// a state (a client answering before it was asked, by the keys the handler asks with)
-    /// are taken as they are: they are the client's own answers either way, and the
-    /// handler sees no more than if it had asked first (basic/patterns/mrtr: servers use
-    /// the responses they recognise and ignore the rest). What a state seals, earlier
-    /// rounds' answers, is never taken from anything but a state we sealed.
-    /// `binding` is asked for only when there is a state to open.
+    /// against what it is bound to, and spent) and those of its new `inputResponses` that
+    /// answer a question the state says we asked. Answers that come without a state, or
+    /// under a key we did not ask, are ignored (basic/patterns/mrtr: servers use the
+    /// responses they recognise and ignore the rest): a confirmation must be one the user
+    /// was shown, never one the client wrote in advance. Only a tool that opted in
+    /// (`unsolicited`) takes them. What a state seals, earlier rounds' answers, is never
+    /// taken from anything but a state we sealed. `binding` is asked for only when there
+    /// is a state to open.
     pub(crate) fn mrtr_round(
         &self,
         responses: Option<InputResponses>,
         state: Option<&str>,
+        unsolicited: bool,
         binding: impl FnOnce() -> Binding,
     ) -> Result<Round, ErrorObject> {
-        let Some(state) = state else {
-            return Ok(Round::new(serde_json::Map::new(), responses));
+        let sealed = match state {
+            None => mrtr::Opened::default(),
+            Some(state) => self.inner.sealer.open(state, &binding())?,
         };
-        let sealed = self.inner.sealer.open(state, &binding())?;
-        Ok(Round::new(sealed, responses))
+        Ok(Round::new(sealed, responses, unsolicited))
     }
 }
 
@@ -447,6 +459,8 @@ pub(crate) struct Replay {
     pub(crate) responses: Option<InputResponses>,
     /// `requestState` of the retry.
     pub(crate) state: Option<String>,
+    /// Whether answers to questions not asked are taken (a tool's opt-in).
+    pub(crate) unsolicited: bool,
 }
 
 /// What a `requestState` of `call` is bound to: the method, its salient params, the caller.

@@ -22,9 +22,19 @@ pub(crate) async fn caller(
 ) -> Result<Option<Principal>, Response<HttpBody>> {
     #[cfg(feature = "auth")]
     if let Some(rs) = &config.resource_server {
-        let authorization = headers
-            .get(http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
+        let mut all = headers.get_all(http::header::AUTHORIZATION).iter();
+        let authorization = all.next().and_then(|v| v.to_str().ok());
+        if all.next().is_some() {
+            // Two credentials are ambiguous (RFC 9110 §11.6.2: `Authorization` is not a list
+            // field), and taking either one lets a proxy and this server disagree on who
+            // called: 400 `invalid_request` (RFC 6750 §3.1).
+            return Err(oauth::challenge_response(&mcp_auth::Challenge::error(
+                mcp_auth::ErrorCode::InvalidRequest,
+                rs.resource_metadata_url(),
+                Some("more than one Authorization header"),
+                &std::collections::BTreeSet::new(),
+            )));
+        }
         return match rs.authenticate(authorization).await {
             Ok(principal) => Ok(Some(principal)),
             Err(challenge) => Err(oauth::challenge_response(&challenge)),
@@ -38,6 +48,17 @@ pub(crate) async fn caller(
         }),
         None => Ok(None),
     }
+}
+
+/// When an event stream opened by `principal` must end: its token's expiry plus the
+/// configured leeway ([`HttpConfig::token_expiry_leeway`]); `None` without an expiry.
+pub(crate) fn stream_deadline(
+    config: &HttpConfig,
+    principal: Option<&Principal>,
+) -> Option<std::time::SystemTime> {
+    principal
+        .and_then(|p| p.expires_at)
+        .map(|exp| exp + config.token_leeway)
 }
 
 /// Whether `principal` may make every one of `requests` (one message, or a whole 2025-03-26
@@ -123,6 +144,8 @@ mod oauth {
     ) -> Result<(), Box<Response<HttpBody>>> {
         let mut needed = BTreeSet::new();
         let mut refused = false;
+        let mut stale = None;
+        let now = std::time::SystemTime::now();
         for request in requests {
             // Params the dispatcher will refuse anyway (not an object, a name that is not a
             // string) fall back to the method's own rule: never to no rule at all.
@@ -148,10 +171,18 @@ mod oauth {
             {
                 refused = true;
                 needed.extend(policy.required(target).iter().cloned());
+            } else if let Err(challenge) =
+                policy.check_recent(principal, target, rs.resource_metadata_url(), now)
+            {
+                stale.get_or_insert(challenge);
             }
         }
         if !refused {
-            return Ok(());
+            // RFC 9470: the scope is there but the sign-in is too old for this call.
+            return match stale {
+                Some(challenge) => Err(Box::new(challenge_response(&challenge))),
+                None => Ok(()),
+            };
         }
         // basic/authorization §Runtime Insufficient Scope Errors: one challenge naming every
         // scope the operation needs, so one step-up suffices.

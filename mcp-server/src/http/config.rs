@@ -66,6 +66,7 @@ pub struct HttpConfig {
     pub(crate) legacy_sse: bool,
     pub(crate) keep_alive: Duration,
     pub(crate) stream_queue: usize,
+    pub(crate) token_leeway: Duration,
 }
 
 impl fmt::Debug for HttpConfig {
@@ -112,6 +113,7 @@ impl Default for HttpConfig {
             legacy_sse: true,
             keep_alive: Duration::from_secs(15),
             stream_queue: super::queue::DEFAULT_CAP,
+            token_leeway: Duration::from_secs(30),
         }
     }
 }
@@ -269,6 +271,15 @@ impl HttpConfig {
     /// 15 s).
     pub fn keep_alive(mut self, every: Duration) -> Self {
         self.keep_alive = every;
+        self
+    }
+
+    /// How long past its caller's token expiry (`Principal::expires_at`) an event stream
+    /// (a GET stream, a `subscriptions/listen` response) stays open: it closes then, so a
+    /// holder of an expired token stops receiving the server's messages (default 30 s, the
+    /// clock leeway of `mcp_auth::JwtConfig`).
+    pub fn token_expiry_leeway(mut self, leeway: Duration) -> Self {
+        self.token_leeway = leeway;
         self
     }
 }

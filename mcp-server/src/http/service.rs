@@ -241,7 +241,11 @@ impl Shared {
         if path == self.config.path {
             return match parts.method {
                 Method::POST => self.post(&parts, body, principal).await,
-                Method::GET => self.get(&parts, owner_key(principal.as_ref())),
+                Method::GET => self.get(
+                    &parts,
+                    owner_key(principal.as_ref()),
+                    auth::stream_deadline(&self.config, principal.as_ref()),
+                ),
                 Method::DELETE => self.delete(&parts, owner_key(principal.as_ref())),
                 _ => {
                     let mut r = empty(StatusCode::METHOD_NOT_ALLOWED);
@@ -569,6 +573,7 @@ impl Shared {
             self.server.sessions().insert(number, session.clone());
         }
         let id = request.id.clone();
+        let deadline = auth::stream_deadline(&self.config, principal.as_ref());
         let call = Call {
             message: request,
             cancel: cancel.clone(),
@@ -596,7 +601,12 @@ impl Shared {
         }
         // Until the response stream exists, a client that goes away cancels the request too.
         let guard = cancel.clone().drop_guard();
-        let r = self.respond(rx, Era::Stateless { cancel, listen }, 1).await;
+        let era = Era::Stateless {
+            cancel,
+            listen,
+            deadline,
+        };
+        let r = self.respond(rx, era, 1).await;
         guard.disarm();
         r
     }
@@ -622,10 +632,15 @@ impl Shared {
             }
         };
         let stream = match era {
-            Era::Stateless { cancel, listen } => {
+            Era::Stateless {
+                cancel,
+                listen,
+                deadline,
+            } => {
                 let s = SseStream::new(rx, Framing::Plain, OnDrop::Cancel(cancel));
                 if listen {
-                    s.keep_alive(self.config.keep_alive)
+                    // The 2026-07-28 event stream (subscriptions/listen) ends with its token.
+                    s.keep_alive(self.config.keep_alive).ends_at(deadline)
                 } else {
                     s
                 }
@@ -659,6 +674,7 @@ impl Shared {
         self: &Arc<Self>,
         parts: &http::request::Parts,
         caller: Option<PrincipalKey>,
+        deadline: Option<std::time::SystemTime>,
     ) -> Response<HttpBody> {
         let headers = &parts.headers;
         if !guard::accepts(headers, "text/event-stream") {
@@ -737,7 +753,7 @@ impl Shared {
             if get_stream {
                 s = s.ends_on(shutdown).keep_alive(self.config.keep_alive);
             }
-            return sse(s);
+            return sse(s.ends_at(deadline));
         }
         let (tx, rx) = queue::channel(self.config.stream_queue);
         if !session.link.open_get_stream(tx) {
@@ -752,7 +768,8 @@ impl Shared {
         };
         let mut s = SseStream::new(rx, framing, OnDrop::Nothing)
             .ends_on(shutdown)
-            .keep_alive(self.config.keep_alive);
+            .keep_alive(self.config.keep_alive)
+            .ends_at(deadline);
         if version >= Some(ProtocolVersion::V2025_11_25) {
             s.prime(self.config.retry);
         }
@@ -818,5 +835,7 @@ enum Era {
     Stateless {
         cancel: CancellationToken,
         listen: bool,
+        /// When a listen stream must end (its token's expiry).
+        deadline: Option<std::time::SystemTime>,
     },
 }

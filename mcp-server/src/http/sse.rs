@@ -89,6 +89,8 @@ pub(crate) struct SseStream {
     closing: bool,
     shutdown: Option<Pin<Box<WaitForCancellationFutureOwned>>>,
     keep_alive: Option<Interval>,
+    /// The stream ends here: the caller's token expires (plus leeway).
+    deadline: Option<Pin<Box<tokio::time::Sleep>>>,
     on_drop: OnDrop,
 }
 
@@ -103,6 +105,7 @@ impl SseStream {
             closing: false,
             shutdown: None,
             keep_alive: None,
+            deadline: None,
             on_drop,
         }
     }
@@ -117,6 +120,20 @@ impl SseStream {
     /// a POST's stream ends with its response instead, so in-flight calls finish).
     pub(crate) fn ends_on(mut self, shutdown: CancellationToken) -> Self {
         self.shutdown = Some(Box::pin(shutdown.cancelled_owned()));
+        self
+    }
+
+    /// Ends the stream at `at` (when given): an event stream must not outlive the token that
+    /// opened it, or a holder of an expired (or revoked-by-expiry) token keeps receiving the
+    /// server's messages (2025-11-25 basic/authorization §Token Handling: every request is
+    /// authorized, and a stream is one long request).
+    pub(crate) fn ends_at(mut self, at: Option<std::time::SystemTime>) -> Self {
+        if let Some(at) = at {
+            let left = at
+                .duration_since(std::time::SystemTime::now())
+                .unwrap_or(Duration::ZERO);
+            self.deadline = Some(Box::pin(tokio::time::sleep(left)));
+        }
         self
     }
 
@@ -213,6 +230,13 @@ impl Body for SseStream {
                 && shutdown.as_mut().poll(cx).is_ready()
             {
                 // The server shuts down: long-lived streams end so connections can drain.
+                this.rx = None;
+                return Poll::Ready(None);
+            }
+            if let Some(deadline) = &mut this.deadline
+                && deadline.as_mut().poll(cx).is_ready()
+            {
+                // The caller's token expired: the stream ends; a new one needs a new token.
                 this.rx = None;
                 return Poll::Ready(None);
             }

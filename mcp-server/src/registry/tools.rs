@@ -78,6 +78,7 @@ pub struct ToolDef {
     pub(crate) task_support: TaskSupport,
     pub(crate) requires: Option<ClientCapabilities>,
     pub(crate) input_before_task: bool,
+    pub(crate) unsolicited_answers: bool,
     /// The input schema was generated from the argument type, which the handler decodes
     /// the arguments into (see [`CompiledSchema::needed_for_typed`]).
     pub(crate) typed_input: bool,
@@ -167,6 +168,7 @@ impl ToolDef {
             task_support: TaskSupport::Forbidden,
             requires: None,
             input_before_task: false,
+            unsolicited_answers: false,
             typed_input: true,
         }
     }
@@ -193,6 +195,7 @@ impl ToolDef {
             task_support: TaskSupport::Forbidden,
             requires: None,
             input_before_task: false,
+            unsolicited_answers: false,
             typed_input: false,
         }
     }
@@ -263,6 +266,22 @@ impl ToolDef {
         self
     }
 
+    /// 2026-07-28 (basic/patterns/mrtr): take `inputResponses` the server did not ask for,
+    /// matched by the keys the handler asks with, including on a first request without
+    /// `requestState`. By default an answer counts only for a question the server asked
+    /// in this request's exchange (sealed into the `requestState` it sent), so a client can
+    /// never answer a question the user was not shown.
+    ///
+    /// **Risk**: with this on, whoever writes the request writes the answers. A model
+    /// steered by injected text can pre-answer a confirmation (`{"action": "accept"}`) and
+    /// the handler runs as if the user had agreed. Use it only for questions whose answers
+    /// the client legitimately owns (a value the client knows, never a consent), and never
+    /// for a confirmation before a destructive or costly action.
+    pub fn accept_unsolicited_answers(mut self) -> Self {
+        self.unsolicited_answers = true;
+        self
+    }
+
     /// Client capabilities the tool needs (say, `sampling` for a tool that asks the client's
     /// model). A call from a client that did not declare them all (in `initialize` in the
     /// session era, in the request's `_meta` in 2026-07-28) is refused before the handler
@@ -310,6 +329,7 @@ pub(crate) struct ToolEntry {
     pub(crate) task_support: TaskSupport,
     pub(crate) requires: Option<ClientCapabilities>,
     pub(crate) input_before_task: bool,
+    pub(crate) unsolicited_answers: bool,
     pub(crate) input: Option<CompiledSchema>,
     pub(crate) output: Option<CompiledSchema>,
     /// The `x-mcp-header` properties of the input schema, as (property path, header name
@@ -367,6 +387,7 @@ impl ToolEntry {
             task_support: def.task_support,
             requires: def.requires,
             input_before_task: def.input_before_task,
+            unsolicited_answers: def.unsolicited_answers,
         })
     }
 

@@ -837,3 +837,85 @@ async fn a_flood_of_notifications_is_bounded_and_the_response_still_arrives() {
     );
     assert_eq!(result, Some(format!("sent {progress}")));
 }
+
+/// An event stream ends when its caller's token expires (plus the configured leeway), in
+/// both eras: the session's GET stream and a 2026-07-28 `subscriptions/listen` stream
+/// (issue 16: a stream stayed open 17 s past its token's expiry).
+#[tokio::test]
+async fn event_streams_end_when_the_callers_token_expires() {
+    use futures::FutureExt;
+    use mcp_server::Principal;
+
+    // The "token" is the number of milliseconds it has left.
+    let authenticate: mcp_server::http::Authenticate = std::sync::Arc::new(|headers| {
+        let left = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
+        async move {
+            let mut p = Principal::new("https://as.test", "alice");
+            p.expires_at = Some(std::time::SystemTime::now() + Duration::from_millis(left));
+            Ok(Some(p))
+        }
+        .boxed()
+    });
+    let config = HttpConfig::new()
+        .authenticate(authenticate)
+        .token_expiry_leeway(Duration::from_millis(200))
+        .keep_alive(Duration::from_millis(100));
+    let h = HttpHarness::start_with(
+        crate::support::everything_server(Server::builder("t", "1")),
+        config,
+    )
+    .await;
+
+    // Session era: the GET stream of a session whose token has 500 ms left.
+    let init = json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {},
+        "clientInfo": {"name": "raw", "version": "0"}}});
+    let r = h
+        .post()
+        .bearer_auth("500")
+        .body(init.to_string())
+        .send()
+        .await
+        .unwrap();
+    let id = r.headers()["mcp-session-id"].to_str().unwrap().to_owned();
+    let started = std::time::Instant::now();
+    let get = h
+        .client
+        .get(&h.url)
+        .header("accept", "text/event-stream")
+        .header("mcp-session-id", &id)
+        .header("mcp-protocol-version", "2025-11-25")
+        .bearer_auth("500")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.status(), 200);
+    // Keep-alives every 100 ms would keep it open forever; the deadline (500 + 200 ms) ends it.
+    let ended = tokio::time::timeout(Duration::from_secs(10), get.bytes()).await;
+    assert!(ended.is_ok(), "the GET stream outlived its token");
+    let lasted = started.elapsed();
+    assert!(lasted >= Duration::from_millis(600), "{lasted:?}");
+
+    // 2026-07-28: a listen stream with 300 ms left.
+    let started = std::time::Instant::now();
+    let listen = h
+        .post_2026(
+            1,
+            "subscriptions/listen",
+            None,
+            json!({"_meta": meta_2026(json!({})), "notifications": {"toolsListChanged": true}}),
+        )
+        .bearer_auth("300")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listen.status(), 200);
+    let ended = tokio::time::timeout(Duration::from_secs(10), listen.bytes()).await;
+    assert!(ended.is_ok(), "the listen stream outlived its token");
+    assert!(started.elapsed() >= Duration::from_millis(400));
+}

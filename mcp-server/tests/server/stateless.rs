@@ -465,21 +465,74 @@ async fn shutdown_ends_listen_streams_and_every_connection() {
 }
 
 #[tokio::test]
-async fn mrtr_answers_sent_before_any_question_are_used_and_bad_ones_are_refused() {
+async fn mrtr_answers_to_questions_not_asked_are_ignored_and_states_open_once() {
     let h = harness(Server::builder("t", "1"));
-    // No requestState: the client answers by the keys the handler asks with. They are the
-    // client's answers either way, so the call completes in one round; unknown keys are
-    // ignored.
+    // No requestState: answers by the keys the handler asks with are NOT taken (issue 16: a
+    // client could otherwise pre-answer a confirmation the user never saw). The server asks.
     let answers = json!({
         "elicit-0": {"action": "accept", "content": {"name": "Ada"}},
         "sample-1": {"role": "assistant", "model": "m", "content": {"type": "text", "text": "Paris"}},
-        "not-asked": {"action": "accept", "content": {"x": 1}},
     });
-    let done = h
+    let first = h
         .raw(
             "tools/call",
             params_2026(
                 json!({"name": "ask", "inputResponses": answers}),
+                ALL_CAPS(),
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(first["resultType"], "input_required", "{first}");
+    let asked: Vec<_> = first["inputRequests"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!(asked, ["elicit-0"]);
+    let state = first["requestState"].clone();
+    // With the state, only the answer to the question asked (elicit-0) is taken: the
+    // pre-sent sample-1 is not, so the handler asks it now.
+    let second = h
+        .raw(
+            "tools/call",
+            params_2026(
+                json!({"name": "ask", "requestState": state, "inputResponses": answers}),
+                ALL_CAPS(),
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(second["resultType"], "input_required", "{second}");
+    let asked: Vec<_> = second["inputRequests"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!(asked, ["sample-1"]);
+    // The same state a second time is refused: a state opens once.
+    let replayed = h
+        .raw(
+            "tools/call",
+            params_2026(
+                json!({"name": "ask", "requestState": state, "inputResponses": answers}),
+                ALL_CAPS(),
+            ),
+        )
+        .await
+        .unwrap_err();
+    let RequestError::Remote(e) = replayed else {
+        panic!("expected a JSON-RPC error, got {replayed:?}")
+    };
+    assert_eq!(e.code, ErrorCode::INVALID_PARAMS);
+    assert!(e.message.contains("used already"), "{}", e.message);
+    let done = h
+        .raw(
+            "tools/call",
+            params_2026(
+                json!({"name": "ask", "requestState": second["requestState"], "inputResponses": answers}),
                 ALL_CAPS(),
             ),
         )
@@ -490,13 +543,21 @@ async fn mrtr_answers_sent_before_any_question_are_used_and_bad_ones_are_refused
         done["content"][0]["text"],
         r#"action=Accept content={"name":"Ada"} model=Paris"#
     );
-    // An answer that is not what its question asks for is the client's protocol error: -32602
-    // naming the key, and the handler never sees it.
+    // An answer to an asked question that is not what the question asks for is the
+    // client's protocol error: -32602 naming the key, and the handler never sees it.
+    let fresh = h
+        .raw(
+            "tools/call",
+            params_2026(json!({"name": "ask"}), ALL_CAPS()),
+        )
+        .await
+        .unwrap();
     let bad = h
         .raw(
             "tools/call",
             params_2026(
-                json!({"name": "ask", "inputResponses": {"elicit-0": 12345}}),
+                json!({"name": "ask", "requestState": fresh["requestState"],
+                       "inputResponses": {"elicit-0": 12345}}),
                 ALL_CAPS(),
             ),
         )

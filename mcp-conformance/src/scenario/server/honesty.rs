@@ -15,15 +15,17 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
     vec![
         scenario(
             "capabilities/completions",
-            "2025-03-26 on server/utilities/completion §Capabilities; basic/lifecycle §Capability \
-             Negotiation (not advertised: -32601)",
+            "2025-03-26 on server/utilities/completion §Capabilities (\"Servers that support \
+             completions MUST declare the completions capability\"); basic/lifecycle §Operation \
+             (\"Only use capabilities that were successfully negotiated\"; not advertised: -32601)",
             Severity::Must,
             |t, v| completions(t, v).boxed(),
         ),
         scenario(
             "capabilities/logging",
-            "2024-11-05..2025-11-25 server/utilities/logging §Capabilities, §Setting Log Level; \
-             basic/lifecycle §Capability Negotiation (not advertised: -32601)",
+            "2024-11-05..2025-11-25 server/utilities/logging §Capabilities (\"Servers that emit \
+             log message notifications MUST declare the logging capability\"), §Setting Log \
+             Level; basic/lifecycle §Operation (not advertised: -32601)",
             Severity::Must,
             |t, v| logging(t, v).boxed(),
         ),

@@ -1,11 +1,22 @@
 //! Streamable HTTP rules (2025-03-26 to 2025-11-25 basic/transports §Streamable HTTP;
-//! 2026-07-28 basic/transports/streamable-http): statuses for a foreign Origin, a client
-//! that accepts neither answer type, sessions that do not exist or were ended, and GET.
+//! 2026-07-28 basic/transports/streamable-http): statuses for a client that accepts
+//! neither answer type, sessions that do not exist or were ended, and GET.
 //! They apply to targets at a URL only; any other target skips them, saying so.
+//!
+//! Three rules keep these verdicts true, for every raw-HTTP scenario (use [`served`] or
+//! [`in_session`] to start one):
+//! - a version's rules are judged only against a server that serves that version, learned
+//!   as a client learns it (`initialize`, or `server/discover` from 2026-07-28): a session-era
+//!   server's 400 to a 2026-07-28 request is no verdict on 2026-07-28's rules;
+//! - every request meets the client's own MUSTs (the session id once one is assigned,
+//!   `MCP-Protocol-Version` from 2025-06-18, an `Accept` listing what the method needs) but
+//!   for the one fault the scenario is about, so the server's answer is to that fault;
+//! - each finding is at the level of its text (`Halt::FailAt` when it differs from the
+//!   scenario's).
 
 use futures::FutureExt;
 use mcp_protocol::ProtocolVersion;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, ORIGIN};
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::json;
 
@@ -17,33 +28,39 @@ use crate::target::{Conversation, Target, clip_at};
 pub(super) fn scenarios() -> Vec<ServerScenario> {
     vec![
         scenario(
-            "http/foreign-origin",
-            "basic/transports §Security Warning (2025-11-25 on: 403); 2026-07-28 streamable-http §Security & Endpoint",
-            Severity::Must,
-            |t, v| foreign_origin(t, v).boxed(),
-        ),
-        scenario(
             "http/not-acceptable",
-            "basic/transports §Sending Messages 2 (the client MUST accept both); RFC 9110 §15.5.7 (406)",
+            "basic/transports §Sending Messages 2 (the client \"MUST include an Accept header, listing \
+             both application/json and text/event-stream\"); RFC 9110 §15.5.7 (406 for what the \
+             client cannot accept)",
             Severity::Should,
             |t, v| not_acceptable(t, v).boxed(),
         ),
+        // §Session Management 3 MUSTs a 404 for sessions the server *terminated*; for an id it
+        // never issued no text says so, but §4 has clients start over only on a 404: a
+        // SHOULD-level finding.
         scenario(
             "http/unknown-session",
-            "2025-03-26..2025-11-25 basic/transports §Session Management 3 (404)",
-            Severity::Must,
+            "2025-03-26..2025-11-25 basic/transports §Session Management 3, 4 (\"MUST respond to \
+             requests containing that session ID with HTTP 404\" binds terminated sessions; a \
+             client starts over only on a 404)",
+            Severity::Should,
             |t, v| unknown_session(t, v).boxed(),
         ),
         scenario(
             "http/delete-ends-session",
-            "2025-03-26..2025-11-25 basic/transports §Session Management 3, 5",
+            "2025-03-26..2025-11-25 basic/transports §Session Management 3 (\"The server MAY terminate \
+             the session at any time, after which it MUST respond to requests containing that \
+             session ID with HTTP 404 Not Found\"), 5 (DELETE)",
             Severity::Must,
             |t, v| delete_ends_session(t, v).boxed(),
         ),
         scenario(
             "http/get",
-            "basic/transports §Listening for Messages from the Server 2, 3; 2026-07-28 streamable-http §Earlier Streamable HTTP Revisions (405)",
-            Severity::Should,
+            "2025-03-26..2025-11-25 basic/transports §Listening for Messages from the Server 3 \
+             (\"The server MUST either return Content-Type: text/event-stream in response to this \
+             HTTP GET, or else return HTTP 405\"); 2026-07-28 streamable-http §Earlier Streamable \
+             HTTP Revisions (a server that supports only this revision SHOULD answer GET with 405)",
+            Severity::Must,
             |t, v| get(t, v).boxed(),
         ),
     ]
@@ -52,12 +69,32 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
 /// A session id no server issued.
 const UNKNOWN_SESSION: &str = "mcp-conformance-no-such-session";
 
-/// The target's URL and a conversation not yet opened, or why the scenario does not apply.
-fn unopened(target: &Target, version: ProtocolVersion) -> Result<(&str, Conversation), Outcome> {
+/// The target's URL and a conversation not yet opened, or why the scenario does not apply:
+/// for a scenario whose fault is in the handshake itself, which must then learn whether the
+/// version is served from the handshake's answer (and skip when it is not) as [`served`] does.
+pub(super) fn unopened(
+    target: &Target,
+    version: ProtocolVersion,
+) -> Result<(&str, Conversation), Outcome> {
     let url = target
         .http_url()
         .ok_or_else(|| Outcome::skip("an HTTP rule: the target is not at a URL"))?;
     let c = Conversation::new(target, version).map_err(|e| Outcome::fail(e, vec![]))?;
+    Ok((url, c))
+}
+
+/// The target's URL and a conversation opened at `version`, or why the scenario does not
+/// apply: the target is not at a URL, or it does not serve `version` (a skip naming what it
+/// answered). Every raw-HTTP scenario starts here or at [`in_session`], so no rule of a
+/// version is judged against a server that does not serve it.
+pub(super) async fn served(
+    target: &Target,
+    version: ProtocolVersion,
+) -> Result<(&str, Conversation), Outcome> {
+    let url = target
+        .http_url()
+        .ok_or_else(|| Outcome::skip("an HTTP rule: the target is not at a URL"))?;
+    let c = open(target, version).await?;
     Ok((url, c))
 }
 
@@ -67,13 +104,12 @@ pub(super) async fn in_session(
     target: &Target,
     version: ProtocolVersion,
 ) -> Result<(&str, Conversation, Result<String, Halt>), Outcome> {
-    let url = target
-        .http_url()
-        .ok_or_else(|| Outcome::skip("an HTTP rule: the target is not at a URL"))?;
-    if let Err(Halt::Skip(why)) = session_era(version) {
+    if target.http_url().is_some()
+        && let Err(Halt::Skip(why)) = session_era(version)
+    {
         return Err(Outcome::skip(why));
     }
-    let c = open(target, version).await?;
+    let (url, c) = served(target, version).await?;
     let session = c
         .session_id()
         .map(str::to_owned)
@@ -82,7 +118,7 @@ pub(super) async fn in_session(
 }
 
 /// Passes when `status` is one of `wanted`, else fails with what was `seen`.
-fn expect(status: StatusCode, seen: String, wanted: &[StatusCode]) -> Result<(), Halt> {
+pub(super) fn expect(status: StatusCode, seen: String, wanted: &[StatusCode]) -> Result<(), Halt> {
     if wanted.contains(&status) {
         return Ok(());
     }
@@ -95,7 +131,7 @@ fn expect(status: StatusCode, seen: String, wanted: &[StatusCode]) -> Result<(),
 
 /// The message that opens a conversation (`initialize`, or `server/discover` from
 /// 2026-07-28), as a POST with the headers its version requires.
-fn opening(c: &Conversation, client: &reqwest::Client, url: &str) -> RequestBuilder {
+pub(super) fn opening(c: &Conversation, client: &reqwest::Client, url: &str) -> RequestBuilder {
     let (method, params) = if c.stateless() {
         ("server/discover", c.stamp(json!({})))
     } else {
@@ -115,7 +151,7 @@ fn opening(c: &Conversation, client: &reqwest::Client, url: &str) -> RequestBuil
 }
 
 /// A `ping` in session `id`, as a POST of the session era.
-fn ping_in(
+pub(super) fn ping_in(
     version: ProtocolVersion,
     client: &reqwest::Client,
     url: &str,
@@ -142,22 +178,33 @@ pub(super) async fn exchange(
     what: &str,
     request: RequestBuilder,
 ) -> Result<(StatusCode, String), String> {
+    let (status, _, seen) = exchange_body(c, what, request).await?;
+    Ok((status, seen))
+}
+
+/// [`exchange`], also giving the body (empty for an SSE stream, which is not read).
+pub(super) async fn exchange_body(
+    c: &mut Conversation,
+    what: &str,
+    request: RequestBuilder,
+) -> Result<(StatusCode, Vec<u8>, String), String> {
     c.note(format!("→ {what}"));
     let response = request
         .send()
         .await
         .map_err(|e| format!("{what}: the request failed: {e}"))?;
     let status = response.status();
-    let body = if is_sse(&response) {
-        "(an SSE stream)".to_owned()
+    let (bytes, body) = if is_sse(&response) {
+        (Vec::new(), "(an SSE stream)".to_owned())
     } else {
         let bytes = read_bounded(response)
             .await
             .map_err(|e| format!("{what}: reading the answer: {e}"))?;
-        clip_at(&String::from_utf8_lossy(&bytes), 200)
+        let body = clip_at(&String::from_utf8_lossy(&bytes), 200);
+        (bytes, body)
     };
     c.note(format!("← HTTP {status} {body}"));
-    Ok((status, format!("{what} got HTTP {status} {body}")))
+    Ok((status, bytes, format!("{what} got HTTP {status} {body}")))
 }
 
 /// Sessions exist from 2025-03-26 to 2025-11-25 (2024-11-05 has HTTP+SSE instead).
@@ -173,43 +220,8 @@ pub(super) fn session_era(version: ProtocolVersion) -> Result<(), Halt> {
     Ok(())
 }
 
-async fn foreign_origin(target: &Target, version: ProtocolVersion) -> Outcome {
-    let (url, mut c) = match unopened(target, version) {
-        Ok(p) => p,
-        Err(outcome) => return outcome,
-    };
-    let request = target.http_client().map(|client| {
-        opening(&c, &client, url)
-            .header(ACCEPT, ACCEPT_BOTH)
-            .header(ORIGIN, "http://attacker.example")
-    });
-    let verdict = async {
-        let request = request.map_err(|e| e.to_string())?;
-        let (status, seen) = exchange(
-            &mut c,
-            "a POST from Origin http://attacker.example",
-            request,
-        )
-        .await?;
-        // 403 is required from 2025-11-25; before, the Origin had to be validated, with no
-        // status named.
-        let refused = if version >= ProtocolVersion::V2025_11_25 {
-            status == StatusCode::FORBIDDEN
-        } else {
-            status.is_client_error()
-        };
-        if refused {
-            Ok(())
-        } else {
-            Err(Halt::Fail(seen))
-        }
-    }
-    .await;
-    judge(&mut c, verdict)
-}
-
 async fn not_acceptable(target: &Target, version: ProtocolVersion) -> Outcome {
-    let (url, mut c) = match unopened(target, version) {
+    let (url, mut c) = match served(target, version).await {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
@@ -275,32 +287,76 @@ async fn delete_ends_session(target: &Target, version: ProtocolVersion) -> Outco
     judge(&mut c, verdict)
 }
 
+/// A GET that meets every client MUST (`Accept: text/event-stream`, the session id, the
+/// version header) gets an event stream or 405 in the session era; from 2026-07-28 a
+/// server that serves only that revision SHOULD answer it with 405.
 async fn get(target: &Target, version: ProtocolVersion) -> Outcome {
-    let (url, mut c) = match unopened(target, version) {
+    if version == ProtocolVersion::V2024_11_05 && target.http_url().is_some() {
+        return Outcome::skip("2024-11-05 defines HTTP+SSE, whose GET opens its own event stream");
+    }
+    let (url, mut c) = match served(target, version).await {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
     let verdict = async {
         let client = target.http_client().map_err(|e| e.to_string())?;
-        if !version.has_handshake() {
-            // No GET stream in 2026-07-28: an old client's GET SHOULD get 405.
-            let request = client
-                .get(url)
-                .header(ACCEPT, "text/event-stream")
-                .header(PROTOCOL_VERSION, version.as_str());
-            let (status, seen) = exchange(&mut c, "a GET", request).await?;
-            return expect(status, seen, &[StatusCode::METHOD_NOT_ALLOWED]);
+        let mut request = client.get(url).header(ACCEPT, "text/event-stream");
+        // §Protocol Version Header: from 2025-06-18 on every request after initialization.
+        if version >= ProtocolVersion::V2025_06_18 {
+            request = request.header(PROTOCOL_VERSION, version.as_str());
         }
-        // A GET that does not accept an event stream gets no stream: the server offers
-        // none (405) or refuses what the client cannot read (406).
-        let request = client.get(url).header(ACCEPT, "application/json");
-        let (status, seen) =
-            exchange(&mut c, "a GET with Accept: application/json", request).await?;
-        expect(
-            status,
-            seen,
-            &[StatusCode::METHOD_NOT_ALLOWED, StatusCode::NOT_ACCEPTABLE],
-        )
+        if !version.has_handshake() {
+            let older: Vec<&str> = c
+                .supported_versions
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str())
+                .filter(|v| ProtocolVersion::parse(v).is_some_and(|v| v.has_handshake()))
+                .collect();
+            if !older.is_empty() {
+                return Err(Halt::Skip(format!(
+                    "the server also serves {}: a GET may be their standalone stream (the 405 \
+                     SHOULD binds a server that supports only 2026-07-28)",
+                    older.join(", ")
+                )));
+            }
+            let (status, seen) =
+                exchange(&mut c, "a GET (Accept: text/event-stream)", request).await?;
+            return expect(status, seen, &[StatusCode::METHOD_NOT_ALLOWED]).map_err(|e| match e {
+                Halt::Fail(why) => Halt::FailAt(Severity::Should, why),
+                other => other,
+            });
+        }
+        let what = match c.session_id() {
+            Some(id) => {
+                request = request.header(SESSION_ID, id);
+                "a GET in the session (Accept: text/event-stream)"
+            }
+            None => "a GET (Accept: text/event-stream; the server assigned no session)",
+        };
+        c.note(format!("→ {what}"));
+        let response = request
+            .send()
+            .await
+            .map_err(|e| format!("{what}: the request failed: {e}"))?;
+        let status = response.status();
+        if status.is_success() && is_sse(&response) {
+            // Dropping the response closes the stream: only its head is judged.
+            c.note(format!("← HTTP {status} (an event stream)"));
+            return Ok(());
+        }
+        let body = read_bounded(response)
+            .await
+            .map_err(|e| format!("{what}: reading the answer: {e}"))?;
+        let body = clip_at(&String::from_utf8_lossy(&body), 200);
+        c.note(format!("← HTTP {status} {body}"));
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            return Ok(());
+        }
+        Err(Halt::Fail(format!(
+            "{what} got HTTP {status} {body}: neither an event stream nor 405"
+        )))
     }
     .await;
     judge(&mut c, verdict)

@@ -3,17 +3,25 @@
 //! cannot leak into the next, and judges what came back, including every schema violation
 //! in what the server sent.
 
+mod callable;
 mod honesty;
 mod http;
+mod http_headers;
+mod http_origin;
+mod http_post;
+mod http_streams;
 mod jsonrpc;
 mod lifecycle;
 mod listing;
+pub(crate) mod local_values;
 mod mrtr;
+mod official;
 mod probe;
 mod reads;
 mod resources;
 mod resume;
 mod structured;
+mod tool_names;
 mod tools;
 mod utilities;
 
@@ -22,6 +30,7 @@ use mcp_protocol::ProtocolVersion;
 
 use super::{Outcome, Severity};
 use crate::target::{Conversation, OpenError, Target, clip_at};
+pub(crate) use callable::NOT_CALLED;
 
 /// The most characters of a failure's reason.
 const REASON_CHARS: usize = 300;
@@ -62,6 +71,7 @@ pub(crate) fn scenarios() -> Vec<ServerScenario> {
     all.extend(jsonrpc::scenarios());
     all.extend(listing::scenarios());
     all.extend(tools::scenarios());
+    all.extend(tool_names::scenarios());
     all.extend(structured::scenarios());
     all.extend(probe::scenarios());
     all.extend(resources::scenarios());
@@ -70,7 +80,11 @@ pub(crate) fn scenarios() -> Vec<ServerScenario> {
     all.extend(mrtr::scenarios());
     all.extend(utilities::scenarios());
     all.extend(http::scenarios());
+    all.extend(http_origin::scenarios());
+    all.extend(http_headers::scenarios());
+    all.extend(http_streams::scenarios());
     all.extend(resume::scenarios());
+    all.extend(official::scenarios());
     all
 }
 
@@ -94,8 +108,11 @@ pub(super) async fn open(
 /// Why a check stopped before the end.
 #[derive(Debug)]
 pub(super) enum Halt {
-    /// The target did something wrong.
+    /// The target did something wrong, breaking a text of the scenario's headline level.
     Fail(String),
+    /// The target did something wrong, breaking a text of this level (a scenario that
+    /// checks texts of several levels: a MUST NOT and a MAY of one section, say).
+    FailAt(Severity, String),
     /// The check does not apply to this target (it lacks the feature).
     Skip(String),
 }
@@ -112,15 +129,27 @@ pub(super) fn judge(c: &mut Conversation, verdict: Result<(), Halt>) -> Outcome 
     match verdict {
         // What the server sent on the way is judged even when the check does not apply.
         Err(Halt::Skip(reason)) if c.violations().is_empty() => Outcome::skip(reason),
+        // Schema violations break a MUST (basic §Messages; the schema is normative), whatever
+        // the level of the scenario that met them.
         Err(Halt::Skip(_)) => {
             let reason = c.violations().join("\n");
-            Outcome::fail(clip_at(&reason, REASON_CHARS), c.evidence())
+            Outcome::fail_at(Severity::Must, clip_at(&reason, REASON_CHARS), c.evidence())
         }
         // The evidence has the messages in full: the reason only points at them.
         Err(Halt::Fail(reason)) => Outcome::fail(clip_at(&reason, REASON_CHARS), c.evidence()),
+        // A schema violation on the way breaks a MUST whatever the finding's own level.
+        Err(Halt::FailAt(level, reason))
+            if level != Severity::Must && !c.violations().is_empty() =>
+        {
+            let reason = format!("{reason}\n{}", c.violations().join("\n"));
+            Outcome::fail_at(Severity::Must, clip_at(&reason, REASON_CHARS), c.evidence())
+        }
+        Err(Halt::FailAt(level, reason)) => {
+            Outcome::fail_at(level, clip_at(&reason, REASON_CHARS), c.evidence())
+        }
         Ok(()) if !c.violations().is_empty() => {
             let reason = c.violations().join("\n");
-            Outcome::fail(reason, c.evidence())
+            Outcome::fail_at(Severity::Must, reason, c.evidence())
         }
         Ok(()) => Outcome::pass_with(c.evidence()),
     }

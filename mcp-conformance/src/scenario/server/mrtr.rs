@@ -8,13 +8,13 @@
 //! may need. Only `tools/call` is tried: `prompts/get` and `resources/read` may ask too,
 //! but are not looked at here.
 
-mod answers;
+pub(super) mod answers;
 
 use futures::FutureExt;
 use mcp_protocol::ProtocolVersion;
 use serde_json::{Map, Value, json};
 
-use super::listing::listed_tools;
+use super::callable::callable_tools;
 use super::probe::accepted_arguments;
 use super::{Halt, ServerScenario, scenario, with_session};
 use crate::scenario::{Outcome, Severity};
@@ -65,7 +65,7 @@ fn stateless_only(version: ProtocolVersion) -> Option<Outcome> {
 /// The first listed tool whose call asks for input; skips when none does.
 async fn find_asking(c: &mut Conversation) -> Result<Asking, Halt> {
     c.declare(answers::capabilities());
-    let tools = listed_tools(c).await?;
+    let tools = callable_tools(c).await?;
     let mut called = Vec::new();
     for tool in tools.iter().take(MAX_TOOLS) {
         let name = tool["name"].as_str().unwrap_or_default().to_owned();

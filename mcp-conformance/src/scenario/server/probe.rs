@@ -26,6 +26,7 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use self::cases::{Cases, Step};
+use super::callable::callable_tools;
 use super::listing::listed_tools;
 use super::{Halt, ServerScenario, judge, open, scenario, still_answers};
 use crate::scenario::{Outcome, Severity};
@@ -139,7 +140,7 @@ impl Probe<'_> {
     }
 
     async fn all_tools(&mut self) -> Result<(), Halt> {
-        let tools = listed_tools(&mut self.main).await?;
+        let tools = callable_tools(&mut self.main).await?;
         let mut probed = 0;
         for tool in tools.iter().take(MAX_TOOLS) {
             let name = tool["name"].as_str().unwrap_or_default().to_owned();
@@ -284,9 +285,13 @@ impl Probe<'_> {
     /// target can be opened any more.
     async fn run(&mut self, name: &str, args: &Value, kind: Kind) -> Result<Verdict, String> {
         if self.main_lost && self.spare.is_none() {
-            let c = Conversation::open(self.target, self.version)
+            let mut c = Conversation::open(self.target, self.version)
                 .await
                 .map_err(|e| format!("reopening the target failed: {e:?}"))?;
+            // The tool policy judges a call by the annotations this connection was given.
+            listed_tools(&mut c)
+                .await
+                .map_err(|e| format!("listing the tools again after reopening: {e:?}"))?;
             self.spare = Some(c);
         }
         self.next_id += 1;

@@ -16,27 +16,34 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
     vec![
         scenario(
             "resources/read-listed",
-            "server/resources §Listing Resources, §Reading Resources (contents name the resource's uri)",
+            "server/resources §Listing Resources, §Reading Resources (a listed resource is read with \
+             resources/read, and its contents name its uri)",
             Severity::Must,
             |t, v| read_listed(t, v).boxed(),
         ),
         scenario(
             "resources/read-unknown",
-            "server/resources §Error Handling (-32002, a SHOULD up to 2025-11-25; -32602, a MUST from \
-             2026-07-28, which also forbids an empty contents array for it)",
+            "server/resources §Error Handling (up to 2025-11-25: \"Servers SHOULD return standard \
+             JSON-RPC errors … Resource not found: -32002\"; 2026-07-28: \"servers MUST return a \
+             JSON-RPC error with code -32602\", a MUST-level finding)",
             Severity::Should,
             |t, v| read_unknown(t, v).boxed(),
         ),
+        // §Error Handling is a SHOULD, and the values of required arguments are made up here:
+        // a server may refuse them, and an error other than -32602 for them is poor
+        // practice, not a broken MUST.
         scenario(
             "prompts/get-listed",
-            "server/prompts §Listing Prompts, §Getting a Prompt; §Error Handling (a missing or \
-             invalid argument: -32602)",
-            Severity::Must,
+            "server/prompts §Getting a Prompt; §Error Handling (\"Servers SHOULD return standard \
+             JSON-RPC errors for common failure cases: Invalid prompt name: -32602; Missing \
+             required arguments: -32602\")",
+            Severity::Should,
             |t, v| get_listed(t, v).boxed(),
         ),
         scenario(
             "prompts/get-unknown",
-            "server/prompts §Error Handling (invalid prompt name: -32602)",
+            "server/prompts §Error Handling (\"Servers SHOULD return standard JSON-RPC errors for \
+             common failure cases: Invalid prompt name: -32602 (Invalid params)\")",
             Severity::Should,
             |t, v| get_unknown(t, v).boxed(),
         ),
@@ -119,7 +126,14 @@ async fn read_unknown(target: &Target, version: ProtocolVersion) -> Outcome {
             return Err(Halt::Skip("the server advertises no resources".into()));
         }
         let params = json!({"uri": UNKNOWN_URI});
-        refused(&mut c, "resources/read", params, not_found_code(version)).await
+        let verdict = refused(&mut c, "resources/read", params, not_found_code(version)).await;
+        match verdict {
+            // 2026-07-28 made the code a MUST.
+            Err(Halt::Fail(why)) if !version.has_handshake() => {
+                Err(Halt::FailAt(Severity::Must, why))
+            }
+            other => other,
+        }
     })
 }
 

@@ -14,8 +14,9 @@ use crate::target::{Reply, Target};
 pub(super) fn scenarios() -> Vec<ServerScenario> {
     vec![scenario(
         "resources/subscribe-honesty",
-        "2024-11-05..2025-11-25 server/resources §Capabilities (subscribe), §Subscriptions; \
-         basic/lifecycle §Capability Negotiation",
+        "2024-11-05..2025-11-25 server/resources §Capabilities (`subscribe`: \"whether the client \
+         can subscribe to be notified of changes to individual resources\"), §Subscriptions; \
+         basic/lifecycle §Operation (\"Only use capabilities that were successfully negotiated\")",
         Severity::Must,
         |t, v| subscribe_honesty(t, v).boxed(),
     )]

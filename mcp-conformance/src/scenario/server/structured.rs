@@ -12,7 +12,7 @@ use futures::FutureExt;
 use mcp_protocol::ProtocolVersion;
 use serde_json::json;
 
-use super::listing::listed_tools;
+use super::callable::callable_tools;
 use super::probe::accepted_arguments;
 use super::{Halt, ServerScenario, scenario, with_session};
 use crate::scenario::{Outcome, Severity};
@@ -39,7 +39,7 @@ async fn structured_output(target: &Target, version: ProtocolVersion) -> Outcome
         return Outcome::skip(format!("{version} has no outputSchema (new in 2025-06-18)"));
     }
     with_session!(target, version, |c| {
-        let tools = listed_tools(&mut c).await?;
+        let tools = callable_tools(&mut c).await?;
         let declared: Vec<_> = tools
             .iter()
             .filter(|t| t.get("outputSchema").is_some_and(|s| !s.is_null()))

@@ -7,7 +7,8 @@ use futures::FutureExt;
 use mcp_protocol::ProtocolVersion;
 use serde_json::{Map, Value, json};
 
-use super::listing::listed_tools;
+use super::callable::callable_tools;
+use super::local_values::{for_format, points_outside};
 use super::{Halt, ServerScenario, scenario, still_answers, with_session};
 use crate::scenario::{Outcome, Severity};
 use crate::target::{Reply, Target};
@@ -56,15 +57,23 @@ fn refused_arguments(schema: &Value) -> Option<(Value, String)> {
     ))
 }
 
-/// A plain value of the type `def` names (its default or first enum value when it has one).
+/// A plain value of the type `def` names (its default or first enum value when it has one
+/// that names no place off this machine: see `local_values`).
 fn a_value_of(def: &Value) -> Value {
-    if let Some(v) = def.get("default") {
+    if let Some(v) = def.get("default").filter(|v| !points_outside(v)) {
         return v.clone();
     }
     if let Some(Value::Array(options)) = def.get("enum")
-        && let Some(first) = options.first()
+        && let Some(first) = options.iter().find(|o| !points_outside(o))
     {
         return first.clone();
+    }
+    if let Some(place) = def
+        .get("format")
+        .and_then(Value::as_str)
+        .and_then(|f| for_format(f, ""))
+    {
+        return json!(place);
     }
     match def.get("type").and_then(Value::as_str) {
         Some("number" | "integer") => json!(1),
@@ -77,7 +86,7 @@ fn a_value_of(def: &Value) -> Value {
 
 async fn bad_arguments(target: &Target, version: ProtocolVersion) -> Outcome {
     with_session!(target, version, |c| {
-        let tools = listed_tools(&mut c).await?;
+        let tools = callable_tools(&mut c).await?;
         let mut tried = 0;
         for tool in tools.iter().take(MAX_TOOLS) {
             let name = tool["name"].as_str().unwrap_or_default().to_owned();

@@ -5,7 +5,8 @@ use futures::FutureExt;
 use mcp_protocol::ProtocolVersion;
 use serde_json::{Value, json};
 
-use super::listing::{callable_with_nothing, listed_tools};
+use super::callable::callable_tools;
+use super::listing::callable_with_nothing;
 use super::{Halt, ServerScenario, scenario, still_answers, with_session};
 use crate::scenario::{Outcome, Severity};
 use crate::target::{Conversation, Target};
@@ -68,7 +69,7 @@ async fn cancellation(target: &Target, version: ProtocolVersion) -> Outcome {
 /// increases. Skips when the server sends none.
 async fn progress(target: &Target, version: ProtocolVersion) -> Outcome {
     with_session!(target, version, |c| {
-        let callable = callable_with_nothing(&listed_tools(&mut c).await?, MAX_TOOLS);
+        let callable = callable_with_nothing(&callable_tools(&mut c).await?, MAX_TOOLS);
         let mut reported = 0;
         // Tokens of calls given up on and cancelled: progress for them that crossed the
         // cancellation, or a server that goes on working anyway (cancellation asks it to

@@ -4,14 +4,16 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::scenario::server::local_values::{for_format, points_outside};
+
 /// The client capabilities the MRTR scenarios declare: every kind of input request, so a
 /// server may ask for any of them (§Server Requirements 7).
-pub(super) fn capabilities() -> Value {
+pub(in crate::scenario::server) fn capabilities() -> Value {
     json!({"elicitation": {"form": {}, "url": {}}, "sampling": {}, "roots": {}})
 }
 
 /// The answer to one input request, or why the request itself is wrong.
-pub(super) fn answer(request: &Value) -> Result<Value, String> {
+pub(in crate::scenario::server) fn answer(request: &Value) -> Result<Value, String> {
     match request["method"].as_str() {
         Some("elicitation/create") => elicit(&request["params"]),
         Some("sampling/createMessage") => Ok(json!({
@@ -58,12 +60,14 @@ fn fill(schema: &Value) -> Value {
     Value::Object(content)
 }
 
-/// A value `def` accepts: its default, its first option, else a plain one of its type.
+/// A value `def` accepts: its default, its first option, else a plain one of its type (a
+/// default or option that names a place off this machine is not sent back: see
+/// `local_values`).
 fn value_for(def: &Value) -> Value {
-    if let Some(v) = def.get("default") {
+    if let Some(v) = def.get("default").filter(|v| !points_outside(v)) {
         return v.clone();
     }
-    if let Some(first) = first_option(def) {
+    if let Some(first) = first_option(def).filter(|v| !points_outside(v)) {
         return first;
     }
     match def["type"].as_str() {
@@ -94,11 +98,13 @@ fn first_option(def: &Value) -> Option<Value> {
 
 /// A string of the format and length `def` asks for.
 fn text_for(def: &Value) -> String {
-    let by_format = match def["format"].as_str() {
-        Some("email") => Some("conformance@example.com"),
-        Some("uri") => Some("https://example.com/"),
-        Some("date") => Some("2026-01-01"),
-        Some("date-time") => Some("2026-01-01T00:00:00Z"),
+    let format = def["format"].as_str().unwrap_or_default();
+    if let Some(place) = for_format(format, "") {
+        return place;
+    }
+    let by_format = match format {
+        "date" => Some("2026-01-01"),
+        "date-time" => Some("2026-01-01T00:00:00Z"),
         _ => None,
     };
     if let Some(text) = by_format {

@@ -7,9 +7,17 @@
 //!
 //! What is generated is only a candidate: the caller checks each value against the schema
 //! with a real validator, so a gap here costs a discarded case, never a false verdict.
+//!
+//! Nothing generated points outside this machine (see `local_values`): a string whose
+//! `format` names a place (`uri`, `hostname`, `email`, `ipv4`, …) is one on `.invalid` or
+//! loopback, a free string has no character that could make it a URL, an address or a
+//! domain, and a `default`, `enum` or `const` of the schema that names an outside place is
+//! never used (a schema that offers nothing else cannot be probed).
 
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
+
+use crate::scenario::server::local_values::{FREE_CHAR_EXCLUDED, for_format, points_outside};
 
 /// Keywords that only annotate, or that the generator can ignore because it never produces
 /// what they forbid (no properties beyond `properties`, so `additionalProperties` holds).
@@ -170,7 +178,11 @@ fn is_of_type(v: &Value, t: &str) -> bool {
 }
 
 fn strategy(schema: &Value, depth: usize) -> Result<BoxedStrategy<Value>, String> {
-    let default = schema.get("default").cloned();
+    // A default that names an outside place is the server's business, not a value to send.
+    let default = schema
+        .get("default")
+        .filter(|d| !points_outside(d))
+        .cloned();
     let fallback = |why: String| match &default {
         Some(d) => Ok(Just(d.clone()).boxed()),
         None => Err(why),
@@ -191,13 +203,24 @@ fn strategy(schema: &Value, depth: usize) -> Result<BoxedStrategy<Value>, String
         return fallback(format!("`{keyword}` is not supported"));
     }
     if let Some(c) = def.get("const") {
+        if points_outside(c) {
+            return fallback(format!("its `const` {c} names a place off this machine"));
+        }
         return Ok(Just(c.clone()).boxed());
     }
     if let Some(Value::Array(options)) = def.get("enum") {
         if options.is_empty() {
             return Err("an empty `enum` accepts nothing".into());
         }
-        return Ok(proptest::sample::select(options.clone()).boxed());
+        let local: Vec<Value> = options
+            .iter()
+            .filter(|o| !points_outside(o))
+            .cloned()
+            .collect();
+        if local.is_empty() {
+            return fallback("every `enum` value names a place off this machine".into());
+        }
+        return Ok(proptest::sample::select(local).boxed());
     }
     if let Some(Value::Array(branches)) = def.get("anyOf").or_else(|| def.get("oneOf")) {
         let each = branches
@@ -281,8 +304,21 @@ fn of_type(
             (lo..=hi).prop_map(Value::from).boxed()
         }
         "string" => {
+            // A place on this machine or nowhere; its length is the validator's to judge.
+            if let Some(format) = def.get("format").and_then(Value::as_str)
+                && for_format(format, "").is_some()
+            {
+                let format = format.to_owned();
+                return Ok("[a-z0-9]{0,8}"
+                    .prop_map(move |path| Value::from(for_format(&format, &path)))
+                    .boxed());
+            }
             let (min, max) = span(def, "minLength", "maxLength", EXTRA_CHARS)?;
-            proptest::collection::vec(proptest::char::any(), min..=max)
+            let char = proptest::char::any()
+                .prop_filter("a character that could form a URL", |c| {
+                    !FREE_CHAR_EXCLUDED.contains(c)
+                });
+            proptest::collection::vec(char, min..=max)
                 .prop_map(|chars| Value::String(chars.into_iter().collect()))
                 .boxed()
         }
@@ -391,6 +427,42 @@ mod tests {
         for v in samples(&invalid, 64) {
             assert!(!validator.is_valid(&v), "{v}");
         }
+    }
+
+    #[test]
+    fn nothing_generated_points_outside_this_machine() {
+        let schema = json!({"type": "object", "required": ["u", "h", "e", "ip", "s", "k", "d"],
+        "properties": {
+            "u": {"type": "string", "format": "uri"},
+            "h": {"type": "string", "format": "hostname"},
+            "e": {"type": "string", "format": "email"},
+            "ip": {"type": "string", "format": "ipv4"},
+            "s": {"type": "string", "minLength": 20},
+            "k": {"enum": ["https://example.com/a", "local"]},
+            "d": {"type": "string", "pattern": "^h", "default": "https://example.com/"}
+        }});
+        // `d` has an outside default and a pattern the generator cannot honour.
+        let why = valid(&schema).expect_err("no value for d");
+        assert!(why.contains("`d`"), "{why}");
+        let mut schema = schema;
+        schema["properties"]["d"]["default"] = json!("http://127.0.0.1:9/");
+        let strategy = valid(&schema).expect("a strategy");
+        let drawn = samples(&strategy, 128);
+        assert!(!drawn.is_empty());
+        for v in drawn {
+            assert!(!points_outside(&v), "{v}");
+            assert_eq!(v["k"], "local", "{v}");
+            assert!(
+                v["u"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("http://mcp-conformance.invalid/")),
+                "{v}"
+            );
+            let free = v["s"].as_str().expect("a string");
+            assert!(!free.contains(FREE_CHAR_EXCLUDED), "{v}");
+        }
+        let only_outside = json!({"const": "https://example.com/"});
+        assert!(valid(&only_outside).is_err());
     }
 
     #[test]
