@@ -7,9 +7,11 @@ use std::time::{Duration, Instant};
 use clap::{Args, Parser, Subcommand};
 use mcp_protocol::ProtocolVersion;
 
+use crate::check::{Error as CheckError, ServerCheck};
 use crate::progress::Progress;
-use crate::report;
-use crate::scenario::{self, Outcome, Transport};
+use crate::report::{Record, Report};
+use crate::runner;
+use crate::scenario::{self, Transport};
 use crate::target::{CallTools, Endpoint, Target, ToolPolicy};
 
 /// Conformance testing for Model Context Protocol servers and clients.
@@ -187,7 +189,25 @@ pub(crate) struct RunArgs {
     #[arg(long = "transport", value_name = "TRANSPORT", value_enum)]
     transports: Vec<Transport>,
     #[command(flatten)]
+    jobs: JobsArg,
+    #[command(flatten)]
     report: ReportArgs,
+}
+
+/// How many scenarios run at once.
+#[derive(Debug, Args)]
+pub(crate) struct JobsArg {
+    /// Run up to N scenarios (each version of a scenario counts) at once, each on its own
+    /// connection or process; default: the number of cores. Results are reported in the
+    /// same order whatever N is.
+    #[arg(long = "jobs", short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+}
+
+impl JobsArg {
+    fn get(&self) -> usize {
+        self.jobs.map_or_else(runner::default_jobs, usize::from)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -210,12 +230,19 @@ pub(crate) struct TargetArgs {
     #[arg(long)]
     scenario: Option<String>,
     #[command(flatten)]
+    jobs: JobsArg,
+    #[command(flatten)]
     report: ReportArgs,
     /// `server` only: how long a request waits for its answer. A tool call with generated
     /// arguments still unanswered then is cancelled, and not judged if the server still
     /// answers a ping (busy, not hung).
     #[arg(long, value_name = "SECONDS", default_value_t = crate::target::ANSWER_WITHIN.as_secs_f64())]
     answer_within: f64,
+    /// `server` only: how long a tool call with generated arguments waits (at most
+    /// `--answer-within`) before it is cancelled and, if the server still answers a ping, not
+    /// judged.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::target::CALL_WITHIN.as_secs_f64())]
+    call_within: f64,
     /// `server` only: which tools may be called. `readonly`: only tools annotated
     /// `readOnlyHint: true`, and not `destructiveHint: true` nor `openWorldHint: true`;
     /// `all`: every tool, whatever it may change (only against a server whose data may be
@@ -234,7 +261,7 @@ pub(crate) struct TargetArgs {
 }
 
 /// The `--header "Name: value"` arguments as a header map.
-fn headers(given: &[String]) -> Result<reqwest::header::HeaderMap, String> {
+pub(crate) fn headers(given: &[String]) -> Result<reqwest::header::HeaderMap, String> {
     let mut map = reqwest::header::HeaderMap::new();
     for header in given {
         let (name, value) = header
@@ -253,42 +280,53 @@ fn headers(given: &[String]) -> Result<reqwest::header::HeaderMap, String> {
 
 /// Tests a target server.
 pub(crate) fn server(args: &TargetArgs) -> ExitCode {
-    let target = match (&args.command, &args.url) {
-        (Some(command), None) => Target::command(command.clone()),
-        (None, Some(url)) => match headers(&args.headers) {
-            Ok(headers) => Target::url(Endpoint {
-                url: url.clone(),
-                headers,
-            }),
-            Err(e) => {
-                eprintln!("mcp-conformance server: {e}");
+    let check = match (&args.command, &args.url) {
+        (Some(command), None) => Ok(ServerCheck::command(command.clone())),
+        (None, Some(url)) => args
+            .headers
+            .iter()
+            .try_fold(ServerCheck::url(url.clone()), |check, h| check.header(h)),
+        _ => Err(CheckError::Usage(
+            "give --command \"CMD ARGS\" or --url URL".into(),
+        )),
+    };
+    let mut check = match check {
+        Ok(check) => check,
+        Err(e) => {
+            eprintln!("mcp-conformance server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match parse_versions(&args.versions) {
+        Ok(versions) if !args.versions.is_empty() => {
+            check = versions.into_iter().fold(check, ServerCheck::version);
+        }
+        Ok(_) => {}
+        Err(code) => return code,
+    }
+    let waits = [
+        (args.answer_within, "--answer-within"),
+        (args.call_within, "--call-within"),
+    ];
+    let mut parsed = Vec::new();
+    for (given, name) in waits {
+        match Duration::try_from_secs_f64(given) {
+            Ok(wait) if !wait.is_zero() => parsed.push(wait),
+            _ => {
+                eprintln!("mcp-conformance server: {name} must be a positive number of seconds");
                 return ExitCode::from(2);
             }
-        },
-        _ => {
-            eprintln!("mcp-conformance server: give --command \"CMD ARGS\" or --url URL");
-            return ExitCode::from(2);
-        }
-    };
-    let mut target = target;
-    let versions = match parse_versions(&args.versions) {
-        Ok(v) => v,
-        Err(code) => return code,
-    };
-    match Duration::try_from_secs_f64(args.answer_within) {
-        Ok(wait) if !wait.is_zero() => target.options.answer_wait = wait,
-        _ => {
-            eprintln!(
-                "mcp-conformance server: --answer-within must be a positive number of seconds"
-            );
-            return ExitCode::from(2);
         }
     }
-    target.options.tools = ToolPolicy {
-        call: args.call_tools,
-        allow: args.allow_tools.clone(),
-        deny: args.deny_tools.clone(),
-    };
+    check = check
+        .answer_within(parsed[0])
+        .call_within(parsed[1])
+        .jobs(args.jobs.get())
+        .tools(ToolPolicy {
+            call: args.call_tools,
+            allow: args.allow_tools.clone(),
+            deny: args.deny_tools.clone(),
+        });
     if args.call_tools == CallTools::All {
         eprintln!(
             "mcp-conformance server: WARNING: --call-tools all calls every tool the server \
@@ -296,32 +334,25 @@ pub(crate) fn server(args: &TargetArgs) -> ExitCode {
              it only against a server whose data may be lost"
         );
     }
-    let chosen = server_scenarios(args.scenario.as_deref());
-    if chosen.is_empty() {
-        return selects_nothing("server", args.scenario.as_deref());
+    if let Some(filter) = &args.scenario {
+        check = check.scenario(filter.clone());
     }
-    let started = Instant::now();
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("mcp-conformance: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    // A target that cannot be spoken to would fail every scenario for that one reason.
-    if let Err(why) = rt.block_on(crate::target::preflight(&target, &versions)) {
-        eprintln!("mcp-conformance server: the target cannot be reached: {why}");
-        return ExitCode::from(2);
-    }
-    let progress = Progress::new(args.report.quiet);
-    let records = server_records(&rt, &target, &chosen, &versions, &progress);
     // The URL or the command, never the `--header` values (credentials).
     let title = match (&args.command, &args.url) {
         (Some(command), _) => format!("server --command {command}"),
         (_, Some(url)) => format!("server --url {url}"),
         _ => "server".to_owned(),
     };
-    finish(&progress, &records, started, &args.report, &title)
+    let progress = Progress::new(args.report.quiet);
+    match check.run_with(&progress) {
+        Ok(report) => finish(&progress, &report, &args.report, &title),
+        Err(CheckError::NothingSelected(_)) => selects_nothing("server", args.scenario.as_deref()),
+        Err(e) => {
+            progress.finish();
+            eprintln!("mcp-conformance server: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// The server scenarios whose name contains `filter`.
@@ -369,8 +400,9 @@ pub(crate) fn client(args: &TargetArgs) -> ExitCode {
     if chosen.is_empty() {
         return selects_nothing("client", args.scenario.as_deref());
     }
+    let jobs = args.jobs.get();
     let started = Instant::now();
-    let rt = match runtime() {
+    let rt = match runner::runtime(jobs) {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("mcp-conformance: {e}");
@@ -382,37 +414,15 @@ pub(crate) fn client(args: &TargetArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let progress = Progress::new(args.report.quiet);
-    let records = client_records(&rt, command, chosen, within, &progress);
+    let tasks = runner::client_tasks(command, chosen, within);
+    let records = runner::run_tasks(&rt, jobs, &progress, tasks);
     let title = format!("client --command {command}");
-    finish(&progress, &records, started, &args.report, &title)
-}
-
-/// Runs the `chosen` client scenarios against the client `command` starts, on `runtime`.
-fn client_records(
-    runtime: &tokio::runtime::Runtime,
-    command: &str,
-    chosen: Vec<scenario::client::ClientScenario>,
-    within: Duration,
-    progress: &Progress,
-) -> Vec<Record> {
-    let mut records = Vec::new();
-    progress.expect(chosen.len());
-    for s in chosen {
-        progress.start(s.name, "http", "-");
-        let t = Instant::now();
-        let (version, outcome) = runtime.block_on(scenario::client::run(&s, command, within));
-        let record = Record {
-            scenario: s.name,
-            spec: s.spec,
-            severity: s.severity.as_str(),
-            transport: "http",
-            version,
-            outcome,
-            millis: t.elapsed().as_secs_f64() * 1e3,
-        };
-        progress.record(&mut records, record);
-    }
-    records
+    finish(
+        &progress,
+        &report_of(records, started),
+        &args.report,
+        &title,
+    )
 }
 
 /// The reference client: connects to `url` and makes the calls of the scenario named in
@@ -436,42 +446,11 @@ pub(crate) fn reference_client(url: &str) -> ExitCode {
     }
 }
 
-/// The runtime the server scenarios run on.
+/// A runtime for the reference client.
 fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-}
-
-/// Runs the `chosen` server scenarios against `target`, per version, on `runtime`.
-fn server_records(
-    runtime: &tokio::runtime::Runtime,
-    target: &Target,
-    chosen: &[scenario::server::ServerScenario],
-    versions: &[ProtocolVersion],
-    progress: &Progress,
-) -> Vec<Record> {
-    let mut records = Vec::new();
-    progress.expect(chosen.len() * versions.len());
-    for s in chosen {
-        for &version in versions {
-            progress.start(s.name, target.transport(), version.as_str());
-            let t = Instant::now();
-            let outcome = runtime.block_on((s.check)(target, version));
-            let record = Record {
-                scenario: s.name,
-                spec: s.spec,
-                // A finding may be at another level than the scenario's headline.
-                severity: outcome.severity(s.severity).as_str(),
-                transport: target.transport(),
-                version: version.as_str(),
-                outcome,
-                millis: t.elapsed().as_secs_f64() * 1e3,
-            };
-            progress.record(&mut records, record);
-        }
-    }
-    records
 }
 
 fn parse_versions(given: &[String]) -> Result<Vec<ProtocolVersion>, ExitCode> {
@@ -501,26 +480,14 @@ fn this_binary() -> std::io::Result<String> {
     Ok(format!("'{quoted}'"))
 }
 
-/// One scenario's result for one version.
-#[derive(Debug, serde::Serialize)]
-pub(crate) struct Record {
-    pub(crate) scenario: &'static str,
-    pub(crate) spec: &'static str,
-    pub(crate) severity: &'static str,
-    pub(crate) transport: &'static str,
-    pub(crate) version: &'static str,
-    pub(crate) outcome: Outcome,
-    pub(crate) millis: f64,
-}
-
 pub(crate) fn run(args: &RunArgs) -> ExitCode {
     let versions = match parse_versions(&args.versions) {
         Ok(v) => v,
         Err(code) => return code,
     };
+    let jobs = args.jobs.get();
     let started = Instant::now();
     let progress = Progress::new(args.report.quiet);
-    let mut records = Vec::new();
     let chosen: Vec<_> = scenario::all()
         .into_iter()
         .filter(|s| args.scenario.as_deref().is_none_or(|f| s.name.contains(f)))
@@ -544,52 +511,38 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
     if chosen.is_empty() && servers.is_empty() && clients.is_empty() {
         return selects_nothing("run", filter);
     }
-    progress.expect(chosen.len() * versions.len());
-    for s in chosen {
-        for &version in &versions {
-            progress.start(s.name, s.transport_name(), version.as_str());
-            let t = Instant::now();
-            let outcome = s.run(version);
-            let record = Record {
-                scenario: s.name,
-                spec: s.spec,
-                severity: s.severity.as_str(),
-                transport: s.transport_name(),
-                version: version.as_str(),
-                outcome,
-                millis: t.elapsed().as_secs_f64() * 1e3,
-            };
-            progress.record(&mut records, record);
-        }
-    }
-    // The wire-level server scenarios, against the reference server over stdio and HTTP.
-    let server = runtime().and_then(|rt| {
-        let mut r = Vec::new();
-        // The reference server is ours and its tools harmless: every one is called.
+    // The protocol layer's and the reference pair's scenarios (each on its own runtime).
+    let mut records = runner::run_blocking(jobs, &progress, &chosen, &versions);
+    // The wire-level server scenarios against the reference server over stdio and HTTP, and
+    // the client scenarios against the reference client (this binary, re-executed), all at
+    // once.
+    let server = runner::runtime(jobs).and_then(|rt| {
+        let mut tasks = Vec::new();
         if wanted(Transport::Stdio) {
+            // The reference server is ours and its tools harmless: every one is called.
             let mut target = Target::command(reference_command()?);
             target.options.tools = ToolPolicy::all();
-            r.extend(server_records(&rt, &target, &servers, &versions, &progress));
+            tasks.extend(runner::server_tasks(&target, &servers, &versions));
         }
-        if wanted(Transport::Http) {
+        let http = if wanted(Transport::Http) {
             let (url, server) = rt.block_on(scenario::reference::server::serve_http())?;
             let mut target = Target::url(Endpoint::new(url));
             target.options.tools = ToolPolicy::all();
-            r.extend(server_records(&rt, &target, &servers, &versions, &progress));
-            server.shutdown();
-        }
-        // The client scenarios, against the reference client (this binary, re-executed).
+            tasks.extend(runner::server_tasks(&target, &servers, &versions));
+            Some(server)
+        } else {
+            None
+        };
         if !clients.is_empty() {
             let command = format!("{} reference-client", this_binary()?);
-            r.extend(client_records(
-                &rt,
-                &command,
-                clients,
-                scenario::client::CLIENT_WITHIN,
-                &progress,
-            ));
+            let within = scenario::client::CLIENT_WITHIN;
+            tasks.extend(runner::client_tasks(&command, clients, within));
         }
-        Ok(r)
+        let records = runner::run_tasks(&rt, jobs, &progress, tasks);
+        if let Some(server) = http {
+            server.shutdown();
+        }
+        Ok(records)
     });
     match server {
         Ok(r) => records.extend(r),
@@ -600,8 +553,7 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
     }
     finish(
         &progress,
-        &records,
-        started,
+        &report_of(records, started),
         &args.report,
         "run (this workspace's own server and client)",
     )
@@ -609,41 +561,40 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
 
 /// Prints the table, writes the files asked for (`title` names what was tested), and gives
 /// the exit code.
-fn finish(
-    progress: &Progress,
-    records: &[Record],
-    started: Instant,
-    report: &ReportArgs,
-    title: &str,
-) -> ExitCode {
+fn finish(progress: &Progress, report: &Report, args: &ReportArgs, title: &str) -> ExitCode {
     progress.finish();
-    print!("{}", report::table(records, started.elapsed()));
-    print!("{}", report::not_called(records));
-    if let Some(path) = &report.json
-        && let Err(e) = std::fs::write(path, report::json(records))
+    print!("{}", report.table());
+    print!("{}", crate::report::not_called(&report.records));
+    if let Some(path) = &args.json
+        && let Err(e) = std::fs::write(path, report.json())
     {
         eprintln!("mcp-conformance: writing {}: {e}", path.display());
         return ExitCode::from(2);
     }
-    if let Some(path) = &report.junit
-        && let Err(e) = std::fs::write(path, report::junit(records))
+    if let Some(path) = &args.junit
+        && let Err(e) = std::fs::write(path, report.junit())
     {
         eprintln!("mcp-conformance: writing {}: {e}", path.display());
         return ExitCode::from(2);
     }
-    if let Some(path) = &report.html
-        && let Err(e) = std::fs::write(path, report::html(records, started.elapsed(), title))
+    if let Some(path) = &args.html
+        && let Err(e) = std::fs::write(path, report.html(title))
     {
         eprintln!("mcp-conformance: writing {}: {e}", path.display());
         return ExitCode::from(2);
     }
-    if records
-        .iter()
-        .any(|r| matches!(r.outcome, Outcome::Fail { .. }))
-    {
-        ExitCode::FAILURE
-    } else {
+    if report.failed().is_empty() {
         ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// The report of `records`, a run that started at `started`.
+fn report_of(records: Vec<Record>, started: Instant) -> Report {
+    Report {
+        records,
+        elapsed: started.elapsed(),
     }
 }
 

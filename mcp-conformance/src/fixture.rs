@@ -166,7 +166,9 @@ fn record_call(path: &Path, line: &str) -> std::io::Result<()> {
         .create(true)
         .append(true)
         .open(path)?;
-    writeln!(file, "{entry}")
+    // One write of the whole line: fixtures of scenarios run at once (`--jobs`) append to
+    // the same file, and an O_APPEND write is not interleaved with another's.
+    file.write_all(format!("{entry}\n").as_bytes())
 }
 
 fn error(id: Option<&Value>, code: i64, message: &str) -> Value {

@@ -1,12 +1,14 @@
-//! Progress while scenarios run, on standard error: a bar (with the scenario running) when
-//! standard error is a terminal, otherwise one plain line per result, so a CI log shows what
-//! ran even if the run is killed before the summary table. `--quiet` turns both off.
+//! Progress while scenarios run, on standard error: a bar (with the scenario started last)
+//! when standard error is a terminal, otherwise one plain line per result as it finishes
+//! (scenarios run concurrently, so in the order they finish; the table after them is in
+//! the order of `list`), so a CI log shows what ran even if the run is killed before the
+//! summary table. `--quiet` turns both off. Each line is written whole, by one call.
 
 use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::Record;
+use crate::report::Record;
 use crate::scenario::Outcome;
 
 /// How progress is shown.
@@ -51,8 +53,8 @@ impl Progress {
         }
     }
 
-    /// Keeps `record` in `records` and shows it.
-    pub(crate) fn record(&self, records: &mut Vec<Record>, record: Record) {
+    /// Shows `record`, just finished.
+    pub(crate) fn record(&self, record: &Record) {
         match self {
             Self::Bar(bar) => bar.inc(1),
             Self::Lines => {
@@ -68,7 +70,6 @@ impl Progress {
             }
             Self::Quiet => {}
         }
-        records.push(record);
     }
 
     /// Clears the bar before the summary is printed.

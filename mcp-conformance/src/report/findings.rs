@@ -1,7 +1,7 @@
 //! Failures grouped into findings: one defect that fails a scenario in several versions is one
 //! finding with the versions it holds for, in every report meant for people.
 
-use crate::cli::Record;
+use crate::report::Record;
 use crate::scenario::Outcome;
 
 /// One defect: the failed records (indexes into the records) of one scenario, transport and

@@ -12,7 +12,7 @@ use std::fmt::Write;
 use std::time::Duration;
 
 use super::findings::findings;
-use crate::cli::Record;
+use crate::report::Record;
 use crate::scenario::Outcome;
 
 /// Text made safe for HTML element content and attribute values.

@@ -1,6 +1,6 @@
 //! The JSON report: every record with its outcome and evidence.
 
-use crate::cli::Record;
+use crate::report::Record;
 
 /// The records as a pretty-printed JSON array.
 pub(crate) fn json(records: &[Record]) -> String {

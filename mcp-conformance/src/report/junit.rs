@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::cli::Record;
+use crate::report::Record;
 use crate::scenario::Outcome;
 
 fn escape(s: &str) -> String {

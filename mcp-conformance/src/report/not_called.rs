@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use crate::cli::Record;
+use crate::report::Record;
 use crate::scenario::Outcome;
 use crate::scenario::server::NOT_CALLED;
 

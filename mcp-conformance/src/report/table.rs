@@ -4,7 +4,7 @@ use std::fmt::Write;
 use std::time::Duration;
 
 use super::findings::findings;
-use crate::cli::Record;
+use crate::report::Record;
 use crate::scenario::Outcome;
 
 /// One line per scenario and version, then each distinct finding once (with the versions it

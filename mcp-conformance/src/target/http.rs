@@ -35,10 +35,15 @@ pub(crate) const PROTOCOL_VERSION: &str = "mcp-protocol-version";
 pub(crate) const ACCEPT_BOTH: &str = "application/json, text/event-stream";
 
 /// An HTTP client for targets: no proxy (a conformance run talks to the target itself), a
-/// bounded connect, `headers` on every request.
+/// bounded connect, `headers` on every request, and a new connection for every request: a
+/// server may close a kept-alive connection after an error status (a 413 whose body it did
+/// not read), and a request sent on it in the meantime would fail for no fault of the
+/// server's (seen as "connection closed before message completed" after
+/// `jsonrpc/huge-request`). On loopback a connection costs next to nothing.
 pub(crate) fn client(headers: &HeaderMap) -> io::Result<reqwest::Client> {
     reqwest::Client::builder()
         .no_proxy()
+        .pool_max_idle_per_host(0)
         .default_headers(headers.clone())
         .connect_timeout(Duration::from_secs(10))
         .build()

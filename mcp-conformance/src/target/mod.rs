@@ -9,6 +9,7 @@
 //! line both ways.
 
 mod http;
+mod memory;
 mod policy;
 mod preflight;
 mod sse;
@@ -38,6 +39,14 @@ pub(crate) mod raw {
 /// How long the target may take to answer one request.
 pub(crate) const ANSWER_WITHIN: Duration = Duration::from_secs(10);
 
+/// How long a tool call with generated arguments waits before it is cancelled and the server
+/// is asked whether it is busy or hung ([`Conversation::request_or_cancel`]). Shorter than
+/// [`ANSWER_WITHIN`] because such a call is not judged when the server turns out busy, so a
+/// longer wait only buys verdicts on calls that take between the two, while every busy call
+/// (a tool asked by generated arguments to work for hours) costs the whole wait; the ping
+/// after the cancellation still tells a hung server from a busy one.
+pub(crate) const CALL_WITHIN: Duration = Duration::from_secs(3);
+
 /// A target server: where it is, and how this run treats it.
 #[derive(Clone, Debug)]
 pub(crate) struct Target {
@@ -54,6 +63,9 @@ pub(crate) enum Place {
     Command(String),
     /// The URL of an MCP endpoint; spoken to over Streamable HTTP.
     Url(Endpoint),
+    /// A server in this process, spoken to over an in-memory pipe with the framing of stdio
+    /// (each connection served on a task of the running runtime).
+    Memory(mcp_server::Server),
 }
 
 /// How a run treats its target: options of the command line, carried by the [`Target`]
@@ -63,6 +75,12 @@ pub(crate) enum Place {
 pub(crate) struct Options {
     /// How long a request waits for its answer ([`ANSWER_WITHIN`] by default).
     pub(crate) answer_wait: Duration,
+    /// How long a tool call with generated arguments waits before it is cancelled
+    /// ([`CALL_WITHIN`] by default; never longer than `answer_wait`).
+    pub(crate) call_wait: Duration,
+    /// How many scenarios run at once, each on its own connection (`--jobs`; by default
+    /// the number of cores).
+    pub(crate) jobs: usize,
     /// Which tools may be called (read-only ones by default).
     pub(crate) tools: ToolPolicy,
 }
@@ -71,6 +89,8 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             answer_wait: ANSWER_WITHIN,
+            call_wait: CALL_WITHIN,
+            jobs: crate::runner::default_jobs(),
             tools: ToolPolicy::default(),
         }
     }
@@ -118,6 +138,7 @@ impl Target {
         match &self.place {
             Place::Command(c) => Ok(Box::new(StdioWire::spawn(c)?)),
             Place::Url(e) => Ok(Box::new(HttpWire::new(e, self.options.answer_wait)?)),
+            Place::Memory(server) => Ok(Box::new(memory::MemoryWire::connect(server)?)),
         }
     }
 
@@ -125,7 +146,7 @@ impl Target {
     pub(crate) fn http_url(&self) -> Option<&str> {
         match &self.place {
             Place::Url(e) => Some(&e.url),
-            Place::Command(_) => None,
+            Place::Command(_) | Place::Memory(_) => None,
         }
     }
 
@@ -133,7 +154,7 @@ impl Target {
     pub(crate) fn http_client(&self) -> io::Result<reqwest::Client> {
         match &self.place {
             Place::Url(e) => http::client(&e.headers),
-            Place::Command(_) => Err(io::Error::other("not an HTTP target")),
+            Place::Command(_) | Place::Memory(_) => Err(io::Error::other("not an HTTP target")),
         }
     }
 
@@ -147,6 +168,7 @@ impl Target {
         match &self.place {
             Place::Command(_) => "stdio",
             Place::Url(_) => "http",
+            Place::Memory(_) => "memory",
         }
     }
 }
@@ -245,6 +267,8 @@ pub(crate) struct Conversation {
     cancelled: Vec<Value>,
     /// How long a request waits for its answer (the target's option).
     answer_wait: Duration,
+    /// How long a tool call with generated arguments waits (the target's option).
+    call_wait: Duration,
     /// The request waited for may be unreadable (malformed JSON, an invalid request, a body
     /// too large): an error without its id may answer it (JSON-RPC 2.0 §5).
     pending_unreadable: bool,
@@ -324,6 +348,7 @@ impl Conversation {
             cancelled: Vec::new(),
             client_capabilities: json!({}),
             answer_wait: target.answer_wait(),
+            call_wait: target.options.call_wait.min(target.answer_wait()),
             pending_unreadable: false,
             policy: target.options.tools.clone(),
             listed: HashMap::new(),
@@ -537,7 +562,8 @@ impl Conversation {
 
     /// Sends request `method`, which may rightly take long (a tool called with arguments
     /// drawn from its schema may be asked to work for hours): `Ok(None)` when it is not
-    /// answered within the target's answer wait but the server is busy rather than hung, that is,
+    /// answered within the target's call wait ([`CALL_WITHIN`]) but the server is busy rather
+    /// than hung, that is,
     /// after the request is cancelled (`notifications/cancelled`) it still answers a `ping`
     /// (`server/discover` in 2026-07-28). A server that answers neither has hung: `Err`.
     pub(crate) async fn request_or_cancel(
@@ -551,13 +577,13 @@ impl Conversation {
         let message = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
         self.send_raw(message.to_string().as_bytes()).await?;
         if let Some(reply) = self
-            .answer_or_timeout(&id, Some(method), self.answer_wait)
+            .answer_or_timeout(&id, Some(method), self.call_wait)
             .await?
         {
             return Ok(Some(reply));
         }
         self.wire.abandon_newest();
-        let reason = format!("no answer within {:.1} s", self.answer_wait.as_secs_f64());
+        let reason = format!("no answer within {:.1} s", self.call_wait.as_secs_f64());
         self.notify(
             "notifications/cancelled",
             json!({"requestId": id, "reason": reason}),
@@ -574,7 +600,7 @@ impl Conversation {
             Err(e) => Err(format!(
                 "no answer to {method} within {:.1} s, and none to {alive} after it was \
                  cancelled: the server hung ({e})",
-                self.answer_wait.as_secs_f64()
+                self.call_wait.as_secs_f64()
             )),
         }
     }

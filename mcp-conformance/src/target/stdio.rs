@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
 use super::Wire;
@@ -21,8 +21,7 @@ const MAX_LINE: usize = 16 * 1024 * 1024;
 /// A server child process. Killed when dropped.
 pub(crate) struct StdioWire {
     child: Child,
-    stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
+    lines: Lines<ChildStdout, ChildStdin>,
     stderr: Arc<Mutex<String>>,
     /// The task copying the target's stderr into `stderr`, until the pipe closes.
     stderr_task: Option<tokio::task::JoinHandle<()>>,
@@ -31,6 +30,51 @@ pub(crate) struct StdioWire {
 /// How long a target that went away is given to exit and finish its stderr, so the report
 /// says why it went (a command not found, a crash's message) rather than racing it.
 const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Newline-delimited JSON messages over a byte stream each way: a child's stdio, or an
+/// in-memory pipe.
+pub(crate) struct Lines<R, W> {
+    input: BufReader<R>,
+    output: W,
+}
+
+impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> Lines<R, W> {
+    /// Messages read from `input` and written to `output`.
+    pub(crate) fn new(input: R, output: W) -> Self {
+        Self {
+            input: BufReader::new(input),
+            output,
+        }
+    }
+
+    /// Writes one message (its bytes exactly) and the newline that ends it.
+    pub(crate) async fn send(&mut self, message: &[u8]) -> io::Result<()> {
+        self.output.write_all(message).await?;
+        self.output.write_all(b"\n").await?;
+        self.output.flush().await
+    }
+
+    /// The next line, without its line ending; `None` at the end of the stream.
+    pub(crate) async fn recv(&mut self) -> io::Result<Option<Vec<u8>>> {
+        let mut line = Vec::new();
+        let n = (&mut self.input)
+            .take(MAX_LINE as u64)
+            .read_until(b'\n', &mut line)
+            .await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if line.last() != Some(&b'\n') && n >= MAX_LINE {
+            return Err(io::Error::other(format!(
+                "a line longer than {MAX_LINE} bytes"
+            )));
+        }
+        while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            line.pop();
+        }
+        Ok(Some(line))
+    }
+}
 
 impl StdioWire {
     /// Starts `command` (run by `sh -c`, so it may hold arguments and quotes).
@@ -67,8 +111,7 @@ impl StdioWire {
         }
         Ok(Self {
             child,
-            stdin,
-            stdout: BufReader::new(stdout),
+            lines: Lines::new(stdout, stdin),
             stderr,
             stderr_task,
         })
@@ -87,12 +130,7 @@ impl StdioWire {
 impl Wire for StdioWire {
     fn send<'a>(&'a mut self, message: &'a [u8]) -> BoxFuture<'a, io::Result<()>> {
         async move {
-            let sent = async {
-                self.stdin.write_all(message).await?;
-                self.stdin.write_all(b"\n").await?;
-                self.stdin.flush().await
-            }
-            .await;
+            let sent = self.lines.send(message).await;
             if sent.is_err() {
                 self.settle().await; // a broken pipe: the target is gone, say why
             }
@@ -103,24 +141,11 @@ impl Wire for StdioWire {
 
     fn recv(&mut self) -> BoxFuture<'_, io::Result<Option<Vec<u8>>>> {
         async move {
-            let mut line = Vec::new();
-            let n = (&mut self.stdout)
-                .take(MAX_LINE as u64)
-                .read_until(b'\n', &mut line)
-                .await?;
-            if n == 0 {
+            let line = self.lines.recv().await?;
+            if line.is_none() {
                 self.settle().await;
-                return Ok(None);
             }
-            if line.last() != Some(&b'\n') && n >= MAX_LINE {
-                return Err(io::Error::other(format!(
-                    "a line longer than {MAX_LINE} bytes"
-                )));
-            }
-            while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-                line.pop();
-            }
-            Ok(Some(line))
+            Ok(line)
         }
         .boxed()
     }

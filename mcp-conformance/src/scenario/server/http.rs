@@ -69,6 +69,12 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
 /// A session id no server issued.
 const UNKNOWN_SESSION: &str = "mcp-conformance-no-such-session";
 
+/// [`UNKNOWN_SESSION`] for one version's run: runs of several versions go on at once
+/// (`--jobs`), and each asks about a session of its own.
+fn no_such_session(version: ProtocolVersion) -> String {
+    format!("{UNKNOWN_SESSION}-{version}")
+}
+
 /// The target's URL and a conversation not yet opened, or why the scenario does not apply:
 /// for a scenario whose fault is in the handshake itself, which must then learn whether the
 /// version is served from the handshake's answer (and skip when it is not) as [`served`] does.
@@ -245,8 +251,9 @@ async fn unknown_session(target: &Target, version: ProtocolVersion) -> Outcome {
     let verdict = async {
         session?;
         let client = target.http_client().map_err(|e| e.to_string())?;
-        let request = ping_in(version, &client, url, UNKNOWN_SESSION);
-        let what = format!("a ping in session {UNKNOWN_SESSION}");
+        let unknown = no_such_session(version);
+        let request = ping_in(version, &client, url, &unknown);
+        let what = format!("a ping in session {unknown}");
         let (status, seen) = exchange(&mut c, &what, request).await?;
         expect(status, seen, &[StatusCode::NOT_FOUND])
     }
