@@ -35,24 +35,29 @@ pub(crate) const PROTOCOL_VERSION: &str = "mcp-protocol-version";
 pub(crate) const ACCEPT_BOTH: &str = "application/json, text/event-stream";
 
 /// An HTTP client for targets: no proxy (a conformance run talks to the target itself), a
-/// bounded connect, `headers` on every request, and a new connection for every request: a
-/// server may close a kept-alive connection after an error status (a 413 whose body it did
-/// not read), and a request sent on it in the meantime would fail for no fault of the
-/// server's (seen as "connection closed before message completed" after
-/// `jsonrpc/huge-request`). On loopback a connection costs next to nothing.
-pub(crate) fn client(headers: &HeaderMap) -> io::Result<reqwest::Client> {
-    reqwest::Client::builder()
+/// bounded connect, `headers` on every request. `pooled`: whether a connection is kept for
+/// the next request. A conversation keeps its connections (a remote HTTPS target would pay a
+/// handshake per message otherwise) and lets them go where it provoked a close
+/// ([`Wire::drop_connections`]); the raw requests of the HTTP scenarios provoke error
+/// statuses on purpose, after which a server may close a kept-alive connection while the
+/// next request is being written on it ("connection closed before message completed", no
+/// fault of the server's), so they get a new connection each.
+pub(crate) fn client(headers: &HeaderMap, pooled: bool) -> io::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
         .no_proxy()
-        .pool_max_idle_per_host(0)
         .default_headers(headers.clone())
-        .connect_timeout(Duration::from_secs(10))
-        .build()
-        .map_err(io::Error::other)
+        .connect_timeout(Duration::from_secs(10));
+    if !pooled {
+        builder = builder.pool_max_idle_per_host(0);
+    }
+    builder.build().map_err(io::Error::other)
 }
 
 /// One client of a server at a URL.
 pub(crate) struct HttpWire {
     client: reqwest::Client,
+    /// The `--header` headers, for a new client when the connections are let go.
+    headers: HeaderMap,
     url: String,
     /// `Mcp-Session-Id`, from the answer to `initialize`.
     session: Option<String>,
@@ -79,7 +84,8 @@ impl HttpWire {
     /// A client of `endpoint` (nothing is sent yet).
     pub(crate) fn new(endpoint: &super::Endpoint, answer_wait: Duration) -> io::Result<Self> {
         Ok(Self {
-            client: client(&endpoint.headers)?,
+            client: client(&endpoint.headers, true)?,
+            headers: endpoint.headers.clone(),
             url: endpoint.url.clone(),
             session: None,
             agreed: None,
@@ -365,6 +371,13 @@ impl Wire for HttpWire {
 
     fn take_exchange(&mut self) -> Option<String> {
         self.exchange.take()
+    }
+
+    fn drop_connections(&mut self) {
+        // A new client has an empty pool; the old one's idle connections close with it.
+        if let Ok(client) = client(&self.headers, true) {
+            self.client = client;
+        }
     }
 
     fn abandon_newest(&mut self) {

@@ -153,7 +153,7 @@ impl Target {
     /// An HTTP client for an HTTP target's own scenarios, sending the target's headers.
     pub(crate) fn http_client(&self) -> io::Result<reqwest::Client> {
         match &self.place {
-            Place::Url(e) => http::client(&e.headers),
+            Place::Url(e) => http::client(&e.headers, false),
             Place::Command(_) | Place::Memory(_) => Err(io::Error::other("not an HTTP target")),
         }
     }
@@ -203,6 +203,10 @@ pub(crate) trait Wire: Send {
     /// its own answer stream, kept in the order sent; over stdio there is nothing to let go
     /// of).
     fn abandon_newest(&mut self) {}
+    /// Lets go of the connections kept for later requests, after a message that may make the
+    /// server close them (an oversize body it refused unread), so the next request opens a
+    /// new one instead of racing that close (HTTP; nothing to do over stdio).
+    fn drop_connections(&mut self) {}
 }
 
 /// The target's answer to a request.
@@ -865,6 +869,11 @@ impl Conversation {
     /// The notifications the target sent since the last call, oldest first.
     pub(crate) fn take_notifications(&mut self) -> Vec<Value> {
         std::mem::take(&mut self.notifications)
+    }
+
+    /// Lets go of the kept connections ([`Wire::drop_connections`]).
+    pub(crate) fn drop_connections(&mut self) {
+        self.wire.drop_connections();
     }
 
     /// Schema violations so far.

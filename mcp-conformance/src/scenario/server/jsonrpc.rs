@@ -131,6 +131,7 @@ async fn huge_request(target: &Target, version: ProtocolVersion) -> Outcome {
                 "the server closed the connection while the {HUGE}-byte body was sent ({e}): \
                  a refusal of the body"
             ));
+            c.drop_connections();
             return Ok(still_answers(&mut c).await?);
         }
         // A server that refuses to read a body this large cannot read its id either.
@@ -140,6 +141,8 @@ async fn huge_request(target: &Target, version: ProtocolVersion) -> Outcome {
             Err(_) if c.last_status() == Some(413) => {}
             Err(e) => return Err(format!("a {HUGE}-byte {method}: {e}").into()),
         }
+        // A server that refused the body unread may close the connection it came on.
+        c.drop_connections();
         Ok(still_answers(&mut c).await?)
     })
 }
