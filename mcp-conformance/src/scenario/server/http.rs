@@ -82,9 +82,7 @@ pub(super) fn unopened(
     target: &Target,
     version: ProtocolVersion,
 ) -> Result<(&str, Conversation), Outcome> {
-    let url = target
-        .http_url()
-        .ok_or_else(|| Outcome::skip("an HTTP rule: the target is not at a URL"))?;
+    let url = http_url(target)?;
     let c = Conversation::new(target, version).map_err(|e| Outcome::fail(e, vec![]))?;
     Ok((url, c))
 }
@@ -97,11 +95,16 @@ pub(super) async fn served(
     target: &Target,
     version: ProtocolVersion,
 ) -> Result<(&str, Conversation), Outcome> {
-    let url = target
-        .http_url()
-        .ok_or_else(|| Outcome::skip("an HTTP rule: the target is not at a URL"))?;
+    let url = http_url(target)?;
     let c = open(target, version).await?;
     Ok((url, c))
+}
+
+/// The target's URL; a target that is not at one skips the HTTP rules.
+fn http_url(target: &Target) -> Result<&str, Outcome> {
+    target
+        .http_url()
+        .ok_or_else(|| Outcome::skip("an HTTP rule: the target is not at a URL"))
 }
 
 /// The target's URL, an opened conversation and its session id (or why there is none), or
