@@ -78,8 +78,22 @@ pub(crate) struct Sealer {
     key: [u8; 32],
     ttl: Duration,
     /// Nonces of the states already opened, with their expiry (ms): a state opens once.
-    used: Mutex<HashMap<String, u64>>,
+    used: Mutex<Spent>,
 }
+
+/// The nonces of opened states and when each state expires (ms). Expired ones are dropped
+/// in a sweep whenever the map has doubled since the last one, not on every open: a sweep
+/// costs a pass over the map, and a stale entry refuses nothing (an expired state is
+/// refused before its nonce is looked at), so the map holds at most twice the states of
+/// one TTL.
+#[derive(Debug, Default)]
+struct Spent {
+    nonces: HashMap<String, u64>,
+    sweep_at: usize,
+}
+
+/// The size below which the used nonces are never swept.
+const SWEEP_FLOOR: usize = 1024;
 
 impl std::fmt::Debug for Sealer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -158,7 +172,7 @@ impl Sealer {
         Self {
             key,
             ttl,
-            used: Mutex::new(HashMap::new()),
+            used: Mutex::default(),
         }
     }
 
@@ -226,12 +240,15 @@ impl Sealer {
     }
 
     /// Records `nonce` as used until `expiry`; `Err` if it was used already. Expired
-    /// entries are dropped here, so the set holds at most the states of one TTL.
+    /// entries are swept as [`Spent`] says.
     fn spend(&self, nonce: &str, expiry: u64) -> Result<(), ()> {
         let mut used = self.used.lock().unwrap_or_else(PoisonError::into_inner);
-        let now = now_ms();
-        used.retain(|_, e| *e >= now);
-        if used.insert(nonce.to_owned(), expiry).is_some() {
+        if used.nonces.len() >= used.sweep_at {
+            let now = now_ms();
+            used.nonces.retain(|_, e| *e >= now);
+            used.sweep_at = (used.nonces.len() * 2).max(SWEEP_FLOOR);
+        }
+        if used.nonces.insert(nonce.to_owned(), expiry).is_some() {
             return Err(());
         }
         Ok(())
@@ -390,6 +407,25 @@ mod tests {
         let old = expired.seal(&b, Map::new(), BTreeSet::new());
         std::thread::sleep(Duration::from_millis(2));
         assert!(expired.open(&old, &b).is_err());
+    }
+
+    #[test]
+    fn used_nonces_are_refused_and_expired_ones_swept_in_bounded_memory() {
+        let sealer = Sealer::new(Duration::from_secs(60));
+        let later = now_ms() + 60_000;
+        assert!(sealer.spend("live", later).is_ok());
+        assert!(sealer.spend("live", later).is_err(), "a nonce opens once");
+        // Many states that have expired by the time the next sweep runs.
+        for n in 0..10 * SWEEP_FLOOR {
+            assert!(sealer.spend(&format!("old-{n}"), 0).is_ok());
+        }
+        let used = sealer.used.lock().expect("lock");
+        assert!(
+            used.nonces.len() <= 2 * SWEEP_FLOOR,
+            "expired nonces are swept: {} kept",
+            used.nonces.len()
+        );
+        assert!(used.nonces.contains_key("live"), "a live nonce stays spent");
     }
 
     #[test]
