@@ -759,6 +759,9 @@ async fn a_redirect_to_another_origin_gets_its_host_and_no_credentials() {
     cross_origin_redirect_with(mcp_client::http::HyperClient::new()).await;
 }
 
+// `ReqwestClient` exists with the `reqwest` feature only (`cargo test --workspace` builds
+// without it).
+#[cfg(feature = "reqwest")]
 #[tokio::test]
 async fn a_redirect_to_another_origin_gets_its_host_and_no_credentials_with_reqwest() {
     cross_origin_redirect_with(mcp_client::http::ReqwestClient::new()).await;
