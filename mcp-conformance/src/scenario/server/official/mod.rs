@@ -23,9 +23,11 @@
 //!   `elicitation-sep1330-enums` (the conversation answers the server's requests).
 //! - [`mrtr`]: `input-required-result-*` (2026-07-28 multi round-trip requests).
 //! - [`tasks`]: six of the ten `tasks-*` (the tasks extension's fixtures `greet`,
-//!   `slow_compute`, `failing_job`). The other four `tasks-*` scenarios and the three
-//!   `sep-2640-skills-*` (an extension `everything-server` does not offer) have no
-//!   counterpart yet: the README's mapping table says so.
+//!   `slow_compute`, `failing_job`); [`tasks_input`]: `tasks-mrtr-input`,
+//!   `tasks-mrtr-composition` (`confirm_delete`, `multi_input`, `test_tool_with_task`);
+//!   [`tasks_dispatch`]: `tasks-dispatch-and-envelope`, `tasks-status-notifications`.
+//!   The three `sep-2640-skills-*` (an extension `everything-server` does not offer) have
+//!   no counterpart yet: the README's mapping table says so.
 //! - [`http`]: `server-sse-polling`, `server-sse-multiple-streams`,
 //!   `dns-rebinding-protection`, `http-header-validation`,
 //!   `http-custom-header-server-validation`.
@@ -36,6 +38,8 @@ mod http;
 mod input;
 mod mrtr;
 mod tasks;
+mod tasks_dispatch;
+mod tasks_input;
 mod tools;
 
 use mcp_protocol::ProtocolVersion;
@@ -54,6 +58,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
     all.extend(catalog::scenarios());
     all.extend(http::scenarios());
     all.extend(tasks::scenarios());
+    all.extend(tasks_input::scenarios());
+    all.extend(tasks_dispatch::scenarios());
     all.extend(mrtr::scenarios());
     all
 }

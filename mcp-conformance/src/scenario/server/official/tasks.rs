@@ -1,9 +1,10 @@
 //! The official `tasks-*` scenarios (the 2026-07-28 tasks extension,
 //! `io.modelcontextprotocol/tasks`, SEP-2663) that have a counterpart here:
 //! `tasks-lifecycle`, `tasks-capability-negotiation`, `tasks-required-task-error`,
-//! `tasks-wire-fields`, `tasks-request-state-removal` and `tasks-request-headers`. The
-//! official `tasks-mrtr-input`, `tasks-dispatch-and-envelope`, `tasks-status-notifications`
-//! and `tasks-mrtr-composition` have none yet.
+//! `tasks-wire-fields`, `tasks-request-state-removal` and `tasks-request-headers`; and the
+//! helpers the other four share ([`tasks_input`](super::tasks_input):
+//! `tasks-mrtr-input`, `tasks-mrtr-composition`; [`tasks_dispatch`](super::tasks_dispatch):
+//! `tasks-dispatch-and-envelope`, `tasks-status-notifications`).
 
 use std::time::Duration;
 
@@ -18,7 +19,7 @@ use crate::scenario::{Outcome, Severity};
 use crate::target::{Conversation, Reply, Target};
 
 /// The extension's identifier (the client declares it; the server advertises it).
-const TASKS: &str = "io.modelcontextprotocol/tasks";
+pub(super) const TASKS: &str = "io.modelcontextprotocol/tasks";
 
 pub(super) fn scenarios() -> Vec<ServerScenario> {
     vec![
@@ -69,7 +70,7 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
 }
 
 /// The capabilities of a client that declares the extension.
-fn with_tasks() -> Value {
+pub(super) fn with_tasks() -> Value {
     json!({"elicitation": {}, "sampling": {}, "extensions": {TASKS: {}}})
 }
 
@@ -77,6 +78,7 @@ fn with_tasks() -> Value {
 /// (and `more`), declaring the extension.
 macro_rules! tasks {
     ($target:expr, $version:expr, $more:expr, |$c:ident| $body:block) => {{
+        use $crate::scenario::server::official::{Name, STATELESS, with_fixture, within};
         if let Err(skip) = within(
             $version,
             STATELESS,
@@ -87,11 +89,12 @@ macro_rules! tasks {
         let mut names = vec![Name::Tool("greet"), Name::Tool("slow_compute")];
         names.extend_from_slice($more);
         with_fixture!($target, $version, None, &names, |$c| {
-            $c.declare(with_tasks());
+            $c.declare($crate::scenario::server::official::tasks::with_tasks());
             $body
         })
     }};
 }
+pub(super) use tasks;
 
 async fn negotiation(target: &Target, version: ProtocolVersion) -> Outcome {
     tasks!(target, version, &[], |c| {
@@ -252,7 +255,11 @@ async fn request_headers(target: &Target, version: ProtocolVersion) -> Outcome {
 const SETTLE: Duration = Duration::from_secs(10);
 
 /// Polls `tasks/get` until the task is `wanted` or terminal.
-async fn wait_for(c: &mut Conversation, id: &Value, wanted: &str) -> Result<Value, Halt> {
+pub(super) async fn wait_for(
+    c: &mut Conversation,
+    id: &Value,
+    wanted: &str,
+) -> Result<Value, Halt> {
     let deadline = tokio::time::Instant::now() + SETTLE;
     loop {
         let task = c
@@ -274,7 +281,7 @@ async fn wait_for(c: &mut Conversation, id: &Value, wanted: &str) -> Result<Valu
 }
 
 /// A created task's id, after judging the flat `CreateTaskResult`.
-fn created(what: &str, r: &Value) -> Result<Value, Halt> {
+pub(super) fn created(what: &str, r: &Value) -> Result<Value, Halt> {
     ensure(r["resultType"] == "task", || {
         format!("{what}: expected resultType task, got {r}")
     })?;
