@@ -319,6 +319,30 @@ fn serving_before_initialize_over_stdio_is_a_note_not_a_failure() {
 }
 
 #[test]
+fn a_server_slow_to_start_is_not_taken_for_one_that_ignores_a_request_before_initialize() {
+    // The request before `initialize` is the first message to a process just started: a
+    // start-up longer than the 3 s a refusal gets (node or Python on a loaded machine) was
+    // reported as "no answer" (server-everything, 2024-11-05, in the third-party matrix).
+    let exe = env!("CARGO_BIN_EXE_mcp-conformance");
+    let command = format!("sh -c \"sleep 4; exec '{exe}' fixture-server --fault none\"");
+    let report = std::env::temp_dir().join(format!(
+        "mcp-conformance-slow-start-{}.json",
+        std::process::id()
+    ));
+    let args = [
+        "--command",
+        &command,
+        "--scenario",
+        "lifecycle/request-before-initialize",
+        "--version",
+        "2025-11-25",
+    ];
+    let (out, records) = server(&args, &report);
+    assert!(out.status.success(), "{records:?}");
+    assert_eq!(records[0]["outcome"]["status"], "pass", "{records:?}");
+}
+
+#[test]
 fn structured_output_against_its_schema_fails_that_scenario_alone() {
     assert_eq!(
         failing("wrong-structured-output"),

@@ -110,7 +110,7 @@ async fn unknown_version(target: &Target, version: ProtocolVersion) -> Outcome {
     judge(&mut c, verdict)
 }
 
-/// How long a refusal may take: it needs no work.
+/// How long a refusal over HTTP may take: it needs no work.
 const REFUSAL_WITHIN: Duration = Duration::from_secs(3);
 
 /// A `tools/list` before `initialize` is not served as if the session were open: an error
@@ -130,7 +130,16 @@ async fn request_before_initialize(target: &Target, version: ProtocolVersion) ->
         let id = json!("before-initialize");
         let request = json!({"jsonrpc": "2.0", "id": id, "method": "tools/list", "params": {}});
         c.send_raw(request.to_string().as_bytes()).await?;
-        let served = match c.answer_within(&id, Some("tools/list"), REFUSAL_WITHIN).await {
+        // Over stdio this is the first message to a process just started: its start-up (an
+        // interpreter's, on a loaded machine: seconds) is part of the wait, so the wait is the
+        // target's for any answer, not the short one for a refusal; an HTTP target was up
+        // before the run.
+        let within = if target.http_url().is_some() {
+            REFUSAL_WITHIN
+        } else {
+            c.answer_wait()
+        };
+        let served = match c.answer_within(&id, Some("tools/list"), within).await {
             Ok(Reply::Error(..)) => None,
             Ok(Reply::Result(r)) => Some(r),
             Err(_) if c.last_status().is_some_and(|s| (400..500).contains(&s)) => None,
