@@ -31,7 +31,7 @@ timed() { # NAME ARGS...: runs `mcp-conformance server ARGS`, prints the line
     "$tool" server "$@" --quiet --json "$out/$name.json" >"$out/$name.txt" 2>"$out/$name.err" || rc=$?
     end=$(date +%s.%N)
     printf '%-32s %6.1f s  %s  (exit %d, load %s)\n' "$name" "$(echo "$end - $start" | bc)" \
-        "$(tail -n 1 "$out/$name.txt" | sed 's/ in [0-9.]* s$//')" "$rc" \
+        "$(grep -E '^[0-9]+ passed' "$out/$name.txt" | tail -n 1 | sed 's/ in [0-9.]* s$//')" "$rc" \
         "$(cut -d' ' -f1 /proc/loadavg)"
     if [ "$rc" -ge 2 ]; then
         cat "$out/$name.err" >&2

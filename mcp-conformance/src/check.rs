@@ -85,10 +85,7 @@ impl ServerCheck {
     /// A server in this process, spoken to over an in-memory pipe with the framing of stdio
     /// (each scenario gets its own connection, served on a task of the check's runtime).
     pub fn memory(server: mcp_server::Server) -> Self {
-        Self::new(Target {
-            place: target::Place::Memory(server),
-            options: target::Options::default(),
-        })
+        Self::new(Target::memory(server))
     }
 
     /// The server `command` starts (run by `sh -c`, a new process for each scenario),
@@ -201,10 +198,11 @@ impl ServerCheck {
         let started = Instant::now();
         let jobs = self.target.options.jobs;
         let rt = runner::runtime(jobs).map_err(Error::Runtime)?;
+        let target = self.target.for_new_run();
         // A target that cannot be spoken to would fail every scenario for that one reason.
-        rt.block_on(target::preflight(&self.target, &versions))
+        rt.block_on(target::preflight(&target, &versions))
             .map_err(Error::Unreachable)?;
-        let tasks = runner::server_tasks(&self.target, &chosen, &versions);
+        let tasks = runner::server_tasks(&target, &chosen, &versions);
         let records = runner::run_tasks(&rt, jobs, progress, tasks);
         Ok(Report {
             records,

@@ -42,15 +42,26 @@ pub(crate) struct Task {
     pub(crate) severity: Severity,
     pub(crate) transport: &'static str,
     pub(crate) version: &'static str,
-    /// Whether it starts before the others (see [`STARTS_FIRST`]).
-    pub(crate) first: bool,
+    /// Where it starts: the scenarios of [`STARTS_FIRST`] in the order listed there, before
+    /// all the others (`STARTS_FIRST.len()`), which start in the order given.
+    pub(crate) rank: usize,
     pub(crate) work: BoxFuture<'static, (&'static str, Outcome)>,
 }
 
-/// Scenarios that take long on some servers whatever `--jobs` is: the probe runs up to its
-/// own time budget, and progress waits out every busy tool it calls. They start first, so
-/// that they run alongside the many short ones instead of ending the run alone.
-const STARTS_FIRST: [&str; 2] = ["tools/probe", "utilities/progress"];
+/// Scenarios that take long on some servers whatever `--jobs` is, longest first:
+/// resumability reads a numbered stream to its end and a replay until it goes quiet (22 s
+/// against server-everything over HTTP), the probe runs up to its own time budget, and
+/// progress waits out every busy tool it calls. They start first, so that they run alongside
+/// the many short ones instead of ending the run alone.
+const STARTS_FIRST: [&str; 3] = ["http/resumability", "tools/probe", "utilities/progress"];
+
+/// Where scenario `name` starts: see [`Task::rank`].
+fn rank(name: &str) -> usize {
+    STARTS_FIRST
+        .iter()
+        .position(|first| *first == name)
+        .unwrap_or(STARTS_FIRST.len())
+}
 
 /// The tasks of the `chosen` server scenarios against `target`, scenario by scenario, each in
 /// every version of `versions`.
@@ -70,7 +81,7 @@ pub(crate) fn server_tasks(
                 severity: s.severity,
                 transport: target.transport(),
                 version: version.as_str(),
-                first: STARTS_FIRST.contains(&s.name),
+                rank: rank(s.name),
                 work: async move { (version.as_str(), check(&target, version).await) }.boxed(),
             });
         }
@@ -95,7 +106,7 @@ pub(crate) fn client_tasks(
                 severity: s.severity,
                 transport: "http",
                 version: "-",
-                first: false,
+                rank: rank(s.name),
                 work: async move { scenario::client::run(&s, &command, within).await }.boxed(),
             }
         })
@@ -167,8 +178,8 @@ pub(crate) fn run_tasks(
         std::iter::repeat_with(|| None).take(tasks.len()).collect();
     runtime.block_on(async {
         let mut queue: Vec<_> = tasks.into_iter().enumerate().collect();
-        // Stable: in the order given within each group.
-        queue.sort_by_key(|(_, task)| !task.first);
+        // Stable: in the order given within each rank.
+        queue.sort_by_key(|(_, task)| task.rank);
         let mut queue = queue.into_iter();
         let mut running = JoinSet::new();
         loop {

@@ -12,8 +12,10 @@ mod http;
 mod memory;
 mod policy;
 mod preflight;
+mod sessions;
 mod sse;
 mod stdio;
+mod unserved;
 
 use std::collections::HashMap;
 use std::io;
@@ -27,7 +29,9 @@ use crate::schema_book;
 pub(crate) use http::HttpWire;
 pub(crate) use policy::{CallTools, ToolPolicy};
 pub(crate) use preflight::preflight;
+use sessions::{Idle, Sessions};
 pub(crate) use stdio::StdioWire;
+use unserved::Unserved;
 /// Raw HTTP, for the scenarios that judge the transport itself.
 pub(crate) mod raw {
     pub(crate) use super::http::{
@@ -54,6 +58,10 @@ pub(crate) struct Target {
     pub(crate) place: Place,
     /// How this run treats it.
     pub(crate) options: Options,
+    /// The versions this run found it does not serve.
+    unserved: Unserved,
+    /// Open sessions no scenario uses now, shared over stdio ([`sessions`]).
+    sessions: Sessions,
 }
 
 /// Where a target server is.
@@ -122,6 +130,8 @@ impl Target {
         Self {
             place: Place::Command(command.into()),
             options: Options::default(),
+            unserved: Unserved::default(),
+            sessions: Sessions::new(true),
         }
     }
 
@@ -130,6 +140,28 @@ impl Target {
         Self {
             place: Place::Url(endpoint),
             options: Options::default(),
+            unserved: Unserved::default(),
+            sessions: Sessions::new(false),
+        }
+    }
+
+    /// The server in this process, with default options.
+    pub(crate) fn memory(server: mcp_server::Server) -> Self {
+        Self {
+            place: Place::Memory(server),
+            options: Options::default(),
+            unserved: Unserved::default(),
+            sessions: Sessions::new(false),
+        }
+    }
+
+    /// This target for a new run: the same place and options, nothing learned yet about
+    /// which versions it serves (a server may have changed since an earlier run).
+    pub(crate) fn for_new_run(&self) -> Self {
+        Self {
+            unserved: Unserved::default(),
+            sessions: Sessions::new(self.sessions.on()),
+            ..self.clone()
         }
     }
 
@@ -207,6 +239,11 @@ pub(crate) trait Wire: Send {
     /// server close them (an oversize body it refused unread), so the next request opens a
     /// new one instead of racing that close (HTTP; nothing to do over stdio).
     fn drop_connections(&mut self) {}
+    /// Whether the connection may still carry messages (over stdio: the process has not
+    /// exited), before an idle session is used again.
+    fn alive(&mut self) -> bool {
+        true
+    }
 }
 
 /// The target's answer to a request.
@@ -245,7 +282,11 @@ impl From<String> for OpenError {
 
 /// One connection to a target server, with its evidence.
 pub(crate) struct Conversation {
-    wire: Box<dyn Wire>,
+    /// The connection, made on first use ([`Conversation::wire`]): a handshake in a version
+    /// the target is known not to serve needs none.
+    wire: Option<Box<dyn Wire>>,
+    /// Whom it connects to.
+    target: Target,
     /// The version this conversation speaks.
     pub(crate) version: ProtocolVersion,
     /// The server's capabilities, from `initialize` or `server/discover`.
@@ -285,6 +326,12 @@ pub(crate) struct Conversation {
     heard: bool,
     /// Answers the target's own requests, when a scenario set one ([`Responder`]).
     responder: Option<Responder>,
+    /// Whether the session was opened by this conversation's first exchange (or taken from
+    /// the idle ones) and everything since left it as it was ([`sessions`]): then it is
+    /// given back when the conversation ends.
+    reusable: bool,
+    /// The evidence of the handshake, shown again by a conversation that reuses the session.
+    opening: Vec<String>,
 }
 
 /// Answers a request of the target (`sampling/createMessage`, `elicitation/create`,
@@ -333,13 +380,13 @@ pub(crate) fn clip_at(text: &str, chars: usize) -> String {
 }
 
 impl Conversation {
-    /// A connection to `target` speaking `version`, not yet opened.
+    /// A connection to `target` speaking `version`, not yet opened. The connection itself
+    /// (for a command, its process) is made when the first message is sent or awaited, so
+    /// this does not fail today: a target that cannot be started fails that first exchange.
     pub(crate) fn new(target: &Target, version: ProtocolVersion) -> Result<Self, String> {
-        let wire = target
-            .connect()
-            .map_err(|e| format!("could not start the target: {e}"))?;
         Ok(Self {
-            wire,
+            wire: None,
+            target: target.clone(),
             version,
             capabilities: Value::Null,
             supported_versions: Value::Null,
@@ -358,6 +405,8 @@ impl Conversation {
             listed: HashMap::new(),
             heard: false,
             responder: None,
+            reusable: false,
+            opening: Vec::new(),
         })
     }
 
@@ -374,9 +423,76 @@ impl Conversation {
         Ok(c)
     }
 
+    /// The connection, made now if it is not yet (for a command, its process is started).
+    fn wire(&mut self) -> Result<&mut dyn Wire, String> {
+        let wire = match self.wire.take() {
+            Some(wire) => wire,
+            None => self
+                .target
+                .connect()
+                .map_err(|e| format!("could not start the target: {e}"))?,
+        };
+        Ok(&mut **self.wire.insert(wire))
+    }
+
     /// Opens the session on a connection made by [`Conversation::new`]: for a scenario that
-    /// sends something first.
+    /// sends something first. As the first exchange of the connection, in a version another
+    /// conversation of this run found the target does not serve, it is not served here
+    /// either, for the same reason, and no connection is made ([`unserved`]).
     pub(crate) async fn handshake(&mut self) -> Result<(), OpenError> {
+        let first = self.wire.is_none();
+        if first && let Some(why) = self.target.unserved.why(self.version) {
+            return Err(OpenError::NotServed(why));
+        }
+        if first
+            && let Some(idle) = self
+                .target
+                .sessions
+                .take(self.version, &self.declared_key())
+        {
+            self.reuse(idle);
+            return Ok(());
+        }
+        let opened = self.open_session().await;
+        match &opened {
+            Err(OpenError::NotServed(why)) if first => {
+                self.target.unserved.learn(self.version, why);
+            }
+            Ok(()) if first && self.violations.is_empty() => {
+                self.reusable = true;
+                self.opening = self.evidence.clone();
+            }
+            _ => {}
+        }
+        opened
+    }
+
+    /// What a shared session is kept under besides its version: the client capabilities
+    /// declared (in `initialize`, or in each request of 2026-07-28).
+    fn declared_key(&self) -> String {
+        format!("{} {}", self.responder.is_some(), self.client_capabilities)
+    }
+
+    /// Continues the idle session `idle` as this conversation's.
+    fn reuse(&mut self, idle: Idle) {
+        self.wire = Some(idle.wire);
+        self.capabilities = idle.capabilities;
+        self.supported_versions = idle.supported_versions;
+        self.next_id = idle.next_id;
+        self.heard = true;
+        self.reusable = true;
+        self.opening = idle.opening;
+        self.evidence = self.opening.clone();
+        self.keep(|| {
+            "(the session above was opened for an earlier scenario, which only listed or \
+             pinged: its process is reused)"
+                .to_owned()
+        });
+    }
+
+    /// The handshake's messages: `initialize` and `notifications/initialized`, or
+    /// `server/discover`.
+    async fn open_session(&mut self) -> Result<(), OpenError> {
         let c = self;
         let version = c.version;
         if c.stateless() {
@@ -448,6 +564,7 @@ impl Conversation {
     /// only for what the client declares). The conformance client answers no
     /// server-to-client request of the session era whatever it declares here.
     pub(crate) fn declare(&mut self, capabilities: Value) {
+        self.reusable &= self.wire.is_none();
         self.client_capabilities = capabilities;
     }
 
@@ -456,6 +573,7 @@ impl Conversation {
     /// declares the capabilities it serves). Each request it sees is validated against the
     /// version's `ServerRequest`.
     pub(crate) fn respond_with(&mut self, responder: Responder) {
+        self.reusable &= self.wire.is_none();
         self.responder = Some(responder);
     }
 
@@ -464,15 +582,22 @@ impl Conversation {
         self.capabilities.get(name).is_some_and(|c| !c.is_null())
     }
 
-    /// Sends raw bytes as one message.
+    /// Sends raw bytes as one message (the session is not shared after it: what a raw
+    /// message does is not known).
     pub(crate) async fn send_raw(&mut self, bytes: &[u8]) -> Result<(), String> {
+        self.reusable = false;
+        self.send_message(bytes).await
+    }
+
+    /// Sends `bytes` as one message, keeping it as evidence.
+    async fn send_message(&mut self, bytes: &[u8]) -> Result<(), String> {
         self.keep(|| format!("→ {}", String::from_utf8_lossy(bytes)));
         let sent = self
-            .wire
+            .wire()?
             .send(bytes)
             .await
             .map_err(|e| format!("sending failed: {e}"));
-        if let Some(exchange) = self.wire.take_exchange() {
+        if let Some(exchange) = self.wire.as_mut().and_then(|w| w.take_exchange()) {
             self.keep(|| exchange);
         }
         sent
@@ -507,7 +632,8 @@ impl Conversation {
     pub(crate) async fn notify(&mut self, method: &str, params: Value) -> Result<(), String> {
         let params = self.stamp(params);
         let message = json!({"jsonrpc": "2.0", "method": method, "params": params});
-        self.send_raw(message.to_string().as_bytes()).await
+        self.reusable &= method == "notifications/initialized";
+        self.send_message(message.to_string().as_bytes()).await
     }
 
     /// Sends request `method` and waits for its answer.
@@ -517,8 +643,11 @@ impl Conversation {
         let id = json!(self.next_id);
         let params = self.stamp(params);
         let message = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
-        self.send_raw(message.to_string().as_bytes()).await?;
-        self.answer_to(&id, Some(method)).await
+        self.reusable &= sessions::LEAVE_AS_IT_WAS.contains(&method);
+        self.send_message(message.to_string().as_bytes()).await?;
+        let answer = self.answer_to(&id, Some(method)).await;
+        self.reusable &= answer.is_ok();
+        answer
     }
 
     /// Waits for the response with `id` (the answer to a request sent raw, or to `method`),
@@ -579,14 +708,17 @@ impl Conversation {
         self.check_call(method, &params)?;
         let params = self.stamp(params);
         let message = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
-        self.send_raw(message.to_string().as_bytes()).await?;
+        self.reusable = false;
+        self.send_message(message.to_string().as_bytes()).await?;
         if let Some(reply) = self
             .answer_or_timeout(&id, Some(method), self.call_wait)
             .await?
         {
             return Ok(Some(reply));
         }
-        self.wire.abandon_newest();
+        if let Some(wire) = &mut self.wire {
+            wire.abandon_newest();
+        }
         let reason = format!("no answer within {:.1} s", self.call_wait.as_secs_f64());
         self.notify(
             "notifications/cancelled",
@@ -679,7 +811,7 @@ impl Conversation {
                     // Messages 4: "a JSON-RPC error response that has no id"). A readable
                     // request answered so has lost its id: JSON-RPC 2.0 §5, the id "MUST
                     // be the same as the value of the id member in the Request Object".
-                    let refusal = self.wire.last_status().is_some_and(|s| s >= 400);
+                    let refusal = self.last_status().is_some_and(|s| s >= 400);
                     if !(self.pending_unreadable || refusal) {
                         self.violate(format!(
                             "an error without the request's id answered {} (id {id}), a \
@@ -719,7 +851,7 @@ impl Conversation {
 
     /// The next message, parsed and validated as a JSON-RPC message of this version.
     pub(crate) async fn next_message(&mut self) -> Result<Option<Value>, String> {
-        let bytes = match self.wire.recv().await {
+        let bytes = match self.wire()?.recv().await {
             Ok(Some(bytes)) => bytes,
             Ok(None) => return Ok(None),
             Err(e) => return Err(format!("reading from the server failed: {e}")),
@@ -773,14 +905,15 @@ impl Conversation {
     async fn on_unsolicited(&mut self, message: Value) -> Result<(), String> {
         match message.get("id") {
             Some(id) if message.get("method").is_some() => {
+                self.reusable = false;
                 let id = id.clone();
                 if let Some(result) = self.respond(&message) {
                     let reply = json!({"jsonrpc": "2.0", "id": id, "result": result});
-                    return self.send_raw(reply.to_string().as_bytes()).await;
+                    return self.send_message(reply.to_string().as_bytes()).await;
                 }
                 let reply = json!({"jsonrpc": "2.0", "id": id,
                     "error": {"code": -32601, "message": "the conformance client offers no capabilities"}});
-                self.send_raw(reply.to_string().as_bytes()).await
+                self.send_message(reply.to_string().as_bytes()).await
             }
             _ => {
                 if message.get("method").is_some() {
@@ -858,12 +991,12 @@ impl Conversation {
 
     /// The session the target assigned over HTTP, if it did.
     pub(crate) fn session_id(&self) -> Option<&str> {
-        self.wire.session_id()
+        self.wire.as_ref()?.session_id()
     }
 
     /// The HTTP status of the last message sent, over HTTP.
     pub(crate) fn last_status(&self) -> Option<u16> {
-        self.wire.last_status()
+        self.wire.as_ref()?.last_status()
     }
 
     /// The notifications the target sent since the last call, oldest first.
@@ -873,7 +1006,10 @@ impl Conversation {
 
     /// Lets go of the kept connections ([`Wire::drop_connections`]).
     pub(crate) fn drop_connections(&mut self) {
-        self.wire.drop_connections();
+        self.reusable = false;
+        if let Some(wire) = &mut self.wire {
+            wire.drop_connections();
+        }
     }
 
     /// Schema violations so far.
@@ -887,10 +1023,32 @@ impl Conversation {
         if self.omitted > 0 {
             out.push(format!("… and {} more lines", self.omitted));
         }
-        if let Some(d) = self.wire.diagnostics() {
+        if let Some(d) = self.wire.as_mut().and_then(|w| w.diagnostics()) {
             out.push(clip(&d));
         }
         out
+    }
+}
+
+impl Drop for Conversation {
+    /// Gives the session back for a later scenario when it is as it was opened
+    /// ([`sessions`]).
+    fn drop(&mut self) {
+        if !self.reusable || !self.violations.is_empty() || !self.target.sessions.on() {
+            return;
+        }
+        let Some(wire) = self.wire.take() else {
+            return;
+        };
+        let key = self.declared_key();
+        let idle = Idle {
+            wire,
+            capabilities: std::mem::take(&mut self.capabilities),
+            supported_versions: std::mem::take(&mut self.supported_versions),
+            next_id: self.next_id,
+            opening: std::mem::take(&mut self.opening),
+        };
+        self.target.sessions.give(self.version, key, idle);
     }
 }
 

@@ -150,6 +150,10 @@ impl Wire for StdioWire {
         .boxed()
     }
 
+    fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
     fn diagnostics(&mut self) -> Option<String> {
         let exited = self.child.try_wait().ok().flatten();
         let stderr = self.stderr.lock().unwrap_or_else(PoisonError::into_inner);

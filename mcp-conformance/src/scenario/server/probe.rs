@@ -12,7 +12,10 @@
 //! thread), re-running each simpler case on the same connection, or on a new one when the
 //! last case took the connection down. The seed is fixed, so a report can be reproduced.
 //! Everything is bounded: [`MAX_TOOLS`] tools, [`CASES`] cases of each kind per tool,
-//! [`MAX_SHRINK_STEPS`] shrink steps, and [`BUDGET`] for the whole run.
+//! [`MAX_SHRINK_STEPS`] shrink steps, and [`BUDGET`] for the whole run. A tool that is still
+//! working at the call wait ([`crate::target::CALL_WITHIN`]) for [`BUSY_CALLS`] cases of one
+//! kind (asked by its arguments to work for long: a duration, a number of steps) gets no
+//! more cases of that kind: such a call is not judged, and each costs the whole wait.
 
 mod arguments;
 mod cases;
@@ -52,6 +55,9 @@ const ATTEMPTS: usize = CASES * 4;
 const MAX_SHRINK_STEPS: usize = 128;
 /// The whole scenario's time; past it no new case starts.
 const BUDGET: Duration = Duration::from_secs(20);
+/// Cases of one kind that find a tool still working at the call wait before that tool gets no
+/// more cases of the kind.
+const BUSY_CALLS: usize = 2;
 /// The most notes kept for the evidence.
 const MAX_NOTES: usize = 12;
 
@@ -77,6 +83,8 @@ impl Kind {
 enum Verdict {
     /// As the spec wants.
     Fine,
+    /// Still working at the call wait, and the server answers: not judged.
+    Busy,
     /// Refused arguments were served (the result, clipped): allowed, noted.
     Lenient(String),
     /// A failure; `lost` when the connection is gone with it.
@@ -197,6 +205,7 @@ impl Probe<'_> {
             Kind::Refused => arguments::invalid(&owned)?.ok_or_else(|| "nothing to break".into()),
         });
         let mut seen = HashSet::new();
+        let mut busy = 0;
         for _ in 0..ATTEMPTS {
             if seen.len() >= CASES {
                 break;
@@ -217,6 +226,18 @@ impl Probe<'_> {
             }
             match self.run(name, &args, kind).await? {
                 Verdict::Fine => {}
+                Verdict::Busy => {
+                    busy += 1;
+                    if busy >= BUSY_CALLS {
+                        self.note(format!(
+                            "tool {name}: {busy} {} cases were still running at the call wait \
+                             (not judged); its other {} cases were not drawn",
+                            kind.as_str(),
+                            kind.as_str()
+                        ));
+                        break;
+                    }
+                }
                 Verdict::Lenient(result) => self.note(format!(
                     "SHOULD: tool {name} served arguments its inputSchema refuses, {args}: {result}"
                 )),
@@ -304,7 +325,7 @@ impl Probe<'_> {
         let verdict = match c.request_or_cancel(id, "tools/call", params).await {
             // Still working after the wait, and the server answers a ping: a long-running
             // tool (asked to sleep for hours, say), not a hang. Nothing to judge.
-            Ok(None) => Verdict::Fine,
+            Ok(None) => Verdict::Busy,
             Ok(Some(reply)) => judge_reply(kind, Ok(reply)),
             Err(why) => judge_reply(kind, Err(why)),
         };
