@@ -152,3 +152,45 @@ fn a_client_command_that_is_not_found_is_2() {
     let out = conformance(&["client", "--command", "/nonexistent/mcp-client"]);
     usage_error(&out, "cannot be started");
 }
+
+/// The processes whose command line is exactly `words` (read from /proc).
+#[cfg(target_os = "linux")]
+fn processes_running(words: &[&str]) -> usize {
+    let wanted: Vec<u8> = words
+        .iter()
+        .flat_map(|w| [w.as_bytes(), b"\0"].concat())
+        .collect();
+    std::fs::read_dir("/proc")
+        .expect("/proc")
+        .filter_map(Result::ok)
+        .filter_map(|entry| std::fs::read(entry.path().join("cmdline")).ok())
+        .filter(|cmdline| *cmdline == wanted)
+        .count()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn nothing_the_target_command_started_outlives_the_run() {
+    // `sh -c` runs the sleep as its own child; stopping `sh` alone would leave it running.
+    // A duration of our own (from our pid) so that no other process matches.
+    let duration = format!(
+        "{}.{}",
+        40 + std::process::id() % 50,
+        std::process::id() % 997
+    );
+    let command = format!("sleep {duration}; echo");
+    usage_error(
+        &conformance(&["server", "--command", &command, "--answer-within", "0.5"]),
+        "no answer",
+    );
+    // The group gets SIGTERM at once (and SIGKILL after a grace): give it a moment to go.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while processes_running(&["sleep", &duration]) > 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(
+        processes_running(&["sleep", &duration]),
+        0,
+        "the target's child is still running"
+    );
+}

@@ -18,9 +18,14 @@ const STDERR_KEPT: usize = 16 * 1024;
 /// The longest line read from the target (a bigger one is an error, not a hang).
 const MAX_LINE: usize = 16 * 1024 * 1024;
 
-/// A server child process. Killed when dropped.
+/// A server child process. When dropped, its whole process group is asked to stop (SIGTERM)
+/// and killed a moment later: the command runs under `sh -c`, and killing only `sh` would
+/// leave the server itself running (dash does not `exec` the last command).
 pub(crate) struct StdioWire {
     child: Child,
+    /// The process group the command runs in (its own, led by `sh`); Unix only.
+    #[cfg(unix)]
+    group: Option<rustix::process::Pid>,
     lines: Lines<ChildStdout, ChildStdin>,
     stderr: Arc<Mutex<String>>,
     /// The task copying the target's stderr into `stderr`, until the pipe closes.
@@ -79,14 +84,23 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> Lines<R, W> {
 impl StdioWire {
     /// Starts `command` (run by `sh -c`, so it may hold arguments and quotes).
     pub(crate) fn spawn(command: &str) -> io::Result<Self> {
-        let mut child = Command::new("sh")
+        let mut command_line = Command::new("sh");
+        command_line
             .arg("-c")
             .arg(command)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()?;
+            .kill_on_drop(true);
+        // A group of its own, so that everything the command starts can be stopped together.
+        #[cfg(unix)]
+        command_line.process_group(0);
+        let mut child = command_line.spawn()?;
+        #[cfg(unix)]
+        let group = child
+            .id()
+            .and_then(|pid| i32::try_from(pid).ok())
+            .and_then(rustix::process::Pid::from_raw);
         let stdin = child
             .stdin
             .take()
@@ -111,6 +125,8 @@ impl StdioWire {
         }
         Ok(Self {
             child,
+            #[cfg(unix)]
+            group,
             lines: Lines::new(stdout, stdin),
             stderr,
             stderr_task,
@@ -124,6 +140,27 @@ impl StdioWire {
         if let Some(task) = self.stderr_task.take() {
             let _ = tokio::time::timeout(SETTLE, task).await;
         }
+    }
+}
+
+/// How long a target's process group has, after SIGTERM, before it is killed.
+#[cfg(unix)]
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
+#[cfg(unix)]
+impl Drop for StdioWire {
+    fn drop(&mut self) {
+        use rustix::process::{Signal, kill_process_group};
+        let Some(group) = self.group else { return };
+        // A group already gone gives ESRCH: fine. The group id cannot be taken by another
+        // group within the grace: Linux hands out pids in order and would have to wrap around.
+        let _ = kill_process_group(group, Signal::TERM);
+        let _ = std::thread::Builder::new()
+            .name("mcp-conformance-stop".into())
+            .spawn(move || {
+                std::thread::sleep(STOP_GRACE);
+                let _ = kill_process_group(group, Signal::KILL);
+            });
     }
 }
 
