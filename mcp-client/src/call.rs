@@ -458,6 +458,7 @@ pub(crate) fn request_error(e: RequestError, method: &str, timeout: Duration) ->
         RequestError::Closed(reason) => Error::Closed { reason },
         RequestError::Decode(e) => Error::Decode(e),
         RequestError::Send(e) => Error::from_send(e),
+        RequestError::Failed(failure) => Error::from_failure(method, failure),
         _ => Error::Cancelled { method },
     }
 }

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use futures::FutureExt as _;
 use mcp_auth::client::{
-    Authorizer, Grant, HeadlessRedirect, MemoryTokenStore, TokenKey, TokenStore, UrlPolicy,
+    AuthError, Authorizer, Grant, HeadlessRedirect, MemoryTokenStore, TokenKey, TokenStore,
+    UrlPolicy,
 };
 use mcp_auth::dev_server::DevAuthServer;
 use mcp_auth::{Challenge, ErrorCode, JwtConfig, JwtVerifier, ResourceServer, StaticJwks};
@@ -169,8 +170,8 @@ async fn whoami(site: &Protected, authorizer: Arc<Authorizer>) -> Value {
     serde_json::to_value(result).unwrap()["content"][0]["text"].clone()
 }
 
-/// Connects, expecting the connection to fail; the error's text.
-async fn refused_connect(site: &Protected) -> String {
+/// Connects, expecting the connection to fail; the error.
+async fn refused_connect(site: &Protected) -> mcp_client::Error {
     let transport = HttpTransport::builder(&site.resource)
         .authorizer(authorizer(&site.resource, Arc::default()))
         .legacy_fallback(false)
@@ -179,7 +180,6 @@ async fn refused_connect(site: &Protected) -> String {
     within(builder().connect(transport))
         .await
         .expect_err("the connection must fail")
-        .to_string()
 }
 
 #[tokio::test]
@@ -194,9 +194,13 @@ async fn a_401_is_authorized_at_the_dev_server_and_the_call_goes_through() {
 async fn a_failed_authorization_is_a_clear_error_not_a_hang() {
     // The metadata names another resource: the client must not use it.
     let site = protected(Some("https://evil.example/mcp"), Needs::Token).await;
-    let text = refused_connect(&site).await;
-    assert!(text.contains("authorization failed"), "{text}");
-    assert!(text.contains("evil.example"), "{text}");
+    let err = refused_connect(&site).await;
+    assert!(err.is_authorization(), "{err:?}");
+    let cause = err
+        .find_source::<AuthError>()
+        .expect("the authorizer's error");
+    assert!(matches!(cause, AuthError::ResourceMismatch(_)), "{cause:?}");
+    assert!(cause.to_string().contains("evil.example"), "{cause}");
 }
 
 #[tokio::test]
@@ -218,6 +222,13 @@ async fn a_403_insufficient_scope_steps_up_and_keeps_the_earlier_scope() {
 #[tokio::test]
 async fn step_up_stops_at_the_limit_when_the_server_always_refuses() {
     let site = protected(None, Needs::Impossible).await;
-    let text = refused_connect(&site).await;
-    assert!(text.contains("step-up authorization limit (2)"), "{text}");
+    let err = refused_connect(&site).await;
+    assert!(err.is_authorization(), "{err:?}");
+    assert!(
+        matches!(
+            err.find_source::<AuthError>(),
+            Some(AuthError::StepUpLimit { limit: 2, .. })
+        ),
+        "{err:?}"
+    );
 }
