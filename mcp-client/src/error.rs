@@ -119,7 +119,8 @@ pub enum Error {
         /// The timeout that passed (since the request, or since its last progress).
         after: Duration,
     },
-    /// The call was cancelled before an answer arrived.
+    /// The call was cancelled before an answer arrived (by its
+    /// [`CancelHandle`](crate::CancelHandle)); the server was told.
     #[error("`{method}` was cancelled")]
     Cancelled {
         /// The method called.
@@ -244,6 +245,26 @@ impl Error {
         }
     }
 
+    /// The method of the call that failed, for the variants that belong to one call.
+    pub fn method(&self) -> Option<&str> {
+        match self {
+            Self::Remote { method, .. }
+            | Self::HttpStatus { method, .. }
+            | Self::SessionExpired { method, .. }
+            | Self::Transport { method, .. }
+            | Self::Authorization { method, .. }
+            | Self::Protocol { method, .. }
+            | Self::Timeout { method, .. }
+            | Self::Cancelled { method }
+            | Self::UnexpectedTask { method, .. }
+            | Self::InputRoundsExceeded { method, .. } => Some(method),
+            Self::MethodNotInVersion { method, .. }
+            | Self::CapabilityNotDeclared { method, .. }
+            | Self::Encode { method, .. } => Some(method),
+            _ => None,
+        }
+    }
+
     /// The HTTP status the call failed with: an [`Error::HttpStatus`]'s, or 404 for an
     /// [`Error::SessionExpired`].
     pub fn http_status(&self) -> Option<u16> {
@@ -322,6 +343,10 @@ impl Error {
         #[cfg(feature = "http")]
         if let Some(f) = failure.downcast_ref::<crate::http::Failure>() {
             return f.to_error(method, failure.clone());
+        }
+        #[cfg(feature = "http")]
+        if let Some(e) = failure.downcast_ref::<crate::http::HttpError>() {
+            return crate::http::failure_of_http(e, method, failure.clone());
         }
         Self::Transport {
             method,

@@ -4,11 +4,12 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::FutureExt as _;
 use mcp_auth::client::{
-    AuthError, Authorizer, Grant, HeadlessRedirect, MemoryTokenStore, TokenKey, TokenStore,
-    UrlPolicy,
+    AuthError, Authorizer, CallbackParams, Grant, HeadlessRedirect, MemoryTokenStore,
+    RedirectHandler, TokenKey, TokenStore, UrlPolicy,
 };
 use mcp_auth::dev_server::DevAuthServer;
 use mcp_auth::{Challenge, ErrorCode, JwtConfig, JwtVerifier, ResourceServer, StaticJwks};
@@ -231,4 +232,73 @@ async fn step_up_stops_at_the_limit_when_the_server_always_refuses() {
         ),
         "{err:?}"
     );
+}
+
+/// The user agent comes back with an authorization response whose `iss` is not the
+/// authorization server's (a mix-up attack, RFC 9207); counts the authorizations.
+#[derive(Debug)]
+struct ForgedIss {
+    inner: HeadlessRedirect,
+    authorizations: Arc<AtomicUsize>,
+}
+
+impl RedirectHandler for ForgedIss {
+    fn redirect_uri(&self) -> &str {
+        self.inner.redirect_uri()
+    }
+
+    fn authorize<'a>(
+        &'a self,
+        authorization_url: &'a str,
+    ) -> futures::future::BoxFuture<'a, Result<CallbackParams, AuthError>> {
+        self.authorizations.fetch_add(1, Ordering::SeqCst);
+        Box::pin(async move {
+            let mut params = self.inner.authorize(authorization_url).await?;
+            params.set("iss", "https://mix-up.example");
+            Ok(params)
+        })
+    }
+}
+
+#[tokio::test]
+async fn an_iss_mismatch_is_the_clients_own_refusal_and_stops_the_flow_at_once() {
+    let site = protected(None, Needs::Token).await;
+    let authorizations = Arc::new(AtomicUsize::new(0));
+    let redirect = ForgedIss {
+        inner: HeadlessRedirect::new("http://127.0.0.1:9/callback"),
+        authorizations: authorizations.clone(),
+    };
+    let authorizer =
+        Authorizer::builder(&site.resource, Grant::AuthorizationCode(Arc::new(redirect)))
+            .url_policy(UrlPolicy::allow_loopback())
+            .build()
+            .unwrap();
+    let transport = HttpTransport::builder(&site.resource)
+        .authorizer(Arc::new(authorizer))
+        .build()
+        .unwrap();
+    let err = within(builder().connect(transport))
+        .await
+        .expect_err("the client must refuse the forged response");
+    assert!(
+        matches!(&err, mcp_client::Error::Authorization { method, .. } if method == "server/discover"),
+        "{err:?}"
+    );
+    let cause = err
+        .find_source::<AuthError>()
+        .expect("the authorizer's error");
+    assert!(
+        matches!(cause, AuthError::IssMismatch { found, .. } if found == "https://mix-up.example"),
+        "{cause:?}"
+    );
+    // Worded as the client's own refusal, never as the server's answer.
+    let text = format!("{err}: {cause}");
+    assert!(
+        text.contains("the client refused the authorization server's `iss`"),
+        "{text}"
+    );
+    assert!(!text.contains("the server answered"), "{text}");
+    assert_eq!(err.code(), None);
+    // No second authorization round (era detection does not go on to `initialize`).
+    assert_eq!(authorizations.load(Ordering::SeqCst), 1);
 }

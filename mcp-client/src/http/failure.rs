@@ -68,8 +68,8 @@ pub(crate) struct StatusFailure {
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum StreamBreak {
     /// Reading it failed.
-    #[error(transparent)]
-    Read(HttpError),
+    #[error("reading it failed")]
+    Read(#[source] HttpError),
     /// The GET that would resume it was answered with an error status.
     #[error("resuming it was refused with HTTP {0}")]
     Refused(StatusCode),
@@ -99,6 +99,15 @@ impl Failure {
         }))
     }
 
+    /// This failure as the engine carries it: an [`HttpError`] as it is (so that it is a
+    /// link of the error's chain), anything else as a `Failure`.
+    pub(crate) fn into_request_failure(self) -> RequestFailure {
+        match self {
+            Self::Http(e) => RequestFailure::new(e),
+            other => RequestFailure::new(other),
+        }
+    }
+
     /// The error the call of `method` gets; `shared` is this failure as the engine carried
     /// it (the source of the transport, authorization and protocol variants).
     pub(crate) fn to_error(&self, method: String, shared: RequestFailure) -> Error {
@@ -115,12 +124,8 @@ impl Failure {
                 method,
                 session: session.clone(),
             },
-            // The authorizer's own error is the source, not the HTTP layer's wrapper.
-            Self::Http(HttpError::Authorization(cause)) => Error::Authorization {
-                method,
-                source: RequestFailure::from_shared(cause.clone()),
-            },
-            Self::Http(_) | Self::StreamEnded(_) => Error::Transport {
+            Self::Http(e) => http_error(e, method, shared),
+            Self::StreamEnded(_) => Error::Transport {
                 method,
                 source: shared,
             },
@@ -132,6 +137,22 @@ impl Failure {
                 source: shared,
             },
         }
+    }
+}
+
+/// The error the call of `method` gets for `e` (`shared`, as the engine carried it): the
+/// client's own authorization failure, with the authorizer's error as the source (not the
+/// HTTP layer's wrapper), or a transport failure.
+pub(crate) fn http_error(e: &HttpError, method: String, shared: RequestFailure) -> Error {
+    match e {
+        HttpError::Authorization(cause) => Error::Authorization {
+            method,
+            source: RequestFailure::from_shared(cause.clone()),
+        },
+        _ => Error::Transport {
+            method,
+            source: shared,
+        },
     }
 }
 

@@ -78,7 +78,7 @@ use std::time::Duration;
 use http::{HeaderName, HeaderValue};
 
 pub use backend::{BodyStream, Cause, HttpClient, HttpError, HttpResponse};
-pub(crate) use failure::Failure;
+pub(crate) use failure::{Failure, http_error as failure_of_http};
 pub use hyper_client::HyperClient;
 #[cfg(feature = "reqwest")]
 pub use reqwest_client::ReqwestClient;

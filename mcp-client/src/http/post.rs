@@ -10,7 +10,6 @@ use bytes::Bytes;
 use futures::StreamExt;
 use http::header::{ACCEPT, CONTENT_TYPE};
 use http::{HeaderValue, Method, Request, StatusCode};
-use mcp_protocol::engine::RequestFailure;
 use mcp_protocol::jsonrpc::Message;
 use mcp_protocol::{ErrorCode, RequestId};
 use serde::Deserialize;
@@ -121,7 +120,7 @@ pub(crate) async fn send(shared: Arc<Shared>, msg: Message) {
             Some(id) => {
                 tracing::debug!(%failure, method = ?out.method, "request failed");
                 shared.finished(id);
-                shared.fail(id.clone(), RequestFailure::new(failure));
+                shared.fail(id.clone(), failure.into_request_failure());
             }
             None => tracing::warn!(%failure, method = ?out.method, "message not accepted"),
         }
