@@ -51,7 +51,7 @@
 //!
 //! | variant | when | retry? |
 //! |---|---|---|
-//! | [`Error::Remote`] | the server answered with a JSON-RPC error (its code, message and data, as sent, whatever the HTTP status) | per its code: not for -32602/-32601; maybe for the server's own -32000…-32099 |
+//! | [`Error::Remote`] | the server answered the call with a JSON-RPC error response (its code, message and data, as sent, whatever the HTTP status) | per its code: not for -32602/-32601; maybe for the server's own -32000…-32099 |
 //! | [`Error::HttpStatus`] | an HTTP error status with no JSON-RPC response to the call: a 502 from a gateway, a 401/403 the client could not recover from, a 429 ([`Error::http_status`]) | 502/503/504 and 429 after a pause (`retry_after`); not 4xx otherwise |
 //! | [`Error::SessionExpired`] | the server ended the session (HTTP 404); the client already renewed it and retried once | connect again |
 //! | [`Error::Transport`] | connect, I/O or TLS failed, a response stream broke and could not be resumed; the connection goes on | yes, for idempotent calls (the server may have run it) |
