@@ -42,7 +42,7 @@ pub enum Error {
     /// error status, and no JSON-RPC response to it: a 502 from a gateway, a 401 the client
     /// could not recover from, a 429. (Over HTTP, a JSON-RPC error response to the request
     /// is [`Error::Remote`], whatever its status.)
-    #[error("the server answered `{method}` with HTTP {status}{}", describe(.error.as_ref()))]
+    #[error("the server answered `{method}` with HTTP {status}{}", describe(.error.as_deref()))]
     #[non_exhaustive]
     HttpStatus {
         /// The method called.
@@ -57,7 +57,7 @@ pub enum Error {
         retry_after: Option<String>,
         /// A JSON-RPC error the body carried without naming the request (a server's
         /// explanation of the status).
-        error: Option<ErrorObject>,
+        error: Option<Box<ErrorObject>>,
     },
     /// The server no longer knows the session `method` was sent in (HTTP 404 to a request
     /// carrying its `Mcp-Session-Id`; 2025-11-25 basic/transports §Session Management).
@@ -240,7 +240,7 @@ impl Error {
     pub fn remote(&self) -> Option<&ErrorObject> {
         match self {
             Self::Remote { error, .. } => Some(error),
-            Self::HttpStatus { error, .. } => error.as_ref(),
+            Self::HttpStatus { error, .. } => error.as_deref(),
             _ => None,
         }
     }

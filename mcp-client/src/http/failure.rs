@@ -118,7 +118,7 @@ impl Failure {
                 body: s.body.clone(),
                 www_authenticate: s.www_authenticate.clone(),
                 retry_after: s.retry_after.clone(),
-                error: s.error.clone(),
+                error: s.error.clone().map(Box::new),
             },
             Self::SessionExpired { session } => Error::SessionExpired {
                 method,

@@ -82,10 +82,7 @@ impl HttpClient for HyperClient {
             let (mut parts, body) = request.into_parts();
             for _ in 0..=MAX_REDIRECTS {
                 let request = Request::from_parts(parts.clone(), Full::new(body.clone()));
-                let response = client
-                    .request(request)
-                    .await
-                    .map_err(|e| HttpError::request(e))?;
+                let response = client.request(request).await.map_err(HttpError::request)?;
                 let status = response.status();
                 let next = match status {
                     StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT => response
@@ -100,10 +97,7 @@ impl HttpClient for HyperClient {
                     return Ok(HttpResponse {
                         status: head.status,
                         headers: head.headers,
-                        body: incoming
-                            .into_data_stream()
-                            .map_err(|e| HttpError::body(e))
-                            .boxed(),
+                        body: incoming.into_data_stream().map_err(HttpError::body).boxed(),
                     });
                 };
                 if !same_origin(&parts.uri, &next) {

@@ -57,18 +57,12 @@ impl HttpClient for ReqwestClient {
             // reqwest sets `Host` itself, also for each redirect's new URI (one given here
             // would be kept across origins).
             request.headers_mut().remove(http::header::HOST);
-            let request = reqwest::Request::try_from(request).map_err(|e| HttpError::request(e))?;
-            let response = client
-                .execute(request)
-                .await
-                .map_err(|e| HttpError::request(e))?;
+            let request = reqwest::Request::try_from(request).map_err(HttpError::request)?;
+            let response = client.execute(request).await.map_err(HttpError::request)?;
             Ok(HttpResponse {
                 status: response.status(),
                 headers: response.headers().clone(),
-                body: response
-                    .bytes_stream()
-                    .map_err(|e| HttpError::body(e))
-                    .boxed(),
+                body: response.bytes_stream().map_err(HttpError::body).boxed(),
             })
         })
     }
