@@ -243,9 +243,13 @@ async fn injected_text_cannot_close_a_ticket_with_the_default_token() {
         // The model does what the text says: refused, and no step-up without consent.
         let refused = client.call_tool("closeTicket", json!({"id": 2})).await;
         let error = refused.expect_err("closeTicket must be refused");
+        assert!(error.is_authorization(), "{error}");
         assert!(
-            error.to_string().contains("not approved"),
-            "the step-up was not declined: {error}"
+            matches!(
+                error.find_source::<AuthError>(),
+                Some(AuthError::StepUpDeclined { .. })
+            ),
+            "the step-up was not declined: {error:?}"
         );
         if let Some(asked) = &consent {
             assert_eq!(asked.load(Ordering::SeqCst), 1, "the hook was asked once");

@@ -130,9 +130,9 @@ impl ClientBuilder {
     /// Not carried over: whatever the old session held on the server (resource
     /// subscriptions, the log level set with `logging/setLevel`). Not sent again: a
     /// notification, or an answer to a server request, that got the 404 (only requests are
-    /// retried). When off, the call fails with the 404 as an [`Error::Remote`](crate::Error::Remote)
-    /// of code `mcp_client::http::HTTP_ERROR` with `data.sessionExpired`, and so does every
-    /// later call: connect again.
+    /// retried). When off, the call fails with
+    /// [`Error::SessionExpired`](crate::Error::SessionExpired), and so does every later call:
+    /// connect again.
     pub fn reinitialize_on_expiry(mut self, on: bool) -> Self {
         self.config.reinitialize_on_expiry = on;
         self

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use crate::cancel::CancelHandle;
 use crate::error::{Error, Result};
 use crate::handler::Handlers;
 
@@ -59,6 +60,7 @@ pub struct CallOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_total: Option<Duration>,
     pub(crate) on_progress: Option<Arc<dyn Fn(ProgressParams) + Send + Sync>>,
+    pub(crate) cancel: Option<CancelHandle>,
 }
 
 impl fmt::Debug for CallOptions {
@@ -67,6 +69,7 @@ impl fmt::Debug for CallOptions {
             .field("timeout", &self.timeout)
             .field("max_total", &self.max_total)
             .field("on_progress", &self.on_progress.is_some())
+            .field("cancel", &self.cancel)
             .finish()
     }
 }
@@ -94,6 +97,13 @@ impl CallOptions {
     /// the timeout (up to the hard cap).
     pub fn on_progress(mut self, f: impl Fn(ProgressParams) + Send + Sync + 'static) -> Self {
         self.on_progress = Some(Arc::new(f));
+        self
+    }
+
+    /// Lets `handle` cancel the call: it then fails with [`Error::Cancelled`] and the server
+    /// is told, as when the call's future is dropped.
+    pub fn cancel_with(mut self, handle: CancelHandle) -> Self {
+        self.cancel = Some(handle);
         self
     }
 }
@@ -374,6 +384,7 @@ impl Conn {
             timeout: Some(timeout.min(left)),
             max_total: Some(left),
             on_progress: options.on_progress.clone(),
+            cancel: options.cancel.clone(),
         })
     }
 
@@ -395,6 +406,26 @@ impl Conn {
 
     /// Sends `params` (already encoded) as a request of `R` and waits for the raw answer.
     pub(crate) async fn send<R: Request>(
+        &self,
+        params: Box<RawValue>,
+        options: &CallOptions,
+    ) -> Result<RawAnswer> {
+        let sending = self.send_uncancelled::<R>(params, options);
+        match &options.cancel {
+            None => sending.await,
+            Some(cancel) => tokio::select! {
+                // Dropping `sending` drops the request's future: the engine cancels it.
+                biased;
+                () = cancel.cancelled() => Err(Error::Cancelled {
+                    method: R::METHOD.to_owned(),
+                }),
+                r = sending => r,
+            },
+        }
+    }
+
+    /// [`Conn::send`] without the [`CancelHandle`].
+    async fn send_uncancelled<R: Request>(
         &self,
         params: Box<RawValue>,
         options: &CallOptions,
@@ -458,6 +489,7 @@ pub(crate) fn request_error(e: RequestError, method: &str, timeout: Duration) ->
         RequestError::Closed(reason) => Error::Closed { reason },
         RequestError::Decode(e) => Error::Decode(e),
         RequestError::Send(e) => Error::from_send(e),
+        RequestError::Failed(failure) => Error::from_failure(method, failure),
         _ => Error::Cancelled { method },
     }
 }

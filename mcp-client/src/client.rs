@@ -243,24 +243,22 @@ impl Client {
                     encoded = conn.encode::<R>(params, version)?;
                     continue;
                 }
-                Err(Error::Remote { error, .. })
-                    if error.code == ErrorCode::UNSUPPORTED_PROTOCOL_VERSION
+                Err(e)
+                    if e.code() == Some(ErrorCode::UNSUPPORTED_PROTOCOL_VERSION)
                         && !version.has_handshake()
                         && !retried_version =>
                 {
                     // 2026-07-28 basic/versioning: pick a mutually supported version from
                     // `supported` and retry (once).
                     retried_version = true;
+                    let supported = e.remote().map(era::supported_list).unwrap_or_default();
                     let chosen = conn
                         .config
                         .versions
-                        .choose_from(&era::supported_list(&error))
+                        .choose_from(&supported)
                         .map_err(Error::Negotiation)?;
                     if chosen.has_handshake() {
-                        return Err(Error::Remote {
-                            method: R::METHOD.to_owned(),
-                            error,
-                        });
+                        return Err(e);
                     }
                     self.negotiated_lock().version = chosen;
                     self.inner.inbox.set_version(chosen);

@@ -1,17 +1,27 @@
-//! What can go wrong: one [`Error`] for connecting and calling, grouped by who is at fault.
+//! What can go wrong: one [`Error`] for connecting and calling, grouped by who is at fault
+//! (the crate docs' "Errors" section says which variant when, and what to retry).
 //!
 //! - **The server said no**: [`Error::Remote`] carries the JSON-RPC error as sent.
-//! - **Nothing came back in time, or at all**: [`Error::Timeout`], [`Error::Cancelled`],
+//! - **HTTP said no**: [`Error::HttpStatus`] (the server, or a proxy before it, answered
+//!   with an error status), [`Error::SessionExpired`].
+//! - **The way there failed**: [`Error::Transport`] (connect, I/O, TLS, a broken stream),
 //!   [`Error::Closed`].
-//! - **Refused locally, before anything was sent**: [`Error::MethodNotInVersion`],
-//!   [`Error::CapabilityNotDeclared`], [`Error::NoHandler`].
-//! - **The server's answer made no sense**: [`Error::Decode`] names the method and the field.
+//! - **Nothing came back in time**: [`Error::Timeout`], [`Error::Cancelled`].
+//! - **The client refused, itself**: [`Error::Authorization`] (the client could not or would
+//!   not authorize), [`Error::MethodNotInVersion`], [`Error::CapabilityNotDeclared`],
+//!   [`Error::NoHandler`].
+//! - **The server's answer made no sense**: [`Error::Protocol`] (not an answer at all),
+//!   [`Error::Decode`] (an answer of the wrong shape; names the method and the field).
 //! - **The two sides could not agree**: [`Error::Negotiation`], [`Error::InputRoundsExceeded`].
+//!
+//! Causes are kept as [`std::error::Error::source`], not flattened into text; the transport's
+//! own error types are found with [`Error::find_source`].
 
+use std::error::Error as StdError;
 use std::io;
 use std::time::Duration;
 
-use mcp_protocol::engine::{CloseReason, SendError};
+use mcp_protocol::engine::{CloseReason, RequestFailure, SendError};
 use mcp_protocol::version::NegotiationError;
 use mcp_protocol::{DecodeError, EncodeError, ErrorCode, ErrorObject, ProtocolVersion};
 
@@ -28,6 +38,79 @@ pub enum Error {
         /// The error object the server sent.
         error: ErrorObject,
     },
+    /// The server (or a proxy before it) answered the HTTP request of `method` with an
+    /// error status, and no JSON-RPC response to it: a 502 from a gateway, a 401 the client
+    /// could not recover from, a 429. (Over HTTP, a JSON-RPC error response to the request
+    /// is [`Error::Remote`], whatever its status.)
+    #[error("the server answered `{method}` with HTTP {status}{}", describe(.error.as_deref()))]
+    #[non_exhaustive]
+    HttpStatus {
+        /// The method called.
+        method: String,
+        /// The HTTP status code.
+        status: u16,
+        /// The start of the response body (at most 1 KiB), as text.
+        body: String,
+        /// The `WWW-Authenticate` challenge, if any (a 401 or 403).
+        www_authenticate: Option<String>,
+        /// The `Retry-After` value, if any (a 429 or 503).
+        retry_after: Option<String>,
+        /// A JSON-RPC error the body carried without naming the request (a server's
+        /// explanation of the status).
+        error: Option<Box<ErrorObject>>,
+    },
+    /// The server no longer knows the session `method` was sent in (HTTP 404 to a request
+    /// carrying its `Mcp-Session-Id`; 2025-11-25 basic/transports §Session Management).
+    /// The client starts a new session and sends the call again itself, unless
+    /// [`ClientBuilder::reinitialize_on_expiry`](crate::ClientBuilder::reinitialize_on_expiry)
+    /// is off or the new session ended too.
+    #[error("the server ended session `{session}` (HTTP 404 to `{method}`)")]
+    #[non_exhaustive]
+    SessionExpired {
+        /// The method called.
+        method: String,
+        /// The session id the server no longer knows.
+        session: String,
+    },
+    /// The transport failed to carry `method` or its answer, below JSON-RPC: the connection
+    /// was refused or reset, TLS failed, the response stream broke off and could not be
+    /// resumed. The connection itself goes on (a failure that ends it is
+    /// [`Error::Closed`]). The source is the transport's error.
+    #[error("`{method}` failed in the transport")]
+    #[non_exhaustive]
+    Transport {
+        /// The method called.
+        method: String,
+        /// What failed (the HTTP library's error is further down the chain).
+        #[source]
+        source: RequestFailure,
+    },
+    /// The client could not, or would not, authorize `method`: discovery or the token
+    /// request failed, the authorization server's response did not pass the client's checks
+    /// (RFC 9207 `iss`, `state`), a step-up was declined or over its limit. This is the
+    /// client's own refusal, not the server's answer; the source is the authorizer's error
+    /// (with feature `auth`, an `mcp_auth::client::AuthError`).
+    #[error("the client could not authorize `{method}`")]
+    #[non_exhaustive]
+    Authorization {
+        /// The method called.
+        method: String,
+        /// Why.
+        #[source]
+        source: RequestFailure,
+    },
+    /// The server's reply to `method` was not an answer the transport can read: a JSON body
+    /// with no response to the request (or none that decodes), `202 Accepted` for a
+    /// request, a content type other than JSON or SSE, a body past the client's limit.
+    #[error("the server's reply to `{method}` broke the protocol")]
+    #[non_exhaustive]
+    Protocol {
+        /// The method called.
+        method: String,
+        /// What was wrong.
+        #[source]
+        source: RequestFailure,
+    },
     /// No answer within `after`; the server was sent `notifications/cancelled`.
     #[error("`{method}` timed out after {after:?}")]
     Timeout {
@@ -36,7 +119,8 @@ pub enum Error {
         /// The timeout that passed (since the request, or since its last progress).
         after: Duration,
     },
-    /// The call was cancelled before an answer arrived.
+    /// The call was cancelled before an answer arrived (by its
+    /// [`CancelHandle`](crate::CancelHandle)); the server was told.
     #[error("`{method}` was cancelled")]
     Cancelled {
         /// The method called.
@@ -139,19 +223,54 @@ pub enum Error {
     Send(#[source] SendError),
 }
 
+/// `: {error}` when there is one.
+fn describe(error: Option<&ErrorObject>) -> String {
+    error.map(|e| format!(": {e}")).unwrap_or_default()
+}
+
 impl Error {
-    /// The JSON-RPC error code, when the server answered with an error.
+    /// The JSON-RPC error code, when the server answered with a JSON-RPC error
+    /// ([`Error::Remote`], or one carried by an [`Error::HttpStatus`]).
     pub fn code(&self) -> Option<ErrorCode> {
+        self.remote().map(|e| e.code)
+    }
+
+    /// The JSON-RPC error object the server sent, if it sent one ([`Error::Remote`], or
+    /// one carried by an [`Error::HttpStatus`]).
+    pub fn remote(&self) -> Option<&ErrorObject> {
         match self {
-            Self::Remote { error, .. } => Some(error.code),
+            Self::Remote { error, .. } => Some(error),
+            Self::HttpStatus { error, .. } => error.as_deref(),
             _ => None,
         }
     }
 
-    /// The error object the server sent, if it sent one.
-    pub fn remote(&self) -> Option<&ErrorObject> {
+    /// The method of the call that failed, for the variants that belong to one call.
+    pub fn method(&self) -> Option<&str> {
         match self {
-            Self::Remote { error, .. } => Some(error),
+            Self::Remote { method, .. }
+            | Self::HttpStatus { method, .. }
+            | Self::SessionExpired { method, .. }
+            | Self::Transport { method, .. }
+            | Self::Authorization { method, .. }
+            | Self::Protocol { method, .. }
+            | Self::Timeout { method, .. }
+            | Self::Cancelled { method }
+            | Self::UnexpectedTask { method, .. }
+            | Self::InputRoundsExceeded { method, .. } => Some(method),
+            Self::MethodNotInVersion { method, .. }
+            | Self::CapabilityNotDeclared { method, .. }
+            | Self::Encode { method, .. } => Some(method),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status the call failed with: an [`Error::HttpStatus`]'s, or 404 for an
+    /// [`Error::SessionExpired`].
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Self::HttpStatus { status, .. } => Some(*status),
+            Self::SessionExpired { .. } => Some(404),
             _ => None,
         }
     }
@@ -159,6 +278,50 @@ impl Error {
     /// Whether the call timed out.
     pub fn is_timeout(&self) -> bool {
         matches!(self, Self::Timeout { .. })
+    }
+
+    /// Whether the call was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, Self::Cancelled { .. })
+    }
+
+    /// Whether the transport failed ([`Error::Transport`]) or the connection is closed.
+    pub fn is_transport(&self) -> bool {
+        matches!(self, Self::Transport { .. } | Self::Closed { .. })
+    }
+
+    /// Whether the client could not or would not authorize the call
+    /// ([`Error::Authorization`]).
+    pub fn is_authorization(&self) -> bool {
+        matches!(self, Self::Authorization { .. })
+    }
+
+    /// The first error of type `T` in the cause chain, looking inside the transport's
+    /// [`RequestFailure`]s (a plain `source().downcast_ref()` sees only the wrapper).
+    ///
+    /// ```no_run
+    /// # async fn run(client: mcp_client::Client) {
+    /// if let Err(e) = client.ping().await
+    ///     && let Some(io) = e.find_source::<std::io::Error>()
+    /// {
+    ///     eprintln!("I/O failed: {:?}", io.kind());
+    /// }
+    /// # }
+    /// ```
+    pub fn find_source<T: StdError + 'static>(&self) -> Option<&T> {
+        let mut next = StdError::source(self);
+        while let Some(e) = next {
+            if let Some(t) = e.downcast_ref::<T>() {
+                return Some(t);
+            }
+            if let Some(f) = e.downcast_ref::<RequestFailure>()
+                && let Some(t) = f.downcast_ref::<T>()
+            {
+                return Some(t);
+            }
+            next = e.source();
+        }
+        None
     }
 
     /// Whether the connection is closed.
@@ -173,6 +336,22 @@ impl Error {
             self,
             Self::MethodNotInVersion { .. } | Self::CapabilityNotDeclared { .. }
         )
+    }
+
+    /// The error for a request of `method` the transport gave up on.
+    pub(crate) fn from_failure(method: String, failure: RequestFailure) -> Self {
+        #[cfg(feature = "http")]
+        if let Some(f) = failure.downcast_ref::<crate::http::Failure>() {
+            return f.to_error(method, failure.clone());
+        }
+        #[cfg(feature = "http")]
+        if let Some(e) = failure.downcast_ref::<crate::http::HttpError>() {
+            return crate::http::failure_of_http(e, method, failure.clone());
+        }
+        Self::Transport {
+            method,
+            source: failure,
+        }
     }
 
     pub(crate) fn from_send(e: SendError) -> Self {

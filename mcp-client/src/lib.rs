@@ -32,14 +32,50 @@
 //! - **Ended sessions are replaced.** Over Streamable HTTP, a session the server ended (a
 //!   404) is replaced by a new one, and the call that hit it sent once more
 //!   ([`ClientBuilder::reinitialize_on_expiry`]).
-//! - **Errors say what happened** ([`Error`]): the server's JSON-RPC error with its code and
-//!   data, a timeout and its length, a local refusal, a decode error naming the field.
+//! - **Errors say who failed** ([`Error`], and the "Errors" section below): the server's
+//!   JSON-RPC error with its code and data, an HTTP status with its body and challenge, a
+//!   transport failure with its cause, the client's own refusal, a timeout and its length.
 //! - **Transport-neutral.** [`ClientBuilder::connect`] takes any
 //!   [`Transport`](mcp_protocol::rt::Transport): an in-memory pair, a child process
 //!   ([`ClientBuilder::spawn`]), or Streamable HTTP with the legacy HTTP+SSE fallback
 //!   (`http` module, feature `http`: `ClientBuilder::connect_http`).
 //!
 //! What the crate does not do (yet): caching of list results.
+//!
+//! # Errors
+//!
+//! Every call returns [`Error`]; its variant says who failed, and its cause is kept as
+//! [`source`](std::error::Error::source) (look inside with [`Error::find_source`]). Over
+//! stdio or in memory only the transport-neutral variants occur; the HTTP ones come from the
+//! Streamable HTTP transport.
+//!
+//! | variant | when | retry? |
+//! |---|---|---|
+//! | [`Error::Remote`] | the server answered the call with a JSON-RPC error response (its code, message and data, as sent, whatever the HTTP status) | per its code: not for -32602/-32601; maybe for the server's own -32000…-32099 |
+//! | [`Error::HttpStatus`] | an HTTP error status with no JSON-RPC response to the call: a 502 from a gateway, a 401/403 the client could not recover from, a 429 ([`Error::http_status`]) | 502/503/504 and 429 after a pause (`retry_after`); not 4xx otherwise |
+//! | [`Error::SessionExpired`] | the server ended the session (HTTP 404); the client already renewed it and retried once | connect again |
+//! | [`Error::Transport`] | connect, I/O or TLS failed, a response stream broke and could not be resumed; the connection goes on | yes, for idempotent calls (the server may have run it) |
+//! | [`Error::Closed`] | the connection is over (the server exited, stdio broke, the client was closed) | connect again |
+//! | [`Error::Timeout`] | no answer within the timeout; the server was told to cancel | yes, maybe with a longer timeout |
+//! | [`Error::Cancelled`] | cancelled by its [`CancelHandle`]; the server was told | your decision |
+//! | [`Error::Authorization`] | the client could not or would not authorize (feature `auth`): discovery or the token request failed, the authorization response failed the client's checks (RFC 9207 `iss`, `state`), a step-up was declined or over its limit | not without a change (user consent, configuration); never automatic after an `iss` rejection |
+//! | [`Error::Protocol`] | the server's reply was not an answer: no response in the JSON body, `202` to a request, an unknown content type, a body past `max_body` | no: the server is broken |
+//! | [`Error::Decode`] | the answer does not fit the method's result type (names the field) | no |
+//! | [`Error::MethodNotInVersion`], [`Error::CapabilityNotDeclared`] | refused locally, nothing sent | no |
+//! | [`Error::Negotiation`] | no protocol version in common | no |
+//!
+//! A 502 from a proxy and a server's own -32000 are told apart by type:
+//!
+//! ```
+//! # fn check(e: &mcp_client::Error) {
+//! match e {
+//!     mcp_client::Error::HttpStatus { status: 502, .. } => { /* the way there failed: retry */ }
+//!     mcp_client::Error::Remote { error, .. } if error.code.0 == -32000 => { /* the server said so */ }
+//!     other if other.is_transport() || other.is_timeout() => { /* retry if idempotent */ }
+//!     _ => {}
+//! }
+//! # }
+//! ```
 //!
 //! # Features
 //!
@@ -114,6 +150,7 @@
 mod builder;
 mod call;
 mod calls;
+mod cancel;
 mod capability;
 mod client;
 mod connect;
@@ -130,6 +167,7 @@ mod tasks;
 
 pub use builder::ClientBuilder;
 pub use call::CallOptions;
+pub use cancel::CancelHandle;
 pub use client::Client;
 pub use connect::era::Negotiated;
 pub use error::{Error, Result};

@@ -4,8 +4,8 @@
 //! receives HTTP 404 in response to a request containing an `Mcp-Session-Id`, it MUST start
 //! a new session by sending a new `InitializeRequest` without a session ID attached."
 //!
-//! The HTTP transport turns that 404 into the failed call's error (code `HTTP_ERROR`,
-//! `data.sessionExpired`) and sends the next `initialize` without the session id. Here the
+//! The HTTP transport turns that 404 into the failed call's [`Error::SessionExpired`] and
+//! sends the next `initialize` without the session id. Here the
 //! call that saw the error runs the handshake again and is retried once in the new session:
 //!
 //! ```text
@@ -41,26 +41,8 @@ impl Sessions {
 }
 
 /// Whether `error` says that the server ended the session the call was sent in.
-#[cfg(feature = "http")]
 pub(crate) fn is_expired(error: &Error) -> bool {
-    match error {
-        Error::Remote { error, .. } => {
-            error.code == crate::http::HTTP_ERROR
-                && error
-                    .data
-                    .as_ref()
-                    .and_then(|d| d.get("sessionExpired"))
-                    .and_then(serde_json::Value::as_bool)
-                    == Some(true)
-        }
-        _ => false,
-    }
-}
-
-/// Without the HTTP transport no error means an expired session.
-#[cfg(not(feature = "http"))]
-pub(crate) fn is_expired(_error: &Error) -> bool {
-    false
+    matches!(error, Error::SessionExpired { .. })
 }
 
 impl Client {

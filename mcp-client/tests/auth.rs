@@ -4,10 +4,12 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::FutureExt as _;
 use mcp_auth::client::{
-    Authorizer, Grant, HeadlessRedirect, MemoryTokenStore, TokenKey, TokenStore, UrlPolicy,
+    AuthError, Authorizer, CallbackParams, Grant, HeadlessRedirect, MemoryTokenStore,
+    RedirectHandler, TokenKey, TokenStore, UrlPolicy,
 };
 use mcp_auth::dev_server::DevAuthServer;
 use mcp_auth::{Challenge, ErrorCode, JwtConfig, JwtVerifier, ResourceServer, StaticJwks};
@@ -169,8 +171,8 @@ async fn whoami(site: &Protected, authorizer: Arc<Authorizer>) -> Value {
     serde_json::to_value(result).unwrap()["content"][0]["text"].clone()
 }
 
-/// Connects, expecting the connection to fail; the error's text.
-async fn refused_connect(site: &Protected) -> String {
+/// Connects, expecting the connection to fail; the error.
+async fn refused_connect(site: &Protected) -> mcp_client::Error {
     let transport = HttpTransport::builder(&site.resource)
         .authorizer(authorizer(&site.resource, Arc::default()))
         .legacy_fallback(false)
@@ -179,7 +181,6 @@ async fn refused_connect(site: &Protected) -> String {
     within(builder().connect(transport))
         .await
         .expect_err("the connection must fail")
-        .to_string()
 }
 
 #[tokio::test]
@@ -194,9 +195,13 @@ async fn a_401_is_authorized_at_the_dev_server_and_the_call_goes_through() {
 async fn a_failed_authorization_is_a_clear_error_not_a_hang() {
     // The metadata names another resource: the client must not use it.
     let site = protected(Some("https://evil.example/mcp"), Needs::Token).await;
-    let text = refused_connect(&site).await;
-    assert!(text.contains("authorization failed"), "{text}");
-    assert!(text.contains("evil.example"), "{text}");
+    let err = refused_connect(&site).await;
+    assert!(err.is_authorization(), "{err:?}");
+    let cause = err
+        .find_source::<AuthError>()
+        .expect("the authorizer's error");
+    assert!(matches!(cause, AuthError::ResourceMismatch(_)), "{cause:?}");
+    assert!(cause.to_string().contains("evil.example"), "{cause}");
 }
 
 #[tokio::test]
@@ -218,6 +223,82 @@ async fn a_403_insufficient_scope_steps_up_and_keeps_the_earlier_scope() {
 #[tokio::test]
 async fn step_up_stops_at_the_limit_when_the_server_always_refuses() {
     let site = protected(None, Needs::Impossible).await;
-    let text = refused_connect(&site).await;
-    assert!(text.contains("step-up authorization limit (2)"), "{text}");
+    let err = refused_connect(&site).await;
+    assert!(err.is_authorization(), "{err:?}");
+    assert!(
+        matches!(
+            err.find_source::<AuthError>(),
+            Some(AuthError::StepUpLimit { limit: 2, .. })
+        ),
+        "{err:?}"
+    );
+}
+
+/// The user agent comes back with an authorization response whose `iss` is not the
+/// authorization server's (a mix-up attack, RFC 9207); counts the authorizations.
+#[derive(Debug)]
+struct ForgedIss {
+    inner: HeadlessRedirect,
+    authorizations: Arc<AtomicUsize>,
+}
+
+impl RedirectHandler for ForgedIss {
+    fn redirect_uri(&self) -> &str {
+        self.inner.redirect_uri()
+    }
+
+    fn authorize<'a>(
+        &'a self,
+        authorization_url: &'a str,
+    ) -> futures::future::BoxFuture<'a, Result<CallbackParams, AuthError>> {
+        self.authorizations.fetch_add(1, Ordering::SeqCst);
+        Box::pin(async move {
+            let mut params = self.inner.authorize(authorization_url).await?;
+            params.set("iss", "https://mix-up.example");
+            Ok(params)
+        })
+    }
+}
+
+#[tokio::test]
+async fn an_iss_mismatch_is_the_clients_own_refusal_and_stops_the_flow_at_once() {
+    let site = protected(None, Needs::Token).await;
+    let authorizations = Arc::new(AtomicUsize::new(0));
+    let redirect = ForgedIss {
+        inner: HeadlessRedirect::new("http://127.0.0.1:9/callback"),
+        authorizations: authorizations.clone(),
+    };
+    let authorizer =
+        Authorizer::builder(&site.resource, Grant::AuthorizationCode(Arc::new(redirect)))
+            .url_policy(UrlPolicy::allow_loopback())
+            .build()
+            .unwrap();
+    let transport = HttpTransport::builder(&site.resource)
+        .authorizer(Arc::new(authorizer))
+        .build()
+        .unwrap();
+    let err = within(builder().connect(transport))
+        .await
+        .expect_err("the client must refuse the forged response");
+    assert!(
+        matches!(&err, mcp_client::Error::Authorization { method, .. } if method == "server/discover"),
+        "{err:?}"
+    );
+    let cause = err
+        .find_source::<AuthError>()
+        .expect("the authorizer's error");
+    assert!(
+        matches!(cause, AuthError::IssMismatch { found, .. } if found == "https://mix-up.example"),
+        "{cause:?}"
+    );
+    // Worded as the client's own refusal, never as the server's answer.
+    let text = format!("{err}: {cause}");
+    assert!(
+        text.contains("the client refused the authorization server's `iss`"),
+        "{text}"
+    );
+    assert!(!text.contains("the server answered"), "{text}");
+    assert_eq!(err.code(), None);
+    // No second authorization round (era detection does not go on to `initialize`).
+    assert_eq!(authorizations.load(Ordering::SeqCst), 1);
 }

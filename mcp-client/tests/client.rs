@@ -12,6 +12,8 @@ mod auth;
 mod calls;
 mod cancellation;
 mod child;
+#[cfg(feature = "http")]
+mod errors;
 pub mod handlers;
 #[cfg(feature = "http")]
 mod http;

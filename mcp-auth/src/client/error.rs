@@ -108,11 +108,17 @@ pub enum AuthError {
     StateMismatch,
     /// RFC 9207: the AS advertises `authorization_response_iss_parameter_supported` and the
     /// response has no `iss`.
-    #[error("authorization response lacks iss")]
+    #[error(
+        "the client refused the authorization server's response: it lacks `iss`, which the \
+         server's metadata promises (RFC 9207)"
+    )]
     IssMissing,
     /// RFC 9207: the response's `iss` differs from the issuer the request was sent to. Any
     /// `error` parameters of that response are ignored.
-    #[error("authorization response iss {found:?} is not {expected:?}")]
+    #[error(
+        "the client refused the authorization server's `iss` {found:?}: the request went to \
+         issuer {expected:?} (RFC 9207)"
+    )]
     IssMismatch {
         /// The issuer the request went to.
         expected: String,

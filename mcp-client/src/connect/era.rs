@@ -11,7 +11,9 @@
 //!
 //! 2026-07-28 basic/versioning §Backward Compatibility: a dual-era client probes with
 //! `server/discover` and falls back to `initialize` on any error that is not a recognized
-//! modern error, or when the probe times out. 2025-11-25 basic/lifecycle §Version
+//! modern error, or when the probe times out. The client's own authorization failures, and
+//! a 401 or 403 it could not recover from, stop here instead: `initialize` would meet the
+//! same refusal (and start the authorization over). 2025-11-25 basic/lifecycle §Version
 //! Negotiation: the client proposes its latest version; if the server answers with one the
 //! client does not support, the client should disconnect.
 
@@ -100,12 +102,12 @@ impl AwaitingDiscoverResult {
                 }
                 Err(e) => e,
             };
+            let code = error.code();
             match &error {
                 // A modern server that does not speak our version: pick again, once.
-                Error::Remote { error: obj, .. }
-                    if obj.code == ErrorCode::UNSUPPORTED_PROTOCOL_VERSION =>
-                {
-                    let chosen = match conn.config.versions.choose_from(&supported_list(obj)) {
+                _ if code == Some(ErrorCode::UNSUPPORTED_PROTOCOL_VERSION) => {
+                    let supported = error.remote().map(supported_list).unwrap_or_default();
+                    let chosen = match conn.config.versions.choose_from(&supported) {
                         Ok(v) => v,
                         Err(e) => return legacy_or(conn, e),
                     };
@@ -119,13 +121,20 @@ impl AwaitingDiscoverResult {
                     version = chosen;
                 }
                 // Other modern errors: a modern server refusing us; falling back would not help.
-                Error::Remote { error: obj, .. }
-                    if obj.code == ErrorCode::HEADER_MISMATCH
-                        || obj.code == ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY =>
+                _ if code == Some(ErrorCode::HEADER_MISMATCH)
+                    || code == Some(ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY) =>
                 {
                     return Err(error);
                 }
                 Error::Closed { .. } | Error::Encode { .. } | Error::Send(_) => return Err(error),
+                // The client itself refused to authorize (an RFC 9207 `iss` mismatch, a
+                // declined step-up, …), or the server wants credentials the client does not
+                // have: `initialize` would meet the same refusal, and must not start the
+                // authorization over.
+                Error::Authorization { .. } => return Err(error),
+                Error::HttpStatus {
+                    status: 401 | 403, ..
+                } => return Err(error),
                 // Anything else (method not found, "not initialized", a malformed answer,
                 // silence) is a legacy server.
                 _ => {

@@ -7,8 +7,10 @@
 //!   request is sent again; a second 401 is returned as it is.
 //! - A 403 with `error="insufficient_scope"` runs step-up ([`Authorizer::forbidden`]), which
 //!   is bounded by the authorizer's limit; any other 403 is returned as it is.
-//! - When authorization itself fails, the request fails with [`HttpError::Authorization`],
-//!   which the transport turns into a JSON-RPC error for the waiting call: nothing hangs.
+//! - When authorization itself fails, the request fails with [`HttpError::Authorization`]
+//!   holding the authorizer's [`AuthError`], which the waiting call gets as
+//!   [`Error::Authorization`](crate::Error::Authorization): the client's own refusal, never
+//!   dressed as the server's answer, and nothing hangs.
 
 use std::sync::Arc;
 
@@ -46,10 +48,8 @@ impl Replay {
         *request.version_mut() = self.version;
         *request.headers_mut() = self.headers.clone();
         if let Some(token) = token {
-            let mut value =
-                HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
-                    HttpError::Authorization("token is not a valid header value".into())
-                })?;
+            let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose()))
+                .map_err(|_| HttpError::authorization(Unusable::Token))?;
             value.set_sensitive(true);
             request.headers_mut().insert(header::AUTHORIZATION, value);
         }
@@ -58,7 +58,16 @@ impl Replay {
 }
 
 fn refused(error: AuthError) -> HttpError {
-    HttpError::Authorization(error.to_string())
+    HttpError::authorization(error)
+}
+
+/// Authorization failures of this hook itself (the authorizer's own are [`AuthError`]s).
+#[derive(Debug, thiserror::Error)]
+enum Unusable {
+    #[error("the client's access token is not a valid header value")]
+    Token,
+    #[error("the client gave up after {MAX_SENDS} authorization attempts for one request")]
+    TooManyRetries,
 }
 
 fn challenge(response: &HttpResponse) -> Option<String> {
@@ -117,9 +126,7 @@ impl HttpClient for AuthorizingClient {
                     }
                 };
             }
-            Err(HttpError::Authorization(
-                "too many authorization retries".into(),
-            ))
+            Err(HttpError::authorization(Unusable::TooManyRetries))
         })
     }
 }

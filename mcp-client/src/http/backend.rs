@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use futures::Stream;
@@ -32,19 +33,45 @@ impl fmt::Debug for HttpResponse {
     }
 }
 
-/// Sending a request or reading its body failed below HTTP (connection refused, reset, TLS).
+/// The cause an [`HttpError`] keeps: the HTTP library's own error, shared so that the error
+/// stays cheap to clone.
+pub type Cause = Arc<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Sending a request or reading its body failed below HTTP (connection refused, reset, TLS),
+/// or the client could not authorize it. The HTTP library's error is kept as the
+/// [`source`](std::error::Error::source), not flattened into text.
+///
+/// An [`HttpClient`] makes them with [`HttpError::request`] and [`HttpError::body`].
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum HttpError {
     /// The request could not be sent or its response head not read.
-    #[error("HTTP request failed: {0}")]
-    Request(String),
+    #[error("sending the HTTP request failed")]
+    Request(#[source] Cause),
     /// The response body broke off.
-    #[error("reading the HTTP response body failed: {0}")]
-    Body(String),
-    /// The server asked for authorization and it could not be obtained (feature `auth`).
-    #[error("authorization failed: {0}")]
-    Authorization(String),
+    #[error("reading the HTTP response body failed")]
+    Body(#[source] Cause),
+    /// The server asked for authorization and the client could not (or would not) obtain
+    /// it: the source says why (with feature `auth`, an `mcp_auth::client::AuthError`).
+    #[error("the client could not authorize the request")]
+    Authorization(#[source] Cause),
+}
+
+impl HttpError {
+    /// Sending the request (or reading its response head) failed with `cause`.
+    pub fn request(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Request(Arc::new(cause))
+    }
+
+    /// Reading the response body failed with `cause`.
+    pub fn body(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Body(Arc::new(cause))
+    }
+
+    /// The client could not authorize the request, because of `cause`.
+    pub fn authorization(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Authorization(Arc::new(cause))
+    }
 }
 
 /// Sends one HTTP request and returns the response as soon as its head arrives.
@@ -60,16 +87,4 @@ pub trait HttpClient: Send + Sync + 'static {
         &self,
         request: Request<Bytes>,
     ) -> BoxFuture<'static, Result<HttpResponse, HttpError>>;
-}
-
-/// The error and its sources in one line ("error sending request: connection refused").
-pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }

@@ -22,7 +22,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-use super::backend::{HttpClient, HttpError, HttpResponse, error_chain};
+use super::backend::{HttpClient, HttpError, HttpResponse};
 use super::quick_ack::QuickAckConnector;
 
 /// How many `307`/`308` redirects one request follows.
@@ -82,10 +82,7 @@ impl HttpClient for HyperClient {
             let (mut parts, body) = request.into_parts();
             for _ in 0..=MAX_REDIRECTS {
                 let request = Request::from_parts(parts.clone(), Full::new(body.clone()));
-                let response = client
-                    .request(request)
-                    .await
-                    .map_err(|e| HttpError::Request(error_chain(&e)))?;
+                let response = client.request(request).await.map_err(HttpError::request)?;
                 let status = response.status();
                 let next = match status {
                     StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT => response
@@ -100,10 +97,7 @@ impl HttpClient for HyperClient {
                     return Ok(HttpResponse {
                         status: head.status,
                         headers: head.headers,
-                        body: incoming
-                            .into_data_stream()
-                            .map_err(|e| HttpError::Body(error_chain(&e)))
-                            .boxed(),
+                        body: incoming.into_data_stream().map_err(HttpError::body).boxed(),
                     });
                 };
                 if !same_origin(&parts.uri, &next) {
@@ -115,12 +109,15 @@ impl HttpClient for HyperClient {
                 parts.headers.remove(HOST);
                 parts.uri = next;
             }
-            Err(HttpError::Request(format!(
-                "more than {MAX_REDIRECTS} redirects"
-            )))
+            Err(HttpError::request(TooManyRedirects))
         })
     }
 }
+
+/// The server redirected more than [`MAX_REDIRECTS`] times in a row.
+#[derive(Debug, thiserror::Error)]
+#[error("the server redirected more than {MAX_REDIRECTS} times")]
+struct TooManyRedirects;
 
 /// The absolute URI a `Location` value names, relative to `base` (RFC 9110 §10.2.2); `None`
 /// for anything but an `http`/`https` target.

@@ -12,7 +12,8 @@ use http::{HeaderValue, Method, Request};
 use mcp_protocol::rt::TransportError;
 use url::Url;
 
-use super::post::{ContentKind, Failure, content_type, read_body};
+use super::failure::Failure;
+use super::post::{ContentKind, content_type, read_body};
 use super::sse::SseParser;
 use super::stream::{self, deliver_event};
 use super::transport::Shared;
@@ -81,19 +82,16 @@ pub(crate) async fn post(shared: &Shared, endpoint: &Url, body: Bytes) -> Result
     *request.uri_mut() = endpoint
         .as_str()
         .parse()
-        .map_err(|e: http::uri::InvalidUri| super::HttpError::Request(e.to_string()))?;
+        .map_err(super::HttpError::request)?;
     let headers = request.headers_mut();
     headers.extend(shared.settings.headers.clone());
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     let response = shared.client.execute(request).await?;
     let status = response.status;
+    let headers = response.headers;
     let body = read_body(response.body, 64 << 10).await.unwrap_or_default();
     if status.is_success() {
         return Ok(());
     }
-    Err(Failure::Status {
-        status,
-        body: String::from_utf8_lossy(&body).into_owned(),
-        error: None,
-    })
+    Err(Failure::status(status, &headers, &body, None))
 }

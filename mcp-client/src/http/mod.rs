@@ -11,7 +11,7 @@
 //!                                                   │                        │  Last-Event-ID, or
 //!                                                   │                        │  re-POST in 2026-07-28)
 //!                                                   ├─ 202 (notification)    │
-//!                                                   └─ 4xx/5xx ─▶ JSON-RPC error for the call
+//!                                                   └─ 4xx/5xx ─▶ Error::HttpStatus for the call
 //!  engine ◀─────────────────── channel ◀────────────┴─ GET stream (session era), legacy SSE
 //! ```
 //!
@@ -20,9 +20,13 @@
 //!   response; in 2026-07-28 `Mcp-Method`, `Mcp-Name` and the `Mcp-Param-*` headers that
 //!   tools ask for with `x-mcp-header` (tools whose annotations are invalid are dropped from
 //!   `tools/list`, as the spec requires). Custom headers go on every request.
-//! - **Failures are answers**: an HTTP error, a refused connection or an expired session
-//!   (404) fails the waiting call with a JSON-RPC error of code [`HTTP_ERROR`] that says
-//!   what happened ([`Error::Remote`]). Nothing hangs.
+//! - **Failures are typed, and nothing hangs**: an HTTP error status, a refused connection,
+//!   a broken stream, an expired session (404) or the client's own authorization failure
+//!   fails the waiting call at once with the [`Error`] variant that says who failed
+//!   ([`Error::HttpStatus`], [`Error::Transport`], [`Error::SessionExpired`],
+//!   [`Error::Authorization`], [`Error::Protocol`]), handed to the engine as a per-request
+//!   failure (`Transport::poll_request_failure`), never as a JSON-RPC error the server did
+//!   not send. [`Error::Remote`] is only ever the server's own JSON-RPC error.
 //! - **Expired sessions are replaced** (2025-03-26 on, basic/transports §Session
 //!   Management: on a 404 to a request carrying `Mcp-Session-Id` the client MUST start a
 //!   new session): the [`Client`] runs the handshake again, with an `initialize` that
@@ -56,6 +60,7 @@
 #[cfg(feature = "auth")]
 mod auth;
 mod backend;
+mod failure;
 mod headers;
 mod hyper_client;
 mod legacy;
@@ -71,9 +76,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::{HeaderName, HeaderValue};
-use mcp_protocol::ErrorCode;
 
-pub use backend::{BodyStream, HttpClient, HttpError, HttpResponse};
+pub use backend::{BodyStream, Cause, HttpClient, HttpError, HttpResponse};
+pub(crate) use failure::{Failure, http_error as failure_of_http};
 pub use hyper_client::HyperClient;
 #[cfg(feature = "reqwest")]
 pub use reqwest_client::ReqwestClient;
@@ -82,12 +87,6 @@ pub use transport::HttpTransport;
 use crate::builder::ClientBuilder;
 use crate::client::Client;
 use crate::error::{Error, Result};
-
-/// The code of the JSON-RPC errors the transport makes up for a call that got no JSON-RPC
-/// answer: an HTTP error status (`data.httpStatus`, `data.body`), an expired session
-/// (`data.sessionExpired`), a failed connection, a stream that could not be resumed.
-/// (-32000 is the first of JSON-RPC's implementation-defined server errors.)
-pub const HTTP_ERROR: ErrorCode = ErrorCode(-32000);
 
 /// Configures an [`HttpTransport`].
 #[derive(Debug)]

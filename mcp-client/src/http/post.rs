@@ -1,6 +1,7 @@
 //! One outgoing message as one POST (basic/transports §Sending Messages to the Server), and
 //! what its answer means: a JSON body, an SSE stream (resumed or re-sent when it breaks),
-//! `202 Accepted`, or an HTTP error turned into a JSON-RPC error for the waiting call.
+//! `202 Accepted`, or a [`Failure`] for the waiting call (an HTTP error status, a broken
+//! stream, …), which the engine hands back to it as it is.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -10,67 +11,16 @@ use futures::StreamExt;
 use http::header::{ACCEPT, CONTENT_TYPE};
 use http::{HeaderValue, Method, Request, StatusCode};
 use mcp_protocol::jsonrpc::Message;
-use mcp_protocol::{ErrorCode, ErrorObject, RequestId};
+use mcp_protocol::{ErrorCode, RequestId};
 use serde::Deserialize;
+use serde_json::Value;
 use serde_json::value::RawValue;
-use serde_json::{Value, json};
 
-use super::HTTP_ERROR;
-use super::backend::{BodyStream, HttpError, HttpResponse};
+use super::backend::{BodyStream, HttpResponse};
+use super::failure::{Failure, StreamBreak};
 use super::headers::{MCP_METHOD, MCP_NAME, encode_value, param_headers};
 use super::transport::{PROTOCOL_VERSION, SESSION_ID, Shared};
 use super::{legacy, stream};
-
-/// Why a message did not get through; a waiting request is failed with
-/// [`Failure::to_error_object`].
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum Failure {
-    #[error(transparent)]
-    Http(#[from] HttpError),
-    #[error("the server answered HTTP {status}{}", body_suffix(.body))]
-    Status {
-        status: StatusCode,
-        body: String,
-        /// A JSON-RPC error without an id in the body (a modern error, or a server's
-        /// explanation).
-        error: Option<ErrorObject>,
-    },
-    #[error("the server no longer knows session {session} (HTTP 404): the session expired")]
-    SessionExpired { session: String },
-    #[error("the server accepted the request (HTTP {0}) but sent no response")]
-    NoResponse(StatusCode),
-    #[error("the response stream ended before the response, and could not be resumed")]
-    StreamEnded,
-    #[error("the response body is larger than {0} bytes")]
-    TooLarge(usize),
-    #[error("the server answered with content type `{0}`, not JSON or SSE")]
-    ContentType(String),
-}
-
-fn body_suffix(body: &str) -> String {
-    if body.is_empty() {
-        String::new()
-    } else {
-        format!(": {body}")
-    }
-}
-
-impl Failure {
-    /// The JSON-RPC error a waiting call sees: the server's own error object when it sent
-    /// one, else [`HTTP_ERROR`] with the status and body in `data`.
-    pub(crate) fn to_error_object(&self) -> ErrorObject {
-        match self {
-            Self::Status {
-                error: Some(error), ..
-            } => error.clone(),
-            Self::Status { status, body, .. } => ErrorObject::new(HTTP_ERROR, self.to_string())
-                .with_data(json!({"httpStatus": status.as_u16(), "body": body})),
-            Self::SessionExpired { .. } => ErrorObject::new(HTTP_ERROR, self.to_string())
-                .with_data(json!({"httpStatus": 404, "sessionExpired": true})),
-            _ => ErrorObject::new(HTTP_ERROR, self.to_string()),
-        }
-    }
-}
 
 /// What the transport needs to know of an outgoing message.
 struct Outgoing {
@@ -170,7 +120,7 @@ pub(crate) async fn send(shared: Arc<Shared>, msg: Message) {
             Some(id) => {
                 tracing::debug!(%failure, method = ?out.method, "request failed");
                 shared.finished(id);
-                shared.fail(id.clone(), failure.to_error_object());
+                shared.fail(id.clone(), failure.into_request_failure());
             }
             None => tracing::warn!(%failure, method = ?out.method, "message not accepted"),
         }
@@ -210,20 +160,22 @@ async fn send_message(shared: &Arc<Shared>, msg: &Message, out: &Outgoing) -> Re
         match content_type(&response) {
             Some(ContentKind::Json) => {
                 let body = read_body(response.body, shared.settings.max_body).await?;
-                shared.deliver_bytes(&body);
-                return Ok(());
+                return shared
+                    .deliver_bytes(&body, Some(id))
+                    .map_err(Failure::Unanswered);
             }
             Some(ContentKind::Sse) => {
                 let mut parser = super::sse::SseParser::new();
-                let end = stream::read_events(shared, response.body, &mut parser, Some(id)).await;
-                if end == stream::StreamEnd::Answered {
-                    return Ok(());
-                }
+                let broken =
+                    match stream::read_events(shared, response.body, &mut parser, Some(id)).await {
+                        stream::StreamEnd::Answered => return Ok(()),
+                        stream::StreamEnd::Broken(e) => e.map(StreamBreak::Read),
+                    };
                 let delay = parser.retry.unwrap_or(shared.settings.default_retry);
                 if stateless {
                     // 2026-07-28: streams cannot be resumed; a broken one is re-sent whole.
                     if reissued >= shared.settings.max_reconnects {
-                        return Err(Failure::StreamEnded);
+                        return Err(Failure::StreamEnded(broken));
                     }
                     reissued += 1;
                     tracing::debug!(
@@ -237,9 +189,9 @@ async fn send_message(shared: &Arc<Shared>, msg: &Message, out: &Outgoing) -> Re
                 // 2025-11-25 §Resumability and Redelivery: reconnect with GET and
                 // Last-Event-ID after the `retry` delay.
                 if parser.last_event_id.is_none() {
-                    return Err(Failure::StreamEnded);
+                    return Err(Failure::StreamEnded(broken));
                 }
-                return stream::resume(shared, id, parser).await;
+                return stream::resume(shared, id, parser, broken).await;
             }
             None if response.status == StatusCode::ACCEPTED => {
                 return Err(Failure::NoResponse(response.status));
@@ -345,6 +297,7 @@ async fn refused(
     session: Option<HeaderValue>,
 ) -> Result<(), Failure> {
     let status = response.status;
+    let headers = response.headers;
     let body = read_body(response.body, 64 << 10).await.unwrap_or_default();
     // 2025-11-25 §Session Management: a 404 to a request with a session id means the
     // session is gone. Later requests fail at once with the same clear error, until an
@@ -382,11 +335,7 @@ async fn refused(
     {
         return legacy::post(shared, &endpoint, out.body.clone()).await;
     }
-    Err(Failure::Status {
-        status,
-        body: String::from_utf8_lossy(&body).into_owned(),
-        error,
-    })
+    Err(Failure::status(status, &headers, &body, error))
 }
 
 /// The server answered 404 to a request that carried `session`: notes that the session is

@@ -5,7 +5,7 @@ use futures::future::BoxFuture;
 use futures::{StreamExt, TryStreamExt};
 use http::Request;
 
-use super::backend::{HttpClient, HttpError, HttpResponse, error_chain};
+use super::backend::{HttpClient, HttpError, HttpResponse};
 
 /// An [`HttpClient`] on reqwest over rustls (feature `reqwest`), for applications that want
 /// reqwest's proxy support (`HTTP_PROXY`, `HTTPS_PROXY`) or their own configured reqwest
@@ -57,19 +57,12 @@ impl HttpClient for ReqwestClient {
             // reqwest sets `Host` itself, also for each redirect's new URI (one given here
             // would be kept across origins).
             request.headers_mut().remove(http::header::HOST);
-            let request = reqwest::Request::try_from(request)
-                .map_err(|e| HttpError::Request(e.to_string()))?;
-            let response = client
-                .execute(request)
-                .await
-                .map_err(|e| HttpError::Request(error_chain(&e)))?;
+            let request = reqwest::Request::try_from(request).map_err(HttpError::request)?;
+            let response = client.execute(request).await.map_err(HttpError::request)?;
             Ok(HttpResponse {
                 status: response.status(),
                 headers: response.headers().clone(),
-                body: response
-                    .bytes_stream()
-                    .map_err(|e| HttpError::Body(error_chain(&e)))
-                    .boxed(),
+                body: response.bytes_stream().map_err(HttpError::body).boxed(),
             })
         })
     }

@@ -15,7 +15,9 @@ use mcp_protocol::jsonrpc::Message;
 use tokio::sync::oneshot;
 
 use super::backend::BodyStream;
-use super::post::{ContentKind, Failure, content_type, session_expired};
+use super::backend::HttpError;
+use super::failure::{Failure, StreamBreak};
+use super::post::{ContentKind, content_type, session_expired};
 use super::sse::{SseEvent, SseParser};
 use super::transport::{PROTOCOL_VERSION, SESSION_ID, Shared};
 
@@ -27,12 +29,12 @@ const LAST_EVENT_ID: HeaderName = HeaderName::from_static("last-event-id");
 const MIN_GET_DELAY: Duration = Duration::from_millis(50);
 
 /// How a stream ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug)]
 pub(crate) enum StreamEnd {
     /// The response the reader waited for arrived.
     Answered,
-    /// The stream ended or broke first.
-    Broken,
+    /// The stream ended (`None`) or broke (the read error) first.
+    Broken(Option<HttpError>),
 }
 
 /// Delivers the messages of an SSE stream until it ends, or until the response to `want`
@@ -44,8 +46,15 @@ pub(crate) async fn read_events(
     want: Option<&RequestId>,
 ) -> StreamEnd {
     let mut events = Vec::new();
+    let mut broken = None;
     while let Some(chunk) = body.next().await {
-        let Ok(chunk) = chunk else { break };
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(e) => {
+                broken = Some(e);
+                break;
+            }
+        };
         parser.push(&chunk, &mut events);
         for event in events.drain(..) {
             if deliver_event(shared, event, want) {
@@ -54,7 +63,7 @@ pub(crate) async fn read_events(
         }
     }
     parser.reset_partial();
-    StreamEnd::Broken
+    StreamEnd::Broken(broken)
 }
 
 /// Delivers one `message` event; `true` when it was the response to `want`.
@@ -69,10 +78,7 @@ pub(crate) fn deliver_event(shared: &Shared, event: SseEvent, want: Option<&Requ
             shared.deliver(message);
             answers
         }
-        Err(_) => {
-            shared.deliver_bytes(event.data.as_bytes());
-            false
-        }
+        Err(_) => shared.deliver_bytes(event.data.as_bytes(), want).is_ok(),
     }
 }
 
@@ -111,12 +117,13 @@ pub(crate) async fn resume(
     shared: &Arc<Shared>,
     id: &RequestId,
     mut parser: SseParser,
+    mut broken: Option<StreamBreak>,
 ) -> Result<(), Failure> {
     for _ in 0..shared.settings.max_reconnects {
         let delay = parser.retry.unwrap_or(shared.settings.default_retry);
         tokio::time::sleep(delay).await;
         let Some(request) = get_request(shared, parser.last_event_id.as_deref()) else {
-            return Err(Failure::StreamEnded);
+            return Err(Failure::StreamEnded(broken));
         };
         tracing::debug!(?id, last_event_id = ?parser.last_event_id, "resuming the response stream");
         let session = request.headers().get(SESSION_ID).cloned();
@@ -128,14 +135,21 @@ pub(crate) async fn resume(
         }
         let response = match result {
             Ok(r) if r.status.is_success() && content_type(&r) == Some(ContentKind::Sse) => r,
-            Ok(r) if !r.status.is_success() => return Err(Failure::StreamEnded),
-            _ => continue,
+            Ok(r) if !r.status.is_success() => {
+                return Err(Failure::StreamEnded(Some(StreamBreak::Refused(r.status))));
+            }
+            Ok(_) => continue,
+            Err(e) => {
+                broken = Some(StreamBreak::Read(e));
+                continue;
+            }
         };
-        if read_events(shared, response.body, &mut parser, Some(id)).await == StreamEnd::Answered {
-            return Ok(());
+        match read_events(shared, response.body, &mut parser, Some(id)).await {
+            StreamEnd::Answered => return Ok(()),
+            StreamEnd::Broken(e) => broken = e.map(StreamBreak::Read).or(broken),
         }
     }
-    Err(Failure::StreamEnded)
+    Err(Failure::StreamEnded(broken))
 }
 
 /// How long the handshake waits for the first answer to the standalone GET before it lets

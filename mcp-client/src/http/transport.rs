@@ -15,9 +15,10 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt};
 use http::{HeaderMap, HeaderName, HeaderValue};
+use mcp_protocol::engine::RequestFailure;
 use mcp_protocol::jsonrpc::{Message, Outcome, ResponseMessage};
 use mcp_protocol::rt::{Received, Transport, TransportError};
-use mcp_protocol::{ErrorObject, RequestId};
+use mcp_protocol::{DecodeError, RequestId};
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use url::Url;
@@ -73,6 +74,8 @@ pub(crate) struct Shared {
     pub(crate) host: Option<HeaderValue>,
     pub(crate) settings: Settings,
     incoming: mpsc::UnboundedSender<Result<Received, TransportError>>,
+    /// Requests the transport gave up on, and why.
+    failures: mpsc::UnboundedSender<(RequestId, RequestFailure)>,
     state: Mutex<State>,
     /// Cancelled when the transport closes: every task stops.
     pub(crate) shutdown: CancellationToken,
@@ -133,31 +136,42 @@ impl Shared {
         let _ = self.incoming.send(Ok(Ok(message)));
     }
 
-    /// Hands bytes that did not decode to the engine (it logs or answers them).
-    pub(crate) fn deliver_bytes(&self, bytes: &[u8]) {
+    /// Hands the messages in `bytes` (one, or a batch) to the engine, and what did not
+    /// decode as decode errors (it logs or answers them). `Ok` when a response to `want`
+    /// was among them; else the first decode error, if any.
+    pub(crate) fn deliver_bytes(
+        &self,
+        bytes: &[u8],
+        want: Option<&RequestId>,
+    ) -> Result<(), Option<DecodeError>> {
+        let mut answered = false;
+        let mut first_error = None;
+        let mut refused = |e: DecodeError| {
+            first_error.get_or_insert_with(|| e.clone());
+            let _ = self.incoming.send(Ok(Err(e)));
+        };
         match mcp_protocol::jsonrpc::decode_batch(bytes) {
             Ok(items) => {
                 for item in items {
                     match item {
-                        Ok(m) => self.deliver(m),
-                        Err(e) => {
-                            let _ = self.incoming.send(Ok(Err(e)));
+                        Ok(m) => {
+                            answered |= matches!(&m, Message::Response(r)
+                                if r.id.is_some() && r.id.as_ref() == want);
+                            self.deliver(m);
                         }
+                        Err(e) => refused(e),
                     }
                 }
             }
-            Err(e) => {
-                let _ = self.incoming.send(Ok(Err(e)));
-            }
+            Err(e) => refused(e),
         }
+        if answered { Ok(()) } else { Err(first_error) }
     }
 
-    /// Fails request `id` with `error`, as if the server had answered so.
-    pub(crate) fn fail(&self, id: RequestId, error: ErrorObject) {
-        self.deliver(Message::Response(ResponseMessage {
-            id: Some(id),
-            outcome: Outcome::Error(error),
-        }));
+    /// Fails request `id` with `failure`: the engine ends the call with it
+    /// ([`Transport::poll_request_failure`]).
+    pub(crate) fn fail(&self, id: RequestId, failure: RequestFailure) {
+        let _ = self.failures.send((id, failure));
     }
 
     /// The connection is over (the legacy SSE stream ended).
@@ -284,6 +298,7 @@ impl Shared {
 pub struct HttpTransport {
     shared: Arc<Shared>,
     incoming: mpsc::UnboundedReceiver<Result<Received, TransportError>>,
+    failures: mpsc::UnboundedReceiver<(RequestId, RequestFailure)>,
     /// The POSTs of the messages sent, driven from [`Transport::poll_recv`]: on the
     /// connection's own task rather than a task each, so a call's answer reaches the engine
     /// without a task switch in between. Dropped, and so cancelled, with the transport, as
@@ -319,6 +334,7 @@ impl HttpTransport {
         settings: Settings,
     ) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
+        let (failures_tx, failures) = mpsc::unbounded_channel();
         let host = host_header(&uri);
         Self {
             shared: Arc::new(Shared {
@@ -328,11 +344,13 @@ impl HttpTransport {
                 uri,
                 settings,
                 incoming: tx,
+                failures: failures_tx,
                 state: Mutex::new(State::default()),
                 shutdown: CancellationToken::new(),
                 legacy_probe: tokio::sync::Mutex::new(()),
             }),
             incoming: rx,
+            failures,
             sending: FuturesUnordered::new(),
             closed: false,
         }
@@ -360,6 +378,15 @@ impl Transport for HttpTransport {
         // Ready(None) means no POST is left; Pending that each has registered its wake-up.
         while let Poll::Ready(Some(())) = self.sending.poll_next_unpin(cx) {}
         self.incoming.poll_recv(cx)
+    }
+
+    fn poll_request_failure(&mut self, cx: &mut Context<'_>) -> Poll<(RequestId, RequestFailure)> {
+        // The driver polls this right after `poll_recv`, which drove the POSTs.
+        match self.failures.poll_recv(cx) {
+            Poll::Ready(Some(failed)) => Poll::Ready(failed),
+            // The sender lives in `shared`, as long as the transport.
+            Poll::Ready(None) | Poll::Pending => Poll::Pending,
+        }
     }
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), TransportError>> {

@@ -3,6 +3,7 @@
 //! writes chunk by chunk and may break off).
 
 use std::convert::Infallible;
+use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -28,7 +29,7 @@ pub struct Exchange {
     pub headers: HeaderMap,
     /// The body as JSON (`Null` when empty or not JSON).
     pub body: Value,
-    reply: oneshot::Sender<Response<BoxBody<Bytes, Infallible>>>,
+    reply: oneshot::Sender<Response<BoxBody<Bytes, io::Error>>>,
 }
 
 impl Exchange {
@@ -50,7 +51,7 @@ impl Exchange {
         for (k, v) in headers {
             response = response.header(*k, *v);
         }
-        let body = Full::new(Bytes::from(body.to_string())).boxed();
+        let body = full(Bytes::from(body.to_string()));
         let _ = self.reply.send(response.body(body).unwrap());
     }
 
@@ -68,7 +69,7 @@ impl Exchange {
     pub fn status(self, status: u16, body: &str) {
         let response = Response::builder()
             .status(status)
-            .body(Full::new(Bytes::from(body.to_owned())).boxed())
+            .body(full(Bytes::from(body.to_owned())))
             .unwrap();
         let _ = self.reply.send(response);
     }
@@ -79,7 +80,7 @@ impl Exchange {
         let (tx, rx) = mpsc::unbounded_channel::<String>();
         let stream = futures::stream::unfold(rx, |mut rx| async move {
             let chunk = rx.recv().await?;
-            Some((Ok::<_, Infallible>(Frame::data(Bytes::from(chunk))), rx))
+            Some((Ok::<_, io::Error>(Frame::data(Bytes::from(chunk))), rx))
         });
         let mut response = Response::builder()
             .status(StatusCode::OK)
@@ -94,6 +95,31 @@ impl Exchange {
         );
         tx
     }
+}
+
+impl Exchange {
+    /// Answers with an SSE stream the test writes chunk by chunk; an `Err` breaks it off:
+    /// the body fails, so the connection is cut without the end of the chunked body (as
+    /// when a proxy or the server dies mid-answer).
+    pub fn sse_breakable(self) -> mpsc::UnboundedSender<io::Result<String>> {
+        let (tx, rx) = mpsc::unbounded_channel::<io::Result<String>>();
+        let stream = futures::stream::unfold(rx, |mut rx| async move {
+            let chunk = rx.recv().await?;
+            Some((chunk.map(|c| Frame::data(Bytes::from(c))), rx))
+        });
+        let response = Response::builder()
+            .status(StatusCode::OK)
+            .header("content-type", "text/event-stream")
+            .body(BodyExt::boxed(StreamBody::new(stream)))
+            .unwrap();
+        let _ = self.reply.send(response);
+        tx
+    }
+}
+
+/// A whole body.
+fn full(bytes: Bytes) -> BoxBody<Bytes, io::Error> {
+    Full::new(bytes).map_err(|never| match never {}).boxed()
 }
 
 /// One SSE `message` event carrying `message`, with an optional id.
@@ -152,7 +178,7 @@ impl HttpServer {
                             let response = answer.await.unwrap_or_else(|_| {
                                 Response::builder()
                                     .status(500)
-                                    .body(Full::new(Bytes::new()).boxed())
+                                    .body(full(Bytes::new()))
                                     .unwrap()
                             });
                             Ok::<_, Infallible>(response)

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use super::RequestFailure;
 use crate::error::{DecodeError, EncodeError};
 use crate::jsonrpc::{NotificationMessage, Outcome, ProgressToken, RequestId, RequestMessage};
 use crate::methods::ProgressParams;
@@ -20,7 +21,8 @@ pub enum Event {
     /// `notifications/progress` (those two are turned into [`Event::Cancelled`] and
     /// [`Event::Progress`]).
     Notification(NotificationMessage),
-    /// One of our requests is finished: answered, cancelled, timed out, or failed by close.
+    /// One of our requests is finished: answered, cancelled, timed out, failed by the
+    /// transport, or failed by close.
     /// Every request we send ends in exactly one of these.
     Completed(Completed),
     /// The peer reported progress on one of our pending requests.
@@ -70,6 +72,10 @@ pub enum Completion {
     TimedOut,
     /// The engine closed before an answer arrived.
     Closed(CloseReason),
+    /// The transport could not get it answered, and said why with
+    /// [`Engine::fail`](super::Engine::fail) (an HTTP error status, a broken response
+    /// stream, …); the connection goes on.
+    Failed(RequestFailure),
 }
 
 /// A protocol rule the peer broke.

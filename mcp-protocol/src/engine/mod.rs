@@ -24,7 +24,8 @@
 //! - **Ids.** Our request ids are increasing integers, never reused, so a late answer can never
 //!   reach a newer request.
 //! - **Exactly once.** Every request we send ends in exactly one [`Event::Completed`]: answered,
-//!   [cancelled](Engine::cancel), timed out, or failed by [close](Engine::close).
+//!   [cancelled](Engine::cancel), timed out, [failed by the transport](Engine::fail), or
+//!   failed by [close](Engine::close).
 //! - **Cancellation.** Cancelling our request sends `notifications/cancelled` and a late answer
 //!   is dropped (basic/utilities/cancellation: the sender "SHOULD ignore any response to this
 //!   request that might arrive later"). The peer cancelling its request gives
@@ -38,6 +39,7 @@
 //! (see [`crate::codec`]).
 
 mod event;
+mod failure;
 mod options;
 #[cfg(test)]
 mod tests;
@@ -51,6 +53,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 pub use event::{CloseReason, Completed, Completion, Event, SendError, Violation};
+pub use failure::RequestFailure;
 use options::TimeoutSetting;
 pub use options::{DEFAULT_MAX_REQUESTS_IN_FLIGHT, EngineConfig, RequestOptions};
 
@@ -321,6 +324,22 @@ impl Engine {
             self.send_cancelled(n, reason);
         }
         self.complete(n, entry, Completion::Cancelled);
+        true
+    }
+
+    /// The transport could not get our pending request `id` answered (an HTTP error status,
+    /// a broken response stream, …; see [`RequestFailure`]): it ends as
+    /// [`Completion::Failed`], and nothing is sent to the peer (the transport has already
+    /// given up on it). Returns `false` (and does nothing) when `id` is not pending: unknown,
+    /// already answered, timed out or cancelled. The connection goes on.
+    pub fn fail(&mut self, id: &RequestId, failure: RequestFailure) -> bool {
+        let RequestId::Number(n) = *id else {
+            return false;
+        };
+        let Some(entry) = self.outgoing.remove(&n) else {
+            return false;
+        };
+        self.complete(n, entry, Completion::Failed(failure));
         true
     }
 

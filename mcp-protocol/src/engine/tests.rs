@@ -160,6 +160,37 @@ fn ids_are_increasing_and_responses_route_out_of_order() {
 }
 
 #[test]
+fn a_transport_failure_ends_one_request_sends_nothing_and_a_late_answer_is_dropped() {
+    let mut p = Pair::new();
+    let failed = p.ping(RequestOptions::new().timeout(Duration::from_secs(5)));
+    let other = p.ping(RequestOptions::new());
+    p.drive();
+    let failure = RequestFailure::new(std::io::Error::other("HTTP 502"));
+    assert!(p.a.fail(&failed, failure.clone()));
+    assert!(
+        !p.a.fail(&failed, failure.clone()),
+        "only a pending request fails"
+    );
+    assert!(
+        p.a.poll_transmit().is_none(),
+        "no cancellation for a failed request"
+    );
+    assert_eq!(p.a.poll_timeout(), None, "its deadline is gone");
+    assert!(p.b.respond(&failed, ok("{}")));
+    assert!(p.b.respond(&other, ok("{}")));
+    p.drive();
+    assert_eq!(
+        p.a_completions(),
+        [
+            (failed, Completion::Failed(failure)),
+            (other, Completion::Response(ok("{}")))
+        ]
+    );
+    assert!(p.a.close_reason().is_none(), "the connection goes on");
+    assert!(!p.a_events.iter().any(|e| matches!(e, Event::Violation(_))));
+}
+
+#[test]
 fn unknown_response_ids_are_violations_and_never_delivered() {
     let mut p = Pair::new();
     let id = p.ping(RequestOptions::new());
@@ -600,6 +631,7 @@ enum Step {
     Deliver { to_b: bool },
     Respond(usize),
     Cancel(usize),
+    TransportFails(usize),
     PeerCancelled(usize),
     Advance(u64),
     Close,
@@ -611,6 +643,7 @@ fn step() -> impl Strategy<Value = Step> {
         4 => any::<bool>().prop_map(|to_b| Step::Deliver { to_b }),
         3 => (0usize..16).prop_map(Step::Respond),
         2 => (0usize..16).prop_map(Step::Cancel),
+        1 => (0usize..16).prop_map(Step::TransportFails),
         1 => (0usize..16).prop_map(Step::PeerCancelled),
         2 => (0u64..30).prop_map(Step::Advance),
         1 => Just(Step::Close),
@@ -618,7 +651,8 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 proptest! {
-    /// Whatever the interleaving of answers, cancels, timeouts and close: every request we
+    /// Whatever the interleaving of answers, cancels, transport failures, timeouts and close:
+    /// every request we
     /// sent completes exactly once, an answer is only ever delivered to the request it
     /// answers, and b never answers a request twice.
     #[test]
@@ -654,6 +688,11 @@ proptest! {
                     }
                 }
                 Step::Cancel(i) => { if let Some(id) = sent.get(i) { p.a.cancel(id, None); } }
+                Step::TransportFails(i) => {
+                    if let Some(id) = sent.get(i) {
+                        p.a.fail(id, RequestFailure::new(std::io::Error::other("broken")));
+                    }
+                }
                 Step::PeerCancelled(i) => {
                     if let Some(id) = sent.get(i) {
                         let n = NotificationMessage::new::<Cancelled>(&CancelledParams::new(id.clone(), None)).unwrap();

@@ -22,7 +22,9 @@ use tokio_util::sync::CancellationToken;
 use super::peer::{Incoming, IncomingRequest, IncomingStream, Peer};
 use super::transport::{Received, Transport, TransportError};
 use crate::Side;
-use crate::engine::{CloseReason, Completion, Engine, EngineConfig, Event, Violation};
+use crate::engine::{
+    CloseReason, Completion, Engine, EngineConfig, Event, RequestFailure, Violation,
+};
 use crate::jsonrpc::{ErrorObject, Message, Outcome, RequestId};
 use crate::methods::ProgressParams;
 
@@ -89,6 +91,7 @@ pub struct Driver<T> {
 /// What the transport did, as seen by [`poll_io`].
 enum Io {
     Received(Received),
+    RequestFailed(RequestId, RequestFailure),
     Eof,
     Failed(TransportError),
 }
@@ -168,6 +171,10 @@ impl<T: Transport> Driver<T> {
                     let mut st = shared.lock();
                     match io {
                         Io::Received(input) => st.engine.handle_input(input, now),
+                        Io::RequestFailed(id, failure) => {
+                            // Already answered, timed out or cancelled: nothing to fail.
+                            st.engine.fail(&id, failure);
+                        }
                         Io::Eof => {
                             input_done = true;
                             st.engine.input_ended();
@@ -247,7 +254,10 @@ fn poll_io<T: Transport>(
         Poll::Ready(Some(Ok(input))) => Poll::Ready(Io::Received(input)),
         Poll::Ready(Some(Err(e))) => Poll::Ready(Io::Failed(e)),
         Poll::Ready(None) => Poll::Ready(Io::Eof),
-        Poll::Pending => Poll::Pending,
+        Poll::Pending => match transport.poll_request_failure(cx) {
+            Poll::Ready((id, failure)) => Poll::Ready(Io::RequestFailed(id, failure)),
+            Poll::Pending => Poll::Pending,
+        },
     }
 }
 

@@ -25,6 +25,11 @@
 //! Transports: [`memory::pair`] (in process, with or without a JSON round trip),
 //! [`stdio::stdio`] (a server on its own stdin/stdout) and [`stdio::ChildTransport`] (a client
 //! running the server as a child process), and [`NdjsonTransport`] for any byte stream.
+//! A transport that sends each message on its own (as Streamable HTTP does, in `mcp-client`)
+//! can also fail one request without ending the connection:
+//! [`Transport::poll_request_failure`] hands the driver a
+//! [`RequestFailure`](crate::engine::RequestFailure), which reaches the waiting
+//! [`ResponseFuture`] as [`RequestError::Failed`] instead of a made-up JSON-RPC error.
 //!
 //! # Example
 //!

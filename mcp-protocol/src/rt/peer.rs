@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::{CancellationToken, WaitForCancellationFuture};
 
 use super::driver::{Shared, Waiter};
-use crate::engine::{CloseReason, Completion, RequestOptions, SendError};
+use crate::engine::{CloseReason, Completion, RequestFailure, RequestOptions, SendError};
 use crate::error::DecodeError;
 use crate::jsonrpc::{
     ErrorObject, NotificationMessage, Outcome, RequestId, RequestMessage, ResponseMessage, to_raw,
@@ -43,6 +43,10 @@ pub enum RequestError {
     /// The request could not be sent.
     #[error(transparent)]
     Send(SendError),
+    /// The transport could not get it answered (an HTTP error status, a broken response
+    /// stream, …; see [`RequestFailure`]); the connection goes on.
+    #[error("the transport could not get the request answered")]
+    Failed(#[source] RequestFailure),
 }
 
 impl From<SendError> for RequestError {
@@ -284,6 +288,7 @@ impl Future for RawResponseFuture {
             Completion::Response(Outcome::Error(e)) => Err(RequestError::Remote(e)),
             Completion::TimedOut => Err(RequestError::TimedOut),
             Completion::Closed(reason) => Err(RequestError::Closed(reason)),
+            Completion::Failed(failure) => Err(RequestError::Failed(failure)),
             _ => Err(RequestError::Cancelled),
         })
     }

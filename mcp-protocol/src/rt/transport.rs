@@ -4,8 +4,9 @@ use std::future::{Future, poll_fn};
 use std::io;
 use std::task::{Context, Poll};
 
+use crate::engine::RequestFailure;
 use crate::error::DecodeError;
-use crate::jsonrpc::Message;
+use crate::jsonrpc::{Message, RequestId};
 
 /// What a transport read: a message, or the reason the bytes were not one (the engine answers
 /// the latter with the right JSON-RPC error and carries on).
@@ -51,6 +52,21 @@ pub trait Transport: Send + 'static {
 
     /// Flushes, then closes the sending side so the peer sees end of stream.
     fn poll_close(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), TransportError>>;
+
+    /// The next request of ours that this transport could not get answered, while the
+    /// connection goes on, and why (see [`RequestFailure`]); the driver ends that request
+    /// with it ([`Engine::fail`](crate::engine::Engine::fail)). Polled by the driver after
+    /// [`Transport::poll_recv`] in the same turn. Must be cancel-safe.
+    ///
+    /// The default never yields one: a message-stream transport (stdio, in-memory) has no
+    /// per-request failure, since a failure of its pipe ends the connection (an `Err` from
+    /// [`Transport::poll_recv`]). A request-per-message transport such as Streamable HTTP
+    /// overrides it, so that an HTTP error status or a broken response stream reaches the
+    /// caller as what it is rather than as a made-up JSON-RPC error.
+    fn poll_request_failure(&mut self, cx: &mut Context<'_>) -> Poll<(RequestId, RequestFailure)> {
+        let _ = cx;
+        Poll::Pending
+    }
 
     /// Receives one message.
     fn recv(&mut self) -> impl Future<Output = Option<Result<Received, TransportError>>> + Send

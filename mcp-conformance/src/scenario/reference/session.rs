@@ -118,12 +118,16 @@ pub(super) fn mismatch(ctx: &mut Ctx) -> BoxFuture<'_, Result<(), String>> {
             Err(e) => e,
         };
         ctx.note("connect error", &format!("{e} ({e:?})"));
+        // The server's refusal of `initialize` is its JSON-RPC error, whether it came as
+        // the call's response or in the body of an HTTP error status.
         let clear = match &e {
             mcp_client::Error::Negotiation(_) => true,
-            mcp_client::Error::Remote { method, error } => {
-                method == "initialize" && error.message.contains("version")
+            other => {
+                other.method() == Some("initialize")
+                    && other
+                        .remote()
+                        .is_some_and(|r| r.message.contains("version"))
             }
-            _ => false,
         };
         ensure!(clear, "expected a negotiation error, got {e:?}");
         Ok(())
