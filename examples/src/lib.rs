@@ -10,3 +10,19 @@ pub mod tickets;
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// The code blocks of each published crate's README (what crates.io shows), compiled as
+/// doctests too.
+#[cfg(doctest)]
+pub mod crate_readme_doctests {
+    #[doc = include_str!("../../mcp-protocol/README.md")]
+    pub struct McpProtocol;
+    #[doc = include_str!("../../mcp-client/README.md")]
+    pub struct McpClient;
+    #[doc = include_str!("../../mcp-server/README.md")]
+    pub struct McpServer;
+    #[doc = include_str!("../../mcp-auth/README.md")]
+    pub struct McpAuth;
+    #[doc = include_str!("../../mcp-conformance/README.md")]
+    pub struct McpConformance;
+}

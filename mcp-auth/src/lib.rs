@@ -46,8 +46,11 @@
 //!   primitives, so a server can name a [`Principal`] without compiling any JWT crate.
 //! - `http`: `HttpJwks` (with `jwt`: the issuer's `jwks_uri`, rate-limited) and
 //!   `HttpIntrospector` (RFC 7662 with `client_secret_basic`), on reqwest with rustls, each
-//!   with a timeout and a body-size cap.
+//!   with a timeout and a body-size cap. Both take a `reqwest::Client` (reqwest 0.12), which
+//!   the caller depends on itself: reqwest is not re-exported.
 //! - `dev-server`: an in-memory authorization server for tests and local development.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod bearer;
 mod challenge;
@@ -79,10 +82,6 @@ pub use metadata::{
     well_known_url,
 };
 pub use principal::{Principal, PrincipalKey};
-/// The HTTP client [`HttpJwks`] and [`HttpIntrospector`] take (feature `http`), re-exported so
-/// callers use the same version.
-#[cfg(feature = "http")]
-pub use reqwest;
 pub use resource_server::{ResourceServer, ResourceServerBuilder};
 pub use scope::{ScopePolicy, Target};
 pub use verifier::introspection::{IntrospectionResponse, IntrospectionVerifier, Introspector};

@@ -6,6 +6,8 @@
 
 #[path = "support/client_env.rs"]
 mod client_env;
+#[path = "support/p256.rs"]
+mod support_p256;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -371,20 +373,8 @@ async fn legacy_metadata_endpoints_pass_the_url_policy() {
 fn p256_key() -> (String, String, String) {
     use base64::Engine as _;
     use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-    use p256::elliptic_curve::sec1::ToEncodedPoint;
-    use p256::pkcs8::EncodePrivateKey;
-    let mut secret = None;
-    for _ in 0..8 {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).expect("random");
-        if let Ok(key) = p256::SecretKey::from_slice(&bytes) {
-            secret = Some(key);
-            break;
-        }
-    }
-    let secret = secret.expect("a valid scalar");
-    let der = secret.to_pkcs8_der().expect("pkcs8");
-    let body = STANDARD.encode(der.as_bytes());
+    let (der, x, y) = support_p256::generate();
+    let body = STANDARD.encode(&der);
     let lines: Vec<&str> = body
         .as_bytes()
         .chunks(64)
@@ -394,9 +384,8 @@ fn p256_key() -> (String, String, String) {
         "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
         lines.join("\n")
     );
-    let point = secret.public_key().to_encoded_point(false);
-    let x = URL_SAFE_NO_PAD.encode(point.x().expect("x"));
-    let y = URL_SAFE_NO_PAD.encode(point.y().expect("y"));
+    let x = URL_SAFE_NO_PAD.encode(x);
+    let y = URL_SAFE_NO_PAD.encode(y);
     (pem, x, y)
 }
 

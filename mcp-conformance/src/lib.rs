@@ -32,6 +32,8 @@
 //! closed port, a malformed URL, a path that is not an MCP endpoint, a command that is not
 //! found, exits, or never writes a JSON-RPC message), or a report file cannot be written.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod check;
 mod cli;
 mod fixture;

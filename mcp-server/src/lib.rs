@@ -125,6 +125,8 @@
 //! - `http` (feature `http`): Streamable HTTP as a `tower::Service`, and
 //!   `Server::serve_http`; with feature `auth`, an OAuth resource server too.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod context;
 mod dispatch;
 mod error;

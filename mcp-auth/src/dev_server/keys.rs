@@ -1,11 +1,11 @@
 //! The ES256 signing key (generated in memory at start) and random strings.
 
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use jsonwebtoken::jwk::Jwk;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use p256::elliptic_curve::sec1::ToEncodedPoint;
-use p256::pkcs8::EncodePrivateKey;
 use sha2::{Digest, Sha256};
 
 /// The server's one signing key.
@@ -17,31 +17,16 @@ pub(crate) struct SigningKey {
 
 impl SigningKey {
     pub(crate) fn generate() -> Result<Self, String> {
-        // A uniformly random 32-byte string is a valid P-256 scalar except with negligible
-        // probability; retry a bounded number of times.
-        let mut secret = None;
-        for _ in 0..8 {
-            let mut bytes = [0u8; 32];
-            getrandom::fill(&mut bytes).map_err(|e| e.to_string())?;
-            if let Ok(key) = p256::SecretKey::from_slice(&bytes) {
-                secret = Some(key);
-                break;
-            }
-        }
-        let secret = secret.ok_or("no valid scalar drawn")?;
-        let der = secret.to_pkcs8_der().map_err(|e| e.to_string())?;
-        let point = secret.public_key().to_encoded_point(false);
-        let (x, y) = match (point.x(), point.y()) {
-            (Some(x), Some(y)) => (B64.encode(x), B64.encode(y)),
-            _ => return Err("public key is the identity".into()),
-        };
+        // aws-lc-rs, the provider jsonwebtoken signs with: no second crypto stack for one key.
+        let (der, (x, y)) = generate_p256().map_err(|()| "could not generate a P-256 key")?;
+        let (x, y) = (B64.encode(x), B64.encode(y));
         let kid = random_token()?;
         let jwk = serde_json::json!({
             "kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": kid, "x": x, "y": y,
         });
         Ok(Self {
             kid,
-            encoding: EncodingKey::from_ec_der(der.as_bytes()),
+            encoding: EncodingKey::from_ec_der(&der),
             jwk: serde_json::from_value(jwk).map_err(|e| e.to_string())?,
         })
     }
@@ -53,6 +38,24 @@ impl SigningKey {
         header.typ = Some("at+jwt".to_owned());
         jsonwebtoken::encode(&header, claims, &self.encoding).map_err(|e| e.to_string())
     }
+}
+
+/// A new P-256 key: its PKCS#8 DER, and the x and y coordinates of its public point.
+type P256Key = (Vec<u8>, (Vec<u8>, Vec<u8>));
+
+fn generate_p256() -> Result<P256Key, ()> {
+    let pkcs8 =
+        EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
+            .map_err(|_| ())?;
+    let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref())
+        .map_err(|_| ())?;
+    // SEC 1 uncompressed: 0x04, then x and y, 32 bytes each.
+    let point = pair.public_key().as_ref();
+    if point.len() != 65 || point[0] != 4 {
+        return Err(());
+    }
+    let xy = (point[1..33].to_vec(), point[33..].to_vec());
+    Ok((pkcs8.as_ref().to_vec(), xy))
 }
 
 /// 256 random bits, base64url: codes, refresh tokens, client ids and secrets, `jti`s.

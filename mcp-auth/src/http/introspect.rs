@@ -18,7 +18,7 @@ use crate::{BoxFuture, IntrospectionResponse, Introspector, TokenError, client_s
 /// use mcp_auth::{HttpIntrospector, IntrospectionVerifier};
 ///
 /// let introspector = HttpIntrospector::new(
-///     mcp_auth::reqwest::Client::new(),
+///     reqwest::Client::new(),
 ///     "https://as.example/introspect",
 ///     "mcp-server",
 ///     "s3cret",

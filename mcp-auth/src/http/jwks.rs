@@ -19,7 +19,7 @@ use crate::{BoxFuture, JwksSource, TokenError};
 /// ```no_run
 /// use mcp_auth::{HttpJwks, JwtConfig, JwtVerifier};
 ///
-/// let jwks = HttpJwks::new(mcp_auth::reqwest::Client::new(), "https://as.example/jwks");
+/// let jwks = HttpJwks::new(reqwest::Client::new(), "https://as.example/jwks");
 /// let verifier = JwtVerifier::new(
 ///     JwtConfig::new("https://as.example", "https://mcp.example/mcp"),
 ///     jwks,

@@ -9,9 +9,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use jsonwebtoken::{EncodingKey, Header};
 use mcp_auth::jwk::{Jwk, JwkSet};
 use mcp_auth::{Algorithm, BoxFuture, JwksSource, TokenError};
-use p256::elliptic_curve::sec1::ToEncodedPoint;
-use p256::pkcs8::EncodePrivateKey;
 use serde_json::{Value, json};
+
+#[path = "p256.rs"]
+mod p256;
 
 pub const ISSUER: &str = "https://as.example";
 pub const RESOURCE: &str = "https://mcp.example/mcp";
@@ -26,22 +27,14 @@ pub struct TestKey {
 
 impl TestKey {
     pub fn generate(kid: &str) -> Self {
-        let secret = loop {
-            let mut bytes = [0u8; 32];
-            getrandom::fill(&mut bytes).expect("random bytes");
-            if let Ok(secret) = p256::SecretKey::from_slice(&bytes) {
-                break secret;
-            }
-        };
-        let der = secret.to_pkcs8_der().expect("pkcs8");
-        let point = secret.public_key().to_encoded_point(false);
+        let (der, x, y) = p256::generate();
         let jwk = json!({
             "kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": kid,
-            "x": B64.encode(point.x().expect("x")), "y": B64.encode(point.y().expect("y")),
+            "x": B64.encode(x), "y": B64.encode(y),
         });
         Self {
             kid: kid.to_owned(),
-            encoding: EncodingKey::from_ec_der(der.as_bytes()),
+            encoding: EncodingKey::from_ec_der(&der),
             jwk: serde_json::from_value(jwk).expect("jwk"),
         }
     }

@@ -132,8 +132,9 @@ async fn garbage_and_oversized_lines_get_errors_and_the_rest_carries_on() {
     );
 }
 
-/// The pids whose process group is `pgid` and that are not zombies.
-fn live_members(pgid: u32) -> Vec<u32> {
+/// `(pid, process group, state)` of every process, from `/proc`.
+#[cfg(target_os = "linux")]
+fn processes() -> Vec<(u32, String, String)> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
@@ -147,35 +148,80 @@ fn live_members(pgid: u32) -> Vec<u32> {
             continue;
         };
         let fields: Vec<&str> = rest.split_whitespace().collect();
-        if fields.len() > 2 && fields[2] == pgid.to_string() && !matches!(fields[0], "Z" | "X") {
-            out.push(pid);
+        if fields.len() > 2 {
+            out.push((pid, fields[2].to_owned(), fields[0].to_owned()));
         }
     }
     out
 }
 
+/// Whether `state` is that of a live process (not a zombie, not dead).
+#[cfg(target_os = "linux")]
+fn live(state: &str) -> bool {
+    !matches!(state, "Z" | "X")
+}
+
+/// Waits until `done()` holds, failing with `what()` after [`LIMIT`].
+#[cfg(target_os = "linux")]
+async fn wait_until(done: impl Fn() -> bool, what: impl Fn() -> String) {
+    let deadline = tokio::time::Instant::now() + LIMIT;
+    while !done() {
+        assert!(tokio::time::Instant::now() < deadline, "{}", what());
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// The pids whose process group is `pgid` and that are not zombies.
+#[cfg(all(target_os = "linux", not(mcp_portable_stdio)))]
+fn live_members(pgid: u32) -> Vec<u32> {
+    let pgid = pgid.to_string();
+    processes()
+        .into_iter()
+        .filter(|(_, group, state)| *group == pgid && live(state))
+        .map(|(pid, ..)| pid)
+        .collect()
+}
+
+/// Unix: the child leads its own process group, and dropping the transport kills the group.
+#[cfg(all(target_os = "linux", not(mcp_portable_stdio)))]
 #[tokio::test]
 async fn dropping_the_child_transport_kills_its_process_group() {
     let mut cmd = std::process::Command::new("sh");
     cmd.args(["-c", "sleep 30 & sleep 30"]);
     let transport = ChildTransport::spawn(cmd, Stderr::Null).unwrap();
     let pgid = transport.id().unwrap();
-    let deadline = tokio::time::Instant::now() + LIMIT;
     // sh and both sleeps (sh may exec the last one itself: at least two processes).
-    while live_members(pgid).len() < 2 {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the children never started"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    wait_until(
+        || live_members(pgid).len() >= 2,
+        || "the children never started".into(),
+    )
+    .await;
     drop(transport);
-    while !live_members(pgid).is_empty() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "still alive: {:?}",
-            live_members(pgid)
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    wait_until(
+        || live_members(pgid).is_empty(),
+        || format!("still alive: {:?}", live_members(pgid)),
+    )
+    .await;
+}
+
+/// The portable path (`--cfg mcp_portable_stdio` on Linux): the child stays in our process
+/// group, and dropping the transport kills the child.
+#[cfg(all(target_os = "linux", mcp_portable_stdio))]
+#[tokio::test]
+async fn dropping_the_child_transport_kills_the_child() {
+    let transport = spawn_echo_peer();
+    let pid = transport.id().unwrap();
+    let ours = processes()
+        .into_iter()
+        .find(|(p, ..)| *p == std::process::id())
+        .map(|(_, group, _)| group);
+    let state = |pid: u32| processes().into_iter().find(|(p, ..)| *p == pid);
+    let group = state(pid).map(|(_, group, _)| group);
+    assert_eq!(group, ours, "the child is in our process group");
+    drop(transport);
+    wait_until(
+        || state(pid).is_none_or(|(.., s)| !live(&s)),
+        || format!("the child {pid} is still alive"),
+    )
+    .await;
 }

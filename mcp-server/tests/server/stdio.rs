@@ -17,6 +17,10 @@ use tokio::process::Command;
 use crate::support::*;
 
 /// The example binary, built on demand (cargo builds examples for tests only when asked).
+///
+/// It is found beside this test binary, wherever the target directory is
+/// (`<target>/<profile>/deps/server-<hash>` → `<target>/<profile>/examples/stdio_server`):
+/// the `cargo build` below inherits `CARGO_TARGET_DIR`, so both land in the same place.
 fn example() -> std::path::PathBuf {
     let status = std::process::Command::new(env!("CARGO"))
         .args([
@@ -30,9 +34,15 @@ fn example() -> std::path::PathBuf {
         .status()
         .expect("cargo runs");
     assert!(status.success());
-    let mut path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    path.pop();
-    path.push("target/debug/examples/stdio_server");
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("the test binary is in <target>/<profile>/deps");
+    let path = profile_dir
+        .join("examples")
+        .join(format!("stdio_server{}", std::env::consts::EXE_SUFFIX));
+    assert!(path.exists(), "{} was not built", path.display());
     path
 }
 

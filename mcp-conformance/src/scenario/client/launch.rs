@@ -1,6 +1,7 @@
 //! Starting the client under test as the official contract does: `sh -c "CMD URL"` with
 //! `MCP_CONFORMANCE_SCENARIO` (and `MCP_CONFORMANCE_CONTEXT`) in its environment, bounded in
-//! time; a client still running then is killed with its whole process group.
+//! time; a client still running then is killed with its whole process group (on Unix;
+//! elsewhere the shell alone is killed, and `sh` must be on the `PATH`).
 
 use std::process::Stdio;
 
@@ -76,8 +77,9 @@ pub(crate) async fn run_client(
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
-        .process_group(0)
         .kill_on_drop(true);
+    #[cfg(unix)]
+    cmd.process_group(0);
     if let Some(c) = context {
         cmd.env("MCP_CONFORMANCE_CONTEXT", c.to_string());
     }
@@ -105,6 +107,7 @@ pub(crate) async fn run_client(
         Ok((Err(e), _)) => Exit::NotStarted(e.to_string()),
         Err(_) => {
             // The whole group: `sh` and whatever it started.
+            #[cfg(unix)]
             if let Some(pid) = child.id().filter(|&p| p > 1) {
                 let _ = std::process::Command::new("kill")
                     .args(["-s", "KILL", "--", &format!("-{pid}")])

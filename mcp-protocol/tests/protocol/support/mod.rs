@@ -45,7 +45,9 @@ pub(crate) fn echo_peer() -> PathBuf {
         // target/<profile>/deps/protocol-<hash> → target/<profile>/examples/echo_peer
         let exe = std::env::current_exe().unwrap();
         let profile_dir = exe.parent().and_then(|d| d.parent()).unwrap();
-        let path = profile_dir.join("examples").join("echo_peer");
+        let path = profile_dir
+            .join("examples")
+            .join(format!("echo_peer{}", std::env::consts::EXE_SUFFIX));
         if !path.exists() {
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let status = Command::new(cargo)
