@@ -36,7 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     server.add_resource(ResourceDef::text(
         Resource::new("test://static-text", "static").with_mime_type("text/plain"),
         "This is the content of the static text resource.",
-    ));
+    ))?;
     server.add_prompt(PromptDef::new(
         Prompt::new("greet")
             .with_description("Greets someone")
@@ -47,7 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 format!("Hello, {name}!"),
             )]))
         },
-    ));
+    ))?;
     server.serve_stdio().await?;
     Ok(())
 }

@@ -90,15 +90,18 @@ impl fmt::Debug for HttpConfig {
     }
 }
 
+/// The hosts accepted by default: the loopback names.
+fn loopback_hosts() -> Vec<String> {
+    ["localhost", "127.0.0.1", "[::1]"]
+        .map(str::to_owned)
+        .to_vec()
+}
+
 impl Default for HttpConfig {
     fn default() -> Self {
         Self {
             path: "/mcp".to_owned(),
-            allowed_hosts: Some(vec![
-                "localhost".to_owned(),
-                "127.0.0.1".to_owned(),
-                "[::1]".to_owned(),
-            ]),
+            allowed_hosts: Some(loopback_hosts()),
             allowed_origins: Vec::new(),
             max_body: 4 * 1024 * 1024,
             max_sessions: 10_000,
@@ -139,10 +142,17 @@ impl HttpConfig {
         self
     }
 
-    /// Accepts any `Host` and `Origin`: only behind a proxy that checks them, since this
-    /// turns off the DNS-rebinding protection (basic/transports §Security Warning).
-    pub fn allow_any_host(mut self) -> Self {
-        self.allowed_hosts = None;
+    /// With `true`, accepts any `Host` and `Origin`: only behind a proxy that checks them,
+    /// since this turns off the DNS-rebinding protection (basic/transports §Security
+    /// Warning). With `false` (the default), only the allowed hosts: the loopback names and
+    /// those given to [`HttpConfig::allow_host`] (while any host is accepted, `allow_host`
+    /// records nothing).
+    pub fn allow_any_host(mut self, allow: bool) -> Self {
+        self.allowed_hosts = if allow {
+            None
+        } else {
+            self.allowed_hosts.or_else(|| Some(loopback_hosts()))
+        };
         self
     }
 
