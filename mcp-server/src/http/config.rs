@@ -293,3 +293,30 @@ impl HttpConfig {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::HttpConfig;
+
+    #[test]
+    fn allow_any_host_is_a_switch_that_turns_back_to_the_allow_list() {
+        let hosts = |c: &HttpConfig| c.allowed_hosts.clone();
+        let default = HttpConfig::new();
+        assert_eq!(
+            hosts(&default).as_deref(),
+            Some(&["localhost", "127.0.0.1", "[::1]"].map(str::to_owned)[..])
+        );
+        let extra = HttpConfig::new().allow_host("mcp.example");
+        assert_eq!(hosts(&extra.clone().allow_any_host(true)), None);
+        assert_eq!(
+            hosts(&extra.clone().allow_any_host(false)),
+            hosts(&extra),
+            "false keeps the hosts allowed so far"
+        );
+        assert_eq!(
+            hosts(&HttpConfig::new().allow_any_host(true).allow_any_host(false)),
+            hosts(&default),
+            "false after true restores the loopback names"
+        );
+    }
+}
