@@ -1,16 +1,15 @@
 //! A small server over stdio, used by the crate's stdio tests: `echo {text}`, `add {a, b}`,
 //! a resource, a prompt.
 
-use mcp_protocol::methods::{GetPromptResult, Prompt, PromptArgument, PromptMessage, Resource};
-use mcp_server::{PromptDef, RequestContext, ResourceDef, Server, ToolDef};
+use mcp_server::prelude::*;
 
-#[derive(serde::Deserialize, schemars::JsonSchema)]
+#[derive(serde::Deserialize, JsonSchema)]
 struct Echo {
     /// What to echo.
     text: String,
 }
 
-#[derive(serde::Deserialize, schemars::JsonSchema)]
+#[derive(serde::Deserialize, JsonSchema)]
 struct Add {
     a: f64,
     b: f64,
