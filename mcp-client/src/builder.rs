@@ -110,8 +110,8 @@ impl ClientBuilder {
 
     /// Declares the 2026-07-28 tasks extension (`io.modelcontextprotocol/tasks`), which lets
     /// the server answer with a task; see [`Client::call_tool_as_task`].
-    pub fn tasks_extension(mut self) -> Self {
-        self.config.tasks_extension = true;
+    pub fn tasks_extension(mut self, on: bool) -> Self {
+        self.config.tasks_extension = on;
         self
     }
 
@@ -152,8 +152,8 @@ impl ClientBuilder {
 
     /// Declares URL-mode elicitation too (2025-11-25 on): the elicitation handler may then
     /// receive [`ElicitParams::Url`](mcp_protocol::methods::ElicitParams::Url).
-    pub fn elicitation_url_mode(mut self) -> Self {
-        self.handlers.elicitation_url = true;
+    pub fn elicitation_url_mode(mut self, on: bool) -> Self {
+        self.handlers.elicitation_url = on;
         self
     }
 

@@ -395,9 +395,7 @@ impl Conn {
             .timeout
             .unwrap_or(self.config.request_timeout)
             .min(cap);
-        let mut opts = RequestOptions::new()
-            .timeout(timeout)
-            .reset_timeout_on_progress(cap);
+        let mut opts = RequestOptions::new().timeout(timeout).max_total(cap);
         if options.on_progress.is_some() {
             opts = opts.with_progress();
         }

@@ -77,6 +77,19 @@
 //! # }
 //! ```
 //!
+//! # Builder conventions
+//!
+//! [`ClientBuilder`], [`CallOptions`] and the HTTP transport's builder follow the rules of
+//! `mcp-server`'s builders: a switch takes a `bool` (`tasks_extension(true)`,
+//! `elicitation_url_mode(true)`, `reinitialize_on_expiry(false)`), a limit takes the number,
+//! a duration a [`Duration`](std::time::Duration). A per-call setting has the same name and
+//! argument in [`CallOptions`] as in the engine's
+//! [`RequestOptions`](mcp_protocol::engine::RequestOptions) (`timeout`, `max_total`);
+//! `CallOptions` adds what only the client can do (`on_progress` with a callback).
+//!
+//! [`prelude`] has the client's types and the protocol types its calls return, in one
+//! import; [`protocol`] is `mcp_protocol`, re-exported.
+//!
 //! # Features
 //!
 //! - `http` (off by default): the Streamable HTTP transport, on hyper's pooled client
@@ -94,12 +107,12 @@
 //! `mcp-server`):
 //!
 //! ```
-//! use mcp_client::Client;
-//! use mcp_protocol::Side;
-//! use mcp_protocol::engine::EngineConfig;
-//! use mcp_protocol::jsonrpc::Outcome;
-//! use mcp_protocol::rt::{self, Incoming, memory};
-//! use mcp_protocol::ErrorObject;
+//! use mcp_client::prelude::*;
+//! // The protocol crate comes re-exported: no dependency of its own is needed.
+//! use mcp_client::protocol::engine::EngineConfig;
+//! use mcp_client::protocol::jsonrpc::Outcome;
+//! use mcp_client::protocol::rt::{self, Incoming, memory};
+//! use mcp_client::protocol::{ErrorObject, Side};
 //! use serde_json::json;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
@@ -138,8 +151,10 @@
 //! Against a server run as a child process:
 //!
 //! ```no_run
+//! use mcp_client::prelude::*;
+//!
 //! # async fn run() -> Result<(), mcp_client::Error> {
-//! let client = mcp_client::Client::spawn("my-mcp-server", ["--stdio"]).await?;
+//! let client = Client::spawn("my-mcp-server", ["--stdio"]).await?;
 //! for tool in client.list_all_tools().await? {
 //!     println!("{}", tool.name);
 //! }
@@ -163,6 +178,7 @@ pub mod http;
 mod inbox;
 mod mrtr;
 mod notification;
+pub mod prelude;
 mod session;
 mod subscription;
 mod tasks;
@@ -176,3 +192,7 @@ pub use error::{Error, Result};
 pub use handler::{ElicitationHandler, HandlerFuture, SamplingHandler};
 pub use notification::{Notifications, ServerNotification};
 pub use subscription::Subscription;
+
+/// The protocol crate, re-exported so that content types, results and the rest of the wire
+/// model need no dependency of their own (`mcp_client::protocol::types::ContentBlock`).
+pub use mcp_protocol as protocol;

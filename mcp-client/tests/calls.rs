@@ -373,7 +373,7 @@ async fn tools_run_as_tasks_in_both_designs() {
     }
 
     let (client, mut server) = stateless(
-        builder().tasks_extension(),
+        builder().tasks_extension(true),
         json!({"tools": {}, "extensions": {"io.modelcontextprotocol/tasks": {}}}),
     )
     .await;

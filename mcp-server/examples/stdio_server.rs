@@ -1,16 +1,15 @@
 //! A small server over stdio, used by the crate's stdio tests: `echo {text}`, `add {a, b}`,
 //! a resource, a prompt.
 
-use mcp_protocol::methods::{GetPromptResult, Prompt, PromptArgument, PromptMessage, Resource};
-use mcp_server::{PromptDef, RequestContext, ResourceDef, Server, ToolDef};
+use mcp_server::prelude::*;
 
-#[derive(serde::Deserialize, schemars::JsonSchema)]
+#[derive(serde::Deserialize, JsonSchema)]
 struct Echo {
     /// What to echo.
     text: String,
 }
 
-#[derive(serde::Deserialize, schemars::JsonSchema)]
+#[derive(serde::Deserialize, JsonSchema)]
 struct Add {
     a: f64,
     b: f64,
@@ -36,7 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     server.add_resource(ResourceDef::text(
         Resource::new("test://static-text", "static").with_mime_type("text/plain"),
         "This is the content of the static text resource.",
-    ));
+    ))?;
     server.add_prompt(PromptDef::new(
         Prompt::new("greet")
             .with_description("Greets someone")
@@ -47,7 +46,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 format!("Hello, {name}!"),
             )]))
         },
-    ));
+    ))?;
     server.serve_stdio().await?;
     Ok(())
 }

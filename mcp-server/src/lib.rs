@@ -60,15 +60,14 @@
 //! [`mcp_protocol::rt::Peer`]:
 //!
 //! ```
-//! use mcp_protocol::Side;
-//! use mcp_protocol::engine::{EngineConfig, RequestOptions};
-//! use mcp_protocol::methods::{CallTool, CallToolParams, Initialize, InitializeParams};
-//! use mcp_protocol::rt::{self, memory};
-//! use mcp_protocol::types::{ClientCapabilities, Implementation};
-//! use mcp_protocol::ProtocolVersion;
-//! use mcp_server::{RequestContext, Server, ToolDef};
+//! use mcp_server::prelude::*;
+//! // The protocol crate comes re-exported: no dependency of its own is needed.
+//! use mcp_server::protocol::Side;
+//! use mcp_server::protocol::engine::{EngineConfig, RequestOptions};
+//! use mcp_server::protocol::methods::{CallTool, CallToolParams, Initialize, InitializeParams};
+//! use mcp_server::protocol::rt::{self, memory};
 //!
-//! #[derive(serde::Deserialize, schemars::JsonSchema)]
+//! #[derive(serde::Deserialize, JsonSchema)]
 //! struct Add {
 //!     /// The first term.
 //!     a: i64,
@@ -116,8 +115,58 @@
 //! # }
 //! ```
 //!
+//! # Shared state
+//!
+//! Handlers that share state (a database pool, a cache, a client) get it as their first
+//! argument, [`State<S>`](State), instead of each closure cloning an `Arc` into itself: the
+//! value is given once to [`ServerBuilder::state`], and the `with_state` constructors
+//! ([`ToolDef::with_state`], [`ResourceDef::with_state`], [`TemplateDef::with_state`],
+//! [`PromptDef::with_state`]) take handlers that ask for it. The state is bound when the item
+//! is registered, so a server built without it refuses the item then
+//! ([`RegistryError::MissingState`]), never during a call.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use mcp_server::prelude::*;
+//!
+//! #[derive(Clone)]
+//! struct Catalog {
+//!     items: Arc<Vec<String>>,
+//! }
+//!
+//! let catalog = Catalog { items: Arc::new(vec!["apple".into(), "pear".into()]) };
+//! let server = Server::builder("shop", "1.0.0").state(catalog).build();
+//! server
+//!     .add_tool(
+//!         ToolDef::with_state(
+//!             "count",
+//!             |State(catalog): State<Catalog>, _: NoArgs, _ctx: RequestContext| async move {
+//!                 catalog.items.len().to_string()
+//!             },
+//!         )
+//!         .description("How many items there are"),
+//!     )
+//!     .unwrap();
+//! ```
+//!
+//! # Builder conventions
+//!
+//! Every builder here ([`ServerBuilder`], [`ToolDef`] and the other definitions, and
+//! `http::HttpConfig`) follows the same rules, so the shape of an option says its kind:
+//!
+//! - **A switch takes a `bool`**: `tasks(true)`, `logging(false)`, `legacy_sse(true)`,
+//!   `allow_any_host(true)`, `input_before_task(true)`.
+//! - **A limit takes the number**: `max_sessions(n)`, `max_message_size(bytes)`,
+//!   `max_requests_in_flight(n)`; where "no limit" is allowed, it is `usize::MAX`, not an
+//!   `Option`.
+//! - **A duration takes a [`Duration`](std::time::Duration)**.
+//! - **Every `add_*` returns `Result<(), RegistryError>`**; `remove_*` and `set_*_enabled`
+//!   return whether anything changed.
+//!
 //! # Modules
 //!
+//! - [`prelude`]: the server's types and the protocol types handlers build, in one import;
+//!   [`protocol`] is `mcp_protocol`, re-exported.
 //! - [`Server`] / [`ServerBuilder`]: configuration, registration, broadcast, serving.
 //! - [`ToolDef`], [`ResourceDef`], [`TemplateDef`], [`PromptDef`]: what can be registered.
 //! - [`RequestContext`]: what a handler gets.
@@ -135,6 +184,7 @@ pub mod http;
 pub mod mrtr;
 mod notifier;
 mod pagination;
+pub mod prelude;
 mod registry;
 mod serve;
 mod server;
@@ -146,11 +196,15 @@ pub use error::{Error, InputError, ServeError};
 pub use notifier::Notifier;
 pub use registry::{
     CompletionQuery, IntoToolResult, Json, ListKind, NoArgs, PromptArguments, PromptDef,
-    ReadResult, ResourceDef, TaskSupport, TemplateDef, TemplateError, ToolDef, UriTemplate,
+    ReadResult, ResourceDef, State, TaskSupport, TemplateDef, TemplateError, ToolDef, UriTemplate,
     from_list,
 };
 pub use serve::GRACE;
 pub use server::{CacheHint, RegistryError, Server, ServerBuilder};
+
+/// The protocol crate, re-exported so that annotations, content types and the rest of the
+/// wire model need no dependency of their own (`mcp_server::protocol::types::ContentBlock`).
+pub use mcp_protocol as protocol;
 
 /// The schema generator used for tool argument and output types, re-exported so that
 /// `#[derive(JsonSchema)]` matches the version this crate uses.

@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::mrtr::Sealer;
 use crate::registry::{
-    ListKind, PromptDef, Registry, ResourceDef, TemplateDef, ToolDef, ToolEntry,
+    ListKind, PromptDef, Registry, ResourceDef, States, TemplateDef, ToolDef, ToolEntry,
 };
 use crate::session::Session;
 use crate::tasks::TaskStore;
@@ -54,6 +54,26 @@ pub enum RegistryError {
         /// What the validator said.
         reason: String,
     },
+    /// The item's handler takes a [`State<S>`](crate::State), and the server was built
+    /// without a state of that type ([`ServerBuilder::state`]).
+    #[error(
+        "{item:?} needs a server state of type {state}, and the server has none (ServerBuilder::state)"
+    )]
+    MissingState {
+        /// The tool or prompt name, or the resource URI (template).
+        item: String,
+        /// The Rust type name of the missing state.
+        state: &'static str,
+    },
+}
+
+impl RegistryError {
+    pub(crate) fn missing_state(item: &str, state: &'static str) -> Self {
+        Self::MissingState {
+            item: item.to_owned(),
+            state,
+        }
+    }
 }
 
 /// Builds a [`Server`].
@@ -70,6 +90,7 @@ pub struct ServerBuilder {
     logging: bool,
     list_changed: bool,
     declared: Vec<ListKind>,
+    states: States,
     state_ttl: Duration,
     task_poll_ms: u64,
     pub(crate) server_info_meta: bool,
@@ -162,6 +183,17 @@ impl ServerBuilder {
         self
     }
 
+    /// Shared state for handlers: every handler made with a `with_state` constructor
+    /// ([`ToolDef::with_state`], [`ResourceDef::with_state`], [`TemplateDef::with_state`],
+    /// [`PromptDef::with_state`]) whose [`State<S>`](crate::State) has this type gets a clone
+    /// of `state`, bound when it is registered. One state per type: call this once per type
+    /// (a second value of the same type replaces the first). Registering a handler whose
+    /// state type was never given fails with [`RegistryError::MissingState`].
+    pub fn state<S: Clone + Send + Sync + 'static>(mut self, state: S) -> Self {
+        self.states.insert(state);
+        self
+    }
+
     /// How long an MRTR `requestState` stays valid (default 10 minutes).
     pub fn request_state_ttl(mut self, ttl: Duration) -> Self {
         self.state_ttl = ttl;
@@ -180,9 +212,12 @@ impl ServerBuilder {
     /// How many of one client's requests may be unanswered at once (default
     /// [`DEFAULT_MAX_REQUESTS_IN_FLIGHT`](mcp_protocol::engine::DEFAULT_MAX_REQUESTS_IN_FLIGHT));
     /// one more is refused with -32000 before any handler runs, so a flood of calls on one
-    /// connection cannot grow memory without bound. `None`: no limit.
-    pub fn max_requests_in_flight(mut self, limit: Option<usize>) -> Self {
-        self.max_requests_in_flight = limit;
+    /// connection cannot grow memory without bound. `usize::MAX`: no limit.
+    ///
+    /// A limit takes the number, as every limit of this crate's builders does (before 0.2
+    /// this took an `Option<usize>`, `None` for no limit).
+    pub fn max_requests_in_flight(mut self, limit: usize) -> Self {
+        self.max_requests_in_flight = (limit != usize::MAX).then_some(limit);
         self
     }
 
@@ -267,6 +302,7 @@ impl Server {
             logging: true,
             list_changed: true,
             declared: Vec::new(),
+            states: States::default(),
             state_ttl: Duration::from_secs(600),
             task_poll_ms: 500,
             server_info_meta: true,
@@ -342,13 +378,11 @@ impl Server {
         changed
     }
 
-    /// Adds (or replaces) a tool.
+    /// Adds (or replaces) a tool. Refused if its schemas are invalid or its handler needs a
+    /// state the server does not have.
     pub fn add_tool(&self, def: ToolDef) -> Result<(), RegistryError> {
         let name = def.name().to_owned();
-        let entry = ToolEntry::new(def).map_err(|reason| RegistryError::InvalidSchema {
-            tool: name.clone(),
-            reason,
-        })?;
+        let entry = ToolEntry::new(def, &self.inner.config.states)?;
         self.change(ListKind::Tools, |r| {
             r.tools.insert(name, entry);
             true
@@ -383,12 +417,16 @@ impl Server {
         self.change(ListKind::Tools, |r| r.tools.set_enabled(name, enabled))
     }
 
-    /// Adds (or replaces) a resource.
-    pub fn add_resource(&self, def: ResourceDef) {
+    /// Adds (or replaces) a resource. Refused if its handler needs a state the server does
+    /// not have.
+    pub fn add_resource(&self, def: ResourceDef) -> Result<(), RegistryError> {
+        let uri = def.uri().to_owned();
+        let entry = def.bind(&self.inner.config.states)?;
         self.change(ListKind::Resources, |r| {
-            r.resources.insert(def.uri().to_owned(), def);
+            r.resources.insert(uri, entry);
             true
         });
+        Ok(())
     }
 
     /// Removes a resource; whether it was there.
@@ -403,12 +441,16 @@ impl Server {
         })
     }
 
-    /// Adds (or replaces) a resource template.
-    pub fn add_resource_template(&self, def: TemplateDef) {
+    /// Adds (or replaces) a resource template. Refused if its handler needs a state the
+    /// server does not have.
+    pub fn add_resource_template(&self, def: TemplateDef) -> Result<(), RegistryError> {
+        let uri_template = def.uri_template().to_owned();
+        let entry = def.bind(&self.inner.config.states)?;
         self.change(ListKind::ResourceTemplates, |r| {
-            r.templates.insert(def.uri_template().to_owned(), def);
+            r.templates.insert(uri_template, entry);
             true
         });
+        Ok(())
     }
 
     /// Removes a resource template (by its URI template); whether it was there.
@@ -425,12 +467,16 @@ impl Server {
         })
     }
 
-    /// Adds (or replaces) a prompt.
-    pub fn add_prompt(&self, def: PromptDef) {
+    /// Adds (or replaces) a prompt. Refused if its handler needs a state the server does not
+    /// have.
+    pub fn add_prompt(&self, def: PromptDef) -> Result<(), RegistryError> {
+        let name = def.name().to_owned();
+        let entry = def.bind(&self.inner.config.states)?;
         self.change(ListKind::Prompts, |r| {
-            r.prompts.insert(def.name().to_owned(), def);
+            r.prompts.insert(name, entry);
             true
         });
+        Ok(())
     }
 
     /// Removes a prompt; whether it was there.

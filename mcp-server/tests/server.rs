@@ -18,6 +18,8 @@ mod http_auth;
 mod registry;
 #[path = "server/session.rs"]
 mod session;
+#[path = "server/state.rs"]
+mod state;
 #[path = "server/stateless.rs"]
 mod stateless;
 #[path = "server/stdio.rs"]

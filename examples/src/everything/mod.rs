@@ -78,13 +78,21 @@ pub fn server() -> Server {
             .expect("the contract's schemas are valid");
     }
     for resource in catalog::resources() {
-        server.add_resource(resource);
+        server
+            .add_resource(resource)
+            .expect("a handler without state is always accepted");
     }
-    server.add_resource_template(catalog::template());
+    server
+        .add_resource_template(catalog::template())
+        .expect("a handler without state is always accepted");
     for prompt in catalog::prompts() {
-        server.add_prompt(prompt);
+        server
+            .add_prompt(prompt)
+            .expect("a handler without state is always accepted");
     }
-    server.add_prompt(stateless::prompt());
+    server
+        .add_prompt(stateless::prompt())
+        .expect("a handler without state is always accepted");
     server
 }
 

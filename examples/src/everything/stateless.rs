@@ -101,7 +101,7 @@ pub fn tools(server: &Server) -> Vec<ToolDef> {
         // with the first request (no requestState) and wants the call completed. A name is a
         // value the client owns, not a consent, so this fixture tool opts in; tickets-server's
         // confirmations do not (issue 16: an answer counts only for a question asked).
-        .accept_unsolicited_answers(),
+        .accept_unsolicited_answers(true),
         ToolDef::new(
             "test_input_required_result_sampling",
             |_: NoArgs, ctx: RequestContext| async move {
@@ -306,7 +306,9 @@ pub fn tools(server: &Server) -> Vec<ToolDef> {
             move |_: NoArgs, _: RequestContext| {
                 let server = prompt_server.clone();
                 async move {
-                    server.add_prompt(catalog::simple_prompt());
+                    server
+                        .add_prompt(catalog::simple_prompt())
+                        .expect("a handler without state is always accepted");
                     text("Mutation triggered")
                 }
             },
@@ -329,7 +331,7 @@ pub fn tools(server: &Server) -> Vec<ToolDef> {
         .description("Runs only as a task; asks for user_name first")
         .task_support(TaskSupport::Required)
         // The MRTR → task composition: `user_name` is asked before the task exists.
-        .input_before_task(),
+        .input_before_task(true),
         // 2026-07-28 streamable-http §Custom Headers from Tool Parameters (SEP-2243): the
         // client mirrors `region` into `Mcp-Param-Region`, and the HTTP layer checks it.
         ToolDef::raw(

@@ -10,7 +10,9 @@ use mcp_protocol::methods::{
     GetPromptResult, Prompt, PromptArgument, PromptMessage, Resource, ResourceTemplate,
 };
 use mcp_protocol::types::ResourceContents;
-use mcp_server::{Error, PromptDef, ResourceDef, TemplateDef, from_list};
+use mcp_server::{
+    Error, PromptArguments, PromptDef, RequestContext, ResourceDef, State, TemplateDef, from_list,
+};
 use serde::Deserialize;
 
 use super::access::ToolError;
@@ -49,25 +51,21 @@ fn untrusted_contents(uri: String, value: &impl serde::Serialize) -> Vec<Resourc
 }
 
 /// `tickets://queues`: the caller's queues with their open, pending and closed counts.
-pub fn queues(app: &App) -> ResourceDef {
-    let app = app.clone();
-    ResourceDef::new(
+pub fn queues() -> ResourceDef {
+    ResourceDef::with_state(
         Resource::new(QUEUES_URI, "queues")
             .with_description(
                 "The caller's ticket queues, with how many tickets each has per status",
             )
             .with_mime_type(CONTENTS_MIME),
-        move |uri, ctx| {
-            let app = app.clone();
-            async move {
-                let queues = app
-                    .read(&ctx, "resources/read", &uri, |caller| async move {
-                        Ok(caller.store.queues().await?)
-                    })
-                    .await
-                    .map_err(|e| rpc_error(&uri, e))?;
-                Ok(untrusted_contents(uri, &queues))
-            }
+        |State(app): State<App>, uri: String, ctx: RequestContext| async move {
+            let queues = app
+                .read(&ctx, "resources/read", &uri, |caller| async move {
+                    Ok(caller.store.queues().await?)
+                })
+                .await
+                .map_err(|e| rpc_error(&uri, e))?;
+            Ok(untrusted_contents(uri, &queues))
         },
     )
 }
@@ -79,14 +77,13 @@ struct TicketVars {
 
 /// `tickets://{id}`: one ticket of the caller's tenant with its comments (another tenant's
 /// number is "not found").
-pub fn ticket(app: &App) -> TemplateDef {
-    let app = app.clone();
+pub fn ticket() -> TemplateDef {
     let mut template = ResourceTemplate::new("tickets://{id}", "ticket")
         .with_description("One ticket with its comments (JSON marked as untrusted data)");
     template.mime_type = Some(CONTENTS_MIME.to_owned());
-    TemplateDef::new(template, move |uri, vars: TicketVars, ctx| {
-        let app = app.clone();
-        async move {
+    TemplateDef::with_state(
+        template,
+        |State(app): State<App>, uri: String, vars: TicketVars, ctx: RequestContext| async move {
             let detail = app
                 .read(&ctx, "resources/read", &uri, |caller| async move {
                     Ok(caller.store.get(vars.id).await?)
@@ -94,15 +91,14 @@ pub fn ticket(app: &App) -> TemplateDef {
                 .await
                 .map_err(|e| rpc_error(&uri, e))?;
             Ok(untrusted_contents(uri, &detail))
-        }
-    })
+        },
+    )
     .expect("a valid URI template")
 }
 
 /// `summarizeQueue {queue, status?, assignee?}`: asks the model to summarise the queue's
 /// tickets, given as untrusted data.
-pub fn summarize_queue(app: &App) -> PromptDef {
-    let app = app.clone();
+pub fn summarize_queue() -> PromptDef {
     let mut prompt = Prompt::new("summarizeQueue")
         .with_description("Summarise the tickets of one queue")
         .with_argument(PromptArgument::required("queue").with_description("The queue"))
@@ -113,9 +109,9 @@ pub fn summarize_queue(app: &App) -> PromptDef {
             PromptArgument::new("assignee").with_description("Only this assignee; \"me\" is you"),
         );
     prompt.title = Some("Summarise a queue".to_owned());
-    PromptDef::new(prompt, move |args, ctx| {
-        let app = app.clone();
-        async move {
+    PromptDef::with_state(
+        prompt,
+        |State(app): State<App>, args: PromptArguments, ctx: RequestContext| async move {
             let uri = "summarizeQueue";
             let status = match args.get("status") {
                 Some(s) => s
@@ -144,8 +140,8 @@ pub fn summarize_queue(app: &App) -> PromptDef {
                  urgent, and who is overloaded.\n\n{}",
                 untrusted_text(&data)
             ))]))
-        }
-    })
+        },
+    )
     .complete("status", from_list(Status::ALL.map(Status::as_str)))
     .complete("assignee", from_list(["me"]))
 }

@@ -158,18 +158,22 @@ impl App {
     }
 
     /// Runs one tool call: caller, scope, limits, timeout, audit (see the module docs).
-    pub async fn call<T, F, Fut>(
+    /// `work` gets the caller and the call's `args`, whose digest goes into the audit record.
+    pub async fn call<A, T, F, Fut>(
         &self,
         ctx: &RequestContext,
         tool: &'static str,
-        args: &impl Serialize,
+        args: A,
         work: F,
     ) -> Result<T, ToolError>
     where
-        F: FnOnce(Caller) -> Fut,
+        A: Serialize,
+        F: FnOnce(Caller, A) -> Fut,
         Fut: Future<Output = Result<T, ToolError>>,
     {
         let started = Instant::now();
+        // The digest of the arguments as JSON (keys in order), as the client sent them.
+        let args_digest = audit::digest(&serde_json::to_value(&args).unwrap_or_default());
         let principal = self.principal(ctx);
         let outcome = async {
             let principal = principal.clone().ok_or(ToolError::Unauthenticated)?;
@@ -188,14 +192,14 @@ impl App {
                 .limits
                 .enter(&key)
                 .map_err(ToolError::TooManyInFlight)?;
-            self.within(work(self.caller(principal)?)).await
+            self.within(work(self.caller(principal)?, args)).await
         }
         .await;
         self.audit(
             principal.as_ref(),
             "tools/call",
             tool,
-            audit::digest(args),
+            args_digest,
             &outcome,
             started,
         );
@@ -249,14 +253,24 @@ impl<T: Serialize + schemars::JsonSchema + Send + 'static> IntoToolResult for Un
 }
 
 /// The ticket server: every tool, the `tickets://{id}` template, the queue list, the
-/// queue-summary prompt and their completions.
+/// queue-summary prompt and their completions. Every handler gets `app` as its
+/// [`State`](mcp_server::State), and so does any tool added to the returned server later.
 pub fn server(app: &App) -> Server {
-    let server = Server::builder(SERVER_NAME, env!("CARGO_PKG_VERSION")).build();
-    for tool in tools::all(app) {
-        server.add_tool(tool).expect("the tools' schemas are valid");
+    let server = Server::builder(SERVER_NAME, env!("CARGO_PKG_VERSION"))
+        .state(app.clone())
+        .build();
+    for tool in tools::all() {
+        server
+            .add_tool(tool)
+            .expect("the tools' schemas are valid and the server has the App");
     }
-    server.add_resource(catalog::queues(app));
-    server.add_resource_template(catalog::ticket(app));
-    server.add_prompt(catalog::summarize_queue(app));
+    let with_app = "the server has the App";
+    server.add_resource(catalog::queues()).expect(with_app);
+    server
+        .add_resource_template(catalog::ticket())
+        .expect(with_app);
+    server
+        .add_prompt(catalog::summarize_queue())
+        .expect(with_app);
     server
 }

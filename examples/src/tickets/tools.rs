@@ -9,7 +9,7 @@
 
 use mcp_protocol::methods::ToolAnnotations;
 use mcp_protocol::methods::{ElicitAction, ElicitFormParams};
-use mcp_server::{RequestContext, ToolDef};
+use mcp_server::{RequestContext, State, ToolDef};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -184,91 +184,123 @@ fn annotations(read_only: bool, destructive: bool, idempotent: bool) -> ToolAnno
     }
 }
 
-/// Every tool, bound to `app`.
-pub fn all(app: &App) -> Vec<ToolDef> {
-    macro_rules! tool {
-        ($name:literal, $args:ty, |$caller:ident, $a:ident, $ctx:ident| $body:expr) => {{
-            let app = app.clone();
-            ToolDef::new($name, move |$a: $args, context: RequestContext| {
-                let app = app.clone();
-                async move {
-                    let digest_args = serde_json::to_value(&$a).unwrap_or_default();
-                    let $ctx = context.clone();
-                    app.call(
-                        &context,
-                        $name,
-                        &digest_args,
-                        |$caller| async move { $body },
-                    )
-                    .await
-                    .map(Untrusted)
-                }
-            })
-        }};
-    }
+/// Every tool. Each handler gets the [`App`] as [`State`] (the server is built with it, see
+/// [`server`](super::server)) and runs through [`App::call`]: caller, scope, limits, timeout
+/// and audit around the tool's own work, whose ticket text is marked [`Untrusted`].
+pub fn all() -> Vec<ToolDef> {
     vec![
-        tool!("searchTickets", SearchArgs, |caller, args, _ctx| {
-            let query = search(&caller, args)?;
-            Ok::<Page, ToolError>(caller.store.search(query).await?)
-        })
+        ToolDef::with_state(
+            "searchTickets",
+            |State(app): State<App>, args: SearchArgs, ctx: RequestContext| async move {
+                app.call(&ctx, "searchTickets", args, |caller, args| async move {
+                    let query = search(&caller, args)?;
+                    Ok::<Page, ToolError>(caller.store.search(query).await?)
+                })
+                .await
+                .map(Untrusted)
+            },
+        )
         .description(
             "Search the caller's tickets. Filters: status, assignee (\"me\" is the caller), \
              priority, queue, text; paged with cursor and limit.",
         )
         .annotations(annotations(true, false, true)),
-        tool!("getTicket", TicketId, |caller, args, _ctx| {
-            Ok::<TicketDetail, ToolError>(caller.store.get(args.id).await?)
-        })
+        ToolDef::with_state(
+            "getTicket",
+            |State(app): State<App>, args: TicketId, ctx: RequestContext| async move {
+                app.call(&ctx, "getTicket", args, |caller, args| async move {
+                    Ok::<TicketDetail, ToolError>(caller.store.get(args.id).await?)
+                })
+                .await
+                .map(Untrusted)
+            },
+        )
         .description("One ticket with its comments.")
         .annotations(annotations(true, false, true)),
-        tool!("createTicket", CreateArgs, |caller, args, _ctx| {
-            let new = NewTicket {
-                queue: args.queue,
-                title: args.title,
-                body: args.body,
-                priority: args.priority.unwrap_or(Priority::Normal),
-                assignee: args.assignee.map(|a| caller.resolve(a)),
-            };
-            let reporter = caller.subject().to_owned();
-            let ticket = caller.store.create(new, reporter).await?;
-            Ok::<TicketResult, ToolError>(TicketResult { ticket })
-        })
+        ToolDef::with_state(
+            "createTicket",
+            |State(app): State<App>, args: CreateArgs, ctx: RequestContext| async move {
+                app.call(&ctx, "createTicket", args, |caller, args| async move {
+                    let new = NewTicket {
+                        queue: args.queue,
+                        title: args.title,
+                        body: args.body,
+                        priority: args.priority.unwrap_or(Priority::Normal),
+                        assignee: args.assignee.map(|a| caller.resolve(a)),
+                    };
+                    let reporter = caller.subject().to_owned();
+                    let ticket = caller.store.create(new, reporter).await?;
+                    Ok::<TicketResult, ToolError>(TicketResult { ticket })
+                })
+                .await
+                .map(Untrusted)
+            },
+        )
         .description("Open a ticket in one of the caller's queues.")
         .annotations(annotations(false, false, false)),
-        tool!("updateTicket", UpdateArgs, |caller, args, _ctx| {
-            let changes = Changes {
-                title: args.title,
-                body: args.body,
-                priority: args.priority,
-                status: args.status,
-                queue: args.queue,
-            };
-            let ticket = caller.store.update(args.id, changes).await?;
-            Ok::<TicketResult, ToolError>(TicketResult { ticket })
-        })
+        ToolDef::with_state(
+            "updateTicket",
+            |State(app): State<App>, args: UpdateArgs, ctx: RequestContext| async move {
+                app.call(&ctx, "updateTicket", args, |caller, args| async move {
+                    let changes = Changes {
+                        title: args.title,
+                        body: args.body,
+                        priority: args.priority,
+                        status: args.status,
+                        queue: args.queue,
+                    };
+                    let ticket = caller.store.update(args.id, changes).await?;
+                    Ok::<TicketResult, ToolError>(TicketResult { ticket })
+                })
+                .await
+                .map(Untrusted)
+            },
+        )
         .description("Change a ticket's title, description, priority, status (open or pending) or queue.")
         .annotations(annotations(false, false, true)),
-        tool!("assignTicket", AssignArgs, |caller, args, _ctx| {
-            let assignee = args.assignee.map(|a| caller.resolve(a));
-            let ticket = caller.store.assign(args.id, assignee).await?;
-            Ok::<TicketResult, ToolError>(TicketResult { ticket })
-        })
+        ToolDef::with_state(
+            "assignTicket",
+            |State(app): State<App>, args: AssignArgs, ctx: RequestContext| async move {
+                app.call(&ctx, "assignTicket", args, |caller, args| async move {
+                    let assignee = args.assignee.map(|a| caller.resolve(a));
+                    let ticket = caller.store.assign(args.id, assignee).await?;
+                    Ok::<TicketResult, ToolError>(TicketResult { ticket })
+                })
+                .await
+                .map(Untrusted)
+            },
+        )
         .description("Assign a ticket to a user of the caller's organisation (\"me\" is the caller), or unassign it.")
         .annotations(annotations(false, false, true)),
-        tool!("addComment", CommentArgs, |caller, args, _ctx| {
-            let author = caller.subject().to_owned();
-            let comment = caller.store.comment(args.id, author, args.body).await?;
-            Ok::<CommentResult, ToolError>(CommentResult { comment })
-        })
+        ToolDef::with_state(
+            "addComment",
+            |State(app): State<App>, args: CommentArgs, ctx: RequestContext| async move {
+                app.call(&ctx, "addComment", args, |caller, args| async move {
+                    let author = caller.subject().to_owned();
+                    let comment = caller.store.comment(args.id, author, args.body).await?;
+                    Ok::<CommentResult, ToolError>(CommentResult { comment })
+                })
+                .await
+                .map(Untrusted)
+            },
+        )
         .description("Add a comment to a ticket.")
         .annotations(annotations(false, false, false)),
-        tool!("closeTicket", TicketId, |caller, args, ctx| {
-            // Read first (not found stays not found), then ask, then close.
-            let ticket = caller.store.get(args.id).await?.ticket;
-            confirm_close(&ctx, &ticket).await?;
-            let ticket = caller.store.close(args.id).await?;
-            Ok::<TicketResult, ToolError>(TicketResult { ticket })
-        })
+        ToolDef::with_state(
+            "closeTicket",
+            |State(app): State<App>, args: TicketId, ctx: RequestContext| async move {
+                let confirm_with = &ctx;
+                app.call(&ctx, "closeTicket", args, |caller, args| async move {
+                    // Read first (not found stays not found), then ask, then close.
+                    let ticket = caller.store.get(args.id).await?.ticket;
+                    confirm_close(confirm_with, &ticket).await?;
+                    let ticket = caller.store.close(args.id).await?;
+                    Ok::<TicketResult, ToolError>(TicketResult { ticket })
+                })
+                .await
+                .map(Untrusted)
+            },
+        )
         .description("Close a ticket. Destructive: the user is asked to confirm.")
         .annotations(annotations(false, true, true)),
     ]

@@ -11,7 +11,7 @@ use mcp_examples::tickets::limits::LimitsConfig;
 use mcp_examples::tickets::store::{Store, StoreConfig};
 use mcp_examples::tickets::{self, App};
 use mcp_protocol::rt::memory;
-use mcp_server::{Json, RequestContext, ToolDef};
+use mcp_server::{Json, RequestContext, State, ToolDef};
 use serde_json::json;
 use tokio::sync::Semaphore;
 
@@ -40,13 +40,14 @@ async fn connect(
     let gate = Arc::new(Semaphore::new(0));
     let entered = Arc::new(Semaphore::new(0));
     let (g, e) = (gate.clone(), entered.clone());
+    // The server was built with the App as its state: a tool added later gets it too.
     server
-        .add_tool(ToolDef::new(
+        .add_tool(ToolDef::with_state(
             "wait",
-            move |args: WaitArgs, ctx: RequestContext| {
-                let (app, g, e) = (app.clone(), g.clone(), e.clone());
+            move |State(app): State<App>, args: WaitArgs, ctx: RequestContext| {
+                let (g, e) = (g.clone(), e.clone());
                 async move {
-                    app.call(&ctx, "wait", &args, |_| async move {
+                    app.call(&ctx, "wait", args, |_, _| async move {
                         e.add_permits(1);
                         let _permit = g.acquire().await.expect("the gate stays open");
                         Ok::<_, ToolError>(Json(Done { done: true }))

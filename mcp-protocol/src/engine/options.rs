@@ -69,7 +69,7 @@ pub(crate) enum TimeoutSetting {
 /// let opts = RequestOptions::new()
 ///     .with_progress()
 ///     .timeout(Duration::from_secs(10))
-///     .reset_timeout_on_progress(Duration::from_secs(60));
+///     .max_total(Duration::from_secs(60));
 /// # let _ = opts;
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -86,7 +86,7 @@ impl RequestOptions {
     }
 
     /// Times the request out `timeout` after it was sent (or after the last progress, see
-    /// [`RequestOptions::reset_timeout_on_progress`]).
+    /// [`RequestOptions::max_total`]).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = TimeoutSetting::After(timeout);
         self
@@ -101,10 +101,19 @@ impl RequestOptions {
     /// Restarts the timeout at each progress notification, but never lets the request run
     /// longer than `max_total` in all (basic/lifecycle §Timeouts: implementations "MAY choose
     /// to reset the timeout clock when receiving a progress notification" and "SHOULD always
-    /// enforce a maximum timeout").
-    pub fn reset_timeout_on_progress(mut self, max_total: Duration) -> Self {
+    /// enforce a maximum timeout"). The same name and meaning as `mcp_client::CallOptions::max_total`.
+    pub fn max_total(mut self, max_total: Duration) -> Self {
         self.max_total = Some(max_total);
         self
+    }
+
+    /// The former name of [`RequestOptions::max_total`].
+    #[deprecated(
+        since = "0.2.0",
+        note = "renamed `max_total`, as in `mcp_client::CallOptions`"
+    )]
+    pub fn reset_timeout_on_progress(self, max_total: Duration) -> Self {
+        self.max_total(max_total)
     }
 
     /// Asks for progress: unless the params already carry `_meta.progressToken`, the engine

@@ -345,7 +345,7 @@ fn progress_is_routed_resets_the_timeout_and_respects_the_cap() {
     let opts = RequestOptions::new()
         .with_progress()
         .timeout(Duration::from_secs(2))
-        .reset_timeout_on_progress(Duration::from_secs(5));
+        .max_total(Duration::from_secs(5));
     let id = p.ping(opts);
     let other = p.ping(RequestOptions::new());
     p.drive();

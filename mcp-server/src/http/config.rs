@@ -90,15 +90,18 @@ impl fmt::Debug for HttpConfig {
     }
 }
 
+/// The hosts accepted by default: the loopback names.
+fn loopback_hosts() -> Vec<String> {
+    ["localhost", "127.0.0.1", "[::1]"]
+        .map(str::to_owned)
+        .to_vec()
+}
+
 impl Default for HttpConfig {
     fn default() -> Self {
         Self {
             path: "/mcp".to_owned(),
-            allowed_hosts: Some(vec![
-                "localhost".to_owned(),
-                "127.0.0.1".to_owned(),
-                "[::1]".to_owned(),
-            ]),
+            allowed_hosts: Some(loopback_hosts()),
             allowed_origins: Vec::new(),
             max_body: 4 * 1024 * 1024,
             max_sessions: 10_000,
@@ -139,10 +142,17 @@ impl HttpConfig {
         self
     }
 
-    /// Accepts any `Host` and `Origin`: only behind a proxy that checks them, since this
-    /// turns off the DNS-rebinding protection (basic/transports §Security Warning).
-    pub fn allow_any_host(mut self) -> Self {
-        self.allowed_hosts = None;
+    /// With `true`, accepts any `Host` and `Origin`: only behind a proxy that checks them,
+    /// since this turns off the DNS-rebinding protection (basic/transports §Security
+    /// Warning). With `false` (the default), only the allowed hosts: the loopback names and
+    /// those given to [`HttpConfig::allow_host`] (while any host is accepted, `allow_host`
+    /// records nothing).
+    pub fn allow_any_host(mut self, allow: bool) -> Self {
+        self.allowed_hosts = if allow {
+            None
+        } else {
+            self.allowed_hosts.or_else(|| Some(loopback_hosts()))
+        };
         self
     }
 
@@ -281,5 +291,32 @@ impl HttpConfig {
     pub fn token_expiry_leeway(mut self, leeway: Duration) -> Self {
         self.token_leeway = leeway;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HttpConfig;
+
+    #[test]
+    fn allow_any_host_is_a_switch_that_turns_back_to_the_allow_list() {
+        let hosts = |c: &HttpConfig| c.allowed_hosts.clone();
+        let default = HttpConfig::new();
+        assert_eq!(
+            hosts(&default).as_deref(),
+            Some(&["localhost", "127.0.0.1", "[::1]"].map(str::to_owned)[..])
+        );
+        let extra = HttpConfig::new().allow_host("mcp.example");
+        assert_eq!(hosts(&extra.clone().allow_any_host(true)), None);
+        assert_eq!(
+            hosts(&extra.clone().allow_any_host(false)),
+            hosts(&extra),
+            "false keeps the hosts allowed so far"
+        );
+        assert_eq!(
+            hosts(&HttpConfig::new().allow_any_host(true).allow_any_host(false)),
+            hosts(&default),
+            "false after true restores the loopback names"
+        );
     }
 }

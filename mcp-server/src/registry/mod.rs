@@ -10,6 +10,7 @@ mod completion;
 mod prompts;
 mod resources;
 mod schema_check;
+mod state;
 mod template;
 mod tools;
 
@@ -17,8 +18,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use completion::{CompletionQuery, from_list};
+pub(crate) use prompts::PromptEntry;
 pub use prompts::{PromptArguments, PromptDef};
 pub use resources::{ReadResult, ResourceDef, TemplateDef};
+pub(crate) use resources::{ResourceEntry, TemplateEntry};
+pub use state::State;
+pub(crate) use state::States;
 pub use template::{TemplateError, UriTemplate};
 pub use tools::{IntoToolResult, Json, NoArgs, TaskSupport, ToolDef};
 pub(crate) use tools::{ToolEntry, capability_names};
@@ -126,9 +131,9 @@ impl<T> Catalog<T> {
 #[derive(Default)]
 pub(crate) struct Registry {
     pub(crate) tools: Catalog<ToolEntry>,
-    pub(crate) resources: Catalog<ResourceDef>,
-    pub(crate) templates: Catalog<TemplateDef>,
-    pub(crate) prompts: Catalog<PromptDef>,
+    pub(crate) resources: Catalog<ResourceEntry>,
+    pub(crate) templates: Catalog<TemplateEntry>,
+    pub(crate) prompts: Catalog<PromptEntry>,
 }
 
 impl std::fmt::Debug for Registry {

@@ -13,9 +13,11 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::completion::{CompleteFn, CompletionQuery, complete_fn};
+use super::state::{Binding, State, States};
 use super::template::{TemplateError, UriTemplate};
 use crate::context::RequestContext;
 use crate::error::Error;
+use crate::server::RegistryError;
 
 /// What reading a resource gives.
 pub type ReadResult = Result<Vec<ResourceContents>, Error>;
@@ -31,6 +33,12 @@ type TemplateFn = Arc<
 
 /// A resource with a fixed URI and the handler that reads it.
 pub struct ResourceDef {
+    resource: Resource,
+    read: Binding<ReadFn>,
+}
+
+/// A registered resource: its handler bound to the server's state.
+pub(crate) struct ResourceEntry {
     pub(crate) resource: Resource,
     pub(crate) read: ReadFn,
 }
@@ -52,7 +60,25 @@ impl ResourceDef {
     {
         Self {
             resource,
-            read: Arc::new(move |uri, ctx| handler(uri, ctx).boxed()),
+            read: Binding::Ready(Arc::new(move |uri, ctx| handler(uri, ctx).boxed())),
+        }
+    }
+
+    /// `resource`, read by `handler`, which also gets the server's shared state of type `S`
+    /// first (see [`ToolDef::with_state`](crate::ToolDef::with_state)); registering it on a
+    /// server without that state fails with
+    /// [`RegistryError::MissingState`](crate::RegistryError::MissingState).
+    pub fn with_state<S, F, Fut>(resource: Resource, handler: F) -> Self
+    where
+        S: Clone + Send + Sync + 'static,
+        F: Fn(State<S>, String, RequestContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ReadResult> + Send + 'static,
+    {
+        Self {
+            resource,
+            read: Binding::needing(move |state: S| -> ReadFn {
+                Arc::new(move |uri, ctx| handler(State(state.clone()), uri, ctx).boxed())
+            }),
         }
     }
 
@@ -73,12 +99,29 @@ impl ResourceDef {
     pub fn uri(&self) -> &str {
         &self.resource.uri
     }
+
+    /// The resource with its handler bound to the server's `states`.
+    pub(crate) fn bind(self, states: &States) -> Result<ResourceEntry, RegistryError> {
+        Ok(ResourceEntry {
+            read: (self.read.bind(states))
+                .map_err(|state| RegistryError::missing_state(&self.resource.uri, state))?,
+            resource: self.resource,
+        })
+    }
 }
 
 /// A resource template and the handler that reads the resources it describes.
 pub struct TemplateDef {
+    template: ResourceTemplate,
+    parsed: UriTemplate,
+    read: Binding<TemplateFn>,
+    completions: HashMap<String, CompleteFn>,
+}
+
+/// A registered resource template: its handler bound to the server's state.
+pub(crate) struct TemplateEntry {
     pub(crate) template: ResourceTemplate,
-    pub(crate) parsed: UriTemplate,
+    parsed: UriTemplate,
     read: TemplateFn,
     pub(crate) completions: HashMap<String, CompleteFn>,
 }
@@ -116,14 +159,37 @@ impl TemplateDef {
         F: Fn(String, A, RequestContext) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ReadResult> + Send + 'static,
     {
-        let parsed = UriTemplate::parse(&template.uri_template)?;
-        let read: TemplateFn = Arc::new(move |uri, vars, ctx| match decode_vars::<A>(&vars) {
-            Some(args) => handler(uri, args, ctx).boxed(),
-            None => futures::future::ready(Err(Error::resource_not_found(&uri))).boxed(),
+        Self::from_parts(template, Binding::Ready(template_fn(handler)))
+    }
+
+    /// `template`, read by `handler` (as with [`TemplateDef::new`]), which also gets the
+    /// server's shared state of type `S` first (see
+    /// [`ToolDef::with_state`](crate::ToolDef::with_state)); registering it on a server
+    /// without that state fails with
+    /// [`RegistryError::MissingState`](crate::RegistryError::MissingState).
+    pub fn with_state<S, A, F, Fut>(
+        template: ResourceTemplate,
+        handler: F,
+    ) -> Result<Self, TemplateError>
+    where
+        S: Clone + Send + Sync + 'static,
+        A: DeserializeOwned + Send + 'static,
+        F: Fn(State<S>, String, A, RequestContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ReadResult> + Send + 'static,
+    {
+        let read = Binding::needing(move |state: S| {
+            template_fn(move |uri, args: A, ctx| handler(State(state.clone()), uri, args, ctx))
         });
+        Self::from_parts(template, read)
+    }
+
+    fn from_parts(
+        template: ResourceTemplate,
+        read: Binding<TemplateFn>,
+    ) -> Result<Self, TemplateError> {
         Ok(Self {
+            parsed: UriTemplate::parse(&template.uri_template)?,
             template,
-            parsed,
             read,
             completions: HashMap::new(),
         })
@@ -146,6 +212,33 @@ impl TemplateDef {
         &self.template.uri_template
     }
 
+    /// The template with its handler bound to the server's `states`.
+    pub(crate) fn bind(self, states: &States) -> Result<TemplateEntry, RegistryError> {
+        Ok(TemplateEntry {
+            read: (self.read.bind(states)).map_err(|state| {
+                RegistryError::missing_state(&self.template.uri_template, state)
+            })?,
+            template: self.template,
+            parsed: self.parsed,
+            completions: self.completions,
+        })
+    }
+}
+
+/// Erases a template handler: variables that do not decode as `A` make the URI "not found".
+fn template_fn<A, F, Fut>(handler: F) -> TemplateFn
+where
+    A: DeserializeOwned + Send + 'static,
+    F: Fn(String, A, RequestContext) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = ReadResult> + Send + 'static,
+{
+    Arc::new(move |uri, vars, ctx| match decode_vars::<A>(&vars) {
+        Some(args) => handler(uri, args, ctx).boxed(),
+        None => futures::future::ready(Err(Error::resource_not_found(&uri))).boxed(),
+    })
+}
+
+impl TemplateEntry {
     /// Reads `uri` if it matches; `None` if it does not.
     pub(crate) fn read(
         &self,

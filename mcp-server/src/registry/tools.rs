@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::schema_check::CompiledSchema;
+use super::state::{Binding, State, States};
 use crate::context::RequestContext;
+use crate::server::RegistryError;
 
 /// The erased handler: arguments in, tool result out.
 pub(crate) type ToolFn = Arc<
@@ -74,7 +76,7 @@ impl JsonSchema for NoArgs {
 /// ```
 pub struct ToolDef {
     pub(crate) tool: Tool,
-    pub(crate) handler: ToolFn,
+    pub(crate) handler: Binding<ToolFn>,
     pub(crate) task_support: TaskSupport,
     pub(crate) requires: Option<ClientCapabilities>,
     pub(crate) input_before_task: bool,
@@ -126,6 +128,41 @@ pub(crate) fn schema_of<T: JsonSchema>() -> Map<String, Value> {
     }
 }
 
+/// The tool `name` as a typed handler with arguments `A` and output `R` describes it.
+fn typed_tool<A: JsonSchema, R: IntoToolResult>(name: String) -> Tool {
+    let mut tool = Tool::new(name, schema_of::<A>());
+    tool.output_schema = R::output_schema();
+    tool
+}
+
+/// Erases a typed handler: the arguments are decoded into `A` (a failure is a tool error
+/// naming the field), the output converted with [`IntoToolResult`].
+fn typed_fn<A, F, Fut, R>(tool_name: String, handler: F) -> ToolFn
+where
+    A: DeserializeOwned + Send + 'static,
+    F: Fn(A, RequestContext) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = R> + Send + 'static,
+    R: IntoToolResult,
+{
+    Arc::new(move |args, ctx| {
+        match serde_path_to_error::deserialize::<_, A>(Value::Object(args)) {
+            Ok(args) => handler(args, ctx)
+                .map(IntoToolResult::into_tool_result)
+                .boxed(),
+            // Worded as the JSON Schema check words it: the tool, where, what.
+            Err(e) => {
+                let at = pointer(e.path());
+                let at = if at.is_empty() { at } else { format!("{at}: ") };
+                futures::future::ready(CallToolResult::error(format!(
+                    "invalid arguments for tool {tool_name:?}: {at}{}",
+                    e.inner()
+                )))
+                .boxed()
+            }
+        }
+    })
+}
+
 impl ToolDef {
     /// A tool whose arguments are `A`: the input schema is generated from `A`, arguments
     /// are validated against it before the handler runs (an invalid call gets a tool result
@@ -142,35 +179,67 @@ impl ToolDef {
         Fut: Future<Output = R> + Send + 'static,
         R: IntoToolResult,
     {
-        let mut tool = Tool::new(name, schema_of::<A>());
-        tool.output_schema = R::output_schema();
+        let tool = typed_tool::<A, R>(name.into());
+        let handler = Binding::Ready(typed_fn(tool.name.clone(), handler));
+        Self::from_parts(tool, handler, true)
+    }
+
+    /// A typed tool (as [`ToolDef::new`]) whose handler also gets the server's shared state
+    /// of type `S` as its first argument, [`State<S>`](crate::State). The state is given once,
+    /// to [`ServerBuilder::state`](crate::ServerBuilder::state), and a clone of it is bound to
+    /// the handler when the tool is registered: [`Server::add_tool`](crate::Server::add_tool)
+    /// refuses the tool with [`RegistryError::MissingState`](crate::RegistryError::MissingState)
+    /// if the server has no state of type `S`, so a call never lacks it.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use mcp_server::prelude::*;
+    ///
+    /// #[derive(Clone, Default)]
+    /// struct Notes(Arc<Mutex<Vec<String>>>);
+    ///
+    /// #[derive(serde::Deserialize, schemars::JsonSchema)]
+    /// struct Note {
+    ///     /// What to remember.
+    ///     text: String,
+    /// }
+    ///
+    /// let server = Server::builder("notes", "1.0.0").state(Notes::default()).build();
+    /// let remember = ToolDef::with_state(
+    ///     "remember",
+    ///     |State(notes): State<Notes>, note: Note, _ctx: RequestContext| async move {
+    ///         let mut notes = notes.0.lock().unwrap();
+    ///         notes.push(note.text);
+    ///         format!("{} notes", notes.len())
+    ///     },
+    /// )
+    /// .description("Remembers a note");
+    /// server.add_tool(remember).unwrap();
+    ///
+    /// // A server without a `Notes` state refuses the tool when it is added.
+    /// let bare = Server::builder("bare", "1.0.0").build();
+    /// let again = ToolDef::with_state(
+    ///     "remember",
+    ///     |State(_): State<Notes>, _: NoArgs, _ctx: RequestContext| async { "" },
+    /// );
+    /// assert!(matches!(bare.add_tool(again), Err(RegistryError::MissingState { .. })));
+    /// ```
+    pub fn with_state<S, A, F, Fut, R>(name: impl Into<String>, handler: F) -> Self
+    where
+        S: Clone + Send + Sync + 'static,
+        A: DeserializeOwned + JsonSchema + Send + 'static,
+        F: Fn(State<S>, A, RequestContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = R> + Send + 'static,
+        R: IntoToolResult,
+    {
+        let tool = typed_tool::<A, R>(name.into());
         let tool_name = tool.name.clone();
-        let handler: ToolFn = Arc::new(move |args, ctx| {
-            match serde_path_to_error::deserialize::<_, A>(Value::Object(args)) {
-                Ok(args) => handler(args, ctx)
-                    .map(IntoToolResult::into_tool_result)
-                    .boxed(),
-                // Worded as the JSON Schema check words it: the tool, where, what.
-                Err(e) => {
-                    let at = pointer(e.path());
-                    let at = if at.is_empty() { at } else { format!("{at}: ") };
-                    futures::future::ready(CallToolResult::error(format!(
-                        "invalid arguments for tool {tool_name:?}: {at}{}",
-                        e.inner()
-                    )))
-                    .boxed()
-                }
-            }
+        let handler = Binding::needing(move |state: S| {
+            typed_fn(tool_name, move |args: A, ctx| {
+                handler(State(state.clone()), args, ctx)
+            })
         });
-        Self {
-            tool,
-            handler,
-            task_support: TaskSupport::Forbidden,
-            requires: None,
-            input_before_task: false,
-            unsolicited_answers: false,
-            typed_input: true,
-        }
+        Self::from_parts(tool, handler, true)
     }
 
     /// A tool with arguments as raw JSON and a schema given by hand (for tools built at run
@@ -185,18 +254,27 @@ impl ToolDef {
         Fut: Future<Output = R> + Send + 'static,
         R: IntoToolResult,
     {
+        let handler: ToolFn = Arc::new(move |args, ctx| {
+            handler(args, ctx)
+                .map(IntoToolResult::into_tool_result)
+                .boxed()
+        });
+        Self::from_parts(
+            Tool::new(name, input_schema),
+            Binding::Ready(handler),
+            false,
+        )
+    }
+
+    fn from_parts(tool: Tool, handler: Binding<ToolFn>, typed_input: bool) -> Self {
         Self {
-            tool: Tool::new(name, input_schema),
-            handler: Arc::new(move |args, ctx| {
-                handler(args, ctx)
-                    .map(IntoToolResult::into_tool_result)
-                    .boxed()
-            }),
+            tool,
+            handler,
             task_support: TaskSupport::Forbidden,
             requires: None,
             input_before_task: false,
             unsolicited_answers: false,
-            typed_input: false,
+            typed_input,
         }
     }
 
@@ -261,8 +339,8 @@ impl ToolDef {
     /// [`RequestContext`](crate::RequestContext)). Questions the handler asks beyond them wait
     /// for `tasks/update` as usual. Without this, a task-supporting tool becomes a task at
     /// once and every question goes through `tasks/update`. Ignored outside that extension.
-    pub fn input_before_task(mut self) -> Self {
-        self.input_before_task = true;
+    pub fn input_before_task(mut self, on: bool) -> Self {
+        self.input_before_task = on;
         self
     }
 
@@ -277,8 +355,8 @@ impl ToolDef {
     /// the handler runs as if the user had agreed. Use it only for questions whose answers
     /// the client legitimately owns (a value the client knows, never a consent), and never
     /// for a confirmation before a destructive or costly action.
-    pub fn accept_unsolicited_answers(mut self) -> Self {
-        self.unsolicited_answers = true;
+    pub fn accept_unsolicited_answers(mut self, accept: bool) -> Self {
+        self.unsolicited_answers = accept;
         self
     }
 
@@ -366,24 +444,36 @@ fn header_params(schema: &Map<String, Value>) -> Vec<(Vec<String>, String)> {
 }
 
 impl ToolEntry {
-    pub(crate) fn new(def: ToolDef) -> Result<Self, String> {
+    /// `def` with its schemas compiled and its handler bound to the server's `states`.
+    pub(crate) fn new(def: ToolDef, states: &States) -> Result<Self, RegistryError> {
+        let invalid = |reason| RegistryError::InvalidSchema {
+            tool: def.tool.name.clone(),
+            reason,
+        };
         let input = &def.tool.input_schema;
+        let input = if def.typed_input && !CompiledSchema::needed_for_typed(input) {
+            None
+        } else {
+            Some(CompiledSchema::compile(input).map_err(invalid)?)
+        };
+        let output = def
+            .tool
+            .output_schema
+            .as_ref()
+            .map(CompiledSchema::compile)
+            .transpose()
+            .map_err(invalid)?;
+        let handler = def
+            .handler
+            .bind(states)
+            .map_err(|state| RegistryError::missing_state(&def.tool.name, state))?;
         Ok(Self {
-            input: if def.typed_input && !CompiledSchema::needed_for_typed(input) {
-                None
-            } else {
-                Some(CompiledSchema::compile(input)?)
-            },
-            output: def
-                .tool
-                .output_schema
-                .as_ref()
-                .map(CompiledSchema::compile)
-                .transpose()?,
+            input,
+            output,
             #[cfg(feature = "http")]
             header_params: header_params(&def.tool.input_schema),
             tool: def.tool,
-            handler: def.handler,
+            handler,
             task_support: def.task_support,
             requires: def.requires,
             input_before_task: def.input_before_task,

@@ -77,7 +77,7 @@ fn client_builder(versions: SupportedVersions, seen: &Seen) -> ClientBuilder {
         .request_timeout(WAIT)
         .discover_timeout(Duration::from_secs(2))
         .log_level(LoggingLevel::Info)
-        .tasks_extension()
+        .tasks_extension(true)
         .on_sampling(move |p: CreateMessageParams| {
             let seen = s1.clone();
             async move {

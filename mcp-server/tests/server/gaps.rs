@@ -530,7 +530,7 @@ async fn a_flood_beyond_the_in_flight_limit_is_refused_and_the_rest_are_answered
     // A tool that waits until released, so requests pile up in flight.
     let release = std::sync::Arc::new(tokio::sync::Notify::new());
     let server = Server::builder("flood", "0")
-        .max_requests_in_flight(Some(4))
+        .max_requests_in_flight(4)
         .build();
     server
         .add_tool(ToolDef::new("hold", {

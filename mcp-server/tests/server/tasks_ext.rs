@@ -102,7 +102,7 @@ fn harness() -> Harness {
             text(format!("task for {name}"))
         })
         .task_support(TaskSupport::Required)
-        .input_before_task(),
+        .input_before_task(true),
     ];
     for tool in tools {
         server.add_tool(tool).unwrap();

@@ -193,44 +193,52 @@ pub fn everything_server(builder: mcp_server::ServerBuilder) -> Server {
         )
         .unwrap();
 
-    server.add_resource(ResourceDef::text(
-        Resource::new("test://static-text", "static").with_mime_type("text/plain"),
-        "This is the content of the static text resource.",
-    ));
-    server.add_resource(ResourceDef::text(
-        Resource::new("test://watched-resource", "watched").with_mime_type("text/plain"),
-        "watched",
-    ));
-    server.add_resource_template(
-        TemplateDef::new(
-            ResourceTemplate::new("test://template/{id}/data", "data"),
-            |uri: String, item: ItemId, _ctx| async move {
-                Ok(vec![ResourceContents::text(
-                    uri,
-                    json!({"id": item.id.to_string(), "templateTest": true}).to_string(),
-                )])
-            },
+    server
+        .add_resource(ResourceDef::text(
+            Resource::new("test://static-text", "static").with_mime_type("text/plain"),
+            "This is the content of the static text resource.",
+        ))
+        .expect("a handler without state is always accepted");
+    server
+        .add_resource(ResourceDef::text(
+            Resource::new("test://watched-resource", "watched").with_mime_type("text/plain"),
+            "watched",
+        ))
+        .expect("a handler without state is always accepted");
+    server
+        .add_resource_template(
+            TemplateDef::new(
+                ResourceTemplate::new("test://template/{id}/data", "data"),
+                |uri: String, item: ItemId, _ctx| async move {
+                    Ok(vec![ResourceContents::text(
+                        uri,
+                        json!({"id": item.id.to_string(), "templateTest": true}).to_string(),
+                    )])
+                },
+            )
+            .unwrap()
+            .complete("id", from_list(["1", "12", "123", "2"])),
         )
-        .unwrap()
-        .complete("id", from_list(["1", "12", "123", "2"])),
-    );
-    server.add_prompt(
-        PromptDef::new(
-            Prompt::new("test_prompt_with_arguments")
-                .with_description("Two arguments")
-                .with_argument(PromptArgument::required("arg1"))
-                .with_argument(PromptArgument::required("arg2")),
-            |args, _ctx| async move {
-                Ok(GetPromptResult::new(vec![PromptMessage::user_text(
-                    format!(
-                        "Prompt with arguments: arg1='{}', arg2='{}'",
-                        args["arg1"], args["arg2"]
-                    ),
-                )]))
-            },
+        .expect("a handler without state is always accepted");
+    server
+        .add_prompt(
+            PromptDef::new(
+                Prompt::new("test_prompt_with_arguments")
+                    .with_description("Two arguments")
+                    .with_argument(PromptArgument::required("arg1"))
+                    .with_argument(PromptArgument::required("arg2")),
+                |args, _ctx| async move {
+                    Ok(GetPromptResult::new(vec![PromptMessage::user_text(
+                        format!(
+                            "Prompt with arguments: arg1='{}', arg2='{}'",
+                            args["arg1"], args["arg2"]
+                        ),
+                    )]))
+                },
+            )
+            .complete("arg1", from_list(["test", "testing", "other"])),
         )
-        .complete("arg1", from_list(["test", "testing", "other"])),
-    );
+        .expect("a handler without state is always accepted");
     server
 }
 

@@ -281,7 +281,7 @@ impl Ctx {
             .request_timeout(Duration::from_secs(5))
             .discover_timeout(Duration::from_secs(2))
             .log_level(LoggingLevel::Info)
-            .tasks_extension()
+            .tasks_extension(true)
             .on_sampling(move |p: CreateMessageParams| {
                 let seen = sampling.clone();
                 async move {

@@ -149,11 +149,12 @@ pub(crate) fn build(versions: SupportedVersions) -> Server {
         // The argument types above always give valid schemas.
         let _ = server.add_tool(tool);
     }
-    server.add_resource(ResourceDef::text(
+    // Handlers without state: registration cannot fail.
+    let _ = server.add_resource(ResourceDef::text(
         Resource::new("test://static-text", "static").with_mime_type("text/plain"),
         "Static text.",
     ));
-    server.add_resource(ResourceDef::text(
+    let _ = server.add_resource(ResourceDef::text(
         Resource::new(WATCHED, "watched").with_mime_type("text/plain"),
         "Watched.",
     ));
@@ -166,9 +167,9 @@ pub(crate) fn build(versions: SupportedVersions) -> Server {
             )])
         },
     ) {
-        server.add_resource_template(template.complete("id", from_list(["1", "12", "2"])));
+        let _ = server.add_resource_template(template.complete("id", from_list(["1", "12", "2"])));
     }
-    server.add_prompt(
+    let _ = server.add_prompt(
         PromptDef::new(
             Prompt::new("greet")
                 .with_description("Greets someone")
