@@ -4,8 +4,10 @@
 //!
 //! An extension method is answered like any other request: its version and client facts
 //! come from the session's `initialize` or, in 2026-07-28, from the request's own `_meta`
-//! (a malformed `_meta` is -32602 before the handler runs); the result gets the 2026-07-28
-//! `_meta["io.modelcontextprotocol/serverInfo"]` like every other result; a handler that
+//! (a malformed `_meta` is -32602 before the handler runs); a result object is shaped for the
+//! version like every other result (2026-07-28: `resultType: "complete"` unless the handler
+//! set one, and `_meta["io.modelcontextprotocol/serverInfo"]`; earlier versions: no
+//! `resultType`); a handler that
 //! panics fails its own call with -32603. A method that is neither a spec method nor
 //! registered here is still -32601 (404 over 2026-07-28 Streamable HTTP).
 //!
@@ -41,6 +43,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use mcp_protocol::method::MethodInfo;
+use mcp_protocol::types::{ResultType, shape_result_type};
 use mcp_protocol::{ErrorObject, ProtocolVersion};
 use serde_json::{Map, Value};
 
@@ -132,7 +135,24 @@ impl MethodHandler {
             params,
             version,
         };
-        (self.0)(call).await
+        let mut result = (self.0)(call).await?;
+        shape(&mut result, version);
+        Ok(result)
+    }
+}
+
+/// Shapes an extension result for `version` as every result is shaped: 2026-07-28 requires
+/// `resultType` (`"complete"` unless the handler set one); earlier versions do not know it.
+fn shape(result: &mut Value, version: ProtocolVersion) {
+    let Some(object) = result.as_object_mut() else {
+        return;
+    };
+    let mut result_type = object
+        .remove("resultType")
+        .and_then(|v| serde_json::from_value::<ResultType>(v).ok());
+    shape_result_type(&mut result_type, version);
+    if let Some(t) = result_type {
+        object.insert("resultType".to_owned(), Value::String(t.0));
     }
 }
 

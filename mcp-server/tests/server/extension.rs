@@ -110,6 +110,10 @@ async fn stateless_era_serves_extension_methods_with_server_info() {
     assert_eq!(got["greeting"], "Hello, Ada!");
     assert_eq!(got["version"], "2026-07-28");
     assert_eq!(got["_meta"][Meta::SERVER_INFO]["name"], "t");
+    assert_eq!(
+        got["resultType"], "complete",
+        "2026-07-28 requires resultType"
+    );
 
     // `_meta` is checked as for any request: no client capabilities is -32602.
     let mut bad = params_2026(json!({"who": "Ada"}), json!({}));
