@@ -308,6 +308,17 @@ async fn lists_exactly_the_contract_with_its_capabilities() {
                     "watched-resource",
                     Some("text/plain")
                 ),
+                // The SEP-2640 skill's files (`everything::skills`).
+                (
+                    "skill://pdf-processing/SKILL.md",
+                    "pdf-processing",
+                    Some("text/markdown")
+                ),
+                (
+                    "skill://pdf-processing/references/FORMS.md",
+                    "FORMS.md",
+                    Some("text/markdown")
+                ),
             ]
         );
         let templates = within(client.list_all_resource_templates()).await.unwrap();

@@ -170,6 +170,7 @@
 //! - [`Server`] / [`ServerBuilder`]: configuration, registration, broadcast, serving.
 //! - [`ToolDef`], [`ResourceDef`], [`TemplateDef`], [`PromptDef`]: what can be registered.
 //! - [`RequestContext`]: what a handler gets.
+//! - [`extension`]: declared extensions and the extra methods they define.
 //! - [`mrtr`]: how input works in 2026-07-28.
 //! - `http` (feature `http`): Streamable HTTP as a `tower::Service`, and
 //!   `Server::serve_http`; with feature `auth`, an OAuth resource server too.
@@ -179,6 +180,7 @@
 mod context;
 mod dispatch;
 mod error;
+pub mod extension;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod mrtr;
@@ -193,6 +195,7 @@ mod tasks;
 
 pub use context::{Principal, RequestContext};
 pub use error::{Error, InputError, ServeError};
+pub use extension::{MethodCall, MethodOutcome};
 pub use notifier::Notifier;
 pub use registry::{
     CompletionQuery, IntoToolResult, Json, ListKind, NoArgs, PromptArguments, PromptDef,

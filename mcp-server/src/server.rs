@@ -97,6 +97,8 @@ pub struct ServerBuilder {
     pub(crate) max_requests_in_flight: Option<usize>,
     pub(crate) on_roots_list_changed: Option<RootsListChanged>,
     pub(crate) max_message_size: usize,
+    /// Declared extensions and extension methods ([`crate::extension`]).
+    pub(crate) extensions: crate::extension::Extensions,
 }
 
 /// What runs when a client says its roots changed.
@@ -309,6 +311,7 @@ impl Server {
             max_requests_in_flight: Some(mcp_protocol::engine::DEFAULT_MAX_REQUESTS_IN_FLIGHT),
             on_roots_list_changed: None,
             max_message_size: mcp_protocol::codec::ndjson::LineDecoder::DEFAULT_MAX_LEN,
+            extensions: crate::extension::Extensions::default(),
         }
     }
 
@@ -527,6 +530,11 @@ impl Server {
             let mut ext = serde_json::Map::new();
             ext.insert(TASKS_EXTENSION.to_owned(), serde_json::json!({}));
             caps.extensions = Some(ext);
+        }
+        let declared = cfg.extensions.declared();
+        if !declared.is_empty() {
+            let ext = caps.extensions.get_or_insert_with(serde_json::Map::new);
+            ext.extend(declared.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
         caps
     }

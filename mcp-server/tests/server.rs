@@ -6,6 +6,8 @@ mod support;
 
 #[path = "server/client_matrix.rs"]
 mod client_matrix;
+#[path = "server/extension.rs"]
+mod extension;
 #[path = "server/gaps.rs"]
 mod gaps;
 #[cfg(feature = "http")]

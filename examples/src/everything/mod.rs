@@ -10,12 +10,15 @@
 //!   (`test_logging_tool`, `test_streaming_elicitation`), the list-change hooks, and
 //!   `test_tool_with_task`.
 //! - [`tasks`]: the fixtures of the 0.2.x tasks scenarios (`greet`, `slow_compute`, …).
+//! - [`skills`]: the SEP-2640 skills extension of the 0.2.x `sep-2640-skills-*` scenarios
+//!   (`skills/list`, `skills/get`, `resources/directory/read`, one skill's files).
 //!
 //! Everything is served in every protocol version: input (sampling, elicitation, roots) goes
 //! as a server-to-client request in the session era and as MRTR in 2026-07-28, through the
 //! same [`mcp_server::RequestContext`] calls.
 
 pub mod catalog;
+pub mod skills;
 pub mod stateless;
 pub mod tasks;
 pub mod tools;
@@ -50,7 +53,7 @@ pub const SERVER_NAME: &str = "mcp-conformance-test-server";
 /// Call [`watch`] to make `test://watched-resource` change periodically.
 pub fn server() -> Server {
     let list_hint = CacheHint::new(CACHE_TTL_MS, CacheScope::Public);
-    let server = Server::builder(SERVER_NAME, env!("CARGO_PKG_VERSION"))
+    let builder = Server::builder(SERVER_NAME, env!("CARGO_PKG_VERSION"))
         // `test_tool_with_task` runs as a task (2025-11-25 tasks, 2026-07-28 extension).
         .tasks(true)
         // The reference's 2026-07-28 cache hints (SEP-2549): lists for five minutes to
@@ -60,8 +63,8 @@ pub fn server() -> Server {
         .cache_hint(ListKind::Prompts, list_hint)
         .cache_hint(ListKind::Resources, list_hint)
         .cache_hint(ListKind::ResourceTemplates, list_hint)
-        .read_cache_hint(CacheHint::new(CACHE_TTL_MS, CacheScope::Private))
-        .build();
+        .read_cache_hint(CacheHint::new(CACHE_TTL_MS, CacheScope::Private));
+    let server = skills::serve(builder).build();
     for tool in tools::all() {
         server
             .add_tool(tool)
@@ -78,6 +81,11 @@ pub fn server() -> Server {
             .expect("the contract's schemas are valid");
     }
     for resource in catalog::resources() {
+        server
+            .add_resource(resource)
+            .expect("a handler without state is always accepted");
+    }
+    for resource in skills::resources() {
         server
             .add_resource(resource)
             .expect("a handler without state is always accepted");

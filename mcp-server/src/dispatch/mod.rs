@@ -209,6 +209,18 @@ impl Server {
 
         let known = MethodInfo::lookup(method)
             .filter(|m| m.exists_in(scope.version) && m.may_be_sent_by(Side::Client));
+        if known.is_none()
+            && let Some(handler) = self.config().extensions.handler(method)
+        {
+            let params = call.message.params.as_deref();
+            let result = catch_panic(handler.call(method, params, scope.version)).await??;
+            let answer = to_raw(&result)
+                .map_err(|e| ErrorObject::internal(format!("could not encode the result: {e}")))?;
+            if scope.stateless() && self.config().server_info_meta {
+                return self.with_server_info(answer);
+            }
+            return Ok(answer);
+        }
         if known.is_none() {
             return Err(ErrorObject::method_not_found(method));
         }

@@ -26,8 +26,9 @@
 //!   `slow_compute`, `failing_job`); [`tasks_input`]: `tasks-mrtr-input`,
 //!   `tasks-mrtr-composition` (`confirm_delete`, `multi_input`, `test_tool_with_task`);
 //!   [`tasks_dispatch`]: `tasks-dispatch-and-envelope`, `tasks-status-notifications`.
-//!   The three `sep-2640-skills-*` (an extension `everything-server` does not offer) have
-//!   no counterpart yet: the README's mapping table says so.
+//! - [`skills`]: `sep-2640-skills-enumeration`, `sep-2640-skills-directory`,
+//!   `sep-2640-skills-manifest` (the SEP-2640 skills extension, judged only when the target
+//!   declares `io.modelcontextprotocol/skills`).
 //! - [`http`]: `server-sse-polling`, `server-sse-multiple-streams`,
 //!   `dns-rebinding-protection`, `http-header-validation`,
 //!   `http-custom-header-server-validation`.
@@ -37,6 +38,7 @@ mod catalog;
 mod http;
 mod input;
 mod mrtr;
+mod skills;
 mod tasks;
 mod tasks_dispatch;
 mod tasks_input;
@@ -61,6 +63,7 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
     all.extend(tasks_input::scenarios());
     all.extend(tasks_dispatch::scenarios());
     all.extend(mrtr::scenarios());
+    all.extend(skills::scenarios());
     all
 }
 
@@ -163,6 +166,25 @@ pub(super) async fn open_fixture(
     client: Option<(Value, Responder)>,
     names: &[Name],
 ) -> Result<Conversation, Outcome> {
+    let mut c = open(target, version, client).await?;
+    match offers(&mut c, names).await {
+        Ok(()) => Ok(c),
+        // A target without the fixture's names is not judged here at all: what the look for
+        // them read (the lists) is the subject of other scenarios (`pagination/walk`,
+        // `tools/input-schemas`), which report its defects once, not once per counterpart.
+        Err(Halt::Skip(why)) => Err(Outcome::skip(why)),
+        Err(halt) => Err(super::judge(&mut c, Err(halt))),
+    }
+}
+
+/// A conversation for a scenario: declaring `capabilities` and answering the target's
+/// requests with `responder` when given, opened (a version the target does not serve is a
+/// skip).
+pub(super) async fn open(
+    target: &Target,
+    version: ProtocolVersion,
+    client: Option<(Value, Responder)>,
+) -> Result<Conversation, Outcome> {
     let mut c = Conversation::new(target, version).map_err(|e| Outcome::fail(e, vec![]))?;
     if let Some((capabilities, responder)) = client {
         c.declare(capabilities);
@@ -179,14 +201,7 @@ pub(super) async fn open_fixture(
             ),
         });
     }
-    match offers(&mut c, names).await {
-        Ok(()) => Ok(c),
-        // A target without the fixture's names is not judged here at all: what the look for
-        // them read (the lists) is the subject of other scenarios (`pagination/walk`,
-        // `tools/input-schemas`), which report its defects once, not once per counterpart.
-        Err(Halt::Skip(why)) => Err(Outcome::skip(why)),
-        Err(halt) => Err(super::judge(&mut c, Err(halt))),
-    }
+    Ok(c)
 }
 
 /// Runs `body` on a conversation opened by [`open_fixture`] and judges it.
