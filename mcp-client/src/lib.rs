@@ -61,7 +61,7 @@
 //! use mcp_client::Client;
 //! use mcp_protocol::Side;
 //! use mcp_protocol::engine::EngineConfig;
-//! use mcp_protocol::jsonrpc::Outcome;
+//! use mcp_protocol::jsonrpc::ResultOrError;
 //! use mcp_protocol::rt::{self, Incoming, memory};
 //! use mcp_protocol::ErrorObject;
 //! use serde_json::json;
@@ -82,8 +82,8 @@
 //!             other => Err(ErrorObject::method_not_found(other)),
 //!         };
 //!         req.respond_raw(match answer {
-//!             Ok(v) => Outcome::Result(serde_json::value::to_raw_value(&v).unwrap()),
-//!             Err(e) => Outcome::Error(e),
+//!             Ok(v) => ResultOrError::Result(serde_json::value::to_raw_value(&v).unwrap()),
+//!             Err(e) => ResultOrError::Error(e),
 //!         });
 //!     }
 //! });

@@ -23,7 +23,7 @@ use super::peer::{Incoming, IncomingRequest, IncomingStream, Peer};
 use super::transport::{Received, Transport, TransportError};
 use crate::Side;
 use crate::engine::{CloseReason, Completion, Engine, EngineConfig, Event, Violation};
-use crate::jsonrpc::{ErrorObject, Message, Outcome, RequestId};
+use crate::jsonrpc::{ErrorObject, Message, RequestId, ResultOrError};
 use crate::methods::ProgressParams;
 
 /// How long the driver keeps trying to deliver its last messages (cancellations queued by a
@@ -297,8 +297,10 @@ fn dispatch(
                             r.disarm();
                         }
                         let method = "(no handler for requests)";
-                        st.engine
-                            .respond(&id, Outcome::Error(ErrorObject::method_not_found(method)));
+                        st.engine.respond(
+                            &id,
+                            ResultOrError::Error(ErrorObject::method_not_found(method)),
+                        );
                     }
                 }
             }

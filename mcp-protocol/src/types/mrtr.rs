@@ -366,11 +366,13 @@ pub fn is_complete(raw: &Value) -> bool {
     result_type_of(raw).is_complete()
 }
 
-/// A result of a request that may need more input or become a task: decided by
-/// `resultType` (absent = complete).
+/// A result of a request that may need more input or become a task: the final result, or the
+/// follow-up the peer asks for (an input round, or a task to poll), decided by `resultType`
+/// (absent = complete). Not to be confused with [`crate::jsonrpc::ResultOrError`], which is
+/// the result-or-error of a JSON-RPC response before the result is decoded.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
-pub enum Outcome<T> {
+pub enum ResultOrFollowUp<T> {
     /// The final result.
     Complete(T),
     /// More input is needed (MRTR).
@@ -379,7 +381,7 @@ pub enum Outcome<T> {
     Task(CreateTaskResult),
 }
 
-impl<T: serde::de::DeserializeOwned> Outcome<T> {
+impl<T: serde::de::DeserializeOwned> ResultOrFollowUp<T> {
     /// Decodes a raw result by its `resultType`. An unknown kind is an error, so a result
     /// this crate cannot interpret is never mistaken for a final one.
     pub fn from_value(raw: Value) -> Result<Self, serde_json::Error> {
@@ -397,13 +399,13 @@ impl<T: serde::de::DeserializeOwned> Outcome<T> {
     }
 }
 
-impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Outcome<T> {
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for ResultOrFollowUp<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Self::from_value(Value::deserialize(d)?).map_err(D::Error::custom)
     }
 }
 
-impl<T: Shape> Shape for Outcome<T> {
+impl<T: Shape> Shape for ResultOrFollowUp<T> {
     fn shape(&mut self, version: ProtocolVersion) {
         match self {
             Self::Complete(r) => r.shape(version),
@@ -506,16 +508,19 @@ mod tests {
         assert!(is_complete(&json!({"content": []})));
         assert!(is_input_required(&example()));
         assert!(!is_complete(&example()));
-        let o: Outcome<CallToolResult> = serde_json::from_value(json!({"content": []})).unwrap();
-        assert!(matches!(o, Outcome::Complete(_)));
-        let o: Outcome<CallToolResult> = serde_json::from_value(example()).unwrap();
-        assert!(matches!(o, Outcome::InputRequired(_)));
-        let o: Outcome<CallToolResult> = serde_json::from_value(json!({"resultType": "task",
+        let o: ResultOrFollowUp<CallToolResult> =
+            serde_json::from_value(json!({"content": []})).unwrap();
+        assert!(matches!(o, ResultOrFollowUp::Complete(_)));
+        let o: ResultOrFollowUp<CallToolResult> = serde_json::from_value(example()).unwrap();
+        assert!(matches!(o, ResultOrFollowUp::InputRequired(_)));
+        let o: ResultOrFollowUp<CallToolResult> = serde_json::from_value(json!({"resultType": "task",
             "taskId": "t", "status": "working", "createdAt": "a", "lastUpdatedAt": "a", "ttlMs": null}))
         .unwrap();
-        assert!(matches!(o, Outcome::Task(_)));
-        let err = serde_json::from_value::<Outcome<CallToolResult>>(json!({"resultType": "later"}))
-            .unwrap_err();
+        assert!(matches!(o, ResultOrFollowUp::Task(_)));
+        let err = serde_json::from_value::<ResultOrFollowUp<CallToolResult>>(
+            json!({"resultType": "later"}),
+        )
+        .unwrap_err();
         assert!(
             err.to_string().contains("unknown resultType \"later\""),
             "{err}"
