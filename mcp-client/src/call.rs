@@ -338,7 +338,7 @@ impl Conn {
                 serde_json::to_value(self.config.client_info.clone().shaped(version))
                     .unwrap_or_default(),
             );
-            if let Some(level) = self.config.log_level {
+            if let Some(level) = &self.config.log_level {
                 put(
                     Meta::LOG_LEVEL,
                     serde_json::to_value(level).unwrap_or_default(),

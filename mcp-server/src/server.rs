@@ -27,7 +27,7 @@ use crate::session::Session;
 use crate::tasks::TaskStore;
 
 /// A cache hint for a list, read or discovery result (2026-07-28 `ttlMs` / `cacheScope`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CacheHint {
     /// How long the client may reuse the answer, in milliseconds.
     pub ttl_ms: u64,
@@ -311,15 +311,15 @@ impl Server {
     }
 
     pub(crate) fn cache_hint(&self, list: ListKind) -> Option<CacheHint> {
-        self.inner.config.cache.get(&list).copied()
+        self.inner.config.cache.get(&list).cloned()
     }
 
     pub(crate) fn discover_cache(&self) -> Option<CacheHint> {
-        self.inner.config.discover_cache
+        self.inner.config.discover_cache.clone()
     }
 
     pub(crate) fn read_cache(&self) -> Option<CacheHint> {
-        self.inner.config.read_cache
+        self.inner.config.read_cache.clone()
     }
 
     pub(crate) fn tasks_enabled(&self) -> bool {

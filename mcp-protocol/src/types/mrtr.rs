@@ -24,8 +24,11 @@ use crate::shape::Shape;
 use crate::types::{CreateTaskResult, Extra, Meta, RequestParams, ResultType};
 use crate::version::ProtocolVersion;
 
-/// What a server asks of the client in one input request, decided by `method`.
+/// What a server asks of the client in one input request, decided by `method`. Closed on
+/// purpose: the method decides what the client must do, so an input request for a method this
+/// crate does not know cannot be fulfilled; it fails to decode rather than being kept.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum InputRequestKind {
     /// `sampling/createMessage`.
     CreateMessage(CreateMessageParams),
@@ -258,34 +261,25 @@ impl InputResponses {
 
 crate::shape_unchanged!(InputResponses);
 
-/// A result asking for more input before the request can complete (`InputRequiredResult`).
-/// At least one of `input_requests` and `request_state` must be present.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InputRequiredResult {
-    /// `"input_required"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_type: Option<ResultType>,
-    /// What the client must fulfil before retrying.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_requests: Option<InputRequests>,
-    /// Opaque server state the client must echo unchanged on the retry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_state: Option<String>,
-    /// Result metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A result asking for more input before the request can complete (`InputRequiredResult`).
+    /// At least one of `input_requests` and `request_state` must be present.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct InputRequiredResult {
+        /// `"input_required"`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub result_type: Option<ResultType> = "resultType",
+        /// What the client must fulfil before retrying.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub input_requests: Option<InputRequests> = "inputRequests",
+        /// Opaque server state the client must echo unchanged on the retry.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub request_state: Option<String> = "requestState",
+        /// Result metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(InputRequiredResult {
-    result_type: "resultType",
-    input_requests: "inputRequests",
-    request_state: "requestState",
-    meta: "_meta",
-});
 
 impl InputRequiredResult {
     /// A result asking for `input_requests`.
@@ -312,31 +306,23 @@ impl Shape for InputRequiredResult {
     }
 }
 
-/// The MRTR fields a retried request carries (`InputResponseRequestParams`, 2026-07-28);
-/// requests that support MRTR (`tools/call`, `prompts/get`, `resources/read`) have them
-/// inline.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InputResponseRequestParams {
-    /// Answers to the server's `inputRequests`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_responses: Option<InputResponses>,
-    /// The `requestState` of the `InputRequiredResult`, echoed unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_state: Option<String>,
-    /// Request metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// The MRTR fields a retried request carries (`InputResponseRequestParams`, 2026-07-28);
+    /// requests that support MRTR (`tools/call`, `prompts/get`, `resources/read`) have them
+    /// inline.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct InputResponseRequestParams {
+        /// Answers to the server's `inputRequests`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub input_responses: Option<InputResponses> = "inputResponses",
+        /// The `requestState` of the `InputRequiredResult`, echoed unchanged.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub request_state: Option<String> = "requestState",
+        /// Request metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(InputResponseRequestParams {
-    input_responses: "inputResponses",
-    request_state: "requestState",
-    meta: "_meta",
-});
 
 impl Shape for InputResponseRequestParams {
     fn shape(&mut self, version: ProtocolVersion) {

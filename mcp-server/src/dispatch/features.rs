@@ -360,6 +360,11 @@ impl Server {
                     .completions
                     .get(&params.argument.name)
                     .cloned(),
+                other => {
+                    return Err(ErrorObject::invalid_params(format!(
+                        "unknown completion reference type: {other:?}"
+                    )));
+                }
             }
         };
         let values = match completer {

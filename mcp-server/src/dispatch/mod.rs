@@ -353,7 +353,7 @@ impl Server {
             principal: call.principal.clone(),
             progress_token: scope.progress_token.clone(),
             log_level: if scope.stateless() {
-                LogLevel::Fixed(scope.log_level)
+                LogLevel::Fixed(scope.log_level.clone())
             } else {
                 LogLevel::Session(session.clone())
             },

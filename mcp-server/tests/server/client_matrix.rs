@@ -387,7 +387,7 @@ async fn exercise(server: &Server, client: &Client, version: V, seen: &Seen) {
         };
         assert_eq!(
             (log.level, log.data.clone()),
-            (level, json!(format!("{level:?}"))),
+            (level.clone(), json!(format!("{level:?}"))),
             "{ctx}"
         );
     }

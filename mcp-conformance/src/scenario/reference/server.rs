@@ -86,7 +86,7 @@ pub(crate) fn build(versions: SupportedVersions) -> Server {
             let levels = [LoggingLevel::Debug, LoggingLevel::Info, LoggingLevel::Error];
             let sent = levels
                 .into_iter()
-                .filter(|l| ctx.log(*l, json!({"level": format!("{l:?}")})))
+                .filter(|l| ctx.log(l.clone(), json!({"level": format!("{l:?}")})))
                 .count();
             format!("sent {sent}")
         })

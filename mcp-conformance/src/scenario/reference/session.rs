@@ -171,7 +171,7 @@ pub(super) fn logging(ctx: &mut Ctx) -> BoxFuture<'_, Result<(), String>> {
             ctx.note("notifications/message", &log);
             same!(
                 (log.level, log.data),
-                (level, json!({"level": format!("{level:?}")})),
+                (level.clone(), json!({"level": format!("{level:?}")})),
                 "log message"
             );
         }
