@@ -46,10 +46,9 @@ impl Client {
                 capability: "tasks",
             });
         }
-        params.task = Some(TaskMetadata {
-            ttl: ttl_ms,
-            ..TaskMetadata::default()
-        });
+        let mut task = TaskMetadata::default();
+        task.ttl = ttl_ms;
+        params.task = Some(task);
         let (answer, _) = self.call::<CallTool>(&params, &CallOptions::new()).await?;
         #[derive(Deserialize)]
         struct Peek {

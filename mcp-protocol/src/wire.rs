@@ -113,6 +113,8 @@ impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
 /// `#[serde(rename)]` for `Serialize` (derived: flatten costs nothing when encoding) and into
 /// the generated visitor, so the two cannot drift. It appends the last field,
 /// `pub extra: Extra` (`#[serde(flatten)]`): every key the struct does not name is kept there.
+/// The struct is `#[non_exhaustive]`: a later revision may add fields without breaking users,
+/// who build it with its constructors (see "Building messages" in the crate docs).
 ///
 /// The generated `Deserialize` decodes each known key straight into its field and only the
 /// unknown ones into `extra` (no `flatten` buffering, see the module docs). An absent field
@@ -161,6 +163,7 @@ macro_rules! wire_struct {
         }
     ) => {
         $(#[$meta])*
+        #[non_exhaustive]
         pub struct $name {
             $(
                 $(#[$fmeta])*

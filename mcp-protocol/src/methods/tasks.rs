@@ -139,6 +139,7 @@ pub type CancelTaskParams = TaskIdParams;
 /// result comes from `tasks/result`), and shaping removes them.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DetailedTask {
     /// The task (its unknown fields are the object's unknown fields).
     #[serde(flatten)]
@@ -202,6 +203,7 @@ impl Shape for DetailedTask {
 /// Result of `tasks/get` (`GetTaskResult`): the task, flat, with the result fields.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetTaskResult {
     /// The task and its details.
     #[serde(flatten)]
@@ -247,6 +249,7 @@ impl Shape for GetTaskResult {
 
 /// Params of `notifications/tasks/status` (`TaskStatusNotificationParams`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct TaskStatusParams {
     /// The task and (2026-07-28) its details.
     #[serde(flatten)]
@@ -287,6 +290,7 @@ impl Shape for TaskStatusParams {
 /// acknowledgement in the extension. Decoded by the presence of `taskId`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CancelTaskResult {
     /// The task after cancellation (2025-11-25; required there).
     #[serde(flatten)]

@@ -51,6 +51,7 @@ impl InputRequestKind {
 
 /// One request a server asks the client to fulfil (`InputRequest`): `{ method, params }`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct InputRequest {
     /// The method and its params.
     pub kind: InputRequestKind,

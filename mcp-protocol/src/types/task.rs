@@ -42,6 +42,16 @@ crate::wire_struct! {
     }
 }
 
+impl RelatedTaskMetadata {
+    /// Names the task `task_id`.
+    pub fn new(task_id: impl Into<String>) -> Self {
+        Self {
+            task_id: task_id.into(),
+            extra: Extra::new(),
+        }
+    }
+}
+
 crate::open_enum! {
     /// Where a task is in its life (`TaskStatus`). The same five values in 2025-11-25 and in
     /// the 2026-07-28 extension; `completed`, `failed` and `cancelled` are terminal. An open
@@ -237,6 +247,7 @@ impl Shape for Task {
 /// absent → nested. [`Shape`] sets it for 2026-07-28 and removes it before, so a shaped value
 /// always has the layout of its version; decoding accepts both (by the presence of `task`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreateTaskResult {
     /// The task.
     pub task: Task,

@@ -246,9 +246,10 @@ impl ToolDef {
     /// Whether the tool may run as a task.
     pub fn task_support(mut self, support: TaskSupport) -> Self {
         self.task_support = support;
-        self.tool.execution = support.as_wire().map(|s| ToolExecution {
-            task_support: Some(s.to_owned()),
-            ..ToolExecution::default()
+        self.tool.execution = support.as_wire().map(|s| {
+            let mut tool_execution = ToolExecution::default();
+            tool_execution.task_support = Some(s.to_owned());
+            tool_execution
         });
         self
     }
@@ -540,11 +541,12 @@ pub struct Json<T>(pub T);
 impl<T: Serialize + JsonSchema + Send + 'static> IntoToolResult for Json<T> {
     fn into_tool_result(self) -> CallToolResult {
         match serde_json::to_value(&self.0) {
-            Ok(value) => CallToolResult {
-                content: vec![ContentBlock::text(value.to_string())],
-                structured_content: Some(value),
-                ..CallToolResult::default()
-            },
+            Ok(value) => {
+                let mut call_tool_result = CallToolResult::default();
+                call_tool_result.content = vec![ContentBlock::text(value.to_string())];
+                call_tool_result.structured_content = Some(value);
+                call_tool_result
+            }
             Err(e) => CallToolResult::error(format!("could not encode the result: {e}")),
         }
     }

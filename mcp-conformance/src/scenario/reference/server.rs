@@ -96,9 +96,10 @@ pub(crate) fn build(versions: SupportedVersions) -> Server {
                 .with_field("name", StringSchema::default(), true)
                 .with_field(
                     "notify",
-                    BooleanSchema {
-                        default: Some(true),
-                        ..BooleanSchema::default()
+                    {
+                        let mut boolean_schema = BooleanSchema::default();
+                        boolean_schema.default = Some(true);
+                        boolean_schema
                     },
                     false,
                 );
