@@ -297,11 +297,10 @@ impl ToolDef {
     /// ```
     /// use mcp_protocol::types::{ClientCapabilities, SamplingCapability};
     /// use mcp_server::{NoArgs, RequestContext, ToolDef};
+    /// let mut needs = ClientCapabilities::default();
+    /// needs.sampling = Some(SamplingCapability::default());
     /// let def = ToolDef::new("summarize", |_: NoArgs, _ctx: RequestContext| async { "…" })
-    ///     .requires(ClientCapabilities {
-    ///         sampling: Some(SamplingCapability::default()),
-    ///         ..ClientCapabilities::default()
-    ///     });
+    ///     .requires(needs);
     /// # let _ = def;
     /// ```
     pub fn requires(mut self, capabilities: ClientCapabilities) -> Self {
