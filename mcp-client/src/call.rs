@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use mcp_protocol::Side;
 use mcp_protocol::engine::RequestOptions;
-use mcp_protocol::jsonrpc::{Outcome as JsonRpcOutcome, ResponseMessage};
+use mcp_protocol::jsonrpc::{ResponseMessage, ResultOrError};
 use mcp_protocol::method::Request;
 use mcp_protocol::methods::ProgressParams;
 use mcp_protocol::rt::{Peer, RequestError, ResponseFuture};
@@ -211,7 +211,7 @@ impl RawAnswer {
     pub(crate) fn decode<R: Request>(self) -> Result<R::Result> {
         let response = ResponseMessage {
             id: self.id,
-            outcome: JsonRpcOutcome::Result(self.raw),
+            outcome: ResultOrError::Result(self.raw),
         };
         match response.decode_result::<R>()? {
             Ok(r) => Ok(r),
@@ -348,7 +348,7 @@ impl Conn {
                 serde_json::to_value(self.config.client_info.clone().shaped(version))
                     .unwrap_or_default(),
             );
-            if let Some(level) = self.config.log_level {
+            if let Some(level) = &self.config.log_level {
                 put(
                     Meta::LOG_LEVEL,
                     serde_json::to_value(level).unwrap_or_default(),

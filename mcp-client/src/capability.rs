@@ -61,10 +61,11 @@ mod tests {
             missing("completion/complete", ProtocolVersion::V2024_11_05, &none),
             None
         );
-        let caps = ServerCapabilities {
-            tools: Some(ListChangedCapability::default()),
-            resources: Some(ResourcesCapability::default()),
-            ..ServerCapabilities::default()
+        let caps = {
+            let mut server_capabilities = ServerCapabilities::default();
+            server_capabilities.tools = Some(ListChangedCapability::default());
+            server_capabilities.resources = Some(ResourcesCapability::default());
+            server_capabilities
         };
         assert_eq!(missing("tools/list", v, &caps), None);
         assert_eq!(missing("resources/read", v, &caps), None);

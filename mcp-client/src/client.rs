@@ -8,7 +8,8 @@ use mcp_protocol::engine::CloseReason;
 use mcp_protocol::method::{ClientRequest, Request};
 use mcp_protocol::rt::Transport;
 use mcp_protocol::types::{
-    CreateTaskResult, Implementation, InputRequiredResult, Outcome, ResultType, ServerCapabilities,
+    CreateTaskResult, Implementation, InputRequiredResult, ResultOrFollowUp, ResultType,
+    ServerCapabilities,
 };
 use mcp_protocol::{ErrorCode, ProtocolVersion};
 use serde_json::value::RawValue;
@@ -155,12 +156,12 @@ impl Client {
         options: CallOptions,
     ) -> Result<R::Result> {
         match self.request_outcome::<R>(params, options).await? {
-            Outcome::Complete(r) => Ok(r),
-            Outcome::Task(task) => Err(Error::UnexpectedTask {
+            ResultOrFollowUp::Complete(r) => Ok(r),
+            ResultOrFollowUp::Task(task) => Err(Error::UnexpectedTask {
                 method: R::METHOD.to_owned(),
                 task_id: task.task.task_id,
             }),
-            Outcome::InputRequired(_) => Err(Error::InputRoundsExceeded {
+            ResultOrFollowUp::InputRequired(_) => Err(Error::InputRoundsExceeded {
                 method: R::METHOD.to_owned(),
                 rounds: self.inner.conn.config.max_input_rounds,
             }),
@@ -168,18 +169,18 @@ impl Client {
     }
 
     /// Sends any client request and returns its final result, or the task the server
-    /// turned it into (never [`Outcome::InputRequired`]: input rounds are answered here).
+    /// turned it into (never [`ResultOrFollowUp::InputRequired`]: input rounds are answered here).
     pub async fn request_outcome<R: ClientRequest>(
         &self,
         params: R::Params,
         options: CallOptions,
-    ) -> Result<Outcome<R::Result>> {
+    ) -> Result<ResultOrFollowUp<R::Result>> {
         let (answer, version) = self.call::<R>(&params, &options).await?;
         if !version.has_handshake() && answer.has_result_type(ResultType::TASK) {
             let task = answer.decode::<AnswerAs<R, CreateTaskResult>>()?;
-            return Ok(Outcome::Task(task));
+            return Ok(ResultOrFollowUp::Task(task));
         }
-        answer.decode::<R>().map(Outcome::Complete)
+        answer.decode::<R>().map(ResultOrFollowUp::Complete)
     }
 
     /// Refuses locally what the negotiated version or the server's capabilities exclude.

@@ -106,17 +106,15 @@ impl Handlers {
             caps.sampling = Some(SamplingCapability::default());
         }
         if self.elicitation.is_some() {
-            caps.elicitation = Some(ElicitationCapability {
-                form: Some(JsonObject::new()),
-                url: self.elicitation_url.then(JsonObject::new),
-                ..ElicitationCapability::default()
-            });
+            let mut elicitation = ElicitationCapability::default();
+            elicitation.form = Some(JsonObject::new());
+            elicitation.url = self.elicitation_url.then(JsonObject::new);
+            caps.elicitation = Some(elicitation);
         }
         if self.roots.is_some() {
-            caps.roots = Some(RootsCapability {
-                list_changed: Some(true),
-                ..RootsCapability::default()
-            });
+            let mut roots = RootsCapability::default();
+            roots.list_changed = Some(true);
+            caps.roots = Some(roots);
         }
         caps
     }

@@ -110,7 +110,7 @@
 //! use mcp_client::prelude::*;
 //! // The protocol crate comes re-exported: no dependency of its own is needed.
 //! use mcp_client::protocol::engine::EngineConfig;
-//! use mcp_client::protocol::jsonrpc::Outcome;
+//! use mcp_client::protocol::jsonrpc::ResultOrError;
 //! use mcp_client::protocol::rt::{self, Incoming, memory};
 //! use mcp_client::protocol::{ErrorObject, Side};
 //! use serde_json::json;
@@ -131,8 +131,8 @@
 //!             other => Err(ErrorObject::method_not_found(other)),
 //!         };
 //!         req.respond_raw(match answer {
-//!             Ok(v) => Outcome::Result(serde_json::value::to_raw_value(&v).unwrap()),
-//!             Err(e) => Outcome::Error(e),
+//!             Ok(v) => ResultOrError::Result(serde_json::value::to_raw_value(&v).unwrap()),
+//!             Err(e) => ResultOrError::Error(e),
 //!         });
 //!     }
 //! });

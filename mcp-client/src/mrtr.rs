@@ -55,6 +55,8 @@ pub(crate) async fn fulfil(
                     });
                 }
             },
+            // A kind a later mcp-protocol adds (the enum is non-exhaustive): no handler here.
+            _ => return Err(Error::NoHandler { method }),
         };
         responses.insert(key.clone(), &response.shaped(version));
     }

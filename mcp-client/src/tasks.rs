@@ -10,7 +10,8 @@ use mcp_protocol::methods::{
     UpdateTaskParams,
 };
 use mcp_protocol::types::{
-    CreateTaskResult, Cursor, InputRequests, InputResponses, Outcome, PaginatedParams, TaskMetadata,
+    CreateTaskResult, Cursor, InputRequests, InputResponses, PaginatedParams, ResultOrFollowUp,
+    TaskMetadata,
 };
 use serde::Deserialize;
 use serde::Serialize;
@@ -31,7 +32,7 @@ impl Client {
         name: &str,
         arguments: impl Serialize,
         ttl_ms: Option<u64>,
-    ) -> Result<Outcome<CallToolResult>> {
+    ) -> Result<ResultOrFollowUp<CallToolResult>> {
         let mut params = tool_params::<CallTool>(name, arguments)?;
         let version = self.protocol_version();
         if !version.has_handshake() {
@@ -45,10 +46,9 @@ impl Client {
                 capability: "tasks",
             });
         }
-        params.task = Some(TaskMetadata {
-            ttl: ttl_ms,
-            ..TaskMetadata::default()
-        });
+        let mut task = TaskMetadata::default();
+        task.ttl = ttl_ms;
+        params.task = Some(task);
         let (answer, _) = self.call::<CallTool>(&params, &CallOptions::new()).await?;
         #[derive(Deserialize)]
         struct Peek {
@@ -59,9 +59,9 @@ impl Client {
         if is_task {
             answer
                 .decode::<AnswerAs<CallTool, CreateTaskResult>>()
-                .map(Outcome::Task)
+                .map(ResultOrFollowUp::Task)
         } else {
-            answer.decode::<CallTool>().map(Outcome::Complete)
+            answer.decode::<CallTool>().map(ResultOrFollowUp::Complete)
         }
     }
 

@@ -9,7 +9,7 @@ use mcp_protocol::methods::{
     CallToolParams, CompleteParams, CompletionReference, PromptReference, SubscriptionFilter,
 };
 use mcp_protocol::rt::Incoming;
-use mcp_protocol::types::{LoggingLevel, Outcome};
+use mcp_protocol::types::{LoggingLevel, ResultOrFollowUp};
 use serde_json::{Value, json};
 
 use crate::support::{
@@ -368,7 +368,7 @@ async fn tools_run_as_tasks_in_both_designs() {
         "createdAt": "2025-01-01T00:00:00Z", "lastUpdatedAt": "2025-01-01T00:00:00Z"}}),
     );
     match within(call).await.unwrap().unwrap() {
-        Outcome::Task(t) => assert_eq!(t.task.task_id, "t9"),
+        ResultOrFollowUp::Task(t) => assert_eq!(t.task.task_id, "t9"),
         other => panic!("expected a task, got {other:?}"),
     }
 
@@ -395,7 +395,7 @@ async fn tools_run_as_tasks_in_both_designs() {
         "createdAt": "2026-01-01T00:00:00Z", "lastUpdatedAt": "2026-01-01T00:00:00Z", "ttlMs": null}),
     );
     match within(call).await.unwrap().unwrap() {
-        Outcome::Task(t) => assert_eq!(t.task.task_id, "t10"),
+        ResultOrFollowUp::Task(t) => assert_eq!(t.task.task_id, "t10"),
         other => panic!("expected a task, got {other:?}"),
     }
     // The plain call refuses a task with a clear error.

@@ -24,8 +24,57 @@
 //! - Each method is an uninhabited marker type ([`methods::CallTool`]) implementing
 //!   [`Request`] or [`Notification`]: its name, its params and result types, and the
 //!   revisions it exists in. Direction traits ([`method::ClientRequest`], …) say who sends it.
-//! - Unknown fields are kept in every struct's `extra` map and survive a round trip.
+//! - Unknown fields are kept in every struct's `extra` map and survive a round trip; unknown
+//!   values of open enumerations are kept too (see *Forward compatibility*).
 //! - Errors name the exact fault and map to one JSON-RPC code ([`DecodeError::code`]).
+//!
+//! # Forward compatibility
+//!
+//! A peer that speaks a newer revision must not break decoding, and a new revision must not
+//! force a breaking release of this crate:
+//!
+//! - Every wire struct is `#[non_exhaustive]`: new fields can be added in a minor release.
+//! - Every enumeration the spec may extend keeps a value it does not know, as sent, and sends
+//!   it back unchanged: string sets ([`types::Role`], [`types::LoggingLevel`],
+//!   [`types::CacheScope`], [`types::TaskStatus`], [`methods::ElicitAction`], …) have an
+//!   `Unknown(String)` variant; unions tagged by `type` ([`types::ContentBlock`], sampling
+//!   blocks, completion references) have `Unknown(`[`types::UnknownObject`]`)`, so one content
+//!   block of an unknown type does not fail a whole `tools/call` result. Such enums are
+//!   `#[non_exhaustive]`; the few kept closed say why in their docs.
+//! - Open sets spelled as plain strings are newtypes with constants ([`types::ResultType`],
+//!   [`methods::StopReason`], [`jsonrpc::ErrorCode`]); newtypes of one field stay constructible.
+//!   The JSON-RPC envelopes ([`jsonrpc::RequestMessage`], [`jsonrpc::ResponseMessage`],
+//!   [`jsonrpc::NotificationMessage`], [`jsonrpc::ErrorObject`]) stay exhaustive too: JSON-RPC
+//!   2.0 is final, and MCP extends messages inside `params`, `result` and `error.data`.
+//!
+//! # Building messages
+//!
+//! Because the structs are `#[non_exhaustive]`, other crates cannot write struct literals
+//! (not even `..Default::default()`). One pattern throughout:
+//!
+//! - `X::new(required…)` takes the fields the spec requires (`CallToolParams::new(name)`,
+//!   `Tool::new(name, input_schema)`); types with no required field implement `Default`.
+//!   Results have named constructors where the kind matters (`CallToolResult::success`,
+//!   `CallToolResult::error`, `ElicitResult::accept`); list pages have `new(items)` and
+//!   `with_next_cursor`.
+//! - Common optional fields have chainable `with_*` setters (`with_arguments`, `with_cache`,
+//!   `with_stop_reason`, …). Every field stays public, so any other optional field is set by
+//!   assignment on a `let mut` value built by `new` or `default`:
+//!
+//! ```
+//! use mcp_protocol::methods::CallToolParams;
+//! use mcp_protocol::types::TaskMetadata;
+//!
+//! let mut task = TaskMetadata::default();
+//! task.ttl = Some(60_000);
+//! let mut params = CallToolParams::new("search").with_arguments(Default::default());
+//! params.task = Some(task);
+//! assert_eq!(params.name, "search");
+//! ```
+//!
+//! There is no separate builder type per message: the structs are plain data whose fields are
+//! all public, and a `new` + `with_*`/assignment pair covers what a builder would, without a
+//! second type to keep in step with every revision.
 //!
 //! # What this crate does not do
 //!

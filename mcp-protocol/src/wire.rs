@@ -4,12 +4,12 @@
 //! `#[serde(flatten)]` on an `extra` map would keep unknown fields too, but it makes serde
 //! buffer the whole object into an intermediate tree before decoding any field, which costs
 //! as much as decoding into an untyped `serde_json::Value` (measured by
-//! `benches/codec.rs`). [`deserialize_with_extra!`](crate::deserialize_with_extra) instead
+//! `benches/codec.rs`). [`wire_struct!`](crate::wire_struct) instead declares the struct and
 //! generates a visitor that decodes each known key straight into its field and only the
 //! unknown ones into `extra`. Serialization keeps serde's derive (flatten costs nothing there).
 //!
-//! The wire names listed in the macro must match the struct's `#[serde]` names; the
-//! round-trip property tests (`decode(encode(x)) == x` for every type) fail if they drift.
+//! Each field and its wire name are written once, in the struct declaration: the macro gives
+//! the same name to serde's derive (`#[serde(rename)]`) and to the visitor.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -48,7 +48,7 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
         impl<'de> Visitor<'de> for V {
             type Value = Key<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a field name")
+                f.write_str("a string")
             }
             fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Key<'de>, E> {
                 Ok(Key::Borrowed(s))
@@ -91,45 +91,114 @@ impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
     }
 }
 
-/// Implements `Deserialize` for a wire struct whose last field is `extra: Extra`.
+/// Declares a wire struct and its `Deserialize`, writing each field and its wire name once.
 ///
 /// ```ignore
-/// deserialize_with_extra!(CallToolParams {
-///     name: "name",
-///     arguments: "arguments",
-///     meta: "_meta",
-/// });
+/// wire_struct! {
+///     /// Params of `tools/call`.
+///     #[derive(Clone, Debug, PartialEq, Serialize)]
+///     pub struct CallToolParams {
+///         /// The tool.
+///         pub name: String,
+///         /// Metadata.
+///         #[serde(default, skip_serializing_if = "Option::is_none")]
+///         pub meta: Option<Meta> = "_meta",
+///         /// Lifetime; `Default::default()` when absent.
+///         #[serde(default, skip_serializing_if = "TaskTtl::is_unset")]
+///         pub ttl: TaskTtl [default],
+///     }
+/// }
 /// ```
-/// Each `field: "wireName"` pair decodes that key into that field; a field written
-/// `field: "wireName" = default` takes `Default::default()` when absent; any other absent
-/// field must be an `Option` or decoding fails with "missing field". A key given twice is an
-/// error. Every other key goes into `extra`.
+/// A field's wire name is its Rust name unless written after `=`; the macro puts it into a
+/// `#[serde(rename)]` for `Serialize` (derived: flatten costs nothing when encoding) and into
+/// the generated visitor, so the two cannot drift. It appends the last field,
+/// `pub extra: Extra` (`#[serde(flatten)]`): every key the struct does not name is kept there.
+/// The struct is `#[non_exhaustive]`: a later revision may add fields without breaking users,
+/// who build it with its constructors (see "Building messages" in the crate docs).
+///
+/// The generated `Deserialize` decodes each known key straight into its field and only the
+/// unknown ones into `extra` (no `flatten` buffering, see the module docs). An absent field
+/// takes `Default::default()` when marked `[default]`; otherwise it must be an `Option` (then
+/// `None`) or decoding fails with "missing field". A key given twice is an error.
+///
+/// Written after the struct, `cacheable_result;` appends the fields every cacheable result of
+/// 2026-07-28 has (`ttlMs`, `cacheScope`, `resultType`, `_meta`), as
+/// [`list_result!`](crate::list_result) and `DiscoverResult` use.
 #[macro_export]
 #[doc(hidden)]
-macro_rules! deserialize_with_extra {
-    ($ty:ident { $($field:ident : $wire:literal $(= $default:ident)?),* $(,)? }) => {
-        impl<'de> ::serde::Deserialize<'de> for $ty {
+macro_rules! wire_struct {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $($body:tt)*
+        }
+        cacheable_result;
+    ) => {
+        $crate::wire_struct! {
+            $(#[$meta])*
+            pub struct $name {
+                $($body)*
+                /// Cache lifetime hint in milliseconds (2026-07-28).
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub ttl_ms: ::core::option::Option<u64> = "ttlMs",
+                /// Cache scope hint (2026-07-28).
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub cache_scope: ::core::option::Option<$crate::types::CacheScope> = "cacheScope",
+                /// Result kind (2026-07-28).
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub result_type: ::core::option::Option<$crate::types::ResultType> = "resultType",
+                /// Result metadata.
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub meta: ::core::option::Option<$crate::types::Meta> = "_meta",
+            }
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[$fmeta:meta])*
+                $vis:vis $field:ident : $ty:ty $(= $wire:literal)? $([$default:ident])?,
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[non_exhaustive]
+        pub struct $name {
+            $(
+                $(#[$fmeta])*
+                $(#[serde(rename = $wire)])?
+                $vis $field: $ty,
+            )*
+            /// Unknown fields, kept.
+            #[serde(flatten)]
+            pub extra: $crate::types::Extra,
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
                 struct V;
                 impl<'de> ::serde::de::Visitor<'de> for V {
-                    type Value = $ty;
+                    type Value = $name;
                     fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                        f.write_str(concat!("an object (", stringify!($ty), ")"))
+                        f.write_str(concat!("an object (", stringify!($name), ")"))
                     }
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(
                         self,
                         mut map: A,
-                    ) -> ::core::result::Result<$ty, A::Error> {
+                    ) -> ::core::result::Result<$name, A::Error> {
                         $(let mut $field = ::core::option::Option::None;)*
                         let mut extra = $crate::types::Extra::new();
                         while let ::core::option::Option::Some(key) =
                             map.next_key::<$crate::wire::Key<'de>>()?
                         {
                             match key.as_str() {
-                                $($wire => {
+                                $($crate::wire_struct!(@wire $field $($wire)?) => {
                                     if $field.is_some() {
                                         return ::core::result::Result::Err(
-                                            <A::Error as ::serde::de::Error>::duplicate_field($wire),
+                                            <A::Error as ::serde::de::Error>::duplicate_field(
+                                                $crate::wire_struct!(@wire $field $($wire)?),
+                                            ),
                                         );
                                     }
                                     $field = ::core::option::Option::Some(map.next_value()?);
@@ -140,12 +209,12 @@ macro_rules! deserialize_with_extra {
                                 }
                             }
                         }
-                        ::core::result::Result::Ok($ty {
+                        ::core::result::Result::Ok($name {
                             $($field: match $field {
                                 ::core::option::Option::Some(v) => v,
-                                ::core::option::Option::None => {
-                                    $crate::deserialize_with_extra!(@absent $wire $(, $default)?)
-                                }
+                                ::core::option::Option::None => $crate::wire_struct!(
+                                    @absent ($crate::wire_struct!(@wire $field $($wire)?)) $($default)?
+                                ),
                             },)*
                             extra,
                         })
@@ -155,11 +224,71 @@ macro_rules! deserialize_with_extra {
             }
         }
     };
-    (@absent $wire:literal, default) => {
-        ::core::default::Default::default()
-    };
-    (@absent $wire:literal) => {
-        $crate::wire::missing($wire)?
+    (@wire $field:ident $wire:literal) => { $wire };
+    (@wire $field:ident) => { stringify!($field) };
+    (@absent ($($wire:tt)*) default) => { ::core::default::Default::default() };
+    (@absent ($($wire:tt)*)) => { $crate::wire::missing($($wire)*)? };
+}
+
+/// Declares a page of a list result (`tools/list`, `prompts/list`, …): the items, the next
+/// cursor and the cacheable-result fields, with `new(items)` and its [`Shape`](crate::shape::Shape)
+/// (items shaped, cache hints and `resultType` as the version requires).
+///
+/// ```ignore
+/// list_result! {
+///     /// Result of `tools/list` (`ListToolsResult`).
+///     ListToolsResult {
+///         /// The tools on this page.
+///         tools: Tool
+///     }
+/// }
+/// ```
+/// The items' wire name is their Rust name unless written after `=` (as in `wire_struct!`).
+/// ```ignore
+/// ```
+#[macro_export]
+#[doc(hidden)]
+macro_rules! list_result {
+    (
+        $(#[$meta:meta])*
+        $name:ident { $(#[$fmeta:meta])* $items:ident : $item:ty $(= $wire:literal)? }
+    ) => {
+        $crate::wire_struct! {
+            $(#[$meta])*
+            #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+            pub struct $name {
+                $(#[$fmeta])*
+                pub $items: ::std::vec::Vec<$item> $(= $wire)?,
+                /// Cursor of the next page, if any.
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub next_cursor: ::core::option::Option<$crate::types::Cursor> = "nextCursor",
+            }
+            cacheable_result;
+        }
+
+        impl $name {
+            /// A page with these items and no next page.
+            pub fn new($items: ::std::vec::Vec<$item>) -> Self {
+                Self {
+                    $items,
+                    ..Self::default()
+                }
+            }
+
+            /// Sets the cursor of the next page.
+            pub fn with_next_cursor(mut self, cursor: impl ::core::convert::Into<$crate::types::Cursor>) -> Self {
+                self.next_cursor = ::core::option::Option::Some(cursor.into());
+                self
+            }
+        }
+
+        impl $crate::shape::Shape for $name {
+            fn shape(&mut self, version: $crate::version::ProtocolVersion) {
+                $crate::shape::Shape::shape(&mut self.$items, version);
+                $crate::types::shape_cache_hints(&mut self.ttl_ms, &mut self.cache_scope, version);
+                $crate::types::shape_result_type(&mut self.result_type, version);
+            }
+        }
     };
 }
 
@@ -234,4 +363,119 @@ impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for Rest<'de, A> {
             None => self.map.next_value_seed(seed),
         }
     }
+}
+
+/// Declares a string enumeration the spec may extend (an *open set*): the known values as
+/// variants, plus `Unknown(String)` holding a value from a later revision exactly as it was
+/// sent, so that it is encoded back unchanged. The enum is `#[non_exhaustive]`; `Unknown`
+/// is its last variant (a derived `Ord` puts unknown values after every known one).
+///
+/// ```ignore
+/// open_enum! {
+///     /// The sender or recipient of a message (`Role`).
+///     pub enum Role {
+///         /// The user.
+///         User = "user",
+///     }
+/// }
+/// ```
+/// Generates `as_str`, `Display`, `From<&str>`, `Serialize` and a `Deserialize` that borrows
+/// the string from the input when it can.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident = $wire:literal,)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+            /// A value this crate does not know (from a later revision), kept as it was sent
+            /// and sent back unchanged.
+            Unknown(::std::string::String),
+        }
+
+        impl $name {
+            /// The wire spelling.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)+
+                    Self::Unknown(s) => s,
+                }
+            }
+
+            /// Whether this is a value this crate does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl ::core::convert::From<&str> for $name {
+            fn from(s: &str) -> Self {
+                match s {
+                    $($wire => Self::$variant,)+
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                let key = <$crate::wire::Key<'de> as ::serde::Deserialize<'de>>::deserialize(d)?;
+                ::core::result::Result::Ok(Self::from(key.as_str()))
+            }
+        }
+    };
+}
+
+/// Implements `Deserialize` for an enum tagged by `type` whose every variant holds one struct,
+/// plus `Unknown(UnknownObject)` for a type this crate does not know, without buffering the
+/// object (see [`decode_tagged`]).
+///
+/// ```ignore
+/// deserialize_tagged!(ContentBlock { "text" => Text(TextContent), "image" => Image(ImageContent) });
+/// ```
+#[macro_export]
+#[doc(hidden)]
+macro_rules! deserialize_tagged {
+    ($ty:ident { $($wire:literal => $variant:ident($inner:ty)),+ $(,)? }) => {
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                struct V;
+                impl<'de> ::serde::de::Visitor<'de> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(concat!("an object with a `type` (", stringify!($ty), ")"))
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        map: A,
+                    ) -> ::core::result::Result<$ty, A::Error> {
+                        $crate::wire::decode_tagged(map, "type", |kind, rest| match kind {
+                            $($wire => <$inner as ::serde::Deserialize>::deserialize(rest).map($ty::$variant),)+
+                            other => $crate::types::UnknownObject::decode(other, rest).map($ty::Unknown),
+                        })
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+    };
 }

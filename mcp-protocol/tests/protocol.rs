@@ -8,6 +8,8 @@ mod support;
 
 #[path = "protocol/engine_rt.rs"]
 mod engine_rt;
+#[path = "protocol/future_revision.rs"]
+mod future_revision;
 #[path = "protocol/method_table.rs"]
 mod method_table;
 #[path = "protocol/roundtrip.rs"]

@@ -176,7 +176,7 @@ impl RequestContext {
     pub fn log_enabled(&self, level: LoggingLevel) -> bool {
         match &self.inner.log_level {
             LogLevel::Session(session) => session.log_level().is_none_or(|min| level >= min),
-            LogLevel::Fixed(min) => min.is_some_and(|min| level >= min),
+            LogLevel::Fixed(min) => min.as_ref().is_some_and(|min| level >= *min),
         }
     }
 
@@ -189,7 +189,7 @@ impl RequestContext {
 
     /// Like [`RequestContext::log`], with a full message (logger name, `_meta`).
     pub fn log_message(&self, message: LoggingMessageParams) -> bool {
-        if !self.log_enabled(message.level) {
+        if !self.log_enabled(message.level.clone()) {
             return false;
         }
         match &self.inner.outbound {
@@ -327,6 +327,11 @@ fn input_params(request: &InputRequest) -> Result<Value, InputError> {
         InputRequestKind::CreateMessage(p) => serde_json::to_value(p),
         InputRequestKind::ListRoots(p) => serde_json::to_value(p.clone().unwrap_or_default()),
         InputRequestKind::Elicit(p) => serde_json::to_value(p),
+        other => {
+            return Err(InputError::Malformed(format!(
+                "unsupported input request: {other:?}"
+            )));
+        }
     };
     encoded.map_err(|e| InputError::Malformed(e.to_string()))
 }

@@ -27,7 +27,7 @@ use crate::session::Session;
 use crate::tasks::TaskStore;
 
 /// A cache hint for a list, read or discovery result (2026-07-28 `ttlMs` / `cacheScope`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CacheHint {
     /// How long the client may reuse the answer, in milliseconds.
     pub ttl_ms: u64,
@@ -350,15 +350,15 @@ impl Server {
     }
 
     pub(crate) fn cache_hint(&self, list: ListKind) -> Option<CacheHint> {
-        self.inner.config.cache.get(&list).copied()
+        self.inner.config.cache.get(&list).cloned()
     }
 
     pub(crate) fn discover_cache(&self) -> Option<CacheHint> {
-        self.inner.config.discover_cache
+        self.inner.config.discover_cache.clone()
     }
 
     pub(crate) fn read_cache(&self) -> Option<CacheHint> {
-        self.inner.config.read_cache
+        self.inner.config.read_cache.clone()
     }
 
     pub(crate) fn tasks_enabled(&self) -> bool {
@@ -498,29 +498,33 @@ impl Server {
         let cfg = &self.inner.config;
         let reg = self.registry();
         let declared = |k| cfg.declared.contains(&k);
-        let list_changed = ListChangedCapability {
-            list_changed: cfg.list_changed.then_some(true),
-            ..ListChangedCapability::default()
+        let list_changed = {
+            let mut list_changed_capability = ListChangedCapability::default();
+            list_changed_capability.list_changed = cfg.list_changed.then_some(true);
+            list_changed_capability
         };
         let has_resources = !reg.resources.is_empty()
             || !reg.templates.is_empty()
             || declared(ListKind::Resources)
             || declared(ListKind::ResourceTemplates);
         let has_prompts = !reg.prompts.is_empty() || declared(ListKind::Prompts);
-        let mut caps = ServerCapabilities {
-            tools: (!reg.tools.is_empty() || declared(ListKind::Tools))
-                .then(|| list_changed.clone()),
-            prompts: has_prompts.then(|| list_changed.clone()),
-            resources: has_resources.then(|| ResourcesCapability {
-                subscribe: Some(true),
-                list_changed: cfg.list_changed.then_some(true),
-                ..ResourcesCapability::default()
-            }),
-            logging: cfg.logging.then(Default::default),
+        let mut caps = {
+            let mut server_capabilities = ServerCapabilities::default();
+            server_capabilities.tools =
+                (!reg.tools.is_empty() || declared(ListKind::Tools)).then(|| list_changed.clone());
+            server_capabilities.prompts = has_prompts.then(|| list_changed.clone());
+            server_capabilities.resources = has_resources.then(|| {
+                let mut resources_capability = ResourcesCapability::default();
+                resources_capability.subscribe = Some(true);
+                resources_capability.list_changed = cfg.list_changed.then_some(true);
+                resources_capability
+            });
+            server_capabilities.logging = cfg.logging.then(Default::default);
             // Completion answers for any prompt argument or template variable (empty when
             // nothing is attached), so it goes with prompts and templates.
-            completions: (has_prompts || !reg.templates.is_empty()).then(Default::default),
-            ..ServerCapabilities::default()
+            server_capabilities.completions =
+                (has_prompts || !reg.templates.is_empty()).then(Default::default);
+            server_capabilities
         };
         if cfg.tasks {
             let tasks = serde_json::json!({
@@ -592,9 +596,10 @@ impl Server {
                 session.outbound.notify::<N>(NotificationParams::default());
             }
             for id in session.listens_where(&wants) {
-                let params = NotificationParams {
-                    meta: Some(Meta::new().with(Meta::SUBSCRIPTION_ID, &id)),
-                    ..NotificationParams::default()
+                let params = {
+                    let mut notification_params = NotificationParams::default();
+                    notification_params.meta = Some(Meta::new().with(Meta::SUBSCRIPTION_ID, &id));
+                    notification_params
                 };
                 session.outbound.notify::<N>(params);
             }

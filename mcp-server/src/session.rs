@@ -131,7 +131,7 @@ impl Session {
     }
 
     pub(crate) fn log_level(&self) -> Option<LoggingLevel> {
-        self.lock().log_level
+        self.lock().log_level.clone()
     }
 
     pub(crate) fn set_log_level(&self, level: LoggingLevel) {

@@ -172,9 +172,10 @@ impl TaskRecord {
         if st.task.status.is_terminal() || st.task.status == status && message.is_none() {
             return false;
         }
-        st.task.status = status;
+        let terminal = status.is_terminal();
+        st.task.status = status.clone();
         st.task.status_message = message;
-        if status.is_terminal() {
+        if terminal {
             st.ended_at = Some(Instant::now());
         }
         st.task.last_updated_at = iso_now();

@@ -59,9 +59,9 @@ pub fn server() -> Server {
         // The reference's 2026-07-28 cache hints (SEP-2549): lists for five minutes to
         // anyone, reads for five minutes to this caller; discovery keeps the default
         // (`ttlMs: 0`, private), as the reference stamps it.
-        .cache_hint(ListKind::Tools, list_hint)
-        .cache_hint(ListKind::Prompts, list_hint)
-        .cache_hint(ListKind::Resources, list_hint)
+        .cache_hint(ListKind::Tools, list_hint.clone())
+        .cache_hint(ListKind::Prompts, list_hint.clone())
+        .cache_hint(ListKind::Resources, list_hint.clone())
         .cache_hint(ListKind::ResourceTemplates, list_hint)
         .read_cache_hint(CacheHint::new(CACHE_TTL_MS, CacheScope::Private));
     let server = skills::serve(builder).build();

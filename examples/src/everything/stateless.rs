@@ -73,9 +73,10 @@ fn failed(e: &InputError) -> CallToolResult {
 
 /// Client capabilities with (any) sampling.
 fn sampling() -> ClientCapabilities {
-    ClientCapabilities {
-        sampling: Some(SamplingCapability::default()),
-        ..ClientCapabilities::default()
+    {
+        let mut client_capabilities = ClientCapabilities::default();
+        client_capabilities.sampling = Some(SamplingCapability::default());
+        client_capabilities
     }
 }
 

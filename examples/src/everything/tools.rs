@@ -48,7 +48,7 @@ pub(crate) fn form(value: Value) -> ElicitFormParams {
 
 /// `action=…, content=…` as the reference prints an elicitation result.
 pub(crate) fn describe(result: &ElicitResult) -> String {
-    let action = serde_json::to_value(result.action).unwrap_or_default();
+    let action = serde_json::to_value(&result.action).unwrap_or_default();
     let content = Value::Object(result.content.clone().unwrap_or_default());
     format!(
         "action={}, content={content}",

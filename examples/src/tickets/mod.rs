@@ -236,11 +236,12 @@ impl<T: Serialize + schemars::JsonSchema + Send + 'static> IntoToolResult for Un
             Ok(value) => value,
             Err(e) => return CallToolResult::error(format!("could not encode the result: {e}")),
         };
-        CallToolResult {
-            content: vec![ContentBlock::text(untrusted_text(&value.to_string()))],
-            structured_content: Some(value),
-            meta: Some(untrusted_meta()),
-            ..CallToolResult::default()
+        {
+            let mut call_tool_result = CallToolResult::default();
+            call_tool_result.content = vec![ContentBlock::text(untrusted_text(&value.to_string()))];
+            call_tool_result.structured_content = Some(value);
+            call_tool_result.meta = Some(untrusted_meta());
+            call_tool_result
         }
     }
 

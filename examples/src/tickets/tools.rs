@@ -175,12 +175,13 @@ fn search(caller: &Caller, args: SearchArgs) -> Result<Search, ToolError> {
 }
 
 fn annotations(read_only: bool, destructive: bool, idempotent: bool) -> ToolAnnotations {
-    ToolAnnotations {
-        read_only_hint: Some(read_only),
-        destructive_hint: Some(destructive),
-        idempotent_hint: Some(idempotent),
-        open_world_hint: Some(false),
-        ..ToolAnnotations::default()
+    {
+        let mut tool_annotations = ToolAnnotations::default();
+        tool_annotations.read_only_hint = Some(read_only);
+        tool_annotations.destructive_hint = Some(destructive);
+        tool_annotations.idempotent_hint = Some(idempotent);
+        tool_annotations.open_world_hint = Some(false);
+        tool_annotations
     }
 }
 

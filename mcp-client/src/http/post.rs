@@ -316,7 +316,7 @@ async fn refused(
                 shared.deliver(Message::Response(r));
                 return Ok(());
             }
-            (None, mcp_protocol::jsonrpc::Outcome::Error(e)) => error = Some(e.clone()),
+            (None, mcp_protocol::jsonrpc::ResultOrError::Error(e)) => error = Some(e.clone()),
             _ => {}
         }
     }

@@ -16,7 +16,7 @@ use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use mcp_protocol::engine::RequestFailure;
-use mcp_protocol::jsonrpc::{Message, Outcome, ResponseMessage};
+use mcp_protocol::jsonrpc::{Message, ResponseMessage, ResultOrError};
 use mcp_protocol::rt::{Received, Transport, TransportError};
 use mcp_protocol::{DecodeError, RequestId};
 use tokio::sync::{mpsc, watch};
@@ -186,7 +186,7 @@ impl Shared {
         let mut state = self.state();
         if state.pending_initialize.as_ref() == Some(&id) {
             state.pending_initialize = None;
-            if let Outcome::Result(raw) = &response.outcome {
+            if let ResultOrError::Result(raw) = &response.outcome {
                 #[derive(serde::Deserialize)]
                 struct Chosen {
                     #[serde(rename = "protocolVersion")]
@@ -199,12 +199,12 @@ impl Shared {
         }
         state.inflight.remove(&id);
         if state.pending_tools_list.remove(&id)
-            && let Outcome::Result(raw) = &response.outcome
+            && let ResultOrError::Result(raw) = &response.outcome
             && let Ok(mut result) = serde_json::from_str::<serde_json::Value>(raw.get())
             && super::headers::take_tools(&mut result, &mut state.tool_headers)
             && let Ok(raw) = serde_json::value::to_raw_value(&result)
         {
-            response.outcome = Outcome::Result(raw);
+            response.outcome = ResultOrError::Result(raw);
         }
         response
     }

@@ -10,7 +10,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use mcp_protocol::engine::EngineConfig;
-use mcp_protocol::jsonrpc::{NotificationMessage, Outcome};
+use mcp_protocol::jsonrpc::{NotificationMessage, ResultOrError};
 use mcp_protocol::rt::{self, Incoming, IncomingRequest, IncomingStream, Peer, Transport, memory};
 use mcp_protocol::{ErrorCode, ErrorObject, Side};
 use serde_json::{Value, json};
@@ -133,7 +133,7 @@ pub fn notification_params(n: &NotificationMessage) -> Value {
 
 /// Answers with a result.
 pub fn reply(request: IncomingRequest, result: Value) {
-    request.respond_raw(Outcome::Result(
+    request.respond_raw(ResultOrError::Result(
         serde_json::value::to_raw_value(&result).unwrap(),
     ));
 }

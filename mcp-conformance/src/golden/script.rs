@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use mcp_client::{CallOptions, Client, ServerNotification};
 use mcp_protocol::methods::{CallToolParams, CompleteParams, CompletionReference};
-use mcp_protocol::types::{LoggingLevel, Outcome};
+use mcp_protocol::types::{LoggingLevel, ResultOrFollowUp};
 use mcp_protocol::{ProtocolVersion, Request, Shape};
 use serde_json::{Map, Value, json};
 
@@ -200,7 +200,7 @@ fn tasks(client: &Client, _: ProtocolVersion) -> BoxFuture<'_, ()> {
         let created = client
             .call_tool_as_task("slow", json!({}), Some(60_000))
             .await;
-        let Ok(Outcome::Task(created)) = created else {
+        let Ok(ResultOrFollowUp::Task(created)) = created else {
             return;
         };
         let finished = async {

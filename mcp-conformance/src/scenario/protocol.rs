@@ -235,17 +235,20 @@ fn tool_fields(version: ProtocolVersion) -> Outcome {
     tool.title = Some("T".into());
     tool.description = Some("d".into());
     tool.output_schema = serde_json::from_value(json!({"type": "object"})).ok();
-    tool.annotations = Some(ToolAnnotations {
-        read_only_hint: Some(true),
-        ..ToolAnnotations::default()
+    tool.annotations = Some({
+        let mut tool_annotations = ToolAnnotations::default();
+        tool_annotations.read_only_hint = Some(true);
+        tool_annotations
     });
-    tool.execution = Some(ToolExecution {
-        task_support: Some("optional".into()),
-        ..ToolExecution::default()
+    tool.execution = Some({
+        let mut tool_execution = ToolExecution::default();
+        tool_execution.task_support = Some("optional".into());
+        tool_execution
     });
-    tool.icons = Some(vec![Icon {
-        src: "https://example.com/i.png".into(),
-        ..Icon::default()
+    tool.icons = Some(vec![{
+        let mut icon = Icon::default();
+        icon.src = "https://example.com/i.png".into();
+        icon
     }]);
     tool.shape(version);
     let value = serde_json::to_value(&tool).unwrap_or_default();

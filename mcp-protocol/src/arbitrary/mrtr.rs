@@ -1,5 +1,5 @@
 //! Strategies for Multi Round-Trip Requests (2026-07-28): input requests and responses,
-//! `InputRequiredResult`, the retry params and [`Outcome`].
+//! `InputRequiredResult`, the retry params and [`ResultOrFollowUp`].
 
 use std::fmt::Debug;
 
@@ -131,7 +131,7 @@ impl Arbitrary for InputResponseRequestParams {
     }
 }
 
-impl<T: Arbitrary + Debug + 'static> Arbitrary for Outcome<T> {
+impl<T: Arbitrary + Debug + 'static> Arbitrary for ResultOrFollowUp<T> {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     /// A final result of `T` (whose `resultType` is `"complete"` or absent), an

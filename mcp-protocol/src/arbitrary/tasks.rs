@@ -166,7 +166,7 @@ impl Arbitrary for DetailedTask {
             task_error(),
         )
             .prop_map(|(task, input_requests, result, error)| {
-                let status = task.status;
+                let status = task.status.clone();
                 Self {
                     task,
                     input_requests: (status == Status::InputRequired).then_some(input_requests),

@@ -6,7 +6,9 @@ use std::fmt;
 
 use super::RequestFailure;
 use crate::error::{DecodeError, EncodeError};
-use crate::jsonrpc::{NotificationMessage, Outcome, ProgressToken, RequestId, RequestMessage};
+use crate::jsonrpc::{
+    NotificationMessage, ProgressToken, RequestId, RequestMessage, ResultOrError,
+};
 use crate::methods::ProgressParams;
 
 /// Something the application must learn about; drained with
@@ -65,7 +67,7 @@ pub struct Completed {
 #[non_exhaustive]
 pub enum Completion {
     /// The peer answered (with a result or an error).
-    Response(Outcome),
+    Response(ResultOrError),
     /// We cancelled it with [`Engine::cancel`](super::Engine::cancel).
     Cancelled,
     /// Its deadline passed; the engine sent `notifications/cancelled`.
@@ -89,7 +91,7 @@ pub enum Violation {
         /// The id it carried.
         id: Option<RequestId>,
         /// What it carried.
-        outcome: Outcome,
+        outcome: ResultOrError,
     },
     /// A request reused the id of one still in flight; it was answered with -32600 and the
     /// first request carries on.

@@ -60,8 +60,8 @@ pub use options::{DEFAULT_MAX_REQUESTS_IN_FLIGHT, EngineConfig, RequestOptions};
 use crate::Side;
 use crate::error::{DecodeError, EncodeError};
 use crate::jsonrpc::{
-    ErrorObject, Message, NotificationMessage, Outcome, ProgressToken, RequestId, RequestMessage,
-    ResponseMessage, to_raw,
+    ErrorObject, Message, NotificationMessage, ProgressToken, RequestId, RequestMessage,
+    ResponseMessage, ResultOrError, to_raw,
 };
 use crate::method::{Notification, Request};
 use crate::methods::{Cancelled, CancelledParams, Progress, ProgressParams};
@@ -236,7 +236,7 @@ impl Engine {
     /// Answers the peer's request `id`. Returns whether an answer was queued: `false` when the
     /// id is not in flight (already answered, never seen) or when the peer cancelled it (the
     /// answer is swallowed, as the spec asks, and the id is released).
-    pub fn respond(&mut self, id: &RequestId, outcome: Outcome) -> bool {
+    pub fn respond(&mut self, id: &RequestId, outcome: ResultOrError) -> bool {
         let Some(entry) = self.incoming.remove(id) else {
             return false;
         };

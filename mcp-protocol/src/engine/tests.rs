@@ -112,8 +112,8 @@ fn completions(events: &[Event]) -> Vec<(RequestId, Completion)> {
         .collect()
 }
 
-fn ok(text: &str) -> Outcome {
-    Outcome::Result(RawValue::from_string(text.to_owned()).unwrap())
+fn ok(text: &str) -> ResultOrError {
+    ResultOrError::Result(RawValue::from_string(text.to_owned()).unwrap())
 }
 
 fn raw(text: &str) -> Option<Box<RawValue>> {
@@ -239,7 +239,7 @@ fn a_duplicate_request_id_is_refused_and_the_first_carries_on() {
         panic!("{:?}", p.b_to_a)
     };
     assert_eq!(r.id, Some(7.into()));
-    let Outcome::Error(e) = &r.outcome else {
+    let ResultOrError::Error(e) = &r.outcome else {
         panic!()
     };
     assert_eq!(e.code, ErrorCode::INVALID_REQUEST);
@@ -459,7 +459,7 @@ fn bad_input_gets_the_right_error_and_nothing_else_breaks() {
         .map(|m| match m {
             Message::Response(ResponseMessage {
                 id,
-                outcome: Outcome::Error(e),
+                outcome: ResultOrError::Error(e),
             }) => (id.clone(), e.code),
             other => panic!("{other:?}"),
         })
@@ -600,7 +600,7 @@ fn requests_beyond_the_in_flight_limit_are_refused_and_the_rest_carry_on() {
         .filter_map(|m| match m {
             Message::Response(ResponseMessage {
                 id,
-                outcome: Outcome::Error(e),
+                outcome: ResultOrError::Error(e),
             }) => Some((id.clone(), e.code)),
             _ => None,
         })

@@ -60,19 +60,21 @@ pub struct ResponseMessage {
     /// not be read (JSON-RPC 2.0 §5: `"id": null`).
     pub id: Option<RequestId>,
     /// The raw `result`, or the `error`.
-    pub outcome: Outcome,
+    pub outcome: ResultOrError,
 }
 
-/// What a response carries.
+/// What a JSON-RPC response carries: its raw `result` or its `error` (JSON-RPC 2.0 §5: exactly
+/// one of the two). Named for what it holds, unlike [`crate::types::ResultOrFollowUp`], which
+/// sorts a decoded MCP *result* by its `resultType`.
 #[derive(Clone, Debug)]
-pub enum Outcome {
+pub enum ResultOrError {
     /// A successful result, still raw.
     Result(Box<RawValue>),
     /// An error.
     Error(ErrorObject),
 }
 
-impl PartialEq for Outcome {
+impl PartialEq for ResultOrError {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
             (Self::Result(a), Self::Result(b)) => a.get() == b.get(),
@@ -277,7 +279,7 @@ impl Message {
                 }
                 Ok(Self::Response(ResponseMessage {
                     id: Some(id),
-                    outcome: Outcome::Result(result.to_owned()),
+                    outcome: ResultOrError::Result(result.to_owned()),
                 }))
             }
             (None, None, Some(error)) => {
@@ -285,7 +287,7 @@ impl Message {
                     .map_err(|e| invalid(&id, &format!("malformed `error` object: {e}")))?;
                 Ok(Self::Response(ResponseMessage {
                     id,
-                    outcome: Outcome::Error(error),
+                    outcome: ResultOrError::Error(error),
                 }))
             }
             (None, Some(_), Some(_)) => Err(invalid(
@@ -324,8 +326,8 @@ impl Message {
             Self::Request(r) => r.method.len() + raw(&r.params),
             Self::Notification(n) => n.method.len() + raw(&n.params),
             Self::Response(r) => match &r.outcome {
-                Outcome::Result(v) => v.get().len(),
-                Outcome::Error(e) => 32 + e.message.len(),
+                ResultOrError::Result(v) => v.get().len(),
+                ResultOrError::Error(e) => 32 + e.message.len(),
             },
         }
     }
@@ -455,7 +457,7 @@ impl ResponseMessage {
     pub fn result<T: Serialize>(id: RequestId, result: &T) -> Result<Self, EncodeError> {
         Ok(Self {
             id: Some(id),
-            outcome: Outcome::Result(to_raw(result)?),
+            outcome: ResultOrError::Result(to_raw(result)?),
         })
     }
 
@@ -463,7 +465,7 @@ impl ResponseMessage {
     pub fn error(id: Option<RequestId>, error: ErrorObject) -> Self {
         Self {
             id,
-            outcome: Outcome::Error(error),
+            outcome: ResultOrError::Error(error),
         }
     }
 
@@ -472,10 +474,10 @@ impl ResponseMessage {
     /// object it sent.
     pub fn decode_result<R: Request>(&self) -> Result<Result<R::Result, ErrorObject>, DecodeError> {
         match &self.outcome {
-            Outcome::Result(raw) => {
+            ResultOrError::Result(raw) => {
                 decode_part(raw.get(), self.id.as_ref(), R::METHOD, Part::Result).map(Ok)
             }
-            Outcome::Error(e) => Ok(Err(e.clone())),
+            ResultOrError::Error(e) => Ok(Err(e.clone())),
         }
     }
 }
@@ -573,8 +575,8 @@ impl Serialize for ResponseMessage {
             None => st.skip_field("id")?,
         }
         match &self.outcome {
-            Outcome::Result(r) => st.serialize_field("result", r)?,
-            Outcome::Error(e) => st.serialize_field("error", e)?,
+            ResultOrError::Result(r) => st.serialize_field("result", r)?,
+            ResultOrError::Error(e) => st.serialize_field("error", e)?,
         }
         st.end()
     }

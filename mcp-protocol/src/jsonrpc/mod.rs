@@ -7,5 +7,6 @@ pub mod message;
 pub use error::{ErrorCode, ErrorObject};
 pub use id::{ProgressToken, RequestId};
 pub use message::{
-    Message, NotificationMessage, Outcome, RequestMessage, ResponseMessage, decode_batch, to_raw,
+    Message, NotificationMessage, RequestMessage, ResponseMessage, ResultOrError, decode_batch,
+    to_raw,
 };

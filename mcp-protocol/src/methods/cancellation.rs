@@ -21,30 +21,22 @@ impl Notification for Cancelled {
 impl ClientNotification for Cancelled {}
 impl ServerNotification for Cancelled {}
 
-/// Params of `notifications/cancelled` (`CancelledNotificationParams`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CancelledParams {
-    /// The id of the request to cancel. Required in every revision except 2025-11-25, where
-    /// tasks are cancelled with `tasks/cancel` instead and the schema made it optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<RequestId>,
-    /// Why, for logs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// Metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Params of `notifications/cancelled` (`CancelledNotificationParams`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct CancelledParams {
+        /// The id of the request to cancel. Required in every revision except 2025-11-25, where
+        /// tasks are cancelled with `tasks/cancel` instead and the schema made it optional.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub request_id: Option<RequestId> = "requestId",
+        /// Why, for logs.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub reason: Option<String>,
+        /// Metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(CancelledParams {
-    request_id: "requestId",
-    reason: "reason",
-    meta: "_meta",
-});
 
 impl CancelledParams {
     /// Cancels `request_id`, optionally saying why.

@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::method::{ClientRequest, Request};
 use crate::shape::Shape;
-use crate::types::{Extra, Meta, ResultType, shape_result_type};
+use crate::types::{Extra, Meta, ResultType, UnknownObject, shape_result_type};
 use crate::version::ProtocolVersion;
 
 /// `completion/complete`: completion values for one argument.
@@ -22,9 +22,11 @@ impl Request for Complete {
 }
 impl ClientRequest for Complete {}
 
-/// What is being completed, tagged by `type`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// What is being completed, tagged by `type`. An open set: a reference of a type from a
+/// later revision is kept whole as [`CompletionReference::Unknown`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type")]
+#[non_exhaustive]
 pub enum CompletionReference {
     /// `"ref/prompt"`: an argument of a prompt.
     #[serde(rename = "ref/prompt")]
@@ -32,7 +34,15 @@ pub enum CompletionReference {
     /// `"ref/resource"`: a variable of a resource template.
     #[serde(rename = "ref/resource")]
     Resource(ResourceTemplateReference),
+    /// A reference of a type this crate does not know, kept as it was sent.
+    #[serde(untagged)]
+    Unknown(UnknownObject),
 }
+
+crate::deserialize_tagged!(CompletionReference {
+    "ref/prompt" => Prompt(PromptReference),
+    "ref/resource" => Resource(ResourceTemplateReference),
+});
 
 impl CompletionReference {
     /// A reference to the prompt `name`.
@@ -54,24 +64,17 @@ impl Shape for CompletionReference {
     }
 }
 
-/// A reference to a prompt (`PromptReference`, `type: "ref/prompt"`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PromptReference {
-    /// The prompt's name.
-    pub name: String,
-    /// Display name (2025-06-18 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A reference to a prompt (`PromptReference`, `type: "ref/prompt"`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct PromptReference {
+        /// The prompt's name.
+        pub name: String,
+        /// Display name (2025-06-18 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+    }
 }
-
-crate::deserialize_with_extra!(PromptReference {
-    name: "name",
-    title: "title",
-});
 
 impl PromptReference {
     /// A reference to the prompt `name`.
@@ -92,19 +95,15 @@ impl Shape for PromptReference {
     }
 }
 
-/// A reference to a resource template (`ResourceTemplateReference`, `type: "ref/resource"`;
-/// called `ResourceReference` before 2025-06-18, with the same shape).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResourceTemplateReference {
-    /// The URI template, or a URI.
-    pub uri: String,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A reference to a resource template (`ResourceTemplateReference`, `type: "ref/resource"`;
+    /// called `ResourceReference` before 2025-06-18, with the same shape).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct ResourceTemplateReference {
+        /// The URI template, or a URI.
+        pub uri: String,
+    }
 }
-
-crate::deserialize_with_extra!(ResourceTemplateReference { uri: "uri" });
 
 impl ResourceTemplateReference {
     /// A reference to `uri_template`.
@@ -116,66 +115,43 @@ impl ResourceTemplateReference {
     }
 }
 
-/// The argument being completed (`CompleteRequestParams.argument`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CompletionArgument {
-    /// The argument's name.
-    pub name: String,
-    /// What the user typed so far.
-    pub value: String,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// The argument being completed (`CompleteRequestParams.argument`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct CompletionArgument {
+        /// The argument's name.
+        pub name: String,
+        /// What the user typed so far.
+        pub value: String,
+    }
 }
 
-crate::deserialize_with_extra!(CompletionArgument {
-    name: "name",
-    value: "value",
-});
-
-/// Context for a completion (`CompleteRequestParams.context`, 2025-06-18 on).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CompletionContext {
-    /// Arguments already resolved, so that later ones can be completed in their light.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arguments: Option<BTreeMap<String, String>>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Context for a completion (`CompleteRequestParams.context`, 2025-06-18 on).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct CompletionContext {
+        /// Arguments already resolved, so that later ones can be completed in their light.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub arguments: Option<BTreeMap<String, String>>,
+    }
 }
 
-crate::deserialize_with_extra!(CompletionContext {
-    arguments: "arguments",
-});
-
-/// Params of `completion/complete` (`CompleteRequestParams`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CompleteParams {
-    /// What is being completed.
-    #[serde(rename = "ref")]
-    pub reference: CompletionReference,
-    /// The argument and its partial value.
-    pub argument: CompletionArgument,
-    /// Already-resolved arguments (2025-06-18 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<CompletionContext>,
-    /// Request metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Params of `completion/complete` (`CompleteRequestParams`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct CompleteParams {
+        /// What is being completed.
+        pub reference: CompletionReference = "ref",
+        /// The argument and its partial value.
+        pub argument: CompletionArgument,
+        /// Already-resolved arguments (2025-06-18 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub context: Option<CompletionContext>,
+        /// Request metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(CompleteParams {
-    reference: "ref",
-    argument: "argument",
-    context: "context",
-    meta: "_meta",
-});
 
 impl CompleteParams {
     /// Completes argument `name`, typed so far as `value`, of `reference`.
@@ -221,56 +197,40 @@ impl Shape for CompleteParams {
     }
 }
 
-/// The completion values (`CompleteResult.completion`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Completion {
-    /// The suggestions, best first; at most [`Completion::MAX_VALUES`].
-    pub values: Vec<String>,
-    /// How many values exist in all, which may exceed those sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<u64>,
-    /// More values exist than were sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_more: Option<bool>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// The completion values (`CompleteResult.completion`).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct Completion {
+        /// The suggestions, best first; at most [`Completion::MAX_VALUES`].
+        pub values: Vec<String>,
+        /// How many values exist in all, which may exceed those sent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub total: Option<u64>,
+        /// More values exist than were sent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub has_more: Option<bool> = "hasMore",
+    }
 }
-
-crate::deserialize_with_extra!(Completion {
-    values: "values",
-    total: "total",
-    has_more: "hasMore",
-});
 
 impl Completion {
     /// The most values a result may carry, in every revision.
     pub const MAX_VALUES: usize = 100;
 }
 
-/// Result of `completion/complete` (`CompleteResult`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CompleteResult {
-    /// The values.
-    pub completion: Completion,
-    /// Result kind (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_type: Option<ResultType>,
-    /// Result metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Result of `completion/complete` (`CompleteResult`).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct CompleteResult {
+        /// The values.
+        pub completion: Completion,
+        /// Result kind (2026-07-28).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub result_type: Option<ResultType> = "resultType",
+        /// Result metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(CompleteResult {
-    completion: "completion",
-    result_type: "resultType",
-    meta: "_meta",
-});
 
 impl CompleteResult {
     /// A result with these values (all of them: no `total`, no `hasMore`).
@@ -355,8 +315,12 @@ mod tests {
     }
 
     #[test]
-    fn unknown_reference_type_is_an_error() {
+    fn unknown_reference_type_is_kept_and_a_missing_one_is_an_error() {
         let v = json!({"ref": {"type": "ref/tool", "name": "x"}, "argument": {"name": "a", "value": ""}});
+        let p: CompleteParams = serde_json::from_value(v.clone()).unwrap();
+        assert!(matches!(&p.reference, CompletionReference::Unknown(u) if u.kind() == "ref/tool"));
+        assert_eq!(serde_json::to_value(&p).unwrap(), v);
+        let v = json!({"ref": {"name": "x"}, "argument": {"name": "a", "value": ""}});
         assert!(serde_json::from_value::<CompleteParams>(v).is_err());
     }
 

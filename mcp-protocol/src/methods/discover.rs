@@ -11,8 +11,7 @@ use serde::Serialize;
 use crate::method::{ClientRequest, Request};
 use crate::shape::Shape;
 use crate::types::{
-    CacheScope, Extra, Meta, RequestParams, ResultType, ServerCapabilities, shape_cache_hints,
-    shape_result_type,
+    CacheScope, RequestParams, ServerCapabilities, shape_cache_hints, shape_result_type,
 };
 use crate::version::ProtocolVersion;
 
@@ -28,46 +27,23 @@ impl Request for Discover {
 }
 impl ClientRequest for Discover {}
 
-/// Result of `server/discover` (`DiscoverResult`, a cacheable result). The server's identity
-/// travels in `_meta` (`io.modelcontextprotocol/serverInfo`), as on every result.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiscoverResult {
-    /// Every protocol version the server speaks. Strings, not [`ProtocolVersion`]s: a newer
-    /// server lists versions we do not know, and the client just skips those
-    /// ([`crate::SupportedVersions::choose_from`]).
-    pub supported_versions: Vec<String>,
-    /// What the server can do.
-    pub capabilities: ServerCapabilities,
-    /// How to use the server; a client may add it to the model's system prompt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instructions: Option<String>,
-    /// Cache lifetime hint in milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl_ms: Option<u64>,
-    /// Cache scope hint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_scope: Option<CacheScope>,
-    /// Result kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_type: Option<ResultType>,
-    /// Result metadata (`io.modelcontextprotocol/serverInfo`).
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Result of `server/discover` (`DiscoverResult`, a cacheable result). The server's identity
+    /// travels in `_meta` (`io.modelcontextprotocol/serverInfo`), as on every result.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct DiscoverResult {
+        /// Every protocol version the server speaks. Strings, not [`ProtocolVersion`]s: a newer
+        /// server lists versions we do not know, and the client just skips those
+        /// ([`crate::SupportedVersions::choose_from`]).
+        pub supported_versions: Vec<String> = "supportedVersions",
+        /// What the server can do.
+        pub capabilities: ServerCapabilities,
+        /// How to use the server; a client may add it to the model's system prompt.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub instructions: Option<String>,
+    }
+    cacheable_result;
 }
-
-crate::deserialize_with_extra!(DiscoverResult {
-    supported_versions: "supportedVersions",
-    capabilities: "capabilities",
-    instructions: "instructions",
-    ttl_ms: "ttlMs",
-    cache_scope: "cacheScope",
-    result_type: "resultType",
-    meta: "_meta",
-});
 
 impl DiscoverResult {
     /// A result listing `versions`, oldest first, with the server's capabilities.

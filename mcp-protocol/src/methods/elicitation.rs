@@ -45,7 +45,10 @@ impl Notification for ElicitationComplete {
 }
 impl ServerNotification for ElicitationComplete {}
 
-/// The mode of an elicitation (`mode`).
+/// The mode of an elicitation (`mode`). Kept closed on purpose: the mode decides the shape of
+/// the params ([`ElicitParams`]), so a request in a mode this crate does not know cannot be
+/// answered; it is refused when decoded (invalid params) rather than kept as an unknown value.
+#[non_exhaustive]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ElicitMode {
@@ -146,35 +149,25 @@ impl Shape for ElicitParams {
     }
 }
 
-/// Params of a form-mode elicitation (`ElicitRequestFormParams`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ElicitFormParams {
-    /// `"form"` or absent (2025-06-18 has no `mode`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<ElicitMode>,
-    /// Why the input is needed.
-    pub message: String,
-    /// The form.
-    pub requested_schema: RequestedSchema,
-    /// Run as a task (2025-11-25 only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task: Option<TaskMetadata>,
-    /// Request metadata (session era).
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Params of a form-mode elicitation (`ElicitRequestFormParams`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct ElicitFormParams {
+        /// `"form"` or absent (2025-06-18 has no `mode`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub mode: Option<ElicitMode>,
+        /// Why the input is needed.
+        pub message: String,
+        /// The form.
+        pub requested_schema: RequestedSchema = "requestedSchema",
+        /// Run as a task (2025-11-25 only).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub task: Option<TaskMetadata>,
+        /// Request metadata (session era).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(ElicitFormParams {
-    mode: "mode",
-    message: "message",
-    requested_schema: "requestedSchema",
-    task: "task",
-    meta: "_meta",
-});
 
 impl ElicitFormParams {
     /// A form asking for `requested_schema`, explained by `message`.
@@ -208,39 +201,28 @@ impl Shape for ElicitFormParams {
     }
 }
 
-/// Params of a URL-mode elicitation (`ElicitRequestURLParams`, 2025-11-25 on).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ElicitUrlParams {
-    /// `"url"`.
-    pub mode: ElicitMode,
-    /// Why the user should go there.
-    pub message: String,
-    /// Where the user should go.
-    pub url: String,
-    /// Id of the elicitation, echoed by `notifications/elicitation/complete` (required in
-    /// 2025-11-25; 2026-07-28 has no completion notification and no id).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elicitation_id: Option<String>,
-    /// Run as a task (2025-11-25 only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task: Option<TaskMetadata>,
-    /// Request metadata (session era).
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Params of a URL-mode elicitation (`ElicitRequestURLParams`, 2025-11-25 on).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct ElicitUrlParams {
+        /// `"url"`.
+        pub mode: ElicitMode,
+        /// Why the user should go there.
+        pub message: String,
+        /// Where the user should go.
+        pub url: String,
+        /// Id of the elicitation, echoed by `notifications/elicitation/complete` (required in
+        /// 2025-11-25; 2026-07-28 has no completion notification and no id).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub elicitation_id: Option<String> = "elicitationId",
+        /// Run as a task (2025-11-25 only).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub task: Option<TaskMetadata>,
+        /// Request metadata (session era).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(ElicitUrlParams {
-    mode: "mode",
-    message: "message",
-    url: "url",
-    elicitation_id: "elicitationId",
-    task: "task",
-    meta: "_meta",
-});
 
 impl ElicitUrlParams {
     /// Send the user to `url`, explained by `message`.
@@ -276,41 +258,35 @@ impl Shape for ElicitUrlParams {
     }
 }
 
-/// What the user did (`action`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ElicitAction {
-    /// Submitted (form: `content` holds the data; URL: consented to open it).
-    Accept,
-    /// Explicitly refused.
-    Decline,
-    /// Dismissed without choosing.
-    Cancel,
+crate::open_enum! {
+    /// What the user did (`action`). An open set: an action from a later revision is kept as
+    /// [`ElicitAction::Unknown`]; a server should treat it like a decline.
+    pub enum ElicitAction {
+        /// Submitted (form: `content` holds the data; URL: consented to open it).
+        Accept = "accept",
+        /// Explicitly refused.
+        Decline = "decline",
+        /// Dismissed without choosing.
+        Cancel = "cancel",
+    }
 }
 
-/// Result of `elicitation/create` (`ElicitResult`). In 2026-07-28 it is an MRTR input
-/// response, not a JSON-RPC result: no `resultType`, and the schema has no `_meta` either.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ElicitResult {
-    /// What the user did.
-    pub action: ElicitAction,
-    /// The submitted form data (form mode, `accept` only): strings, numbers, booleans and
-    /// (2025-11-25 on) arrays of strings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<JsonObject>,
-    /// Result metadata (session era).
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Result of `elicitation/create` (`ElicitResult`). In 2026-07-28 it is an MRTR input
+    /// response, not a JSON-RPC result: no `resultType`, and the schema has no `_meta` either.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct ElicitResult {
+        /// What the user did.
+        pub action: ElicitAction,
+        /// The submitted form data (form mode, `accept` only): strings, numbers, booleans and
+        /// (2025-11-25 on) arrays of strings.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub content: Option<JsonObject>,
+        /// Result metadata (session era).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(ElicitResult {
-    action: "action",
-    content: "content",
-    meta: "_meta",
-});
 
 impl ElicitResult {
     /// The user accepted, with form `content` (`None` for URL mode).
@@ -361,24 +337,17 @@ impl Shape for ElicitResult {
     }
 }
 
-/// Params of `notifications/elicitation/complete`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ElicitationCompleteParams {
-    /// The `elicitationId` of the URL-mode elicitation that finished.
-    pub elicitation_id: String,
-    /// Metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Params of `notifications/elicitation/complete`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct ElicitationCompleteParams {
+        /// The `elicitationId` of the URL-mode elicitation that finished.
+        pub elicitation_id: String = "elicitationId",
+        /// Metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(ElicitationCompleteParams {
-    elicitation_id: "elicitationId",
-    meta: "_meta",
-});
 
 impl ElicitationCompleteParams {
     /// Completion of `elicitation_id`.
@@ -393,20 +362,15 @@ impl ElicitationCompleteParams {
 
 crate::shape_unchanged!(ElicitationCompleteParams);
 
-/// `data` of the `URLElicitationRequiredError` (-32042, 2025-11-25): the request cannot
-/// proceed until the user completes these URL-mode elicitations.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct UrlElicitationRequiredData {
-    /// The elicitations to complete.
-    pub elicitations: Vec<ElicitUrlParams>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// `data` of the `URLElicitationRequiredError` (-32042, 2025-11-25): the request cannot
+    /// proceed until the user completes these URL-mode elicitations.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct UrlElicitationRequiredData {
+        /// The elicitations to complete.
+        pub elicitations: Vec<ElicitUrlParams>,
+    }
 }
-
-crate::deserialize_with_extra!(UrlElicitationRequiredData {
-    elicitations: "elicitations",
-});
 
 impl UrlElicitationRequiredData {
     /// Data listing `elicitations`.
@@ -496,15 +460,17 @@ mod tests {
     }
 
     #[test]
-    fn result_round_trips_and_rejects_bad_actions() {
+    fn result_round_trips_and_keeps_unknown_actions() {
         let v = json!({"action": "accept", "content": {"name": "octocat", "tags": ["a"], "n": 3},
             "_meta": {"m": 1}, "x": 0});
         let r: ElicitResult = serde_json::from_value(v.clone()).unwrap();
         assert_eq!(r.action, ElicitAction::Accept);
         assert_eq!(serde_json::to_value(&r).unwrap(), v);
         assert!(r.shaped(ProtocolVersion::V2026_07_28).meta.is_none());
-        let err = serde_json::from_value::<ElicitResult>(json!({"action": "maybe"})).unwrap_err();
-        assert!(err.to_string().contains("maybe"), "{err}");
+        let r: ElicitResult = serde_json::from_value(json!({"action": "maybe"})).unwrap();
+        assert_eq!(r.action, ElicitAction::Unknown("maybe".into()));
+        let err = serde_json::from_value::<ElicitResult>(json!({"action": 1})).unwrap_err();
+        assert!(err.to_string().contains("invalid type"), "{err}");
     }
 
     #[test]

@@ -58,31 +58,22 @@ pub enum NumberType {
     Integer,
 }
 
-/// The schema of the form a form-mode elicitation asks for (`requestedSchema`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct RequestedSchema {
-    /// The JSON Schema dialect (2025-11-25 on).
-    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
-    pub schema: Option<String>,
-    /// Always `"object"`.
-    #[serde(rename = "type")]
-    pub kind: ObjectType,
-    /// The form's fields.
-    pub properties: BTreeMap<String, PrimitiveSchemaDefinition>,
-    /// Names of the fields that must be filled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required: Option<Vec<String>>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// The schema of the form a form-mode elicitation asks for (`requestedSchema`).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct RequestedSchema {
+        /// The JSON Schema dialect (2025-11-25 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub schema: Option<String> = "$schema",
+        /// Always `"object"`.
+        pub kind: ObjectType = "type",
+        /// The form's fields.
+        pub properties: BTreeMap<String, PrimitiveSchemaDefinition>,
+        /// Names of the fields that must be filled.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub required: Option<Vec<String>>,
+    }
 }
-
-crate::deserialize_with_extra!(RequestedSchema {
-    schema: "$schema",
-    kind: "type",
-    properties: "properties",
-    required: "required",
-});
 
 impl RequestedSchema {
     /// A form with no fields yet.
@@ -267,157 +258,106 @@ impl StringFormat {
     pub const DATE_TIME: &'static str = "date-time";
 }
 
-/// A text field (`StringSchema`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StringSchema {
-    /// `"string"`.
-    #[serde(rename = "type")]
-    pub kind: StringType,
-    /// Label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Help text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Minimum length.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<u64>,
-    /// Maximum length.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<u64>,
-    /// Format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<StringFormat>,
-    /// Pre-filled value (2025-11-25 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A text field (`StringSchema`).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct StringSchema {
+        /// `"string"`.
+        pub kind: StringType = "type",
+        /// Label.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+        /// Help text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// Minimum length.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub min_length: Option<u64> = "minLength",
+        /// Maximum length.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub max_length: Option<u64> = "maxLength",
+        /// Format.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub format: Option<StringFormat>,
+        /// Pre-filled value (2025-11-25 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub default: Option<String>,
+    }
 }
 
-crate::deserialize_with_extra!(StringSchema {
-    kind: "type",
-    title: "title",
-    description: "description",
-    min_length: "minLength",
-    max_length: "maxLength",
-    format: "format",
-    default: "default",
-});
-
-/// A number field (`NumberSchema`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct NumberSchema {
-    /// `"number"` or `"integer"`.
-    #[serde(rename = "type")]
-    pub kind: NumberType,
-    /// Label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Help text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Smallest allowed value. A JSON number, not `f64`, so that integer bounds of an
-    /// `integer` field stay integers on the wire.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub minimum: Option<Number>,
-    /// Largest allowed value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maximum: Option<Number>,
-    /// Pre-filled value (2025-11-25 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<Number>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A number field (`NumberSchema`).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct NumberSchema {
+        /// `"number"` or `"integer"`.
+        pub kind: NumberType = "type",
+        /// Label.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+        /// Help text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// Smallest allowed value. A JSON number, not `f64`, so that integer bounds of an
+        /// `integer` field stay integers on the wire.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub minimum: Option<Number>,
+        /// Largest allowed value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub maximum: Option<Number>,
+        /// Pre-filled value (2025-11-25 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub default: Option<Number>,
+    }
 }
 
-crate::deserialize_with_extra!(NumberSchema {
-    kind: "type",
-    title: "title",
-    description: "description",
-    minimum: "minimum",
-    maximum: "maximum",
-    default: "default",
-});
-
-/// A yes/no field (`BooleanSchema`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct BooleanSchema {
-    /// `"boolean"`.
-    #[serde(rename = "type")]
-    pub kind: BooleanType,
-    /// Label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Help text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Pre-filled value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<bool>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A yes/no field (`BooleanSchema`).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct BooleanSchema {
+        /// `"boolean"`.
+        pub kind: BooleanType = "type",
+        /// Label.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+        /// Help text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// Pre-filled value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub default: Option<bool>,
+    }
 }
 
-crate::deserialize_with_extra!(BooleanSchema {
-    kind: "type",
-    title: "title",
-    description: "description",
-    default: "default",
-});
-
-/// A single choice among plain values (`UntitledSingleSelectEnumSchema`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct UntitledSingleSelectEnumSchema {
-    /// `"string"`.
-    #[serde(rename = "type")]
-    pub kind: StringType,
-    /// Label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Help text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The allowed values (`enum`).
-    #[serde(rename = "enum")]
-    pub values: Vec<String>,
-    /// Pre-selected value (2025-11-25 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A single choice among plain values (`UntitledSingleSelectEnumSchema`).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct UntitledSingleSelectEnumSchema {
+        /// `"string"`.
+        pub kind: StringType = "type",
+        /// Label.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+        /// Help text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// The allowed values (`enum`).
+        pub values: Vec<String> = "enum",
+        /// Pre-selected value (2025-11-25 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub default: Option<String>,
+    }
 }
 
-crate::deserialize_with_extra!(UntitledSingleSelectEnumSchema {
-    kind: "type",
-    title: "title",
-    description: "description",
-    values: "enum",
-    default: "default",
-});
-
-/// A value with a display title (`{ "const": …, "title": … }`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct TitledEnumOption {
-    /// The value (`const`).
-    #[serde(rename = "const")]
-    pub value: String,
-    /// What the user sees.
-    pub title: String,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A value with a display title (`{ "const": …, "title": … }`).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct TitledEnumOption {
+        /// The value (`const`).
+        pub value: String = "const",
+        /// What the user sees.
+        pub title: String,
+    }
 }
-
-crate::deserialize_with_extra!(TitledEnumOption {
-    value: "const",
-    title: "title",
-});
 
 impl TitledEnumOption {
     /// An option `value` shown as `title`.
@@ -430,183 +370,121 @@ impl TitledEnumOption {
     }
 }
 
-/// A single choice among titled values (`TitledSingleSelectEnumSchema`, 2025-11-25 on).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TitledSingleSelectEnumSchema {
-    /// `"string"`.
-    #[serde(rename = "type")]
-    pub kind: StringType,
-    /// Label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Help text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The options.
-    pub one_of: Vec<TitledEnumOption>,
-    /// Pre-selected value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A single choice among titled values (`TitledSingleSelectEnumSchema`, 2025-11-25 on).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct TitledSingleSelectEnumSchema {
+        /// `"string"`.
+        pub kind: StringType = "type",
+        /// Label.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+        /// Help text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// The options.
+        pub one_of: Vec<TitledEnumOption> = "oneOf",
+        /// Pre-selected value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub default: Option<String>,
+    }
 }
 
-crate::deserialize_with_extra!(TitledSingleSelectEnumSchema {
-    kind: "type",
-    title: "title",
-    description: "description",
-    one_of: "oneOf",
-    default: "default",
-});
-
-/// `items` of an untitled multi-select: `{ "type": "string", "enum": [...] }`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct UntitledEnumItems {
-    /// `"string"`.
-    #[serde(rename = "type")]
-    pub kind: StringType,
-    /// The allowed values (`enum`).
-    #[serde(rename = "enum")]
-    pub values: Vec<String>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// `items` of an untitled multi-select: `{ "type": "string", "enum": [...] }`.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct UntitledEnumItems {
+        /// `"string"`.
+        pub kind: StringType = "type",
+        /// The allowed values (`enum`).
+        pub values: Vec<String> = "enum",
+    }
 }
 
-crate::deserialize_with_extra!(UntitledEnumItems {
-    kind: "type",
-    values: "enum",
-});
-
-/// `items` of a titled multi-select: `{ "anyOf": [{const, title}, ...] }`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TitledEnumItems {
-    /// The options.
-    pub any_of: Vec<TitledEnumOption>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// `items` of a titled multi-select: `{ "anyOf": [{const, title}, ...] }`.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct TitledEnumItems {
+        /// The options.
+        pub any_of: Vec<TitledEnumOption> = "anyOf",
+    }
 }
 
-crate::deserialize_with_extra!(TitledEnumItems { any_of: "anyOf" });
-
-/// Several choices among plain values (`UntitledMultiSelectEnumSchema`, 2025-11-25 on).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UntitledMultiSelectEnumSchema {
-    /// `"array"`.
-    #[serde(rename = "type")]
-    pub kind: ArrayType,
-    /// Label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Help text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Fewest selections.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_items: Option<u64>,
-    /// Most selections.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_items: Option<u64>,
-    /// The options.
-    pub items: UntitledEnumItems,
-    /// Pre-selected values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<Vec<String>>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Several choices among plain values (`UntitledMultiSelectEnumSchema`, 2025-11-25 on).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct UntitledMultiSelectEnumSchema {
+        /// `"array"`.
+        pub kind: ArrayType = "type",
+        /// Label.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+        /// Help text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// Fewest selections.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub min_items: Option<u64> = "minItems",
+        /// Most selections.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub max_items: Option<u64> = "maxItems",
+        /// The options.
+        pub items: UntitledEnumItems,
+        /// Pre-selected values.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub default: Option<Vec<String>>,
+    }
 }
 
-crate::deserialize_with_extra!(UntitledMultiSelectEnumSchema {
-    kind: "type",
-    title: "title",
-    description: "description",
-    min_items: "minItems",
-    max_items: "maxItems",
-    items: "items",
-    default: "default",
-});
-
-/// Several choices among titled values (`TitledMultiSelectEnumSchema`, 2025-11-25 on).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TitledMultiSelectEnumSchema {
-    /// `"array"`.
-    #[serde(rename = "type")]
-    pub kind: ArrayType,
-    /// Label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Help text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Fewest selections.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_items: Option<u64>,
-    /// Most selections.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_items: Option<u64>,
-    /// The options.
-    pub items: TitledEnumItems,
-    /// Pre-selected values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<Vec<String>>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Several choices among titled values (`TitledMultiSelectEnumSchema`, 2025-11-25 on).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct TitledMultiSelectEnumSchema {
+        /// `"array"`.
+        pub kind: ArrayType = "type",
+        /// Label.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+        /// Help text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// Fewest selections.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub min_items: Option<u64> = "minItems",
+        /// Most selections.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub max_items: Option<u64> = "maxItems",
+        /// The options.
+        pub items: TitledEnumItems,
+        /// Pre-selected values.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub default: Option<Vec<String>>,
+    }
 }
 
-crate::deserialize_with_extra!(TitledMultiSelectEnumSchema {
-    kind: "type",
-    title: "title",
-    description: "description",
-    min_items: "minItems",
-    max_items: "maxItems",
-    items: "items",
-    default: "default",
-});
-
-/// A single choice with display names in a parallel array (`LegacyTitledEnumSchema`; the
-/// `EnumSchema` of 2025-06-18). `enumNames` is not standard JSON Schema, hence deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LegacyTitledEnumSchema {
-    /// `"string"`.
-    #[serde(rename = "type")]
-    pub kind: StringType,
-    /// Label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Help text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The allowed values (`enum`).
-    #[serde(rename = "enum")]
-    pub values: Vec<String>,
-    /// Display names, parallel to `values`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enum_names: Option<Vec<String>>,
-    /// Pre-selected value (2025-11-25 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A single choice with display names in a parallel array (`LegacyTitledEnumSchema`; the
+    /// `EnumSchema` of 2025-06-18). `enumNames` is not standard JSON Schema, hence deprecated.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct LegacyTitledEnumSchema {
+        /// `"string"`.
+        pub kind: StringType = "type",
+        /// Label.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+        /// Help text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// The allowed values (`enum`).
+        pub values: Vec<String> = "enum",
+        /// Display names, parallel to `values`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub enum_names: Option<Vec<String>> = "enumNames",
+        /// Pre-selected value (2025-11-25 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub default: Option<String>,
+    }
 }
-
-crate::deserialize_with_extra!(LegacyTitledEnumSchema {
-    kind: "type",
-    title: "title",
-    description: "description",
-    values: "enum",
-    enum_names: "enumNames",
-    default: "default",
-});
 
 #[cfg(test)]
 mod tests {

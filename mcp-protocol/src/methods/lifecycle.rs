@@ -41,32 +41,23 @@ impl Notification for Initialized {
 }
 impl ClientNotification for Initialized {}
 
-/// Params of `initialize` (`InitializeRequestParams`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InitializeParams {
-    /// The version the client proposes (its latest). A string, not a [`ProtocolVersion`]:
-    /// a newer client may propose a version we do not know, and the server must still answer
-    /// (with its own latest).
-    pub protocol_version: String,
-    /// What the client can do.
-    pub capabilities: ClientCapabilities,
-    /// Who the client is.
-    pub client_info: Implementation,
-    /// Request metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Params of `initialize` (`InitializeRequestParams`).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct InitializeParams {
+        /// The version the client proposes (its latest). A string, not a [`ProtocolVersion`]:
+        /// a newer client may propose a version we do not know, and the server must still answer
+        /// (with its own latest).
+        pub protocol_version: String = "protocolVersion",
+        /// What the client can do.
+        pub capabilities: ClientCapabilities,
+        /// Who the client is.
+        pub client_info: Implementation = "clientInfo",
+        /// Request metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(InitializeParams {
-    protocol_version: "protocolVersion",
-    capabilities: "capabilities",
-    client_info: "clientInfo",
-    meta: "_meta",
-});
 
 impl InitializeParams {
     /// Proposes `version` with the given capabilities and identity.
@@ -97,39 +88,28 @@ impl Shape for InitializeParams {
     }
 }
 
-/// Result of `initialize` (`InitializeResult`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InitializeResult {
-    /// The version the server chose: the client's proposal if supported, otherwise the
-    /// server's latest. A string, so a client can see (and reject) a version it does not know.
-    pub protocol_version: String,
-    /// What the server can do.
-    pub capabilities: ServerCapabilities,
-    /// Who the server is.
-    pub server_info: Implementation,
-    /// How to use the server; a client may add it to the model's system prompt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instructions: Option<String>,
-    /// Result kind; never sent, since no version with `initialize` knows it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_type: Option<ResultType>,
-    /// Result metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Result of `initialize` (`InitializeResult`).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct InitializeResult {
+        /// The version the server chose: the client's proposal if supported, otherwise the
+        /// server's latest. A string, so a client can see (and reject) a version it does not know.
+        pub protocol_version: String = "protocolVersion",
+        /// What the server can do.
+        pub capabilities: ServerCapabilities,
+        /// Who the server is.
+        pub server_info: Implementation = "serverInfo",
+        /// How to use the server; a client may add it to the model's system prompt.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub instructions: Option<String>,
+        /// Result kind; never sent, since no version with `initialize` knows it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub result_type: Option<ResultType> = "resultType",
+        /// Result metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(InitializeResult {
-    protocol_version: "protocolVersion",
-    capabilities: "capabilities",
-    server_info: "serverInfo",
-    instructions: "instructions",
-    result_type: "resultType",
-    meta: "_meta",
-});
 
 impl InitializeResult {
     /// Answers with `version`, the server's capabilities and identity.

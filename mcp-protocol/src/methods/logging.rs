@@ -37,24 +37,17 @@ impl Notification for LoggingMessage {
 }
 impl ServerNotification for LoggingMessage {}
 
-/// Params of `logging/setLevel` (`SetLevelRequestParams`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SetLevelParams {
-    /// The least severe level the client wants.
-    pub level: LoggingLevel,
-    /// Request metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Params of `logging/setLevel` (`SetLevelRequestParams`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct SetLevelParams {
+        /// The least severe level the client wants.
+        pub level: LoggingLevel,
+        /// Request metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(SetLevelParams {
-    level: "level",
-    meta: "_meta",
-});
 
 impl SetLevelParams {
     /// Asks for `level` and above.
@@ -67,32 +60,23 @@ impl SetLevelParams {
     }
 }
 
-/// Params of `notifications/message` (`LoggingMessageNotificationParams`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LoggingMessageParams {
-    /// Severity.
-    pub level: LoggingLevel,
-    /// Which logger issued it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logger: Option<String>,
-    /// The message: any JSON value (a string, or an object with details). Required, though
-    /// `null` is a valid value.
-    pub data: Value,
-    /// Metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Params of `notifications/message` (`LoggingMessageNotificationParams`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct LoggingMessageParams {
+        /// Severity.
+        pub level: LoggingLevel,
+        /// Which logger issued it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub logger: Option<String>,
+        /// The message: any JSON value (a string, or an object with details). Required, though
+        /// `null` is a valid value.
+        pub data: Value,
+        /// Metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(LoggingMessageParams {
-    level: "level",
-    logger: "logger",
-    data: "data",
-    meta: "_meta",
-});
 
 impl LoggingMessageParams {
     /// A message of `level` with `data`.
@@ -127,7 +111,9 @@ mod tests {
         let p: SetLevelParams = serde_json::from_value(v.clone()).unwrap();
         assert_eq!(p.level, LoggingLevel::Warning);
         assert_eq!(serde_json::to_value(&p).unwrap(), v);
-        assert!(serde_json::from_value::<SetLevelParams>(json!({"level": "loud"})).is_err());
+        let loud: SetLevelParams = serde_json::from_value(json!({"level": "loud"})).unwrap();
+        assert_eq!(loud.level, LoggingLevel::Unknown("loud".into()));
+        assert!(serde_json::from_value::<SetLevelParams>(json!({"level": 3})).is_err());
         assert!(SetLevel::exists_in(ProtocolVersion::V2025_11_25));
         assert!(!SetLevel::exists_in(ProtocolVersion::V2026_07_28));
         assert!(LoggingMessage::exists_in(ProtocolVersion::V2026_07_28));

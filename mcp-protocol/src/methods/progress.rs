@@ -22,35 +22,25 @@ impl Notification for Progress {
 impl ClientNotification for Progress {}
 impl ServerNotification for Progress {}
 
-/// Params of `notifications/progress` (`ProgressNotificationParams`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProgressParams {
-    /// The token from the request's `_meta.progressToken`.
-    pub progress_token: ProgressToken,
-    /// Progress so far; increases with every notification.
-    pub progress: f64,
-    /// The total, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<f64>,
-    /// A human-readable message (2025-03-26 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// Metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Params of `notifications/progress` (`ProgressNotificationParams`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct ProgressParams {
+        /// The token from the request's `_meta.progressToken`.
+        pub progress_token: ProgressToken = "progressToken",
+        /// Progress so far; increases with every notification.
+        pub progress: f64,
+        /// The total, if known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub total: Option<f64>,
+        /// A human-readable message (2025-03-26 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub message: Option<String>,
+        /// Metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(ProgressParams {
-    progress_token: "progressToken",
-    progress: "progress",
-    total: "total",
-    message: "message",
-    meta: "_meta",
-});
 
 impl ProgressParams {
     /// Progress for `token`.

@@ -8,8 +8,8 @@ use serde::Serialize;
 use crate::method::{ClientRequest, Notification, Request, ServerNotification};
 use crate::shape::Shape;
 use crate::types::{
-    CacheScope, ContentBlock, Cursor, Extra, Icon, InputResponses, Meta, NotificationParams,
-    PaginatedParams, ResultType, Role, shape_cache_hints, shape_result_type,
+    ContentBlock, Extra, Icon, InputResponses, Meta, NotificationParams, PaginatedParams,
+    ResultType, Role, shape_result_type,
 };
 use crate::version::ProtocolVersion;
 
@@ -49,40 +49,29 @@ impl Notification for PromptListChanged {
 }
 impl ServerNotification for PromptListChanged {}
 
-/// A prompt or prompt template the server offers (`Prompt`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Prompt {
-    /// Programmatic name, unique within the server.
-    pub name: String,
-    /// Display name (2025-06-18 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// What the prompt does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The arguments it takes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arguments: Option<Vec<PromptArgument>>,
-    /// Icons (2025-11-25 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icons: Option<Vec<Icon>>,
-    /// Metadata (2025-06-18 on).
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A prompt or prompt template the server offers (`Prompt`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct Prompt {
+        /// Programmatic name, unique within the server.
+        pub name: String,
+        /// Display name (2025-06-18 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+        /// What the prompt does.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// The arguments it takes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub arguments: Option<Vec<PromptArgument>>,
+        /// Icons (2025-11-25 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub icons: Option<Vec<Icon>>,
+        /// Metadata (2025-06-18 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(Prompt {
-    name: "name",
-    title: "title",
-    description: "description",
-    arguments: "arguments",
-    icons: "icons",
-    meta: "_meta",
-});
 
 impl Prompt {
     /// A prompt with a name and no arguments.
@@ -124,32 +113,23 @@ impl Shape for Prompt {
     }
 }
 
-/// An argument a prompt takes (`PromptArgument`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PromptArgument {
-    /// Programmatic name.
-    pub name: String,
-    /// Display name (2025-06-18 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// What the argument is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Whether it must be given (default false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required: Option<bool>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// An argument a prompt takes (`PromptArgument`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct PromptArgument {
+        /// Programmatic name.
+        pub name: String,
+        /// Display name (2025-06-18 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+        /// What the argument is.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// Whether it must be given (default false).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub required: Option<bool>,
+    }
 }
-
-crate::deserialize_with_extra!(PromptArgument {
-    name: "name",
-    title: "title",
-    description: "description",
-    required: "required",
-});
 
 impl PromptArgument {
     /// An optional argument.
@@ -186,89 +166,34 @@ impl Shape for PromptArgument {
     }
 }
 
-/// Result of `prompts/list` (`ListPromptsResult`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListPromptsResult {
-    /// The prompts on this page.
-    pub prompts: Vec<Prompt>,
-    /// Cursor of the next page, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<Cursor>,
-    /// Cache lifetime hint in milliseconds (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl_ms: Option<u64>,
-    /// Cache scope hint (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_scope: Option<CacheScope>,
-    /// Result kind (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_type: Option<ResultType>,
-    /// Result metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-crate::deserialize_with_extra!(ListPromptsResult {
-    prompts: "prompts",
-    next_cursor: "nextCursor",
-    ttl_ms: "ttlMs",
-    cache_scope: "cacheScope",
-    result_type: "resultType",
-    meta: "_meta",
-});
-
-impl ListPromptsResult {
-    /// A page with these prompts and no next page.
-    pub fn new(prompts: Vec<Prompt>) -> Self {
-        Self {
-            prompts,
-            ..Self::default()
-        }
+crate::list_result! {
+    /// Result of `prompts/list` (`ListPromptsResult`).
+    ListPromptsResult {
+        /// The prompts on this page.
+        prompts: Prompt
     }
 }
 
-impl Shape for ListPromptsResult {
-    fn shape(&mut self, version: ProtocolVersion) {
-        self.prompts.shape(version);
-        shape_cache_hints(&mut self.ttl_ms, &mut self.cache_scope, version);
-        shape_result_type(&mut self.result_type, version);
+crate::wire_struct! {
+    /// Params of `prompts/get` (`GetPromptRequestParams`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct GetPromptParams {
+        /// The prompt's name.
+        pub name: String,
+        /// Values of the prompt's arguments; always strings on the wire.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub arguments: Option<BTreeMap<String, String>>,
+        /// MRTR: the client's answers to the server's `inputRequests` (2026-07-28).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub input_responses: Option<InputResponses> = "inputResponses",
+        /// MRTR: the opaque state the server returned with `input_required` (2026-07-28).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub request_state: Option<String> = "requestState",
+        /// Request metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
     }
 }
-
-/// Params of `prompts/get` (`GetPromptRequestParams`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetPromptParams {
-    /// The prompt's name.
-    pub name: String,
-    /// Values of the prompt's arguments; always strings on the wire.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arguments: Option<BTreeMap<String, String>>,
-    /// MRTR: the client's answers to the server's `inputRequests` (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_responses: Option<InputResponses>,
-    /// MRTR: the opaque state the server returned with `input_required` (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_state: Option<String>,
-    /// Request metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-crate::deserialize_with_extra!(GetPromptParams {
-    name: "name",
-    arguments: "arguments",
-    input_responses: "inputResponses",
-    request_state: "requestState",
-    meta: "_meta",
-});
 
 impl GetPromptParams {
     /// A get of `name` with no arguments.
@@ -301,32 +226,23 @@ impl Shape for GetPromptParams {
     }
 }
 
-/// Result of `prompts/get` (`GetPromptResult`). Not cacheable: it depends on the arguments.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetPromptResult {
-    /// What the prompt does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The messages of the prompt.
-    pub messages: Vec<PromptMessage>,
-    /// Result kind (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_type: Option<ResultType>,
-    /// Result metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Result of `prompts/get` (`GetPromptResult`). Not cacheable: it depends on the arguments.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct GetPromptResult {
+        /// What the prompt does.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// The messages of the prompt.
+        pub messages: Vec<PromptMessage>,
+        /// Result kind (2026-07-28).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub result_type: Option<ResultType> = "resultType",
+        /// Result metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(GetPromptResult {
-    description: "description",
-    messages: "messages",
-    result_type: "resultType",
-    meta: "_meta",
-});
 
 impl GetPromptResult {
     /// A result with these messages.
@@ -351,24 +267,17 @@ impl Shape for GetPromptResult {
     }
 }
 
-/// One message of a prompt (`PromptMessage`). Unlike a sampling message it holds a single
-/// content block, which may embed resources.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PromptMessage {
-    /// Who says it.
-    pub role: Role,
-    /// What is said.
-    pub content: ContentBlock,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// One message of a prompt (`PromptMessage`). Unlike a sampling message it holds a single
+    /// content block, which may embed resources.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct PromptMessage {
+        /// Who says it.
+        pub role: Role,
+        /// What is said.
+        pub content: ContentBlock,
+    }
 }
-
-crate::deserialize_with_extra!(PromptMessage {
-    role: "role",
-    content: "content",
-});
 
 impl PromptMessage {
     /// A message from `role` with `content`.

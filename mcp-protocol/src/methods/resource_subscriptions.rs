@@ -50,25 +50,18 @@ impl Notification for ResourceUpdated {
 }
 impl ServerNotification for ResourceUpdated {}
 
-/// Params of `resources/subscribe` (`SubscribeRequestParams`); `resources/unsubscribe` has
-/// the same shape ([`UnsubscribeParams`]).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SubscribeParams {
-    /// The resource's URI.
-    pub uri: String,
-    /// Request metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Params of `resources/subscribe` (`SubscribeRequestParams`); `resources/unsubscribe` has
+    /// the same shape ([`UnsubscribeParams`]).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct SubscribeParams {
+        /// The resource's URI.
+        pub uri: String,
+        /// Request metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(SubscribeParams {
-    uri: "uri",
-    meta: "_meta",
-});
 
 impl SubscribeParams {
     /// Params naming `uri`.
@@ -85,24 +78,17 @@ impl SubscribeParams {
 /// [`SubscribeParams`] in every revision.
 pub type UnsubscribeParams = SubscribeParams;
 
-/// Params of `notifications/resources/updated` (`ResourceUpdatedNotificationParams`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResourceUpdatedParams {
-    /// The URI that changed; may be a sub-resource of the one subscribed to.
-    pub uri: String,
-    /// Metadata (in 2026-07-28, `io.modelcontextprotocol/subscriptionId`).
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Params of `notifications/resources/updated` (`ResourceUpdatedNotificationParams`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct ResourceUpdatedParams {
+        /// The URI that changed; may be a sub-resource of the one subscribed to.
+        pub uri: String,
+        /// Metadata (in 2026-07-28, `io.modelcontextprotocol/subscriptionId`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(ResourceUpdatedParams {
-    uri: "uri",
-    meta: "_meta",
-});
 
 impl ResourceUpdatedParams {
     /// Params naming `uri`.

@@ -9,8 +9,8 @@ use serde::Serialize;
 use crate::method::{ClientRequest, Notification, Request, ServerNotification};
 use crate::shape::Shape;
 use crate::types::{
-    Annotations, CacheScope, Cursor, Extra, Icon, InputResponses, Meta, NotificationParams,
-    PaginatedParams, ResourceContents, ResultType, shape_cache_hints, shape_result_type,
+    Annotations, Extra, Icon, InputResponses, Meta, NotificationParams, PaginatedParams,
+    ResourceContents, shape_cache_hints, shape_result_type,
 };
 use crate::version::ProtocolVersion;
 
@@ -63,51 +63,37 @@ impl Notification for ResourceListChanged {
 }
 impl ServerNotification for ResourceListChanged {}
 
-/// A resource the server can read (`Resource`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Resource {
-    /// The resource's URI.
-    pub uri: String,
-    /// Programmatic name.
-    pub name: String,
-    /// Display name (2025-06-18 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// What the resource is; a hint for the model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// MIME type, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<String>,
-    /// Size of the raw contents in bytes (before base64), if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<u64>,
-    /// Hints for the client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub annotations: Option<Annotations>,
-    /// Icons (2025-11-25 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icons: Option<Vec<Icon>>,
-    /// Metadata (2025-06-18 on).
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A resource the server can read (`Resource`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct Resource {
+        /// The resource's URI.
+        pub uri: String,
+        /// Programmatic name.
+        pub name: String,
+        /// Display name (2025-06-18 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+        /// What the resource is; a hint for the model.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// MIME type, if known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub mime_type: Option<String> = "mimeType",
+        /// Size of the raw contents in bytes (before base64), if known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub size: Option<u64>,
+        /// Hints for the client.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub annotations: Option<Annotations>,
+        /// Icons (2025-11-25 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub icons: Option<Vec<Icon>>,
+        /// Metadata (2025-06-18 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(Resource {
-    uri: "uri",
-    name: "name",
-    title: "title",
-    description: "description",
-    mime_type: "mimeType",
-    size: "size",
-    annotations: "annotations",
-    icons: "icons",
-    meta: "_meta",
-});
 
 impl Resource {
     /// A resource with a URI and a name.
@@ -152,48 +138,35 @@ impl Shape for Resource {
     }
 }
 
-/// A template for resources the server can read (`ResourceTemplate`): an RFC 6570 URI
-/// template such as `file:///{path}`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResourceTemplate {
-    /// The RFC 6570 URI template.
-    pub uri_template: String,
-    /// Programmatic name.
-    pub name: String,
-    /// Display name (2025-06-18 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// What the matching resources are; a hint for the model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// MIME type of every matching resource, if they all share one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<String>,
-    /// Hints for the client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub annotations: Option<Annotations>,
-    /// Icons (2025-11-25 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icons: Option<Vec<Icon>>,
-    /// Metadata (2025-06-18 on).
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A template for resources the server can read (`ResourceTemplate`): an RFC 6570 URI
+    /// template such as `file:///{path}`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct ResourceTemplate {
+        /// The RFC 6570 URI template.
+        pub uri_template: String = "uriTemplate",
+        /// Programmatic name.
+        pub name: String,
+        /// Display name (2025-06-18 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+        /// What the matching resources are; a hint for the model.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// MIME type of every matching resource, if they all share one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub mime_type: Option<String> = "mimeType",
+        /// Hints for the client.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub annotations: Option<Annotations>,
+        /// Icons (2025-11-25 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub icons: Option<Vec<Icon>>,
+        /// Metadata (2025-06-18 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(ResourceTemplate {
-    uri_template: "uriTemplate",
-    name: "name",
-    title: "title",
-    description: "description",
-    mime_type: "mimeType",
-    annotations: "annotations",
-    icons: "icons",
-    meta: "_meta",
-});
 
 impl ResourceTemplate {
     /// A template with a URI template and a name.
@@ -231,138 +204,39 @@ impl Shape for ResourceTemplate {
     }
 }
 
-/// Result of `resources/list` (`ListResourcesResult`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListResourcesResult {
-    /// The resources on this page.
-    pub resources: Vec<Resource>,
-    /// Cursor of the next page, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<Cursor>,
-    /// Cache lifetime hint in milliseconds (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl_ms: Option<u64>,
-    /// Cache scope hint (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_scope: Option<CacheScope>,
-    /// Result kind (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_type: Option<ResultType>,
-    /// Result metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-crate::deserialize_with_extra!(ListResourcesResult {
-    resources: "resources",
-    next_cursor: "nextCursor",
-    ttl_ms: "ttlMs",
-    cache_scope: "cacheScope",
-    result_type: "resultType",
-    meta: "_meta",
-});
-
-impl ListResourcesResult {
-    /// A page with these resources and no next page.
-    pub fn new(resources: Vec<Resource>) -> Self {
-        Self {
-            resources,
-            ..Self::default()
-        }
+crate::list_result! {
+    /// Result of `resources/list` (`ListResourcesResult`).
+    ListResourcesResult {
+        /// The resources on this page.
+        resources: Resource
     }
 }
 
-impl Shape for ListResourcesResult {
-    fn shape(&mut self, version: ProtocolVersion) {
-        self.resources.shape(version);
-        shape_cache_hints(&mut self.ttl_ms, &mut self.cache_scope, version);
-        shape_result_type(&mut self.result_type, version);
+crate::list_result! {
+    /// Result of `resources/templates/list` (`ListResourceTemplatesResult`).
+    ListResourceTemplatesResult {
+        /// The templates on this page.
+        resource_templates: ResourceTemplate = "resourceTemplates"
     }
 }
 
-/// Result of `resources/templates/list` (`ListResourceTemplatesResult`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListResourceTemplatesResult {
-    /// The templates on this page.
-    pub resource_templates: Vec<ResourceTemplate>,
-    /// Cursor of the next page, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<Cursor>,
-    /// Cache lifetime hint in milliseconds (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl_ms: Option<u64>,
-    /// Cache scope hint (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_scope: Option<CacheScope>,
-    /// Result kind (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_type: Option<ResultType>,
-    /// Result metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-crate::deserialize_with_extra!(ListResourceTemplatesResult {
-    resource_templates: "resourceTemplates",
-    next_cursor: "nextCursor",
-    ttl_ms: "ttlMs",
-    cache_scope: "cacheScope",
-    result_type: "resultType",
-    meta: "_meta",
-});
-
-impl ListResourceTemplatesResult {
-    /// A page with these templates and no next page.
-    pub fn new(resource_templates: Vec<ResourceTemplate>) -> Self {
-        Self {
-            resource_templates,
-            ..Self::default()
-        }
+crate::wire_struct! {
+    /// Params of `resources/read` (`ReadResourceRequestParams`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct ReadResourceParams {
+        /// The URI to read; any scheme, possibly one expanded from a template.
+        pub uri: String,
+        /// MRTR: the client's answers to the server's `inputRequests` (2026-07-28).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub input_responses: Option<InputResponses> = "inputResponses",
+        /// MRTR: the opaque state the server returned with `input_required` (2026-07-28).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub request_state: Option<String> = "requestState",
+        /// Request metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
     }
 }
-
-impl Shape for ListResourceTemplatesResult {
-    fn shape(&mut self, version: ProtocolVersion) {
-        self.resource_templates.shape(version);
-        shape_cache_hints(&mut self.ttl_ms, &mut self.cache_scope, version);
-        shape_result_type(&mut self.result_type, version);
-    }
-}
-
-/// Params of `resources/read` (`ReadResourceRequestParams`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReadResourceParams {
-    /// The URI to read; any scheme, possibly one expanded from a template.
-    pub uri: String,
-    /// MRTR: the client's answers to the server's `inputRequests` (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_responses: Option<InputResponses>,
-    /// MRTR: the opaque state the server returned with `input_required` (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_state: Option<String>,
-    /// Request metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-crate::deserialize_with_extra!(ReadResourceParams {
-    uri: "uri",
-    input_responses: "inputResponses",
-    request_state: "requestState",
-    meta: "_meta",
-});
 
 impl ReadResourceParams {
     /// A read of `uri`.
@@ -386,37 +260,16 @@ impl Shape for ReadResourceParams {
     }
 }
 
-/// Result of `resources/read` (`ReadResourceResult`). A read may return several contents
-/// (a directory, say), each with its own URI.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReadResourceResult {
-    /// The contents read.
-    pub contents: Vec<ResourceContents>,
-    /// Cache lifetime hint in milliseconds (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl_ms: Option<u64>,
-    /// Cache scope hint (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_scope: Option<CacheScope>,
-    /// Result kind (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_type: Option<ResultType>,
-    /// Result metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Result of `resources/read` (`ReadResourceResult`). A read may return several contents
+    /// (a directory, say), each with its own URI.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct ReadResourceResult {
+        /// The contents read.
+        pub contents: Vec<ResourceContents>,
+    }
+    cacheable_result;
 }
-
-crate::deserialize_with_extra!(ReadResourceResult {
-    contents: "contents",
-    ttl_ms: "ttlMs",
-    cache_scope: "cacheScope",
-    result_type: "resultType",
-    meta: "_meta",
-});
 
 impl ReadResourceResult {
     /// A result with these contents.

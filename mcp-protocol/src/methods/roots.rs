@@ -38,27 +38,20 @@ impl Notification for RootsListChanged {
 }
 impl ClientNotification for RootsListChanged {}
 
-/// A directory or file the server may work on (`Root`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Root {
-    /// The root's URI; `file://` for now.
-    pub uri: String,
-    /// A display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Metadata (2025-06-18 on).
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A directory or file the server may work on (`Root`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct Root {
+        /// The root's URI; `file://` for now.
+        pub uri: String,
+        /// A display name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// Metadata (2025-06-18 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(Root {
-    uri: "uri",
-    name: "name",
-    meta: "_meta",
-});
 
 impl Root {
     /// A root at `uri`.
@@ -86,24 +79,18 @@ impl Shape for Root {
     }
 }
 
-/// Result of `roots/list` (`ListRootsResult`). In 2026-07-28 it is an MRTR input response,
-/// not a JSON-RPC result: no `resultType`, and the schema has no `_meta` either.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct ListRootsResult {
-    /// The roots.
-    pub roots: Vec<Root>,
-    /// Result metadata (session era).
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Result of `roots/list` (`ListRootsResult`). In 2026-07-28 it is an MRTR input response,
+    /// not a JSON-RPC result: no `resultType`, and the schema has no `_meta` either.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct ListRootsResult {
+        /// The roots.
+        pub roots: Vec<Root>,
+        /// Result metadata (session era).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(ListRootsResult {
-    roots: "roots",
-    meta: "_meta",
-});
 
 impl ListRootsResult {
     /// A result listing `roots`.

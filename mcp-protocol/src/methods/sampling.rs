@@ -30,76 +30,59 @@ impl Request for CreateMessage {
 }
 impl ServerRequest for CreateMessage {}
 
-/// Which servers' context the client should add to the prompt (`includeContext`).
-/// `thisServer` and `allServers` are soft-deprecated since 2025-11-25.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum IncludeContext {
-    /// No context.
-    None,
-    /// Context from the requesting server.
-    ThisServer,
-    /// Context from every connected server.
-    AllServers,
+crate::open_enum! {
+    /// Which servers' context the client should add to the prompt (`includeContext`).
+    /// `thisServer` and `allServers` are soft-deprecated since 2025-11-25. An open set.
+    pub enum IncludeContext {
+        /// No context.
+        None = "none",
+        /// Context from the requesting server.
+        ThisServer = "thisServer",
+        /// Context from every connected server.
+        AllServers = "allServers",
+    }
 }
 
-/// Params of `sampling/createMessage` (`CreateMessageRequestParams`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateMessageParams {
-    /// The conversation so far.
-    pub messages: Vec<SamplingMessage>,
-    /// What the server prefers in a model; the client decides.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model_preferences: Option<ModelPreferences>,
-    /// A system prompt the client may use or ignore.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system_prompt: Option<String>,
-    /// Context to include.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include_context: Option<IncludeContext>,
-    /// Sampling temperature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub temperature: Option<f64>,
-    /// Upper bound on the tokens to generate.
-    pub max_tokens: u64,
-    /// Sequences that stop generation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stop_sequences: Option<Vec<String>>,
-    /// Provider-specific metadata, passed through.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<JsonObject>,
-    /// Tools the model may call (2025-11-25 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tools: Option<Vec<Tool>>,
-    /// How the model may use the tools (2025-11-25 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tool_choice: Option<ToolChoice>,
-    /// Run as a task (2025-11-25 only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task: Option<TaskMetadata>,
-    /// Request metadata (session era only: 2026-07-28 input requests have no `_meta`).
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Params of `sampling/createMessage` (`CreateMessageRequestParams`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct CreateMessageParams {
+        /// The conversation so far.
+        pub messages: Vec<SamplingMessage>,
+        /// What the server prefers in a model; the client decides.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub model_preferences: Option<ModelPreferences> = "modelPreferences",
+        /// A system prompt the client may use or ignore.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub system_prompt: Option<String> = "systemPrompt",
+        /// Context to include.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub include_context: Option<IncludeContext> = "includeContext",
+        /// Sampling temperature.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub temperature: Option<f64>,
+        /// Upper bound on the tokens to generate.
+        pub max_tokens: u64 = "maxTokens",
+        /// Sequences that stop generation.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub stop_sequences: Option<Vec<String>> = "stopSequences",
+        /// Provider-specific metadata, passed through.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub metadata: Option<JsonObject>,
+        /// Tools the model may call (2025-11-25 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub tools: Option<Vec<Tool>>,
+        /// How the model may use the tools (2025-11-25 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub tool_choice: Option<ToolChoice> = "toolChoice",
+        /// Run as a task (2025-11-25 only).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub task: Option<TaskMetadata>,
+        /// Request metadata (session era only: 2026-07-28 input requests have no `_meta`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(CreateMessageParams {
-    messages: "messages",
-    model_preferences: "modelPreferences",
-    system_prompt: "systemPrompt",
-    include_context: "includeContext",
-    temperature: "temperature",
-    max_tokens: "maxTokens",
-    stop_sequences: "stopSequences",
-    metadata: "metadata",
-    tools: "tools",
-    tool_choice: "toolChoice",
-    task: "task",
-    meta: "_meta",
-});
 
 impl CreateMessageParams {
     /// A request to continue `messages` with at most `max_tokens` tokens.
@@ -160,7 +143,7 @@ impl Shape for CreateMessageParams {
                     SamplingContent::Multiple(blocks) if blocks.len() > 1 => {
                         for block in blocks {
                             self.messages.push(SamplingMessage {
-                                role,
+                                role: role.clone(),
                                 content: SamplingContent::Single(block),
                                 meta: meta.clone(),
                                 extra: extra.clone(),
@@ -187,18 +170,15 @@ impl Shape for CreateMessageParams {
     }
 }
 
-/// How the model may use the offered tools (`ToolChoice`, 2025-11-25 on).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct ToolChoice {
-    /// `auto` (the default), `required` or `none`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<ToolChoiceMode>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// How the model may use the offered tools (`ToolChoice`, 2025-11-25 on).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct ToolChoice {
+        /// `auto` (the default), `required` or `none`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub mode: Option<ToolChoiceMode>,
+    }
 }
-
-crate::deserialize_with_extra!(ToolChoice { mode: "mode" });
 
 impl ToolChoice {
     /// A choice with `mode`.
@@ -210,58 +190,46 @@ impl ToolChoice {
     }
 }
 
-/// Whether the model must, may or must not call tools.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ToolChoiceMode {
-    /// The model decides.
-    Auto,
-    /// The model must call at least one tool.
-    Required,
-    /// The model must not call tools.
-    None,
+crate::open_enum! {
+    /// Whether the model must, may or must not call tools (`mode`). An open set.
+    pub enum ToolChoiceMode {
+        /// The model decides.
+        Auto = "auto",
+        /// The model must call at least one tool.
+        Required = "required",
+        /// The model must not call tools.
+        None = "none",
+    }
 }
 
-/// What the server prefers in a model (`ModelPreferences`). Priorities go from 0 to 1.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ModelPreferences {
-    /// Model name hints, in order of preference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hints: Option<Vec<ModelHint>>,
-    /// How much cost matters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost_priority: Option<f64>,
-    /// How much speed matters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub speed_priority: Option<f64>,
-    /// How much capability matters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub intelligence_priority: Option<f64>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// What the server prefers in a model (`ModelPreferences`). Priorities go from 0 to 1.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct ModelPreferences {
+        /// Model name hints, in order of preference.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub hints: Option<Vec<ModelHint>>,
+        /// How much cost matters.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cost_priority: Option<f64> = "costPriority",
+        /// How much speed matters.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub speed_priority: Option<f64> = "speedPriority",
+        /// How much capability matters.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub intelligence_priority: Option<f64> = "intelligencePriority",
+    }
 }
 
-crate::deserialize_with_extra!(ModelPreferences {
-    hints: "hints",
-    cost_priority: "costPriority",
-    speed_priority: "speedPriority",
-    intelligence_priority: "intelligencePriority",
-});
-
-/// A hint for model choice (`ModelHint`): a substring of a model name, e.g. `"claude"`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct ModelHint {
-    /// Part of a model name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A hint for model choice (`ModelHint`): a substring of a model name, e.g. `"claude"`.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct ModelHint {
+        /// Part of a model name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+    }
 }
-
-crate::deserialize_with_extra!(ModelHint { name: "name" });
 
 impl ModelHint {
     /// A hint naming `name`.
@@ -291,35 +259,25 @@ impl StopReason {
     pub const TOOL_USE: &'static str = "toolUse";
 }
 
-/// Result of `sampling/createMessage` (`CreateMessageResult`). In 2026-07-28 it is an MRTR
-/// input response, not a JSON-RPC result, so it has no `resultType`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateMessageResult {
-    /// Who produced the message (normally the assistant).
-    pub role: Role,
-    /// The generated content.
-    pub content: SamplingContent,
-    /// The model that produced it.
-    pub model: String,
-    /// Why generation stopped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stop_reason: Option<StopReason>,
-    /// Result metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Result of `sampling/createMessage` (`CreateMessageResult`). In 2026-07-28 it is an MRTR
+    /// input response, not a JSON-RPC result, so it has no `resultType`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct CreateMessageResult {
+        /// Who produced the message (normally the assistant).
+        pub role: Role,
+        /// The generated content.
+        pub content: SamplingContent,
+        /// The model that produced it.
+        pub model: String,
+        /// Why generation stopped.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub stop_reason: Option<StopReason> = "stopReason",
+        /// Result metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(CreateMessageResult {
-    role: "role",
-    content: "content",
-    model: "model",
-    stop_reason: "stopReason",
-    meta: "_meta",
-});
 
 impl CreateMessageResult {
     /// An assistant message of one block from `model`.
@@ -460,12 +418,14 @@ mod tests {
     }
 
     #[test]
-    fn bad_block_type_and_bad_content_are_clear_errors() {
-        let err = serde_json::from_value::<SamplingMessage>(
-            json!({"role": "user", "content": {"type": "video", "data": ""}}),
-        )
-        .unwrap_err();
-        assert!(err.to_string().contains("video"), "{err}");
+    fn unknown_block_types_are_kept_and_bad_content_is_a_clear_error() {
+        let v = json!({"role": "user", "content": {"type": "video", "data": ""}});
+        let m: SamplingMessage = serde_json::from_value(v.clone()).unwrap();
+        assert!(matches!(
+            &m.content.blocks()[0],
+            SamplingMessageContentBlock::Unknown(u) if u.kind() == "video"
+        ));
+        assert_eq!(serde_json::to_value(&m).unwrap(), v);
         let err = serde_json::from_value::<SamplingMessage>(json!({"role": "user", "content": 3}))
             .unwrap_err();
         assert!(err.to_string().contains("content block"), "{err}");

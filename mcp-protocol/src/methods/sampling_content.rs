@@ -6,29 +6,24 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use crate::shape::Shape;
-use crate::types::{AudioContent, ContentBlock, Extra, ImageContent, Meta, Role, TextContent};
+use crate::types::{
+    AudioContent, ContentBlock, Extra, ImageContent, Meta, Role, TextContent, UnknownObject,
+};
 use crate::version::ProtocolVersion;
 
-/// One message of a sampling conversation (`SamplingMessage`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SamplingMessage {
-    /// Who said it.
-    pub role: Role,
-    /// What was said.
-    pub content: SamplingContent,
-    /// Metadata (2025-11-25 on).
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// One message of a sampling conversation (`SamplingMessage`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct SamplingMessage {
+        /// Who said it.
+        pub role: Role,
+        /// What was said.
+        pub content: SamplingContent,
+        /// Metadata (2025-11-25 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(SamplingMessage {
-    role: "role",
-    content: "content",
-    meta: "_meta",
-});
 
 impl SamplingMessage {
     /// A message with one block.
@@ -135,9 +130,12 @@ impl Shape for SamplingContent {
     }
 }
 
-/// One block of sampling content (`SamplingMessageContentBlock`), tagged by `type`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One block of sampling content (`SamplingMessageContentBlock`), tagged by `type`. An open
+/// set: a block of a type from a later revision is kept whole as
+/// [`SamplingMessageContentBlock::Unknown`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type")]
+#[non_exhaustive]
 pub enum SamplingMessageContentBlock {
     /// `"text"`.
     #[serde(rename = "text")]
@@ -154,7 +152,18 @@ pub enum SamplingMessageContentBlock {
     /// `"tool_result"`: the outcome of a tool use (2025-11-25 on).
     #[serde(rename = "tool_result")]
     ToolResult(ToolResultContent),
+    /// A block of a type this crate does not know, kept as it was sent.
+    #[serde(untagged)]
+    Unknown(UnknownObject),
 }
+
+crate::deserialize_tagged!(SamplingMessageContentBlock {
+    "text" => Text(TextContent),
+    "image" => Image(ImageContent),
+    "audio" => Audio(AudioContent),
+    "tool_use" => ToolUse(ToolUseContent),
+    "tool_result" => ToolResult(ToolResultContent),
+});
 
 impl SamplingMessageContentBlock {
     /// A text block.
@@ -186,6 +195,7 @@ impl SamplingMessageContentBlock {
                 let texts: Vec<&str> = r.content.iter().filter_map(ContentBlock::as_text).collect();
                 format!("[tool result {}: {}]", r.tool_use_id, texts.join("\n"))
             }
+            Self::Unknown(u) => format!("[{} content]", u.kind()),
         }
     }
 }
@@ -209,7 +219,7 @@ impl Shape for SamplingMessageContentBlock {
             Self::Text(c) => shape_simple(&mut c.annotations, &mut c.meta, version),
             Self::Image(c) => shape_simple(&mut c.annotations, &mut c.meta, version),
             Self::Audio(c) => shape_simple(&mut c.annotations, &mut c.meta, version),
-            Self::ToolUse(_) => {}
+            Self::ToolUse(_) | Self::Unknown(_) => {}
             Self::ToolResult(r) => r.shape(version),
         }
     }
@@ -226,29 +236,21 @@ fn shape_simple(
     }
 }
 
-/// The model asks to call a tool (`ToolUseContent`, 2025-11-25 on).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ToolUseContent {
-    /// Id of this tool use, echoed by the matching `tool_result`.
-    pub id: String,
-    /// The tool's name.
-    pub name: String,
-    /// The arguments, matching the tool's input schema.
-    pub input: Map<String, Value>,
-    /// Metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// The model asks to call a tool (`ToolUseContent`, 2025-11-25 on).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct ToolUseContent {
+        /// Id of this tool use, echoed by the matching `tool_result`.
+        pub id: String,
+        /// The tool's name.
+        pub name: String,
+        /// The arguments, matching the tool's input schema.
+        pub input: Map<String, Value>,
+        /// Metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(ToolUseContent {
-    id: "id",
-    name: "name",
-    input: "input",
-    meta: "_meta",
-});
 
 impl ToolUseContent {
     /// A call of `name` with `input`, identified by `id`.
@@ -263,35 +265,25 @@ impl ToolUseContent {
     }
 }
 
-/// The outcome of a tool use, sent back to the model (`ToolResultContent`, 2025-11-25 on).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ToolResultContent {
-    /// The `id` of the tool use this answers.
-    pub tool_use_id: String,
-    /// Unstructured result, as in `CallToolResult`.
-    pub content: Vec<ContentBlock>,
-    /// Structured result (an object in 2025-11-25, any JSON value in 2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub structured_content: Option<Value>,
-    /// The tool failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_error: Option<bool>,
-    /// Metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// The outcome of a tool use, sent back to the model (`ToolResultContent`, 2025-11-25 on).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct ToolResultContent {
+        /// The `id` of the tool use this answers.
+        pub tool_use_id: String = "toolUseId",
+        /// Unstructured result, as in `CallToolResult`.
+        pub content: Vec<ContentBlock>,
+        /// Structured result (an object in 2025-11-25, any JSON value in 2026-07-28).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub structured_content: Option<Value> = "structuredContent",
+        /// The tool failed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub is_error: Option<bool> = "isError",
+        /// Metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(ToolResultContent {
-    tool_use_id: "toolUseId",
-    content: "content",
-    structured_content: "structuredContent",
-    is_error: "isError",
-    meta: "_meta",
-});
 
 impl ToolResultContent {
     /// The result of tool use `tool_use_id`.

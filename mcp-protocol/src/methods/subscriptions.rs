@@ -41,34 +41,25 @@ impl Notification for SubscriptionsAcknowledged {
 }
 impl ServerNotification for SubscriptionsAcknowledged {}
 
-/// The notification kinds a client opts in to, or a server agrees to send
-/// (`SubscriptionFilter`). Absent means not wanted.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SubscriptionFilter {
-    /// `notifications/tools/list_changed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tools_list_changed: Option<bool>,
-    /// `notifications/prompts/list_changed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prompts_list_changed: Option<bool>,
-    /// `notifications/resources/list_changed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources_list_changed: Option<bool>,
-    /// `notifications/resources/updated` for these resource URIs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_subscriptions: Option<Vec<String>>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// The notification kinds a client opts in to, or a server agrees to send
+    /// (`SubscriptionFilter`). Absent means not wanted.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct SubscriptionFilter {
+        /// `notifications/tools/list_changed`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub tools_list_changed: Option<bool> = "toolsListChanged",
+        /// `notifications/prompts/list_changed`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub prompts_list_changed: Option<bool> = "promptsListChanged",
+        /// `notifications/resources/list_changed`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub resources_list_changed: Option<bool> = "resourcesListChanged",
+        /// `notifications/resources/updated` for these resource URIs.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub resource_subscriptions: Option<Vec<String>> = "resourceSubscriptions",
+    }
 }
-
-crate::deserialize_with_extra!(SubscriptionFilter {
-    tools_list_changed: "toolsListChanged",
-    prompts_list_changed: "promptsListChanged",
-    resources_list_changed: "resourcesListChanged",
-    resource_subscriptions: "resourceSubscriptions",
-});
 
 impl SubscriptionFilter {
     /// Nothing.
@@ -125,24 +116,17 @@ impl SubscriptionFilter {
     }
 }
 
-/// Params of `subscriptions/listen` (`SubscriptionsListenRequestParams`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SubscriptionsListenParams {
-    /// What the client wants; the server must send nothing else.
-    pub notifications: SubscriptionFilter,
-    /// Request metadata (protocol version, client capabilities).
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Params of `subscriptions/listen` (`SubscriptionsListenRequestParams`).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct SubscriptionsListenParams {
+        /// What the client wants; the server must send nothing else.
+        pub notifications: SubscriptionFilter,
+        /// Request metadata (protocol version, client capabilities).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(SubscriptionsListenParams {
-    notifications: "notifications",
-    meta: "_meta",
-});
 
 impl SubscriptionsListenParams {
     /// Listens for `notifications`.
@@ -154,25 +138,18 @@ impl SubscriptionsListenParams {
     }
 }
 
-/// Params of `notifications/subscriptions/acknowledged`
-/// (`SubscriptionsAcknowledgedNotificationParams`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SubscriptionsAcknowledgedParams {
-    /// The requested kinds the server will send: those it does not support are left out.
-    pub notifications: SubscriptionFilter,
-    /// Metadata (`io.modelcontextprotocol/subscriptionId`).
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Params of `notifications/subscriptions/acknowledged`
+    /// (`SubscriptionsAcknowledgedNotificationParams`).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct SubscriptionsAcknowledgedParams {
+        /// The requested kinds the server will send: those it does not support are left out.
+        pub notifications: SubscriptionFilter,
+        /// Metadata (`io.modelcontextprotocol/subscriptionId`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(SubscriptionsAcknowledgedParams {
-    notifications: "notifications",
-    meta: "_meta",
-});
 
 impl SubscriptionsAcknowledgedParams {
     /// Acknowledges `notifications` on the stream opened by request `subscription_id`.
@@ -191,27 +168,20 @@ crate::shape_unchanged!(
     SubscriptionsAcknowledgedParams
 );
 
-/// Result of `subscriptions/listen` (`SubscriptionsListenResult`): sent only when the
-/// server ends the subscription gracefully. Its `_meta` must carry
-/// `io.modelcontextprotocol/subscriptionId`; [`SubscriptionsListenResult::new`] sets it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SubscriptionsListenResult {
-    /// Result kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_type: Option<ResultType>,
-    /// Result metadata (`io.modelcontextprotocol/subscriptionId`, required).
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Result of `subscriptions/listen` (`SubscriptionsListenResult`): sent only when the
+    /// server ends the subscription gracefully. Its `_meta` must carry
+    /// `io.modelcontextprotocol/subscriptionId`; [`SubscriptionsListenResult::new`] sets it.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct SubscriptionsListenResult {
+        /// Result kind.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub result_type: Option<ResultType> = "resultType",
+        /// Result metadata (`io.modelcontextprotocol/subscriptionId`, required).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(SubscriptionsListenResult {
-    result_type: "resultType",
-    meta: "_meta",
-});
 
 impl SubscriptionsListenResult {
     /// The end of the subscription opened by request `subscription_id`.

@@ -102,24 +102,17 @@ impl Notification for TaskStatus {
 impl ClientNotification for TaskStatus {}
 impl ServerNotification for TaskStatus {}
 
-/// Params naming one task: `tasks/get`, `tasks/result`, `tasks/cancel`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaskIdParams {
-    /// The task.
-    pub task_id: String,
-    /// Request metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Params naming one task: `tasks/get`, `tasks/result`, `tasks/cancel`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct TaskIdParams {
+        /// The task.
+        pub task_id: String = "taskId",
+        /// Request metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(TaskIdParams {
-    task_id: "taskId",
-    meta: "_meta",
-});
 
 impl TaskIdParams {
     /// Params for `task_id`.
@@ -146,6 +139,7 @@ pub type CancelTaskParams = TaskIdParams;
 /// result comes from `tasks/result`), and shaping removes them.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DetailedTask {
     /// The task (its unknown fields are the object's unknown fields).
     #[serde(flatten)]
@@ -209,6 +203,7 @@ impl Shape for DetailedTask {
 /// Result of `tasks/get` (`GetTaskResult`): the task, flat, with the result fields.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetTaskResult {
     /// The task and its details.
     #[serde(flatten)]
@@ -254,6 +249,7 @@ impl Shape for GetTaskResult {
 
 /// Params of `notifications/tasks/status` (`TaskStatusNotificationParams`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct TaskStatusParams {
     /// The task and (2026-07-28) its details.
     #[serde(flatten)]
@@ -294,6 +290,7 @@ impl Shape for TaskStatusParams {
 /// acknowledgement in the extension. Decoded by the presence of `taskId`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CancelTaskResult {
     /// The task after cancellation (2025-11-25; required there).
     #[serde(flatten)]
@@ -352,20 +349,17 @@ impl Shape for CancelTaskResult {
     }
 }
 
-/// Result of `tasks/result` (`GetTaskPayloadResult`): exactly what the original request
-/// would have returned, so its fields are open; decode it with
-/// [`GetTaskPayloadResult::decode`] once the original method is known.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct GetTaskPayloadResult {
-    /// Result metadata (carries `io.modelcontextprotocol/related-task`).
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// The original result's fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Result of `tasks/result` (`GetTaskPayloadResult`): exactly what the original request
+    /// would have returned, so its fields are open (all but `_meta` are kept in `extra`); decode it with
+    /// [`GetTaskPayloadResult::decode`] once the original method is known.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct GetTaskPayloadResult {
+        /// Result metadata (carries `io.modelcontextprotocol/related-task`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(GetTaskPayloadResult { meta: "_meta" });
 
 impl GetTaskPayloadResult {
     /// Wraps the original request's result.
@@ -382,32 +376,23 @@ impl GetTaskPayloadResult {
 // The payload is already shaped as the original result for the same version.
 crate::shape_unchanged!(GetTaskPayloadResult);
 
-/// Result of `tasks/list` (`ListTasksResult`, 2025-11-25).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListTasksResult {
-    /// The tasks on this page.
-    pub tasks: Vec<Task>,
-    /// Cursor of the next page, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<Cursor>,
-    /// Result kind (never sent: the method ends with 2025-11-25).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_type: Option<ResultType>,
-    /// Result metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Result of `tasks/list` (`ListTasksResult`, 2025-11-25).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct ListTasksResult {
+        /// The tasks on this page.
+        pub tasks: Vec<Task>,
+        /// Cursor of the next page, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next_cursor: Option<Cursor> = "nextCursor",
+        /// Result kind (never sent: the method ends with 2025-11-25).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub result_type: Option<ResultType> = "resultType",
+        /// Result metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(ListTasksResult {
-    tasks: "tasks",
-    next_cursor: "nextCursor",
-    result_type: "resultType",
-    meta: "_meta",
-});
 
 impl Shape for ListTasksResult {
     fn shape(&mut self, version: ProtocolVersion) {

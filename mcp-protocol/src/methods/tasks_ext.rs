@@ -28,28 +28,20 @@ impl Request for UpdateTask {
 }
 impl ClientRequest for UpdateTask {}
 
-/// Params of `tasks/update` (`UpdateTaskRequest.params`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateTaskParams {
-    /// The task.
-    pub task_id: String,
-    /// Answers to outstanding `inputRequests`, by their keys. The server ignores keys that
-    /// are unknown or already answered.
-    pub input_responses: InputResponses,
-    /// Request metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Params of `tasks/update` (`UpdateTaskRequest.params`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct UpdateTaskParams {
+        /// The task.
+        pub task_id: String = "taskId",
+        /// Answers to outstanding `inputRequests`, by their keys. The server ignores keys that
+        /// are unknown or already answered.
+        pub input_responses: InputResponses = "inputResponses",
+        /// Request metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(UpdateTaskParams {
-    task_id: "taskId",
-    input_responses: "inputResponses",
-    meta: "_meta",
-});
 
 impl UpdateTaskParams {
     /// Answers `input_responses` for `task_id`.

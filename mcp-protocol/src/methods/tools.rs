@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 use crate::method::{ClientRequest, Notification, Request, ServerNotification};
 use crate::shape::Shape;
 use crate::types::{
-    CacheScope, ContentBlock, Cursor, Extra, Icon, InputResponses, Meta, PaginatedParams,
-    ResultType, TaskMetadata, shape_cache_hints, shape_result_type,
+    ContentBlock, Extra, Icon, InputResponses, Meta, PaginatedParams, ResultType, TaskMetadata,
+    shape_result_type,
 };
 use crate::version::ProtocolVersion;
 
@@ -46,52 +46,38 @@ impl Notification for ToolListChanged {
 }
 impl ServerNotification for ToolListChanged {}
 
-/// A tool the server offers (`Tool`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Tool {
-    /// Programmatic name, unique within the server.
-    pub name: String,
-    /// Display name (2025-06-18 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// What the tool does; a hint for the model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// JSON Schema of the arguments; its `type` is `"object"`.
-    pub input_schema: Map<String, Value>,
-    /// JSON Schema of `structuredContent` (2025-06-18 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output_schema: Option<Map<String, Value>>,
-    /// Behaviour hints (2025-03-26 on). Untrusted unless the server is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub annotations: Option<ToolAnnotations>,
-    /// Execution properties: task support (2025-11-25 only; the tasks extension from
-    /// 2026-07-28 carries this elsewhere).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub execution: Option<ToolExecution>,
-    /// Icons (2025-11-25 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icons: Option<Vec<Icon>>,
-    /// Metadata (2025-06-18 on).
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A tool the server offers (`Tool`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct Tool {
+        /// Programmatic name, unique within the server.
+        pub name: String,
+        /// Display name (2025-06-18 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+        /// What the tool does; a hint for the model.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// JSON Schema of the arguments; its `type` is `"object"`.
+        pub input_schema: Map<String, Value> = "inputSchema",
+        /// JSON Schema of `structuredContent` (2025-06-18 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub output_schema: Option<Map<String, Value>> = "outputSchema",
+        /// Behaviour hints (2025-03-26 on). Untrusted unless the server is.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub annotations: Option<ToolAnnotations>,
+        /// Execution properties: task support (2025-11-25 only; the tasks extension from
+        /// 2026-07-28 carries this elsewhere).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub execution: Option<ToolExecution>,
+        /// Icons (2025-11-25 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub icons: Option<Vec<Icon>>,
+        /// Metadata (2025-06-18 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(Tool {
-    name: "name",
-    title: "title",
-    description: "description",
-    input_schema: "inputSchema",
-    output_schema: "outputSchema",
-    annotations: "annotations",
-    execution: "execution",
-    icons: "icons",
-    meta: "_meta",
-});
 
 impl Tool {
     /// A tool with a name and an input schema.
@@ -136,89 +122,62 @@ impl Shape for Tool {
     }
 }
 
-/// Hints about a tool's behaviour (`ToolAnnotations`, 2025-03-26 on). Clients must treat them
-/// as untrusted unless they trust the server.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ToolAnnotations {
-    /// Display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// The tool changes nothing (default false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_only_hint: Option<bool>,
-    /// The tool may destroy or overwrite data (default true when not read-only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destructive_hint: Option<bool>,
-    /// Calling twice with the same arguments has no further effect (default false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idempotent_hint: Option<bool>,
-    /// The tool reaches an open world of external entities (default true).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub open_world_hint: Option<bool>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Hints about a tool's behaviour (`ToolAnnotations`, 2025-03-26 on). Clients must treat them
+    /// as untrusted unless they trust the server.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct ToolAnnotations {
+        /// Display name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+        /// The tool changes nothing (default false).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub read_only_hint: Option<bool> = "readOnlyHint",
+        /// The tool may destroy or overwrite data (default true when not read-only).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub destructive_hint: Option<bool> = "destructiveHint",
+        /// Calling twice with the same arguments has no further effect (default false).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub idempotent_hint: Option<bool> = "idempotentHint",
+        /// The tool reaches an open world of external entities (default true).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub open_world_hint: Option<bool> = "openWorldHint",
+    }
 }
 
-crate::deserialize_with_extra!(ToolAnnotations {
-    title: "title",
-    read_only_hint: "readOnlyHint",
-    destructive_hint: "destructiveHint",
-    idempotent_hint: "idempotentHint",
-    open_world_hint: "openWorldHint",
-});
-
-/// Execution properties of a tool (`ToolExecution`, 2025-11-25).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ToolExecution {
-    /// `"forbidden"` (default), `"optional"` or `"required"`: whether the tool may run as a task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_support: Option<String>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Execution properties of a tool (`ToolExecution`, 2025-11-25).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct ToolExecution {
+        /// `"forbidden"` (default), `"optional"` or `"required"`: whether the tool may run as a task.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub task_support: Option<String> = "taskSupport",
+    }
 }
 
-crate::deserialize_with_extra!(ToolExecution {
-    task_support: "taskSupport",
-});
-
-/// Params of `tools/call` (`CallToolRequestParams`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CallToolParams {
-    /// The tool's name.
-    pub name: String,
-    /// The arguments, an object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arguments: Option<Map<String, Value>>,
-    /// Run as a task (2025-11-25).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task: Option<TaskMetadata>,
-    /// MRTR: the client's answers to the server's `inputRequests` (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_responses: Option<InputResponses>,
-    /// MRTR: the opaque state the server returned with `input_required` (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_state: Option<String>,
-    /// Request metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Params of `tools/call` (`CallToolRequestParams`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct CallToolParams {
+        /// The tool's name.
+        pub name: String,
+        /// The arguments, an object.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub arguments: Option<Map<String, Value>>,
+        /// Run as a task (2025-11-25).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub task: Option<TaskMetadata>,
+        /// MRTR: the client's answers to the server's `inputRequests` (2026-07-28).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub input_responses: Option<InputResponses> = "inputResponses",
+        /// MRTR: the opaque state the server returned with `input_required` (2026-07-28).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub request_state: Option<String> = "requestState",
+        /// Request metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(CallToolParams {
-    name: "name",
-    arguments: "arguments",
-    task: "task",
-    input_responses: "inputResponses",
-    request_state: "requestState",
-    meta: "_meta",
-});
 
 impl CallToolParams {
     /// A call of `name` with no arguments.
@@ -253,81 +212,36 @@ impl Shape for CallToolParams {
     }
 }
 
-/// Result of `tools/list` (`ListToolsResult`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListToolsResult {
-    /// The tools on this page.
-    pub tools: Vec<Tool>,
-    /// Cursor of the next page, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<Cursor>,
-    /// Cache lifetime hint in milliseconds (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl_ms: Option<u64>,
-    /// Cache scope hint (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_scope: Option<CacheScope>,
-    /// Result kind (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_type: Option<ResultType>,
-    /// Result metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-crate::deserialize_with_extra!(ListToolsResult {
-    tools: "tools",
-    next_cursor: "nextCursor",
-    ttl_ms: "ttlMs",
-    cache_scope: "cacheScope",
-    result_type: "resultType",
-    meta: "_meta",
-});
-
-impl Shape for ListToolsResult {
-    fn shape(&mut self, version: ProtocolVersion) {
-        self.tools.shape(version);
-        shape_cache_hints(&mut self.ttl_ms, &mut self.cache_scope, version);
-        shape_result_type(&mut self.result_type, version);
+crate::list_result! {
+    /// Result of `tools/list` (`ListToolsResult`).
+    ListToolsResult {
+        /// The tools on this page.
+        tools: Tool
     }
 }
 
-/// Result of `tools/call` (`CallToolResult`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CallToolResult {
-    /// Unstructured content.
-    pub content: Vec<ContentBlock>,
-    /// Structured content matching the tool's `outputSchema` (2025-06-18 on; an object
-    /// before 2026-07-28, any JSON value since).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub structured_content: Option<Value>,
-    /// The tool failed; the content says why. Tool errors are results, not protocol errors,
-    /// so the model can see them and correct itself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_error: Option<bool>,
-    /// Result kind (2026-07-28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_type: Option<ResultType>,
-    /// Result metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Result of `tools/call` (`CallToolResult`).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct CallToolResult {
+        /// Unstructured content.
+        pub content: Vec<ContentBlock>,
+        /// Structured content matching the tool's `outputSchema` (2025-06-18 on; an object
+        /// before 2026-07-28, any JSON value since).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub structured_content: Option<Value> = "structuredContent",
+        /// The tool failed; the content says why. Tool errors are results, not protocol errors,
+        /// so the model can see them and correct itself.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub is_error: Option<bool> = "isError",
+        /// Result kind (2026-07-28).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub result_type: Option<ResultType> = "resultType",
+        /// Result metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(CallToolResult {
-    content: "content",
-    structured_content: "structuredContent",
-    is_error: "isError",
-    result_type: "resultType",
-    meta: "_meta",
-});
 
 impl CallToolResult {
     /// A successful result with content.

@@ -25,7 +25,7 @@ use crate::Side;
 use crate::engine::{
     CloseReason, Completion, Engine, EngineConfig, Event, RequestFailure, Violation,
 };
-use crate::jsonrpc::{ErrorObject, Message, Outcome, RequestId};
+use crate::jsonrpc::{ErrorObject, Message, RequestId, ResultOrError};
 use crate::methods::ProgressParams;
 
 /// How long the driver keeps trying to deliver its last messages (cancellations queued by a
@@ -307,8 +307,10 @@ fn dispatch(
                             r.disarm();
                         }
                         let method = "(no handler for requests)";
-                        st.engine
-                            .respond(&id, Outcome::Error(ErrorObject::method_not_found(method)));
+                        st.engine.respond(
+                            &id,
+                            ResultOrError::Error(ErrorObject::method_not_found(method)),
+                        );
                     }
                 }
             }

@@ -16,7 +16,8 @@ use super::driver::{Shared, Waiter};
 use crate::engine::{CloseReason, Completion, RequestFailure, RequestOptions, SendError};
 use crate::error::DecodeError;
 use crate::jsonrpc::{
-    ErrorObject, NotificationMessage, Outcome, RequestId, RequestMessage, ResponseMessage, to_raw,
+    ErrorObject, NotificationMessage, RequestId, RequestMessage, ResponseMessage, ResultOrError,
+    to_raw,
 };
 use crate::method::{Notification, Request};
 use crate::methods::ProgressParams;
@@ -284,8 +285,8 @@ impl Future for RawResponseFuture {
         };
         st.waiters.remove(&id);
         Poll::Ready(match completion {
-            Completion::Response(Outcome::Result(raw)) => Ok(raw),
-            Completion::Response(Outcome::Error(e)) => Err(RequestError::Remote(e)),
+            Completion::Response(ResultOrError::Result(raw)) => Ok(raw),
+            Completion::Response(ResultOrError::Error(e)) => Err(RequestError::Remote(e)),
             Completion::TimedOut => Err(RequestError::TimedOut),
             Completion::Closed(reason) => Err(RequestError::Closed(reason)),
             Completion::Failed(failure) => Err(RequestError::Failed(failure)),
@@ -341,7 +342,7 @@ impl<R: Request> Future for ResponseFuture<R> {
         let raw = std::task::ready!(Pin::new(&mut this.raw).poll(cx))?;
         let response = ResponseMessage {
             id,
-            outcome: Outcome::Result(raw),
+            outcome: ResultOrError::Result(raw),
         };
         Poll::Ready(match response.decode_result::<R>()? {
             Ok(result) => Ok(result),
@@ -488,7 +489,7 @@ impl IncomingRequest {
     /// Answers with the typed result of `R`.
     pub fn respond<R: Request>(self, result: &R::Result) -> bool {
         match to_raw(result) {
-            Ok(raw) => self.respond_raw(Outcome::Result(raw)),
+            Ok(raw) => self.respond_raw(ResultOrError::Result(raw)),
             Err(e) => self.respond_error(ErrorObject::internal(format!(
                 "could not encode the result: {e}"
             ))),
@@ -497,18 +498,18 @@ impl IncomingRequest {
 
     /// Answers with an error.
     pub fn respond_error(self, error: ErrorObject) -> bool {
-        self.respond_raw(Outcome::Error(error))
+        self.respond_raw(ResultOrError::Error(error))
     }
 
     /// Answers with a raw outcome. Returns whether an answer was sent (not when the peer
     /// cancelled the request or the connection closed).
-    pub fn respond_raw(mut self, outcome: Outcome) -> bool {
+    pub fn respond_raw(mut self, outcome: ResultOrError) -> bool {
         self.answered = true;
         answer(&self.shared, &self.message.id, outcome)
     }
 }
 
-fn answer(shared: &Shared, id: &RequestId, outcome: Outcome) -> bool {
+fn answer(shared: &Shared, id: &RequestId, outcome: ResultOrError) -> bool {
     let sent = {
         let mut st = shared.lock();
         st.cancel_tokens.remove(id);
@@ -524,7 +525,7 @@ impl Drop for IncomingRequest {
     fn drop(&mut self) {
         if !self.answered {
             let error = ErrorObject::internal("the request was dropped without an answer");
-            answer(&self.shared, &self.message.id, Outcome::Error(error));
+            answer(&self.shared, &self.message.id, ResultOrError::Error(error));
         }
     }
 }

@@ -5,41 +5,30 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::shape::Shape;
-use crate::types::Extra;
 use crate::version::ProtocolVersion;
 
 /// A JSON object whose contents a capability or setting leaves open (`JSONObject`).
 pub type JsonObject = Map<String, Value>;
 
-/// Name and version of an MCP implementation (`Implementation`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Implementation {
-    /// Programmatic name.
-    pub name: String,
-    /// Version string.
-    pub version: String,
-    /// Display name (2025-06-18 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Icons (2025-11-25 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icons: Option<Vec<Icon>>,
-    /// Home page (2025-11-25 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub website_url: Option<String>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Name and version of an MCP implementation (`Implementation`).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct Implementation {
+        /// Programmatic name.
+        pub name: String,
+        /// Version string.
+        pub version: String,
+        /// Display name (2025-06-18 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+        /// Icons (2025-11-25 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub icons: Option<Vec<Icon>>,
+        /// Home page (2025-11-25 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub website_url: Option<String> = "websiteUrl",
+    }
 }
-
-crate::deserialize_with_extra!(Implementation {
-    name: "name",
-    version: "version",
-    title: "title",
-    icons: "icons",
-    website_url: "websiteUrl",
-});
 
 impl Implementation {
     /// An implementation with a name and a version.
@@ -64,66 +53,50 @@ impl Shape for Implementation {
     }
 }
 
-/// An icon for display (`Icon`, 2025-11-25 on).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Icon {
-    /// A URI (https or data:) of the image.
-    pub src: String,
-    /// MIME type of the image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<String>,
-    /// Sizes, e.g. `"48x48"` or `"any"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sizes: Option<Vec<String>>,
-    /// `"light"` or `"dark"`: the background the icon is designed for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub theme: Option<String>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// An icon for display (`Icon`, 2025-11-25 on).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct Icon {
+        /// A URI (https or data:) of the image.
+        pub src: String,
+        /// MIME type of the image.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub mime_type: Option<String> = "mimeType",
+        /// Sizes, e.g. `"48x48"` or `"any"`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sizes: Option<Vec<String>>,
+        /// `"light"` or `"dark"`: the background the icon is designed for.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub theme: Option<String>,
+    }
 }
 
-crate::deserialize_with_extra!(Icon {
-    src: "src",
-    mime_type: "mimeType",
-    sizes: "sizes",
-    theme: "theme",
-});
-
-/// The sender or recipient of a message (`Role`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// The user.
-    User,
-    /// The assistant (the model).
-    Assistant,
+crate::open_enum! {
+    /// The sender or recipient of a message (`Role`). An open set: a later revision may add
+    /// roles, kept as [`Role::Unknown`].
+    pub enum Role {
+        /// The user.
+        User = "user",
+        /// The assistant (the model).
+        Assistant = "assistant",
+    }
 }
 
-/// Hints about how a piece of content or a resource is meant to be used (`Annotations`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Annotations {
-    /// Who the content is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audience: Option<Vec<Role>>,
-    /// Importance from 0 (least) to 1 (most).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<f64>,
-    /// ISO 8601 time of the last change (2025-06-18 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_modified: Option<String>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Hints about how a piece of content or a resource is meant to be used (`Annotations`).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct Annotations {
+        /// Who the content is for.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub audience: Option<Vec<Role>>,
+        /// Importance from 0 (least) to 1 (most).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub priority: Option<f64>,
+        /// ISO 8601 time of the last change (2025-06-18 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub last_modified: Option<String> = "lastModified",
+    }
 }
-
-crate::deserialize_with_extra!(Annotations {
-    audience: "audience",
-    priority: "priority",
-    last_modified: "lastModified",
-});
 
 impl Shape for Annotations {
     fn shape(&mut self, version: ProtocolVersion) {
@@ -133,27 +106,30 @@ impl Shape for Annotations {
     }
 }
 
-/// Severity of a log message, as in syslog (RFC 5424) (`LoggingLevel`). Ordered: `Debug` is
-/// the least severe.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LoggingLevel {
-    /// Detailed debugging information.
-    Debug,
-    /// Informational messages.
-    Info,
-    /// Normal but significant events.
-    Notice,
-    /// Warning conditions.
-    Warning,
-    /// Error conditions.
-    Error,
-    /// Critical conditions.
-    Critical,
-    /// Action must be taken immediately.
-    Alert,
-    /// The system is unusable.
-    Emergency,
+crate::open_enum! {
+    /// Severity of a log message, as in syslog (RFC 5424) (`LoggingLevel`). Ordered: `Debug` is
+    /// the least severe. An open set: a level from a later revision is kept as
+    /// [`LoggingLevel::Unknown`] and sorts above every known level, so a filter passes it on
+    /// rather than dropping what it cannot rank.
+    #[derive(PartialOrd, Ord)]
+    pub enum LoggingLevel {
+        /// Detailed debugging information.
+        Debug = "debug",
+        /// Informational messages.
+        Info = "info",
+        /// Normal but significant events.
+        Notice = "notice",
+        /// Warning conditions.
+        Warning = "warning",
+        /// Error conditions.
+        Error = "error",
+        /// Critical conditions.
+        Critical = "critical",
+        /// Action must be taken immediately.
+        Alert = "alert",
+        /// The system is unusable.
+        Emergency = "emergency",
+    }
 }
 
 /// The kind of a result (`resultType`, 2026-07-28). An open set: a newtype with constants.
@@ -190,15 +166,26 @@ impl ResultType {
     }
 }
 
-/// Who may cache a result (`cacheScope`, 2026-07-28), like HTTP `Cache-Control`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CacheScope {
-    /// Only within the same authorization context. The safe default.
-    #[default]
-    Private,
-    /// Anyone, across authorization contexts: the result holds nothing user-specific.
-    Public,
+crate::open_enum! {
+    /// Who may cache a result (`cacheScope`, 2026-07-28), like HTTP `Cache-Control`. An open
+    /// set: a scope from a later revision is kept as [`CacheScope::Unknown`]; a cache must
+    /// treat it as [`CacheScope::Private`] (see [`CacheScope::is_public`]).
+    #[derive(Default)]
+    pub enum CacheScope {
+        /// Only within the same authorization context. The safe default.
+        #[default]
+        Private = "private",
+        /// Anyone, across authorization contexts: the result holds nothing user-specific.
+        Public = "public",
+    }
+}
+
+impl CacheScope {
+    /// Whether the result may be shared across authorization contexts: only for
+    /// [`CacheScope::Public`]; an unknown scope is as private as the default.
+    pub fn is_public(&self) -> bool {
+        matches!(self, Self::Public)
+    }
 }
 
 /// Shapes the fields every result has (`_meta`, `resultType`) for `version`: 2026-07-28

@@ -7,9 +7,12 @@ use crate::shape::Shape;
 use crate::types::{Annotations, Extra, Icon, Meta};
 use crate::version::ProtocolVersion;
 
-/// One piece of content, tagged by `type`.
+/// One piece of content, tagged by `type`. An open set: a block of a type from a later
+/// revision is kept whole as [`ContentBlock::Unknown`], so one block this crate does not know
+/// does not fail the result that carries it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type")]
+#[non_exhaustive]
 pub enum ContentBlock {
     /// `"text"`.
     #[serde(rename = "text")]
@@ -26,38 +29,62 @@ pub enum ContentBlock {
     /// `"resource"`: a resource's contents, embedded.
     #[serde(rename = "resource")]
     Resource(EmbeddedResource),
+    /// A block of a type this crate does not know, kept as it was sent.
+    #[serde(untagged)]
+    Unknown(UnknownObject),
 }
 
-impl<'de> Deserialize<'de> for ContentBlock {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ContentBlock;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a content block object with a `type`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                map: A,
-            ) -> Result<ContentBlock, A::Error> {
-                crate::wire::decode_tagged(map, "type", |kind, rest| match kind {
-                    "text" => TextContent::deserialize(rest).map(ContentBlock::Text),
-                    "image" => ImageContent::deserialize(rest).map(ContentBlock::Image),
-                    "audio" => AudioContent::deserialize(rest).map(ContentBlock::Audio),
-                    "resource_link" => {
-                        ResourceLink::deserialize(rest).map(ContentBlock::ResourceLink)
-                    }
-                    "resource" => EmbeddedResource::deserialize(rest).map(ContentBlock::Resource),
-                    other => Err(serde::de::Error::unknown_variant(
-                        other,
-                        &["text", "image", "audio", "resource_link", "resource"],
-                    )),
-                })
-            }
-        }
-        d.deserialize_map(V)
+/// An object of a `type` this crate does not know (from a later revision), kept as it was
+/// sent (its `type` included) and encoded back unchanged. The unknown variant of every
+/// union tagged by `type`: [`ContentBlock`], sampling content blocks, completion references.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct UnknownObject {
+    raw: Map<String, Value>,
+}
+
+impl UnknownObject {
+    /// Wraps a raw object; its `type` member names its kind.
+    pub fn new(raw: Map<String, Value>) -> Self {
+        Self { raw }
+    }
+
+    /// The value of `type`.
+    pub fn kind(&self) -> &str {
+        self.raw
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// The object as it was sent.
+    pub fn raw(&self) -> &Map<String, Value> {
+        &self.raw
+    }
+
+    /// The object as it was sent, by value.
+    pub fn into_raw(self) -> Map<String, Value> {
+        self.raw
+    }
+
+    /// Decodes the rest of a tagged object (see [`crate::wire::decode_tagged`]) whose tag
+    /// `kind` is unknown, putting the tag back.
+    #[doc(hidden)]
+    pub fn decode<'de, D: Deserializer<'de>>(kind: &str, rest: D) -> Result<Self, D::Error> {
+        let mut raw = Map::new();
+        raw.insert("type".to_owned(), Value::String(kind.to_owned()));
+        raw.extend(Map::<String, Value>::deserialize(rest)?);
+        Ok(Self { raw })
     }
 }
+
+crate::deserialize_tagged!(ContentBlock {
+    "text" => Text(TextContent),
+    "image" => Image(ImageContent),
+    "audio" => Audio(AudioContent),
+    "resource_link" => ResourceLink(ResourceLink),
+    "resource" => Resource(EmbeddedResource),
+});
 
 impl ContentBlock {
     /// A text block.
@@ -96,13 +123,14 @@ impl ContentBlock {
     }
 
     /// The wire name of the block's type.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> &str {
         match self {
             Self::Text(_) => "text",
             Self::Image(_) => "image",
             Self::Audio(_) => "audio",
             Self::ResourceLink(_) => "resource_link",
             Self::Resource(_) => "resource",
+            Self::Unknown(u) => u.kind(),
         }
     }
 }
@@ -140,6 +168,8 @@ impl Shape for ContentBlock {
                 c.resource.shape(version);
                 (&mut c.annotations, &mut c.meta)
             }
+            // Sent as it came: it is the sender's business, like unknown fields.
+            Self::Unknown(_) => return,
         };
         if let Some(a) = annotations {
             a.shape(version);
@@ -150,27 +180,20 @@ impl Shape for ContentBlock {
     }
 }
 
-/// Text content.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct TextContent {
-    /// The text.
-    pub text: String,
-    /// Hints for the client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub annotations: Option<Annotations>,
-    /// Metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Text content.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct TextContent {
+        /// The text.
+        pub text: String,
+        /// Hints for the client.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub annotations: Option<Annotations>,
+        /// Metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(TextContent {
-    text: "text",
-    annotations: "annotations",
-    meta: "_meta",
-});
 
 impl TextContent {
     /// Text content with no annotations.
@@ -184,125 +207,86 @@ impl TextContent {
     }
 }
 
-/// Image content.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImageContent {
-    /// Base64-encoded image data.
-    pub data: String,
-    /// MIME type, e.g. `image/png`.
-    pub mime_type: String,
-    /// Hints for the client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub annotations: Option<Annotations>,
-    /// Metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Image content.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct ImageContent {
+        /// Base64-encoded image data.
+        pub data: String,
+        /// MIME type, e.g. `image/png`.
+        pub mime_type: String = "mimeType",
+        /// Hints for the client.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub annotations: Option<Annotations>,
+        /// Metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
 
-crate::deserialize_with_extra!(ImageContent {
-    data: "data",
-    mime_type: "mimeType",
-    annotations: "annotations",
-    meta: "_meta",
-});
-
-/// Audio content (2025-03-26 on).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AudioContent {
-    /// Base64-encoded audio data.
-    pub data: String,
-    /// MIME type, e.g. `audio/wav`.
-    pub mime_type: String,
-    /// Hints for the client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub annotations: Option<Annotations>,
-    /// Metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Audio content (2025-03-26 on).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct AudioContent {
+        /// Base64-encoded audio data.
+        pub data: String,
+        /// MIME type, e.g. `audio/wav`.
+        pub mime_type: String = "mimeType",
+        /// Hints for the client.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub annotations: Option<Annotations>,
+        /// Metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
 
-crate::deserialize_with_extra!(AudioContent {
-    data: "data",
-    mime_type: "mimeType",
-    annotations: "annotations",
-    meta: "_meta",
-});
-
-/// A link to a resource (2025-06-18 on). Shares the fields of `Resource`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResourceLink {
-    /// The resource's URI.
-    pub uri: String,
-    /// Programmatic name.
-    pub name: String,
-    /// Display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// What the resource is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// MIME type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<String>,
-    /// Size in bytes, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<u64>,
-    /// Icons (2025-11-25 on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icons: Option<Vec<Icon>>,
-    /// Hints for the client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub annotations: Option<Annotations>,
-    /// Metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A link to a resource (2025-06-18 on). Shares the fields of `Resource`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct ResourceLink {
+        /// The resource's URI.
+        pub uri: String,
+        /// Programmatic name.
+        pub name: String,
+        /// Display name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+        /// What the resource is.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// MIME type.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub mime_type: Option<String> = "mimeType",
+        /// Size in bytes, if known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub size: Option<u64>,
+        /// Icons (2025-11-25 on).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub icons: Option<Vec<Icon>>,
+        /// Hints for the client.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub annotations: Option<Annotations>,
+        /// Metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
 
-crate::deserialize_with_extra!(ResourceLink {
-    uri: "uri",
-    name: "name",
-    title: "title",
-    description: "description",
-    mime_type: "mimeType",
-    size: "size",
-    icons: "icons",
-    annotations: "annotations",
-    meta: "_meta",
-});
-
-/// A resource's contents embedded in a message.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct EmbeddedResource {
-    /// The contents.
-    pub resource: ResourceContents,
-    /// Hints for the client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub annotations: Option<Annotations>,
-    /// Metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A resource's contents embedded in a message.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct EmbeddedResource {
+        /// The contents.
+        pub resource: ResourceContents,
+        /// Hints for the client.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub annotations: Option<Annotations>,
+        /// Metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(EmbeddedResource {
-    resource: "resource",
-    annotations: "annotations",
-    meta: "_meta",
-});
 
 /// The contents of a resource: text or binary, told apart by which of `text` and `blob` is
 /// present (`TextResourceContents`, `BlobResourceContents`).
@@ -381,57 +365,39 @@ impl Shape for ResourceContents {
     }
 }
 
-/// Text contents of a resource.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TextResourceContents {
-    /// The resource's URI.
-    pub uri: String,
-    /// The text.
-    pub text: String,
-    /// MIME type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<String>,
-    /// Metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Text contents of a resource.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct TextResourceContents {
+        /// The resource's URI.
+        pub uri: String,
+        /// The text.
+        pub text: String,
+        /// MIME type.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub mime_type: Option<String> = "mimeType",
+        /// Metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
 
-crate::deserialize_with_extra!(TextResourceContents {
-    uri: "uri",
-    text: "text",
-    mime_type: "mimeType",
-    meta: "_meta",
-});
-
-/// Binary contents of a resource.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BlobResourceContents {
-    /// The resource's URI.
-    pub uri: String,
-    /// Base64-encoded data.
-    pub blob: String,
-    /// MIME type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<String>,
-    /// Metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Binary contents of a resource.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct BlobResourceContents {
+        /// The resource's URI.
+        pub uri: String,
+        /// Base64-encoded data.
+        pub blob: String,
+        /// MIME type.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub mime_type: Option<String> = "mimeType",
+        /// Metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(BlobResourceContents {
-    uri: "uri",
-    blob: "blob",
-    mime_type: "mimeType",
-    meta: "_meta",
-});
 
 #[cfg(test)]
 mod tests {
@@ -456,11 +422,15 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_or_unknown_tag_is_a_clear_error() {
+    fn a_missing_tag_is_a_clear_error_and_an_unknown_one_is_kept() {
         let e = serde_json::from_str::<ContentBlock>(r#"{"text":"hi"}"#).unwrap_err();
         assert!(e.to_string().contains("missing field `type`"), "{e}");
-        let e = serde_json::from_str::<ContentBlock>(r#"{"type":"video","data":""}"#).unwrap_err();
-        assert!(e.to_string().contains("unknown variant `video`"), "{e}");
+        let b = serde_json::from_str::<ContentBlock>(r#"{"data":"","type":"video"}"#).unwrap();
+        assert_eq!(b.kind(), "video");
+        assert_eq!(
+            serde_json::to_value(&b).unwrap(),
+            serde_json::json!({"type": "video", "data": ""})
+        );
         let e = serde_json::from_str::<ContentBlock>(r#"{"type":7}"#).unwrap_err();
         assert!(e.to_string().contains("invalid type"), "{e}");
         let e =

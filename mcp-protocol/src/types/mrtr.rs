@@ -24,8 +24,11 @@ use crate::shape::Shape;
 use crate::types::{CreateTaskResult, Extra, Meta, RequestParams, ResultType};
 use crate::version::ProtocolVersion;
 
-/// What a server asks of the client in one input request, decided by `method`.
+/// What a server asks of the client in one input request, decided by `method`. Closed on
+/// purpose: the method decides what the client must do, so an input request for a method this
+/// crate does not know cannot be fulfilled; it fails to decode rather than being kept.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum InputRequestKind {
     /// `sampling/createMessage`.
     CreateMessage(CreateMessageParams),
@@ -48,6 +51,7 @@ impl InputRequestKind {
 
 /// One request a server asks the client to fulfil (`InputRequest`): `{ method, params }`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct InputRequest {
     /// The method and its params.
     pub kind: InputRequestKind,
@@ -258,34 +262,25 @@ impl InputResponses {
 
 crate::shape_unchanged!(InputResponses);
 
-/// A result asking for more input before the request can complete (`InputRequiredResult`).
-/// At least one of `input_requests` and `request_state` must be present.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InputRequiredResult {
-    /// `"input_required"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_type: Option<ResultType>,
-    /// What the client must fulfil before retrying.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_requests: Option<InputRequests>,
-    /// Opaque server state the client must echo unchanged on the retry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_state: Option<String>,
-    /// Result metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// A result asking for more input before the request can complete (`InputRequiredResult`).
+    /// At least one of `input_requests` and `request_state` must be present.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct InputRequiredResult {
+        /// `"input_required"`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub result_type: Option<ResultType> = "resultType",
+        /// What the client must fulfil before retrying.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub input_requests: Option<InputRequests> = "inputRequests",
+        /// Opaque server state the client must echo unchanged on the retry.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub request_state: Option<String> = "requestState",
+        /// Result metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(InputRequiredResult {
-    result_type: "resultType",
-    input_requests: "inputRequests",
-    request_state: "requestState",
-    meta: "_meta",
-});
 
 impl InputRequiredResult {
     /// A result asking for `input_requests`.
@@ -312,31 +307,23 @@ impl Shape for InputRequiredResult {
     }
 }
 
-/// The MRTR fields a retried request carries (`InputResponseRequestParams`, 2026-07-28);
-/// requests that support MRTR (`tools/call`, `prompts/get`, `resources/read`) have them
-/// inline.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InputResponseRequestParams {
-    /// Answers to the server's `inputRequests`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_responses: Option<InputResponses>,
-    /// The `requestState` of the `InputRequiredResult`, echoed unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_state: Option<String>,
-    /// Request metadata.
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// The MRTR fields a retried request carries (`InputResponseRequestParams`, 2026-07-28);
+    /// requests that support MRTR (`tools/call`, `prompts/get`, `resources/read`) have them
+    /// inline.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct InputResponseRequestParams {
+        /// Answers to the server's `inputRequests`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub input_responses: Option<InputResponses> = "inputResponses",
+        /// The `requestState` of the `InputRequiredResult`, echoed unchanged.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub request_state: Option<String> = "requestState",
+        /// Request metadata.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(InputResponseRequestParams {
-    input_responses: "inputResponses",
-    request_state: "requestState",
-    meta: "_meta",
-});
 
 impl Shape for InputResponseRequestParams {
     fn shape(&mut self, version: ProtocolVersion) {
@@ -366,11 +353,13 @@ pub fn is_complete(raw: &Value) -> bool {
     result_type_of(raw).is_complete()
 }
 
-/// A result of a request that may need more input or become a task: decided by
-/// `resultType` (absent = complete).
+/// A result of a request that may need more input or become a task: the final result, or the
+/// follow-up the peer asks for (an input round, or a task to poll), decided by `resultType`
+/// (absent = complete). Not to be confused with [`crate::jsonrpc::ResultOrError`], which is
+/// the result-or-error of a JSON-RPC response before the result is decoded.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
-pub enum Outcome<T> {
+pub enum ResultOrFollowUp<T> {
     /// The final result.
     Complete(T),
     /// More input is needed (MRTR).
@@ -379,7 +368,7 @@ pub enum Outcome<T> {
     Task(CreateTaskResult),
 }
 
-impl<T: serde::de::DeserializeOwned> Outcome<T> {
+impl<T: serde::de::DeserializeOwned> ResultOrFollowUp<T> {
     /// Decodes a raw result by its `resultType`. An unknown kind is an error, so a result
     /// this crate cannot interpret is never mistaken for a final one.
     pub fn from_value(raw: Value) -> Result<Self, serde_json::Error> {
@@ -397,13 +386,13 @@ impl<T: serde::de::DeserializeOwned> Outcome<T> {
     }
 }
 
-impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Outcome<T> {
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for ResultOrFollowUp<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Self::from_value(Value::deserialize(d)?).map_err(D::Error::custom)
     }
 }
 
-impl<T: Shape> Shape for Outcome<T> {
+impl<T: Shape> Shape for ResultOrFollowUp<T> {
     fn shape(&mut self, version: ProtocolVersion) {
         match self {
             Self::Complete(r) => r.shape(version),
@@ -506,16 +495,19 @@ mod tests {
         assert!(is_complete(&json!({"content": []})));
         assert!(is_input_required(&example()));
         assert!(!is_complete(&example()));
-        let o: Outcome<CallToolResult> = serde_json::from_value(json!({"content": []})).unwrap();
-        assert!(matches!(o, Outcome::Complete(_)));
-        let o: Outcome<CallToolResult> = serde_json::from_value(example()).unwrap();
-        assert!(matches!(o, Outcome::InputRequired(_)));
-        let o: Outcome<CallToolResult> = serde_json::from_value(json!({"resultType": "task",
+        let o: ResultOrFollowUp<CallToolResult> =
+            serde_json::from_value(json!({"content": []})).unwrap();
+        assert!(matches!(o, ResultOrFollowUp::Complete(_)));
+        let o: ResultOrFollowUp<CallToolResult> = serde_json::from_value(example()).unwrap();
+        assert!(matches!(o, ResultOrFollowUp::InputRequired(_)));
+        let o: ResultOrFollowUp<CallToolResult> = serde_json::from_value(json!({"resultType": "task",
             "taskId": "t", "status": "working", "createdAt": "a", "lastUpdatedAt": "a", "ttlMs": null}))
         .unwrap();
-        assert!(matches!(o, Outcome::Task(_)));
-        let err = serde_json::from_value::<Outcome<CallToolResult>>(json!({"resultType": "later"}))
-            .unwrap_err();
+        assert!(matches!(o, ResultOrFollowUp::Task(_)));
+        let err = serde_json::from_value::<ResultOrFollowUp<CallToolResult>>(
+            json!({"resultType": "later"}),
+        )
+        .unwrap_err();
         assert!(
             err.to_string().contains("unknown resultType \"later\""),
             "{err}"

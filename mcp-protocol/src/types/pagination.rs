@@ -4,31 +4,25 @@
 use serde::Serialize;
 
 use crate::shape::Shape;
-use crate::types::{Extra, Meta};
+use crate::types::Meta;
 use crate::version::ProtocolVersion;
 
 /// An opaque pagination cursor (`Cursor`).
 pub type Cursor = String;
 
-/// Params of a paginated list request (`PaginatedRequestParams`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct PaginatedParams {
-    /// Where to continue; absent for the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<Cursor>,
-    /// Request metadata (progress token; in 2026-07-28 the protocol version and client
-    /// capabilities).
-    #[serde(rename = "_meta", default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Params of a paginated list request (`PaginatedRequestParams`).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct PaginatedParams {
+        /// Where to continue; absent for the first page.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub cursor: Option<Cursor>,
+        /// Request metadata (progress token; in 2026-07-28 the protocol version and client
+        /// capabilities).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<Meta> = "_meta",
+    }
 }
-
-crate::deserialize_with_extra!(PaginatedParams {
-    cursor: "cursor",
-    meta: "_meta",
-});
 
 impl PaginatedParams {
     /// The first page.

@@ -22,53 +22,58 @@ use crate::shape::Shape;
 use crate::types::{Extra, Meta, ResultType};
 use crate::version::ProtocolVersion;
 
-/// Asks for a request to run as a task (`TaskMetadata`, 2025-11-25).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct TaskMetadata {
-    /// How long, in milliseconds, the receiver should keep the task's result after creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl: Option<u64>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Asks for a request to run as a task (`TaskMetadata`, 2025-11-25).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    pub struct TaskMetadata {
+        /// How long, in milliseconds, the receiver should keep the task's result after creation.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub ttl: Option<u64>,
+    }
 }
 
-crate::deserialize_with_extra!(TaskMetadata { ttl: "ttl" });
-
-/// Names the task a message belongs to (`RelatedTaskMetadata`, 2025-11-25), the value of
-/// `_meta["io.modelcontextprotocol/related-task"]`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RelatedTaskMetadata {
-    /// The task's id.
-    pub task_id: String,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// Names the task a message belongs to (`RelatedTaskMetadata`, 2025-11-25), the value of
+    /// `_meta["io.modelcontextprotocol/related-task"]`.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct RelatedTaskMetadata {
+        /// The task's id.
+        pub task_id: String = "taskId",
+    }
 }
 
-crate::deserialize_with_extra!(RelatedTaskMetadata { task_id: "taskId" });
+impl RelatedTaskMetadata {
+    /// Names the task `task_id`.
+    pub fn new(task_id: impl Into<String>) -> Self {
+        Self {
+            task_id: task_id.into(),
+            extra: Extra::new(),
+        }
+    }
+}
 
-/// Where a task is in its life (`TaskStatus`). The same five values in 2025-11-25 and in
-/// the 2026-07-28 extension; `completed`, `failed` and `cancelled` are terminal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TaskStatus {
-    /// The request is being processed.
-    Working,
-    /// The task waits for input from the requestor (elicitation, sampling, …).
-    InputRequired,
-    /// Done; the result is available.
-    Completed,
-    /// The request failed with a JSON-RPC error.
-    Failed,
-    /// The request was cancelled.
-    Cancelled,
+crate::open_enum! {
+    /// Where a task is in its life (`TaskStatus`). The same five values in 2025-11-25 and in
+    /// the 2026-07-28 extension; `completed`, `failed` and `cancelled` are terminal. An open
+    /// set: a status from a later revision is kept as [`TaskStatus::Unknown`] (not terminal:
+    /// a poller keeps polling until it sees a status it knows to be final).
+    pub enum TaskStatus {
+        /// The request is being processed.
+        Working = "working",
+        /// The task waits for input from the requestor (elicitation, sampling, …).
+        InputRequired = "input_required",
+        /// Done; the result is available.
+        Completed = "completed",
+        /// The request failed with a JSON-RPC error.
+        Failed = "failed",
+        /// The request was cancelled.
+        Cancelled = "cancelled",
+    }
 }
 
 impl TaskStatus {
     /// Whether the status is final: the task will not change any more.
-    pub fn is_terminal(self) -> bool {
+    pub fn is_terminal(&self) -> bool {
         matches!(self, Self::Completed | Self::Failed | Self::Cancelled)
     }
 }
@@ -130,51 +135,37 @@ impl<'de> Deserialize<'de> for TaskTtl {
     }
 }
 
-/// The state of a task (`Task`), in both spellings: `ttl`/`pollInterval` (2025-11-25) and
-/// `ttlMs`/`pollIntervalMs` (2026-07-28 extension). Build it with [`Task::new`] and the
-/// `with_*` setters, which fill both; [`Shape`] keeps the one the peer's version knows.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Task {
-    /// The task's id, chosen by the receiver.
-    pub task_id: String,
-    /// Current status.
-    pub status: TaskStatus,
-    /// A human-readable description of the current status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_message: Option<String>,
-    /// ISO 8601 time of creation.
-    pub created_at: String,
-    /// ISO 8601 time of the last change.
-    pub last_updated_at: String,
-    /// Lifetime from creation in milliseconds (2025-11-25 spelling; required there).
-    #[serde(default, skip_serializing_if = "TaskTtl::is_unset")]
-    pub ttl: TaskTtl,
-    /// Lifetime from creation in milliseconds (2026-07-28 spelling; required there).
-    #[serde(default, skip_serializing_if = "TaskTtl::is_unset")]
-    pub ttl_ms: TaskTtl,
-    /// Suggested polling interval in milliseconds (2025-11-25 spelling).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub poll_interval: Option<u64>,
-    /// Suggested polling interval in milliseconds (2026-07-28 spelling).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub poll_interval_ms: Option<u64>,
-    /// Unknown fields, kept.
-    #[serde(flatten)]
-    pub extra: Extra,
+crate::wire_struct! {
+    /// The state of a task (`Task`), in both spellings: `ttl`/`pollInterval` (2025-11-25) and
+    /// `ttlMs`/`pollIntervalMs` (2026-07-28 extension). Build it with [`Task::new`] and the
+    /// `with_*` setters, which fill both; [`Shape`] keeps the one the peer's version knows.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct Task {
+        /// The task's id, chosen by the receiver.
+        pub task_id: String = "taskId",
+        /// Current status.
+        pub status: TaskStatus,
+        /// A human-readable description of the current status.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub status_message: Option<String> = "statusMessage",
+        /// ISO 8601 time of creation.
+        pub created_at: String = "createdAt",
+        /// ISO 8601 time of the last change.
+        pub last_updated_at: String = "lastUpdatedAt",
+        /// Lifetime from creation in milliseconds (2025-11-25 spelling; required there).
+        #[serde(default, skip_serializing_if = "TaskTtl::is_unset")]
+        pub ttl: TaskTtl [default],
+        /// Lifetime from creation in milliseconds (2026-07-28 spelling; required there).
+        #[serde(default, skip_serializing_if = "TaskTtl::is_unset")]
+        pub ttl_ms: TaskTtl = "ttlMs" [default],
+        /// Suggested polling interval in milliseconds (2025-11-25 spelling).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub poll_interval: Option<u64> = "pollInterval",
+        /// Suggested polling interval in milliseconds (2026-07-28 spelling).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub poll_interval_ms: Option<u64> = "pollIntervalMs",
+    }
 }
-
-crate::deserialize_with_extra!(Task {
-    task_id: "taskId",
-    status: "status",
-    status_message: "statusMessage",
-    created_at: "createdAt",
-    last_updated_at: "lastUpdatedAt",
-    ttl: "ttl" = default,
-    ttl_ms: "ttlMs" = default,
-    poll_interval: "pollInterval",
-    poll_interval_ms: "pollIntervalMs",
-});
 
 impl Task {
     /// A task created at `created_at` (ISO 8601), with an unlimited lifetime until
@@ -256,6 +247,7 @@ impl Shape for Task {
 /// absent → nested. [`Shape`] sets it for 2026-07-28 and removes it before, so a shaped value
 /// always has the layout of its version; decoding accepts both (by the presence of `task`).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreateTaskResult {
     /// The task.
     pub task: Task,
@@ -418,10 +410,14 @@ mod tests {
     }
 
     #[test]
-    fn bad_status_is_a_clear_error() {
-        let err = serde_json::from_value::<Task>(json!({"taskId": "t", "status": "paused",
+    fn unknown_status_is_kept_and_a_bad_one_is_a_clear_error() {
+        let t = serde_json::from_value::<Task>(json!({"taskId": "t", "status": "paused",
+            "createdAt": "a", "lastUpdatedAt": "a", "ttl": 1}))
+        .unwrap();
+        assert_eq!(t.status, TaskStatus::Unknown("paused".into()));
+        let err = serde_json::from_value::<Task>(json!({"taskId": "t", "status": false,
             "createdAt": "a", "lastUpdatedAt": "a", "ttl": 1}))
         .unwrap_err();
-        assert!(err.to_string().contains("paused"), "{err}");
+        assert!(err.to_string().contains("invalid type"), "{err}");
     }
 }

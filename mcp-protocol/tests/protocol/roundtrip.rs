@@ -163,8 +163,8 @@ fn every_shared_type_round_trips() {
     value_law::<InputResponses>();
     value_law::<InputRequiredResult>();
     value_law::<InputResponseRequestParams>();
-    value_law::<Outcome<CallToolResult>>();
-    value_law::<Outcome<GetPromptResult>>();
+    value_law::<ResultOrFollowUp<CallToolResult>>();
+    value_law::<ResultOrFollowUp<GetPromptResult>>();
 }
 
 #[test]

@@ -117,7 +117,9 @@ where
 /// An error response: the error object is decoded and re-encoded.
 fn error_response(json: &Value) -> Result<Value, String> {
     message(json, |msg| match msg {
-        Message::Response(r) if matches!(r.outcome, mcp_protocol::jsonrpc::Outcome::Error(_)) => {
+        Message::Response(r)
+            if matches!(r.outcome, mcp_protocol::jsonrpc::ResultOrError::Error(_)) =>
+        {
             Ok(msg.clone())
         }
         other => Err(format!("not an error response: {other}")),

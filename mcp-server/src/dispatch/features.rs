@@ -51,17 +51,10 @@ impl Server {
             .map(|t| t.tool.clone())
             .collect();
         let (tools, next_cursor) = page(all, params.cursor.as_deref(), self.page_size())?;
-        let (ttl_ms, cache_scope) = self.hint(ListKind::Tools);
-        reply(
-            ListToolsResult {
-                tools,
-                next_cursor,
-                ttl_ms,
-                cache_scope,
-                ..ListToolsResult::default()
-            },
-            v,
-        )
+        let mut result = ListToolsResult::new(tools);
+        result.next_cursor = next_cursor;
+        (result.ttl_ms, result.cache_scope) = self.hint(ListKind::Tools);
+        reply(result, v)
     }
 
     pub(super) async fn call_tool(
@@ -179,17 +172,10 @@ impl Server {
             .map(|r| r.resource.clone())
             .collect();
         let (resources, next_cursor) = page(all, params.cursor.as_deref(), self.page_size())?;
-        let (ttl_ms, cache_scope) = self.hint(ListKind::Resources);
-        reply(
-            ListResourcesResult {
-                resources,
-                next_cursor,
-                ttl_ms,
-                cache_scope,
-                ..ListResourcesResult::default()
-            },
-            v,
-        )
+        let mut result = ListResourcesResult::new(resources);
+        result.next_cursor = next_cursor;
+        (result.ttl_ms, result.cache_scope) = self.hint(ListKind::Resources);
+        reply(result, v)
     }
 
     pub(super) fn list_templates(&self, call: &Call, v: ProtocolVersion) -> Answer {
@@ -202,17 +188,10 @@ impl Server {
             .collect();
         let (resource_templates, next_cursor) =
             page(all, params.cursor.as_deref(), self.page_size())?;
-        let (ttl_ms, cache_scope) = self.hint(ListKind::ResourceTemplates);
-        reply(
-            ListResourceTemplatesResult {
-                resource_templates,
-                next_cursor,
-                ttl_ms,
-                cache_scope,
-                ..ListResourceTemplatesResult::default()
-            },
-            v,
-        )
+        let mut result = ListResourceTemplatesResult::new(resource_templates);
+        result.next_cursor = next_cursor;
+        (result.ttl_ms, result.cache_scope) = self.hint(ListKind::ResourceTemplates);
+        reply(result, v)
     }
 
     pub(super) async fn read_resource(
@@ -285,17 +264,10 @@ impl Server {
             .map(|p| p.prompt.clone())
             .collect();
         let (prompts, next_cursor) = page(all, params.cursor.as_deref(), self.page_size())?;
-        let (ttl_ms, cache_scope) = self.hint(ListKind::Prompts);
-        reply(
-            ListPromptsResult {
-                prompts,
-                next_cursor,
-                ttl_ms,
-                cache_scope,
-                ..ListPromptsResult::default()
-            },
-            v,
-        )
+        let mut result = ListPromptsResult::new(prompts);
+        result.next_cursor = next_cursor;
+        (result.ttl_ms, result.cache_scope) = self.hint(ListKind::Prompts);
+        reply(result, v)
     }
 
     pub(super) async fn get_prompt(
@@ -360,6 +332,11 @@ impl Server {
                     .completions
                     .get(&params.argument.name)
                     .cloned(),
+                other => {
+                    return Err(ErrorObject::invalid_params(format!(
+                        "unknown completion reference type: {other:?}"
+                    )));
+                }
             }
         };
         let values = match completer {

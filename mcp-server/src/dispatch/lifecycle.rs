@@ -103,24 +103,26 @@ impl Server {
         let asked = params.notifications;
         let list_changed =
             |declared: Option<bool>, asked: bool| (declared == Some(true) && asked).then_some(true);
-        let filter = SubscriptionFilter {
-            tools_list_changed: list_changed(
+        let filter = {
+            let mut subscription_filter = SubscriptionFilter::default();
+            subscription_filter.tools_list_changed = list_changed(
                 caps.tools.as_ref().and_then(|c| c.list_changed),
                 asked.tools(),
-            ),
-            prompts_list_changed: list_changed(
+            );
+            subscription_filter.prompts_list_changed = list_changed(
                 caps.prompts.as_ref().and_then(|c| c.list_changed),
                 asked.prompts(),
-            ),
-            resources_list_changed: list_changed(
+            );
+            subscription_filter.resources_list_changed = list_changed(
                 caps.resources.as_ref().and_then(|c| c.list_changed),
                 asked.resources(),
-            ),
-            resource_subscriptions: asked
+            );
+            subscription_filter.resource_subscriptions = asked
                 .resource_subscriptions
                 .clone()
-                .filter(|_| caps.resources.as_ref().and_then(|r| r.subscribe) == Some(true)),
-            extra: self.listened_tasks(session, call, scope, &asked)?,
+                .filter(|_| caps.resources.as_ref().and_then(|r| r.subscribe) == Some(true));
+            subscription_filter.extra = self.listened_tasks(session, call, scope, &asked)?;
+            subscription_filter
         };
         let id = call.message.id.clone();
         session.open_listen(id.clone(), filter.clone());

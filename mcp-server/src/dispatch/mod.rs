@@ -14,7 +14,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use futures::FutureExt;
-use mcp_protocol::jsonrpc::{Outcome, RequestMessage, to_raw};
+use mcp_protocol::jsonrpc::{RequestMessage, ResultOrError, to_raw};
 use mcp_protocol::method::{MethodInfo, Request};
 use mcp_protocol::methods::TASKS_EXTENSION;
 use mcp_protocol::types::{ClientCapabilities, Implementation, InputResponses, LoggingLevel, Meta};
@@ -143,10 +143,10 @@ fn not_initialized() -> ErrorObject {
 
 impl Server {
     /// Answers one request.
-    pub(crate) async fn dispatch(&self, session: &Arc<Session>, call: Call) -> Outcome {
+    pub(crate) async fn dispatch(&self, session: &Arc<Session>, call: Call) -> ResultOrError {
         match self.answer(session, &call).await {
-            Ok(raw) => Outcome::Result(raw),
-            Err(e) => Outcome::Error(e),
+            Ok(raw) => ResultOrError::Result(raw),
+            Err(e) => ResultOrError::Error(e),
         }
     }
 
@@ -365,7 +365,7 @@ impl Server {
             principal: call.principal.clone(),
             progress_token: scope.progress_token.clone(),
             log_level: if scope.stateless() {
-                LogLevel::Fixed(scope.log_level)
+                LogLevel::Fixed(scope.log_level.clone())
             } else {
                 LogLevel::Session(session.clone())
             },

@@ -240,15 +240,14 @@ impl Server {
             () = record.wait_terminal() => {}
             () = call.cancel.cancelled() => return Err(ErrorObject::internal("cancelled")),
         }
-        let related = RelatedTaskMetadata {
-            task_id: record.id.clone(),
-            extra: Map::new(),
-        };
+        let related = RelatedTaskMetadata::new(record.id.clone());
         match record.outcome() {
             Some(Ok(result)) => {
-                let mut payload = GetTaskPayloadResult {
-                    meta: None,
-                    extra: result,
+                let mut payload = {
+                    let mut get_task_payload_result = GetTaskPayloadResult::default();
+                    get_task_payload_result.meta = None;
+                    get_task_payload_result.extra = result;
+                    get_task_payload_result
                 };
                 payload.meta = Some(Meta::new().with(Meta::RELATED_TASK, &related));
                 reply(payload, scope.version)
@@ -269,10 +268,11 @@ impl Server {
             .collect();
         let (tasks, next_cursor) = page(all, params.cursor.as_deref(), self.page_size())?;
         reply(
-            ListTasksResult {
-                tasks,
-                next_cursor,
-                ..ListTasksResult::default()
+            {
+                let mut list_tasks_result = ListTasksResult::default();
+                list_tasks_result.tasks = tasks;
+                list_tasks_result.next_cursor = next_cursor;
+                list_tasks_result
             },
             scope.version,
         )

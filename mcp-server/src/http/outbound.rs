@@ -13,7 +13,7 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use mcp_protocol::engine::CloseReason;
 use mcp_protocol::jsonrpc::{
-    ErrorCode, Message, NotificationMessage, Outcome, RequestMessage, ResponseMessage, to_raw,
+    ErrorCode, Message, NotificationMessage, RequestMessage, ResponseMessage, ResultOrError, to_raw,
 };
 use mcp_protocol::rt::RequestError;
 use mcp_protocol::{ErrorObject, RequestId};
@@ -37,10 +37,10 @@ pub(crate) enum Item {
 }
 
 /// The encoded response to request `id`.
-pub(crate) fn response(id: RequestId, outcome: Outcome) -> Item {
+pub(crate) fn response(id: RequestId, outcome: ResultOrError) -> Item {
     let code = match &outcome {
-        Outcome::Error(e) => Some(e.code),
-        Outcome::Result(_) => None,
+        ResultOrError::Error(e) => Some(e.code),
+        ResultOrError::Result(_) => None,
     };
     let message = Message::Response(ResponseMessage {
         id: Some(id),
@@ -125,9 +125,9 @@ impl Link {
             return false;
         };
         let answer = match response.outcome {
-            Outcome::Result(raw) => serde_json::from_str(raw.get())
+            ResultOrError::Result(raw) => serde_json::from_str(raw.get())
                 .map_err(|e| ErrorObject::internal(format!("malformed result: {e}"))),
-            Outcome::Error(e) => Err(e),
+            ResultOrError::Error(e) => Err(e),
         };
         waiter.send(answer).is_ok()
     }

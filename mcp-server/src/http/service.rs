@@ -501,7 +501,7 @@ impl Shared {
                 }
                 Err(e) => {
                     responses += 1;
-                    let error = mcp_protocol::jsonrpc::Outcome::Error(e.to_error_object());
+                    let error = mcp_protocol::jsonrpc::ResultOrError::Error(e.to_error_object());
                     let item = match e.request_id() {
                         Some(id) => response(id.clone(), error),
                         None => Item::Final(error_body(e.to_error_object()), None),
@@ -542,7 +542,7 @@ impl Shared {
             .and_then(|()| headers::check_params(headers, &self.server, &request, &salient))
         {
             let Item::Final(body, _) =
-                response(request.id, mcp_protocol::jsonrpc::Outcome::Error(e))
+                response(request.id, mcp_protocol::jsonrpc::ResultOrError::Error(e))
             else {
                 unreachable!("a response is final")
             };

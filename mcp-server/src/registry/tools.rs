@@ -324,9 +324,10 @@ impl ToolDef {
     /// Whether the tool may run as a task.
     pub fn task_support(mut self, support: TaskSupport) -> Self {
         self.task_support = support;
-        self.tool.execution = support.as_wire().map(|s| ToolExecution {
-            task_support: Some(s.to_owned()),
-            ..ToolExecution::default()
+        self.tool.execution = support.as_wire().map(|s| {
+            let mut tool_execution = ToolExecution::default();
+            tool_execution.task_support = Some(s.to_owned());
+            tool_execution
         });
         self
     }
@@ -374,11 +375,10 @@ impl ToolDef {
     /// ```
     /// use mcp_protocol::types::{ClientCapabilities, SamplingCapability};
     /// use mcp_server::{NoArgs, RequestContext, ToolDef};
+    /// let mut needs = ClientCapabilities::default();
+    /// needs.sampling = Some(SamplingCapability::default());
     /// let def = ToolDef::new("summarize", |_: NoArgs, _ctx: RequestContext| async { "…" })
-    ///     .requires(ClientCapabilities {
-    ///         sampling: Some(SamplingCapability::default()),
-    ///         ..ClientCapabilities::default()
-    ///     });
+    ///     .requires(needs);
     /// # let _ = def;
     /// ```
     pub fn requires(mut self, capabilities: ClientCapabilities) -> Self {
@@ -630,11 +630,12 @@ pub struct Json<T>(pub T);
 impl<T: Serialize + JsonSchema + Send + 'static> IntoToolResult for Json<T> {
     fn into_tool_result(self) -> CallToolResult {
         match serde_json::to_value(&self.0) {
-            Ok(value) => CallToolResult {
-                content: vec![ContentBlock::text(value.to_string())],
-                structured_content: Some(value),
-                ..CallToolResult::default()
-            },
+            Ok(value) => {
+                let mut call_tool_result = CallToolResult::default();
+                call_tool_result.content = vec![ContentBlock::text(value.to_string())];
+                call_tool_result.structured_content = Some(value);
+                call_tool_result
+            }
             Err(e) => CallToolResult::error(format!("could not encode the result: {e}")),
         }
     }

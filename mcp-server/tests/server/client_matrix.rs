@@ -387,7 +387,7 @@ async fn exercise(server: &Server, client: &Client, version: V, seen: &Seen) {
         };
         assert_eq!(
             (log.level, log.data.clone()),
-            (level, json!(format!("{level:?}"))),
+            (level.clone(), json!(format!("{level:?}"))),
             "{ctx}"
         );
     }
@@ -492,7 +492,7 @@ async fn exercise(server: &Server, client: &Client, version: V, seen: &Seen) {
             "{ctx}: no tasks before 2025-11-25"
         );
     } else {
-        let Outcome::Task(created) = outcome.unwrap() else {
+        let ResultOrFollowUp::Task(created) = outcome.unwrap() else {
             panic!("{ctx}: expected a task")
         };
         let id = created.task.task_id.clone();

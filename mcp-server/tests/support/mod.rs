@@ -126,7 +126,7 @@ pub fn everything_server(builder: mcp_server::ServerBuilder) -> Server {
             ToolDef::new("log", |_: NoArgs, ctx: RequestContext| async move {
                 let sent = [LoggingLevel::Debug, LoggingLevel::Info, LoggingLevel::Error]
                     .into_iter()
-                    .filter(|l| ctx.log(*l, format!("{l:?}")))
+                    .filter(|l| ctx.log(l.clone(), format!("{l:?}")))
                     .count();
                 format!("sent {sent}")
             })

@@ -86,7 +86,7 @@ pub(crate) fn build(versions: SupportedVersions) -> Server {
             let levels = [LoggingLevel::Debug, LoggingLevel::Info, LoggingLevel::Error];
             let sent = levels
                 .into_iter()
-                .filter(|l| ctx.log(*l, json!({"level": format!("{l:?}")})))
+                .filter(|l| ctx.log(l.clone(), json!({"level": format!("{l:?}")})))
                 .count();
             format!("sent {sent}")
         })
@@ -96,9 +96,10 @@ pub(crate) fn build(versions: SupportedVersions) -> Server {
                 .with_field("name", StringSchema::default(), true)
                 .with_field(
                     "notify",
-                    BooleanSchema {
-                        default: Some(true),
-                        ..BooleanSchema::default()
+                    {
+                        let mut boolean_schema = BooleanSchema::default();
+                        boolean_schema.default = Some(true);
+                        boolean_schema
                     },
                     false,
                 );

@@ -8,7 +8,7 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use mcp_client::{Client, Notifications, ServerNotification};
 use mcp_protocol::methods::SubscriptionFilter;
-use mcp_protocol::types::{LoggingLevel, Outcome};
+use mcp_protocol::types::{LoggingLevel, ResultOrFollowUp};
 use mcp_protocol::{ProtocolVersion as V, SupportedVersions};
 use serde_json::{Value, json};
 
@@ -175,7 +175,7 @@ pub(super) fn logging(ctx: &mut Ctx) -> BoxFuture<'_, Result<(), String>> {
             ctx.note("notifications/message", &log);
             same!(
                 (log.level, log.data),
-                (level, json!({"level": format!("{level:?}")})),
+                (level.clone(), json!({"level": format!("{level:?}")})),
                 "log message"
             );
         }
@@ -302,7 +302,7 @@ pub(super) fn tasks(ctx: &mut Ctx) -> BoxFuture<'_, Result<(), String>> {
             .call_tool_as_task("slow", json!({}), Some(60_000))
             .await
             .map_err(err)?;
-        let Outcome::Task(created) = outcome else {
+        let ResultOrFollowUp::Task(created) = outcome else {
             return Err(format!("expected a task, got {outcome:?}"));
         };
         ctx.note("tools/call slow (task)", &created);

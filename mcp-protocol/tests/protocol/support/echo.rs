@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use mcp_protocol::jsonrpc::{ErrorObject, Outcome, to_raw};
+use mcp_protocol::jsonrpc::{ErrorObject, ResultOrError, to_raw};
 use mcp_protocol::rt::{Incoming, IncomingRequest, IncomingStream, Peer};
 use serde_json::{Value, json};
 
@@ -32,11 +32,11 @@ fn params(req: &IncomingRequest) -> Value {
 async fn handle(req: IncomingRequest, peer: Peer) {
     match req.method() {
         "ping" => {
-            req.respond_raw(Outcome::Result(to_raw(&json!({})).unwrap()));
+            req.respond_raw(ResultOrError::Result(to_raw(&json!({})).unwrap()));
         }
         "test/echo" => {
             let p = params(&req);
-            req.respond_raw(Outcome::Result(to_raw(&p).unwrap()));
+            req.respond_raw(ResultOrError::Result(to_raw(&p).unwrap()));
         }
         "test/sleep" => {
             let ms = params(&req)["ms"].as_u64().unwrap_or(0);
@@ -45,9 +45,11 @@ async fn handle(req: IncomingRequest, peer: Peer) {
                 let note = to_raw(&json!({ "requestId": req.id() })).unwrap();
                 let _ = peer.notify_raw("test/cancelled", Some(note));
                 // The engine swallows this answer: the peer cancelled.
-                assert!(!req.respond_raw(Outcome::Result(to_raw(&json!({})).unwrap())));
+                assert!(!req.respond_raw(ResultOrError::Result(to_raw(&json!({})).unwrap())));
             } else {
-                req.respond_raw(Outcome::Result(to_raw(&json!({ "slept": ms })).unwrap()));
+                req.respond_raw(ResultOrError::Result(
+                    to_raw(&json!({ "slept": ms })).unwrap(),
+                ));
             }
         }
         "test/progress" => {
@@ -55,7 +57,7 @@ async fn handle(req: IncomingRequest, peer: Peer) {
             for i in 1..=steps {
                 req.progress(i as f64, Some(steps as f64), None);
             }
-            req.respond_raw(Outcome::Result(to_raw(&json!({})).unwrap()));
+            req.respond_raw(ResultOrError::Result(to_raw(&json!({})).unwrap()));
         }
         other => {
             let e = ErrorObject::method_not_found(other);
