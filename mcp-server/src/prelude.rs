@@ -3,7 +3,7 @@
 //! The server's own types (the server, what can be registered, what a handler gets and
 //! returns), the protocol types handlers build (content, resource contents, annotations,
 //! prompt messages) from [`mcp_protocol`], re-exported as [`crate::protocol`] so that no third
-//! dependency is needed, and [`schemars`](crate::schemars) with its `JsonSchema` derive, so
+//! dependency is needed, and [`schemars`] with its `JsonSchema` derive, so
 //! `#[derive(JsonSchema)]` on argument types resolves to the version this crate uses.
 //! Nothing here is named `Error` or `Result`, so the glob never shadows an application's
 //! own.
