@@ -17,7 +17,8 @@
 //! | dropping a [`ChildTransport`] | `SIGKILL` to the whole group: helpers it forked (or a shell wrapper's children) die too | the child alone is killed ([`tokio::process::Child::start_kill`], `TerminateProcess` on Windows); what it started itself is not reached |
 //!
 //! The portable path is the same code on every target; CI builds it on Linux with
-//! `RUSTFLAGS="--cfg mcp_portable_stdio"` and runs the stdio tests on it.
+//! `MCP_PORTABLE_STDIO=1` in the environment (`build.rs` then sets the cfg for this crate
+//! alone) and runs the stdio tests on it.
 
 use std::ffi::OsStr;
 use std::io;

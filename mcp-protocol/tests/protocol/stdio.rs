@@ -204,7 +204,7 @@ async fn dropping_the_child_transport_kills_its_process_group() {
     .await;
 }
 
-/// The portable path (`--cfg mcp_portable_stdio` on Linux): the child stays in our process
+/// The portable path (`MCP_PORTABLE_STDIO=1` on Linux): the child stays in our process
 /// group, and dropping the transport kills the child.
 #[cfg(all(target_os = "linux", mcp_portable_stdio))]
 #[tokio::test]
