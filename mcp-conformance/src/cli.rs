@@ -198,8 +198,9 @@ pub(crate) struct RunArgs {
 #[derive(Debug, Args)]
 pub(crate) struct JobsArg {
     /// Run up to N scenarios (each version of a scenario counts) at once, each on its own
-    /// connection or process; default: the number of cores. Results are reported in the
-    /// same order whatever N is.
+    /// connection or process; default: four per core (4 to 32), since scenarios mostly wait
+    /// on their target, while target processes start at most one per core at a time. Results
+    /// are reported in the same order whatever N is.
     #[arg(long = "jobs", short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
 }

@@ -18,9 +18,20 @@ use crate::report::Record;
 use crate::scenario::{self, Outcome, Severity};
 use crate::target::Target;
 
-/// The default `--jobs`: one per core.
-pub(crate) fn default_jobs() -> usize {
+/// The number of cores: the worker threads of a run, and how many target processes start
+/// at once (`crate::target::Target::command`).
+pub(crate) fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
+
+/// The default `--jobs`: four scenarios in flight per core (at least 4, at most 32). A
+/// scenario spends nearly all its time waiting on its target (an answer, a busy tool's call
+/// wait, a replay going quiet), not on a core: with one per core, two scenarios waiting out a
+/// tool held a 2-core run. What does need a core, starting a target process and its
+/// handshake, is bounded by [`cores`] on its own, so more jobs do not start more processes at
+/// once than the machine runs.
+pub(crate) fn default_jobs() -> usize {
+    (cores() * 4).clamp(4, 32)
 }
 
 /// A runtime for `jobs` concurrent scenarios: worker threads up to the number of cores (the
@@ -28,7 +39,7 @@ pub(crate) fn default_jobs() -> usize {
 /// argument generation between the waits).
 pub(crate) fn runtime(jobs: usize) -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(jobs.clamp(1, default_jobs()))
+        .worker_threads(jobs.clamp(1, cores()))
         .enable_all()
         .build()
 }
@@ -130,7 +141,8 @@ pub(crate) fn run_blocking(
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<Record>>> = work.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|scope| {
-        for _ in 0..jobs.clamp(1, work.len().max(1)) {
+        // These scenarios compute rather than wait: no more threads than cores.
+        for _ in 0..jobs.min(cores()).clamp(1, work.len().max(1)) {
             scope.spawn(|| {
                 // Bounded: each pass takes the next item, and there are `work.len()`.
                 loop {

@@ -9,16 +9,17 @@
 //! line both ways.
 
 mod http;
+mod learned;
 mod memory;
 mod policy;
 mod preflight;
 mod sessions;
 mod sse;
 mod stdio;
-mod unserved;
 
 use std::collections::HashMap;
 use std::io;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
@@ -27,11 +28,11 @@ use serde_json::{Value, json};
 
 use crate::schema_book;
 pub(crate) use http::HttpWire;
+use learned::Learned;
 pub(crate) use policy::{CallTools, ToolPolicy};
 pub(crate) use preflight::preflight;
 use sessions::{Idle, Sessions};
 pub(crate) use stdio::StdioWire;
-use unserved::Unserved;
 /// Raw HTTP, for the scenarios that judge the transport itself.
 pub(crate) mod raw {
     pub(crate) use super::http::{
@@ -58,10 +59,18 @@ pub(crate) struct Target {
     pub(crate) place: Place,
     /// How this run treats it.
     pub(crate) options: Options,
-    /// The versions this run found it does not serve.
-    unserved: Unserved,
+    /// The versions this run found it does not serve ([`learned`]).
+    unserved: Learned,
+    /// The versions in which this run found it does not offer the official fixture's
+    /// contract ([`learned`]).
+    pub(crate) without_fixture: Learned,
     /// Open sessions no scenario uses now, shared over stdio ([`sessions`]).
     sessions: Sessions,
+    /// Target processes being started: one permit per core, held from the start of a process
+    /// until its first message ([`Conversation::send_message`]). Starting an interpreter and
+    /// its libraries is the one part of a scenario that needs a core, so more jobs than cores
+    /// wait here rather than slow every start down.
+    starts: Arc<tokio::sync::Semaphore>,
 }
 
 /// Where a target server is.
@@ -87,7 +96,7 @@ pub(crate) struct Options {
     /// ([`CALL_WITHIN`] by default; never longer than `answer_wait`).
     pub(crate) call_wait: Duration,
     /// How many scenarios run at once, each on its own connection (`--jobs`; by default
-    /// the number of cores).
+    /// [`crate::runner::default_jobs`]).
     pub(crate) jobs: usize,
     /// Which tools may be called (read-only ones by default).
     pub(crate) tools: ToolPolicy,
@@ -130,8 +139,10 @@ impl Target {
         Self {
             place: Place::Command(command.into()),
             options: Options::default(),
-            unserved: Unserved::default(),
+            unserved: Learned::default(),
+            without_fixture: Learned::default(),
             sessions: Sessions::new(true),
+            starts: Arc::new(tokio::sync::Semaphore::new(crate::runner::cores())),
         }
     }
 
@@ -140,8 +151,10 @@ impl Target {
         Self {
             place: Place::Url(endpoint),
             options: Options::default(),
-            unserved: Unserved::default(),
+            unserved: Learned::default(),
+            without_fixture: Learned::default(),
             sessions: Sessions::new(false),
+            starts: Arc::new(tokio::sync::Semaphore::new(crate::runner::cores())),
         }
     }
 
@@ -150,8 +163,10 @@ impl Target {
         Self {
             place: Place::Memory(server),
             options: Options::default(),
-            unserved: Unserved::default(),
+            unserved: Learned::default(),
+            without_fixture: Learned::default(),
             sessions: Sessions::new(false),
+            starts: Arc::new(tokio::sync::Semaphore::new(crate::runner::cores())),
         }
     }
 
@@ -159,7 +174,8 @@ impl Target {
     /// which versions it serves (a server may have changed since an earlier run).
     pub(crate) fn for_new_run(&self) -> Self {
         Self {
-            unserved: Unserved::default(),
+            unserved: Learned::default(),
+            without_fixture: Learned::default(),
             sessions: Sessions::new(self.sessions.on()),
             ..self.clone()
         }
@@ -317,6 +333,13 @@ pub(crate) struct Conversation {
     /// The request waited for may be unreadable (malformed JSON, an invalid request, a body
     /// too large): an error without its id may answer it (JSON-RPC 2.0 §5).
     pending_unreadable: bool,
+    /// The id of a liveness request sent right after bad input over a stream that carries
+    /// everything in order (stdio, memory), not yet answered: see
+    /// [`Conversation::answer_to_bad_input`].
+    overtaking: Option<Value>,
+    /// Whether the liveness request of [`Conversation::overtaking`] was answered while the
+    /// answer to the bad input was still awaited.
+    overtaken: bool,
     /// Which tools may be called (the target's option), enforced on every `tools/call` this
     /// conversation sends.
     policy: ToolPolicy,
@@ -332,6 +355,9 @@ pub(crate) struct Conversation {
     reusable: bool,
     /// The evidence of the handshake, shown again by a conversation that reuses the session.
     opening: Vec<String>,
+    /// While the target process this conversation started has not yet said anything: its
+    /// share of [`Target::starts`].
+    starting: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 /// Answers a request of the target (`sampling/createMessage`, `elicitation/create`,
@@ -339,6 +365,14 @@ pub(crate) struct Conversation {
 /// Only the scenarios that set one (the official suite's counterparts) answer such requests;
 /// the others offer no client capabilities.
 pub(crate) type Responder = Box<dyn FnMut(&str, &Value) -> Option<Value> + Send>;
+
+/// How long the first answer of a process just started may take (its start included):
+/// [`Conversation::answer_within`].
+const START_WITHIN: Duration = Duration::from_secs(30);
+
+/// How long bad input may still be answered once a request sent after it was answered
+/// ([`Conversation::answer_to_bad_input`]).
+const OVERTAKEN_GRACE: Duration = Duration::from_secs(1);
 
 /// The most notifications kept until a scenario takes them.
 const NOTIFICATIONS_KEPT: usize = 100;
@@ -401,12 +435,15 @@ impl Conversation {
             answer_wait: target.answer_wait(),
             call_wait: target.options.call_wait.min(target.answer_wait()),
             pending_unreadable: false,
+            overtaking: None,
+            overtaken: false,
             policy: target.options.tools.clone(),
             listed: HashMap::new(),
             heard: false,
             responder: None,
             reusable: false,
             opening: Vec::new(),
+            starting: None,
         })
     }
 
@@ -438,7 +475,7 @@ impl Conversation {
     /// Opens the session on a connection made by [`Conversation::new`]: for a scenario that
     /// sends something first. As the first exchange of the connection, in a version another
     /// conversation of this run found the target does not serve, it is not served here
-    /// either, for the same reason, and no connection is made ([`unserved`]).
+    /// either, for the same reason, and no connection is made ([`learned`]).
     pub(crate) async fn handshake(&mut self) -> Result<(), OpenError> {
         let first = self.wire.is_none();
         if first && let Some(why) = self.target.unserved.why(self.version) {
@@ -592,6 +629,10 @@ impl Conversation {
     /// Sends `bytes` as one message, keeping it as evidence.
     async fn send_message(&mut self, bytes: &[u8]) -> Result<(), String> {
         self.keep(|| format!("→ {}", String::from_utf8_lossy(bytes)));
+        if self.wire.is_none() && matches!(self.target.place, Place::Command(_)) {
+            // The semaphore is never closed: acquiring fails only then.
+            self.starting = Arc::clone(&self.target.starts).acquire_owned().await.ok();
+        }
         let sent = self
             .wire()?
             .send(bytes)
@@ -667,6 +708,14 @@ impl Conversation {
         method: Option<&str>,
         within: Duration,
     ) -> Result<Reply, String> {
+        // A process this conversation started and that has not said anything yet is still
+        // starting: on a loaded machine an interpreter and its libraries take longer than
+        // any answer should, and that is no fault of the server's.
+        let within = if self.starting.is_some() {
+            within.max(START_WITHIN)
+        } else {
+            within
+        };
         self.answer_or_timeout(id, method, within)
             .await?
             .ok_or_else(|| {
@@ -682,15 +731,56 @@ impl Conversation {
     /// the input has no id to read): an error whose id is null or absent answers it, as
     /// JSON-RPC 2.0 §5 has it for input whose id could not be read ("Parse error/Invalid
     /// Request"), as does an error with `id`.
+    ///
+    /// Over stdio (and in memory) a liveness request (`ping`, `server/discover` in
+    /// 2026-07-28) follows the bad input at once, so that a server that drops bad input does
+    /// not cost the whole wait: once it has answered the later request, the bad input gets
+    /// [`OVERTAKEN_GRACE`] more, then counts as unanswered. JSON-RPC 2.0 does not order
+    /// responses, but an error for unreadable input needs no work, and a server that has
+    /// answered what came after it and stays silent a second longer has dropped it. Over HTTP
+    /// every message has its own exchange and the bad input's own response is awaited.
     pub(crate) async fn answer_to_bad_input(
         &mut self,
         id: &Value,
         within: Duration,
     ) -> Result<Reply, String> {
         self.pending_unreadable = true;
-        let answer = self.answer_within(id, None, within).await;
+        let alive = if self.stateless() {
+            "server/discover"
+        } else {
+            "ping"
+        };
+        if self.target.http_url().is_none() {
+            self.next_id += 1;
+            let probe = json!(format!("after-bad-input-{}", self.next_id));
+            let params = self.stamp(json!({}));
+            let message = json!({"jsonrpc": "2.0", "id": probe, "method": alive, "params": params});
+            if self
+                .send_message(message.to_string().as_bytes())
+                .await
+                .is_ok()
+            {
+                self.overtaking = Some(probe);
+            }
+        }
+        let answer = self.answer_or_timeout(id, None, within).await;
         self.pending_unreadable = false;
-        answer
+        let overtaken = std::mem::take(&mut self.overtaken);
+        if let Some(probe) = self.overtaking.take() {
+            self.cancelled.push(probe); // its answer may still come: not judged
+        }
+        match answer? {
+            Some(reply) => Ok(reply),
+            None if overtaken => Err(format!(
+                "no answer to the bad input: the server answered a {alive} sent after it, and \
+                 {:.1} s later still had not answered the bad input",
+                OVERTAKEN_GRACE.as_secs_f64()
+            )),
+            None => Err(format!(
+                "no answer to the request within {:.1} s",
+                within.as_secs_f64()
+            )),
+        }
     }
 
     /// Sends request `method`, which may rightly take long (a tool called with arguments
@@ -782,7 +872,7 @@ impl Conversation {
     ) -> Result<Option<Reply>, String> {
         // Bounded: every message the target sends either ends the wait or is kept, and the
         // whole wait is bounded in time.
-        let deadline = tokio::time::Instant::now() + within;
+        let mut deadline = tokio::time::Instant::now() + within;
         loop {
             let Ok(message) = tokio::time::timeout_at(deadline, self.next_message()).await else {
                 return Ok(None);
@@ -795,6 +885,14 @@ impl Conversation {
                 && (message.get("result").is_some() || message.get("error").is_some());
             if !is_response {
                 self.on_unsolicited(message).await?;
+                continue;
+            }
+            if self.overtaking.is_some() && message.get("id") == self.overtaking.as_ref() {
+                // The liveness request sent after bad input was answered first: the bad
+                // input gets a last grace ([`Conversation::answer_to_bad_input`]).
+                self.overtaking = None;
+                self.overtaken = true;
+                deadline = deadline.min(tokio::time::Instant::now() + OVERTAKEN_GRACE);
                 continue;
             }
             if message
@@ -851,7 +949,9 @@ impl Conversation {
 
     /// The next message, parsed and validated as a JSON-RPC message of this version.
     pub(crate) async fn next_message(&mut self) -> Result<Option<Value>, String> {
-        let bytes = match self.wire()?.recv().await {
+        let received = self.wire()?.recv().await;
+        self.starting = None; // the process has started (or ended): its core is free
+        let bytes = match received {
             Ok(Some(bytes)) => bytes,
             Ok(None) => return Ok(None),
             Err(e) => return Err(format!("reading from the server failed: {e}")),

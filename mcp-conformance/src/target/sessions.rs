@@ -22,13 +22,18 @@ use serde_json::Value;
 use super::Wire;
 
 /// The requests that leave a session as it was: a conversation that sent only these (after
-/// its handshake) may give its session back.
-pub(crate) const LEAVE_AS_IT_WAS: [&str; 5] = [
+/// its handshake) may give its session back. Listing, reading a resource, getting a prompt
+/// and asking for completions read the server's state and change nothing the protocol knows
+/// of (subscriptions, the log level, tasks and tool calls do).
+pub(crate) const LEAVE_AS_IT_WAS: [&str; 8] = [
     "ping",
     "tools/list",
     "prompts/list",
     "resources/list",
     "resources/templates/list",
+    "resources/read",
+    "prompts/get",
+    "completion/complete",
 ];
 
 /// The most idle sessions kept for one version and set of client capabilities: there are

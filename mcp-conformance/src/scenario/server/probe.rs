@@ -57,7 +57,7 @@ const MAX_SHRINK_STEPS: usize = 128;
 const BUDGET: Duration = Duration::from_secs(20);
 /// Cases of one kind that find a tool still working at the call wait before that tool gets no
 /// more cases of the kind.
-const BUSY_CALLS: usize = 2;
+const BUSY_CALLS: usize = 1;
 /// The most notes kept for the evidence.
 const MAX_NOTES: usize = 12;
 

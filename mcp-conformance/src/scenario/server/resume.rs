@@ -19,7 +19,8 @@
 //! A stream is found by calling tools that accept `{}` with a progress token, over raw HTTP
 //! in the conversation's session, until one is answered as an event stream whose events
 //! carry ids with data after one of them. The same call is made once more for a second
-//! stream. The replay is read until it goes quiet ([`QUIET`]) or ends, bounded by
+//! stream. The replay is read until it goes quiet ([`QUIET`]), ends, or carries a message of
+//! another stream (then the MUST NOT is broken whatever comes next), bounded by
 //! [`REPLAY_MAX`] and [`MAX_EVENTS`], not by how many events were expected. Partial: the
 //! standalone GET stream is not opened (its events are recognised only as messages the
 //! resumed stream never carried), and the raw events are not schema-validated here (every
@@ -68,6 +69,8 @@ const MAX_EVENT_BYTES: usize = 1024 * 1024;
 const NUMBERED_MAX: Duration = Duration::from_secs(15);
 /// The replay has gone quiet when no event came for this long.
 const QUIET: Duration = Duration::from_secs(2);
+/// The events read of the second stream.
+const SECOND_EVENTS: usize = 2;
 /// The longest a replay is read.
 const REPLAY_MAX: Duration = Duration::from_secs(10);
 
@@ -156,6 +159,8 @@ struct Limits {
     /// A stream none of whose events carried an id by then is read no further (it cannot
     /// be resumed).
     unnumbered: Option<Duration>,
+    /// It is read no further once this many events came.
+    events: Option<usize>,
 }
 
 impl Limits {
@@ -165,6 +170,7 @@ impl Limits {
             within,
             quiet: None,
             unnumbered: None,
+            events: None,
         }
     }
 }
@@ -181,7 +187,8 @@ async fn read_until(
     let mut reader = EventReader::new(MAX_EVENT_BYTES);
     let mut events: Vec<Event> = Vec::new();
     let mut last_event = start;
-    while events.len() < MAX_EVENTS && !enough(&events) {
+    let most = limits.events.unwrap_or(MAX_EVENTS).min(MAX_EVENTS);
+    while events.len() < most && !enough(&events) {
         let mut deadline = limits.quiet.map_or(end, |q| end.min(last_event + q));
         if let Some(u) = limits.unnumbered
             && !events.iter().any(|e| e.id.is_some())
@@ -253,9 +260,8 @@ async fn resumability(target: &Target, version: ProtocolVersion) -> Outcome {
         // answer wait); one whose events carry no id is given up after the answer wait.
         let wait = c.answer_wait();
         let search = Limits {
-            within: NUMBERED_MAX.max(wait),
-            quiet: None,
             unnumbered: Some(wait),
+            ..Limits::plain(NUMBERED_MAX.max(wait))
         };
         for (n, name) in callable.iter().enumerate() {
             let events = s.call(&mut c, name, n, search).await?;
@@ -275,9 +281,14 @@ async fn resumability(target: &Target, version: ProtocolVersion) -> Outcome {
                 }
             )));
         };
-        let second = s
-            .call(&mut c, name, callable.len(), Limits::plain(wait))
-            .await?;
+        // The second stream's first events are enough: their ids for the uniqueness across
+        // streams, their messages to recognise in a replay (the rest of it carries its own
+        // request id or progress token, which a replay is judged by anyway).
+        let second = Limits {
+            events: Some(SECOND_EVENTS),
+            ..Limits::plain(wait)
+        };
+        let second = s.call(&mut c, name, callable.len(), second).await?;
         let first_ids: HashSet<_> = first.iter().filter_map(|e| e.id.clone()).collect();
         let second_ids: HashSet<_> = second.iter().filter_map(|e| e.id.clone()).collect();
         if let Some(twice) = first_ids.intersection(&second_ids).next() {
@@ -294,7 +305,7 @@ async fn resumability(target: &Target, version: ProtocolVersion) -> Outcome {
             other_id: call_id(callable.len()),
         };
         // A refusal: the server does not resume, which it may.
-        let Some(replay) = replay(&s, &mut c, &last_id).await? else {
+        let Some(replay) = replay(&s, &mut c, &streams, &last_id).await? else {
             return Ok(());
         };
         judge_replay(&streams, &last_id, &replay)
@@ -318,11 +329,13 @@ struct Streams {
     other_id: String,
 }
 
-/// The GET with `Last-Event-ID: last_id`: the events replayed, read until quiet; `None`
-/// when the server refuses to resume (a 4xx: replaying is a MAY).
+/// The GET with `Last-Event-ID: last_id`: the events replayed, read until quiet or until one
+/// of them belongs to another stream of `streams` (the verdict is then certain); `None` when
+/// the server refuses to resume (a 4xx: replaying is a MAY).
 async fn replay(
     s: &Session<'_>,
     c: &mut Conversation,
+    streams: &Streams,
     last_id: &str,
 ) -> Result<Option<Vec<Event>>, Halt> {
     let get = s.stamp(
@@ -353,7 +366,13 @@ async fn replay(
         quiet: Some(QUIET),
         ..Limits::plain(REPLAY_MAX)
     };
-    let replay = read_until(response, limits, |_| false).await?;
+    let first = messages(&streams.first);
+    let foreign = |events: &[Event]| {
+        messages(events)
+            .iter()
+            .any(|m| matches!(belongs(streams, &first, m.as_ref()), Belongs::Elsewhere(_)))
+    };
+    let replay = read_until(response, limits, foreign).await?;
     note_events(c, "the replay", &replay);
     Ok(Some(replay))
 }

@@ -166,9 +166,19 @@ pub(super) async fn open_fixture(
     client: Option<(Value, Responder)>,
     names: &[Name],
 ) -> Result<Conversation, Outcome> {
+    // Learned once per run and version: without the contract tool every counterpart skips.
+    if let Some(why) = target.without_fixture.why(version) {
+        return Err(Outcome::skip(why));
+    }
     let mut c = open(target, version, client).await?;
     match offers(&mut c, names).await {
         Ok(()) => Ok(c),
+        Err(Halt::Skip(why))
+            if why.starts_with(&format!("the target does not offer {CONTRACT}:")) =>
+        {
+            target.without_fixture.learn(version, &why);
+            Err(Outcome::skip(why))
+        }
         // A target without the fixture's names is not judged here at all: what the look for
         // them read (the lists) is the subject of other scenarios (`pagination/walk`,
         // `tools/input-schemas`), which report its defects once, not once per counterpart.
