@@ -154,59 +154,81 @@ async fn every_call_over_every_transport_in_every_version() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// The same calls against the Python SDK's server (`MCP_MATRIX_PYTHON`, see `others`), over
-/// each of its transports, in every version it should speak on each: the session-era ones,
-/// and 2026-07-28 over stateless HTTP and stdio. Skips, saying why, without the variable.
+/// The same calls against other SDKs' servers (`MCP_MATRIX_PEERS`, see `others`), over each
+/// of their transports, in every version the transport has: the session-era ones, and
+/// 2026-07-28 on stdio and stateless HTTP. Skips, saying why, without the variable or a peer.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_calls_against_the_python_sdk() {
-    let Ok(python) = std::env::var("MCP_MATRIX_PYTHON") else {
+async fn the_calls_against_other_sdks() {
+    let Ok(cache) = std::env::var("MCP_MATRIX_PEERS") else {
         println!(
-            "skipped: MCP_MATRIX_PYTHON is not set (a Python with `mcp` installed, such as \
-             target/conformance-cache/python/.venv/bin/python after scripts/interop-http.sh)"
+            "skipped: MCP_MATRIX_PEERS is not set (target/conformance-cache after \
+             scripts/interop-http.sh)"
         );
         return;
     };
     let mut problems = Vec::new();
-    let mut passed = 0;
-    for (mode, transport) in others::MODES {
-        let server = if mode == "stdio" {
-            None
-        } else {
-            Some(
-                others::PythonServer::start(&python, mode)
-                    .await
-                    .expect("the server starts"),
-            )
-        };
-        for version in cells::VERSIONS {
-            if cells::excused(Call::Initialize, transport, version).is_some() {
+    for peer in others::Peer::installed(std::path::Path::new(&cache)) {
+        let peer = match peer {
+            Ok(peer) => peer,
+            Err(why) => {
+                println!("{why}");
                 continue;
             }
-            let client = match others::connect(&python, mode, server.as_ref(), version).await {
-                Ok(client) => client,
-                Err(e) => {
-                    problems.push(format!("{mode} {version}: {e}"));
+        };
+        let mut passed = 0;
+        for (mode, transport) in peer.modes {
+            let server = if *transport == Transport::Stdio {
+                None
+            } else {
+                Some(
+                    others::PeerServer::start(&peer, mode)
+                        .await
+                        .expect("the server starts"),
+                )
+            };
+            for version in cells::VERSIONS {
+                if cells::excused(Call::Initialize, *transport, version).is_some() {
                     continue;
                 }
-            };
-            for call in Call::ALL {
-                let outcome =
-                    tokio::time::timeout(peers::WAIT, others::generic(call, &client, version))
-                        .await
-                        .unwrap_or_else(|_| Err("the cell hung".to_owned()));
-                match outcome {
-                    Ok(()) => passed += 1,
-                    Err(e) if e == others::NOT_APPLICABLE => {}
-                    Err(e) => problems.push(format!("{call:?} × python {mode} × {version}: {e}")),
+                let connected =
+                    others::connect(&peer, mode, *transport, server.as_ref(), version).await;
+                if version > peer.newest {
+                    // The server lacks the version: the connect fails, it does not hang.
+                    match connected {
+                        Err(_) => passed += 1,
+                        Ok(_) => problems.push(format!(
+                            "{} {mode} {version}: connected past its newest version",
+                            peer.name
+                        )),
+                    }
+                    continue;
                 }
+                let client = match connected {
+                    Ok(client) => client,
+                    Err(e) => {
+                        problems.push(format!("{} {mode} {version}: {e}", peer.name));
+                        continue;
+                    }
+                };
+                for call in Call::ALL {
+                    let outcome = tokio::time::timeout(
+                        peers::WAIT,
+                        others::generic(&peer, call, &client, version),
+                    )
+                    .await
+                    .unwrap_or_else(|_| Err("the cell hung".to_owned()));
+                    match outcome {
+                        Ok(()) => passed += 1,
+                        Err(e) if e == others::NOT_APPLICABLE => {}
+                        Err(e) => problems
+                            .push(format!("{call:?} × {} {mode} × {version}: {e}", peer.name)),
+                    }
+                }
+                client.close();
             }
-            client.close();
         }
+        println!("{}: {passed} cells passed", peer.name);
     }
-    println!(
-        "python SDK: {passed} cells passed, {} problems",
-        problems.len()
-    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
