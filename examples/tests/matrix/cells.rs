@@ -282,6 +282,16 @@ pub(crate) const METHODS: &[(&str, [bool; 5], &str)] = &[
         [true, true, true, true, true],
         "",
     ),
+    (
+        "notifications/elicitation/complete",
+        [false, false, false, true, false],
+        "",
+    ),
+    (
+        "notifications/initialized",
+        [true, true, true, true, false],
+        "",
+    ),
     ("notifications/message", [true, true, true, true, true], ""),
     ("notifications/progress", [true, true, true, true, true], ""),
     (
@@ -290,8 +300,23 @@ pub(crate) const METHODS: &[(&str, [bool; 5], &str)] = &[
         "",
     ),
     (
+        "notifications/resources/list_changed",
+        [true, true, true, true, true],
+        "",
+    ),
+    (
+        "notifications/resources/updated",
+        [true, true, true, true, true],
+        "",
+    ),
+    (
         "notifications/roots/list_changed",
         [true, true, true, true, false],
+        "",
+    ),
+    (
+        "notifications/subscriptions/acknowledged",
+        [false, false, false, false, true],
         "",
     ),
     (
@@ -336,6 +361,31 @@ pub(crate) const METHODS: &[(&str, [bool; 5], &str)] = &[
         "ext",
     ),
     ("tools/list", [true, true, true, true, true], ""),
+];
+
+/// The methods of [`METHODS`] that no [`Call`] is about, with what covers them or why nothing
+/// does: `every_method_has_a_call` fails on a method in neither place.
+pub(crate) const OTHER_METHODS: &[(&str, &str)] = &[
+    (
+        "notifications/initialized",
+        "sent by every session-era connect: Call::Initialize",
+    ),
+    (
+        "notifications/subscriptions/acknowledged",
+        "the first message Call::Listen asserts",
+    ),
+    (
+        "notifications/resources/updated",
+        "awaited by Call::SubscribeResource and Call::Listen",
+    ),
+    (
+        "notifications/resources/list_changed",
+        "not covered: the everything-server has no hook that changes its resource list",
+    ),
+    (
+        "notifications/elicitation/complete",
+        "not covered: the everything-server has no URL-mode elicitation",
+    ),
 ];
 
 /// Whether `method` exists in `version` ([`METHODS`]); panics on a method not in the table.
