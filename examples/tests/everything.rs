@@ -15,13 +15,16 @@ use base64::engine::general_purpose::STANDARD as B64;
 use mcp_client::{CallOptions, Client, ServerNotification};
 use mcp_examples::everything::{catalog, tools};
 use mcp_protocol::methods::{
-    CallToolParams, CallToolResult, CompleteParams, CompletionReference, CreateMessageResult,
-    ElicitParams, ElicitResult, ProgressParams, Root, SamplingMessageContentBlock,
-    SubscriptionFilter,
+    CallToolParams, CallToolResult, CompleteParams, CompletionReference, ElicitParams,
+    ProgressParams, Root, SubscriptionFilter,
 };
 use mcp_protocol::types::{LoggingLevel, ResourceContents};
 use mcp_protocol::{ProtocolVersion, SupportedVersions};
 use serde_json::{Value, json};
+
+#[path = "common/user.rs"]
+mod user;
+use user::{answer_form, answer_sampling};
 
 const BIN: &str = env!("CARGO_BIN_EXE_everything-server");
 const WAIT: Duration = Duration::from_secs(15);
@@ -52,21 +55,6 @@ impl Asked {
     }
 }
 
-/// The answer a test user gives to a form: the known fields the form asks for.
-fn answer_form(params: &Value) -> ElicitResult {
-    let known = json!({"response": "hello", "name": "Alice", "ok": true, "color": "blue",
-                       "context": "testing", "value": "v"});
-    let mut content = serde_json::Map::new();
-    if let Some(props) = params["requestedSchema"]["properties"].as_object() {
-        for key in props.keys() {
-            if let Some(v) = known.get(key) {
-                content.insert(key.clone(), v.clone());
-            }
-        }
-    }
-    ElicitResult::accept(Some(content))
-}
-
 /// A client of one version, with sampling, elicitation and roots, on a fresh server whose
 /// watched resource changes every 200 ms.
 async fn connect(version: ProtocolVersion) -> (Client, Asked) {
@@ -84,21 +72,7 @@ async fn connect(version: ProtocolVersion) -> (Client, Asked) {
         .on_sampling(move |params| {
             let params = serde_json::to_value(&params).unwrap();
             s.lock().unwrap().push(params.clone());
-            let prompt = params["messages"][0]["content"]["text"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-            async move {
-                let reply = match prompt.as_str() {
-                    "What is the capital of France?" => "Paris".to_owned(),
-                    "Generate a greeting" => "Hello there!".to_owned(),
-                    other => format!("echo: {other}"),
-                };
-                Ok(CreateMessageResult::new(
-                    "test-model",
-                    SamplingMessageContentBlock::text(reply),
-                ))
-            }
+            async move { Ok(answer_sampling(&params, "test-model")) }
         })
         .roots(vec![Root::new("file:///tmp/a"), Root::new("file:///tmp/b")]);
     if version == V_2026 {
