@@ -70,6 +70,17 @@ fn until_cancelled() -> ToolDef {
     .task_support(TaskSupport::Optional)
 }
 
+/// Calls `slow`, which the server runs as a task; the task's ID.
+async fn start_slow_task(client: &Client) -> String {
+    let outcome = within(client.call_tool_as_task("slow", json!({}), None))
+        .await
+        .expect("tools/call");
+    let ResultOrFollowUp::Task(created) = outcome else {
+        panic!("expected a task, got {outcome:?}");
+    };
+    created.task.task_id
+}
+
 // requirement: 7.25
 /// Tasks extension §Streamable HTTP: Routing Headers: `tasks/get`, `tasks/update` and
 /// `tasks/cancel` carry `Mcp-Name: <taskId>`, which our server requires (400 / -32020
@@ -82,13 +93,7 @@ async fn task_methods_carry_the_task_id_in_mcp_name() {
     let client = connect(&url, builder().tasks_extension(true)).await;
     assert!(!client.protocol_version().has_handshake(), "2026-07-28");
 
-    let outcome = within(client.call_tool_as_task("slow", json!({}), None))
-        .await
-        .expect("tools/call");
-    let ResultOrFollowUp::Task(created) = outcome else {
-        panic!("expected a task, got {outcome:?}");
-    };
-    let id = created.task.task_id;
+    let id = start_slow_task(&client).await;
     let got = within(client.get_task(id.clone()))
         .await
         .expect("tasks/get");
@@ -113,13 +118,7 @@ async fn another_principal_cannot_reach_a_task() {
     server.add_tool(until_cancelled()).unwrap();
     let url = serve_with(server, by_user_header()).await;
     let alice = connect_as(&url, Some("alice"), builder().tasks_extension(true)).await;
-    let outcome = within(alice.call_tool_as_task("slow", json!({}), None))
-        .await
-        .expect("tools/call");
-    let ResultOrFollowUp::Task(created) = outcome else {
-        panic!("expected a task, got {outcome:?}");
-    };
-    let id = created.task.task_id;
+    let id = start_slow_task(&alice).await;
 
     for other in [Some("bob"), None] {
         let client = connect_as(&url, other, builder().tasks_extension(true)).await;
