@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use mcp_protocol::engine::CloseReason;
 use mcp_protocol::method::{ClientRequest, Request};
+use mcp_protocol::methods::CallTool;
 use mcp_protocol::rt::Transport;
 use mcp_protocol::types::{
     CreateTaskResult, Implementation, InputRequiredResult, ResultOrFollowUp, ResultType,
@@ -176,11 +177,28 @@ impl Client {
         options: CallOptions,
     ) -> Result<ResultOrFollowUp<R::Result>> {
         let (answer, version) = self.call::<R>(&params, &options).await?;
-        if !version.has_handshake() && answer.has_result_type(ResultType::TASK) {
-            let task = answer.decode::<AnswerAs<R, CreateTaskResult>>()?;
-            return Ok(ResultOrFollowUp::Task(task));
+        if !version.has_handshake() && !answer.has_result_type(ResultType::COMPLETE) {
+            match answer.result_type().as_deref() {
+                // Absent: complete. `input_required` on a method with no input rounds is
+                // left to the decoder of the method's result, which reports what is missing.
+                None | Some(ResultType::INPUT_REQUIRED) => {}
+                Some(ResultType::TASK) if self.accepts_task::<R>() => {
+                    let task = answer.decode::<AnswerAs<R, CreateTaskResult>>()?;
+                    return Ok(ResultOrFollowUp::Task(task));
+                }
+                Some(kind) => return Err(unrecognised_result_type::<R>(answer, kind)),
+            }
         }
         answer.decode::<R>().map(ResultOrFollowUp::Complete)
+    }
+
+    /// Whether a `resultType: "task"` answer to `R` is valid: only when the client declared
+    /// the tasks extension, and only for the methods the extension supports. Tasks
+    /// extension §Capability Negotiation: "A client that receives `CreateTaskResult` in
+    /// response to an unsupported request type **MUST** interpret this as an invalid
+    /// response to the request"; §Supported Methods: `tools/call`.
+    fn accepts_task<R: Request>(&self) -> bool {
+        self.inner.conn.config.tasks_extension && R::METHOD == <CallTool as Request>::METHOD
     }
 
     /// Refuses locally what the negotiated version or the server's capabilities exclude.
@@ -213,6 +231,7 @@ impl Client {
         let mut version = self.check::<R>()?;
         let mut encoded = conn.encode::<R>(params, version)?;
         let mut retried_version = false;
+        let mut relisted_tools = false;
         let mut renewed_session = false;
         let mut rounds = 0;
         // One deadline for the whole call, so MRTR rounds and retries cannot stretch it past
@@ -269,6 +288,26 @@ impl Client {
                     restore_mrtr_fields(&mut encoded, state);
                     continue;
                 }
+                Err(e)
+                    if e.code() == Some(ErrorCode::HEADER_MISMATCH)
+                        && R::METHOD == <CallTool as Request>::METHOD
+                        && !version.has_handshake()
+                        && !relisted_tools =>
+                {
+                    // 2026-07-28 transports/streamable-http §Custom Headers: on a
+                    // HeaderMismatch "the client SHOULD call `tools/list` to check for
+                    // changes to the tool's `inputSchema`, then retry the original request
+                    // with the appropriate headers". Once: listing records the tools'
+                    // `x-mcp-header` annotations, which the retry's headers follow. If the
+                    // listing fails, the call gets the server's -32020.
+                    relisted_tools = true;
+                    tracing::debug!(error = %e, "header mismatch; re-listing the tools");
+                    if let Err(list) = Box::pin(self.list_all_tools()).await {
+                        tracing::debug!(error = %list, "re-listing the tools failed");
+                        return Err(e);
+                    }
+                    continue;
+                }
                 Err(e) => return Err(e),
             };
             let input_required = !version.has_handshake()
@@ -299,6 +338,20 @@ impl Client {
             mrtr::prepare_retry(&mut encoded, &required, responses);
         }
     }
+}
+
+/// The error for an answer whose `resultType` the client does not recognise. 2026-07-28
+/// basic §ResultType: "A `resultType` of any value unrecognized by the client **MUST** be
+/// considered invalid", and the supported set is the core one (`complete`,
+/// `input_required`) plus those of the extensions the client declared (`task`, see
+/// [`Client::accepts_task`]); an absent `resultType` is `"complete"`.
+fn unrecognised_result_type<R: Request>(answer: RawAnswer, kind: &str) -> Error {
+    Error::Decode(mcp_protocol::DecodeError::InvalidResult {
+        id: answer.id,
+        method: R::METHOD.to_owned(),
+        path: "resultType".to_owned(),
+        message: format!("unrecognised resultType {kind:?} for this request"),
+    })
 }
 
 type MrtrFields = (Option<serde_json::Value>, Option<serde_json::Value>);

@@ -19,3 +19,6 @@ pub mod handlers;
 mod http;
 mod mrtr;
 mod negotiation;
+#[cfg(feature = "http")]
+mod own_server_http;
+mod result_type;

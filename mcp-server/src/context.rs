@@ -109,7 +109,12 @@ impl RequestContext {
             principal: i.principal.clone(),
             // The original request is answered; progress on it would name a finished request.
             progress_token: None,
-            log_level: i.log_level.clone(),
+            // Tasks extension §Task Status Notifications: `notifications/message` is "not
+            // supported on tasks in general"; a 2026-07-28 task logs nothing.
+            log_level: match &input {
+                InputMode::Task(_) => LogLevel::Fixed(None),
+                _ => i.log_level.clone(),
+            },
             outbound: i.outbound.clone(),
             cancel,
             input,

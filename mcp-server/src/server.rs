@@ -93,6 +93,7 @@ pub struct ServerBuilder {
     states: States,
     state_ttl: Duration,
     task_poll_ms: u64,
+    task_max_ttl: Duration,
     pub(crate) server_info_meta: bool,
     pub(crate) max_requests_in_flight: Option<usize>,
     pub(crate) on_roots_list_changed: Option<RootsListChanged>,
@@ -114,6 +115,10 @@ impl std::fmt::Debug for RootsListChanged {
 impl ServerBuilder {
     pub(crate) fn task_poll_ms_value(&self) -> u64 {
         self.task_poll_ms
+    }
+
+    pub(crate) fn task_max_ttl_value(&self) -> Duration {
+        self.task_max_ttl
     }
 
     /// Sets a display title for `serverInfo`.
@@ -245,6 +250,16 @@ impl ServerBuilder {
         self
     }
 
+    /// The longest lifetime a task gets (default one hour), and the lifetime of one whose
+    /// requestor asked for none. A 2025-11-25 requestor's `params.task.ttl` is granted up to
+    /// this; every task response reports the lifetime granted (`ttl`, or `ttlMs` in the
+    /// 2026-07-28 extension). Once it is over, an ended task and its result are dropped
+    /// (`tasks/get` then answers -32602); a task still running is kept until it ends.
+    pub fn task_max_ttl(mut self, ttl: Duration) -> Self {
+        self.task_max_ttl = ttl;
+        self
+    }
+
     /// The server.
     pub fn build(self) -> Server {
         Server {
@@ -307,6 +322,7 @@ impl Server {
             states: States::default(),
             state_ttl: Duration::from_secs(600),
             task_poll_ms: 500,
+            task_max_ttl: crate::tasks::DEFAULT_MAX_TASK_TTL,
             server_info_meta: true,
             max_requests_in_flight: Some(mcp_protocol::engine::DEFAULT_MAX_REQUESTS_IN_FLIGHT),
             on_roots_list_changed: None,

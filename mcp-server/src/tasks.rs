@@ -12,7 +12,7 @@
 //! Tasks are owned by whoever created them (the session, or in 2026-07-28 the principal) and
 //! are invisible to anyone else.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -32,19 +32,37 @@ use mcp_auth::PrincipalKey;
 use crate::session::Outbound;
 
 /// Who may see a task.
+///
+/// basic/utilities/tasks §Task Isolation and Access Control (2025-11-25): "When an
+/// authorization context is provided, receivers **MUST** bind tasks to said context", and
+/// "If context-binding is unavailable, receivers **MUST** generate cryptographically secure
+/// task IDs with enough entropy to prevent guessing". Binding here:
+/// - session era: the session that created the task (its connection or `Mcp-Session-Id`);
+/// - 2026-07-28 with an authenticated caller: the principal (issuer and subject);
+/// - 2026-07-28 without one: nothing to bind to ([`Owner::Unbound`]). A stateless HTTP
+///   request has no session, and binding to a stdio or in-memory connection would break the
+///   extension's durability ("Clients **SHOULD** persist task IDs to durable storage so
+///   that polling can resume after a crash or restart"). The task ID, 128 bits from the
+///   operating system's CSPRNG ([`new_task_id`]), is then the only credential: whoever holds
+///   it may get, update or cancel the task, and nobody can guess or enumerate it (the
+///   extension has no `tasks/list`). Servers that need more must authenticate their callers.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Owner {
     /// The session (connection) that created it.
     Session(u64),
-    /// The principal (2026-07-28, stateless), or anyone when unauthenticated.
-    Principal(Option<PrincipalKey>),
+    /// The authenticated principal that created it (2026-07-28).
+    Principal(PrincipalKey),
+    /// An unauthenticated 2026-07-28 caller: reachable by its unguessable ID alone.
+    Unbound,
 }
 
-/// All tasks of a server.
+/// All tasks of a server, by ID.
 #[derive(Debug, Default)]
 pub(crate) struct TaskStore {
-    tasks: Mutex<BTreeMap<u64, Arc<TaskRecord>>>,
-    next: AtomicU64,
+    tasks: Mutex<HashMap<String, Arc<TaskRecord>>>,
+    /// Tasks created so far: the creation order (for listing) and the rhythm of sweeps. Never
+    /// part of an ID.
+    created: AtomicU64,
 }
 
 /// One task.
@@ -52,6 +70,12 @@ pub(crate) struct TaskStore {
 pub(crate) struct TaskRecord {
     pub(crate) id: String,
     owner: Owner,
+    /// Position in creation order.
+    seq: u64,
+    /// When the task was created; with `ttl`, when it may be dropped.
+    born: Instant,
+    /// The lifetime reported as `ttl` / `ttlMs`.
+    ttl: Duration,
     state: Mutex<TaskState>,
     changed: watch::Sender<TaskStatus>,
     pub(crate) cancel: CancellationToken,
@@ -63,30 +87,61 @@ struct TaskState {
     task: Task,
     result: Option<JsonObject>,
     error: Option<ErrorObject>,
-    /// When the task reached a terminal status; it is dropped [`TASK_RETENTION`] later.
-    ended_at: Option<Instant>,
 }
 
-/// How long a finished task (and its result) stays readable. Tasks are created by clients,
-/// so without an end they would pile up for the life of the process.
-pub(crate) const TASK_RETENTION: Duration = Duration::from_secs(60 * 60);
+/// The longest task lifetime a server grants unless configured otherwise
+/// ([`ServerBuilder::task_max_ttl`](crate::ServerBuilder::task_max_ttl)), and the lifetime of
+/// a task whose requestor asked for none. Tasks are created by clients, so without an end
+/// they would pile up for the life of the process.
+pub(crate) const DEFAULT_MAX_TASK_TTL: Duration = Duration::from_secs(60 * 60);
+
+/// The lifetime a task gets: the requested `ttl` (2025-11-25 `params.task.ttl`, in ms) within
+/// `max`, or `max` when none was asked for. basic/utilities/tasks §TTL and Resource
+/// Management: "Receivers **MAY** override the requested `ttl` duration", and
+/// §Resource Management: receivers SHOULD "Enforce maximum `ttl` durations".
+pub(crate) fn granted_ttl(requested_ms: Option<u64>, max: Duration) -> Duration {
+    requested_ms.map_or(max, |ms| Duration::from_millis(ms).min(max))
+}
+
+/// A new task ID: 128 bits from the operating system's CSPRNG, as 32 lower-case hex digits.
+/// Both revisions need IDs nobody can guess (2025-11-25 §Task Isolation and Access Control;
+/// the extension's task IDs are server-generated handles that grant access), so there is no
+/// counter in it and a failing random source is an error, never a weaker ID.
+pub(crate) fn new_task_id() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)?;
+    Ok(format!("{:032x}", u128::from_be_bytes(bytes)))
+}
 
 impl TaskStore {
-    /// Creates a working task.
-    pub(crate) fn create(&self, owner: Owner, poll_interval_ms: u64) -> Arc<TaskRecord> {
-        let n = self.next.fetch_add(1, Ordering::Relaxed);
-        let id = format!("task-{n}-{:08x}", rand_u32());
+    /// Creates a working task that lives `ttl` from now; an internal error when the random
+    /// source fails.
+    pub(crate) fn create(
+        &self,
+        owner: Owner,
+        poll_interval_ms: u64,
+        ttl: Duration,
+    ) -> Result<Arc<TaskRecord>, ErrorObject> {
+        let id = new_task_id().map_err(|e| {
+            tracing::error!(error = %e, "no task ID: the random source failed");
+            ErrorObject::internal("could not create the task: the random source failed")
+        })?;
+        let seq = self.created.fetch_add(1, Ordering::Relaxed);
+        let ttl_ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX);
         let task = Task::new(id.clone(), TaskStatus::Working, iso_now())
-            .with_poll_interval(poll_interval_ms);
+            .with_poll_interval(poll_interval_ms)
+            .with_ttl(Some(ttl_ms));
         let (changed, _) = watch::channel(TaskStatus::Working);
         let record = Arc::new_cyclic(|me: &Weak<TaskRecord>| TaskRecord {
-            id,
+            id: id.clone(),
             owner,
+            seq,
+            born: Instant::now(),
+            ttl,
             state: Mutex::new(TaskState {
                 task,
                 result: None,
                 error: None,
-                ended_at: None,
             }),
             changed,
             cancel: CancellationToken::new(),
@@ -99,54 +154,63 @@ impl TaskStore {
         });
         let mut tasks = self.lock();
         // Amortized: sweeping on every creation would make creation O(tasks).
-        if n.is_multiple_of(64) {
+        if seq.is_multiple_of(64) {
             purge(&mut tasks, Instant::now());
         }
-        tasks.insert(n, record.clone());
-        record
+        tasks.insert(id, record.clone());
+        Ok(record)
     }
 
-    /// Drops the tasks that ended more than [`TASK_RETENTION`] before `now`.
+    /// Drops the tasks whose lifetime is over at `now`.
     #[cfg(test)]
     fn purge(&self, now: Instant) {
         purge(&mut self.lock(), now);
     }
 
-    fn lock(&self) -> MutexGuard<'_, BTreeMap<u64, Arc<TaskRecord>>> {
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Arc<TaskRecord>>> {
         self.tasks.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The task `id` if `owner` may see it.
+    /// The task `id` if `owner` may see it and its lifetime is not over.
     pub(crate) fn get(&self, id: &str, owner: &Owner) -> Option<Arc<TaskRecord>> {
-        // Ids are `task-{n}-{random}`: the number is the key, the whole id must still match.
-        let n: u64 = id.strip_prefix("task-")?.split('-').next()?.parse().ok()?;
+        let now = Instant::now();
         self.lock()
-            .get(&n)
-            .filter(|t| t.id == id && &t.owner == owner)
+            .get(id)
+            .filter(|t| &t.owner == owner && !t.expired(now))
             .cloned()
     }
 
-    /// `owner`'s tasks, oldest first.
+    /// `owner`'s live tasks, oldest first.
     pub(crate) fn list(&self, owner: &Owner) -> Vec<Arc<TaskRecord>> {
-        self.lock()
+        let now = Instant::now();
+        let mut tasks: Vec<_> = self
+            .lock()
             .values()
-            .filter(|t| &t.owner == owner)
+            .filter(|t| &t.owner == owner && !t.expired(now))
             .cloned()
-            .collect()
+            .collect();
+        tasks.sort_by_key(|t| t.seq);
+        tasks
     }
 }
 
-fn purge(tasks: &mut BTreeMap<u64, Arc<TaskRecord>>, now: Instant) {
-    tasks.retain(|_, t| {
-        t.lock()
-            .ended_at
-            .is_none_or(|ended| now.saturating_duration_since(ended) < TASK_RETENTION)
-    });
+fn purge(tasks: &mut HashMap<String, Arc<TaskRecord>>, now: Instant) {
+    tasks.retain(|_, t| !t.expired(now));
 }
 
 impl TaskRecord {
     fn lock(&self) -> MutexGuard<'_, TaskState> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether the task may be dropped at `now`: its `ttl` from creation is over and it has
+    /// ended. basic/utilities/tasks §TTL and Resource Management: "After a task's `ttl`
+    /// lifetime has elapsed, receivers **MAY** delete the task and its results, regardless of
+    /// the task status"; a task still running is kept until it ends (its work would otherwise
+    /// go on with nobody able to see it), then dropped at once.
+    fn expired(&self, now: Instant) -> bool {
+        now.saturating_duration_since(self.born) >= self.ttl
+            && self.lock().task.status.is_terminal()
     }
 
     /// The task as it is now.
@@ -172,19 +236,22 @@ impl TaskRecord {
         if st.task.status.is_terminal() || st.task.status == status && message.is_none() {
             return false;
         }
-        let terminal = status.is_terminal();
         st.task.status = status.clone();
         st.task.status_message = message;
-        if terminal {
-            st.ended_at = Some(Instant::now());
-        }
         st.task.last_updated_at = iso_now();
         drop(st);
         self.changed.send_replace(status);
         true
     }
 
-    /// Records the final answer.
+    /// Records the final answer: a result ends `completed`, a JSON-RPC error `failed`.
+    ///
+    /// A tool result with `isError: true` is a result, so it ends `completed` in both
+    /// revisions. The tasks extension requires it ("The `failed` status **MUST NOT** be used
+    /// to represent non-JSON-RPC errors, such as a tool result that completed with
+    /// `isError: true`"); 2025-11-25 basic/utilities/tasks only says, in lower case, that such
+    /// a task "should" be `failed`. One rule for both keeps `tasks/result` returning exactly
+    /// what the call returned, and the client reads `isError` from the result either way.
     pub(crate) fn finish(&self, outcome: Result<JsonObject, ErrorObject>) -> bool {
         {
             let mut st = self.lock();
@@ -225,7 +292,10 @@ impl TaskRecord {
         self.changed.subscribe()
     }
 
-    /// The final result or error, once terminal.
+    /// The final result or error, once terminal. A cancelled task answers -32800 (request
+    /// cancelled): 2025-11-25 asks `tasks/result` for "exactly what the underlying request
+    /// would have returned", and a cancelled request returns nothing, so the code that
+    /// names the cancellation is the closest truthful answer (`tasks/get` says `cancelled`).
     pub(crate) fn outcome(&self) -> Option<Result<JsonObject, ErrorObject>> {
         let st = self.lock();
         match st.task.status {
@@ -375,12 +445,6 @@ impl Drop for Asked<'_> {
     }
 }
 
-fn rand_u32() -> u32 {
-    let mut b = [0u8; 4];
-    let _ = getrandom::fill(&mut b);
-    u32::from_le_bytes(b)
-}
-
 /// The current UTC time in ISO 8601 (`2025-01-02T03:04:05Z`).
 pub(crate) fn iso_now() -> String {
     let secs = SystemTime::now()
@@ -447,12 +511,21 @@ mod tests {
         );
     }
 
+    const HOUR: Duration = Duration::from_secs(3600);
+
+    // requirement: 7.14
     #[test]
-    fn tasks_are_found_by_id_and_dropped_after_their_retention() {
+    fn tasks_are_found_by_id_and_dropped_once_their_ttl_is_over_and_they_ended() {
         let store = TaskStore::default();
         let me = Owner::Session(1);
-        let done = store.create(me.clone(), 500);
-        let running = store.create(me.clone(), 500);
+        let ttl = Duration::from_millis(1500);
+        let done = store.create(me.clone(), 500, ttl).unwrap();
+        let running = store.create(me.clone(), 500, ttl).unwrap();
+        assert_eq!(
+            done.task().lifetime_ms(),
+            Some(Some(1500)),
+            "the actual ttl"
+        );
         assert!(done.finish(Ok(JsonObject::new())));
         assert_eq!(
             store.get(&done.id, &me).map(|t| t.id.clone()),
@@ -463,19 +536,65 @@ mod tests {
             "another owner"
         );
         assert!(
-            store.get("task-0-wrong", &me).is_none(),
+            store.get(&done.id[1..], &me).is_none(),
             "the whole id must match"
         );
         assert!(store.get("garbage", &me).is_none());
 
         store.purge(Instant::now());
-        assert_eq!(store.list(&me).len(), 2, "kept within the retention");
-        store.purge(Instant::now() + TASK_RETENTION + Duration::from_secs(1));
+        assert_eq!(store.list(&me).len(), 2, "kept within the ttl");
+        store.purge(Instant::now() + ttl);
         let left: Vec<_> = store.list(&me).iter().map(|t| t.id.clone()).collect();
         assert_eq!(
             left.as_slice(),
             std::slice::from_ref(&running.id),
-            "a finished task goes, a running one stays"
+            "an ended task goes with its ttl, a running one stays until it ends"
         );
+    }
+
+    // requirement: 7.14
+    #[test]
+    fn the_requested_ttl_is_granted_within_the_maximum() {
+        assert_eq!(granted_ttl(Some(2_000), HOUR), Duration::from_secs(2));
+        assert_eq!(granted_ttl(Some(10 * 3_600_000), HOUR), HOUR);
+        assert_eq!(granted_ttl(None, HOUR), HOUR);
+    }
+
+    // requirement: 7.11
+    #[test]
+    fn task_ids_are_128_random_bits_with_no_counter() {
+        let store = TaskStore::default();
+        let ids: std::collections::HashSet<String> = (0..1000)
+            .map(|_| store.create(Owner::Unbound, 500, HOUR).unwrap().id.clone())
+            .collect();
+        assert_eq!(ids.len(), 1000, "distinct");
+        for id in &ids {
+            assert_eq!(id.len(), 32, "{id}");
+            assert!(
+                id.bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+                "{id}"
+            );
+        }
+        // No byte position is constant across 1000 ids (a counter or a fixed prefix would be).
+        for position in 0..32 {
+            let seen: std::collections::HashSet<u8> =
+                ids.iter().map(|id| id.as_bytes()[position]).collect();
+            assert!(seen.len() > 1, "position {position} never changes");
+        }
+    }
+
+    // requirement: 7.11
+    #[test]
+    fn a_bound_task_is_invisible_to_other_owners() {
+        let store = TaskStore::default();
+        let alice = Owner::Principal(mcp_auth::Principal::new("iss", "alice").key());
+        let bob = Owner::Principal(mcp_auth::Principal::new("iss", "bob").key());
+        let task = store.create(alice.clone(), 500, HOUR).unwrap();
+        assert!(store.get(&task.id, &alice).is_some());
+        for other in [bob, Owner::Unbound, Owner::Session(1)] {
+            assert!(store.get(&task.id, &other).is_none(), "{other:?}");
+            assert!(store.list(&other).is_empty(), "{other:?}");
+        }
     }
 }

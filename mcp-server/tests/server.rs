@@ -26,5 +26,7 @@ mod state;
 mod stateless;
 #[path = "server/stdio.rs"]
 mod stdio;
+#[path = "server/tasks_core.rs"]
+mod tasks_core;
 #[path = "server/tasks_ext.rs"]
 mod tasks_ext;

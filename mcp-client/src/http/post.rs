@@ -28,7 +28,8 @@ struct Outgoing {
     method: Option<String>,
     /// `_meta["io.modelcontextprotocol/protocolVersion"]` (2026-07-28 on).
     version: Option<String>,
-    /// The `Mcp-Name` source (`params.name` or `params.uri`), for the methods that have one.
+    /// The `Mcp-Name` source (`params.name`, `params.uri` or `params.taskId`), for the
+    /// methods that have one.
     name: Option<String>,
     /// `params.arguments` of a `tools/call`, for the `Mcp-Param-*` headers.
     arguments: Option<Box<RawValue>>,
@@ -42,6 +43,8 @@ struct Peek<'a> {
     name: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     uri: Option<Cow<'a, str>>,
+    #[serde(rename = "taskId", borrow, default)]
+    task_id: Option<Cow<'a, str>>,
     #[serde(rename = "_meta", borrow, default)]
     meta: Option<MetaPeek<'a>>,
     #[serde(borrow, default)]
@@ -68,6 +71,9 @@ impl Outgoing {
         let name = match method {
             Some("tools/call" | "prompts/get") => peek.name,
             Some("resources/read") => peek.uri,
+            // Tasks extension §Streamable HTTP: Routing Headers: "the client MUST set the
+            // `Mcp-Name` header to the value of `params.taskId`" on these three methods.
+            Some("tasks/get" | "tasks/update" | "tasks/cancel") => peek.task_id,
             _ => None,
         };
         let arguments = match method {

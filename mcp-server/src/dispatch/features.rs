@@ -100,6 +100,18 @@ impl Server {
             } else {
                 params.task.is_some()
             };
+        if scope.version == ProtocolVersion::V2025_11_25
+            && self.tasks_enabled()
+            && params.task.is_some()
+            && entry.task_support == TaskSupport::Forbidden
+        {
+            // basic/utilities/tasks §Tool-Level Negotiation: for a tool whose `taskSupport`
+            // is absent or "forbidden", "Servers **SHOULD** return a `-32601` (Method not
+            // found) error if a client attempts to" invoke it as a task.
+            return Err(ErrorObject::method_not_found(
+                "tools/call (this tool does not run as a task)",
+            ));
+        }
         if !wants_task && entry.task_support == TaskSupport::Required {
             if scope.stateless() && self.tasks_enabled() {
                 // Tasks extension §Capability Negotiation: a tool that only runs as a task,

@@ -19,7 +19,17 @@ use crate::pagination::page;
 use crate::registry::ToolEntry;
 use crate::server::Server;
 use crate::session::Session;
-use crate::tasks::{Owner, TaskRecord};
+use crate::tasks::{Owner, TaskRecord, granted_ttl};
+
+/// The `params.task.ttl` a 2025-11-25 task-augmented request asks for, in milliseconds.
+fn requested_ttl(call: &Call) -> Option<u64> {
+    #[derive(serde::Deserialize)]
+    struct Params {
+        task: Option<mcp_protocol::types::TaskMetadata>,
+    }
+    let raw = call.message.params.as_deref()?;
+    serde_json::from_str::<Params>(raw.get()).ok()?.task?.ttl
+}
 
 /// The key of `subscriptions/listen`'s `notifications` (and of its acknowledgement) that
 /// lists the tasks to follow (tasks extension §Task Status Notifications).
@@ -80,11 +90,14 @@ pub(super) fn missing_extension(what: &str) -> ErrorObject {
 }
 
 impl Server {
+    /// Whom a task of this request belongs to (see [`Owner`] for the binding rules).
     pub(super) fn owner(&self, session: &Session, call: &Call, scope: &Scope) -> Owner {
-        if scope.stateless() {
-            Owner::Principal(call.principal.as_ref().map(Principal::key))
-        } else {
+        if !scope.stateless() {
             Owner::Session(session.id)
+        } else if let Some(principal) = &call.principal {
+            Owner::Principal(Principal::key(principal))
+        } else {
+            Owner::Unbound
         }
     }
 
@@ -151,10 +164,17 @@ impl Server {
         args: Map<String, Value>,
         gathered: Map<String, Value>,
     ) -> Answer {
+        // Session era only: the extension has no way to ask (a legacy `task` param is ignored).
+        let requested = if scope.stateless() {
+            None
+        } else {
+            requested_ttl(call)
+        };
         let record = self.inner.tasks.create(
             self.owner(session, call, scope),
             self.config().task_poll_ms_value(),
-        );
+            granted_ttl(requested, self.config().task_max_ttl_value()),
+        )?;
         record.input.preset(gathered);
         let input = if scope.stateless() {
             InputMode::Task(record.input.clone())

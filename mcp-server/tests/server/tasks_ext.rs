@@ -492,3 +492,43 @@ async fn mcp_name_on_task_methods_must_match_the_task_id() {
     assert_eq!(status, 200, "{ack}");
     assert_eq!(ack["result"]["resultType"], "complete");
 }
+
+// requirement: 7.24
+/// Tasks extension §Task Status Notifications: "`notifications/progress` and
+/// `notifications/message` notifications **MUST NOT** be sent on the `subscriptions/listen`
+/// stream for a task, and are not supported on tasks in general". A task handler's log goes
+/// nowhere, even though the request that started it asked for logs (`_meta` log level);
+/// checked once the task is completed, when a log it had sent would already have arrived
+/// (the in-memory transport keeps the order).
+#[tokio::test]
+async fn a_task_handler_logs_nothing() {
+    use futures::FutureExt as _;
+    use mcp_protocol::rt::Incoming;
+    use mcp_protocol::types::LoggingLevel;
+
+    let server = Server::builder("t", "1").tasks(true).build();
+    server
+        .add_tool(
+            ToolDef::new("logs", |_: NoArgs, ctx: RequestContext| async move {
+                ctx.log(LoggingLevel::Info, "from a task");
+                "logged"
+            })
+            .task_support(TaskSupport::Optional),
+        )
+        .unwrap();
+    let mut h = Harness::connect(&server, Mode::Serialized);
+    let mut params = params_2026(json!({"name": "logs"}), with_ext());
+    params["_meta"]["io.modelcontextprotocol/logLevel"] = json!("debug");
+    let created = h.raw("tools/call", params).await.unwrap();
+    assert_eq!(created["resultType"], "task", "{created}");
+    let id = created["taskId"].as_str().unwrap().to_owned();
+    poll_status(&h, &id, "completed").await;
+    while let Some(Some(next)) = h.incoming.next().now_or_never() {
+        if let Incoming::Notification(n) = next {
+            assert_ne!(
+                n.method, "notifications/message",
+                "a task handler's log was sent"
+            );
+        }
+    }
+}
