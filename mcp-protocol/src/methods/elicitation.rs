@@ -490,6 +490,7 @@ mod tests {
         assert!(UrlElicitationRequiredData::from_error(&other).is_none());
     }
 
+    // requirement: 6.11
     #[test]
     fn completion_notification_exists_only_in_2025_11_25() {
         assert!(ElicitationComplete::exists_in(ProtocolVersion::V2025_11_25));
