@@ -51,8 +51,8 @@ impl Party {
     }
 
     /// Whether a check of `side` (server or client) can check a duty of this party.
-    pub(crate) fn binds(self, side: Party) -> bool {
-        self == Party::Both || side == Party::Both || self == side
+    pub(crate) fn binds(self, side: Self) -> bool {
+        self == Self::Both || side == Self::Both || self == side
     }
 }
 
