@@ -406,6 +406,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    // requirement: 6.10
     #[test]
     fn mode_decides_the_variant_and_absent_means_form() {
         let form = json!({"message": "Name?", "requestedSchema": {"type": "object",

@@ -180,7 +180,7 @@ async fn assert_refused(f: &Fixture, token: &str, description: &str) {
     assert_eq!(body["error"]["data"]["error"], "invalid_token");
 }
 
-// requirement: 4.2, 4.5
+// requirement: 4.2, 4.5, 4.25
 #[tokio::test]
 async fn missing_token_is_401_on_every_endpoint() {
     let f = fixture().await;

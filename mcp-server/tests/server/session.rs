@@ -445,7 +445,7 @@ async fn undeclared_capabilities_are_method_not_found() {
     }
 }
 
-// requirement: 7.9, 7.12, 7.16
+// requirement: 7.9, 7.12, 7.16, 7.18
 #[tokio::test]
 async fn tasks_of_2025_11_25() {
     let server = everything_server(mcp_server::Server::builder("t", "1").tasks(true));

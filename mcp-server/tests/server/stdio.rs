@@ -46,6 +46,7 @@ fn example() -> std::path::PathBuf {
     path
 }
 
+// requirement: 2.16
 #[tokio::test]
 async fn both_eras_over_a_child_process() {
     let transport = rt::stdio::ChildTransport::command(example(), std::iter::empty::<&str>())
