@@ -871,6 +871,7 @@ async fn mrtr_input_requests_carry_the_scenarios_keys() {
     assert_eq!(keys(&r), ["user_context"]);
 }
 
+// requirement: 6.5
 #[tokio::test]
 async fn capabilities_tool_asks_only_for_what_the_client_declared() {
     let mut raw = Raw::spawn();
@@ -953,6 +954,7 @@ async fn missing_capability_needs_sampling_declared() {
     }
 }
 
+// requirement: 1.16, 5.21
 #[tokio::test]
 async fn results_2026_carry_the_references_cache_hints_and_server_info() {
     let mut raw = Raw::spawn();

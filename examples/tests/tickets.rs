@@ -733,6 +733,7 @@ async fn an_issuer_given_by_url_has_its_keys_found_through_its_metadata() {
     issuer.shutdown().await;
 }
 
+// requirement: 4.1
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_protected_resource_metadata_is_served() {
     let server = TicketsServer::start(&[]).await;

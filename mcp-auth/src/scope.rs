@@ -222,6 +222,7 @@ mod tests {
         );
     }
 
+    // requirement: 4.8
     #[test]
     fn hierarchy_and_resource_prefixes() {
         let policy = ScopePolicy::new()

@@ -14,6 +14,7 @@ use mcp_auth::client::{
 };
 use serde_json::json;
 
+// requirement: 4.10, 4.12, 4.13
 #[tokio::test]
 async fn dcr_code_pkce_resource_through_well_known_fallback() {
     let (resource, server) = site_with_dev_server(|b| b, |r, _| r).await;
@@ -31,6 +32,7 @@ async fn dcr_code_pkce_resource_through_well_known_fallback() {
     assert_eq!(authorizer.bearer().await, Ok(Some(token)));
 }
 
+// requirement: 4.10, 4.20
 #[tokio::test]
 async fn challenge_scope_and_resource_metadata_are_used() {
     let (resource, server) = site_with_dev_server(|b| b, |r, _| r).await;
@@ -49,6 +51,7 @@ async fn challenge_scope_and_resource_metadata_are_used() {
     assert!(!principal.has_scope("tickets:read"));
 }
 
+// requirement: 4.17
 #[tokio::test]
 async fn client_id_metadata_document_is_preferred_to_registration() {
     let (resource, server) = site_with_dev_server(
@@ -157,6 +160,7 @@ async fn loopback_redirect_receives_the_code() {
     verify(&server, &resource, token.expose()).await;
 }
 
+// requirement: 4.19
 #[tokio::test]
 async fn step_up_unions_scopes_and_stops_at_the_limit() {
     let (resource, server) = site_with_dev_server(|b| b, |r, _| r).await;
@@ -221,6 +225,7 @@ async fn a_refused_refresh_forgets_the_tokens_and_authorizes_again() {
     verify(&server, &resource, second.expose()).await;
 }
 
+// requirement: 4.10
 #[tokio::test]
 async fn root_well_known_form_is_the_fallback() {
     let site = client_env::Site::bind().await;

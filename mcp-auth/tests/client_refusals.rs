@@ -66,6 +66,7 @@ async fn resource_mismatch_in_protected_resource_metadata() {
     );
 }
 
+// requirement: 4.11
 #[tokio::test]
 async fn issuer_mismatch_in_server_metadata() {
     let resource = crafted_site(|base| {
@@ -82,6 +83,7 @@ async fn issuer_mismatch_in_server_metadata() {
     ));
 }
 
+// requirement: 4.12
 #[tokio::test]
 async fn server_without_s256_is_refused() {
     // Listed without S256, and not listed at all.
@@ -107,6 +109,7 @@ async fn server_without_s256_is_refused() {
     }
 }
 
+// requirement: 4.23
 #[tokio::test]
 async fn javascript_authorization_endpoint_is_refused() {
     let resource = crafted_site(|base| {
@@ -125,6 +128,7 @@ async fn javascript_authorization_endpoint_is_refused() {
     ));
 }
 
+// requirement: 4.22
 #[tokio::test]
 async fn private_and_metadata_addresses_are_not_fetched() {
     let (resource, _server) = site_with_dev_server(|b| b, |r, _| r).await;
@@ -212,6 +216,7 @@ async fn tampered(tamper: fn(&mut CallbackParams)) -> Result<mcp_auth::client::S
         .await
 }
 
+// requirement: 4.14
 #[tokio::test]
 async fn mismatched_iss_is_refused_before_reading_errors() {
     let result = tampered(|p| {
@@ -225,6 +230,7 @@ async fn mismatched_iss_is_refused_before_reading_errors() {
     ));
 }
 
+// requirement: 4.14
 #[tokio::test]
 async fn missing_iss_is_refused_when_the_server_promises_it() {
     assert_eq!(
@@ -233,6 +239,7 @@ async fn missing_iss_is_refused_when_the_server_promises_it() {
     );
 }
 
+// requirement: 4.24
 #[tokio::test]
 async fn wrong_state_is_refused() {
     assert_eq!(

@@ -192,6 +192,7 @@ async fn unknown_resource_is_invalid_target_and_bad_scope_invalid_scope() {
     server.shutdown().await;
 }
 
+// requirement: 4.28
 #[tokio::test]
 async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
     let server = server(false).await;

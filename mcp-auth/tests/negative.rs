@@ -84,6 +84,7 @@ async fn good_token_gives_its_principal() {
     assert_eq!(p.key(), mcp_auth::Principal::new(ISSUER, "alice").key());
 }
 
+// requirement: 4.2
 #[tokio::test]
 async fn missing_token_is_401_without_error() {
     let f = fixture();
@@ -99,6 +100,7 @@ async fn missing_token_is_401_without_error() {
     }
 }
 
+// requirement: 4.3
 #[tokio::test]
 async fn malformed_header_is_400() {
     let f = fixture();
@@ -112,6 +114,7 @@ async fn malformed_header_is_400() {
     );
 }
 
+// requirement: 4.4
 #[tokio::test]
 async fn wrong_audience() {
     assert_invalid(
@@ -132,6 +135,7 @@ async fn configured_extra_audience_is_accepted() {
     );
 }
 
+// requirement: 4.3
 #[tokio::test]
 async fn wrong_issuer() {
     assert_invalid(
@@ -141,6 +145,7 @@ async fn wrong_issuer() {
     .await;
 }
 
+// requirement: 4.3
 #[tokio::test]
 async fn expired() {
     assert_invalid(
@@ -150,6 +155,7 @@ async fn expired() {
     .await;
 }
 
+// requirement: 4.3
 #[tokio::test]
 async fn not_yet_valid() {
     assert_invalid(
@@ -177,6 +183,7 @@ async fn claim_of_wrong_type_is_refused() {
     assert_invalid(with(good_claims(), "scope", json!(7)), "malformed token").await;
 }
 
+// requirement: 4.3
 #[tokio::test]
 async fn alg_none() {
     let f = fixture();
@@ -189,6 +196,7 @@ async fn alg_none() {
     );
 }
 
+// requirement: 4.3
 #[tokio::test]
 async fn hmac_is_never_accepted() {
     let f = fixture();
@@ -224,6 +232,7 @@ async fn wrong_typ() {
     );
 }
 
+// requirement: 4.3
 #[tokio::test]
 async fn wrong_key() {
     let f = fixture();
@@ -291,6 +300,7 @@ async fn token_for_another_tenant() {
     assert_eq!(c.status(), 401);
 }
 
+// requirement: 4.7
 #[tokio::test]
 async fn missing_scope_is_403_with_needed_scopes() {
     let f = fixture();

@@ -204,6 +204,7 @@ async fn a_failed_authorization_is_a_clear_error_not_a_hang() {
     assert!(cause.to_string().contains("evil.example"), "{cause}");
 }
 
+// requirement: 4.19
 #[tokio::test]
 async fn a_403_insufficient_scope_steps_up_and_keeps_the_earlier_scope() {
     let site = protected(None, Needs::WriteScope).await;
@@ -220,6 +221,7 @@ async fn a_403_insufficient_scope_steps_up_and_keeps_the_earlier_scope() {
     assert_eq!(scope, "tickets:read tickets:write");
 }
 
+// requirement: 4.19
 #[tokio::test]
 async fn step_up_stops_at_the_limit_when_the_server_always_refuses() {
     let site = protected(None, Needs::Impossible).await;
@@ -260,6 +262,7 @@ impl RedirectHandler for ForgedIss {
     }
 }
 
+// requirement: 4.14
 #[tokio::test]
 async fn an_iss_mismatch_is_the_clients_own_refusal_and_stops_the_flow_at_once() {
     let site = protected(None, Needs::Token).await;

@@ -154,6 +154,7 @@ async fn every_typed_call_reaches_its_method() {
     assert_eq!(set_level["level"], "debug");
 }
 
+// requirement: 5.4
 #[tokio::test]
 async fn list_all_walks_every_page() {
     let (client, server, _) = session(builder(), "2025-06-18", json!({"tools": {}})).await;
@@ -425,6 +426,7 @@ async fn tools_run_as_tasks_in_both_designs() {
     drop::<Client>(client);
 }
 
+// requirement: 1.14
 #[tokio::test]
 async fn stateless_requests_carry_one_meta_with_the_callers_keys_and_ours() {
     let (client, mut server) = stateless(builder(), json!({"tools": {}})).await;

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::support::{builder, session, within};
 
+// requirement: 2.10
 #[tokio::test]
 async fn a_timeout_fails_the_call_and_cancels_it_on_the_server() {
     let quick = builder().request_timeout(Duration::from_millis(150));
@@ -23,6 +24,7 @@ async fn a_timeout_fails_the_call_and_cancels_it_on_the_server() {
     assert!(err.is_timeout());
 }
 
+// requirement: 2.10
 #[tokio::test]
 async fn a_per_call_timeout_overrides_the_default() {
     let (client, mut server, _) = session(builder(), "2025-11-25", json!({"tools": {}})).await;

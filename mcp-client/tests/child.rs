@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use crate::support::{SERVER_BIN, builder, within};
 
+// requirement: 2.12
 #[tokio::test]
 async fn a_legacy_child_is_reached_through_initialize() {
     let client = within(builder().spawn(SERVER_BIN, ["legacy"]))
@@ -18,6 +19,7 @@ async fn a_legacy_child_is_reached_through_initialize() {
     assert_eq!(serde_json::to_value(&r.content).unwrap()[0]["text"], "hi");
 }
 
+// requirement: 2.12
 #[tokio::test]
 async fn a_modern_child_is_reached_through_discover() {
     let client = within(builder().spawn(SERVER_BIN, ["modern"]))

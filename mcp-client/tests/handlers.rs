@@ -103,6 +103,7 @@ async fn session_requests_are_answered_by_the_handlers() {
     drop(client);
 }
 
+// requirement: 6.16
 #[tokio::test]
 async fn changing_roots_notifies_the_server() {
     let (client, mut server, _) = session(full_builder(), "2025-11-25", json!({})).await;

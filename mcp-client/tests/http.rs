@@ -49,6 +49,7 @@ fn text_result(text: &str) -> Value {
     json!({"content": [{"type": "text", "text": text}]})
 }
 
+// requirement: 2.9, 3.10, 3.20
 #[tokio::test]
 async fn session_era_json_and_sse_answers_carry_the_session_and_version() {
     let mut server = HttpServer::start().await;
@@ -154,6 +155,7 @@ async fn new_session(server: &mut HttpServer, version: &str, session: &str) -> V
     sent
 }
 
+// requirement: 3.23
 #[tokio::test]
 async fn an_expired_session_is_replaced_and_the_call_sent_again_in_the_new_one() {
     let mut server = HttpServer::start().await;
@@ -246,6 +248,7 @@ async fn calls_that_hit_the_same_expired_session_share_one_new_session() {
     assert!(server.idle_for(Duration::from_millis(200)).await);
 }
 
+// requirement: 2.5
 #[tokio::test]
 async fn no_request_reaches_a_new_session_before_its_initialized_notification() {
     let (mut server, client) = in_session("s-1", builder()).await;
@@ -332,6 +335,7 @@ async fn a_failed_renewal_fails_the_call_with_the_handshakes_error() {
     assert!(server.idle_for(Duration::from_millis(200)).await);
 }
 
+// requirement: 3.13
 #[tokio::test]
 async fn a_broken_stream_is_resumed_with_last_event_id_after_the_retry_delay() {
     let mut server = HttpServer::start().await;
@@ -380,6 +384,7 @@ async fn a_broken_stream_is_resumed_with_last_event_id_after_the_retry_delay() {
     assert!(!within(call).await.unwrap().unwrap().is_error());
 }
 
+// requirement: 3.26
 #[tokio::test]
 async fn the_stateless_era_sends_metadata_headers_and_reissues_a_broken_stream() {
     let mut server = HttpServer::start().await;
@@ -641,6 +646,7 @@ async fn requests_wait_until_the_standalone_stream_has_its_answer() {
     assert!(!within(call).await.unwrap().unwrap().is_error());
 }
 
+// requirement: 3.34, 7.3
 #[tokio::test]
 async fn cancelling_a_stateless_call_closes_its_stream_instead_of_posting_cancelled() {
     let mut server = HttpServer::start().await;

@@ -32,6 +32,7 @@ fn done() -> Value {
     json!({"resultType": "complete", "content": [{"type": "text", "text": "done"}]})
 }
 
+// requirement: 6.7
 #[tokio::test]
 async fn input_requests_are_fulfilled_and_the_call_retried() {
     let (client, mut server) = stateless(mrtr_builder(), json!({"tools": {}})).await;
@@ -79,6 +80,7 @@ async fn input_requests_are_fulfilled_and_the_call_retried() {
     );
 }
 
+// requirement: 6.7
 #[tokio::test]
 async fn several_rounds_each_carry_only_their_own_state() {
     let (client, mut server) = stateless(mrtr_builder(), json!({"prompts": {}})).await;

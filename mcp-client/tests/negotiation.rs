@@ -21,6 +21,7 @@ async fn every_session_version_is_negotiated_after_the_probe_fails() {
     }
 }
 
+// requirement: 2.7
 #[tokio::test]
 async fn an_unsupported_answer_fails_clearly_and_closes() {
     let (transport, mut server) = Scripted::pair();
@@ -44,6 +45,7 @@ async fn an_unsupported_answer_fails_clearly_and_closes() {
     assert!(server.next().await.is_none());
 }
 
+// requirement: 2.7
 #[tokio::test]
 async fn a_client_limited_to_old_versions_proposes_its_newest() {
     let old = builder().versions(SupportedVersions::new([ProtocolVersion::V2024_11_05]));
@@ -64,6 +66,7 @@ async fn a_client_limited_to_old_versions_proposes_its_newest() {
     assert_eq!(client.protocol_version(), ProtocolVersion::V2024_11_05);
 }
 
+// requirement: 1.14
 #[tokio::test]
 async fn stateless_via_discover_stamps_every_request() {
     let (transport, mut server) = Scripted::pair();
@@ -99,6 +102,7 @@ async fn stateless_via_discover_stamps_every_request() {
     assert!(within(call).await.unwrap().unwrap().tools.is_empty());
 }
 
+// requirement: 2.12
 #[tokio::test]
 async fn a_silent_probe_times_out_and_falls_back_to_initialize() {
     let (transport, mut server) = Scripted::pair();
@@ -120,6 +124,7 @@ async fn a_silent_probe_times_out_and_falls_back_to_initialize() {
     assert_eq!(client.protocol_version(), ProtocolVersion::V2025_03_26);
 }
 
+// requirement: 2.14
 #[tokio::test]
 async fn unsupported_protocol_version_on_the_probe_picks_from_supported() {
     let (transport, mut server) = Scripted::pair();
@@ -188,6 +193,7 @@ async fn no_stateless_version_in_common_falls_back_to_initialize() {
     assert!(matches!(err, Error::Negotiation(_)), "{err:?}");
 }
 
+// requirement: 2.14
 #[tokio::test]
 async fn unsupported_protocol_version_on_a_call_is_retried_once() {
     let (client, mut server) = crate::support::stateless(builder(), json!({"tools": {}})).await;
@@ -227,6 +233,7 @@ async fn a_stateless_only_client_cannot_fall_back() {
     assert_eq!(err.code().map(|c| c.0), Some(-32601), "{err}");
 }
 
+// requirement: 1.26
 #[tokio::test]
 async fn methods_the_version_lacks_are_refused_before_sending() {
     let (client, mut server, _) = session(builder(), "2025-11-25", json!({})).await;

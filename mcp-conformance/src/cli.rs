@@ -39,6 +39,12 @@ pub(crate) enum Command {
     /// manifest) against a fresh run of the reference pair; exit 1 on any difference.
     /// `--bless` writes them anew instead.
     Golden(GoldenArgs),
+    /// Print the requirements table: each MUST and SHOULD of 2025-11-25 and 2026-07-28 (ID,
+    /// revision, level, the party it binds, section, a paraphrase) with the tests and
+    /// conformance scenarios that check it on the server and on the client side, or the
+    /// reason none can. Generated from the `// requirement: ID` annotations of the
+    /// workspace's tests and the scenarios' declarations.
+    Requirements(RequirementsArgs),
     /// Test a server: `--command "CMD ARGS"` starts it and speaks stdio; `--url URL` speaks
     /// Streamable HTTP to the MCP endpoint at URL.
     Server(TargetArgs),
@@ -84,6 +90,26 @@ pub(crate) enum Command {
         #[arg(long, value_enum)]
         fault: crate::fixture::http::HttpFault,
     },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RequirementsArgs {
+    /// The output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: crate::requirements::Format,
+    /// Only the requirements with neither a test, a scenario, nor a reason why none can.
+    #[arg(long)]
+    missing: bool,
+}
+
+/// Prints the requirements table.
+pub(crate) fn requirements(args: &RequirementsArgs) -> ExitCode {
+    let entries = crate::requirements::entries();
+    print!(
+        "{}",
+        crate::requirements::print(&entries, args.format, args.missing)
+    );
+    ExitCode::SUCCESS
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,5 @@
 //! `mcp-conformance`: conformance scenarios for MCP servers and clients, as a command
-//! (`mcp-conformance run | server | client | list | golden`, see the binary's `--help`) and
+//! (`mcp-conformance run | server | client | list | golden | requirements`, see the binary's `--help`) and
 //! as a library, so that a crate can check its own server from `cargo test` with the same
 //! scenarios, options and report as `mcp-conformance server`:
 //!
@@ -41,6 +41,7 @@ mod fixture_client;
 mod golden;
 mod progress;
 mod report;
+mod requirements;
 mod runner;
 mod scenario;
 mod schema_book;
@@ -77,6 +78,7 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Golden(args) => cli::golden(&args),
+        Command::Requirements(args) => cli::requirements(&args),
         Command::ReferenceServer(args) => cli::reference_server(&args),
         Command::Server(args) => cli::server(&args),
         Command::FixtureServer { fault, record } => {

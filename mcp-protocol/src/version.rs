@@ -271,6 +271,7 @@ mod tests {
         assert_eq!(V::V2025_11_25.era(), Era::Session);
     }
 
+    // requirement: 2.6
     #[test]
     fn initialize_echoes_a_supported_version_and_otherwise_offers_the_latest() {
         let all = SupportedVersions::default();
@@ -287,6 +288,7 @@ mod tests {
         );
     }
 
+    // requirement: 2.7
     #[test]
     fn client_rejects_an_unsupported_choice() {
         let client = SupportedVersions::new([V::V2025_06_18, V::V2025_11_25]);
@@ -295,6 +297,7 @@ mod tests {
         assert!(client.accept_initialize("garbage").is_err());
     }
 
+    // requirement: 1.19
     #[test]
     fn stateless_requests_with_unknown_versions_get_32022_with_the_supported_list() {
         let all = SupportedVersions::default();

@@ -111,6 +111,7 @@ fn invalid_token(server: &TicketsServer, description: &str) -> String {
 /// Item 3: `aud` must be this resource alone (auth.md A5): a token for this server and
 /// another is refused, so neither can replay it at the other; this server alone, as a
 /// string or an array of one, is accepted.
+// requirement: 4.4
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_for_two_audiences_is_refused() {
     let key = TestKey::generate("k1");

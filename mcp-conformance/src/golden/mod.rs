@@ -260,6 +260,7 @@ pub(crate) fn scenarios() -> Vec<Scenario> {
                 name: g.name,
                 spec: "every message on the wire (golden transcripts, mcp-conformance/golden)",
                 severity: Severity::Must,
+                requirements: &[],
                 transport: Some(transport),
                 run: Run::Golden,
             })

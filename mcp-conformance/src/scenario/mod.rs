@@ -129,6 +129,8 @@ pub(crate) struct Scenario {
     pub(crate) spec: &'static str,
     /// MUST or SHOULD.
     pub(crate) severity: Severity,
+    /// The IDs of the requirements it checks (`mcp-conformance requirements`).
+    pub(crate) requirements: &'static [&'static str],
     /// The transport it runs over; `None` for checks that use none.
     pub(crate) transport: Option<Transport>,
     /// Runs the check for one protocol version.

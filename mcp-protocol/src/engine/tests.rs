@@ -132,6 +132,7 @@ fn cancelled_ids(msgs: &[Message]) -> Vec<(RequestId, Option<String>)> {
         .collect()
 }
 
+// requirement: 1.3
 #[test]
 fn ids_are_increasing_and_responses_route_out_of_order() {
     let mut p = Pair::new();
@@ -221,6 +222,7 @@ fn unknown_response_ids_are_violations_and_never_delivered() {
     assert_eq!(p.a_completions(), [(id, Completion::Response(ok("{}")))]);
 }
 
+// requirement: 1.3
 #[test]
 fn a_duplicate_request_id_is_refused_and_the_first_carries_on() {
     let mut p = Pair::new();
@@ -250,6 +252,7 @@ fn a_duplicate_request_id_is_refused_and_the_first_carries_on() {
     assert_eq!(p.b_requests(), [7.into(), 7.into()]);
 }
 
+// requirement: 7.2
 #[test]
 fn cancelling_sends_the_notification_and_the_peer_swallows_its_answer() {
     let mut p = Pair::new();
@@ -298,6 +301,7 @@ fn a_response_crossing_a_cancel_is_dropped_and_completes_nothing_twice() {
     assert_eq!(next, 1.into());
 }
 
+// requirement: 7.2
 #[test]
 fn cancelling_unknown_or_foreign_ids_is_ignored() {
     let mut p = Pair::new();
@@ -309,6 +313,7 @@ fn cancelling_unknown_or_foreign_ids_is_ignored() {
     assert!(p.a_to_b.is_empty() && p.b_events.is_empty());
 }
 
+// requirement: 2.10
 #[test]
 fn timeouts_cancel_the_request_and_report_it() {
     let mut p = Pair::with_config(EngineConfig::new().default_timeout(Duration::from_secs(5)));
@@ -339,6 +344,7 @@ fn timeouts_cancel_the_request_and_report_it() {
     assert_eq!(p.a_completions().len(), 3);
 }
 
+// requirement: 7.5
 #[test]
 fn progress_is_routed_resets_the_timeout_and_respects_the_cap() {
     let mut p = Pair::new();
@@ -391,6 +397,7 @@ fn progress_is_routed_resets_the_timeout_and_respects_the_cap() {
     );
 }
 
+// requirement: 7.6
 #[test]
 fn a_caller_chosen_progress_token_is_used_and_must_be_unique() {
     let mut p = Pair::new();
@@ -483,6 +490,7 @@ fn bad_input_gets_the_right_error_and_nothing_else_breaks() {
     assert_eq!(p.a_completions(), [(id, Completion::Response(ok("{}")))]);
 }
 
+// requirement: 1.9
 #[test]
 fn notifications_pass_through_and_are_never_answered() {
     let mut p = Pair::new();

@@ -97,6 +97,7 @@ number_or_string! {
 mod tests {
     use super::*;
 
+    // requirement: 1.2
     #[test]
     fn ids_round_trip_as_number_or_string() {
         let n: RequestId = serde_json::from_str("7").unwrap();

@@ -644,6 +644,7 @@ mod tests {
         assert_eq!(r.id, None);
     }
 
+    // requirement: 1.1, 1.8
     #[test]
     fn garbage_is_a_parse_error_and_wrong_shapes_are_invalid_requests() {
         assert_eq!(decode("{nope").unwrap_err().code(), ErrorCode::PARSE_ERROR);
@@ -666,6 +667,7 @@ mod tests {
         }
     }
 
+    // requirement: 1.8
     #[test]
     fn invalid_request_keeps_the_id_it_could_read() {
         let err = decode(r#"{"jsonrpc":"1.0","id":9,"method":"ping"}"#).unwrap_err();

@@ -337,6 +337,7 @@ mod tests {
         assert!(old.get("resultType").is_none());
     }
 
+    // requirement: 5.17
     #[test]
     fn shaping_cuts_to_a_hundred_values() {
         let values = (0..150).map(|i| i.to_string()).collect();

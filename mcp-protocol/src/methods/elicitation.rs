@@ -406,6 +406,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    // requirement: 6.10
     #[test]
     fn mode_decides_the_variant_and_absent_means_form() {
         let form = json!({"message": "Name?", "requestedSchema": {"type": "object",
@@ -490,6 +491,7 @@ mod tests {
         assert!(UrlElicitationRequiredData::from_error(&other).is_none());
     }
 
+    // requirement: 6.11
     #[test]
     fn completion_notification_exists_only_in_2025_11_25() {
         assert!(ElicitationComplete::exists_in(ProtocolVersion::V2025_11_25));

@@ -350,6 +350,7 @@ mod tests {
         assert!(v.get("ttlMs").is_none());
     }
 
+    // requirement: 1.5, 5.21
     #[test]
     fn list_result_gets_cache_hints_and_result_type_in_2026() {
         let r = ListResourcesResult::new(vec![Resource::new("a://b", "b")])

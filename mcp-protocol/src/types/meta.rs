@@ -136,6 +136,7 @@ pub fn is_reserved_key(key: &str) -> bool {
 mod tests {
     use super::*;
 
+    // requirement: 1.25
     #[test]
     fn reserved_prefixes_follow_the_second_label_rule() {
         assert!(is_reserved_key("io.modelcontextprotocol/protocolVersion"));

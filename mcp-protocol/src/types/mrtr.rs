@@ -490,6 +490,7 @@ mod tests {
         );
     }
 
+    // requirement: 1.7
     #[test]
     fn result_kind_helpers_treat_absent_as_complete() {
         assert!(is_complete(&json!({"content": []})));

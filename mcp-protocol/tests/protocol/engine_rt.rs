@@ -71,6 +71,7 @@ async fn concurrent_requests_answered_out_of_order() {
     }
 }
 
+// requirement: 7.2
 #[tokio::test]
 async fn dropping_the_request_future_cancels_on_the_other_side() {
     for mode in MODES {
@@ -91,6 +92,7 @@ async fn dropping_the_request_future_cancels_on_the_other_side() {
     }
 }
 
+// requirement: 2.10
 #[tokio::test]
 async fn a_timeout_fails_the_request_and_cancels_it_on_the_other_side() {
     for mode in MODES {

@@ -69,6 +69,7 @@ async fn drop_and_timeout_cancel_in_the_child() {
 
 /// Raw lines to the child: a garbage line and an oversized line each get the right JSON-RPC
 /// error, and the requests around them are answered.
+// requirement: 1.8, 3.1
 #[tokio::test]
 async fn garbage_and_oversized_lines_get_errors_and_the_rest_carries_on() {
     let mut child = tokio::process::Command::new(echo_peer())

@@ -563,6 +563,7 @@ async fn client_of_each_version_against_a_server_of_all() {
     }
 }
 
+// requirement: 2.6
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_of_older_versions_negotiates_the_client_down() {
     for mode in [Mode::Direct, Mode::Serialized] {

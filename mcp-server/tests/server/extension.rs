@@ -158,6 +158,7 @@ fn a_protocol_method_cannot_be_taken_over() {
 /// `Mcp-Method` header rule applies to it as to any method: a mismatch is 400), and a
 /// method nobody serves is still 404 with -32601.
 #[cfg(feature = "http")]
+// requirement: 3.29
 #[tokio::test]
 async fn http_2026_serves_extension_methods_and_404s_unknown_ones() {
     use crate::support::http::HttpHarness;

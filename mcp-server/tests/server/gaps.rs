@@ -158,6 +158,7 @@ async fn the_progress_token_reaches_the_handler_in_both_eras() {
     }
 }
 
+// requirement: 1.15
 #[tokio::test]
 async fn a_tool_requiring_a_capability_is_refused_with_32021_in_2026() {
     let server = requiring_server();
@@ -300,6 +301,7 @@ fn results_2026() -> Vec<(&'static str, Value, &'static str)> {
     ]
 }
 
+// requirement: 1.16
 #[tokio::test]
 async fn every_2026_result_names_the_server_in_its_meta() {
     let server = server(Server::builder("named", "9.9").title("Named"));
@@ -393,6 +395,7 @@ async fn server_info_meta_can_be_turned_off_and_never_reaches_the_session_era() 
     }
 }
 
+// requirement: 5.21
 #[tokio::test]
 async fn reads_carry_the_configured_cache_hint_in_2026_only() {
     use mcp_protocol::types::CacheScope;

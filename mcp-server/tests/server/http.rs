@@ -31,6 +31,7 @@ async fn harness() -> HttpHarness {
     HttpHarness::start(HttpConfig::new()).await
 }
 
+// requirement: 3.6
 #[tokio::test]
 async fn foreign_host_or_origin_is_forbidden_and_loopback_passes() {
     let h = harness().await;
@@ -48,6 +49,7 @@ async fn foreign_host_or_origin_is_forbidden_and_loopback_passes() {
     h.initialize("2025-11-25", json!({})).await;
 }
 
+// requirement: 3.5
 #[tokio::test]
 async fn accept_content_type_method_and_path_rules() {
     let h = harness().await;
@@ -120,6 +122,7 @@ async fn a_body_over_the_cap_is_413() {
     h.initialize("2025-11-25", json!({})).await;
 }
 
+// requirement: 3.9, 3.21, 3.22
 #[tokio::test]
 async fn sessions_unknown_missing_deleted_and_notifications() {
     let h = harness().await;
@@ -212,6 +215,7 @@ async fn an_idle_session_expires() {
     assert!(expired, "the idle session never expired");
 }
 
+// requirement: 3.12, 3.18
 #[tokio::test]
 async fn a_streamed_answer_has_a_priming_event_with_retry_and_resumes_from_last_event_id() {
     let h = harness().await;
@@ -271,6 +275,7 @@ async fn concurrent_posts_on_one_session_all_succeed() {
     }
 }
 
+// requirement: 5.11
 #[tokio::test]
 async fn the_get_stream_receives_list_changed() {
     let h = harness().await;
@@ -326,6 +331,7 @@ async fn elicitation_and_sampling_round_trip_over_the_post_stream() {
     );
 }
 
+// requirement: 3.27
 #[tokio::test]
 async fn stateless_post_checks_mcp_method_and_mcp_name() {
     let h = harness().await;
@@ -593,6 +599,7 @@ async fn mounts_in_an_axum_router() {
     serving.abort();
 }
 
+// requirement: 4.26
 #[tokio::test]
 async fn the_authenticate_hook_names_the_caller_and_sessions_belong_to_it() {
     use futures::FutureExt;
@@ -728,6 +735,7 @@ async fn http2_without_upgrade_is_served_too() {
     assert_eq!(body["result"]["content"][0]["text"], "h2");
 }
 
+// requirement: 3.14
 #[tokio::test]
 async fn a_closed_stream_is_resumed_by_the_clients_get() {
     let server = crate::support::everything_server(Server::builder("t", "1"));

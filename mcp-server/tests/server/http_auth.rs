@@ -180,6 +180,7 @@ async fn assert_refused(f: &Fixture, token: &str, description: &str) {
     assert_eq!(body["error"]["data"]["error"], "invalid_token");
 }
 
+// requirement: 4.2, 4.5, 4.25
 #[tokio::test]
 async fn missing_token_is_401_on_every_endpoint() {
     let f = fixture().await;
@@ -228,6 +229,7 @@ async fn missing_token_is_401_on_every_endpoint() {
     );
 }
 
+// requirement: 4.4
 #[tokio::test]
 async fn wrong_audience_is_401() {
     let f = fixture().await;
@@ -239,6 +241,7 @@ async fn wrong_audience_is_401() {
     assert_refused(&f, &token, "wrong audience").await;
 }
 
+// requirement: 4.3
 #[tokio::test]
 async fn wrong_issuer_is_401() {
     let f = fixture().await;
@@ -248,6 +251,7 @@ async fn wrong_issuer_is_401() {
     assert_refused(&f, &token, "wrong issuer").await;
 }
 
+// requirement: 4.3
 #[tokio::test]
 async fn expired_token_is_401() {
     let f = fixture().await;
@@ -255,6 +259,7 @@ async fn expired_token_is_401() {
     assert_refused(&f, &token, "token expired").await;
 }
 
+// requirement: 4.3
 #[tokio::test]
 async fn token_not_yet_valid_is_401() {
     let f = fixture().await;
@@ -262,6 +267,7 @@ async fn token_not_yet_valid_is_401() {
     assert_refused(&f, &token, "token not yet valid").await;
 }
 
+// requirement: 4.3
 #[tokio::test]
 async fn alg_none_is_401() {
     let f = fixture().await;
@@ -270,6 +276,7 @@ async fn alg_none_is_401() {
     assert_refused(&f, &format!("{header}.{body}."), "malformed token").await;
 }
 
+// requirement: 4.3
 #[tokio::test]
 async fn token_signed_by_another_key_is_401() {
     let f = fixture().await;
@@ -310,6 +317,7 @@ async fn good_token_reaches_the_handler_as_its_principal_in_both_eras() {
     assert_eq!(serde_json::from_str::<Value>(text).unwrap(), who);
 }
 
+// requirement: 4.7
 #[tokio::test]
 async fn missing_scope_is_403_naming_every_needed_scope_in_both_eras() {
     let mut f = fixture().await;
@@ -366,6 +374,7 @@ async fn a_batch_with_one_unauthorized_member_is_refused_whole() {
     assert_eq!(f.deletes.load(Ordering::SeqCst), 0);
 }
 
+// requirement: 4.1
 #[tokio::test]
 async fn metadata_is_served_at_the_well_known_paths_without_a_token() {
     let f = fixture().await;
@@ -413,6 +422,7 @@ async fn mounted_at_the_root_of_an_axum_router_it_serves_the_metadata_too() {
     assert_eq!(r.status(), 401);
 }
 
+// requirement: 4.26
 #[tokio::test]
 async fn a_session_of_alice_is_404_for_bob() {
     let mut f = fixture().await;
@@ -426,6 +436,7 @@ async fn a_session_of_alice_is_404_for_bob() {
     assert_eq!(f.h.get(Some(&session), None).await.status(), 404);
 }
 
+// requirement: 4.26
 #[tokio::test]
 async fn the_same_subject_from_another_issuer_cannot_use_the_session() {
     let mut f = fixture().await;

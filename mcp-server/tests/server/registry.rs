@@ -10,6 +10,7 @@ use mcp_server::{NoArgs, RequestContext, Server, ToolDef};
 
 use crate::support::*;
 
+// requirement: 5.11
 #[tokio::test]
 async fn list_changed_reaches_every_session_that_can_receive_it() {
     let server = everything_server(Server::builder("t", "1"));
@@ -70,6 +71,7 @@ async fn no_list_changed_when_turned_off() {
     );
 }
 
+// requirement: 5.3, 5.4
 #[tokio::test]
 async fn pagination_walks_every_tool_once_in_order() {
     let server = everything_server(Server::builder("t", "1").page_size(3));

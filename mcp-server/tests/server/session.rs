@@ -27,6 +27,7 @@ async fn ready(mode: Mode) -> Harness {
     h
 }
 
+// requirement: 2.3, 2.6
 #[tokio::test]
 async fn initialize_negotiates_the_version_and_derives_capabilities() {
     let server = everything_server(mcp_server::Server::builder("t", "1").instructions("Be nice"));
@@ -57,6 +58,7 @@ async fn initialize_negotiates_the_version_and_derives_capabilities() {
     }
 }
 
+// requirement: 2.1, 7.8
 #[tokio::test]
 async fn requests_before_initialize_are_refused_but_ping_is_answered() {
     let h = Harness::connect(
@@ -327,6 +329,7 @@ async fn logging_respects_set_level() {
     assert_eq!(text(&after), "sent 1");
 }
 
+// requirement: 7.6
 #[tokio::test]
 async fn progress_reaches_the_caller_only_when_asked() {
     let h = ready(Mode::Serialized).await;
@@ -342,6 +345,7 @@ async fn progress_reaches_the_caller_only_when_asked() {
     assert_eq!(seen, [0.0, 50.0, 100.0]);
 }
 
+// requirement: 7.2
 #[tokio::test]
 async fn cancellation_reaches_the_handler() {
     let h = ready(Mode::Direct).await;
@@ -396,6 +400,7 @@ async fn elicitation_and_sampling_are_server_to_client_requests() {
     );
 }
 
+// requirement: 5.5
 #[tokio::test]
 async fn bad_input_gets_the_right_error_and_the_connection_goes_on() {
     let h = ready(Mode::Serialized).await;
@@ -416,6 +421,7 @@ async fn bad_input_gets_the_right_error_and_the_connection_goes_on() {
     h.call::<Ping>(&RequestParams::default()).await.unwrap();
 }
 
+// requirement: 2.8, 5.1
 #[tokio::test]
 async fn undeclared_capabilities_are_method_not_found() {
     let server = mcp_server::Server::builder("bare", "1")
@@ -439,6 +445,7 @@ async fn undeclared_capabilities_are_method_not_found() {
     }
 }
 
+// requirement: 7.9, 7.12, 7.16, 7.18
 #[tokio::test]
 async fn tasks_of_2025_11_25() {
     let server = everything_server(mcp_server::Server::builder("t", "1").tasks(true));

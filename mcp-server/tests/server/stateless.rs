@@ -24,6 +24,7 @@ fn harness(builder: mcp_server::ServerBuilder) -> Harness {
 const ALL_CAPS: fn() -> Value =
     || json!({"elicitation": {"form": {}}, "sampling": {}, "roots": {}});
 
+// requirement: 1.20, 2.17
 #[tokio::test]
 async fn discover_lists_versions_capabilities_and_cache_hints() {
     let h = harness(
@@ -51,6 +52,7 @@ async fn discover_lists_versions_capabilities_and_cache_hints() {
     }
 }
 
+// requirement: 1.5, 1.19
 #[tokio::test]
 async fn every_request_is_checked_against_its_version() {
     let h = harness(
@@ -114,6 +116,7 @@ async fn every_request_is_checked_against_its_version() {
     assert_eq!(code(bad_caps), ErrorCode::INVALID_PARAMS);
 }
 
+// requirement: 6.1, 6.2
 #[tokio::test]
 async fn mrtr_round_trip_for_elicitation_then_sampling() {
     let h = harness(Server::builder("t", "1"));
@@ -257,6 +260,7 @@ async fn mrtr_questions_can_have_fixed_keys() {
     assert_eq!(done["content"][0]["text"], r#""Ada" Hello 1"#);
 }
 
+// requirement: 5.19
 #[tokio::test]
 async fn logs_only_at_the_level_the_request_names() {
     let h = harness(Server::builder("t", "1"));
@@ -271,6 +275,7 @@ async fn logs_only_at_the_level_the_request_names() {
     assert_eq!(some["content"][0]["text"], "sent 2");
 }
 
+// requirement: 3.4, 5.24
 #[tokio::test]
 async fn listen_delivers_list_changed_and_resource_updates_with_the_subscription_id() {
     let mut h = harness(Server::builder("t", "1"));
@@ -464,6 +469,7 @@ async fn shutdown_ends_listen_streams_and_every_connection() {
         .unwrap();
 }
 
+// requirement: 6.6, 6.17
 #[tokio::test]
 async fn mrtr_answers_to_questions_not_asked_are_ignored_and_states_open_once() {
     let h = harness(Server::builder("t", "1"));

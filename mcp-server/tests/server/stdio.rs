@@ -46,6 +46,7 @@ fn example() -> std::path::PathBuf {
     path
 }
 
+// requirement: 2.16
 #[tokio::test]
 async fn both_eras_over_a_child_process() {
     let transport = rt::stdio::ChildTransport::command(example(), std::iter::empty::<&str>())
@@ -92,6 +93,7 @@ async fn both_eras_over_a_child_process() {
     client.close();
 }
 
+// requirement: 1.8, 3.1
 #[tokio::test]
 async fn garbage_and_oversized_lines_get_errors_and_the_server_carries_on() {
     let mut child = Command::new(example())
@@ -149,6 +151,7 @@ async fn garbage_and_oversized_lines_get_errors_and_the_server_carries_on() {
     let _ = tokio::time::timeout(Duration::from_secs(5), child.wait()).await;
 }
 
+// requirement: 2.19
 #[tokio::test]
 async fn every_request_read_before_stdin_ends_is_answered() {
     // basic/transports §stdio: a client shuts a server down by closing its stdin. What it

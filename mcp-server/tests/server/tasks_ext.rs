@@ -198,6 +198,7 @@ async fn create_task_result_is_flat_and_durable() {
     task_method(&h, "tasks/cancel", json!({"taskId": id})).await;
 }
 
+// requirement: 7.21
 #[tokio::test]
 async fn outcomes_are_inlined_on_tasks_get() {
     let h = harness();
@@ -242,6 +243,7 @@ async fn outcomes_are_inlined_on_tasks_get() {
     assert_eq!(code_and_data(err).0, ErrorCode::INVALID_PARAMS);
 }
 
+// requirement: 7.21
 #[tokio::test]
 async fn cancel_settles_cancelled_and_is_an_idempotent_empty_ack() {
     let h = harness();
@@ -317,6 +319,7 @@ async fn partial_fulfilment_keeps_input_required_until_all_answers() {
     assert!(done.get("inputRequests").is_none());
 }
 
+// requirement: 7.20, 7.23
 #[tokio::test]
 async fn without_the_extension_task_methods_and_required_tools_are_32021() {
     let h = harness();
@@ -438,6 +441,7 @@ async fn mrtr_gathers_input_before_the_task_exists() {
 /// `tasks/update` and `tasks/cancel` carries the task ID, checked against `params.taskId`
 /// (-32020, HTTP 400), over a real socket.
 #[cfg(feature = "http")]
+// requirement: 3.27
 #[tokio::test]
 async fn mcp_name_on_task_methods_must_match_the_task_id() {
     use crate::support::http::HttpHarness;

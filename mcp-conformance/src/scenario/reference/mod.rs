@@ -61,93 +61,113 @@ const LIMIT: Duration = Duration::from_secs(10);
 
 /// The reference scenarios, once per transport.
 pub(super) fn scenarios() -> Vec<Scenario> {
-    // (name, spec, severity, check)
-    let table: [(&'static str, &'static str, Severity, Check); 12] = [
+    // (name, spec, severity, check, the requirements it checks)
+    #[allow(clippy::type_complexity)]
+    let table: [(
+        &'static str,
+        &'static str,
+        Severity,
+        Check,
+        &'static [&'static str],
+    ); 12] = [
         (
             "reference/negotiation",
             "basic/lifecycle §Initialization; 2026-07-28 basic/versioning §Discovery",
             Severity::Must,
             session::negotiation,
+            &["1.20", "2.2", "2.3", "2.4"],
         ),
         (
             "reference/negotiation-down",
             "basic/lifecycle §Version Negotiation; 2026-07-28 basic/versioning §Backward Compatibility",
             Severity::Must,
             session::negotiation_down,
+            &["2.6"],
         ),
         (
             "reference/version-mismatch",
             "basic/lifecycle §Version Negotiation (disconnect); 2026-07-28 UnsupportedProtocolVersionError",
             Severity::Must,
             session::mismatch,
+            &["1.19", "2.7"],
         ),
         (
             "reference/tools",
             "server/tools §Listing Tools, §Calling Tools, §Structured Content, §Error Handling",
             Severity::Must,
             features::tools,
+            &["5.5", "5.6"],
         ),
         (
             "reference/progress",
             "basic/utilities/progress",
             Severity::Should,
             features::progress,
+            &["7.6"],
         ),
         (
             "reference/resources",
             "server/resources §Listing, §Reading, §Resource Templates, §Error Handling",
             Severity::Must,
             features::resources,
+            &["5.13"],
         ),
         (
             "reference/prompts",
             "server/prompts §Listing Prompts, §Getting a Prompt",
             Severity::Must,
             features::prompts,
+            &["5.16"],
         ),
         (
             "reference/completion",
             "server/utilities/completion",
             Severity::Must,
             features::completion,
+            &["5.17"],
         ),
         (
             "reference/logging",
             "server/utilities/logging; 2026-07-28 per-request logLevel",
             Severity::Must,
             session::logging,
+            &["5.19"],
         ),
         (
             "reference/resource-updates",
             "server/resources §Subscriptions; 2026-07-28 subscriptions/listen",
             Severity::Must,
             session::updates,
+            &["5.12", "5.24"],
         ),
         (
             "reference/client-input",
             "client/sampling, client/elicitation, client/roots; 2026-07-28 MRTR (input_required)",
             Severity::Must,
             session::client_input,
+            &["6.1", "6.7"],
         ),
         (
             "reference/tasks",
             "2025-11-25 basic/utilities/tasks; 2026-07-28 io.modelcontextprotocol/tasks",
             Severity::Must,
             session::tasks,
+            &["7.15", "7.21"],
         ),
     ];
     Transport::ALL
         .into_iter()
         .flat_map(|transport| {
-            table
-                .iter()
-                .map(move |&(name, spec, severity, check)| Scenario {
+            table.iter().map(
+                move |&(name, spec, severity, check, requirements)| Scenario {
                     name,
                     spec,
                     severity,
+                    requirements,
                     transport: Some(transport),
                     run: Run::Reference(check),
-                })
+                },
+            )
         })
         .collect()
 }

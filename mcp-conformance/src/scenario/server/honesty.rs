@@ -20,7 +20,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              (\"Only use capabilities that were successfully negotiated\"; not advertised: -32601)",
             Severity::Must,
             |t, v| completions(t, v).boxed(),
-        ),
+        )
+        .checks(&["5.1", "5.17"]),
         scenario(
             "capabilities/logging",
             "2024-11-05..2025-11-25 server/utilities/logging §Capabilities (\"Servers that emit \
@@ -28,7 +29,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              Level; basic/lifecycle §Operation (not advertised: -32601)",
             Severity::Must,
             |t, v| logging(t, v).boxed(),
-        ),
+        )
+        .checks(&["5.1", "5.18"]),
     ]
 }
 

@@ -45,7 +45,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              client starts over only on a 404)",
             Severity::Should,
             |t, v| unknown_session(t, v).boxed(),
-        ),
+        )
+        .checks(&["3.22"]),
         scenario(
             "http/delete-ends-session",
             "2025-03-26..2025-11-25 basic/transports §Session Management 3 (\"The server MAY terminate \
@@ -53,7 +54,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              session ID with HTTP 404 Not Found\"), 5 (DELETE)",
             Severity::Must,
             |t, v| delete_ends_session(t, v).boxed(),
-        ),
+        )
+        .checks(&["3.22"]),
         scenario(
             "http/get",
             "2025-03-26..2025-11-25 basic/transports §Listening for Messages from the Server 3 \
@@ -62,7 +64,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              HTTP Revisions (a server that supports only this revision SHOULD answer GET with 405)",
             Severity::Must,
             |t, v| get(t, v).boxed(),
-        ),
+        )
+        .checks(&["3.15"]),
     ]
 }
 

@@ -47,25 +47,29 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
             "2025-03-26..2025-11-25 basic/transports §Sending Messages to the Server 4 (202 Accepted with no body); 2026-07-28 streamable-http §Sending Messages 5",
             Severity::Must,
             |t, v| notification_accepted(t, v).boxed(),
-        ),
+        )
+        .checks(&["3.9"]),
         scenario(
             "http/bad-protocol-version",
             "2025-06-18, 2025-11-25 basic/transports §Protocol Version Header (\"invalid or unsupported MCP-Protocol-Version ... MUST respond with 400\"); 2026-07-28 streamable-http §Protocol Version Header",
             Severity::Must,
             |t, v| bad_protocol_version(t, v).boxed(),
-        ),
+        )
+        .checks(&["3.25"]),
         scenario(
             "http/header-mismatch",
             "2026-07-28 basic/transports/streamable-http §Server Validation (400 and -32020 HeaderMismatch for a missing or mismatched MCP-Protocol-Version, Mcp-Method, Mcp-Name)",
             Severity::Must,
             |t, v| header_mismatch(t, v).boxed(),
-        ),
+        )
+        .checks(&["3.27"]),
         scenario(
             "http/session-id-characters",
             "2025-03-26..2025-11-25 basic/transports §Session Management 1 (\"MUST only contain visible ASCII characters (ranging from 0x21 to 0x7E)\")",
             Severity::Must,
             |t, v| session_id_characters(t, v).boxed(),
-        ),
+        )
+        .checks(&["3.19"]),
     ]
 }
 

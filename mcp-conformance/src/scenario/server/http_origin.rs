@@ -37,13 +37,15 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
             "basic/transports §Security Warning 1 (\"MUST validate the Origin header on all incoming connections\"; 403 from 2025-11-25); 2026-07-28 streamable-http §Security & Endpoint 1",
             Severity::Must,
             |t, v| foreign_origin(t, v).boxed(),
-        ),
+        )
+        .checks(&["3.6"]),
         scenario(
             "http/foreign-host",
             "basic/transports §Security Warning 1 (validation \"to prevent DNS rebinding attacks\"; the Host header is not named: SHOULD)",
             Severity::Should,
             |t, v| foreign_host(t, v).boxed(),
-        ),
+        )
+        .checks(&["3.6"]),
     ]
 }
 

@@ -29,7 +29,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
         "2025-03-26..2025-11-25 basic/transports §Multiple Connections 1, 2, §Sending Messages to the Server 5; 2026-07-28 streamable-http (a response per request, scoped to it)",
         Severity::Must,
         |t, v| concurrent_streams(t, v).boxed(),
-    )]
+    )
+        .checks(&["3.17"])]
 }
 
 /// How many requests are POSTed at once (as the official scenario does).

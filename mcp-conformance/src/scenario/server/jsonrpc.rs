@@ -20,7 +20,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              specification\")",
             Severity::Must,
             |t, v| unknown_method(t, v).boxed(),
-        ),
+        )
+        .checks(&["1.1"]),
         scenario(
             "jsonrpc/parse-error-survived",
             "JSON-RPC 2.0 §5 (the id \"MUST be Null\" when it could not be read; the 2025-11-25 schema \
@@ -28,7 +29,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              by the server\"); the connection carries on",
             Severity::Must,
             |t, v| parse_error(t, v).boxed(),
-        ),
+        )
+        .checks(&["1.8"]),
         scenario(
             "jsonrpc/invalid-request",
             "JSON-RPC 2.0 §5.1 (\"-32600 Invalid Request: The JSON sent is not a valid Request \
@@ -36,14 +38,16 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              specification\")",
             Severity::Must,
             |t, v| invalid_request(t, v).boxed(),
-        ),
+        )
+        .checks(&["1.1"]),
         scenario(
             "jsonrpc/huge-request",
             "JSON-RPC 2.0 §4 (every request gets a response; id null when it cannot be read); \
              basic/transports (over HTTP a 413 is an answer); the connection carries on",
             Severity::Must,
             |t, v| huge_request(t, v).boxed(),
-        ),
+        )
+        .checks(&["1.8"]),
     ]
 }
 

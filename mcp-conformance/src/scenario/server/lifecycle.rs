@@ -19,7 +19,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              capabilities and information\"); 2026-07-28 basic/versioning §Discovery",
             Severity::Must,
             |t, v| handshake(t, v).boxed(),
-        ),
+        )
+        .checks(&["1.20", "2.3"]),
         scenario(
             "server/unknown-version",
             "2024-11-05..2025-11-25 basic/lifecycle §Version Negotiation (\"Otherwise, the server MUST \
@@ -27,7 +28,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              (UnsupportedProtocolVersionError, -32022)",
             Severity::Must,
             |t, v| unknown_version(t, v).boxed(),
-        ),
+        )
+        .checks(&["1.19", "2.6"]),
         // Over stdio the order is the client's duty (basic/lifecycle §Initialization: "The
         // client SHOULD NOT send requests other than pings before the server has responded
         // to the initialize request"); no text tells a stdio server to refuse, so there a
@@ -41,7 +43,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              §Initialization binds the client",
             Severity::Should,
             |t, v| request_before_initialize(t, v).boxed(),
-        ),
+        )
+        .checks(&["3.21"]),
     ]
 }
 

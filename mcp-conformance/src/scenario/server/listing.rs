@@ -21,28 +21,32 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              §Capabilities; JSON-RPC 2.0 §5.1 (-32601 for what is not served)",
             Severity::Must,
             |t, v| honest(t, v).boxed(),
-        ),
+        )
+        .checks(&["2.8", "5.1"]),
         scenario(
             "pagination/walk",
             "server/utilities/pagination §Response Format, §Implementation Guidelines (\"Provide \
              stable cursors\"; an item twice or a cursor that comes back never ends the walk)",
             Severity::Must,
             |t, v| walk_all(t, v).boxed(),
-        ),
+        )
+        .checks(&["5.4"]),
         scenario(
             "pagination/invalid-cursor",
             "server/utilities/pagination §Error Handling (\"Invalid cursors SHOULD result in an error \
              with code -32602 (Invalid params)\")",
             Severity::Should,
             |t, v| invalid_cursor(t, v).boxed(),
-        ),
+        )
+        .checks(&["5.4"]),
         scenario(
             "tools/input-schemas",
             "server/tools §Tool (inputSchema \"MUST be a valid JSON Schema object (not null)\", \
              2025-11-25; 2020-12 by default from 2025-11-25, basic §JSON Schema Usage)",
             Severity::Must,
             |t, v| input_schemas(t, v).boxed(),
-        ),
+        )
+        .checks(&["1.23", "5.8"]),
     ]
 }
 

@@ -46,8 +46,20 @@ pub(crate) struct ServerScenario {
     pub(crate) spec: &'static str,
     /// MUST or SHOULD.
     pub(crate) severity: Severity,
+    /// The IDs of the requirements it checks (`mcp-conformance requirements`).
+    pub(crate) requirements: &'static [&'static str],
     /// The check.
     pub(crate) check: Check,
+}
+
+impl ServerScenario {
+    /// The scenario, declaring the requirements (catalogue IDs) it checks.
+    pub(crate) fn checks(self, requirements: &'static [&'static str]) -> Self {
+        Self {
+            requirements,
+            ..self
+        }
+    }
 }
 
 /// A scenario from its parts.
@@ -61,6 +73,7 @@ fn scenario(
         name,
         spec,
         severity,
+        requirements: &[],
         check,
     }
 }

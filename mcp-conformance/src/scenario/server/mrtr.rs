@@ -29,7 +29,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              §Client Requirements (answers and requestState echoed unchanged)",
             Severity::Must,
             |t, v| round_trip(t, v).boxed(),
-        ),
+        )
+        .checks(&["6.1", "6.2"]),
         scenario(
             "mrtr/tampered-state",
             "2026-07-28 basic/patterns/mrtr §Server Requirements 4 (requestState is attacker-controlled: \
@@ -37,7 +38,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              §Security Considerations",
             Severity::Should,
             |t, v| tampered_state(t, v).boxed(),
-        ),
+        )
+        .checks(&["6.3"]),
     ]
 }
 

@@ -42,7 +42,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
          accepted ones get a result, refused ones a tool error or -32602; never a crash or a hang)",
         Severity::Must,
         |t, v| probe(t, v).boxed(),
-    )]
+    )
+        .checks(&["5.5"])]
 }
 
 /// The most tools probed.

@@ -28,7 +28,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              JSON-RPC error with code -32602\", a MUST-level finding)",
             Severity::Should,
             |t, v| read_unknown(t, v).boxed(),
-        ),
+        )
+        .checks(&["5.13"]),
         // §Error Handling is a SHOULD, and the values of required arguments are made up here:
         // a server may refuse them with a standard JSON-RPC error (-32602, or -32603 with a
         // note: the text pins no code for a refused value); another code is a SHOULD finding.
@@ -39,14 +40,16 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              required arguments: -32602\")",
             Severity::Should,
             |t, v| get_listed(t, v).boxed(),
-        ),
+        )
+        .checks(&["5.16"]),
         scenario(
             "prompts/get-unknown",
             "server/prompts §Error Handling (\"Servers SHOULD return standard JSON-RPC errors for \
              common failure cases: Invalid prompt name: -32602 (Invalid params)\")",
             Severity::Should,
             |t, v| get_unknown(t, v).boxed(),
-        ),
+        )
+        .checks(&["5.16"]),
     ]
 }
 

@@ -19,7 +19,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
          basic/lifecycle §Operation (\"Only use capabilities that were successfully negotiated\")",
         Severity::Must,
         |t, v| subscribe_honesty(t, v).boxed(),
-    )]
+    )
+        .checks(&["2.8", "5.12"])]
 }
 
 /// Advertised: subscribing to a listed resource succeeds (and unsubscribing too). Not

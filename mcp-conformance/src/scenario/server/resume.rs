@@ -53,7 +53,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
          stream's later messages is a MAY); 2026-07-28 has no resumption",
         Severity::Must,
         |t, v| resumability(t, v).boxed(),
-    )]
+    )
+        .checks(&["3.18"])]
 }
 
 /// The most tools called looking for a numbered stream.

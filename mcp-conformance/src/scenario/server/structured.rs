@@ -24,7 +24,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
         "2025-06-18 on server/tools §Output Schema (MUST provide structured results that conform), §Structured Content",
         Severity::Must,
         |t, v| structured_output(t, v).boxed(),
-    )]
+    )
+        .checks(&["5.6"])]
 }
 
 /// The most tools with an `outputSchema` called.

@@ -22,7 +22,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
         "2025-11-25 server/tools §Tool Names (1 to 128 characters of A-Z a-z 0-9 _ - . ; unique within a server; all SHOULD)",
         Severity::Should,
         |t, v| names(t, v).boxed(),
-    )]
+    )
+        .checks(&["5.9"])]
 }
 
 /// The longest tool name §Tool Names recommends.

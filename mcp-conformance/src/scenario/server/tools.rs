@@ -19,7 +19,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
         "server/tools §Error Handling (invalid arguments: a tool error or -32602); basic: the connection carries on",
         Severity::Must,
         |t, v| bad_arguments(t, v).boxed(),
-    )]
+    )
+        .checks(&["5.5"])]
 }
 
 /// The most tools a run calls.

@@ -19,14 +19,16 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              §Timing Considerations; 2026-07-28 basic/patterns/cancellation",
             Severity::Should,
             |t, v| cancellation(t, v).boxed(),
-        ),
+        )
+        .checks(&["7.2"]),
         scenario(
             "utilities/progress",
             "basic/utilities/progress §Progress Flow (same token; progress MUST increase), §Behavior Requirements; \
              2026-07-28 basic/patterns/progress",
             Severity::Must,
             |t, v| progress(t, v).boxed(),
-        ),
+        )
+        .checks(&["7.6", "7.7"]),
     ]
 }
 

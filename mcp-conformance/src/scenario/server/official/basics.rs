@@ -24,14 +24,16 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              id only visible ASCII, 0x21-0x7E)",
             Severity::Must,
             |t, v| server_initialize(t, v).boxed(),
-        ),
+        )
+        .checks(&["2.3", "3.19"]),
         scenario(
             "official/server-session-lifecycle",
             "2025-03-26..2025-11-25 transports §Session Management 3-5 (DELETE ends the session; a \
              request in it then gets 404)",
             Severity::Must,
             |t, v| session_lifecycle(t, v).boxed(),
-        ),
+        )
+        .checks(&["3.22"]),
         scenario(
             "official/server-stateless",
             "2026-07-28 basic/versioning, basic/patterns/stateless (SEP-2575): _meta validated \
@@ -39,7 +41,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              removed methods -32601 (HTTP 404), no logs without a logLevel, errors echo the id",
             Severity::Must,
             |t, v| stateless(t, v).boxed(),
-        ),
+        )
+        .checks(&["1.13", "1.15", "1.19", "5.19"]),
         scenario(
             "official/logging-set-level",
             "server/utilities/logging §Setting Log Level: an empty result",
@@ -51,21 +54,24 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
             "basic/utilities/ping §Behavior Requirements: an empty result, promptly",
             Severity::Must,
             |t, v| ping(t, v).boxed(),
-        ),
+        )
+        .checks(&["7.8"]),
         scenario(
             "official/completion-complete",
             "server/utilities/completion §Requesting Completions: completion.values is an array \
              (test_prompt_with_arguments, arg1)",
             Severity::Must,
             |t, v| completion(t, v).boxed(),
-        ),
+        )
+        .checks(&["5.17"]),
         scenario(
             "official/caching",
             "2026-07-28 SEP-2549 caching: list and read results carry ttlMs (an integer >= 0) and \
              cacheScope (public or private)",
             Severity::Must,
             |t, v| caching(t, v).boxed(),
-        ),
+        )
+        .checks(&["5.21"]),
     ]
 }
 

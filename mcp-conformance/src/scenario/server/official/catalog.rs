@@ -43,7 +43,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
             "2024-11-05..2025-11-25 server/resources §Subscriptions (test://watched-resource)",
             Severity::Must,
             |t, v| subscribe(t, v, false).boxed(),
-        ),
+        )
+        .checks(&["5.12"]),
         scenario(
             "official/resources-unsubscribe",
             "2024-11-05..2025-11-25 server/resources §Subscriptions: unsubscribe after subscribe",
@@ -56,7 +57,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              -32602 with the uri in data (SHOULD)",
             Severity::Must,
             |t, v| not_found(t, v).boxed(),
-        ),
+        )
+        .checks(&["5.13", "5.14"]),
         scenario(
             "official/prompts-list",
             "server/prompts §Listing Prompts; the official contract: every prompt has a name and a \

@@ -29,21 +29,24 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              (test_reconnection)",
             Severity::Must,
             |t, v| sse_polling(t, v).boxed(),
-        ),
+        )
+        .checks(&["3.12"]),
         scenario(
             "official/server-sse-multiple-streams",
             "transports §Multiple Connections: several POST streams of one client at once, each \
              answered",
             Severity::Must,
             |t, v| multiple_streams(t, v).boxed(),
-        ),
+        )
+        .checks(&["3.17"]),
         scenario(
             "official/dns-rebinding-protection",
             "2025-11-25 transports §Security Warning (Origin validated, 403), DNS rebinding: a \
              foreign Host and Origin refused with 4xx, the server's own accepted",
             Severity::Must,
             |t, v| dns_rebinding(t, v).boxed(),
-        ),
+        )
+        .checks(&["3.6"]),
         scenario(
             "official/http-header-validation",
             "2026-07-28 streamable-http §Standard Headers, §Server Validation: Mcp-Method / Mcp-Name \
@@ -51,7 +54,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              whitespace trimmed (RFC 9110 §5.5)",
             Severity::Must,
             |t, v| header_validation(t, v).boxed(),
-        ),
+        )
+        .checks(&["3.11", "3.27"]),
         scenario(
             "official/http-custom-header-server-validation",
             "2026-07-28 streamable-http §Custom Headers from Tool Parameters (SEP-2243): \
@@ -59,7 +63,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              (test_custom_header)",
             Severity::Must,
             |t, v| custom_headers(t, v).boxed(),
-        ),
+        )
+        .checks(&["3.30"]),
     ]
 }
 

@@ -30,14 +30,16 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              synchronously; declared per request, the call becomes a task",
             Severity::Must,
             |t, v| negotiation(t, v).boxed(),
-        ),
+        )
+        .checks(&["7.20"]),
         scenario(
             "official/tasks-required-task-error",
             "2026-07-28 SEP-2575 §Missing Required Capabilities, SEP-2663: a task-only tool called \
              without the extension declared gets -32021 (failing_job)",
             Severity::Must,
             |t, v| required_task_error(t, v).boxed(),
-        ),
+        )
+        .checks(&["7.20"]),
         scenario(
             "official/tasks-wire-fields",
             "2026-07-28 tasks extension (SEP-2663): ttlMs and pollIntervalMs integer milliseconds, no \
@@ -65,7 +67,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
          completed; tasks/cancel acknowledges and the task ends cancelled (greet, slow_compute)",
             Severity::Must,
             |t, v| lifecycle(t, v).boxed(),
-        ),
+        )
+        .checks(&["7.21"]),
     ]
 }
 

@@ -36,7 +36,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              confirm_delete, failing_job",
             Severity::Must,
             |t, v| dispatch(t, v).boxed(),
-        ),
+        )
+        .checks(&["7.20"]),
         scenario(
             "official/tasks-status-notifications",
             "SEP-2663 §Task Status Notifications (\"If a client requests task status notifications \
@@ -46,7 +47,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              (subscriptionId \"MUST\" be on every notification of the stream): slow_compute",
             Severity::Must,
             |t, v| status_notifications(t, v).boxed(),
-        ),
+        )
+        .checks(&["7.23"]),
     ]
 }
 

@@ -31,7 +31,8 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              a partial set of responses\"): confirm_delete, multi_input",
             Severity::Must,
             |t, v| mrtr_input(t, v).boxed(),
-        ),
+        )
+        .checks(&["7.21"]),
         scenario(
             "official/tasks-mrtr-composition",
             "SEP-2663 §Task Creation (\"Server implementations that use multi round-trip requests in \

@@ -66,21 +66,24 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
              not a protocol error (test_error_handling)",
             Severity::Must,
             |t, v| error(t, v).boxed(),
-        ),
+        )
+        .checks(&["5.5"]),
         scenario(
             "official/tools-call-with-progress",
             "basic/utilities/progress §Progress Flow: the request's token, progress increasing \
              (test_tool_with_progress)",
             Severity::Must,
             |t, v| with_progress(t, v).boxed(),
-        ),
+        )
+        .checks(&["7.6", "7.7"]),
         scenario(
             "official/json-schema-2020-12",
             "2025-11-25+ server/tools §Tool (inputSchema, JSON Schema 2020-12 by default, SEP-1613); \
              2026-07-28 SEP-2106 (composition, conditional and $anchor keywords kept)",
             Severity::Must,
             |t, v| json_schema_2020_12(t, v).boxed(),
-        ),
+        )
+        .checks(&["1.23"]),
     ]
 }
 
