@@ -103,6 +103,7 @@ async fn run_transport(transport: Transport) -> Results {
     results
 }
 
+// requirement: 1.20, 1.26, 2.2, 2.3, 2.4, 2.6, 5.4, 5.5, 5.12, 5.17, 5.19, 5.24, 5.25, 6.1, 6.2, 6.7, 7.1, 7.2, 7.6, 7.8, 7.15, 7.16, 7.18, 7.21, 7.25
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_call_over_every_transport_in_every_version() {
     let started = Instant::now();

@@ -202,7 +202,7 @@ pub(crate) async fn run(call: Call, s: &mut Session) -> Outcome {
     let c = s.client.clone();
     match call {
         Call::Initialize => {
-            // requirement: 2.2, 2.3, 2.4, 2.6 (the handshake of each session-era version, on every transport)
+            // checks requirement 2.2, 2.3, 2.4, 2.6 (the handshake of each session-era version, on every transport)
             // Session era: the handshake of this version; 2026-07-28: `server/discover`.
             let n = c.negotiated();
             ensure(n.version == v, || format!("negotiated {}", n.version))?;
@@ -214,7 +214,7 @@ pub(crate) async fn run(call: Call, s: &mut Session) -> Outcome {
             })
         }
         Call::Discover => {
-            // requirement: 1.20 (server/discover), 1.26 (refused locally outside 2026-07-28)
+            // checks requirement 1.20 (server/discover), 1.26 (refused locally outside 2026-07-28)
             if !present {
                 return refused(c.discover().await);
             }
@@ -228,7 +228,7 @@ pub(crate) async fn run(call: Call, s: &mut Session) -> Outcome {
             ensure(d["capabilities"]["tools"].is_object(), || format!("{d}"))
         }
         Call::Ping => {
-            // requirement: 7.8 (ping answered), 1.26 (refused locally in 2026-07-28)
+            // checks requirement 7.8 (ping answered), 1.26 (refused locally in 2026-07-28)
             if present {
                 c.ping().await.map_err(err)
             } else {
@@ -240,7 +240,7 @@ pub(crate) async fn run(call: Call, s: &mut Session) -> Outcome {
             has_all(&names(&page["tools"], "name"), &TOOLS)
         }
         Call::ListAllTools => {
-            // requirement: 5.4 (the walk stops without a next cursor)
+            // checks requirement 5.4 (the walk stops without a next cursor)
             let all = json_of(&c.list_all_tools().await.map_err(err)?);
             let got = names(&all, "name");
             has_all(&got, &TOOLS)?;
@@ -252,7 +252,7 @@ pub(crate) async fn run(call: Call, s: &mut Session) -> Outcome {
             })
         }
         Call::CallTool => {
-            // requirement: 5.5 (a failing tool is a result with isError)
+            // checks requirement 5.5 (a failing tool is a result with isError)
             tool_text(&c, "test_simple_text", json!({}), tools::SIMPLE_TEXT).await?;
             let failed = json_of(
                 &c.call_tool("test_error_handling", json!({}))
@@ -265,7 +265,7 @@ pub(crate) async fn run(call: Call, s: &mut Session) -> Outcome {
             )
         }
         Call::CallToolWithProgress => {
-            // requirement: 7.6 (progress only for the request's token)
+            // checks requirement 7.6 (progress only for the request's token)
             let got = Arc::new(Mutex::new(Vec::new()));
             let sink = got.clone();
             let options = CallOptions::new().on_progress(move |p| {
@@ -352,7 +352,7 @@ pub(crate) async fn run(call: Call, s: &mut Session) -> Outcome {
             )
         }
         Call::SubscribeResource => {
-            // requirement: 5.12 (resources/subscribe, then notifications/resources/updated)
+            // checks requirement 5.12 (resources/subscribe, then notifications/resources/updated)
             if !present {
                 return refused(c.subscribe_resource(everything::WATCHED_URI).await);
             }
@@ -396,7 +396,7 @@ pub(crate) async fn run(call: Call, s: &mut Session) -> Outcome {
             )
         }
         Call::Complete => {
-            // requirement: 5.17 (completion/complete)
+            // checks requirement 5.17 (completion/complete)
             let params = CompleteParams::new(
                 CompletionReference::prompt("test_prompt_with_arguments"),
                 "arg1",
@@ -415,7 +415,7 @@ pub(crate) async fn run(call: Call, s: &mut Session) -> Outcome {
             }
         }
         Call::LogMessages => {
-            // requirement: 5.19 (2026-07-28: logs on the request's stream, at the _meta logLevel)
+            // checks requirement 5.19 (2026-07-28: logs on the request's stream, at the _meta logLevel)
             let mut stream = c.notifications();
             let text = text_of(
                 &c.call_tool("test_tool_with_logging", json!({}))
@@ -442,13 +442,13 @@ pub(crate) async fn run(call: Call, s: &mut Session) -> Outcome {
         Call::ToolListChanged => list_changed(s, "test_trigger_tool_change", true).await,
         Call::PromptListChanged => list_changed(s, "test_trigger_prompt_change", false).await,
         Call::Listen => {
-            // requirement: 5.24 (only the requested types)
+            // checks requirement 5.24 (only the requested types)
             let filter = SubscriptionFilter::new().with_resource(everything::WATCHED_URI);
             if !present {
                 return refused(c.listen(filter).await);
             }
             let mut sub = c.listen(filter).await.map_err(err)?;
-            // requirement: 5.25 (the acknowledgement is the first message of the stream)
+            // checks requirement 5.25 (the acknowledgement is the first message of the stream)
             let first = tokio::time::timeout(WAIT, sub.next())
                 .await
                 .map_err(|_| "no acknowledgement".to_owned())?;
@@ -477,7 +477,7 @@ pub(crate) async fn run(call: Call, s: &mut Session) -> Outcome {
             asked(s, "sampling What is the capital of France?")
         }
         Call::Elicitation => {
-            // requirement: 6.1, 6.7 (2026-07-28: input through MRTR), 6.10 and 2.8 (never elicit an undeclaring client)
+            // checks requirement 6.1, 6.7 (2026-07-28: input through MRTR), 6.10 and 2.8 (never elicit an undeclaring client)
             let result = c
                 .call_tool("test_input_required_result_elicitation", json!({}))
                 .await
@@ -525,7 +525,7 @@ pub(crate) async fn run(call: Call, s: &mut Session) -> Outcome {
             .await
         }
         Call::MultiRoundInput => {
-            // requirement: 6.2, 6.7 (several inputRequests in one round, requestState echoed over two rounds)
+            // checks requirement 6.2, 6.7 (several inputRequests in one round, requestState echoed over two rounds)
             let elicitation = exists("elicitation/create", v);
             let multiple = c
                 .call_tool("test_input_required_result_multiple_inputs", json!({}))
@@ -550,7 +550,7 @@ pub(crate) async fn run(call: Call, s: &mut Session) -> Outcome {
             .await
         }
         Call::Cancel => {
-            // requirement: 7.1, 7.2 (cancel an in-flight call; the connection goes on), 3.34 (2026 HTTP: the closed stream)
+            // checks requirement 7.1, 7.2 (cancel an in-flight call; the connection goes on), 3.34 (2026 HTTP: the closed stream)
             let handle = CancelHandle::new();
             let trigger = handle.clone();
             let options = CallOptions::new()
@@ -592,7 +592,7 @@ pub(crate) async fn run(call: Call, s: &mut Session) -> Outcome {
             Ok(())
         }
         Call::TaskResult => {
-            // requirement: 7.15 (tasks/result returns the underlying result)
+            // checks requirement 7.15 (tasks/result returns the underlying result)
             if !present {
                 return refused(c.task_result("task-unknown").await);
             }
@@ -601,7 +601,7 @@ pub(crate) async fn run(call: Call, s: &mut Session) -> Outcome {
             ensure(text == "Computed after 0.2 seconds", || format!("{text:?}"))
         }
         Call::ListTasks => {
-            // requirement: 7.18 (whatever tasks/get returns is listed)
+            // checks requirement 7.18 (whatever tasks/get returns is listed)
             if !present {
                 return refused(c.list_tasks(None).await);
             }
@@ -610,7 +610,7 @@ pub(crate) async fn run(call: Call, s: &mut Session) -> Outcome {
             has_all(&names(&list["tasks"], "taskId"), &[id.as_str()])
         }
         Call::CancelTask => {
-            // requirement: 7.16 (a cancelled task stays cancelled)
+            // checks requirement 7.16 (a cancelled task stays cancelled)
             if !present {
                 return refused(c.cancel_task("task-unknown").await);
             }
@@ -637,7 +637,7 @@ pub(crate) async fn run(call: Call, s: &mut Session) -> Outcome {
             .await
         }
         Call::UpdateTask | Call::AnswerTaskInput => {
-            // requirement: 7.21 (tasks/get shows inputRequests; tasks/update answers them), 7.25
+            // checks requirement 7.21 (tasks/get shows inputRequests; tasks/update answers them), 7.25
             if !present {
                 return refused(c.update_task("task-unknown", InputResponses::new()).await);
             }
