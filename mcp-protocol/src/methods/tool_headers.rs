@@ -117,10 +117,11 @@ mod tests {
             "opts": {"type": "object", "properties": {
                 "dry": {"type": "boolean", "x-mcp-header": "Dry"}}}}});
         let found = header_annotations(&schema).unwrap();
-        let paths: Vec<_> = found.iter().map(|a| (a.path.join("."), &*a.name)).collect();
+        let mut paths: Vec<_> = found.iter().map(|a| (a.path.join("."), &*a.name)).collect();
+        paths.sort();
         assert_eq!(
             paths,
-            [("region".into(), "Region"), ("opts.dry".into(), "Dry")]
+            [("opts.dry".into(), "Dry"), ("region".into(), "Region")]
         );
     }
 
