@@ -296,6 +296,13 @@ impl RequestContext {
     }
 
     /// Asks the client's model for a completion (`sampling/createMessage`).
+    ///
+    /// Refused ([`InputError::Unsupported`]) when `params` carries `tools`/`toolChoice` and
+    /// the client did not declare `sampling.tools`, or `includeContext` other than `none`
+    /// without `sampling.context` (client/sampling). The rules on the messages themselves
+    /// (tool results alone in a user message, every tool use answered: client/sampling
+    /// §Tool Use, audit row 6.9) are not checked here: the handler builds the conversation,
+    /// and the client's model refuses a malformed one.
     pub async fn create_message(
         &self,
         params: CreateMessageParams,
