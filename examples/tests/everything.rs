@@ -622,10 +622,31 @@ async fn a_client_without_handlers_gets_a_tool_error_not_a_hang() {
         )
         .await
         .unwrap();
-        let r = call(&client, "test_sampling", json!({"prompt": "x"})).await;
-        assert!(r.is_error(), "{version}");
-        let r = call(&client, "test_elicitation", json!({"message": "x"})).await;
-        assert!(r.is_error(), "{version}");
+        for (tool, args, needs) in [
+            (
+                "test_sampling",
+                json!({"prompt": "x"}),
+                json!({"sampling": {}}),
+            ),
+            (
+                "test_elicitation",
+                json!({"message": "x"}),
+                json!({"elicitation": {}}),
+            ),
+        ] {
+            let answer = within(client.call_tool(tool, args)).await;
+            if version == V_2026 {
+                // 2026-07-28 basic/index: a request that needs an undeclared capability is
+                // -32021 naming it (the handler failed on the refusal; audit row 1.15).
+                let Err(mcp_client::Error::Remote { error, .. }) = answer else {
+                    panic!("{tool}: expected -32021, got {answer:?}")
+                };
+                assert_eq!(error.code.0, -32021, "{tool}");
+                assert_eq!(error.data.unwrap()["requiredCapabilities"], needs, "{tool}");
+            } else {
+                assert!(answer.unwrap().is_error(), "{tool} in {version}");
+            }
+        }
         // A missing required argument is a tool error too.
         let r = call(&client, "test_sampling", json!({})).await;
         assert!(r.is_error());

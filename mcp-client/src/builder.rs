@@ -32,6 +32,8 @@ impl Default for ClientBuilder {
                 sampling: None,
                 elicitation: None,
                 elicitation_url: false,
+                sampling_tools: false,
+                sampling_context: false,
                 roots: None,
             },
         }
@@ -141,6 +143,25 @@ impl ClientBuilder {
     /// Answers sampling requests with `handler`, and declares `sampling`.
     pub fn on_sampling(mut self, handler: impl SamplingHandler) -> Self {
         self.handlers.sampling = Some(Box::new(handler));
+        self
+    }
+
+    /// Declares `sampling.tools`: the sampling handler can run tool use (`tools` and
+    /// `toolChoice` in [`CreateMessageParams`](mcp_protocol::methods::CreateMessageParams)).
+    /// Without it servers must not send tool-enabled sampling (client/sampling, both
+    /// revisions: "Clients MUST declare support for tool use via the `sampling.tools`
+    /// capability to receive tool-enabled sampling requests"), and the client refuses one
+    /// that arrives anyway with -32602. Needs [`ClientBuilder::on_sampling`].
+    pub fn sampling_tools(mut self, on: bool) -> Self {
+        self.handlers.sampling_tools = on;
+        self
+    }
+
+    /// Declares `sampling.context`: the sampling handler honours `includeContext`
+    /// `thisServer`/`allServers` (deprecated values; servers SHOULD NOT use them unless
+    /// the client declares this). Needs [`ClientBuilder::on_sampling`].
+    pub fn sampling_context(mut self, on: bool) -> Self {
+        self.handlers.sampling_context = on;
         self
     }
 

@@ -36,22 +36,35 @@ impl Client {
     }
 
     /// `tools/list`: one page (`cursor` from the previous page's `next_cursor`).
+    ///
+    /// The tools' output schemas are kept to check later calls (feature `validate`).
     pub async fn list_tools(&self, cursor: Option<Cursor>) -> Result<ListToolsResult> {
-        self.request::<ListTools>(page(cursor)).await
+        let result = self.request::<ListTools>(page(cursor)).await?;
+        self.inner.output_schemas.record(&result.tools);
+        Ok(result)
     }
 
     /// Every tool, walking `tools/list` page by page.
+    ///
+    /// The tools' output schemas are kept to check later calls (feature `validate`).
     pub async fn list_all_tools(&self) -> Result<Vec<Tool>> {
-        self.list_all::<ListTools, _>(|r| (r.tools, r.next_cursor))
-            .await
+        let tools = self
+            .list_all::<ListTools, _>(|r| (r.tools, r.next_cursor))
+            .await?;
+        self.inner.output_schemas.record(&tools);
+        Ok(tools)
     }
 
     /// `tools/call` of `name` with `arguments` (any value that encodes as a JSON object,
     /// such as `serde_json::json!({"a": 1})` or a struct; `()` or `null` for none). A tool
     /// that fails returns `Ok` with `is_error` set: tool errors are results.
+    ///
+    /// With feature `validate`, the structured content of a tool listed earlier in this
+    /// connection is checked against its `outputSchema` ([`Error::ToolOutputInvalid`]).
     pub async fn call_tool(&self, name: &str, arguments: impl Serialize) -> Result<CallToolResult> {
         let params = tool_params::<CallTool>(name, arguments)?;
-        self.request::<CallTool>(params).await
+        let result = self.request::<CallTool>(params).await?;
+        self.inner.output_schemas.check(name, result)
     }
 
     /// `tools/call` with full control over the params and the call's options.
@@ -60,7 +73,9 @@ impl Client {
         params: CallToolParams,
         options: CallOptions,
     ) -> Result<CallToolResult> {
-        self.request_with::<CallTool>(params, options).await
+        let name = params.name.clone();
+        let result = self.request_with::<CallTool>(params, options).await?;
+        self.inner.output_schemas.check(&name, result)
     }
 
     /// `tools/call`, decoding the tool's `structuredContent` as `T`. Fails with

@@ -41,6 +41,8 @@ pub(crate) struct Inner {
     pub(crate) inbox: Arc<Inbox>,
     /// Which session calls are sent in (HTTP sessions are renewed after a 404).
     pub(crate) sessions: Sessions,
+    /// The output schemas of the listed tools, to check `structuredContent` against.
+    pub(crate) output_schemas: crate::output_schemas::OutputSchemas,
 }
 
 impl Drop for Inner {
@@ -66,6 +68,7 @@ impl Client {
                 negotiated: Mutex::new(negotiated),
                 inbox,
                 sessions: Sessions::default(),
+                output_schemas: Default::default(),
             }),
         }
     }

@@ -11,7 +11,8 @@
 //!   not authorize), [`Error::MethodNotInVersion`], [`Error::CapabilityNotDeclared`],
 //!   [`Error::NoHandler`].
 //! - **The server's answer made no sense**: [`Error::Protocol`] (not an answer at all),
-//!   [`Error::Decode`] (an answer of the wrong shape; names the method and the field).
+//!   [`Error::Decode`] (an answer of the wrong shape; names the method and the field),
+//!   [`Error::ToolOutputInvalid`] (structured output that breaks the tool's output schema).
 //! - **The two sides could not agree**: [`Error::Negotiation`], [`Error::InputRoundsExceeded`].
 //!
 //! Causes are kept as [`std::error::Error::source`], not flattened into text; the transport's
@@ -180,6 +181,16 @@ pub enum Error {
         name: String,
         /// The tool's result, with the error content.
         result: Box<mcp_protocol::methods::CallToolResult>,
+    },
+    /// A listed tool's successful result does not fit its `outputSchema` (feature
+    /// `validate`; server/tools §Output Schema: "Clients SHOULD validate structured results
+    /// against this schema").
+    #[error("tool `{name}` returned output that does not fit its output schema: {reason}")]
+    ToolOutputInvalid {
+        /// The tool.
+        name: String,
+        /// What does not fit.
+        reason: String,
     },
     /// The server kept answering `input_required` past the configured number of rounds.
     #[error("`{method}` still required input after {rounds} rounds")]

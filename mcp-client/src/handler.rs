@@ -83,6 +83,10 @@ pub(crate) struct Handlers {
     pub(crate) elicitation: Option<Box<dyn ElicitationHandler>>,
     /// URL-mode elicitation is declared too.
     pub(crate) elicitation_url: bool,
+    /// `sampling.tools` is declared: the sampling handler takes `tools`/`toolChoice`.
+    pub(crate) sampling_tools: bool,
+    /// `sampling.context` is declared: the sampling handler honours `includeContext`.
+    pub(crate) sampling_context: bool,
     /// `None`: the client does not offer roots.
     pub(crate) roots: Option<Mutex<Vec<Root>>>,
 }
@@ -93,6 +97,8 @@ impl std::fmt::Debug for Handlers {
             .field("sampling", &self.sampling.is_some())
             .field("elicitation", &self.elicitation.is_some())
             .field("elicitation_url", &self.elicitation_url)
+            .field("sampling_tools", &self.sampling_tools)
+            .field("sampling_context", &self.sampling_context)
             .field("roots", &self.roots)
             .finish()
     }
@@ -103,7 +109,10 @@ impl Handlers {
     pub(crate) fn capabilities(&self) -> ClientCapabilities {
         let mut caps = ClientCapabilities::default();
         if self.sampling.is_some() {
-            caps.sampling = Some(SamplingCapability::default());
+            let mut sampling = SamplingCapability::default();
+            sampling.tools = self.sampling_tools.then(JsonObject::new);
+            sampling.context = self.sampling_context.then(JsonObject::new);
+            caps.sampling = Some(sampling);
         }
         if self.elicitation.is_some() {
             let mut elicitation = ElicitationCapability::default();
@@ -112,6 +121,9 @@ impl Handlers {
             caps.elicitation = Some(elicitation);
         }
         if self.roots.is_some() {
+            // `listChanged` holds: `Client::set_roots` is the only way to change the roots,
+            // and it sends `notifications/roots/list_changed` (client/roots, 2025-11-25:
+            // "clients that support `listChanged` MUST send a notification").
             let mut roots = RootsCapability::default();
             roots.list_changed = Some(true);
             caps.roots = Some(roots);
@@ -123,10 +135,17 @@ impl Handlers {
         &self,
         params: CreateMessageParams,
     ) -> Result<CreateMessageResult, ErrorObject> {
-        match &self.sampling {
-            Some(h) => h.create_message(params).await,
-            None => Err(ErrorObject::method_not_found("sampling/createMessage")),
+        let Some(h) = &self.sampling else {
+            return Err(ErrorObject::method_not_found("sampling/createMessage"));
+        };
+        if (params.tools.is_some() || params.tool_choice.is_some()) && !self.sampling_tools {
+            // client/sampling: servers MUST NOT send tool-enabled sampling to a client
+            // that did not declare `sampling.tools`; the handler was not written for it.
+            return Err(ErrorObject::invalid_params(
+                "this client does not support tool use in sampling (no sampling.tools)",
+            ));
         }
+        h.create_message(params).await
     }
 
     pub(crate) async fn elicit(&self, params: ElicitParams) -> Result<ElicitResult, ErrorObject> {
@@ -151,10 +170,28 @@ impl Handlers {
         Ok(result)
     }
 
+    /// The roots to answer `roots/list` with. A root whose URI is not `file://` is left
+    /// out, with a warning (client/roots §Root: "This MUST be a `file://` URI in the
+    /// current specification"; `Root::new` takes any string).
     pub(crate) fn roots(&self) -> Option<Vec<Root>> {
-        self.roots
-            .as_ref()
-            .map(|r| r.lock().unwrap_or_else(PoisonError::into_inner).clone())
+        let roots = self
+            .roots
+            .as_ref()?
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        Some(
+            roots
+                .into_iter()
+                .filter(|root| {
+                    let file = root.uri.starts_with("file://");
+                    if !file {
+                        tracing::warn!(uri = %root.uri, "root left out: not a file:// URI");
+                    }
+                    file
+                })
+                .collect(),
+        )
     }
 }
 

@@ -61,6 +61,7 @@
 //! | [`Error::Authorization`] | the client could not or would not authorize (feature `auth`): discovery or the token request failed, the authorization response failed the client's checks (RFC 9207 `iss`, `state`), a step-up was declined or over its limit | not without a change (user consent, configuration); never automatic after an `iss` rejection |
 //! | [`Error::Protocol`] | the server's reply was not an answer: no response in the JSON body, `202` to a request, an unknown content type, a body past `max_body` | no: the server is broken |
 //! | [`Error::Decode`] | the answer does not fit the method's result type (names the field) | no |
+//! | [`Error::ToolOutputInvalid`] | a listed tool's structured output breaks its `outputSchema` (feature `validate`) | no: the server is broken |
 //! | [`Error::MethodNotInVersion`], [`Error::CapabilityNotDeclared`] | refused locally, nothing sent | no |
 //! | [`Error::Negotiation`] | no protocol version in common | no |
 //!
@@ -100,6 +101,9 @@
 //!   every request, authorization on a 401, step-up on a 403 `insufficient_scope`.
 //! - `reqwest` (off by default): `http::ReqwestClient`, an HTTP client on reqwest, for its
 //!   proxy support.
+//! - `validate` (off by default): the structured content of a tool listed in the connection
+//!   is checked against its `outputSchema` (jsonschema; server/tools §Output Schema:
+//!   clients SHOULD validate structured results). Off, the application checks it itself.
 //!
 //! # Example
 //!
@@ -178,6 +182,7 @@ pub mod http;
 mod inbox;
 mod mrtr;
 mod notification;
+mod output_schemas;
 pub mod prelude;
 mod session;
 mod subscription;

@@ -512,3 +512,37 @@ async fn listen_to_tools(
     let req = server.expect_request("subscriptions/listen").await;
     (within(listening).await.unwrap().unwrap(), req)
 }
+
+// requirement: 5.7
+#[cfg(feature = "validate")]
+#[tokio::test]
+async fn structured_output_is_checked_against_the_listed_output_schema() {
+    let (client, server, _) = session(builder(), "2025-11-25", json!({"tools": {}})).await;
+    serve(server, |method, p| {
+        match (method, p["arguments"]["n"].as_i64()) {
+            ("tools/list", _) => {
+                json!({"tools": [{"name": "count", "inputSchema": {"type": "object"},
+            "outputSchema": {"type": "object", "properties": {"n": {"type": "integer"}},
+                             "required": ["n"]}}]})
+            }
+            (_, Some(1)) => json!({"content": [], "structuredContent": {"n": 1}}),
+            (_, Some(2)) => json!({"content": [], "structuredContent": {"n": "two"}}),
+            (_, Some(3)) => json!({"content": [{"type": "text", "text": "no"}], "isError": true}),
+            _ => json!({"content": []}),
+        }
+    });
+    // Not listed yet: not checked.
+    assert!(client.call_tool("count", json!({"n": 2})).await.is_ok());
+    client.list_all_tools().await.unwrap();
+    assert!(client.call_tool("count", json!({"n": 1})).await.is_ok());
+    for n in [2, 4] {
+        let err = client
+            .call_tool("count", json!({"n": n}))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::ToolOutputInvalid { .. }), "{n}: {err}");
+    }
+    // A tool error is not checked.
+    let r = client.call_tool("count", json!({"n": 3})).await.unwrap();
+    assert!(r.is_error());
+}

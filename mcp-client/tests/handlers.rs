@@ -133,3 +133,53 @@ async fn requests_without_a_handler_get_method_not_found() {
     .unwrap_err();
     assert!(err.to_string().contains("-32601"), "{err}");
 }
+
+// requirement: 6.15
+#[tokio::test]
+async fn roots_that_are_not_file_uris_are_left_out() {
+    let (client, server, _) = session(full_builder(), "2025-11-25", json!({})).await;
+    client
+        .set_roots(vec![
+            Root::new("https://example.com/repo"),
+            Root::new("file:///kept"),
+        ])
+        .unwrap();
+    let roots = within(
+        server
+            .peer
+            .request::<ListRoots>(&RequestParams::default(), RequestOptions::new()),
+    )
+    .await
+    .unwrap();
+    let uris: Vec<_> = roots.roots.iter().map(|r| r.uri.as_str()).collect();
+    assert_eq!(uris, ["file:///kept"]);
+}
+
+// requirement: 6.8
+#[tokio::test]
+async fn tool_sampling_is_declared_on_request_and_refused_otherwise() {
+    let (_client, _server, init) =
+        session(full_builder().sampling_tools(true), "2025-11-25", json!({})).await;
+    assert_eq!(init["capabilities"]["sampling"], json!({"tools": {}}));
+
+    let (_client, server, _) = session(full_builder(), "2025-11-25", json!({})).await;
+    let mut params = CreateMessageParams::new(
+        vec![mcp_protocol::methods::SamplingMessage::user_text("hi")],
+        100,
+    );
+    params.tools = Some(vec![mcp_protocol::methods::Tool::new(
+        "t",
+        serde_json::Map::new(),
+    )]);
+    let refused = within(
+        server
+            .peer
+            .request::<CreateMessage>(&params, RequestOptions::new()),
+    )
+    .await
+    .unwrap_err();
+    let mcp_protocol::rt::RequestError::Remote(error) = refused else {
+        panic!("expected a JSON-RPC error, got {refused:?}")
+    };
+    assert_eq!(error.code.0, -32602, "{error:?}");
+}

@@ -1,5 +1,5 @@
 //! A small server over stdio, used by the crate's stdio tests: `echo {text}`, `add {a, b}`,
-//! a resource, a prompt.
+//! a resource, a prompt; `chatty` for the cancellation test.
 
 use mcp_server::prelude::*;
 
@@ -32,6 +32,31 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .description("Adds two numbers"),
     )?;
+    // For the crate's cancellation test: logs until dropped, ignoring cancellation, and
+    // counts the log attempts made after it was cancelled.
+    static AFTER_CANCEL: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    server.add_tool(ToolDef::new(
+        "chatty",
+        |_: NoArgs, ctx: RequestContext| async move {
+            // About 100 s, far longer than the server lets a cancelled handler run on.
+            for _ in 0..50_000 {
+                ctx.log(LoggingLevel::Info, "tick");
+                if ctx.is_cancelled() {
+                    AFTER_CANCEL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+            }
+            "done"
+        },
+    ))?;
+    server.add_tool(ToolDef::new(
+        "chatty_after_cancel",
+        |_: NoArgs, _ctx: RequestContext| async move {
+            AFTER_CANCEL
+                .load(std::sync::atomic::Ordering::Relaxed)
+                .to_string()
+        },
+    ))?;
     server.add_resource(ResourceDef::text(
         Resource::new("test://static-text", "static").with_mime_type("text/plain"),
         "This is the content of the static text resource.",

@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use mcp_protocol::method::Request;
 use mcp_protocol::methods::{
-    CreateMessage, CreateMessageParams, CreateMessageResult, Elicit, ElicitParams, ElicitResult,
-    ListRoots, ListRootsResult, LoggingMessage, LoggingMessageParams, Progress, ProgressParams,
+    CreateMessage, CreateMessageParams, CreateMessageResult, Elicit, ElicitAction, ElicitParams,
+    ElicitResult, IncludeContext, ListRoots, ListRootsResult, LoggingMessage, LoggingMessageParams,
+    Progress, ProgressParams,
 };
 use mcp_protocol::types::{
     ClientCapabilities, Implementation, InputRequest, InputRequestKind, LoggingLevel,
@@ -23,12 +24,15 @@ pub use mcp_auth::Principal;
 use crate::error::InputError;
 use crate::mrtr::Round;
 use crate::notifier::Notifier;
+use crate::registry::CompiledSchema;
 use crate::session::{Outbound, Session};
 use crate::tasks::TaskInput;
 
 /// Where the log level of a request comes from.
 #[derive(Debug, Clone)]
 pub(crate) enum LogLevel {
+    /// The server does not declare `logging` (`ServerBuilder::logging(false)`): no logs.
+    Off,
     /// Session era: what `logging/setLevel` set on the session (everything until then).
     Session(Arc<Session>),
     /// 2026-07-28: `_meta["io.modelcontextprotocol/logLevel"]` of the request; absent means
@@ -71,9 +75,18 @@ pub(crate) enum InputMode {
 ///   to your input requests).
 /// - **Inside a task** (tasks extension): the task moves to `input_required` and the handler
 ///   waits, live, for `tasks/update`.
+///
+/// 2026-07-28 deprecates sampling and roots (deprecated.mdx, SEP-2577: "new
+/// implementations SHOULD NOT adopt" them; migrate to calling a model provider directly and
+/// to passing paths as tool parameters). They stay here because session-era clients rely on
+/// them and 2026-07-28 still defines them; a new server should prefer elicitation or no
+/// input at all (audit row 5.20).
 #[derive(Clone, Debug)]
 pub struct RequestContext {
     inner: Arc<Inner>,
+    /// The capabilities an input request found missing (the last one), for the dispatcher
+    /// to answer -32021 if the handler then fails (see [`InputError::Unsupported`]).
+    missing: Arc<std::sync::Mutex<Option<ClientCapabilities>>>,
 }
 
 #[derive(Debug)]
@@ -94,7 +107,16 @@ impl RequestContext {
     pub(crate) fn new(inner: Inner) -> Self {
         Self {
             inner: Arc::new(inner),
+            missing: Arc::default(),
         }
+    }
+
+    /// The client capabilities an input request of this handler found missing, if any.
+    pub(crate) fn missing_capabilities(&self) -> Option<ClientCapabilities> {
+        self.missing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// The same context with another way to ask for input (a task keeps the caller's
@@ -168,18 +190,32 @@ impl RequestContext {
 
     /// Reports progress, if the caller asked for it (otherwise does nothing). `progress`
     /// must grow from one call to the next. Returns whether a notification was sent.
+    ///
+    /// Nothing is sent once the request is cancelled (2026-07-28 basic/transports/stdio
+    /// §Cancellation: servers "MUST NOT send any further messages for it"; the handler may
+    /// run on for a while to wind down).
     pub fn progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) -> bool {
         let (Some(token), Some(out)) = (&self.inner.progress_token, &self.inner.outbound) else {
             return false;
         };
+        if self.is_cancelled() {
+            return false;
+        }
         let mut params = ProgressParams::new(token.clone(), progress, total);
         params.message = message.map(str::to_owned);
         out.notify::<Progress>(params.shaped(self.inner.version))
     }
 
-    /// Whether a log message at `level` would be sent.
+    /// Whether a log message at `level` would be sent: never once the request is
+    /// cancelled (see [`RequestContext::progress`]), nor when the server does not declare
+    /// `logging` (server/utilities/logging §Capabilities: "Servers that emit log message
+    /// notifications MUST declare the `logging` capability").
     pub fn log_enabled(&self, level: LoggingLevel) -> bool {
+        if self.is_cancelled() {
+            return false;
+        }
         match &self.inner.log_level {
+            LogLevel::Off => false,
             LogLevel::Session(session) => session.log_level().is_none_or(|min| level >= min),
             LogLevel::Fixed(min) => min.as_ref().is_some_and(|min| level >= *min),
         }
@@ -187,7 +223,9 @@ impl RequestContext {
 
     /// Sends `notifications/message` if the client's log level lets `level` through
     /// (`logging/setLevel` in the session era; the request's `_meta` log level in
-    /// 2026-07-28, where no level means no logs). Returns whether it was sent.
+    /// 2026-07-28, where no level means no logs), the server declares `logging` and the
+    /// request is not cancelled ([`RequestContext::log_enabled`]). Returns whether it was
+    /// sent.
     pub fn log(&self, level: LoggingLevel, data: impl Into<Value>) -> bool {
         self.log_message(LoggingMessageParams::new(level, data))
     }
@@ -228,11 +266,21 @@ impl RequestContext {
 
     /// Asks the user for input through the client (form or URL mode). See the
     /// [`RequestContext`] docs for how this works in each era.
+    ///
+    /// An accepted form answer is checked against the form's `requestedSchema` (with the
+    /// default feature `validate`; client/elicitation: "Servers SHOULD validate received
+    /// data matches the requested schema"); content that does not fit is
+    /// [`InputError::Malformed`].
     pub async fn elicit(
         &self,
         params: impl Into<ElicitParams>,
     ) -> Result<ElicitResult, InputError> {
-        self.ask::<Elicit>(InputRequest::elicit(params), None).await
+        let params = params.into();
+        let schema = form_schema(&params);
+        let answer = self
+            .ask::<Elicit>(InputRequest::elicit(params), None)
+            .await?;
+        checked_answer(schema, answer)
     }
 
     /// Like [`RequestContext::elicit`], with the key the question gets in a 2026-07-28
@@ -244,11 +292,22 @@ impl RequestContext {
         key: impl Into<String>,
         params: impl Into<ElicitParams>,
     ) -> Result<ElicitResult, InputError> {
-        self.ask::<Elicit>(InputRequest::elicit(params), Some(key.into()))
-            .await
+        let params = params.into();
+        let schema = form_schema(&params);
+        let answer = self
+            .ask::<Elicit>(InputRequest::elicit(params), Some(key.into()))
+            .await?;
+        checked_answer(schema, answer)
     }
 
     /// Asks the client's model for a completion (`sampling/createMessage`).
+    ///
+    /// Refused ([`InputError::Unsupported`]) when `params` carries `tools`/`toolChoice` and
+    /// the client did not declare `sampling.tools`, or `includeContext` other than `none`
+    /// without `sampling.context` (client/sampling). The rules on the messages themselves
+    /// (tool results alone in a user message, every tool use answered: client/sampling
+    /// §Tool Use, audit row 6.9) are not checked here: the handler builds the conversation,
+    /// and the client's model refuses a malformed one.
     pub async fn create_message(
         &self,
         params: CreateMessageParams,
@@ -293,7 +352,16 @@ impl RequestContext {
         R::Result: DeserializeOwned,
     {
         let i = &self.inner;
-        check_capability(i.version, &i.client_capabilities, &request.kind)?;
+        if let Err(e) = check_capability(i.version, &i.client_capabilities, &request.kind) {
+            if let InputError::Unsupported { required, .. } = &e {
+                *self
+                    .missing
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                    Some((**required).clone());
+            }
+            return Err(e);
+        }
         let request = request.shaped(i.version);
         let raw = match &i.input {
             InputMode::None => return Err(InputError::NotAllowed),
@@ -341,6 +409,33 @@ fn input_params(request: &InputRequest) -> Result<Value, InputError> {
     encoded.map_err(|e| InputError::Malformed(e.to_string()))
 }
 
+/// Whether the client declared the sampling `params` need (client/sampling, both
+/// revisions): any sampling needs `sampling`; "Servers MUST NOT send tool-enabled sampling
+/// requests to Clients that have not declared support for tool use via the
+/// `sampling.tools` capability" (`tools` or `toolChoice` present); and `includeContext`
+/// other than `none` "SHOULD NOT" be used "unless the client declares `sampling.context`",
+/// which this crate holds as a refusal too.
+fn check_sampling(
+    caps: &ClientCapabilities,
+    params: &CreateMessageParams,
+) -> Result<(), InputError> {
+    let missing = |what| Err(unsupported(what));
+    let Some(sampling) = &caps.sampling else {
+        return missing("sampling");
+    };
+    if (params.tools.is_some() || params.tool_choice.is_some()) && sampling.tools.is_none() {
+        return missing("sampling.tools");
+    }
+    let with_context = params
+        .include_context
+        .as_ref()
+        .is_some_and(|c| *c != IncludeContext::None);
+    if with_context && sampling.context.is_none() {
+        return missing("sampling.context");
+    }
+    Ok(())
+}
+
 /// Whether the client declared what `kind` needs, in `version` (client/elicitation
 /// §Capabilities, client/sampling, client/roots; MRTR: "Servers MUST NOT send an
 /// inputRequests that the client has not declared support for").
@@ -349,7 +444,7 @@ pub(crate) fn check_capability(
     caps: &ClientCapabilities,
     kind: &InputRequestKind,
 ) -> Result<(), InputError> {
-    let missing = |what| Err(InputError::Unsupported { what });
+    let missing = |what| Err(unsupported(what));
     match kind {
         InputRequestKind::Elicit(p) => {
             if !p.is_supported_in(version) {
@@ -364,8 +459,59 @@ pub(crate) fn check_capability(
                 _ => Ok(()),
             }
         }
-        InputRequestKind::CreateMessage(_) if caps.sampling.is_none() => missing("sampling"),
+        InputRequestKind::CreateMessage(p) => check_sampling(caps, p),
         InputRequestKind::ListRoots(_) if caps.roots.is_none() => missing("roots"),
         _ => Ok(()),
+    }
+}
+
+/// [`InputError::Unsupported`] for `what`, with the capabilities it names as
+/// `requiredCapabilities` lists them.
+fn unsupported(what: &'static str) -> InputError {
+    let required = match what {
+        "elicitation (url mode)" => serde_json::json!({"elicitation": {"url": {}}}),
+        "elicitation (form mode)" => serde_json::json!({"elicitation": {"form": {}}}),
+        "sampling.tools" => serde_json::json!({"sampling": {"tools": {}}}),
+        "sampling.context" => serde_json::json!({"sampling": {"context": {}}}),
+        "sampling" => serde_json::json!({"sampling": {}}),
+        "roots" => serde_json::json!({"roots": {}}),
+        _ => serde_json::json!({"elicitation": {}}),
+    };
+    InputError::Unsupported {
+        what,
+        required: Box::new(serde_json::from_value(required).unwrap_or_default()),
+    }
+}
+
+/// The `requestedSchema` of a form elicitation, as a JSON object.
+fn form_schema(params: &ElicitParams) -> Option<serde_json::Map<String, Value>> {
+    match params {
+        ElicitParams::Form(form) => match serde_json::to_value(&form.requested_schema) {
+            Ok(Value::Object(schema)) => Some(schema),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `answer` if its accepted content fits `schema` (client/elicitation: "Servers SHOULD
+/// validate received data matches the requested schema"). Without the `validate` feature
+/// every answer passes.
+fn checked_answer(
+    schema: Option<serde_json::Map<String, Value>>,
+    answer: ElicitResult,
+) -> Result<ElicitResult, InputError> {
+    let (Some(schema), ElicitAction::Accept) = (schema, &answer.action) else {
+        return Ok(answer);
+    };
+    let content = Value::Object(answer.content.clone().unwrap_or_default());
+    let problem = CompiledSchema::compile(&schema)
+        .map_err(|e| InputError::Malformed(format!("the requested schema is invalid: {e}")))?
+        .problems(&content);
+    match problem {
+        None => Ok(answer),
+        Some(problem) => Err(InputError::Malformed(format!(
+            "the accepted content does not fit the requested schema: {problem}"
+        ))),
     }
 }

@@ -4,6 +4,7 @@
 use mcp_protocol::ErrorObject;
 use mcp_protocol::jsonrpc::ErrorCode;
 use mcp_protocol::rt::{RequestError, TransportError};
+use mcp_protocol::types::ClientCapabilities;
 
 /// A request-scoped failure of a resource, prompt or completion handler, sent to the client
 /// as a JSON-RPC error. (A *tool* failure is a tool result with `isError: true` instead, so
@@ -48,9 +49,17 @@ impl From<ErrorObject> for Error {
 }
 
 impl From<InputError> for Error {
+    /// The client's own error as is; a missing capability as -32603 with
+    /// `data.requiredCapabilities` (in 2026-07-28 the dispatcher answers a handler that
+    /// failed after finding a capability missing with -32021 instead, whatever error it
+    /// returned: see [`InputError::Unsupported`]); anything else as -32603.
     fn from(e: InputError) -> Self {
         match e {
             InputError::Remote(obj) => Self(obj),
+            InputError::Unsupported { ref required, .. } => Self(
+                ErrorObject::internal(e.to_string())
+                    .with_data(serde_json::json!({ "requiredCapabilities": required })),
+            ),
             other => Self::internal(other.to_string()),
         }
     }
@@ -62,10 +71,26 @@ impl From<InputError> for Error {
 pub enum InputError {
     /// The client did not declare the capability this input needs (for the request's
     /// version), so the server must not ask.
+    ///
+    /// A handler that then fails (returns an error, or a tool result with `isError`) is
+    /// answered, in 2026-07-28, with `MissingRequiredClientCapabilityError` (-32021,
+    /// `data.requiredCapabilities`; HTTP 400), whatever error it returned: "If processing a
+    /// request requires a capability the client did not include in
+    /// `io.modelcontextprotocol/clientCapabilities`, the server MUST return a
+    /// MissingRequiredClientCapabilityError" (2026-07-28 basic/index). 2025-11-25 has no
+    /// such error (only "Both parties MUST only use capabilities that were successfully
+    /// negotiated", basic/lifecycle): there the handler's own error goes out (a tool
+    /// result with `isError`, or -32603 with `data.requiredCapabilities` from
+    /// `From<InputError> for Error`). A handler that copes without the input (and
+    /// succeeds) is answered normally.
     #[error("the client does not support {what} (it did not declare the capability)")]
     Unsupported {
-        /// What was asked for: `elicitation`, `elicitation (url mode)`, `sampling`, `roots`.
+        /// What was asked for: `elicitation`, `elicitation (url mode)`, `sampling`,
+        /// `sampling.tools`, `sampling.context`, `roots`.
         what: &'static str,
+        /// The capabilities the input needs, as `data.requiredCapabilities` lists them
+        /// (`{"sampling": {"tools": {}}}`).
+        required: Box<ClientCapabilities>,
     },
     /// The client answered with a JSON-RPC error.
     #[error("the client refused: {}", .0.message)]

@@ -15,7 +15,6 @@ use mcp_protocol::engine::EngineConfig;
 use mcp_protocol::jsonrpc::NotificationMessage;
 use mcp_protocol::rt::{self, Incoming, IncomingRequest, Transport};
 use tokio::task::JoinSet;
-use tokio_util::sync::CancellationToken;
 
 use crate::dispatch::Call;
 use crate::error::ServeError;
@@ -101,8 +100,14 @@ impl Server {
     }
 
     /// Answers one request, watching for the client's cancellation.
+    ///
+    /// The handler's token is the request's own (a child of it): it is cancelled while the
+    /// connection's driver handles the `notifications/cancelled`, so from then on the
+    /// handler's [`RequestContext`](crate::RequestContext) sends no progress or log for
+    /// the request (2026-07-28 basic/transports/stdio §Cancellation: servers "MUST NOT send any
+    /// further messages for it"), even while it winds down.
     async fn serve_request(self, session: Arc<Session>, req: IncomingRequest) {
-        let cancel = CancellationToken::new();
+        let cancel = req.cancel_token();
         let call = Call {
             message: req.message().clone(),
             cancel: cancel.clone(),

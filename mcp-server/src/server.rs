@@ -54,6 +54,24 @@ pub enum RegistryError {
         /// What the validator said.
         reason: String,
     },
+    /// A tool's name breaks server/tools §Tool Names (1 to 128 characters of ASCII letters,
+    /// digits, `_`, `-` and `.`; a SHOULD this crate enforces).
+    #[error("tool name {tool:?} is invalid: {reason}")]
+    InvalidToolName {
+        /// The tool.
+        tool: String,
+        /// Which rule it breaks.
+        reason: String,
+    },
+    /// A tool's `x-mcp-header` annotations break 2026-07-28 basic/transports/streamable-http
+    /// §Schema Extension; clients would drop the tool.
+    #[error("the x-mcp-header annotations of tool {tool:?} are invalid: {reason}")]
+    InvalidHeaderAnnotation {
+        /// The tool.
+        tool: String,
+        /// Which rule they break.
+        reason: String,
+    },
     /// The item's handler takes a [`State<S>`](crate::State), and the server was built
     /// without a state of that type ([`ServerBuilder::state`]).
     #[error(
@@ -87,7 +105,7 @@ pub struct ServerBuilder {
     discover_cache: Option<CacheHint>,
     read_cache: Option<CacheHint>,
     tasks: bool,
-    logging: bool,
+    pub(crate) logging: bool,
     list_changed: bool,
     declared: Vec<ListKind>,
     states: States,
@@ -171,7 +189,14 @@ impl ServerBuilder {
         self
     }
 
-    /// Declares the `logging` capability (default on).
+    /// Declares the `logging` capability (default on). Off, handlers' log messages are
+    /// dropped ([`RequestContext::log`](crate::RequestContext::log) returns false) and
+    /// `logging/setLevel` does not exist: a server that emits `notifications/message` MUST
+    /// declare `logging` (server/utilities/logging §Capabilities).
+    ///
+    /// 2026-07-28 deprecates logging (SEP-2577: new implementations SHOULD NOT adopt it);
+    /// it stays on by default because session-era clients expect it, and a request in
+    /// 2026-07-28 gets no log unless it names a level in `_meta`.
     pub fn logging(mut self, enabled: bool) -> Self {
         self.logging = enabled;
         self

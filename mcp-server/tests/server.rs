@@ -8,6 +8,8 @@ mod support;
 mod client_matrix;
 #[path = "server/extension.rs"]
 mod extension;
+#[path = "server/feature_rules.rs"]
+mod feature_rules;
 #[path = "server/gaps.rs"]
 mod gaps;
 #[cfg(feature = "http")]

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use http::{HeaderName, HeaderValue};
-use serde_json::{Map, Value};
+use mcp_protocol::methods::{InvalidAnnotation, ParamHeader, header_annotations};
+use serde_json::Value;
 
 /// `Mcp-Method`.
 pub(crate) const MCP_METHOD: HeaderName = HeaderName::from_static("mcp-method");
@@ -29,14 +30,6 @@ pub(crate) fn encode_value(value: &str) -> HeaderValue {
         format!("=?base64?{}?=", STANDARD.encode(value))
     };
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
-}
-
-/// One `x-mcp-header` annotation: where the value sits in the arguments, and the header's
-/// name suffix.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct ParamHeader {
-    path: Vec<String>,
-    name: String,
 }
 
 /// The `Mcp-Param-*` headers of every tool the client has listed, by tool name.
@@ -67,88 +60,6 @@ pub(crate) fn param_headers(
     out
 }
 
-/// Why a tool's `x-mcp-header` annotations make it invalid (§Schema Extension).
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct InvalidAnnotation(pub(crate) String);
-
-/// Reads the `x-mcp-header` annotations of one tool's `inputSchema`.
-pub(crate) fn annotations_of(schema: &Value) -> Result<Vec<ParamHeader>, InvalidAnnotation> {
-    let mut found = Vec::new();
-    scan(schema, Some(Vec::new()), &mut found)?;
-    let mut seen = std::collections::HashSet::new();
-    for a in &found {
-        if !seen.insert(a.name.to_ascii_lowercase()) {
-            return Err(InvalidAnnotation(format!(
-                "x-mcp-header `{}` is used twice",
-                a.name
-            )));
-        }
-    }
-    Ok(found)
-}
-
-/// Walks a schema; `path` is `Some` while every step so far was a `properties` key.
-fn scan(
-    node: &Value,
-    path: Option<Vec<String>>,
-    found: &mut Vec<ParamHeader>,
-) -> Result<(), InvalidAnnotation> {
-    match node {
-        Value::Array(items) => {
-            for item in items {
-                scan(item, None, found)?;
-            }
-        }
-        Value::Object(map) => {
-            if let Some(name) = map.get("x-mcp-header") {
-                found.push(check_annotation(map, name, path.as_deref())?);
-            }
-            for (key, value) in map {
-                match (key.as_str(), value, &path) {
-                    ("x-mcp-header", ..) => {}
-                    ("properties", Value::Object(props), Some(p)) => {
-                        for (prop, sub) in props {
-                            let mut next = p.clone();
-                            next.push(prop.clone());
-                            scan(sub, Some(next), found)?;
-                        }
-                    }
-                    _ => scan(value, None, found)?,
-                }
-            }
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-fn check_annotation(
-    schema: &Map<String, Value>,
-    name: &Value,
-    path: Option<&[String]>,
-) -> Result<ParamHeader, InvalidAnnotation> {
-    let bad = |why: &str| Err(InvalidAnnotation(format!("x-mcp-header {name}: {why}")));
-    let Some(name) = name.as_str() else {
-        return bad("not a string");
-    };
-    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-    if name.is_empty() || !name.bytes().all(token) {
-        return bad("not an HTTP field-name token");
-    }
-    let path = match path {
-        Some(p) if !p.is_empty() => p,
-        _ => return bad("not reachable from the schema root through `properties` alone"),
-    };
-    match schema.get("type").and_then(Value::as_str) {
-        Some("string" | "integer" | "boolean") => {}
-        _ => return bad("only string, integer and boolean parameters may be mirrored"),
-    }
-    Ok(ParamHeader {
-        path: path.to_vec(),
-        name: name.to_owned(),
-    })
-}
-
 /// Reads the annotations of every tool in a `tools/list` result; drops the tools whose
 /// annotations are invalid from `result` (§Schema Extension: the client MUST exclude them)
 /// and records the rest in `into`. Returns whether `result` changed.
@@ -160,7 +71,7 @@ pub(crate) fn take_tools(result: &mut Value, into: &mut ToolHeaders) -> bool {
     tools.retain(|tool| {
         let name = tool.get("name").and_then(Value::as_str).unwrap_or_default();
         let schema = tool.get("inputSchema").unwrap_or(&Value::Null);
-        match annotations_of(schema) {
+        match header_annotations(schema) {
             Ok(found) => {
                 if found.is_empty() {
                     into.remove(name);
@@ -204,7 +115,7 @@ mod tests {
             "opts": {"type": "object", "properties": {
                 "dry": {"type": "boolean", "x-mcp-header": "Dry"},
                 "n": {"type": "integer", "x-mcp-header": "N"}}}}});
-        let found = annotations_of(&schema).unwrap();
+        let found = header_annotations(&schema).unwrap();
         let headers = param_headers(
             &found,
             Some(&json!({"region": "eu", "opts": {"dry": false}})),
@@ -215,24 +126,6 @@ mod tests {
             .collect();
         text.sort();
         assert_eq!(text, ["mcp-param-dry=false", "mcp-param-region=eu"]);
-    }
-
-    #[test]
-    fn annotations_outside_plain_properties_make_the_tool_invalid() {
-        let invalid = [
-            json!({"type": "object", "properties": {"x": {"type": "number", "x-mcp-header": "X"}}}),
-            json!({"type": "object", "properties": {"x": {"type": "string", "x-mcp-header": "Bad Name"}}}),
-            json!({"type": "object", "properties": {"x": {"type": "string", "x-mcp-header": ""}}}),
-            json!({"type": "object", "properties": {
-                "a": {"type": "string", "x-mcp-header": "Dup"},
-                "b": {"type": "string", "x-mcp-header": "dup"}}}),
-            json!({"type": "object", "properties": {"list": {"type": "array",
-                "items": {"type": "string", "x-mcp-header": "Item"}}}}),
-            json!({"type": "object", "anyOf": [{"properties": {"x": {"type": "string", "x-mcp-header": "X"}}}]}),
-        ];
-        for schema in invalid {
-            assert!(annotations_of(&schema).is_err(), "{schema}");
-        }
     }
 
     #[test]

@@ -8,6 +8,7 @@
 mod cancellation;
 mod ping;
 mod progress;
+mod tool_headers;
 mod tools;
 
 // -- lifecycle, discovery, resources, prompts, completion, logging, subscriptions --
@@ -32,6 +33,7 @@ mod tasks_ext;
 pub use cancellation::*;
 pub use ping::*;
 pub use progress::*;
+pub use tool_headers::*;
 pub use tools::*;
 
 // -- re-exports: lifecycle, discovery, resources, prompts, completion, logging, subscriptions --

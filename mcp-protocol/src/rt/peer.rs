@@ -473,6 +473,14 @@ impl IncomingRequest {
         self.cancelled.is_cancelled()
     }
 
+    /// A token that is cancelled when the peer cancels the request (or the connection
+    /// closes), at the moment the driver reads the `notifications/cancelled`, before it
+    /// reads the next message. Give it to the code that serves the request so that it can
+    /// stop sending anything for it at once (basic/utilities/cancellation).
+    pub fn cancel_token(&self) -> CancellationToken {
+        self.cancelled.child_token()
+    }
+
     /// Reports progress, if the peer asked for it; returns whether a notification was sent.
     pub fn progress(&self, progress: f64, total: Option<f64>, message: Option<String>) -> bool {
         let sent =

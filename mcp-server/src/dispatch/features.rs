@@ -169,8 +169,11 @@ impl Server {
             call,
             scope,
             replay,
-            move |ctx| handler(args, ctx),
-            move |result| reply(checked_output(&entry, result)?, version),
+            move |ctx| probed(ctx.clone(), handler(args, ctx)),
+            move |(result, missing)| {
+                missing_in_handler(missing, result.is_error(), version)?;
+                reply(checked_output(&entry, result)?, version)
+            },
         )
         .await
     }
@@ -226,17 +229,18 @@ impl Server {
         let not_found = || ErrorObject::resource_not_found(version, &uri);
         let run = |ctx: crate::RequestContext| {
             let uri = uri.clone();
-            async move {
+            let probe = ctx.clone();
+            probed(probe, async move {
                 if let Some(def) = fixed {
-                    return Some((def.read)(uri, ctx).await);
+                    return Some((Matched::Listed, (def.read)(uri, ctx).await));
                 }
                 for t in &templates {
                     if let Some(fut) = t.read(&uri, ctx.clone()) {
-                        return Some(fut.await);
+                        return Some((Matched::Template, fut.await));
                     }
                 }
                 None
-            }
+            })
         };
         self.run_with_input(
             session,
@@ -250,11 +254,25 @@ impl Server {
                 unsolicited: false,
             },
             run,
-            |out| match out {
+            |(out, missing)| match out {
                 None => Err(not_found()),
-                Some(Err(e)) if e.code() == ErrorCode::RESOURCE_NOT_FOUND => Err(not_found()),
-                Some(Err(e)) => Err(e.0),
-                Some(Ok(contents)) => {
+                Some((_, Err(e))) => {
+                    missing_in_handler(missing, true, version)?;
+                    match e.code() {
+                        ErrorCode::RESOURCE_NOT_FOUND => Err(not_found()),
+                        _ => Err(e.0),
+                    }
+                }
+                // 2026-07-28 server/resources §Error Handling: "Servers MUST NOT return an
+                // empty `contents` array for a non-existent resource." A template only
+                // matched the URI's shape: no contents means no such resource. A listed
+                // resource exists, and may be empty.
+                Some((Matched::Template, Ok(contents)))
+                    if contents.is_empty() && !version.has_handshake() =>
+                {
+                    Err(not_found())
+                }
+                Some((_, Ok(contents))) => {
                     let mut result = ReadResourceResult::new(contents);
                     if let Some(hint) = read_cache {
                         result.ttl_ms = Some(hint.ttl_ms);
@@ -312,8 +330,11 @@ impl Server {
                 state: params.request_state,
                 unsolicited: false,
             },
-            move |ctx| handler(args, ctx),
-            |out| reply(out.map_err(|e| e.0)?, version),
+            move |ctx| probed(ctx.clone(), handler(args, ctx)),
+            |(out, missing)| {
+                missing_in_handler(missing, out.is_err(), version)?;
+                reply(out.map_err(|e| e.0)?, version)
+            },
         )
         .await
     }
@@ -366,23 +387,66 @@ impl Server {
     }
 }
 
+/// What answered a `resources/read`: a listed resource, or a template matching the URI.
+enum Matched {
+    Listed,
+    Template,
+}
+
+/// Runs a handler's future and reports, with its output, the client capabilities its
+/// input requests found missing.
+async fn probed<T>(
+    ctx: crate::RequestContext,
+    run: impl Future<Output = T>,
+) -> (T, Option<ClientCapabilities>) {
+    let out = run.await;
+    (out, ctx.missing_capabilities())
+}
+
+/// A handler that `failed` after an input request found `missing` undeclared: in
+/// 2026-07-28, `MissingRequiredClientCapabilityError` (-32021, `data.requiredCapabilities`)
+/// instead of the handler's own error. basic/index: "If processing a request requires a
+/// capability the client did not include in `io.modelcontextprotocol/clientCapabilities`,
+/// the server MUST return a MissingRequiredClientCapabilityError". The session era has
+/// no such error; the handler's answer stands (see
+/// [`InputError::Unsupported`](crate::InputError::Unsupported)).
+fn missing_in_handler(
+    missing: Option<ClientCapabilities>,
+    failed: bool,
+    version: ProtocolVersion,
+) -> Result<(), ErrorObject> {
+    match missing {
+        Some(missing) if failed && !version.has_handshake() => {
+            Err(missing_capability_error("the request", &missing))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `MissingRequiredClientCapabilityError` (-32021) for `who`, listing `missing` in
+/// `data.requiredCapabilities` (2026-07-28 basic/index).
+fn missing_capability_error(who: &str, missing: &ClientCapabilities) -> ErrorObject {
+    ErrorObject::new(
+        ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY,
+        format!(
+            "missing required client capability: {who} needs {}, which the request's \
+             `_meta[{:?}]` does not declare",
+            capability_names(missing).join(", "),
+            Meta::CLIENT_CAPABILITIES
+        ),
+    )
+    .with_data(json!({ "requiredCapabilities": missing }))
+}
+
 /// A call of `tool` from a client that did not declare `missing`: in 2026-07-28 the
 /// JSON-RPC error `MissingRequiredClientCapabilityError` (-32021, with
 /// `data.requiredCapabilities`; basic/versioning); in the session era, which has no such
 /// error, a tool result with `isError: true` naming what is missing.
 fn missing_capability(tool: &str, missing: &ClientCapabilities, scope: &Scope) -> Answer {
-    let names = capability_names(missing).join(", ");
     if scope.stateless() {
-        return Err(ErrorObject::new(
-            ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY,
-            format!(
-                "missing required client capability: tool {tool:?} needs {names}, which the \
-                 request's `_meta[{:?}]` does not declare",
-                Meta::CLIENT_CAPABILITIES
-            ),
-        )
-        .with_data(json!({ "requiredCapabilities": missing })));
+        return Err(missing_capability_error(&format!("tool {tool:?}"), missing));
     }
+    let names = capability_names(missing).join(", ");
     reply(
         CallToolResult::error(format!(
             "tool {tool:?} needs the client capability {names}, which the client did not \

@@ -364,7 +364,9 @@ impl Server {
             client_info: scope.client_info.clone(),
             principal: call.principal.clone(),
             progress_token: scope.progress_token.clone(),
-            log_level: if scope.stateless() {
+            log_level: if !self.config().logging {
+                LogLevel::Off
+            } else if scope.stateless() {
                 LogLevel::Fixed(scope.log_level.clone())
             } else {
                 LogLevel::Session(session.clone())

@@ -22,6 +22,7 @@ pub(crate) use prompts::PromptEntry;
 pub use prompts::{PromptArguments, PromptDef};
 pub use resources::{ReadResult, ResourceDef, TemplateDef};
 pub(crate) use resources::{ResourceEntry, TemplateEntry};
+pub(crate) use schema_check::CompiledSchema;
 pub use state::State;
 pub(crate) use state::States;
 pub use template::{TemplateError, UriTemplate};

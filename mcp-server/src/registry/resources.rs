@@ -1,5 +1,13 @@
 //! Resources and resource templates: [`ResourceDef`] (a fixed URI) and [`TemplateDef`] (an
 //! RFC 6570 URI template whose variables are decoded into a typed value).
+//!
+//! URI checks (audit row 5.15, server/resources §Security Considerations): a read reaches a
+//! handler only for a listed URI or one a template matches, with the template's variables
+//! decoded into the handler's type. What a variable *names* (a file path, an id) is the
+//! handler's to check: the library serves no files itself, so it cannot know the root a path
+//! must stay under. A handler that maps a variable to a path must refuse `..` segments and
+//! absolute paths (directory traversal) before it opens anything. A template whose handler
+//! returns no contents is answered as not found in 2026-07-28 (see the dispatcher).
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;

@@ -1,5 +1,27 @@
 //! Tools: [`ToolDef`] (a tool's description plus its handler), typed handlers with schemas
 //! generated from the argument type, and what a handler may return ([`IntoToolResult`]).
+//!
+//! # Security (server/tools §Security Considerations)
+//!
+//! "Servers MUST: Validate all tool inputs; Implement proper access controls; Rate limit
+//! tool invocations; Sanitize tool outputs." What the library does, and what it leaves to
+//! the application (the decision for audit row 5.10):
+//!
+//! - **Inputs**: arguments are checked against the tool's `inputSchema` before the handler
+//!   runs (feature `validate`), and a typed handler gets them decoded into its type; values
+//!   the schema cannot express (paths, URLs, ids the caller may use) are the handler's to
+//!   check.
+//! - **Access control**: per-tool scopes on the HTTP transport (`HttpConfig::scope_policy`,
+//!   feature `auth`) and the caller's [`Principal`](crate::Principal) in every handler.
+//! - **Rate limiting**: the library caps the requests in flight per connection
+//!   (`ServerBuilder::max_requests_in_flight`); a rate per caller over time depends on the
+//!   deployment (who counts as a caller, what a burst may be), so it is left to the
+//!   application: in a handler from [`RequestContext::principal`](crate::RequestContext),
+//!   or in front of the HTTP service, which is a tower `Service` any rate-limit layer wraps.
+//! - **Outputs**: structured output is checked against the `outputSchema`; what text a tool
+//!   returns (and whether it can carry injected instructions) only the handler knows.
+//! - **Names**: tool names follow §Tool Names and `x-mcp-header` annotations follow the
+//!   Streamable HTTP rules, or the tool is refused at registration.
 
 use std::fmt::Display;
 use std::future::Future;
@@ -7,7 +29,9 @@ use std::sync::Arc;
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use mcp_protocol::methods::{CallToolResult, Tool, ToolAnnotations, ToolExecution};
+use mcp_protocol::methods::{
+    CallToolResult, Tool, ToolAnnotations, ToolExecution, header_annotations,
+};
 use mcp_protocol::types::{ClientCapabilities, ContentBlock, Icon};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
@@ -417,35 +441,53 @@ pub(crate) struct ToolEntry {
     pub(crate) header_params: Vec<(Vec<String>, String)>,
 }
 
-/// The `x-mcp-header` properties of `schema`, as (property path, header name suffix).
-#[cfg(feature = "http")]
-fn header_params(schema: &Map<String, Value>) -> Vec<(Vec<String>, String)> {
-    fn walk(
-        schema: &Map<String, Value>,
-        path: &mut Vec<String>,
-        out: &mut Vec<(Vec<String>, String)>,
-    ) {
-        let Some(Value::Object(props)) = schema.get("properties") else {
-            return;
-        };
-        for (key, def) in props {
-            let Value::Object(def) = def else { continue };
-            path.push(key.clone());
-            if let Some(Value::String(name)) = def.get("x-mcp-header") {
-                out.push((path.clone(), name.clone()));
-            }
-            walk(def, path, out);
-            path.pop();
-        }
+/// Checks a tool's name against server/tools §Tool Names: "Tool names SHOULD be between 1
+/// and 128 characters in length (inclusive)" and the allowed characters "SHOULD" be ASCII
+/// letters, digits, `_`, `-` and `.` only. This crate holds the SHOULD as a rule: such a
+/// tool is refused at registration ([`RegistryError::InvalidToolName`]). Uniqueness ("Tool
+/// names SHOULD be unique within a server") holds by construction: a tool registered under
+/// a name already taken replaces the old one.
+fn check_name(name: &str) -> Result<(), RegistryError> {
+    let invalid = |reason: &str| {
+        Err(RegistryError::InvalidToolName {
+            tool: name.to_owned(),
+            reason: reason.to_owned(),
+        })
+    };
+    if name.is_empty() || name.len() > 128 {
+        return invalid("a tool name has 1 to 128 characters");
     }
-    let mut out = Vec::new();
-    walk(schema, &mut Vec::new(), &mut out);
-    out
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    if !name.chars().all(allowed) {
+        return invalid("a tool name has only ASCII letters, digits, `_`, `-` and `.`");
+    }
+    Ok(())
+}
+
+/// The `x-mcp-header` annotations of a tool's input schema, as (property path, header name
+/// suffix), or why they make the tool invalid: servers must not offer a tool that clients
+/// "MUST reject" (2026-07-28 basic/transports/streamable-http §Schema Extension; the
+/// rules are in [`header_annotations`]).
+fn header_params(
+    tool: &str,
+    schema: &Map<String, Value>,
+) -> Result<Vec<(Vec<String>, String)>, RegistryError> {
+    let schema = Value::Object(schema.clone());
+    let found =
+        header_annotations(&schema).map_err(|e| RegistryError::InvalidHeaderAnnotation {
+            tool: tool.to_owned(),
+            reason: e.0,
+        })?;
+    Ok(found.into_iter().map(|a| (a.path, a.name)).collect())
 }
 
 impl ToolEntry {
     /// `def` with its schemas compiled and its handler bound to the server's `states`.
     pub(crate) fn new(def: ToolDef, states: &States) -> Result<Self, RegistryError> {
+        check_name(&def.tool.name)?;
+        let header_params = header_params(&def.tool.name, &def.tool.input_schema)?;
+        #[cfg(not(feature = "http"))]
+        drop(header_params);
         let invalid = |reason| RegistryError::InvalidSchema {
             tool: def.tool.name.clone(),
             reason,
@@ -471,7 +513,7 @@ impl ToolEntry {
             input,
             output,
             #[cfg(feature = "http")]
-            header_params: header_params(&def.tool.input_schema),
+            header_params,
             tool: def.tool,
             handler,
             task_support: def.task_support,

@@ -193,12 +193,20 @@ async fn mrtr_round_trip_for_elicitation_then_sampling() {
         r#"action=Accept content={"name":"Ada"} model=Paris"#
     );
 
-    // Without the capabilities the server does not ask.
+    // Without the capabilities the server does not ask; the handler fails on the refusal,
+    // so the answer is -32021 naming what is missing (basic/index, audit row 1.15).
     let no_caps = h
         .raw("tools/call", params_2026(json!({"name": "ask"}), json!({})))
         .await
-        .unwrap();
-    assert_eq!(no_caps["isError"], true);
+        .unwrap_err();
+    let RequestError::Remote(obj) = no_caps else {
+        panic!("expected -32021, got {no_caps:?}")
+    };
+    assert_eq!(obj.code, ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY);
+    assert_eq!(
+        obj.data.unwrap()["requiredCapabilities"],
+        json!({"elicitation": {}})
+    );
 }
 
 #[tokio::test]

@@ -21,7 +21,7 @@ use crate::support::*;
 /// It is found beside this test binary, wherever the target directory is
 /// (`<target>/<profile>/deps/server-<hash>` → `<target>/<profile>/examples/stdio_server`):
 /// the `cargo build` below inherits `CARGO_TARGET_DIR`, so both land in the same place.
-fn example() -> std::path::PathBuf {
+pub(crate) fn example() -> std::path::PathBuf {
     let status = std::process::Command::new(env!("CARGO"))
         .args([
             "build",
@@ -46,12 +46,12 @@ fn example() -> std::path::PathBuf {
     path
 }
 
-// requirement: 2.16
-#[tokio::test]
-async fn both_eras_over_a_child_process() {
+/// A connection to the example over stdio, initialized in 2025-11-25 without client
+/// capabilities; also the `initialize` result.
+pub(crate) async fn initialized_example() -> (rt::Peer, rt::IncomingStream, InitializeResult) {
     let transport = rt::stdio::ChildTransport::command(example(), std::iter::empty::<&str>())
         .expect("the example starts");
-    let (client, _incoming) = rt::connect(
+    let (client, incoming) = rt::connect(
         transport,
         Side::Client,
         EngineConfig::new().default_timeout(WAIT),
@@ -65,10 +65,17 @@ async fn both_eras_over_a_child_process() {
         .request::<Initialize>(&init, RequestOptions::new())
         .await
         .unwrap();
-    assert_eq!(r.server_info.name, "stdio-example");
     client
         .notify::<Initialized>(&NotificationParams::default())
         .unwrap();
+    (client, incoming, r)
+}
+
+// requirement: 2.16
+#[tokio::test]
+async fn both_eras_over_a_child_process() {
+    let (client, _incoming, r) = initialized_example().await;
+    assert_eq!(r.server_info.name, "stdio-example");
     let echo = client
         .request::<CallTool>(
             &CallToolParams::new("echo").with_arguments(args(json!({"text": "over stdio"}))),
