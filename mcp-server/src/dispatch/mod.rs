@@ -134,6 +134,15 @@ pub(crate) fn decode<R: Request>(call: &Call) -> Result<R::Params, ErrorObject> 
         .map_err(|e| e.to_error_object())
 }
 
+/// Why a `server/discover` without `_meta` is refused (-32602; on HTTP with 400).
+pub(crate) const DISCOVER_WITHOUT_META: &str = "invalid params: `server/discover` requires \
+     `_meta` with `io.modelcontextprotocol/protocolVersion` and \
+     `io.modelcontextprotocol/clientCapabilities` (2026-07-28 RequestParams)";
+
+fn discover_without_meta() -> ErrorObject {
+    ErrorObject::invalid_params(DISCOVER_WITHOUT_META)
+}
+
 fn not_initialized() -> ErrorObject {
     ErrorObject::invalid_request(
         "the session is not initialized: send `initialize` first, or name a protocol version \
@@ -187,7 +196,11 @@ impl Server {
                 }
             }
             None if method == "initialize" => return self.initialize(session, call),
-            None if method == "server/discover" => return self.discover(None),
+            // `DiscoverRequest.params` is `RequestParams`, whose `_meta` is required and names
+            // the version and the client's capabilities: basic/index §Per-request protocol
+            // fields, "A request missing any required field is malformed; the server MUST
+            // reject it with JSON-RPC error code -32602 (Invalid params)."
+            None if method == "server/discover" => return Err(discover_without_meta()),
             None => match session.negotiated() {
                 Some(n) => Scope {
                     version: n.version,
@@ -286,7 +299,7 @@ impl Server {
         let v = scope.version;
         match &*call.message.method {
             m::Ping::METHOD => reply(mcp_protocol::types::EmptyResult::default(), v),
-            m::Discover::METHOD => self.discover(Some(v)),
+            m::Discover::METHOD => self.discover(v),
             m::SetLevel::METHOD => self.set_level(session, call, v),
             m::SubscriptionsListen::METHOD => self.listen(session, call, &scope).await,
             m::ListTools::METHOD => self.list_tools(call, v),
