@@ -134,6 +134,26 @@ pub(crate) fn decode<R: Request>(call: &Call) -> Result<R::Params, ErrorObject> 
         .map_err(|e| e.to_error_object())
 }
 
+/// A handler's error, with -32042 (URL elicitation required, 2025-11-25 only) turned into
+/// -32603 for 2026-07-28 and later. basic/index §Error Codes (2026-07-28): "Implementations
+/// of this protocol version MUST NOT emit these codes: [...] -32042 — URL elicitation
+/// required (2025-11-25 only)"; there, a URL elicitation is an MRTR input request
+/// (`RequestContext::elicit` asks that way). The message and data are kept. (-32002 is
+/// remapped where resources are read, `ErrorCode::resource_not_found`.)
+fn without_retired_code(mut error: ErrorObject, version: ProtocolVersion) -> ErrorObject {
+    if version >= ProtocolVersion::V2026_07_28
+        && error.code == mcp_protocol::jsonrpc::ErrorCode::URL_ELICITATION_REQUIRED
+    {
+        error.code = mcp_protocol::jsonrpc::ErrorCode::INTERNAL_ERROR;
+        error.message = format!(
+            "{} (a handler answered -32042, which 2026-07-28 retired: ask for the URL \
+             elicitation with RequestContext::elicit instead)",
+            error.message
+        );
+    }
+    error
+}
+
 /// Why a `server/discover` without `_meta` is refused (-32602; on HTTP with 400).
 pub(crate) const DISCOVER_WITHOUT_META: &str = "invalid params: `server/discover` requires \
      `_meta` with `io.modelcontextprotocol/protocolVersion` and \
@@ -246,7 +266,11 @@ impl Server {
             ));
         }
         let stateless = scope.stateless();
-        let answer = self.route(session, call, scope).await?;
+        let version = scope.version;
+        let answer = self
+            .route(session, call, scope)
+            .await
+            .map_err(|e| without_retired_code(e, version))?;
         if stateless && self.config().server_info_meta {
             return self.with_server_info(answer);
         }

@@ -157,6 +157,34 @@ async fn the_in_flight_cap_answers_with_a_code_outside_the_reserved_range() {
     assert_eq!(held["result"]["content"][0]["text"], "released");
 }
 
+// requirement: 1.12
+#[tokio::test]
+async fn a_handlers_retired_32042_is_not_sent_in_2026() {
+    use mcp_protocol::ErrorObject;
+    use mcp_protocol::methods::{GetPromptResult, Prompt};
+    let server = Server::builder("t", "1").build();
+    server
+        .add_prompt(mcp_server::PromptDef::new(
+            Prompt::new("url"),
+            |_args, _ctx| async move {
+                Err::<GetPromptResult, _>(mcp_server::Error::from(ErrorObject::new(
+                    ErrorCode::URL_ELICITATION_REQUIRED,
+                    "open https://example.com",
+                )))
+            },
+        ))
+        .unwrap();
+    let mut wire = Wire::connect(&server);
+    wire.request(
+        1,
+        "prompts/get",
+        params_2026(json!({"name": "url"}), json!({})),
+    )
+    .await;
+    let (answer, _) = wire.answer(1).await;
+    assert_eq!(answer["error"]["code"], -32603, "{answer}");
+}
+
 // requirement: 5.25
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_listen_acknowledgement_precedes_every_notification_of_its_subscription() {
