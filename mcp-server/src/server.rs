@@ -243,7 +243,9 @@ impl ServerBuilder {
 
     /// How many of one client's requests may be unanswered at once (default
     /// [`DEFAULT_MAX_REQUESTS_IN_FLIGHT`](mcp_protocol::engine::DEFAULT_MAX_REQUESTS_IN_FLIGHT));
-    /// one more is refused with -32000 before any handler runs, so a flood of calls on one
+    /// one more is refused with -31000
+    /// ([`ErrorCode::TOO_MANY_REQUESTS`](mcp_protocol::ErrorCode::TOO_MANY_REQUESTS)) before
+    /// any handler runs, so a flood of calls on one
     /// connection cannot grow memory without bound. `usize::MAX`: no limit.
     ///
     /// A limit takes the number, as every limit of this crate's builders does (before 0.2

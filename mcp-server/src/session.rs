@@ -150,8 +150,20 @@ impl Session {
         self.lock().subscriptions.contains(uri)
     }
 
-    pub(crate) fn open_listen(&self, id: RequestId, filter: SubscriptionFilter) {
-        self.lock().listens.insert(id, filter);
+    /// Registers the listen `id` and, under the same lock, runs `acknowledge` (which queues
+    /// its acknowledgement). Broadcasts find listens through [`Session::listens_where`],
+    /// which takes that lock too: one that sees this listen queues its notification after
+    /// the acknowledgement, and once the acknowledgement is out, every broadcast sees the
+    /// listen.
+    pub(crate) fn open_listen(
+        &self,
+        id: RequestId,
+        filter: SubscriptionFilter,
+        acknowledge: impl FnOnce(&SubscriptionFilter),
+    ) {
+        let mut state = self.lock();
+        acknowledge(&filter);
+        state.listens.insert(id, filter);
     }
 
     pub(crate) fn close_listen(&self, id: &RequestId) {

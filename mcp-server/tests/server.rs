@@ -18,6 +18,8 @@ mod http;
 #[cfg(feature = "auth")]
 #[path = "server/http_auth.rs"]
 mod http_auth;
+#[path = "server/lifecycle.rs"]
+mod lifecycle;
 #[path = "server/registry.rs"]
 mod registry;
 #[path = "server/session.rs"]

@@ -596,7 +596,7 @@ fn requests_beyond_the_in_flight_limit_are_refused_and_the_rest_carry_on() {
         p.b.handle_message(m, p.now);
     }
     p.collect();
-    // Two reach the application; the third is answered -32000 at once and never does.
+    // Two reach the application; the third is answered -31000 at once and never does.
     assert_eq!(p.b_requests(), ids[..2].to_vec());
     assert!(p.b_events.iter().any(|e| matches!(
         e,

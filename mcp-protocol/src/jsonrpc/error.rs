@@ -42,11 +42,18 @@ impl ErrorCode {
     pub const REQUEST_CANCELLED: Self = Self(-32800);
     /// -32001: request timed out; used by the TypeScript SDK on its own side. Never sent by us.
     pub const REQUEST_TIMEOUT: Self = Self(-32001);
-    /// -32000: too many of the sender's requests are in flight; retry once some are
-    /// answered. Not an MCP code: an implementation-defined server error (JSON-RPC 2.0 §5.1
-    /// reserves -32000 to -32099 for those), sent by our engine when
+    /// -31000: too many of the sender's requests are in flight; retry once some are
+    /// answered. Sent by our engine when
     /// [`EngineConfig::max_requests_in_flight`](crate::engine::EngineConfig) is reached.
-    pub const TOO_MANY_REQUESTS: Self = Self(-32000);
+    ///
+    /// Not an MCP code, and deliberately outside JSON-RPC's reserved -32768…-32000: no
+    /// revision defines an "overloaded" code, and 2026-07-28 basic/index §Error Codes says
+    /// that "new implementations **SHOULD NOT** use codes from [the -32000 to -32019]
+    /// sub-range at all", that -32020…-32099 are for the specification only, and that "New
+    /// error codes for purposes not defined by this specification **SHOULD** be allocated
+    /// outside the JSON-RPC reserved range (-32768 to -32000)". (Before 0.2 this was
+    /// -32000.) The same code in every revision: older ones leave the choice open.
+    pub const TOO_MANY_REQUESTS: Self = Self(-31000);
 
     /// The code for "resource not found" when speaking `version`.
     pub fn resource_not_found(version: ProtocolVersion) -> Self {
@@ -72,6 +79,7 @@ impl ErrorCode {
             Self::UNSUPPORTED_PROTOCOL_VERSION => "unsupported protocol version",
             Self::REQUEST_CANCELLED => "request cancelled",
             Self::REQUEST_TIMEOUT => "request timed out",
+            Self::TOO_MANY_REQUESTS => "too many requests in flight",
             _ => return None,
         })
     }

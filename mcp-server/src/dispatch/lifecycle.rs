@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
+use mcp_protocol::RequestId;
 use mcp_protocol::methods::{
-    DiscoverResult, Initialize, InitializeResult, SetLevel, Subscribe, SubscriptionFilter,
-    SubscriptionsAcknowledged, SubscriptionsAcknowledgedParams, SubscriptionsListen,
-    SubscriptionsListenResult,
+    Cancelled, CancelledParams, DiscoverResult, Initialize, InitializeResult, SetLevel, Subscribe,
+    SubscriptionFilter, SubscriptionsAcknowledged, SubscriptionsAcknowledgedParams,
+    SubscriptionsListen, SubscriptionsListenResult,
 };
 use mcp_protocol::types::{EmptyResult, Meta};
 use mcp_protocol::{ErrorObject, ProtocolVersion};
@@ -23,7 +24,7 @@ impl Server {
         let version = self
             .versions()
             .answer_initialize(&params.protocol_version)
-            .map_err(|e| ErrorObject::invalid_params(e.to_string()))?;
+            .map_err(|_| self.initialize_refused(&params.protocol_version))?;
         let capabilities = self.capabilities();
         let negotiated = Negotiated {
             version,
@@ -41,11 +42,31 @@ impl Server {
         reply(result, version)
     }
 
+    /// The answer to `initialize` when no session-era version is enabled (a modern-only
+    /// server). basic/versioning §Backward Compatibility (2026-07-28): "A server that
+    /// supports only modern versions **SHOULD** name the protocol versions it supports in
+    /// any error it returns to an `initialize` request, on any transport". The caller is a
+    /// legacy client, so the error has the shape its own revision gives for a version it
+    /// cannot have (2025-11-25 basic/lifecycle §Error Handling: -32602 "Unsupported
+    /// protocol version" with `data.supported` and `data.requested`), and the message
+    /// names the versions too, for clients that show only the message.
+    fn initialize_refused(&self, requested: &str) -> ErrorObject {
+        let supported: Vec<&str> = self
+            .versions()
+            .as_slice()
+            .iter()
+            .map(|v| v.as_str())
+            .collect();
+        ErrorObject::invalid_params(format!(
+            "Unsupported protocol version {requested:?}: this server has no `initialize` \
+             handshake; it supports {} (per-request `_meta`, no session)",
+            supported.join(", ")
+        ))
+        .with_data(serde_json::json!({ "supported": supported, "requested": requested }))
+    }
+
     /// `server/discover` (2026-07-28): versions, capabilities, instructions, cache hint.
-    pub(super) fn discover(&self, version: Option<ProtocolVersion>) -> Answer {
-        let version = version
-            .or_else(|| self.versions().stateless().last().copied())
-            .unwrap_or(ProtocolVersion::LATEST);
+    pub(super) fn discover(&self, version: ProtocolVersion) -> Answer {
         let mut result = DiscoverResult::new(
             self.versions().as_slice().iter().copied(),
             self.capabilities(),
@@ -125,11 +146,17 @@ impl Server {
             subscription_filter
         };
         let id = call.message.id.clone();
-        session.open_listen(id.clone(), filter.clone());
         let tasks = listened_task_ids(&filter);
-        session
-            .outbound
-            .notify::<SubscriptionsAcknowledged>(SubscriptionsAcknowledgedParams::new(&id, filter));
+        // basic/patterns/subscriptions §Acknowledgment: "The server MUST send
+        // `notifications/subscriptions/acknowledged` as the first message [...] and MUST NOT
+        // send any notification on the subscription before it." The ack is queued and the
+        // listen registered under one lock (see `Session::open_listen`): no broadcast can
+        // come first, and none is missed once the client has the ack.
+        session.open_listen(id.clone(), filter, |filter| {
+            session.outbound.notify::<SubscriptionsAcknowledged>(
+                SubscriptionsAcknowledgedParams::new(&id, filter.clone()),
+            );
+        });
         // The tasks' state now, so a change between their creation and this subscription is
         // not lost; every later change follows as it happens.
         for task in tasks {
@@ -141,12 +168,31 @@ impl Server {
                 send_task_status(session, &id, &record);
             }
         }
-        tokio::select! {
-            () = call.cancel.cancelled() => {}
-            () = session.closed.cancelled() => {}
-            () = self.inner.shutdown.cancelled() => {}
-        }
+        let torn_down = tokio::select! {
+            () = call.cancel.cancelled() => None,
+            () = session.closed.cancelled() => Some("the connection ended"),
+            () = self.inner.shutdown.cancelled() => Some("the server is shutting down"),
+        };
         session.close_listen(&id);
+        if let Some(reason) = torn_down {
+            tear_down(session, &id, reason);
+        }
         reply(SubscriptionsListenResult::new(&id), scope.version)
     }
+}
+
+/// The server ends subscription `id` on its own initiative (shutdown, the connection's end).
+///
+/// basic/patterns/cancellation (2026-07-28): "A server **MUST** send
+/// `notifications/cancelled` referencing a `subscriptions/listen` request ID when it tears
+/// down that subscription stream [...] Servers **MUST NOT** send `notifications/cancelled`
+/// for any other purpose." It carries the subscription's id in `_meta` like every message
+/// on the stream (`NotificationMetaObject`). It goes before the completion result that
+/// the caller then sends (subscriptions §Graceful Closure, SHOULD): on HTTP that result
+/// ends the stream, so nothing could follow it. A subscription the client cancelled gets
+/// neither message from here (the engine, or the closed HTTP stream, drops its answer).
+fn tear_down(session: &Session, id: &RequestId, reason: &str) {
+    let mut params = CancelledParams::new(id.clone(), Some(reason.to_owned()));
+    params.meta = Some(Meta::new().with(Meta::SUBSCRIPTION_ID, id));
+    session.outbound.notify::<Cancelled>(params);
 }

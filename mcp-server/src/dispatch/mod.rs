@@ -134,6 +134,35 @@ pub(crate) fn decode<R: Request>(call: &Call) -> Result<R::Params, ErrorObject> 
         .map_err(|e| e.to_error_object())
 }
 
+/// A handler's error, with -32042 (URL elicitation required, 2025-11-25 only) turned into
+/// -32603 for 2026-07-28 and later. basic/index §Error Codes (2026-07-28): "Implementations
+/// of this protocol version MUST NOT emit these codes: [...] -32042 — URL elicitation
+/// required (2025-11-25 only)"; there, a URL elicitation is an MRTR input request
+/// (`RequestContext::elicit` asks that way). The message and data are kept. (-32002 is
+/// remapped where resources are read, `ErrorCode::resource_not_found`.)
+fn without_retired_code(mut error: ErrorObject, version: ProtocolVersion) -> ErrorObject {
+    if version >= ProtocolVersion::V2026_07_28
+        && error.code == mcp_protocol::jsonrpc::ErrorCode::URL_ELICITATION_REQUIRED
+    {
+        error.code = mcp_protocol::jsonrpc::ErrorCode::INTERNAL_ERROR;
+        error.message = format!(
+            "{} (a handler answered -32042, which 2026-07-28 retired: ask for the URL \
+             elicitation with RequestContext::elicit instead)",
+            error.message
+        );
+    }
+    error
+}
+
+/// Why a `server/discover` without `_meta` is refused (-32602; on HTTP with 400).
+pub(crate) const DISCOVER_WITHOUT_META: &str = "invalid params: `server/discover` requires \
+     `_meta` with `io.modelcontextprotocol/protocolVersion` and \
+     `io.modelcontextprotocol/clientCapabilities` (2026-07-28 RequestParams)";
+
+fn discover_without_meta() -> ErrorObject {
+    ErrorObject::invalid_params(DISCOVER_WITHOUT_META)
+}
+
 fn not_initialized() -> ErrorObject {
     ErrorObject::invalid_request(
         "the session is not initialized: send `initialize` first, or name a protocol version \
@@ -187,7 +216,11 @@ impl Server {
                 }
             }
             None if method == "initialize" => return self.initialize(session, call),
-            None if method == "server/discover" => return self.discover(None),
+            // `DiscoverRequest.params` is `RequestParams`, whose `_meta` is required and names
+            // the version and the client's capabilities: basic/index §Per-request protocol
+            // fields, "A request missing any required field is malformed; the server MUST
+            // reject it with JSON-RPC error code -32602 (Invalid params)."
+            None if method == "server/discover" => return Err(discover_without_meta()),
             None => match session.negotiated() {
                 Some(n) => Scope {
                     version: n.version,
@@ -233,7 +266,11 @@ impl Server {
             ));
         }
         let stateless = scope.stateless();
-        let answer = self.route(session, call, scope).await?;
+        let version = scope.version;
+        let answer = self
+            .route(session, call, scope)
+            .await
+            .map_err(|e| without_retired_code(e, version))?;
         if stateless && self.config().server_info_meta {
             return self.with_server_info(answer);
         }
@@ -286,7 +323,7 @@ impl Server {
         let v = scope.version;
         match &*call.message.method {
             m::Ping::METHOD => reply(mcp_protocol::types::EmptyResult::default(), v),
-            m::Discover::METHOD => self.discover(Some(v)),
+            m::Discover::METHOD => self.discover(v),
             m::SetLevel::METHOD => self.set_level(session, call, v),
             m::SubscriptionsListen::METHOD => self.listen(session, call, &scope).await,
             m::ListTools::METHOD => self.list_tools(call, v),

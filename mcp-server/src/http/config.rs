@@ -271,6 +271,13 @@ impl HttpConfig {
 
     /// Whether the 2024-11-05 HTTP+SSE endpoints `GET /sse` and `POST /messages` are
     /// served (default true).
+    ///
+    /// On by default on purpose, although 2025-03-26 and later deprecate that transport
+    /// (2025-11-25 basic/transports §Backwards Compatibility; spec audit row 3.39, a SHOULD):
+    /// the same section tells servers that want to support older clients to keep hosting its
+    /// endpoints, and clients of 2024-11-05 (still common) have no other way in. It costs
+    /// nothing to clients of newer revisions, which never touch `/sse`. Turn it off for a
+    /// server that only newer clients reach.
     pub fn legacy_sse(mut self, on: bool) -> Self {
         self.legacy_sse = on;
         self

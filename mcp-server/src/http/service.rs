@@ -36,7 +36,7 @@ use super::session::{HttpSession, SessionTable};
 use super::sse::{Framing, OnDrop, SseStream, event};
 use super::{auth, guard, legacy};
 use crate::context::Principal;
-use crate::dispatch::Call;
+use crate::dispatch::{Call, DISCOVER_WITHOUT_META};
 use crate::server::Server;
 use crate::session::Session;
 use mcp_auth::PrincipalKey;
@@ -350,6 +350,16 @@ impl Shared {
                 self.initialize(r, principal).await
             }
             Message::Request(r) => self.stateless(r, principal, parts).await,
+            // 2026-07-28 streamable-http §Sending Messages 4: "The body of the HTTP POST MUST
+            // be a single JSON-RPC request or notification. The client MUST NOT send JSON-RPC
+            // responses." (the server sends no requests that could be answered). Accepting one
+            // with 202 would tell the client it was taken; it is a malformed POST: 400.
+            Message::Response(_) if stateless_header => refuse(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::INVALID_REQUEST,
+                "a 2026-07-28 POST carries a request or a notification, never a response",
+            ),
+            // §Sending Messages 5: an accepted notification is 202 with no body.
             _ if stateless_header => empty(StatusCode::ACCEPTED),
             _ => refuse(
                 StatusCode::BAD_REQUEST,
@@ -527,20 +537,27 @@ impl Shared {
         let salient = Salient::of(&request);
         let headers = &parts.headers;
         let has_header = headers.contains_key(PROTOCOL_VERSION);
-        if salient.version().is_none() && !has_header {
-            if request.method != "server/discover" {
-                // A session-era request without its session.
-                return refuse(
-                    StatusCode::BAD_REQUEST,
-                    ErrorCode::INVALID_REQUEST,
-                    "the Mcp-Session-Id header is required (or name a protocol version in \
-                     `_meta[\"io.modelcontextprotocol/protocolVersion\"]`)",
-                );
-            }
-        } else if let Err(e) = headers::check_meta(&salient)
-            .and_then(|()| headers::check(headers, &request, &salient))
-            .and_then(|()| headers::check_params(headers, &self.server, &request, &salient))
-        {
+        let unversioned = salient.version().is_none() && !has_header;
+        if unversioned && request.method != "server/discover" {
+            // A session-era request without its session.
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::INVALID_REQUEST,
+                "the Mcp-Session-Id header is required (or name a protocol version in \
+                 `_meta[\"io.modelcontextprotocol/protocolVersion\"]`)",
+            );
+        }
+        let checked = if unversioned {
+            // A `server/discover` with neither the header nor `_meta`: basic/index §Per-request
+            // protocol fields, a request missing a required field MUST get -32602, "On HTTP,
+            // the response status MUST be 400 Bad Request".
+            Err(ErrorObject::invalid_params(DISCOVER_WITHOUT_META))
+        } else {
+            headers::check_meta(&salient)
+                .and_then(|()| headers::check(headers, &request, &salient))
+                .and_then(|()| headers::check_params(headers, &self.server, &request, &salient))
+        };
+        if let Err(e) = checked {
             let Item::Final(body, _) =
                 response(request.id, mcp_protocol::jsonrpc::ResultOrError::Error(e))
             else {
@@ -820,7 +837,20 @@ pub(crate) fn owner_key(principal: Option<&Principal>) -> Option<PrincipalKey> {
     principal.map(Principal::key)
 }
 
-/// 2025-11-25 §Listening: one GET stream per session at a time.
+/// 2025-11-25 §Listening: one GET stream per session at a time; a second GET while the
+/// first is open is 409 Conflict.
+///
+/// Decision (spec audit row 3.15, left as it is): §Listening for Messages from the Server 2
+/// says the server "MUST either return `Content-Type: text/event-stream` in response to
+/// this HTTP GET, or else return HTTP 405", and §Multiple Connections 1 lets the client
+/// (MAY) hold several SSE streams. Those several streams are the POST response streams plus
+/// the GET stream, and §Multiple Connections 2 has the server send each message "on only
+/// one of the connected streams", so a second GET stream would only ever receive what the
+/// first does not. The TypeScript SDK answers 409 as well. The alternative that meets the
+/// letter, ending the older GET stream in favour of the newer, makes two clients of one
+/// session (or a client that resumes both) evict each other in a loop; a conflict is the
+/// clearer signal. A client whose first GET connection died half-open gets its stream once
+/// the server notices (the keep-alive write fails within `HttpConfig::keep_alive`).
 fn conflict() -> Response<HttpBody> {
     refuse(
         StatusCode::CONFLICT,

@@ -612,11 +612,12 @@ async fn disjoint_versions_fail_with_a_negotiation_error_and_never_hang() {
         "{e:?}"
     );
     // A session-only client against a 2026-07-28-only server.
-    // The server refuses `initialize` with a JSON-RPC error that says why.
+    // The server refuses `initialize` with a JSON-RPC error that names its versions.
     let e = mismatch(&[V::V2025_11_25], &[V::V2026_07_28]).await;
     assert!(
         matches!(&e, Error::Remote { method, error } if method == "initialize"
-            && error.message.contains("no session-era protocol version")),
+            && error.message.contains("Unsupported protocol version")
+            && error.message.contains("2026-07-28")),
         "{e:?}"
     );
     // Both session era, disjoint: the server answers its own version, the client refuses.

@@ -32,8 +32,12 @@ async fn discover_lists_versions_capabilities_and_cache_hints() {
             .instructions("hi")
             .discover_cache_hint(CacheHint::new(60_000, CacheScope::Public)),
     );
-    for params in [json!({}), params_2026(json!({}), json!({}))] {
-        let d = h.raw("server/discover", params).await.unwrap();
+    {
+        // Without `_meta` it is refused (lifecycle::a_discover_without_meta_is_invalid_params).
+        let d = h
+            .raw("server/discover", params_2026(json!({}), json!({})))
+            .await
+            .unwrap();
         assert_eq!(d["resultType"], "complete");
         assert!(
             d["supportedVersions"]
