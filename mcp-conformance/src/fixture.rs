@@ -74,6 +74,10 @@ pub(crate) enum Fault {
     /// `add` with a term above [`LARGEST_TERM`] stops the server: it reads nothing more and
     /// answers nothing, without exiting (a hang, not a crash).
     HangOnLargeNumber,
+    /// 2026-07-28 requests missing a required `_meta` field are served: a `server/discover`
+    /// without `_meta`, a request without `clientCapabilities` (basic/index §Per-request
+    /// protocol fields requires -32602).
+    LaxMeta,
 }
 
 /// How a tool call ends the request when it gives no result.
@@ -215,8 +219,27 @@ fn answer(fault: Fault, session: &mut Session, line: &str) -> Vec<Value> {
         return vec![e];
     }
     let stateless = stamped == Some("2026-07-28");
+    // 2026-07-28 basic/index §Per-request protocol fields: "A request missing any required
+    // field is malformed; the server MUST reject it with JSON-RPC error code -32602".
+    let meta = &params["_meta"];
+    let missing = if stateless {
+        meta.get("io.modelcontextprotocol/clientCapabilities")
+            .is_none()
+            .then_some("io.modelcontextprotocol/clientCapabilities")
+    } else {
+        (method == "server/discover").then_some("io.modelcontextprotocol/protocolVersion")
+    };
+    if let Some(field) = missing
+        && fault != Fault::LaxMeta
+    {
+        return vec![error(
+            Some(id),
+            -32602,
+            &format!("invalid params: _meta[\"{field}\"] is required"),
+        )];
+    }
     // basic/lifecycle §Initialization: nothing but pings before `initialize`.
-    let open = stateless || session.version.is_some();
+    let open = stateless || session.version.is_some() || method == "server/discover";
     if !open && !matches!(method, "initialize" | "ping") && fault != Fault::ServesBeforeInitialize {
         return vec![error(
             Some(id),

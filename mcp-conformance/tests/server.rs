@@ -49,6 +49,7 @@ fn skips(name: &str, version: &str) -> bool {
         || (name == "capabilities/completions" && version == "2024-11-05")
         || (name == "tools/structured-output" && version < "2025-06-18")
         || (name == "tools/names" && version < "2025-11-25")
+        || (name == "server/meta-required" && version < "2026-07-28")
         || (matches!(
             name,
             "lifecycle/request-before-initialize"
@@ -369,6 +370,12 @@ fn a_crash_on_a_huge_line_fails_that_scenario_alone() {
         failing("crash-on-huge-line"),
         set(&["jsonrpc/huge-request"])
     );
+}
+
+// requirement: 1.13
+#[test]
+fn serving_requests_missing_required_meta_fails_that_scenario_alone() {
+    assert_eq!(failing("lax-meta"), set(&["server/meta-required"]));
 }
 
 #[test]

@@ -176,7 +176,7 @@ mod tests {
 
     /// How many catalogue rows have neither a test, nor a scenario, nor a reason. A ratchet:
     /// it must equal the actual number, so annotating a test means lowering it here.
-    pub(super) const WITHOUT_ENTRY: usize = 56;
+    pub(super) const WITHOUT_ENTRY: usize = 41;
 
     fn workspace_root() -> &'static Path {
         Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -45,6 +45,16 @@ pub(super) fn scenarios() -> Vec<ServerScenario> {
             |t, v| request_before_initialize(t, v).boxed(),
         )
         .checks(&["3.21"]),
+        scenario(
+            "server/meta-required",
+            "2026-07-28 basic/index §Per-request protocol fields (\"A request missing any required \
+             field is malformed; the server MUST reject it with JSON-RPC error code -32602 \
+             (Invalid params). On HTTP, the response status MUST be 400 Bad Request\"; \
+             protocolVersion and clientCapabilities are required, DiscoverRequest included)",
+            Severity::Must,
+            |t, v| meta_required(t, v).boxed(),
+        )
+        .checks(&["1.13"]),
     ]
 }
 
@@ -108,6 +118,68 @@ async fn unknown_version(target: &Target, version: ProtocolVersion) -> Outcome {
                 Reply::Result(r) => Err(format!("a request naming {UNKNOWN} was served: {r}").into()),
             }
         }
+    }
+    .await;
+    judge(&mut c, verdict)
+}
+
+/// 2026-07-28: a `server/discover` without `_meta`, then a `tools/list` whose `_meta` names
+/// the version but not the client's capabilities, each refused with -32602 (over HTTP with
+/// 400); then the server still answers a complete request.
+async fn meta_required(target: &Target, version: ProtocolVersion) -> Outcome {
+    if version.has_handshake() {
+        return Outcome::skip(format!(
+            "{version} has no per-request _meta fields (the session carries them)"
+        ));
+    }
+    if let Err(OpenError::NotServed(why)) = Conversation::open(target, version).await {
+        return Outcome::skip(format!("the server does not serve {version}: {why}"));
+    }
+    let mut c = match Conversation::new(target, version) {
+        Ok(c) => c,
+        Err(e) => return Outcome::fail(e, vec![]),
+    };
+    let verdict: Result<(), Halt> = async {
+        let without_meta = json!({});
+        let mut without_capabilities = c.stamp(json!({}));
+        if let Some(meta) = without_capabilities["_meta"].as_object_mut() {
+            meta.remove("io.modelcontextprotocol/clientCapabilities");
+        }
+        for (id, method, params, what) in [
+            (
+                "discover-without-meta",
+                "server/discover",
+                without_meta,
+                "a server/discover without _meta",
+            ),
+            (
+                "without-client-capabilities",
+                "tools/list",
+                without_capabilities,
+                "a tools/list whose _meta has no clientCapabilities",
+            ),
+        ] {
+            let id = json!(id);
+            let request = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+            c.send_raw(request.to_string().as_bytes()).await?;
+            match c.answer_to(&id, None).await? {
+                Reply::Error(-32602, _) => {}
+                Reply::Error(code, e) => {
+                    return Err(format!("{what}: error {code} instead of -32602: {e}").into());
+                }
+                Reply::Result(r) => {
+                    return Err(format!(
+                        "{what} was served ({}): it MUST be refused with -32602",
+                        clip_at(&r.to_string(), 120)
+                    )
+                    .into());
+                }
+            }
+            if let Some(status) = c.last_status().filter(|s| *s != 400) {
+                return Err(format!("{what}: -32602 with HTTP {status}, not 400").into());
+            }
+        }
+        Ok(still_answers(&mut c).await?)
     }
     .await;
     judge(&mut c, verdict)

@@ -380,6 +380,10 @@ fn judge_reply(kind: Kind, reply: Result<Reply, String>) -> Verdict {
         // A crash (the connection closed) or a hang (no answer in time).
         (_, Err(why)) => Verdict::Broken { why, lost: true },
         (Kind::Accepted, Ok(Reply::Result(_))) => Verdict::Fine,
+        // 2026-07-28 basic/index §Per-request protocol fields: a tool that needs a client
+        // capability the request did not declare (the probe declares none) MUST answer
+        // -32021 whatever its arguments.
+        (_, Ok(Reply::Error(-32021, _))) => Verdict::Fine,
         (Kind::Accepted, Ok(Reply::Error(code, e))) => Verdict::Broken {
             why: format!("error {code} for arguments the inputSchema accepts: {e}"),
             lost: false,
