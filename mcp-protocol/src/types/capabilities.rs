@@ -139,6 +139,9 @@ impl Shape for ClientCapabilities {
         if version != ProtocolVersion::V2025_11_25 {
             self.tasks = None;
         }
+        // `extensions` is 2026-07-28 only: the 2025-11-25 schema's ClientCapabilities has
+        // `elicitation`, `experimental`, `roots`, `sampling` and `tasks`, no `extensions`
+        // (nor has its ServerCapabilities), so dropping it there is what the schema requires.
         if version < ProtocolVersion::V2026_07_28 {
             self.extensions = None;
         }
@@ -153,6 +156,7 @@ impl Shape for ServerCapabilities {
         if version != ProtocolVersion::V2025_11_25 {
             self.tasks = None;
         }
+        // 2026-07-28 only, as for the client (see `ClientCapabilities`'s shape).
         if version < ProtocolVersion::V2026_07_28 {
             self.extensions = None;
         }
