@@ -46,7 +46,7 @@
 //!   primitives, so a server can name a [`Principal`] without compiling any JWT crate.
 //! - `http`: `HttpJwks` (with `jwt`: the issuer's `jwks_uri`, rate-limited) and
 //!   `HttpIntrospector` (RFC 7662 with `client_secret_basic`), on reqwest with rustls, each
-//!   with a timeout and a body-size cap. Both take a `reqwest::Client` (reqwest 0.12), which
+//!   with a timeout and a body-size cap. Both take a `reqwest::Client` (reqwest 0.13), which
 //!   the caller depends on itself: reqwest is not re-exported.
 //! - `dev-server`: an in-memory authorization server for tests and local development.
 

@@ -100,11 +100,10 @@ impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
 ///     pub struct CallToolParams {
 ///         /// The tool.
 ///         pub name: String,
-///         /// Metadata.
-///         #[serde(default, skip_serializing_if = "Option::is_none")]
-///         pub meta: Option<Meta> = "_meta",
+///         /// Metadata; `None` when absent, and not written when `None`.
+///         pub meta: Option<Meta> = "_meta" [optional],
 ///         /// Lifetime; `Default::default()` when absent.
-///         #[serde(default, skip_serializing_if = "TaskTtl::is_unset")]
+///         #[serde(skip_serializing_if = "TaskTtl::is_unset")]
 ///         pub ttl: TaskTtl [default],
 ///     }
 /// }
@@ -116,10 +115,18 @@ impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
 /// The struct is `#[non_exhaustive]`: a later revision may add fields without breaking users,
 /// who build it with its constructors (see "Building messages" in the crate docs).
 ///
+/// A field's marker says what its absence means, on the wire and in Rust:
+/// - `[optional]`: the field is an `Option`; absent decodes as `None`, and `None` is not
+///   written (the macro adds `#[serde(skip_serializing_if = "Option::is_none")]`). This is the
+///   schema's optional property, the common case.
+/// - `[default]`: absent decodes as `Default::default()`; the field is always written unless
+///   it carries its own `skip_serializing_if`.
+/// - none: the field is required; decoding fails with "missing field" when it is absent (an
+///   unmarked `Option` decodes an absent field as `None` but writes `null`).
+///
 /// The generated `Deserialize` decodes each known key straight into its field and only the
-/// unknown ones into `extra` (no `flatten` buffering, see the module docs). An absent field
-/// takes `Default::default()` when marked `[default]`; otherwise it must be an `Option` (then
-/// `None`) or decoding fails with "missing field". A key given twice is an error.
+/// unknown ones into `extra` (no `flatten` buffering, see the module docs). A key given twice
+/// is an error.
 ///
 /// Written after the struct, `cacheable_result;` appends the fields every cacheable result of
 /// 2026-07-28 has (`ttlMs`, `cacheScope`, `resultType`, `_meta`), as
@@ -139,29 +146,49 @@ macro_rules! wire_struct {
             pub struct $name {
                 $($body)*
                 /// Cache lifetime hint in milliseconds (2026-07-28).
-                #[serde(default, skip_serializing_if = "Option::is_none")]
-                pub ttl_ms: ::core::option::Option<u64> = "ttlMs",
+                pub ttl_ms: ::core::option::Option<u64> = "ttlMs" [optional],
                 /// Cache scope hint (2026-07-28).
-                #[serde(default, skip_serializing_if = "Option::is_none")]
-                pub cache_scope: ::core::option::Option<$crate::types::CacheScope> = "cacheScope",
+                pub cache_scope: ::core::option::Option<$crate::types::CacheScope> = "cacheScope" [optional],
                 /// Result kind (2026-07-28).
-                #[serde(default, skip_serializing_if = "Option::is_none")]
-                pub result_type: ::core::option::Option<$crate::types::ResultType> = "resultType",
+                pub result_type: ::core::option::Option<$crate::types::ResultType> = "resultType" [optional],
                 /// Result metadata.
-                #[serde(default, skip_serializing_if = "Option::is_none")]
-                pub meta: ::core::option::Option<$crate::types::Meta> = "_meta",
+                pub meta: ::core::option::Option<$crate::types::Meta> = "_meta" [optional],
             }
         }
     };
     (
         $(#[$meta:meta])*
         pub struct $name:ident {
-            $(
-                $(#[$fmeta:meta])*
-                $vis:vis $field:ident : $ty:ty $(= $wire:literal)? $([$default:ident])?,
-            )*
+            $($body:tt)*
         }
     ) => {
+        $crate::wire_struct!(@field [$(#[$meta])* $name] [] $($body)*);
+    };
+    // One field at a time, into `{ [attributes] vis name: type [wire name] [marker] }`: an
+    // `[optional]` field gets its serde attribute here (an attribute cannot come from a macro
+    // call in place, so the fields are rewritten before the struct is written).
+    (@field $head:tt [$($done:tt)*]
+        $(#[$fmeta:meta])*
+        $vis:vis $field:ident : $ty:ty $(= $wire:literal)? [optional],
+        $($rest:tt)*
+    ) => {
+        $crate::wire_struct!(@field $head [$($done)* {
+            [$(#[$fmeta])* #[serde(skip_serializing_if = "Option::is_none")]]
+            $vis $field: $ty [$($wire)?] [optional]
+        }] $($rest)*);
+    };
+    (@field $head:tt [$($done:tt)*]
+        $(#[$fmeta:meta])*
+        $vis:vis $field:ident : $ty:ty $(= $wire:literal)? $([$marker:ident])?,
+        $($rest:tt)*
+    ) => {
+        $crate::wire_struct!(@field $head [$($done)* {
+            [$(#[$fmeta])*] $vis $field: $ty [$($wire)?] [$($marker)?]
+        }] $($rest)*);
+    };
+    (@field [$(#[$meta:meta])* $name:ident] [$({
+        [$(#[$fmeta:meta])*] $vis:vis $field:ident : $ty:ty [$($wire:literal)?] [$($marker:ident)?]
+    })*]) => {
         $(#[$meta])*
         #[non_exhaustive]
         pub struct $name {
@@ -213,7 +240,7 @@ macro_rules! wire_struct {
                             $($field: match $field {
                                 ::core::option::Option::Some(v) => v,
                                 ::core::option::Option::None => $crate::wire_struct!(
-                                    @absent ($crate::wire_struct!(@wire $field $($wire)?)) $($default)?
+                                    @absent ($crate::wire_struct!(@wire $field $($wire)?)) $($marker)?
                                 ),
                             },)*
                             extra,
@@ -226,6 +253,7 @@ macro_rules! wire_struct {
     };
     (@wire $field:ident $wire:literal) => { $wire };
     (@wire $field:ident) => { stringify!($field) };
+    (@absent ($($wire:tt)*) optional) => { ::core::option::Option::None };
     (@absent ($($wire:tt)*) default) => { ::core::default::Default::default() };
     (@absent ($($wire:tt)*)) => { $crate::wire::missing($($wire)*)? };
 }
@@ -260,8 +288,7 @@ macro_rules! list_result {
                 $(#[$fmeta])*
                 pub $items: ::std::vec::Vec<$item> $(= $wire)?,
                 /// Cursor of the next page, if any.
-                #[serde(default, skip_serializing_if = "Option::is_none")]
-                pub next_cursor: ::core::option::Option<$crate::types::Cursor> = "nextCursor",
+                pub next_cursor: ::core::option::Option<$crate::types::Cursor> = "nextCursor" [optional],
             }
             cacheable_result;
         }

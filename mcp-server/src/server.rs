@@ -113,7 +113,7 @@ pub struct ServerBuilder {
     task_poll_ms: u64,
     task_max_ttl: Duration,
     pub(crate) server_info_meta: bool,
-    pub(crate) max_requests_in_flight: Option<usize>,
+    pub(crate) max_requests_in_flight: usize,
     pub(crate) on_roots_list_changed: Option<RootsListChanged>,
     pub(crate) max_message_size: usize,
     /// Declared extensions and extension methods ([`crate::extension`]).
@@ -251,7 +251,7 @@ impl ServerBuilder {
     /// A limit takes the number, as every limit of this crate's builders does (before 0.2
     /// this took an `Option<usize>`, `None` for no limit).
     pub fn max_requests_in_flight(mut self, limit: usize) -> Self {
-        self.max_requests_in_flight = (limit != usize::MAX).then_some(limit);
+        self.max_requests_in_flight = limit;
         self
     }
 
@@ -351,7 +351,7 @@ impl Server {
             task_poll_ms: 500,
             task_max_ttl: crate::tasks::DEFAULT_MAX_TASK_TTL,
             server_info_meta: true,
-            max_requests_in_flight: Some(mcp_protocol::engine::DEFAULT_MAX_REQUESTS_IN_FLIGHT),
+            max_requests_in_flight: mcp_protocol::engine::DEFAULT_MAX_REQUESTS_IN_FLIGHT,
             on_roots_list_changed: None,
             max_message_size: mcp_protocol::codec::ndjson::LineDecoder::DEFAULT_MAX_LEN,
             extensions: crate::extension::Extensions::default(),

@@ -1,7 +1,7 @@
 //! Fetching what a resource server needs over HTTP (feature `http`): the issuer's key set
 //! ([`HttpJwks`], with feature `jwt`) and RFC 7662 introspection ([`HttpIntrospector`]).
 //!
-//! Both take a `reqwest::Client` (reqwest 0.12, not re-exported) so the caller decides
+//! Both take a `reqwest::Client` (reqwest 0.13, not re-exported) so the caller decides
 //! TLS roots, proxies and redirects, and both bound every call: a timeout, and a cap on the
 //! body read (a hostile or broken endpoint cannot make the server buffer without end).
 

@@ -107,15 +107,18 @@ pub enum Violation {
 }
 
 /// Why the engine closed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CloseReason {
     /// We closed it.
     Local,
     /// The peer hung up (end of stream).
     PeerClosed,
-    /// The transport failed; the text says how.
-    Transport(String),
+    /// The transport failed: its own error, shared with every request the close ended (with
+    /// the `rt` feature, an [`rt::TransportError`](crate::rt::TransportError): get it back with
+    /// [`RequestFailure::downcast_ref`]; its [`source`](std::error::Error::source) is the
+    /// cause, such as the `io::Error`).
+    Transport(RequestFailure),
 }
 
 impl fmt::Display for CloseReason {

@@ -487,9 +487,8 @@ impl Engine {
             ));
             return self.refuse(req.id.clone(), err, Violation::DuplicateRequestId(req.id));
         }
-        if let Some(limit) = self.config.max_requests_in_flight
-            && self.incoming.len() >= limit
-        {
+        let limit = self.config.max_requests_in_flight;
+        if self.incoming.len() >= limit {
             let err = ErrorObject::new(
                 crate::ErrorCode::TOO_MANY_REQUESTS,
                 format!("too many requests in flight: {limit} are unanswered; retry once some are"),

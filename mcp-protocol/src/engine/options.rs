@@ -15,15 +15,15 @@ pub struct EngineConfig {
     /// How many of the peer's requests may be unanswered at once; one more is refused with
     /// [`ErrorCode::TOO_MANY_REQUESTS`](crate::ErrorCode::TOO_MANY_REQUESTS) and never
     /// reaches the application, so a flood of requests cannot grow memory without bound.
-    /// `None`: no limit.
-    pub max_requests_in_flight: Option<usize>,
+    /// `usize::MAX`: no limit.
+    pub max_requests_in_flight: usize,
 }
 
 impl Default for EngineConfig {
     fn default() -> Self {
         Self {
             default_timeout: None,
-            max_requests_in_flight: Some(DEFAULT_MAX_REQUESTS_IN_FLIGHT),
+            max_requests_in_flight: DEFAULT_MAX_REQUESTS_IN_FLIGHT,
         }
     }
 }
@@ -35,8 +35,10 @@ impl EngineConfig {
         Self::default()
     }
 
-    /// Sets how many of the peer's requests may be in flight at once (`None`: no limit).
-    pub fn max_requests_in_flight(mut self, limit: Option<usize>) -> Self {
+    /// Sets how many of the peer's requests may be in flight at once (`usize::MAX`: no
+    /// limit). A limit takes the number, as in every builder of these crates; before 0.2 this
+    /// took an `Option<usize>`.
+    pub fn max_requests_in_flight(mut self, limit: usize) -> Self {
         self.max_requests_in_flight = limit;
         self
     }

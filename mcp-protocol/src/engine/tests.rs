@@ -589,7 +589,7 @@ fn a_stream_ending_with_nothing_owed_closes_at_once() {
 
 #[test]
 fn requests_beyond_the_in_flight_limit_are_refused_and_the_rest_carry_on() {
-    let mut p = Pair::with_config(EngineConfig::new().max_requests_in_flight(Some(2)));
+    let mut p = Pair::with_config(EngineConfig::new().max_requests_in_flight(2));
     let ids: Vec<_> = (0..3).map(|_| p.ping(RequestOptions::new())).collect();
     p.collect();
     for m in std::mem::take(&mut p.a_to_b) {
@@ -623,6 +623,21 @@ fn requests_beyond_the_in_flight_limit_are_refused_and_the_rest_carry_on() {
     p.drive();
     assert!(p.b_requests().contains(&again));
     assert_eq!(p.b.requests_in_flight(), 2);
+}
+
+#[test]
+fn usize_max_in_flight_means_no_limit() {
+    let mut p = Pair::with_config(EngineConfig::new().max_requests_in_flight(usize::MAX));
+    let n = DEFAULT_MAX_REQUESTS_IN_FLIGHT + 8;
+    let ids: Vec<_> = (0..n).map(|_| p.ping(RequestOptions::new())).collect();
+    p.drive();
+    assert_eq!(p.b.requests_in_flight(), n);
+    assert_eq!(p.b_requests(), ids);
+    assert!(
+        !p.b_events
+            .iter()
+            .any(|e| matches!(e, Event::Violation(Violation::TooManyRequests(_))))
+    );
 }
 
 impl Pair {

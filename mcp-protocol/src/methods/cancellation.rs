@@ -27,14 +27,11 @@ crate::wire_struct! {
     pub struct CancelledParams {
         /// The id of the request to cancel. Required in every revision except 2025-11-25, where
         /// tasks are cancelled with `tasks/cancel` instead and the schema made it optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub request_id: Option<RequestId> = "requestId",
+        pub request_id: Option<RequestId> = "requestId" [optional],
         /// Why, for logs.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub reason: Option<String>,
+        pub reason: Option<String> [optional],
         /// Metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

@@ -71,8 +71,7 @@ crate::wire_struct! {
         /// The prompt's name.
         pub name: String,
         /// Display name (2025-06-18 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub title: Option<String>,
+        pub title: Option<String> [optional],
     }
 }
 
@@ -131,8 +130,7 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct CompletionContext {
         /// Arguments already resolved, so that later ones can be completed in their light.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub arguments: Option<BTreeMap<String, String>>,
+        pub arguments: Option<BTreeMap<String, String>> [optional],
     }
 }
 
@@ -145,11 +143,9 @@ crate::wire_struct! {
         /// The argument and its partial value.
         pub argument: CompletionArgument,
         /// Already-resolved arguments (2025-06-18 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub context: Option<CompletionContext>,
+        pub context: Option<CompletionContext> [optional],
         /// Request metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -204,11 +200,9 @@ crate::wire_struct! {
         /// The suggestions, best first; at most [`Completion::MAX_VALUES`].
         pub values: Vec<String>,
         /// How many values exist in all, which may exceed those sent.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub total: Option<u64>,
+        pub total: Option<u64> [optional],
         /// More values exist than were sent.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub has_more: Option<bool> = "hasMore",
+        pub has_more: Option<bool> = "hasMore" [optional],
     }
 }
 
@@ -224,11 +218,9 @@ crate::wire_struct! {
         /// The values.
         pub completion: Completion,
         /// Result kind (2026-07-28).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub result_type: Option<ResultType> = "resultType",
+        pub result_type: Option<ResultType> = "resultType" [optional],
         /// Result metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

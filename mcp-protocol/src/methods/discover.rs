@@ -39,8 +39,7 @@ crate::wire_struct! {
         /// What the server can do.
         pub capabilities: ServerCapabilities,
         /// How to use the server; a client may add it to the model's system prompt.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub instructions: Option<String>,
+        pub instructions: Option<String> [optional],
     }
     cacheable_result;
 }

@@ -154,18 +154,15 @@ crate::wire_struct! {
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct ElicitFormParams {
         /// `"form"` or absent (2025-06-18 has no `mode`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub mode: Option<ElicitMode>,
+        pub mode: Option<ElicitMode> [optional],
         /// Why the input is needed.
         pub message: String,
         /// The form.
         pub requested_schema: RequestedSchema = "requestedSchema",
         /// Run as a task (2025-11-25 only).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub task: Option<TaskMetadata>,
+        pub task: Option<TaskMetadata> [optional],
         /// Request metadata (session era).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -213,14 +210,11 @@ crate::wire_struct! {
         pub url: String,
         /// Id of the elicitation, echoed by `notifications/elicitation/complete` (required in
         /// 2025-11-25; 2026-07-28 has no completion notification and no id).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub elicitation_id: Option<String> = "elicitationId",
+        pub elicitation_id: Option<String> = "elicitationId" [optional],
         /// Run as a task (2025-11-25 only).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub task: Option<TaskMetadata>,
+        pub task: Option<TaskMetadata> [optional],
         /// Request metadata (session era).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -280,11 +274,9 @@ crate::wire_struct! {
         pub action: ElicitAction,
         /// The submitted form data (form mode, `accept` only): strings, numbers, booleans and
         /// (2025-11-25 on) arrays of strings.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub content: Option<JsonObject>,
+        pub content: Option<JsonObject> [optional],
         /// Result metadata (session era).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -344,8 +336,7 @@ crate::wire_struct! {
         /// The `elicitationId` of the URL-mode elicitation that finished.
         pub elicitation_id: String = "elicitationId",
         /// Metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

@@ -63,15 +63,13 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct RequestedSchema {
         /// The JSON Schema dialect (2025-11-25 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub schema: Option<String> = "$schema",
+        pub schema: Option<String> = "$schema" [optional],
         /// Always `"object"`.
         pub kind: ObjectType = "type",
         /// The form's fields.
         pub properties: BTreeMap<String, PrimitiveSchemaDefinition>,
         /// Names of the fields that must be filled.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub required: Option<Vec<String>>,
+        pub required: Option<Vec<String>> [optional],
     }
 }
 
@@ -265,23 +263,17 @@ crate::wire_struct! {
         /// `"string"`.
         pub kind: StringType = "type",
         /// Label.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub title: Option<String>,
+        pub title: Option<String> [optional],
         /// Help text.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub description: Option<String>,
+        pub description: Option<String> [optional],
         /// Minimum length.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub min_length: Option<u64> = "minLength",
+        pub min_length: Option<u64> = "minLength" [optional],
         /// Maximum length.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub max_length: Option<u64> = "maxLength",
+        pub max_length: Option<u64> = "maxLength" [optional],
         /// Format.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub format: Option<StringFormat>,
+        pub format: Option<StringFormat> [optional],
         /// Pre-filled value (2025-11-25 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub default: Option<String>,
+        pub default: Option<String> [optional],
     }
 }
 
@@ -292,21 +284,16 @@ crate::wire_struct! {
         /// `"number"` or `"integer"`.
         pub kind: NumberType = "type",
         /// Label.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub title: Option<String>,
+        pub title: Option<String> [optional],
         /// Help text.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub description: Option<String>,
+        pub description: Option<String> [optional],
         /// Smallest allowed value. A JSON number, not `f64`, so that integer bounds of an
         /// `integer` field stay integers on the wire.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub minimum: Option<Number>,
+        pub minimum: Option<Number> [optional],
         /// Largest allowed value.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub maximum: Option<Number>,
+        pub maximum: Option<Number> [optional],
         /// Pre-filled value (2025-11-25 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub default: Option<Number>,
+        pub default: Option<Number> [optional],
     }
 }
 
@@ -317,14 +304,11 @@ crate::wire_struct! {
         /// `"boolean"`.
         pub kind: BooleanType = "type",
         /// Label.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub title: Option<String>,
+        pub title: Option<String> [optional],
         /// Help text.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub description: Option<String>,
+        pub description: Option<String> [optional],
         /// Pre-filled value.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub default: Option<bool>,
+        pub default: Option<bool> [optional],
     }
 }
 
@@ -335,16 +319,13 @@ crate::wire_struct! {
         /// `"string"`.
         pub kind: StringType = "type",
         /// Label.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub title: Option<String>,
+        pub title: Option<String> [optional],
         /// Help text.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub description: Option<String>,
+        pub description: Option<String> [optional],
         /// The allowed values (`enum`).
         pub values: Vec<String> = "enum",
         /// Pre-selected value (2025-11-25 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub default: Option<String>,
+        pub default: Option<String> [optional],
     }
 }
 
@@ -377,16 +358,13 @@ crate::wire_struct! {
         /// `"string"`.
         pub kind: StringType = "type",
         /// Label.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub title: Option<String>,
+        pub title: Option<String> [optional],
         /// Help text.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub description: Option<String>,
+        pub description: Option<String> [optional],
         /// The options.
         pub one_of: Vec<TitledEnumOption> = "oneOf",
         /// Pre-selected value.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub default: Option<String>,
+        pub default: Option<String> [optional],
     }
 }
 
@@ -417,22 +395,17 @@ crate::wire_struct! {
         /// `"array"`.
         pub kind: ArrayType = "type",
         /// Label.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub title: Option<String>,
+        pub title: Option<String> [optional],
         /// Help text.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub description: Option<String>,
+        pub description: Option<String> [optional],
         /// Fewest selections.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub min_items: Option<u64> = "minItems",
+        pub min_items: Option<u64> = "minItems" [optional],
         /// Most selections.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub max_items: Option<u64> = "maxItems",
+        pub max_items: Option<u64> = "maxItems" [optional],
         /// The options.
         pub items: UntitledEnumItems,
         /// Pre-selected values.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub default: Option<Vec<String>>,
+        pub default: Option<Vec<String>> [optional],
     }
 }
 
@@ -443,22 +416,17 @@ crate::wire_struct! {
         /// `"array"`.
         pub kind: ArrayType = "type",
         /// Label.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub title: Option<String>,
+        pub title: Option<String> [optional],
         /// Help text.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub description: Option<String>,
+        pub description: Option<String> [optional],
         /// Fewest selections.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub min_items: Option<u64> = "minItems",
+        pub min_items: Option<u64> = "minItems" [optional],
         /// Most selections.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub max_items: Option<u64> = "maxItems",
+        pub max_items: Option<u64> = "maxItems" [optional],
         /// The options.
         pub items: TitledEnumItems,
         /// Pre-selected values.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub default: Option<Vec<String>>,
+        pub default: Option<Vec<String>> [optional],
     }
 }
 
@@ -470,19 +438,15 @@ crate::wire_struct! {
         /// `"string"`.
         pub kind: StringType = "type",
         /// Label.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub title: Option<String>,
+        pub title: Option<String> [optional],
         /// Help text.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub description: Option<String>,
+        pub description: Option<String> [optional],
         /// The allowed values (`enum`).
         pub values: Vec<String> = "enum",
         /// Display names, parallel to `values`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub enum_names: Option<Vec<String>> = "enumNames",
+        pub enum_names: Option<Vec<String>> = "enumNames" [optional],
         /// Pre-selected value (2025-11-25 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub default: Option<String>,
+        pub default: Option<String> [optional],
     }
 }
 

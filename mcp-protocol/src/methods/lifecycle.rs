@@ -54,8 +54,7 @@ crate::wire_struct! {
         /// Who the client is.
         pub client_info: Implementation = "clientInfo",
         /// Request metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -100,14 +99,11 @@ crate::wire_struct! {
         /// Who the server is.
         pub server_info: Implementation = "serverInfo",
         /// How to use the server; a client may add it to the model's system prompt.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub instructions: Option<String>,
+        pub instructions: Option<String> [optional],
         /// Result kind; never sent, since no version with `initialize` knows it.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub result_type: Option<ResultType> = "resultType",
+        pub result_type: Option<ResultType> = "resultType" [optional],
         /// Result metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

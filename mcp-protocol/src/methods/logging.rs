@@ -44,8 +44,7 @@ crate::wire_struct! {
         /// The least severe level the client wants.
         pub level: LoggingLevel,
         /// Request metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -67,14 +66,12 @@ crate::wire_struct! {
         /// Severity.
         pub level: LoggingLevel,
         /// Which logger issued it.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub logger: Option<String>,
+        pub logger: Option<String> [optional],
         /// The message: any JSON value (a string, or an object with details). Required, though
         /// `null` is a valid value.
         pub data: Value,
         /// Metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

@@ -31,14 +31,11 @@ crate::wire_struct! {
         /// Progress so far; increases with every notification.
         pub progress: f64,
         /// The total, if known.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub total: Option<f64>,
+        pub total: Option<f64> [optional],
         /// A human-readable message (2025-03-26 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub message: Option<String>,
+        pub message: Option<String> [optional],
         /// Metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

@@ -56,20 +56,15 @@ crate::wire_struct! {
         /// Programmatic name, unique within the server.
         pub name: String,
         /// Display name (2025-06-18 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub title: Option<String>,
+        pub title: Option<String> [optional],
         /// What the prompt does.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub description: Option<String>,
+        pub description: Option<String> [optional],
         /// The arguments it takes.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub arguments: Option<Vec<PromptArgument>>,
+        pub arguments: Option<Vec<PromptArgument>> [optional],
         /// Icons (2025-11-25 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub icons: Option<Vec<Icon>>,
+        pub icons: Option<Vec<Icon>> [optional],
         /// Metadata (2025-06-18 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -120,14 +115,11 @@ crate::wire_struct! {
         /// Programmatic name.
         pub name: String,
         /// Display name (2025-06-18 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub title: Option<String>,
+        pub title: Option<String> [optional],
         /// What the argument is.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub description: Option<String>,
+        pub description: Option<String> [optional],
         /// Whether it must be given (default false).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub required: Option<bool>,
+        pub required: Option<bool> [optional],
     }
 }
 
@@ -181,17 +173,13 @@ crate::wire_struct! {
         /// The prompt's name.
         pub name: String,
         /// Values of the prompt's arguments; always strings on the wire.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub arguments: Option<BTreeMap<String, String>>,
+        pub arguments: Option<BTreeMap<String, String>> [optional],
         /// MRTR: the client's answers to the server's `inputRequests` (2026-07-28).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub input_responses: Option<InputResponses> = "inputResponses",
+        pub input_responses: Option<InputResponses> = "inputResponses" [optional],
         /// MRTR: the opaque state the server returned with `input_required` (2026-07-28).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub request_state: Option<String> = "requestState",
+        pub request_state: Option<String> = "requestState" [optional],
         /// Request metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -231,16 +219,13 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct GetPromptResult {
         /// What the prompt does.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub description: Option<String>,
+        pub description: Option<String> [optional],
         /// The messages of the prompt.
         pub messages: Vec<PromptMessage>,
         /// Result kind (2026-07-28).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub result_type: Option<ResultType> = "resultType",
+        pub result_type: Option<ResultType> = "resultType" [optional],
         /// Result metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

@@ -58,8 +58,7 @@ crate::wire_struct! {
         /// The resource's URI.
         pub uri: String,
         /// Request metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -85,8 +84,7 @@ crate::wire_struct! {
         /// The URI that changed; may be a sub-resource of the one subscribed to.
         pub uri: String,
         /// Metadata (in 2026-07-28, `io.modelcontextprotocol/subscriptionId`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

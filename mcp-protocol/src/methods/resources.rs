@@ -72,26 +72,19 @@ crate::wire_struct! {
         /// Programmatic name.
         pub name: String,
         /// Display name (2025-06-18 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub title: Option<String>,
+        pub title: Option<String> [optional],
         /// What the resource is; a hint for the model.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub description: Option<String>,
+        pub description: Option<String> [optional],
         /// MIME type, if known.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub mime_type: Option<String> = "mimeType",
+        pub mime_type: Option<String> = "mimeType" [optional],
         /// Size of the raw contents in bytes (before base64), if known.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub size: Option<u64>,
+        pub size: Option<u64> [optional],
         /// Hints for the client.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub annotations: Option<Annotations>,
+        pub annotations: Option<Annotations> [optional],
         /// Icons (2025-11-25 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub icons: Option<Vec<Icon>>,
+        pub icons: Option<Vec<Icon>> [optional],
         /// Metadata (2025-06-18 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -148,23 +141,17 @@ crate::wire_struct! {
         /// Programmatic name.
         pub name: String,
         /// Display name (2025-06-18 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub title: Option<String>,
+        pub title: Option<String> [optional],
         /// What the matching resources are; a hint for the model.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub description: Option<String>,
+        pub description: Option<String> [optional],
         /// MIME type of every matching resource, if they all share one.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub mime_type: Option<String> = "mimeType",
+        pub mime_type: Option<String> = "mimeType" [optional],
         /// Hints for the client.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub annotations: Option<Annotations>,
+        pub annotations: Option<Annotations> [optional],
         /// Icons (2025-11-25 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub icons: Option<Vec<Icon>>,
+        pub icons: Option<Vec<Icon>> [optional],
         /// Metadata (2025-06-18 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -227,14 +214,11 @@ crate::wire_struct! {
         /// The URI to read; any scheme, possibly one expanded from a template.
         pub uri: String,
         /// MRTR: the client's answers to the server's `inputRequests` (2026-07-28).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub input_responses: Option<InputResponses> = "inputResponses",
+        pub input_responses: Option<InputResponses> = "inputResponses" [optional],
         /// MRTR: the opaque state the server returned with `input_required` (2026-07-28).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub request_state: Option<String> = "requestState",
+        pub request_state: Option<String> = "requestState" [optional],
         /// Request metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

@@ -45,11 +45,9 @@ crate::wire_struct! {
         /// The root's URI; `file://` for now.
         pub uri: String,
         /// A display name.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub name: Option<String>,
+        pub name: Option<String> [optional],
         /// Metadata (2025-06-18 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -87,8 +85,7 @@ crate::wire_struct! {
         /// The roots.
         pub roots: Vec<Root>,
         /// Result metadata (session era).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

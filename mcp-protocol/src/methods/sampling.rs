@@ -50,37 +50,27 @@ crate::wire_struct! {
         /// The conversation so far.
         pub messages: Vec<SamplingMessage>,
         /// What the server prefers in a model; the client decides.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub model_preferences: Option<ModelPreferences> = "modelPreferences",
+        pub model_preferences: Option<ModelPreferences> = "modelPreferences" [optional],
         /// A system prompt the client may use or ignore.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub system_prompt: Option<String> = "systemPrompt",
+        pub system_prompt: Option<String> = "systemPrompt" [optional],
         /// Context to include.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub include_context: Option<IncludeContext> = "includeContext",
+        pub include_context: Option<IncludeContext> = "includeContext" [optional],
         /// Sampling temperature.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub temperature: Option<f64>,
+        pub temperature: Option<f64> [optional],
         /// Upper bound on the tokens to generate.
         pub max_tokens: u64 = "maxTokens",
         /// Sequences that stop generation.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub stop_sequences: Option<Vec<String>> = "stopSequences",
+        pub stop_sequences: Option<Vec<String>> = "stopSequences" [optional],
         /// Provider-specific metadata, passed through.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub metadata: Option<JsonObject>,
+        pub metadata: Option<JsonObject> [optional],
         /// Tools the model may call (2025-11-25 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub tools: Option<Vec<Tool>>,
+        pub tools: Option<Vec<Tool>> [optional],
         /// How the model may use the tools (2025-11-25 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub tool_choice: Option<ToolChoice> = "toolChoice",
+        pub tool_choice: Option<ToolChoice> = "toolChoice" [optional],
         /// Run as a task (2025-11-25 only).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub task: Option<TaskMetadata>,
+        pub task: Option<TaskMetadata> [optional],
         /// Request metadata (session era only: 2026-07-28 input requests have no `_meta`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -175,8 +165,7 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct ToolChoice {
         /// `auto` (the default), `required` or `none`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub mode: Option<ToolChoiceMode>,
+        pub mode: Option<ToolChoiceMode> [optional],
     }
 }
 
@@ -207,17 +196,13 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct ModelPreferences {
         /// Model name hints, in order of preference.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub hints: Option<Vec<ModelHint>>,
+        pub hints: Option<Vec<ModelHint>> [optional],
         /// How much cost matters.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub cost_priority: Option<f64> = "costPriority",
+        pub cost_priority: Option<f64> = "costPriority" [optional],
         /// How much speed matters.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub speed_priority: Option<f64> = "speedPriority",
+        pub speed_priority: Option<f64> = "speedPriority" [optional],
         /// How much capability matters.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub intelligence_priority: Option<f64> = "intelligencePriority",
+        pub intelligence_priority: Option<f64> = "intelligencePriority" [optional],
     }
 }
 
@@ -226,8 +211,7 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct ModelHint {
         /// Part of a model name.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub name: Option<String>,
+        pub name: Option<String> [optional],
     }
 }
 
@@ -271,11 +255,9 @@ crate::wire_struct! {
         /// The model that produced it.
         pub model: String,
         /// Why generation stopped.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub stop_reason: Option<StopReason> = "stopReason",
+        pub stop_reason: Option<StopReason> = "stopReason" [optional],
         /// Result metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

@@ -20,8 +20,7 @@ crate::wire_struct! {
         /// What was said.
         pub content: SamplingContent,
         /// Metadata (2025-11-25 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -247,8 +246,7 @@ crate::wire_struct! {
         /// The arguments, matching the tool's input schema.
         pub input: Map<String, Value>,
         /// Metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -274,14 +272,11 @@ crate::wire_struct! {
         /// Unstructured result, as in `CallToolResult`.
         pub content: Vec<ContentBlock>,
         /// Structured result (an object in 2025-11-25, any JSON value in 2026-07-28).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub structured_content: Option<Value> = "structuredContent",
+        pub structured_content: Option<Value> = "structuredContent" [optional],
         /// The tool failed.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub is_error: Option<bool> = "isError",
+        pub is_error: Option<bool> = "isError" [optional],
         /// Metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

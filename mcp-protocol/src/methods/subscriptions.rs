@@ -47,17 +47,13 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct SubscriptionFilter {
         /// `notifications/tools/list_changed`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub tools_list_changed: Option<bool> = "toolsListChanged",
+        pub tools_list_changed: Option<bool> = "toolsListChanged" [optional],
         /// `notifications/prompts/list_changed`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub prompts_list_changed: Option<bool> = "promptsListChanged",
+        pub prompts_list_changed: Option<bool> = "promptsListChanged" [optional],
         /// `notifications/resources/list_changed`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub resources_list_changed: Option<bool> = "resourcesListChanged",
+        pub resources_list_changed: Option<bool> = "resourcesListChanged" [optional],
         /// `notifications/resources/updated` for these resource URIs.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub resource_subscriptions: Option<Vec<String>> = "resourceSubscriptions",
+        pub resource_subscriptions: Option<Vec<String>> = "resourceSubscriptions" [optional],
     }
 }
 
@@ -123,8 +119,7 @@ crate::wire_struct! {
         /// What the client wants; the server must send nothing else.
         pub notifications: SubscriptionFilter,
         /// Request metadata (protocol version, client capabilities).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -146,8 +141,7 @@ crate::wire_struct! {
         /// The requested kinds the server will send: those it does not support are left out.
         pub notifications: SubscriptionFilter,
         /// Metadata (`io.modelcontextprotocol/subscriptionId`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -175,11 +169,9 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct SubscriptionsListenResult {
         /// Result kind.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub result_type: Option<ResultType> = "resultType",
+        pub result_type: Option<ResultType> = "resultType" [optional],
         /// Result metadata (`io.modelcontextprotocol/subscriptionId`, required).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

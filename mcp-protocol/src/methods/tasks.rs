@@ -109,8 +109,7 @@ crate::wire_struct! {
         /// The task.
         pub task_id: String = "taskId",
         /// Request metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -356,8 +355,7 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct GetTaskPayloadResult {
         /// Result metadata (carries `io.modelcontextprotocol/related-task`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -383,14 +381,11 @@ crate::wire_struct! {
         /// The tasks on this page.
         pub tasks: Vec<Task>,
         /// Cursor of the next page, if any.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub next_cursor: Option<Cursor> = "nextCursor",
+        pub next_cursor: Option<Cursor> = "nextCursor" [optional],
         /// Result kind (never sent: the method ends with 2025-11-25).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub result_type: Option<ResultType> = "resultType",
+        pub result_type: Option<ResultType> = "resultType" [optional],
         /// Result metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

@@ -38,8 +38,7 @@ crate::wire_struct! {
         /// are unknown or already answered.
         pub input_responses: InputResponses = "inputResponses",
         /// Request metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

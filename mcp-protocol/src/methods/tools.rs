@@ -53,29 +53,22 @@ crate::wire_struct! {
         /// Programmatic name, unique within the server.
         pub name: String,
         /// Display name (2025-06-18 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub title: Option<String>,
+        pub title: Option<String> [optional],
         /// What the tool does; a hint for the model.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub description: Option<String>,
+        pub description: Option<String> [optional],
         /// JSON Schema of the arguments; its `type` is `"object"`.
         pub input_schema: Map<String, Value> = "inputSchema",
         /// JSON Schema of `structuredContent` (2025-06-18 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub output_schema: Option<Map<String, Value>> = "outputSchema",
+        pub output_schema: Option<Map<String, Value>> = "outputSchema" [optional],
         /// Behaviour hints (2025-03-26 on). Untrusted unless the server is.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub annotations: Option<ToolAnnotations>,
+        pub annotations: Option<ToolAnnotations> [optional],
         /// Execution properties: task support (2025-11-25 only; the tasks extension from
         /// 2026-07-28 carries this elsewhere).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub execution: Option<ToolExecution>,
+        pub execution: Option<ToolExecution> [optional],
         /// Icons (2025-11-25 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub icons: Option<Vec<Icon>>,
+        pub icons: Option<Vec<Icon>> [optional],
         /// Metadata (2025-06-18 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -128,20 +121,15 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct ToolAnnotations {
         /// Display name.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub title: Option<String>,
+        pub title: Option<String> [optional],
         /// The tool changes nothing (default false).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub read_only_hint: Option<bool> = "readOnlyHint",
+        pub read_only_hint: Option<bool> = "readOnlyHint" [optional],
         /// The tool may destroy or overwrite data (default true when not read-only).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub destructive_hint: Option<bool> = "destructiveHint",
+        pub destructive_hint: Option<bool> = "destructiveHint" [optional],
         /// Calling twice with the same arguments has no further effect (default false).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub idempotent_hint: Option<bool> = "idempotentHint",
+        pub idempotent_hint: Option<bool> = "idempotentHint" [optional],
         /// The tool reaches an open world of external entities (default true).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub open_world_hint: Option<bool> = "openWorldHint",
+        pub open_world_hint: Option<bool> = "openWorldHint" [optional],
     }
 }
 
@@ -150,8 +138,7 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct ToolExecution {
         /// `"forbidden"` (default), `"optional"` or `"required"`: whether the tool may run as a task.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub task_support: Option<String> = "taskSupport",
+        pub task_support: Option<String> = "taskSupport" [optional],
     }
 }
 
@@ -162,20 +149,15 @@ crate::wire_struct! {
         /// The tool's name.
         pub name: String,
         /// The arguments, an object.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub arguments: Option<Map<String, Value>>,
+        pub arguments: Option<Map<String, Value>> [optional],
         /// Run as a task (2025-11-25).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub task: Option<TaskMetadata>,
+        pub task: Option<TaskMetadata> [optional],
         /// MRTR: the client's answers to the server's `inputRequests` (2026-07-28).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub input_responses: Option<InputResponses> = "inputResponses",
+        pub input_responses: Option<InputResponses> = "inputResponses" [optional],
         /// MRTR: the opaque state the server returned with `input_required` (2026-07-28).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub request_state: Option<String> = "requestState",
+        pub request_state: Option<String> = "requestState" [optional],
         /// Request metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -228,18 +210,14 @@ crate::wire_struct! {
         pub content: Vec<ContentBlock>,
         /// Structured content matching the tool's `outputSchema` (2025-06-18 on; an object
         /// before 2026-07-28, any JSON value since).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub structured_content: Option<Value> = "structuredContent",
+        pub structured_content: Option<Value> = "structuredContent" [optional],
         /// The tool failed; the content says why. Tool errors are results, not protocol errors,
         /// so the model can see them and correct itself.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub is_error: Option<bool> = "isError",
+        pub is_error: Option<bool> = "isError" [optional],
         /// Result kind (2026-07-28).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub result_type: Option<ResultType> = "resultType",
+        pub result_type: Option<ResultType> = "resultType" [optional],
         /// Result metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

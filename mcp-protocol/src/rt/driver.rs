@@ -96,6 +96,27 @@ enum Io {
     Failed(TransportError),
 }
 
+/// The transport's error twice: once as the [`CloseReason::Transport`] that every request the
+/// close ends shares, once for the driver's caller. Both are the same [`TransportError`]
+/// variant; an `io::Error` is shared between them (each one's `get_ref`), not copied into text.
+fn shared_failure(e: TransportError) -> (RequestFailure, TransportError) {
+    match e {
+        TransportError::Io(io) => {
+            let kind = io.kind();
+            let io = Arc::new(io);
+            let reason = TransportError::Io(std::io::Error::new(kind, io.clone()));
+            (
+                RequestFailure::new(reason),
+                TransportError::Io(std::io::Error::new(kind, io)),
+            )
+        }
+        TransportError::Closed => (
+            RequestFailure::new(TransportError::Closed),
+            TransportError::Closed,
+        ),
+    }
+}
+
 pub(crate) fn new<T: Transport>(
     transport: T,
     side: Side,
@@ -180,7 +201,8 @@ impl<T: Transport> Driver<T> {
                             st.engine.input_ended();
                         }
                         Io::Failed(e) => {
-                            st.engine.close(CloseReason::Transport(e.to_string()));
+                            let (reason, e) = shared_failure(e);
+                            st.engine.close(CloseReason::Transport(reason));
                             result = Err(e);
                         }
                     }

@@ -14,23 +14,17 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct ClientCapabilities {
         /// Non-standard capabilities.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub experimental: Option<serde_json::Map<String, serde_json::Value>>,
+        pub experimental: Option<serde_json::Map<String, serde_json::Value>> [optional],
         /// The client can list roots.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub roots: Option<RootsCapability>,
+        pub roots: Option<RootsCapability> [optional],
         /// The client can sample from an LLM.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub sampling: Option<SamplingCapability>,
+        pub sampling: Option<SamplingCapability> [optional],
         /// The client can elicit input from the user (2025-06-18 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub elicitation: Option<ElicitationCapability>,
+        pub elicitation: Option<ElicitationCapability> [optional],
         /// Tasks the client supports (2025-11-25 only; an extension from 2026-07-28).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub tasks: Option<JsonObject>,
+        pub tasks: Option<JsonObject> [optional],
         /// MCP extensions the client supports, by identifier (2026-07-28).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub extensions: Option<serde_json::Map<String, serde_json::Value>>,
+        pub extensions: Option<serde_json::Map<String, serde_json::Value>> [optional],
     }
 }
 
@@ -39,8 +33,7 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct RootsCapability {
         /// The client sends `notifications/roots/list_changed` (session era).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub list_changed: Option<bool> = "listChanged",
+        pub list_changed: Option<bool> = "listChanged" [optional],
     }
 }
 
@@ -49,11 +42,9 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct SamplingCapability {
         /// Context inclusion through `includeContext` is supported (2025-11-25 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub context: Option<JsonObject>,
+        pub context: Option<JsonObject> [optional],
         /// Tool use through `tools` / `toolChoice` is supported (2025-11-25 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub tools: Option<JsonObject>,
+        pub tools: Option<JsonObject> [optional],
     }
 }
 
@@ -62,11 +53,9 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct ElicitationCapability {
         /// Form mode (2025-11-25 on; implied by an empty object).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub form: Option<JsonObject>,
+        pub form: Option<JsonObject> [optional],
         /// URL mode (2025-11-25 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub url: Option<JsonObject>,
+        pub url: Option<JsonObject> [optional],
     }
 }
 
@@ -87,29 +76,21 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct ServerCapabilities {
         /// Non-standard capabilities.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub experimental: Option<serde_json::Map<String, serde_json::Value>>,
+        pub experimental: Option<serde_json::Map<String, serde_json::Value>> [optional],
         /// The server sends log messages.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub logging: Option<JsonObject>,
+        pub logging: Option<JsonObject> [optional],
         /// The server completes arguments (2025-03-26 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub completions: Option<JsonObject>,
+        pub completions: Option<JsonObject> [optional],
         /// The server offers prompts.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub prompts: Option<ListChangedCapability>,
+        pub prompts: Option<ListChangedCapability> [optional],
         /// The server offers resources.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub resources: Option<ResourcesCapability>,
+        pub resources: Option<ResourcesCapability> [optional],
         /// The server offers tools.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub tools: Option<ListChangedCapability>,
+        pub tools: Option<ListChangedCapability> [optional],
         /// Tasks the server supports (2025-11-25 only; an extension from 2026-07-28).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub tasks: Option<JsonObject>,
+        pub tasks: Option<JsonObject> [optional],
         /// MCP extensions the server supports, by identifier (2026-07-28).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub extensions: Option<serde_json::Map<String, serde_json::Value>>,
+        pub extensions: Option<serde_json::Map<String, serde_json::Value>> [optional],
     }
 }
 
@@ -118,8 +99,7 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct ListChangedCapability {
         /// The server announces changes to the list.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub list_changed: Option<bool> = "listChanged",
+        pub list_changed: Option<bool> = "listChanged" [optional],
     }
 }
 
@@ -129,11 +109,9 @@ crate::wire_struct! {
     pub struct ResourcesCapability {
         /// The server supports `resources/subscribe` (or, in 2026-07-28, resource subscriptions
         /// on `subscriptions/listen`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub subscribe: Option<bool>,
+        pub subscribe: Option<bool> [optional],
         /// The server announces changes to the list.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub list_changed: Option<bool> = "listChanged",
+        pub list_changed: Option<bool> = "listChanged" [optional],
     }
 }
 
@@ -161,6 +139,9 @@ impl Shape for ClientCapabilities {
         if version != ProtocolVersion::V2025_11_25 {
             self.tasks = None;
         }
+        // `extensions` is 2026-07-28 only: the 2025-11-25 schema's ClientCapabilities has
+        // `elicitation`, `experimental`, `roots`, `sampling` and `tasks`, no `extensions`
+        // (nor has its ServerCapabilities), so dropping it there is what the schema requires.
         if version < ProtocolVersion::V2026_07_28 {
             self.extensions = None;
         }
@@ -175,6 +156,7 @@ impl Shape for ServerCapabilities {
         if version != ProtocolVersion::V2025_11_25 {
             self.tasks = None;
         }
+        // 2026-07-28 only, as for the client (see `ClientCapabilities`'s shape).
         if version < ProtocolVersion::V2026_07_28 {
             self.extensions = None;
         }

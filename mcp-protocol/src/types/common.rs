@@ -19,14 +19,11 @@ crate::wire_struct! {
         /// Version string.
         pub version: String,
         /// Display name (2025-06-18 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub title: Option<String>,
+        pub title: Option<String> [optional],
         /// Icons (2025-11-25 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub icons: Option<Vec<Icon>>,
+        pub icons: Option<Vec<Icon>> [optional],
         /// Home page (2025-11-25 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub website_url: Option<String> = "websiteUrl",
+        pub website_url: Option<String> = "websiteUrl" [optional],
     }
 }
 
@@ -60,14 +57,11 @@ crate::wire_struct! {
         /// A URI (https or data:) of the image.
         pub src: String,
         /// MIME type of the image.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub mime_type: Option<String> = "mimeType",
+        pub mime_type: Option<String> = "mimeType" [optional],
         /// Sizes, e.g. `"48x48"` or `"any"`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub sizes: Option<Vec<String>>,
+        pub sizes: Option<Vec<String>> [optional],
         /// `"light"` or `"dark"`: the background the icon is designed for.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub theme: Option<String>,
+        pub theme: Option<String> [optional],
     }
 }
 
@@ -87,14 +81,11 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct Annotations {
         /// Who the content is for.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub audience: Option<Vec<Role>>,
+        pub audience: Option<Vec<Role>> [optional],
         /// Importance from 0 (least) to 1 (most).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub priority: Option<f64>,
+        pub priority: Option<f64> [optional],
         /// ISO 8601 time of the last change (2025-06-18 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub last_modified: Option<String> = "lastModified",
+        pub last_modified: Option<String> = "lastModified" [optional],
     }
 }
 

@@ -187,11 +187,9 @@ crate::wire_struct! {
         /// The text.
         pub text: String,
         /// Hints for the client.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub annotations: Option<Annotations>,
+        pub annotations: Option<Annotations> [optional],
         /// Metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -216,11 +214,9 @@ crate::wire_struct! {
         /// MIME type, e.g. `image/png`.
         pub mime_type: String = "mimeType",
         /// Hints for the client.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub annotations: Option<Annotations>,
+        pub annotations: Option<Annotations> [optional],
         /// Metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -233,11 +229,9 @@ crate::wire_struct! {
         /// MIME type, e.g. `audio/wav`.
         pub mime_type: String = "mimeType",
         /// Hints for the client.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub annotations: Option<Annotations>,
+        pub annotations: Option<Annotations> [optional],
         /// Metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -250,26 +244,19 @@ crate::wire_struct! {
         /// Programmatic name.
         pub name: String,
         /// Display name.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub title: Option<String>,
+        pub title: Option<String> [optional],
         /// What the resource is.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub description: Option<String>,
+        pub description: Option<String> [optional],
         /// MIME type.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub mime_type: Option<String> = "mimeType",
+        pub mime_type: Option<String> = "mimeType" [optional],
         /// Size in bytes, if known.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub size: Option<u64>,
+        pub size: Option<u64> [optional],
         /// Icons (2025-11-25 on).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub icons: Option<Vec<Icon>>,
+        pub icons: Option<Vec<Icon>> [optional],
         /// Hints for the client.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub annotations: Option<Annotations>,
+        pub annotations: Option<Annotations> [optional],
         /// Metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -280,11 +267,9 @@ crate::wire_struct! {
         /// The contents.
         pub resource: ResourceContents,
         /// Hints for the client.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub annotations: Option<Annotations>,
+        pub annotations: Option<Annotations> [optional],
         /// Metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -374,11 +359,9 @@ crate::wire_struct! {
         /// The text.
         pub text: String,
         /// MIME type.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub mime_type: Option<String> = "mimeType",
+        pub mime_type: Option<String> = "mimeType" [optional],
         /// Metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -391,11 +374,9 @@ crate::wire_struct! {
         /// Base64-encoded data.
         pub blob: String,
         /// MIME type.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub mime_type: Option<String> = "mimeType",
+        pub mime_type: Option<String> = "mimeType" [optional],
         /// Metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

@@ -268,17 +268,13 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct InputRequiredResult {
         /// `"input_required"`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub result_type: Option<ResultType> = "resultType",
+        pub result_type: Option<ResultType> = "resultType" [optional],
         /// What the client must fulfil before retrying.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub input_requests: Option<InputRequests> = "inputRequests",
+        pub input_requests: Option<InputRequests> = "inputRequests" [optional],
         /// Opaque server state the client must echo unchanged on the retry.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub request_state: Option<String> = "requestState",
+        pub request_state: Option<String> = "requestState" [optional],
         /// Result metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 
@@ -314,14 +310,11 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct InputResponseRequestParams {
         /// Answers to the server's `inputRequests`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub input_responses: Option<InputResponses> = "inputResponses",
+        pub input_responses: Option<InputResponses> = "inputResponses" [optional],
         /// The `requestState` of the `InputRequiredResult`, echoed unchanged.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub request_state: Option<String> = "requestState",
+        pub request_state: Option<String> = "requestState" [optional],
         /// Request metadata.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

@@ -15,12 +15,10 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct PaginatedParams {
         /// Where to continue; absent for the first page.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub cursor: Option<Cursor>,
+        pub cursor: Option<Cursor> [optional],
         /// Request metadata (progress token; in 2026-07-28 the protocol version and client
         /// capabilities).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub meta: Option<Meta> = "_meta",
+        pub meta: Option<Meta> = "_meta" [optional],
     }
 }
 

@@ -27,8 +27,7 @@ crate::wire_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct TaskMetadata {
         /// How long, in milliseconds, the receiver should keep the task's result after creation.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub ttl: Option<u64>,
+        pub ttl: Option<u64> [optional],
     }
 }
 
@@ -146,8 +145,7 @@ crate::wire_struct! {
         /// Current status.
         pub status: TaskStatus,
         /// A human-readable description of the current status.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub status_message: Option<String> = "statusMessage",
+        pub status_message: Option<String> = "statusMessage" [optional],
         /// ISO 8601 time of creation.
         pub created_at: String = "createdAt",
         /// ISO 8601 time of the last change.
@@ -159,11 +157,9 @@ crate::wire_struct! {
         #[serde(default, skip_serializing_if = "TaskTtl::is_unset")]
         pub ttl_ms: TaskTtl = "ttlMs" [default],
         /// Suggested polling interval in milliseconds (2025-11-25 spelling).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub poll_interval: Option<u64> = "pollInterval",
+        pub poll_interval: Option<u64> = "pollInterval" [optional],
         /// Suggested polling interval in milliseconds (2026-07-28 spelling).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub poll_interval_ms: Option<u64> = "pollIntervalMs",
+        pub poll_interval_ms: Option<u64> = "pollIntervalMs" [optional],
     }
 }
 

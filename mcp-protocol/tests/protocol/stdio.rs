@@ -226,3 +226,44 @@ async fn dropping_the_child_transport_kills_the_child() {
     )
     .await;
 }
+
+/// A write to a child that closed its stdin fails with `EPIPE`: the connection closes with
+/// [`CloseReason::Transport`] carrying the transport's own error (the `io::Error` kind
+/// survives), not a text, and the pending request ends with the same reason.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_failed_write_closes_with_the_typed_transport_error() {
+    use mcp_protocol::engine::CloseReason;
+    use mcp_protocol::rt::TransportError;
+
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args([
+        "-c",
+        r#"exec 0<&-; echo '{"jsonrpc":"2.0","method":"test/ready"}'; exec sleep 30"#,
+    ]);
+    let transport = ChildTransport::spawn(cmd, Stderr::Inherit).unwrap();
+    let (client, mut incoming) = rt::connect(transport, Side::Client, EngineConfig::new());
+    // The child has closed its stdin once it says it is ready.
+    loop {
+        match within(incoming.next())
+            .await
+            .expect("the child says it is ready")
+        {
+            Incoming::Notification(n) if n.method == "test/ready" => break,
+            _ => {}
+        }
+    }
+    let answer =
+        within(client.request::<Ping>(&RequestParams::default(), RequestOptions::new())).await;
+    let Err(RequestError::Closed(CloseReason::Transport(failure))) = answer else {
+        panic!("expected a transport close, got {answer:?}");
+    };
+    let Some(TransportError::Io(io)) = failure.downcast_ref::<TransportError>() else {
+        panic!("expected the transport's I/O error, got {failure:?}");
+    };
+    assert_eq!(io.kind(), std::io::ErrorKind::BrokenPipe);
+    assert_eq!(
+        client.close_reason(),
+        Some(CloseReason::Transport(failure.clone()))
+    );
+}
