@@ -127,6 +127,11 @@ pub(crate) const SETTINGS: &[&str] = &[
     "ClientBuilder::max_input_rounds",
     "ClientBuilder::reinitialize_on_expiry",
     "ClientBuilder::elicitation_url_mode",
+    // Declarations of what the sampling handler supports (`sampling.tools`,
+    // `sampling.context`); what a server may send for each is tested in mcp-server's
+    // tests/server/feature_rules.rs (row 6.8): everything-server asks for neither.
+    "ClientBuilder::sampling_tools",
+    "ClientBuilder::sampling_context",
 ];
 
 /// The `Type::name` of every `pub fn` / `pub async fn` in an `impl Client` or

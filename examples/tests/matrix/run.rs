@@ -155,10 +155,15 @@ const PROMPTS: [&str; 4] = [
 
 /// Polls `tasks/get` until the task leaves `working` (at most [`WAIT`], every 20 ms).
 async fn settle(client: &Client, id: &str) -> Result<Value, String> {
+    settle_past(client, id, &["working"]).await
+}
+
+/// Polls task `id` until its status is none of `passing`.
+async fn settle_past(client: &Client, id: &str, passing: &[&str]) -> Result<Value, String> {
     tokio::time::timeout(WAIT, async {
         loop {
             let task = json_of(&client.get_task(id).await.map_err(err)?);
-            if task["status"] != "working" {
+            if !passing.iter().any(|p| task["status"] == *p) {
                 return Ok(task);
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -186,7 +191,9 @@ async fn task_text(client: &Client, version: V, id: &str) -> Result<String, Stri
     let result = if version.has_handshake() {
         json_of(&client.task_result(id).await.map_err(err)?)
     } else {
-        settle(client, id).await?["result"].clone()
+        // After an answer to its input the task may still show `input_required` until the
+        // server has taken the answer: its result is there once it has ended.
+        settle_past(client, id, &["working", "input_required"]).await?["result"].clone()
     };
     let content = &result["content"];
     ensure(content[0]["type"] == "text", || {
