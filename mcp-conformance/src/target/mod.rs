@@ -366,9 +366,10 @@ pub(crate) struct Conversation {
 /// the others offer no client capabilities.
 pub(crate) type Responder = Box<dyn FnMut(&str, &Value) -> Option<Value> + Send>;
 
-/// How long the first answer of a process just started may take (its start included):
-/// [`Conversation::answer_within`].
-const START_WITHIN: Duration = Duration::from_secs(30);
+/// How many answer waits the first answer of a process just started may take, its start
+/// included ([`Conversation::answer_within`]): 30 s with the default wait; `--answer-within`
+/// scales it.
+const START_FACTOR: u32 = 3;
 
 /// How long bad input may still be answered once a request sent after it was answered
 /// ([`Conversation::answer_to_bad_input`]).
@@ -710,9 +711,9 @@ impl Conversation {
     ) -> Result<Reply, String> {
         // A process this conversation started and that has not said anything yet is still
         // starting: on a loaded machine an interpreter and its libraries take longer than
-        // any answer should, and that is no fault of the server's.
+        // any answer should, and that is no fault of the server's ([`START_FACTOR`]).
         let within = if self.starting.is_some() {
-            within.max(START_WITHIN)
+            within.max(self.answer_wait * START_FACTOR)
         } else {
             within
         };
