@@ -297,13 +297,22 @@ async fn close_ticket_needs_the_users_confirmation() {
         still.structured_content.as_ref().expect("s")["ticket"]["status"],
         "open"
     );
-    // A client that cannot ask changes nothing either.
+    // A client that cannot ask changes nothing either. In 2026-07-28 (what this client
+    // speaks) the request is refused with -32021 naming elicitation: basic/index
+    // §Per-request protocol fields, a MUST (audit row 1.15); in the session era the tool
+    // would answer with its own error.
     let mute = server.client(&token).await;
-    let refused = mute
-        .call_tool("closeTicket", json!({"id": id}))
-        .await
-        .expect("call");
-    assert!(error_text(&refused).starts_with("not done: closing needs the user's confirmation"));
+    match mute.call_tool("closeTicket", json!({"id": id})).await {
+        Err(mcp_client::Error::Remote { error, .. }) => {
+            assert_eq!(error.code.0, -32021, "{error:?}");
+            assert!(
+                error.data.expect("data")["requiredCapabilities"]
+                    .get("elicitation")
+                    .is_some()
+            );
+        }
+        other => panic!("closeTicket without elicitation: {other:?}"),
+    }
     let confirmer = Client::builder()
         .on_elicitation(|_: ElicitParams| async { Ok(yes()) })
         .connect(server.transport(&token))
