@@ -21,6 +21,8 @@ use tokio_util::sync::{CancellationToken, WaitForCancellationFuture};
 
 pub use mcp_auth::Principal;
 
+use serde_json::json;
+
 use crate::error::InputError;
 use crate::mrtr::Round;
 use crate::notifier::Notifier;
@@ -84,9 +86,6 @@ pub(crate) enum InputMode {
 #[derive(Clone, Debug)]
 pub struct RequestContext {
     inner: Arc<Inner>,
-    /// The capabilities an input request found missing (the last one), for the dispatcher
-    /// to answer -32021 if the handler then fails (see [`InputError::Unsupported`]).
-    missing: Arc<std::sync::Mutex<Option<ClientCapabilities>>>,
 }
 
 #[derive(Debug)]
@@ -101,19 +100,22 @@ pub(crate) struct Inner {
     pub(crate) outbound: Option<Arc<dyn Outbound>>,
     pub(crate) cancel: CancellationToken,
     pub(crate) input: InputMode,
+    /// The capabilities an input request found missing (the last one), for the dispatcher
+    /// to answer -32021 if the handler then fails (see [`InputError::Unsupported`]).
+    pub(crate) missing: std::sync::Mutex<Option<ClientCapabilities>>,
 }
 
 impl RequestContext {
     pub(crate) fn new(inner: Inner) -> Self {
         Self {
             inner: Arc::new(inner),
-            missing: Arc::default(),
         }
     }
 
     /// The client capabilities an input request of this handler found missing, if any.
     pub(crate) fn missing_capabilities(&self) -> Option<ClientCapabilities> {
-        self.missing
+        self.inner
+            .missing
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
@@ -140,6 +142,7 @@ impl RequestContext {
             outbound: i.outbound.clone(),
             cancel,
             input,
+            missing: std::sync::Mutex::default(),
         })
     }
 
@@ -353,9 +356,12 @@ impl RequestContext {
     {
         let i = &self.inner;
         if let Err(e) = check_capability(i.version, &i.client_capabilities, &request.kind) {
-            if let InputError::Unsupported { required, .. } = &e {
-                *self
-                    .missing
+            if let InputError::Unsupported {
+                required: Some(required),
+                ..
+            } = &e
+            {
+                *i.missing
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner) =
                     Some((**required).clone());
@@ -419,19 +425,24 @@ fn check_sampling(
     caps: &ClientCapabilities,
     params: &CreateMessageParams,
 ) -> Result<(), InputError> {
-    let missing = |what| Err(unsupported(what));
     let Some(sampling) = &caps.sampling else {
-        return missing("sampling");
+        return Err(unsupported("sampling", json!({"sampling": {}})));
     };
     if (params.tools.is_some() || params.tool_choice.is_some()) && sampling.tools.is_none() {
-        return missing("sampling.tools");
+        return Err(unsupported(
+            "sampling.tools",
+            json!({"sampling": {"tools": {}}}),
+        ));
     }
     let with_context = params
         .include_context
         .as_ref()
         .is_some_and(|c| *c != IncludeContext::None);
     if with_context && sampling.context.is_none() {
-        return missing("sampling.context");
+        return Err(unsupported(
+            "sampling.context",
+            json!({"sampling": {"context": {}}}),
+        ));
     }
     Ok(())
 }
@@ -444,42 +455,44 @@ pub(crate) fn check_capability(
     caps: &ClientCapabilities,
     kind: &InputRequestKind,
 ) -> Result<(), InputError> {
-    let missing = |what| Err(unsupported(what));
     match kind {
         InputRequestKind::Elicit(p) => {
             if !p.is_supported_in(version) {
-                return missing("this elicitation mode in the request's protocol version");
+                // No capability would make it askable: nothing for -32021 to name.
+                return Err(InputError::Unsupported {
+                    what: "this elicitation mode in the request's protocol version",
+                    required: None,
+                });
             }
             let Some(e) = &caps.elicitation else {
-                return missing("elicitation");
+                return Err(unsupported("elicitation", json!({"elicitation": {}})));
             };
             match p {
-                ElicitParams::Url(_) if !e.supports_url() => missing("elicitation (url mode)"),
-                ElicitParams::Form(_) if !e.supports_form() => missing("elicitation (form mode)"),
+                ElicitParams::Url(_) if !e.supports_url() => Err(unsupported(
+                    "elicitation (url mode)",
+                    json!({"elicitation": {"url": {}}}),
+                )),
+                ElicitParams::Form(_) if !e.supports_form() => Err(unsupported(
+                    "elicitation (form mode)",
+                    json!({"elicitation": {"form": {}}}),
+                )),
                 _ => Ok(()),
             }
         }
         InputRequestKind::CreateMessage(p) => check_sampling(caps, p),
-        InputRequestKind::ListRoots(_) if caps.roots.is_none() => missing("roots"),
+        InputRequestKind::ListRoots(_) if caps.roots.is_none() => {
+            Err(unsupported("roots", json!({"roots": {}})))
+        }
         _ => Ok(()),
     }
 }
 
-/// [`InputError::Unsupported`] for `what`, with the capabilities it names as
-/// `requiredCapabilities` lists them.
-fn unsupported(what: &'static str) -> InputError {
-    let required = match what {
-        "elicitation (url mode)" => serde_json::json!({"elicitation": {"url": {}}}),
-        "elicitation (form mode)" => serde_json::json!({"elicitation": {"form": {}}}),
-        "sampling.tools" => serde_json::json!({"sampling": {"tools": {}}}),
-        "sampling.context" => serde_json::json!({"sampling": {"context": {}}}),
-        "sampling" => serde_json::json!({"sampling": {}}),
-        "roots" => serde_json::json!({"roots": {}}),
-        _ => serde_json::json!({"elicitation": {}}),
-    };
+/// [`InputError::Unsupported`] for `what`, which the capabilities `required` (as
+/// `data.requiredCapabilities` lists them) would allow.
+fn unsupported(what: &'static str, required: Value) -> InputError {
     InputError::Unsupported {
         what,
-        required: Box::new(serde_json::from_value(required).unwrap_or_default()),
+        required: serde_json::from_value(required).ok().map(Box::new),
     }
 }
 

@@ -56,7 +56,10 @@ impl From<InputError> for Error {
     fn from(e: InputError) -> Self {
         match e {
             InputError::Remote(obj) => Self(obj),
-            InputError::Unsupported { ref required, .. } => Self(
+            InputError::Unsupported {
+                required: Some(ref required),
+                ..
+            } => Self(
                 ErrorObject::internal(e.to_string())
                     .with_data(serde_json::json!({ "requiredCapabilities": required })),
             ),
@@ -89,8 +92,9 @@ pub enum InputError {
         /// `sampling.tools`, `sampling.context`, `roots`.
         what: &'static str,
         /// The capabilities the input needs, as `data.requiredCapabilities` lists them
-        /// (`{"sampling": {"tools": {}}}`).
-        required: Box<ClientCapabilities>,
+        /// (`{"sampling": {"tools": {}}}`); `None` when no capability would allow it (an
+        /// elicitation mode the request's protocol version does not have).
+        required: Option<Box<ClientCapabilities>>,
     },
     /// The client answered with a JSON-RPC error.
     #[error("the client refused: {}", .0.message)]

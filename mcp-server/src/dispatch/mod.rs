@@ -415,6 +415,7 @@ impl Server {
             ),
             cancel: call.cancel.clone(),
             input,
+            missing: std::sync::Mutex::default(),
         })
     }
 
