@@ -8,10 +8,10 @@
 //! content is [`Error::ToolOutputInvalid`](crate::Error::ToolOutputInvalid). Without the
 //! feature nothing is recorded or checked.
 
+#[cfg(feature = "validate")]
 use std::collections::HashMap;
 #[cfg(feature = "validate")]
-use std::sync::Arc;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use mcp_protocol::methods::{CallToolResult, Tool};
 
@@ -19,13 +19,12 @@ use mcp_protocol::methods::{CallToolResult, Tool};
 use crate::error::Error;
 use crate::error::Result;
 
-/// The compiled output schemas of the listed tools, by tool name.
+/// The compiled output schemas of the listed tools, by tool name (nothing without the
+/// feature).
 #[derive(Default)]
 pub(crate) struct OutputSchemas {
     #[cfg(feature = "validate")]
     by_tool: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
-    #[cfg(not(feature = "validate"))]
-    by_tool: Mutex<HashMap<String, ()>>,
 }
 
 impl std::fmt::Debug for OutputSchemas {
@@ -55,7 +54,7 @@ impl OutputSchemas {
             }
         }
         #[cfg(not(feature = "validate"))]
-        let _ = (tools, &self.by_tool);
+        let _ = tools;
     }
 
     /// `result` if it fits the output schema recorded for `name` (results with `isError`
