@@ -74,7 +74,8 @@ fn cell(entry: &Entry, checks: &[Check]) -> String {
 
 fn summary(c: &Counts) -> String {
     format!(
-        "{} requirements: {} checked by a test or scenario, {} with a reason none can, {} without entry",
+        "{} requirements: {} checked by a test or scenario, {} with a reason (none can check \
+         them, or a deliberate deviation), {} without entry",
         c.total, c.checked, c.reasoned, c.missing
     )
 }

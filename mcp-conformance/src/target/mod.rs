@@ -136,36 +136,29 @@ impl Endpoint {
 impl Target {
     /// The server `command` starts, with default options.
     pub(crate) fn command(command: impl Into<String>) -> Self {
-        Self {
-            place: Place::Command(command.into()),
-            options: Options::default(),
-            unserved: Learned::default(),
-            without_fixture: Learned::default(),
-            sessions: Sessions::new(true),
-            starts: Arc::new(tokio::sync::Semaphore::new(crate::runner::cores())),
-        }
+        Self::at(Place::Command(command.into()))
     }
 
     /// The server at `endpoint`, with default options.
     pub(crate) fn url(endpoint: Endpoint) -> Self {
-        Self {
-            place: Place::Url(endpoint),
-            options: Options::default(),
-            unserved: Learned::default(),
-            without_fixture: Learned::default(),
-            sessions: Sessions::new(false),
-            starts: Arc::new(tokio::sync::Semaphore::new(crate::runner::cores())),
-        }
+        Self::at(Place::Url(endpoint))
     }
 
     /// The server in this process, with default options.
     pub(crate) fn memory(server: mcp_server::Server) -> Self {
+        Self::at(Place::Memory(server))
+    }
+
+    /// The target at `place`, with default options and nothing learned; sessions are shared
+    /// over stdio only ([`sessions`]).
+    fn at(place: Place) -> Self {
+        let share = matches!(place, Place::Command(_));
         Self {
-            place: Place::Memory(server),
+            place,
             options: Options::default(),
             unserved: Learned::default(),
             without_fixture: Learned::default(),
-            sessions: Sessions::new(false),
+            sessions: Sessions::new(share),
             starts: Arc::new(tokio::sync::Semaphore::new(crate::runner::cores())),
         }
     }
@@ -333,13 +326,9 @@ pub(crate) struct Conversation {
     /// The request waited for may be unreadable (malformed JSON, an invalid request, a body
     /// too large): an error without its id may answer it (JSON-RPC 2.0 §5).
     pending_unreadable: bool,
-    /// The id of a liveness request sent right after bad input over a stream that carries
-    /// everything in order (stdio, memory), not yet answered: see
-    /// [`Conversation::answer_to_bad_input`].
-    overtaking: Option<Value>,
-    /// Whether the liveness request of [`Conversation::overtaking`] was answered while the
-    /// answer to the bad input was still awaited.
-    overtaken: bool,
+    /// The liveness request sent right after bad input over a stream that carries
+    /// everything in order (stdio, memory): see [`Conversation::answer_to_bad_input`].
+    overtaking: Overtaking,
     /// Which tools may be called (the target's option), enforced on every `tools/call` this
     /// conversation sends.
     policy: ToolPolicy,
@@ -365,6 +354,18 @@ pub(crate) struct Conversation {
 /// Only the scenarios that set one (the official suite's counterparts) answer such requests;
 /// the others offer no client capabilities.
 pub(crate) type Responder = Box<dyn FnMut(&str, &Value) -> Option<Value> + Send>;
+
+/// Where the liveness request that follows bad input is ([`Conversation::answer_to_bad_input`]).
+#[derive(Debug, Default)]
+enum Overtaking {
+    /// None was sent.
+    #[default]
+    None,
+    /// Sent with this id, not yet answered.
+    Sent(Value),
+    /// Answered while the answer to the bad input was still awaited.
+    Answered,
+}
 
 /// How many answer waits the first answer of a process just started may take, its start
 /// included ([`Conversation::answer_within`]): 30 s with the default wait; `--answer-within`
@@ -436,8 +437,7 @@ impl Conversation {
             answer_wait: target.answer_wait(),
             call_wait: target.options.call_wait.min(target.answer_wait()),
             pending_unreadable: false,
-            overtaking: None,
-            overtaken: false,
+            overtaking: Overtaking::None,
             policy: target.options.tools.clone(),
             listed: HashMap::new(),
             heard: false,
@@ -728,6 +728,16 @@ impl Conversation {
             })
     }
 
+    /// The request that shows the server still answers: `ping`, or `server/discover` in
+    /// 2026-07-28, which has no ping.
+    pub(crate) fn liveness_method(&self) -> &'static str {
+        if self.stateless() {
+            "server/discover"
+        } else {
+            "ping"
+        }
+    }
+
     /// Waits at most `within` for the answer to bad input sent raw with `id` (`null` when
     /// the input has no id to read): an error whose id is null or absent answers it, as
     /// JSON-RPC 2.0 §5 has it for input whose id could not be read ("Parse error/Invalid
@@ -746,11 +756,7 @@ impl Conversation {
         within: Duration,
     ) -> Result<Reply, String> {
         self.pending_unreadable = true;
-        let alive = if self.stateless() {
-            "server/discover"
-        } else {
-            "ping"
-        };
+        let alive = self.liveness_method();
         if self.target.http_url().is_none() {
             self.next_id += 1;
             let probe = json!(format!("after-bad-input-{}", self.next_id));
@@ -761,15 +767,19 @@ impl Conversation {
                 .await
                 .is_ok()
             {
-                self.overtaking = Some(probe);
+                self.overtaking = Overtaking::Sent(probe);
             }
         }
         let answer = self.answer_or_timeout(id, None, within).await;
         self.pending_unreadable = false;
-        let overtaken = std::mem::take(&mut self.overtaken);
-        if let Some(probe) = self.overtaking.take() {
-            self.cancelled.push(probe); // its answer may still come: not judged
-        }
+        let overtaken = match std::mem::take(&mut self.overtaking) {
+            Overtaking::Answered => true,
+            Overtaking::Sent(probe) => {
+                self.cancelled.push(probe); // its answer may still come: not judged
+                false
+            }
+            Overtaking::None => false,
+        };
         match answer? {
             Some(reply) => Ok(reply),
             None if overtaken => Err(format!(
@@ -817,11 +827,7 @@ impl Conversation {
         )
         .await?;
         self.cancelled.push(id);
-        let alive = if self.stateless() {
-            "server/discover"
-        } else {
-            "ping"
-        };
+        let alive = self.liveness_method();
         match self.request(alive, json!({})).await {
             Ok(_) => Ok(None),
             Err(e) => Err(format!(
@@ -888,11 +894,11 @@ impl Conversation {
                 self.on_unsolicited(message).await?;
                 continue;
             }
-            if self.overtaking.is_some() && message.get("id") == self.overtaking.as_ref() {
+            if matches!(&self.overtaking, Overtaking::Sent(probe) if message.get("id") == Some(probe))
+            {
                 // The liveness request sent after bad input was answered first: the bad
                 // input gets a last grace ([`Conversation::answer_to_bad_input`]).
-                self.overtaking = None;
-                self.overtaken = true;
+                self.overtaking = Overtaking::Answered;
                 deadline = deadline.min(tokio::time::Instant::now() + OVERTAKEN_GRACE);
                 continue;
             }

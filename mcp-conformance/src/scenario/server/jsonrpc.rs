@@ -113,11 +113,7 @@ async fn invalid_request(target: &Target, version: ProtocolVersion) -> Outcome {
 /// without a body. Then the connection (or over HTTP the session) still answers.
 async fn huge_request(target: &Target, version: ProtocolVersion) -> Outcome {
     with_session!(target, version, |c| {
-        let method = if c.stateless() {
-            "server/discover"
-        } else {
-            "ping"
-        };
+        let method = c.liveness_method();
         let id = json!("huge");
         let padding = "x".repeat(HUGE);
         let params = c.stamp(json!({"_meta": {"dev.mcp-conformance/padding": padding}}));

@@ -171,11 +171,7 @@ pub(super) fn judge(c: &mut Conversation, verdict: Result<(), Halt>) -> Outcome 
 /// A request every server must still answer after bad input: `ping` in the session era,
 /// `server/discover` from 2026-07-28.
 pub(super) async fn still_answers(c: &mut Conversation) -> Result<(), String> {
-    let method = if c.stateless() {
-        "server/discover"
-    } else {
-        "ping"
-    };
+    let method = c.liveness_method();
     c.request(method, serde_json::json!({}))
         .await
         .map_err(|e| format!("after the bad input: {e}"))?

@@ -181,7 +181,7 @@ impl Limits {
 async fn read_until(
     mut response: reqwest::Response,
     limits: Limits,
-    enough: impl Fn(&[Event]) -> bool,
+    mut enough: impl FnMut(&[Event]) -> bool,
 ) -> Result<Vec<Event>, String> {
     let start = Instant::now();
     let end = start + limits.within;
@@ -368,8 +368,12 @@ async fn replay(
         ..Limits::plain(REPLAY_MAX)
     };
     let first = messages(&streams.first);
+    // Each event is judged once, as it comes (the earlier ones were not foreign).
+    let mut judged = 0;
     let foreign = |events: &[Event]| {
-        messages(events)
+        let new = events.get(judged..).unwrap_or_default();
+        judged = events.len();
+        messages(new)
             .iter()
             .any(|m| matches!(belongs(streams, &first, m.as_ref()), Belongs::Elsewhere(_)))
     };

@@ -46,11 +46,7 @@ async fn cancellation(target: &Target, version: ProtocolVersion) -> Outcome {
         .await?;
         still_answers(&mut c).await?;
         // A request answered, then cancelled: the race the spec says both sides handle.
-        let method = if c.stateless() {
-            "server/discover"
-        } else {
-            "ping"
-        };
+        let method = c.liveness_method();
         let id = json!("answered-then-cancelled");
         let params = c.stamp(json!({}));
         let request = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
