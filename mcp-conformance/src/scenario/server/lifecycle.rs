@@ -123,9 +123,9 @@ async fn unknown_version(target: &Target, version: ProtocolVersion) -> Outcome {
     judge(&mut c, verdict)
 }
 
-/// 2026-07-28: a `server/discover` without `_meta`, then a `tools/list` whose `_meta` names
-/// the version but not the client's capabilities, each refused with -32602 (over HTTP with
-/// 400); then the server still answers a complete request.
+/// 2026-07-28: a `tools/list` whose `_meta` names the version but not the client's
+/// capabilities, then (the server still answering a complete request between them) a
+/// `server/discover` without `_meta`, each refused with -32602 (over HTTP with 400).
 async fn meta_required(target: &Target, version: ProtocolVersion) -> Outcome {
     if version.has_handshake() {
         return Outcome::skip(format!(
@@ -145,18 +145,22 @@ async fn meta_required(target: &Target, version: ProtocolVersion) -> Outcome {
         if let Some(meta) = without_capabilities["_meta"].as_object_mut() {
             meta.remove("io.modelcontextprotocol/clientCapabilities");
         }
+        // The request that names 2026-07-28 first: a server of both eras may settle a stdio
+        // connection's era on the first message it reads, and a `server/discover` without
+        // `_meta` names none (the Python SDK's server then refuses every 2026-07-28 request
+        // on that connection with -32600). Liveness is checked between the two.
         for (id, method, params, what) in [
-            (
-                "discover-without-meta",
-                "server/discover",
-                without_meta,
-                "a server/discover without _meta",
-            ),
             (
                 "without-client-capabilities",
                 "tools/list",
                 without_capabilities,
                 "a tools/list whose _meta has no clientCapabilities",
+            ),
+            (
+                "discover-without-meta",
+                "server/discover",
+                without_meta,
+                "a server/discover without _meta",
             ),
         ] {
             let id = json!(id);
@@ -187,8 +191,11 @@ async fn meta_required(target: &Target, version: ProtocolVersion) -> Outcome {
             if let Some(status) = c.last_status().filter(|s| *s != 400) {
                 return Err(format!("{what}: -32602 with HTTP {status}, not 400").into());
             }
+            if method == "tools/list" {
+                still_answers(&mut c).await?;
+            }
         }
-        Ok(still_answers(&mut c).await?)
+        Ok(())
     }
     .await;
     judge(&mut c, verdict)
